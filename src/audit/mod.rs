@@ -1,0 +1,3 @@
+//! `chartwright audit`: chart dependencies and images against a deny-list.
+
+pub mod constraint;

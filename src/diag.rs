@@ -1,0 +1,408 @@
+//! Findings and errors, and the one place that renders them in every output format.
+//!
+//! `lint`, `audit`, `validate` and `generate` all report through [`Diagnostic`]; the formats
+//! (`text`, `json`, `github`, `sarif`, `junit`) are written here so that they cannot drift apart.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run by default.
+    Info,
+    /// Likely a problem.
+    Warning,
+    /// A problem that breaks a deploy.
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A place in an input file; line and column are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// The file as the user named it (or `<stdin>`).
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// A stable rule or check id, e.g. `probe-initial-delay-only`.
+    pub rule: String,
+    /// How serious it is.
+    pub severity: Severity,
+    /// One sentence saying what is wrong.
+    pub message: String,
+    /// Where, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The fix, in one sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Extra fields a command adds to its JSON output (object, pointer, chart, ...).
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, serde_json::Value>,
+}
+
+impl Diagnostic {
+    /// A finding with no location yet.
+    pub fn new(rule: impl Into<String>, severity: Severity, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            location: None,
+            help: None,
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the location.
+    #[must_use]
+    pub fn at(mut self, file: impl Into<String>, line: u32, column: u32) -> Diagnostic {
+        self.location = Some(Location { file: file.into(), line, column });
+        self
+    }
+
+    /// Sets the one-sentence fix.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a field to the JSON output.
+    #[must_use]
+    pub fn field(mut self, key: &str, value: impl Into<serde_json::Value>) -> Diagnostic {
+        self.fields.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Output formats shared by every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// `file:line:col: message` with the source line and a caret.
+    #[default]
+    Text,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions workflow commands.
+    Github,
+    /// A SARIF 2.1.0 log.
+    Sarif,
+    /// A JUnit XML report.
+    Junit,
+}
+
+/// A named group of findings: one run of `validate`, one chart of `audit`, one input of `lint`.
+/// JUnit writes one test case per group.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    /// The test-case name.
+    pub name: String,
+    /// What was found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Rule metadata that SARIF carries in `tool.driver.rules`.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    /// The rule id.
+    pub id: String,
+    /// One-line description.
+    pub summary: String,
+    /// Default severity.
+    pub severity: Severity,
+}
+
+/// Source texts by file name, for excerpts in the text format.
+pub type Sources = BTreeMap<String, String>;
+
+/// Whether text output should be colored: a terminal, and `NO_COLOR` unset.
+pub fn color_wanted() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The text format: one block per finding, with source excerpt when the source is known.
+pub fn render_text(groups: &[Group], sources: &Sources, color: bool) -> String {
+    let mut out = String::new();
+    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    for d in groups.iter().flat_map(|g| &g.diagnostics) {
+        let sev = match d.severity {
+            Severity::Error => paint("1;31", "error"),
+            Severity::Warning => paint("1;33", "warning"),
+            Severity::Info => paint("1;36", "info"),
+        };
+        if let Some(loc) = &d.location {
+            let _ = write!(out, "{}: ", paint("1", &loc.to_string()));
+        }
+        let _ = writeln!(out, "{sev}[{}]: {}", d.rule, d.message);
+        if let Some(loc) = &d.location {
+            if let Some(line) = sources.get(&loc.file).and_then(|t| t.lines().nth(loc.line.saturating_sub(1) as usize))
+            {
+                let num = loc.line.to_string();
+                let gutter = " ".repeat(num.len());
+                let _ = writeln!(out, "{gutter} |");
+                let _ = writeln!(out, "{num} | {line}");
+                let caret_pad: String = line
+                    .chars()
+                    .take(loc.column.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{gutter} | {caret_pad}{}", paint("1;31", "^"));
+            }
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+    }
+    out
+}
+
+fn escape_github_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_github_prop(s: &str) -> String {
+    escape_github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+pub fn render_github(groups: &[Group]) -> String {
+    let mut out = String::new();
+    for d in groups.iter().flat_map(|g| &g.diagnostics) {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(loc) = &d.location {
+            props.push(format!("file={}", escape_github_prop(&loc.file)));
+            props.push(format!("line={}", loc.line));
+            props.push(format!("col={}", loc.column));
+        }
+        props.push(format!("title={}", escape_github_prop(&d.rule)));
+        let mut msg = d.message.clone();
+        if let Some(help) = &d.help {
+            msg.push_str(" (");
+            msg.push_str(help);
+            msg.push(')');
+        }
+        let _ = writeln!(out, "::{level} {}::{}", props.join(","), escape_github_data(&msg));
+    }
+    out
+}
+
+/// A SARIF 2.1.0 log with one run.
+pub fn render_sarif(tool: &str, groups: &[Group], rules: &[RuleInfo]) -> String {
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    };
+    let mut rule_list: Vec<RuleInfo> = rules.to_vec();
+    for d in groups.iter().flat_map(|g| &g.diagnostics) {
+        if !rule_list.iter().any(|r| r.id == d.rule) {
+            rule_list.push(RuleInfo { id: d.rule.clone(), summary: d.rule.clone(), severity: d.severity });
+        }
+    }
+    let results: Vec<serde_json::Value> = groups
+        .iter()
+        .flat_map(|g| &g.diagnostics)
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str(" Fix: ");
+                text.push_str(help);
+            }
+            let mut r = serde_json::json!({
+                "ruleId": d.rule,
+                "ruleIndex": rule_list.iter().position(|r| r.id == d.rule).unwrap_or(0),
+                "level": level(d.severity),
+                "message": {"text": text},
+            });
+            if let Some(loc) = &d.location {
+                r["locations"] = serde_json::json!([{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": loc.file},
+                        "region": {"startLine": loc.line.max(1), "startColumn": loc.column.max(1)}
+                    }
+                }]);
+            }
+            r
+        })
+        .collect();
+    let rules_json: Vec<serde_json::Value> = rule_list
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "shortDescription": {"text": r.summary},
+                "defaultConfiguration": {"level": level(r.severity)},
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "chartwright",
+                "informationUri": "https://github.com/chartwright/chartwright",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "fullName": format!("chartwright {tool}"),
+                "rules": rules_json,
+            }},
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A JUnit XML report: one test case per group; a group fails when it has an error
+/// (or a finding at or above `fail_at`).
+pub fn render_junit(suite: &str, groups: &[Group], fail_at: Option<Severity>) -> String {
+    let failing = |g: &Group| g.diagnostics.iter().any(|d| fail_at.is_some_and(|f| d.severity >= f));
+    let failures = groups.iter().filter(|g| failing(g)).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(out, "<testsuites name=\"chartwright\" tests=\"{}\" failures=\"{failures}\">", groups.len());
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+        xml_escape(suite),
+        groups.len()
+    );
+    for g in groups {
+        let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", xml_escape(suite), xml_escape(&g.name));
+        if g.diagnostics.is_empty() {
+            out.push_str("/>\n");
+            continue;
+        }
+        out.push_str(">\n");
+        let body: Vec<String> = g
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let loc = d.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
+                format!("{loc}{}[{}]: {}", d.severity.as_str(), d.rule, d.message)
+            })
+            .collect();
+        if failing(g) {
+            let first = g
+                .diagnostics
+                .iter()
+                .find(|d| fail_at.is_some_and(|f| d.severity >= f))
+                .map(|d| d.message.as_str())
+                .unwrap_or("");
+            let _ = writeln!(
+                out,
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                xml_escape(first),
+                xml_escape(suite),
+                xml_escape(&body.join("\n"))
+            );
+        } else {
+            let _ = writeln!(out, "      <system-out>{}</system-out>", xml_escape(&body.join("\n")));
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<Group> {
+        vec![Group {
+            name: "deploy.yaml".into(),
+            diagnostics: vec![
+                Diagnostic::new("image-latest", Severity::Warning, "image uses tag latest, a:b")
+                    .at("deploy.yaml", 2, 10)
+                    .help("pin a version"),
+            ],
+        }]
+    }
+
+    #[test]
+    fn text_points_a_caret_at_the_column() {
+        let mut sources = Sources::new();
+        sources.insert("deploy.yaml".into(), "kind: Pod\nimage:   nginx:latest\n".into());
+        let text = render_text(&sample(), &sources, false);
+        assert!(text.starts_with("deploy.yaml:2:10: warning[image-latest]: image uses tag latest"), "{text}");
+        assert!(text.contains("2 | image:   nginx:latest\n  |          ^\n"), "{text}");
+        assert!(text.contains("= help: pin a version"));
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let out = render_github(&sample());
+        assert_eq!(
+            out,
+            "::warning file=deploy.yaml,line=2,col=10,title=image-latest::image uses tag latest, a:b (pin a version)\n"
+        );
+    }
+
+    #[test]
+    fn junit_fails_groups_at_or_above_the_threshold() {
+        let xml = render_junit("lint", &sample(), Some(Severity::Warning));
+        assert!(xml.contains("failures=\"1\""));
+        let xml = render_junit("lint", &sample(), Some(Severity::Error));
+        assert!(xml.contains("failures=\"0\"") && xml.contains("<system-out>"));
+    }
+
+    #[test]
+    fn sarif_lists_rules_and_regions() {
+        let log: serde_json::Value = serde_json::from_str(&render_sarif("lint", &sample(), &[])).unwrap();
+        assert_eq!(log["version"], "2.1.0");
+        assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"], 10);
+        assert_eq!(log["runs"][0]["tool"]["driver"]["rules"][0]["id"], "image-latest");
+    }
+}

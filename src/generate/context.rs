@@ -1,0 +1,415 @@
+//! Pass one: facts about the whole input that every kind handler needs before templating
+//! (main namespace, workloads and what they own, values slots, and every object's name).
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::kube::{self, WorkloadKind};
+use crate::manifest::Object;
+use crate::yaml::Node;
+
+use super::names::{NameExpr, key_for};
+
+/// Where an object's values live and how it is named.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Values path of the object's own keys (`[]`, `["service"]`, `["web", "services", "admin"]`).
+    pub slot: Vec<String>,
+    /// Values path of the workload this object belongs to (`[]` in a single-workload chart).
+    pub owner_prefix: Option<Vec<String>>,
+    /// Index of the owning workload.
+    pub owner: Option<usize>,
+    /// The template file under `templates/` (or `crds/` for CRDs); `None` when left out.
+    pub file: Option<String>,
+}
+
+/// Everything pass one learns.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// Chart name.
+    pub chart: String,
+    /// Objects, in input order.
+    pub objects: &'a [Object],
+    /// The namespace most objects sit in.
+    pub main_namespace: Option<String>,
+    /// Indices of pod-running workloads.
+    pub workloads: Vec<usize>,
+    /// True when the input has exactly one workload (conventional top-level keys).
+    pub single: bool,
+    /// Per object.
+    pub plans: Vec<Plan>,
+    /// Name expressions by `(kind, name)`.
+    pub names: HashMap<(String, String), NameExpr>,
+    /// Kinds whose namespacing a CRD in the input declares.
+    pub crd_scopes: HashMap<String, bool>,
+    /// Workload index → the `.Values` path of its autoscaling toggle.
+    pub autoscaled: HashMap<usize, Vec<String>>,
+}
+
+impl Context<'_> {
+    /// The object's name expression.
+    pub fn name_of(&self, kind: &str, name: &str) -> Option<&NameExpr> {
+        self.names.get(&(kind.to_string(), name.to_string()))
+    }
+
+    /// True when the object is namespaced (known built-ins, CRD scopes, or a namespace set).
+    pub fn is_namespaced(&self, o: &Object) -> bool {
+        if let Some(ns) = self.crd_scopes.get(&o.kind) {
+            return *ns;
+        }
+        if kube::is_cluster_scoped(&o.kind, o.group()) {
+            return false;
+        }
+        o.namespace.is_some() || is_builtin_namespaced(&o.kind)
+    }
+}
+
+fn is_builtin_namespaced(kind: &str) -> bool {
+    WorkloadKind::of(kind).is_some()
+        || matches!(
+            kind,
+            "Pod"
+                | "Service"
+                | "ConfigMap"
+                | "Secret"
+                | "ServiceAccount"
+                | "Ingress"
+                | "HorizontalPodAutoscaler"
+                | "PodDisruptionBudget"
+                | "NetworkPolicy"
+                | "PersistentVolumeClaim"
+                | "Role"
+                | "RoleBinding"
+                | "Endpoints"
+                | "EndpointSlice"
+                | "LimitRange"
+                | "ResourceQuota"
+                | "Lease"
+        )
+}
+
+/// Kinds whose names are global or fixed by convention and must never be rewritten.
+fn keeps_literal_name(o: &Object, name: &str) -> bool {
+    matches!(
+        o.kind.as_str(),
+        "CustomResourceDefinition"
+            | "APIService"
+            | "PriorityClass"
+            | "StorageClass"
+            | "IngressClass"
+            | "RuntimeClass"
+            | "Namespace"
+    ) || name.contains(':')
+}
+
+/// Runs pass one.
+pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
+    let main_namespace = main_namespace(objects);
+    let workloads: Vec<usize> =
+        objects.iter().enumerate().filter(|(_, o)| WorkloadKind::of(&o.kind).is_some()).map(|(i, _)| i).collect();
+    let single = workloads.len() == 1;
+    let crd_scopes = crd_scopes(objects);
+
+    let reserved =
+        ["nameOverride", "fullnameOverride", "config", "secrets", "ingress", "ingresses", "global", "imagePullSecrets"];
+    let mut prefixes: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut used: Vec<String> = Vec::new();
+    for &w in &workloads {
+        if single {
+            prefixes.insert(w, Vec::new());
+            continue;
+        }
+        let name = objects[w].name.clone().unwrap_or_else(|| objects[w].kind.to_lowercase());
+        let mut key = key_for(&name, chart);
+        if reserved.contains(&key.as_str()) || used.contains(&key) {
+            key = format!("{key}{}", objects[w].kind);
+        }
+        let mut n = 2;
+        let base = key.clone();
+        while used.contains(&key) {
+            key = format!("{base}{n}");
+            n += 1;
+        }
+        used.push(key.clone());
+        prefixes.insert(w, vec![key]);
+    }
+
+    // Owners: which workload an auxiliary object belongs to.
+    let pod_labels: Vec<(usize, Vec<(String, String)>)> = workloads
+        .iter()
+        .map(|&w| (w, kube::pod_template(&objects[w].node, &objects[w].kind).map(kube::labels).unwrap_or_default()))
+        .collect();
+    let select = |sel: Option<&Node>, ns: &Option<String>| -> Option<usize> {
+        let sel = sel?;
+        if sel.as_map().is_none_or(Vec::is_empty) {
+            return None;
+        }
+        pod_labels
+            .iter()
+            .find(|(w, labels)| {
+                objects[*w].namespace == *ns && !labels.is_empty() && kube::selector_matches(sel, labels)
+            })
+            .map(|(w, _)| *w)
+    };
+    let mut owners: Vec<Option<usize>> = vec![None; objects.len()];
+    for (i, o) in objects.iter().enumerate() {
+        owners[i] = match o.kind.as_str() {
+            "Service" => select(o.node.path(&["spec", "selector"]), &o.namespace),
+            "PodDisruptionBudget" => select(o.node.path(&["spec", "selector"]), &o.namespace),
+            "NetworkPolicy" => select(o.node.path(&["spec", "podSelector"]), &o.namespace),
+            "HorizontalPodAutoscaler" => {
+                let target = o.node.path(&["spec", "scaleTargetRef"]);
+                let kind = target.and_then(|t| t.get("kind")).and_then(Node::as_str);
+                let name = target.and_then(|t| t.get("name")).and_then(Node::as_str);
+                workloads.iter().copied().find(|&w| {
+                    Some(objects[w].kind.as_str()) == kind
+                        && objects[w].name.as_deref() == name
+                        && objects[w].namespace == o.namespace
+                })
+            }
+            "ServiceAccount" => {
+                let users: Vec<usize> = workloads
+                    .iter()
+                    .copied()
+                    .filter(|&w| {
+                        let sa = kube::pod_template(&objects[w].node, &objects[w].kind).and_then(|p| {
+                            p.str_at(&["spec", "serviceAccountName"]).or_else(|| p.str_at(&["spec", "serviceAccount"]))
+                        });
+                        sa.is_some() && sa == o.name.as_deref() && objects[w].namespace == o.namespace
+                    })
+                    .collect();
+                if users.len() == 1 { Some(users[0]) } else { None }
+            }
+            "PersistentVolumeClaim" => {
+                let users: Vec<usize> = workloads
+                    .iter()
+                    .copied()
+                    .filter(|&w| {
+                        kube::pod_template(&objects[w].node, &objects[w].kind)
+                            .and_then(|p| p.path(&["spec", "volumes"]))
+                            .and_then(Node::as_seq)
+                            .is_some_and(|vols| {
+                                vols.iter()
+                                    .any(|v| v.str_at(&["persistentVolumeClaim", "claimName"]) == o.name.as_deref())
+                            })
+                    })
+                    .collect();
+                if users.len() == 1 { Some(users[0]) } else { None }
+            }
+            _ => None,
+        };
+    }
+
+    // Slots: group objects of one slot kind under one owner; one gets the singular key.
+    let mut groups: BTreeMap<(Vec<String>, &'static str), Vec<usize>> = BTreeMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        let Some(kind_slot) = slot_kind(&o.kind) else { continue };
+        let prefix = owners[i].map(|w| prefixes[&w].clone()).unwrap_or_default();
+        groups.entry((prefix, kind_slot)).or_default().push(i);
+    }
+    let mut plans: Vec<Plan> = vec![Plan::default(); objects.len()];
+    for ((prefix, kind_slot), members) in &groups {
+        let (singular, plural) = slot_names(kind_slot);
+        let keyed = members.len() > 1 || *kind_slot == "persistence";
+        let mut used_keys: Vec<String> = Vec::new();
+        for &i in members {
+            let mut slot = prefix.clone();
+            if keyed {
+                slot.push(plural.to_string());
+                let name = objects[i].name.clone().unwrap_or_else(|| "main".into());
+                let mut key = key_for(&name, chart);
+                let base = key.clone();
+                let mut n = 2;
+                while used_keys.contains(&key) || key == "existingSecret" || key == "enabled" {
+                    key = format!("{base}{n}");
+                    n += 1;
+                }
+                used_keys.push(key.clone());
+                slot.push(key);
+            } else {
+                slot.push(singular.to_string());
+            }
+            plans[i].slot = slot;
+        }
+    }
+    for (i, plan) in plans.iter_mut().enumerate() {
+        plan.owner = owners[i];
+        plan.owner_prefix = owners[i].map(|w| prefixes[&w].clone());
+        if let Some(p) = prefixes.get(&i) {
+            plan.slot = p.clone();
+            plan.owner = Some(i);
+            plan.owner_prefix = Some(p.clone());
+        }
+    }
+
+    let mut autoscaled = HashMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        if o.kind == "HorizontalPodAutoscaler" {
+            if let Some(w) = owners[i] {
+                let mut p = plans[i].slot.clone();
+                p.push("enabled".into());
+                autoscaled.insert(w, p);
+            }
+        }
+    }
+
+    let mut ctx = Context {
+        chart: chart.to_string(),
+        objects,
+        main_namespace,
+        workloads,
+        single,
+        plans,
+        names: HashMap::new(),
+        crd_scopes,
+        autoscaled,
+    };
+    ctx.names = name_map(&ctx);
+    assign_files(&mut ctx);
+    ctx
+}
+
+fn slot_kind(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Service" => "service",
+        "Ingress" => "ingress",
+        "HorizontalPodAutoscaler" => "autoscaling",
+        "PodDisruptionBudget" => "podDisruptionBudget",
+        "NetworkPolicy" => "networkPolicy",
+        "ServiceAccount" => "serviceAccount",
+        "ConfigMap" => "config",
+        "Secret" => "secrets",
+        "PersistentVolumeClaim" => "persistence",
+        _ => return None,
+    })
+}
+
+fn slot_names(kind_slot: &str) -> (&'static str, &'static str) {
+    match kind_slot {
+        "service" => ("service", "services"),
+        "ingress" => ("ingress", "ingresses"),
+        "autoscaling" => ("autoscaling", "autoscalers"),
+        "podDisruptionBudget" => ("podDisruptionBudget", "podDisruptionBudgets"),
+        "networkPolicy" => ("networkPolicy", "networkPolicies"),
+        "serviceAccount" => ("serviceAccount", "serviceAccounts"),
+        "config" => ("config", "config"),
+        "secrets" => ("secrets", "secrets"),
+        _ => ("persistence", "persistence"),
+    }
+}
+
+fn main_namespace(objects: &[Object]) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for o in objects {
+        if let Some(ns) = &o.namespace {
+            *counts.entry(ns.as_str()).or_default() += 1;
+        }
+    }
+    // Most objects win; ties go to the name that sorts first, so the choice is stable.
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(ns, _)| ns.to_string())
+}
+
+fn crd_scopes(objects: &[Object]) -> HashMap<String, bool> {
+    objects
+        .iter()
+        .filter(|o| o.kind == "CustomResourceDefinition")
+        .filter_map(|o| {
+            let kind = o.node.str_at(&["spec", "names", "kind"])?;
+            let scope = o.node.str_at(&["spec", "scope"]).unwrap_or("Namespaced");
+            Some((kind.to_string(), scope == "Namespaced"))
+        })
+        .collect()
+}
+
+fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
+    let chart = &ctx.chart;
+    let mut names = HashMap::new();
+    for (i, o) in ctx.objects.iter().enumerate() {
+        let Some(name) = &o.name else { continue };
+        let base = if keeps_literal_name(o, name) {
+            NameExpr::Literal(name.clone())
+        } else if name == chart {
+            NameExpr::Fullname(None)
+        } else if let Some(rest) = name.strip_prefix(&format!("{chart}-")) {
+            NameExpr::Fullname(Some(rest.to_string()))
+        } else {
+            NameExpr::Component(name.clone())
+        };
+        let plan = &ctx.plans[i];
+        let expr = match o.kind.as_str() {
+            "ServiceAccount" if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
+            "Secret" => {
+                let mut p = plan.slot.clone();
+                p.push("existingSecret".into());
+                NameExpr::ExistingOr(super::names::values_ref(&p), Box::new(base))
+            }
+            _ => base,
+        };
+        names.insert((o.kind.clone(), name.clone()), expr);
+    }
+    names
+}
+
+/// The named template that yields a workload's service account name.
+pub fn sa_helper(chart: &str, plan: &Plan) -> String {
+    match plan.owner_prefix.as_deref() {
+        Some([]) | None => format!("{chart}.serviceAccountName"),
+        Some(p) => format!("{chart}.{}.serviceAccountName", p.join(".")),
+    }
+}
+
+fn short_kind(kind: &str) -> String {
+    match kind {
+        "HorizontalPodAutoscaler" => "hpa".into(),
+        "PodDisruptionBudget" => "pdb".into(),
+        "PersistentVolumeClaim" => "pvc".into(),
+        "CustomResourceDefinition" => "crd".into(),
+        k => k.to_lowercase(),
+    }
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(
+            |c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' { c.to_ascii_lowercase() } else { '-' }
+            },
+        )
+        .collect()
+}
+
+fn assign_files(ctx: &mut Context<'_>) {
+    let mut per_kind: HashMap<String, usize> = HashMap::new();
+    for o in ctx.objects {
+        *per_kind.entry(o.kind.clone()).or_default() += 1;
+    }
+    let mut taken: Vec<String> = Vec::new();
+    for (i, o) in ctx.objects.iter().enumerate() {
+        if o.kind == "Namespace" {
+            continue;
+        }
+        let stem = if o.kind == "CustomResourceDefinition" {
+            sanitize(o.name.as_deref().unwrap_or("crd"))
+        } else if per_kind[&o.kind] == 1 {
+            short_kind(&o.kind)
+        } else {
+            let name = o.name.clone().unwrap_or_else(|| {
+                o.node.str_at(&["metadata", "generateName"]).unwrap_or("object").trim_end_matches('-').to_string()
+            });
+            format!("{}-{}", short_kind(&o.kind), sanitize(&name))
+        };
+        let dir = if o.kind == "CustomResourceDefinition" { "crds" } else { "templates" };
+        let mut file = format!("{dir}/{stem}.yaml");
+        let mut n = 2;
+        while taken.contains(&file) {
+            let ns = o.namespace.as_deref().map(sanitize).unwrap_or_default();
+            file = if n == 2 && !ns.is_empty() {
+                format!("{dir}/{stem}-{ns}.yaml")
+            } else {
+                format!("{dir}/{stem}-{n}.yaml")
+            };
+            n += 1;
+        }
+        taken.push(file.clone());
+        ctx.plans[i].file = Some(file);
+    }
+}

@@ -1,0 +1,63 @@
+//! HorizontalPodAutoscalers: enabled toggle, replica bounds and utilization targets.
+
+use crate::yaml::{Node, Value};
+
+use super::super::tpl::T;
+use super::super::values::{Hint, join};
+use super::{Gen, rename_at};
+
+/// Handles an HPA.
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+    let o = &g.ctx.objects[i];
+    let slot = g.ctx.plans[i].slot.clone();
+    let node = o.node.clone();
+    g.values.describe(&slot, "Horizontal pod autoscaling.");
+    let enabled = g.values.set(
+        &join(&slot, &["enabled"]),
+        Node::new(Value::Bool(true)),
+        "Create the HorizontalPodAutoscaler (the workload then renders no replicas).",
+        Hint::Plain,
+    );
+    let st = t.get_mut("spec")?;
+    rename_at(
+        g,
+        st,
+        &["scaleTargetRef", "name"],
+        node.str_at(&["spec", "scaleTargetRef", "kind"]).unwrap_or("Deployment"),
+    );
+    for (field, desc, hint) in [
+        ("minReplicas", "Fewest pods the autoscaler keeps.", Hint::Positive),
+        ("maxReplicas", "Most pods the autoscaler runs.", Hint::Positive),
+        ("targetCPUUtilizationPercentage", "Target average CPU utilization (percent of requests).", Hint::Percent),
+    ] {
+        if let Some(v) = node.path(&["spec", field]) {
+            let r = g.values.set(&join(&slot, &[field]), v.clone(), desc, hint);
+            st.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
+        }
+    }
+    let metrics = node.path(&["spec", "metrics"]).and_then(Node::as_seq).cloned().unwrap_or_default();
+    if let Some(items) = st.get_mut("metrics").and_then(T::items_mut) {
+        for (mt, mn) in items.iter_mut().zip(&metrics) {
+            if mn.str_at(&["type"]) != Some("Resource") {
+                continue;
+            }
+            let resource = mn.str_at(&["resource", "name"]).unwrap_or_default();
+            let key = match resource {
+                "cpu" => "targetCPUUtilizationPercentage",
+                "memory" => "targetMemoryUtilizationPercentage",
+                _ => continue,
+            };
+            let Some(v) = mn.path(&["resource", "target", "averageUtilization"]) else { continue };
+            let r = g.values.set(
+                &join(&slot, &[key]),
+                v.clone(),
+                format!("Target average {resource} utilization (percent of requests)."),
+                Hint::Percent,
+            );
+            if let Some(target) = mt.path_mut(&["resource", "target"]) {
+                target.replace("averageUtilization", T::Expr(format!("{{{{ {r} }}}}")));
+            }
+        }
+    }
+    Some(enabled)
+}

@@ -1,0 +1,40 @@
+//! PodDisruptionBudgets: enabled toggle and exactly one of minAvailable / maxUnavailable.
+
+use crate::yaml::{Node, Value};
+
+use super::super::tpl::{Entry, T};
+use super::super::values::{Hint, join};
+use super::Gen;
+
+/// Handles a PDB.
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+    let o = &g.ctx.objects[i];
+    let slot = g.ctx.plans[i].slot.clone();
+    let node = o.node.clone();
+    g.values.describe(&slot, "Pod disruption budget.");
+    let enabled = g.values.set(
+        &join(&slot, &["enabled"]),
+        Node::new(Value::Bool(true)),
+        "Create the PodDisruptionBudget.",
+        Hint::Plain,
+    );
+    let st = t.get_mut("spec")?;
+    for field in ["minAvailable", "maxUnavailable"] {
+        let v = node.path(&["spec", field]).cloned().unwrap_or_else(|| Node::str(""));
+        let r = g.values.set(
+            &join(&slot, &[field]),
+            v,
+            format!("{field} (a number or a percentage); set exactly one of minAvailable and maxUnavailable, leave the other empty."),
+            Hint::IntOrPercent,
+        );
+        let entry = Entry::Pair(field.to_string(), T::Expr(format!("{{{{ {r} }}}}")));
+        let cond = format!("ne (toString {r}) \"\"");
+        if st.get_mut(field).is_some() {
+            st.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
+            st.wrap_if(field, &cond);
+        } else {
+            st.push(Entry::If(cond, vec![entry]));
+        }
+    }
+    Some(enabled)
+}

@@ -1,0 +1,331 @@
+//! Pod templates and containers, shared by every workload kind.
+
+use crate::kube::split_image;
+use crate::yaml::{Node, Value};
+
+use super::super::names::{key_for, values_ref};
+use super::super::tpl::{Entry, T, with_block, with_inline, with_scalar};
+use super::super::values::{Hint, join};
+use super::Gen;
+
+/// Probe fields that are timings (the handler itself stays in the template).
+const PROBE_TIMINGS: &[&str] = &[
+    "initialDelaySeconds",
+    "periodSeconds",
+    "timeoutSeconds",
+    "successThreshold",
+    "failureThreshold",
+    "terminationGracePeriodSeconds",
+];
+
+/// Parameterizes a pod template (`metadata` + `spec`) whose values live under `prefix`.
+pub fn pod_template(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, checksums: &[(String, String)]) {
+    let spec_node = node.get("spec").cloned().unwrap_or_else(Node::map);
+    pod_metadata(g, prefix, t, node, checksums);
+    if let Some(spec) = t.get_mut("spec") {
+        pod_spec_before_containers(g, prefix, spec, &spec_node);
+        containers(g, prefix, spec, &spec_node);
+        pod_spec_scheduling(g, prefix, spec, &spec_node);
+    }
+}
+
+fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, checksums: &[(String, String)]) {
+    if t.get_mut("metadata").is_none() {
+        t.push_front(Entry::Pair("metadata".into(), T::Map(Vec::new())));
+    }
+    let own_labels = node.path(&["metadata", "labels"]);
+    let annotations = node.path(&["metadata", "annotations"]).cloned().unwrap_or_else(Node::map);
+    let ann_ref =
+        g.values.set(&join(prefix, &["podAnnotations"]), annotations, "Annotations added to every pod.", Hint::OpenMap);
+    let labels_ref = g.values.set(
+        &join(prefix, &["podLabels"]),
+        Node::map(),
+        "Extra labels added to every pod (the selector labels stay as they are).",
+        Hint::OpenMap,
+    );
+    let Some(meta) = t.get_mut("metadata") else { return };
+    // Labels: the chart's standard labels, the input's own, then user extras.
+    let mut label_entries = super::metadata::standard_label_entries(g, own_labels);
+    if let Some(T::Map(existing)) = meta.get_mut("labels").cloned() {
+        label_entries.extend(existing);
+    }
+    label_entries.push(with_inline(&labels_ref));
+    meta.set("labels", T::Map(label_entries));
+    // Annotations: config checksums first, then the values.
+    if checksums.is_empty() {
+        if let Some(T::Map(m)) = Some(&mut *meta) {
+            m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
+            m.push(with_block(&ann_ref, "annotations"));
+        }
+    } else {
+        let mut entries: Vec<Entry> = checksums
+            .iter()
+            .map(|(key, file)| {
+                Entry::Pair(
+                    key.clone(),
+                    T::Expr(format!("{{{{ include (print $.Template.BasePath \"/{file}\") . | sha256sum }}}}")),
+                )
+            })
+            .collect();
+        entries.push(with_inline(&ann_ref));
+        meta.set("annotations", T::Map(entries));
+    }
+}
+
+fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
+    if let Some(pull) = node.get("imagePullSecrets") {
+        let refs_chart = pull.as_seq().is_some_and(|s| {
+            s.iter().any(|p| p.get("name").and_then(Node::as_str).is_some_and(|n| g.ctx.name_of("Secret", n).is_some()))
+        });
+        if refs_chart {
+            super::rename_list(g, spec.get_mut("imagePullSecrets"), "Secret", &["name"]);
+        } else {
+            let r = g.values.set(
+                &join(prefix, &["imagePullSecrets"]),
+                pull.clone(),
+                "Secrets for pulling images from private registries.",
+                Hint::OpenList,
+            );
+            spec.replace("imagePullSecrets", T::ToYaml(r));
+        }
+    } else {
+        let r = g.values.set(
+            &join(prefix, &["imagePullSecrets"]),
+            Node::new(Value::Seq(vec![])),
+            "Secrets for pulling images from private registries.",
+            Hint::OpenList,
+        );
+        spec.push(with_block(&r, "imagePullSecrets"));
+    }
+    for key in ["serviceAccountName", "serviceAccount"] {
+        if let Some(name) = node.get(key).and_then(Node::as_str) {
+            if let Some(expr) = g.ctx.name_of("ServiceAccount", name) {
+                let text = expr.tpl(&g.ctx.chart);
+                spec.replace(key, T::Expr(text));
+            }
+        }
+    }
+    let sc_desc = "Pod-level security context.";
+    match node.get("securityContext") {
+        Some(sc) => {
+            let r = g.values.set(&join(prefix, &["podSecurityContext"]), sc.clone(), sc_desc, Hint::OpenMap);
+            spec.replace("securityContext", T::ToYaml(r));
+        }
+        None => {
+            let r = g.values.set(&join(prefix, &["podSecurityContext"]), Node::map(), sc_desc, Hint::OpenMap);
+            spec.push(with_block(&r, "securityContext"));
+        }
+    }
+    if let Some(vols) = spec.get_mut("volumes").and_then(T::items_mut) {
+        for v in vols {
+            super::rename_at(g, v, &["configMap", "name"], "ConfigMap");
+            super::rename_at(g, v, &["secret", "secretName"], "Secret");
+            super::rename_at(g, v, &["persistentVolumeClaim", "claimName"], "PersistentVolumeClaim");
+            if let Some(sources) = v.path_mut(&["projected", "sources"]).and_then(T::items_mut) {
+                for s in sources {
+                    super::rename_at(g, s, &["configMap", "name"], "ConfigMap");
+                    super::rename_at(g, s, &["secret", "name"], "Secret");
+                }
+            }
+        }
+    }
+}
+
+fn pod_spec_scheduling(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
+    let fields: [(&str, &str, Hint, Node); 4] = [
+        ("nodeSelector", "Node labels the pods must run on.", Hint::OpenMap, Node::map()),
+        ("tolerations", "Taints the pods tolerate.", Hint::OpenList, Node::new(Value::Seq(vec![]))),
+        ("affinity", "Pod affinity and anti-affinity rules.", Hint::OpenMap, Node::map()),
+        (
+            "topologySpreadConstraints",
+            "How pods spread across zones and nodes.",
+            Hint::OpenList,
+            Node::new(Value::Seq(vec![])),
+        ),
+    ];
+    for (key, desc, hint, empty) in fields {
+        match node.get(key) {
+            Some(v) => {
+                let r = g.values.set(&join(prefix, &[key]), v.clone(), desc, hint);
+                spec.replace(key, T::ToYaml(r));
+            }
+            None => {
+                let r = g.values.set(&join(prefix, &[key]), empty, desc, hint);
+                spec.push(with_block(&r, key));
+            }
+        }
+    }
+}
+
+fn containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
+    for list in ["initContainers", "containers"] {
+        let Some(cnodes) = node.get(list).and_then(Node::as_seq) else { continue };
+        let Some(items) = spec.get_mut(list).and_then(T::items_mut) else { continue };
+        let mut used: Vec<String> = Vec::new();
+        for (idx, (c, cn)) in items.iter_mut().zip(cnodes).enumerate() {
+            let main = list == "containers" && idx == 0;
+            let vprefix = if main {
+                prefix.to_vec()
+            } else {
+                let name = cn.get("name").and_then(Node::as_str).unwrap_or("container");
+                let mut key = key_for(name, &g.ctx.chart);
+                let base = key.clone();
+                let mut n = 2;
+                while used.contains(&key) {
+                    key = format!("{base}{n}");
+                    n += 1;
+                }
+                used.push(key.clone());
+                join(prefix, &[if list == "containers" { "sidecars" } else { "initContainers" }, &key])
+            };
+            if !main {
+                let what = if list == "containers" { "Sidecar container" } else { "Init container" };
+                g.values
+                    .describe(&vprefix, format!("{what} `{}`.", cn.get("name").and_then(Node::as_str).unwrap_or("")));
+            }
+            container(g, &vprefix, c, cn, main);
+        }
+    }
+}
+
+fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool) {
+    if let Some(image) = node.get("image").and_then(Node::as_str) {
+        let (repo, tag, digest) = split_full_image(image);
+        g.values.describe(&join(vp, &["image"]), "Container image.");
+        let r = g.values.set(&join(vp, &["image", "repository"]), Node::str(repo), "Image repository.", Hint::Plain);
+        let mut text = format!("{{{{ {r} }}}}");
+        let tag_ref = g.values.set(
+            &join(vp, &["image", "tag"]),
+            Node::str(tag.clone().unwrap_or_default()),
+            if main { "Image tag; defaults to the chart's appVersion when empty." } else { "Image tag." },
+            Hint::Plain,
+        );
+        if tag.is_some() && main {
+            text.push_str(&format!(":{{{{ {tag_ref} | default $.Chart.AppVersion }}}}"));
+        } else {
+            text.push_str(&format!("{{{{ with {tag_ref} }}}}:{{{{ . }}}}{{{{ end }}}}"));
+        }
+        if let Some(d) = digest {
+            let dr =
+                g.values.set(&join(vp, &["image", "digest"]), Node::str(d), "Image digest (sha256:...).", Hint::Plain);
+            text.push_str(&format!("{{{{ with {dr} }}}}@{{{{ . }}}}{{{{ end }}}}"));
+        }
+        c.replace("image", T::Expr(format!("\"{text}\"")));
+        let policy_desc = "When to pull the image: Always, IfNotPresent or Never.";
+        let hint = Hint::Enum(vec!["Always", "IfNotPresent", "Never"]);
+        match node.get("imagePullPolicy") {
+            Some(p) => {
+                let r = g.values.set(&join(vp, &["image", "pullPolicy"]), p.clone(), policy_desc, hint);
+                c.replace("imagePullPolicy", T::Expr(format!("{{{{ {r} }}}}")));
+            }
+            None if main => {
+                let r = g.values.set(
+                    &join(vp, &["image", "pullPolicy"]),
+                    Node::str(""),
+                    policy_desc.to_string() + " Empty keeps the Kubernetes default.",
+                    hint,
+                );
+                c.push(with_scalar(&r, "imagePullPolicy", false));
+            }
+            None => {}
+        }
+    }
+    match node.get("securityContext") {
+        Some(sc) => {
+            let r =
+                g.values.set(&join(vp, &["securityContext"]), sc.clone(), "Container security context.", Hint::OpenMap);
+            c.replace("securityContext", T::ToYaml(r));
+        }
+        None if main => {
+            let r = g.values.set(
+                &join(vp, &["securityContext"]),
+                Node::map(),
+                "Container security context.",
+                Hint::OpenMap,
+            );
+            c.push(with_block(&r, "securityContext"));
+        }
+        None => {}
+    }
+    env(g, vp, c, node);
+    match node.get("resources") {
+        Some(res) => {
+            let r = g.values.set(
+                &join(vp, &["resources"]),
+                res.clone(),
+                "CPU and memory requests and limits.",
+                Hint::OpenMap,
+            );
+            c.replace("resources", T::ToYaml(r));
+        }
+        None if main => {
+            let r = g.values.set(
+                &join(vp, &["resources"]),
+                Node::map(),
+                "CPU and memory requests and limits.",
+                Hint::OpenMap,
+            );
+            c.push(with_block(&r, "resources"));
+        }
+        None => {}
+    }
+    for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
+        let Some(pnode) = node.get(probe) else { continue };
+        let mut described = false;
+        for field in PROBE_TIMINGS {
+            let Some(v) = pnode.get(field) else { continue };
+            if v.as_i64().is_none() {
+                continue;
+            }
+            if !described {
+                g.values.describe(&join(vp, &[probe]), format!("Timings of the {probe}."));
+                described = true;
+            }
+            let r = g.values.set(&join(vp, &[probe, field]), v.clone(), format!("{probe} {field}."), Hint::Count);
+            if let Some(pt) = c.get_mut(probe) {
+                pt.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
+            }
+        }
+    }
+    if let Some(from) = c.get_mut("envFrom").and_then(T::items_mut) {
+        for f in from {
+            super::rename_at(g, f, &["configMapRef", "name"], "ConfigMap");
+            super::rename_at(g, f, &["secretRef", "name"], "Secret");
+        }
+    }
+}
+
+fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
+    let Some(items) = node.get("env").and_then(Node::as_seq) else { return };
+    let Some(titems) = c.get_mut("env").and_then(T::items_mut) else { return };
+    let mut described = false;
+    for (t, n) in titems.iter_mut().zip(items) {
+        super::rename_at(g, t, &["valueFrom", "configMapKeyRef", "name"], "ConfigMap");
+        super::rename_at(g, t, &["valueFrom", "secretKeyRef", "name"], "Secret");
+        let (Some(name), Some(value)) = (n.get("name").and_then(Node::as_str), n.get("value")) else { continue };
+        if !matches!(value.value, Value::Str(_)) {
+            continue;
+        }
+        if !described {
+            g.values.describe(&join(vp, &["env"]), "Plain environment variables, by name.");
+            described = true;
+        }
+        let path = join(vp, &["env", name]);
+        if g.values.has(&path) {
+            continue;
+        }
+        let r = g.values.set(&path, value.clone(), format!("Environment variable {name}."), Hint::Plain);
+        t.replace("value", T::Expr(format!("{{{{ {r} | quote }}}}")));
+    }
+    let _ = values_ref;
+}
+
+/// Repository, tag and digest of an image reference.
+pub fn split_full_image(image: &str) -> (String, Option<String>, Option<String>) {
+    let (rest, digest) = match image.split_once('@') {
+        Some((r, d)) => (r, Some(d.to_string())),
+        None => (image, None),
+    };
+    let (repo, tag) = split_image(rest);
+    (repo, tag, digest)
+}

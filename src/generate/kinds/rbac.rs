@@ -1,0 +1,28 @@
+//! RoleBindings and ClusterRoleBindings: role and subject references follow renamed objects.
+
+use crate::yaml::Node;
+
+use super::super::tpl::T;
+use super::{Gen, release_namespace_at, rename_at};
+
+/// Handles a binding.
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
+    let node = g.ctx.objects[i].node.clone();
+    let role_kind = node.str_at(&["roleRef", "kind"]).unwrap_or("Role").to_string();
+    if let Some(r) = t.get_mut("roleRef") {
+        rename_at(g, r, &["name"], &role_kind);
+    }
+    let kinds: Vec<String> = node
+        .get("subjects")
+        .and_then(Node::as_seq)
+        .map(|s| s.iter().map(|x| x.str_at(&["kind"]).unwrap_or_default().to_string()).collect())
+        .unwrap_or_default();
+    if let Some(items) = t.get_mut("subjects").and_then(T::items_mut) {
+        for (s, kind) in items.iter_mut().zip(kinds) {
+            if kind == "ServiceAccount" {
+                rename_at(g, s, &["name"], "ServiceAccount");
+                release_namespace_at(g, s, &["namespace"]);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Secrets: values are kept out of `values.yaml` by default (empty placeholders), an
+//! `existingSecret` option replaces the generated Secret, and `--secrets inline` keeps them.
+
+use base64::Engine as _;
+
+use crate::yaml::{Node, Value};
+
+use super::super::SecretsMode;
+use super::super::names::values_ref;
+use super::super::tpl::T;
+use super::super::values::{Hint, join};
+use super::Gen;
+
+/// Handles a Secret.
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+    let o = &g.ctx.objects[i];
+    let name = o.name.clone().unwrap_or_default();
+    let slot = g.ctx.plans[i].slot.clone();
+    let node = o.node.clone();
+    g.values.describe(&slot, format!("The Secret `{name}`."));
+    let existing = g.values.set(
+        &join(&slot, &["existingSecret"]),
+        Node::str(""),
+        "Name of an existing Secret to use instead of creating one.",
+        Hint::Plain,
+    );
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for field in ["data", "stringData"] {
+        let Some(entries) = node.get(field).and_then(Node::as_map) else { continue };
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else { continue };
+            let Some(raw) = v.as_str() else { continue };
+            let plain = if field == "data" {
+                let compact: String = raw.split_whitespace().collect();
+                match b64.decode(compact.as_bytes()).ok().and_then(|b| String::from_utf8(b).ok()) {
+                    Some(p) if b64.encode(p.as_bytes()) == compact => p,
+                    // Binary or non-canonical data stays as written.
+                    _ => continue,
+                }
+            } else {
+                raw.to_string()
+            };
+            let path = join(&slot, &[key]);
+            if g.values.has(&path) {
+                continue;
+            }
+            let default = match g.secrets {
+                SecretsMode::Inline => plain,
+                SecretsMode::Placeholder => String::new(),
+            };
+            let r = g.values.set(
+                &path,
+                Node::new(Value::Str(default)),
+                format!("Value of `{key}` (plain text; the chart encodes it)."),
+                Hint::Secret,
+            );
+            let expr = if field == "data" {
+                format!("{{{{ {r} | b64enc | quote }}}}")
+            } else {
+                format!("{{{{ {r} | quote }}}}")
+            };
+            if let Some(ft) = t.get_mut(field) {
+                ft.replace(key, T::Expr(expr));
+            }
+            g.notes.secret_keys.push(path.join("."));
+        }
+    }
+    g.notes.secrets.push((name, values_ref(&join(&slot, &["existingSecret"]))));
+    Some(format!("not {existing}"))
+}

@@ -1,0 +1,52 @@
+//! ServiceAccounts used by one workload: create toggle, name and annotations, as in
+//! `helm create`.
+
+use crate::yaml::Node;
+
+use super::super::tpl::{Entry, T, with_block};
+use super::super::values::{Hint, join};
+use super::Gen;
+
+/// Handles a ServiceAccount.
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+    if g.ctx.plans[i].owner.is_none() {
+        return None;
+    }
+    let o = &g.ctx.objects[i];
+    let slot = g.ctx.plans[i].slot.clone();
+    let node = o.node.clone();
+    g.values.describe(&slot, "The workload's ServiceAccount.");
+    let create = g.values.set(
+        &join(&slot, &["create"]),
+        Node::new(crate::yaml::Value::Bool(true)),
+        "Create the ServiceAccount.",
+        Hint::Plain,
+    );
+    if let Some(a) = node.get("automountServiceAccountToken") {
+        let r = g.values.set(
+            &join(&slot, &["automount"]),
+            a.clone(),
+            "Mount the account's API token into pods.",
+            Hint::Plain,
+        );
+        t.replace("automountServiceAccountToken", T::Expr(format!("{{{{ {r} }}}}")));
+    }
+    let ann = node.path(&["metadata", "annotations"]).cloned().unwrap_or_else(Node::map);
+    let ar = g.values.set(
+        &join(&slot, &["annotations"]),
+        ann,
+        "Annotations on the ServiceAccount (e.g. cloud IAM roles).",
+        Hint::OpenMap,
+    );
+    g.values.set(
+        &join(&slot, &["name"]),
+        Node::str(""),
+        "Name of the ServiceAccount; empty derives it from the release name.",
+        Hint::DnsName,
+    );
+    if let Some(T::Map(m)) = t.get_mut("metadata") {
+        m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
+        m.push(with_block(&ar, "annotations"));
+    }
+    Some(create)
+}

@@ -1,0 +1,144 @@
+//! Deployments, StatefulSets, DaemonSets, Jobs, CronJobs (and the legacy ReplicaSet and
+//! ReplicationController): replicas, schedules, volume claim templates, and the pod template.
+
+use crate::kube::WorkloadKind;
+use crate::yaml::Node;
+
+use super::super::names::{key_for, values_ref};
+use super::super::tpl::T;
+use super::super::values::{Hint, join};
+use super::{Gen, pod, pvc, rename_at};
+
+/// Handles a workload object.
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
+    let o = &g.ctx.objects[i];
+    let Some(wk) = WorkloadKind::of(&o.kind) else { return };
+    let prefix = g.ctx.plans[i].slot.clone();
+    if !prefix.is_empty() {
+        g.values.describe(&prefix, format!("The {} `{}`.", o.kind, o.name.as_deref().unwrap_or("")));
+    }
+    let node = o.node.clone();
+    if wk.has_replicas() {
+        if let Some(rep) = node.path(&["spec", "replicas"]) {
+            let desc = if g.ctx.autoscaled.contains_key(&i) {
+                "Number of pods; ignored while autoscaling is enabled."
+            } else {
+                "Number of pods."
+            };
+            let r = g.values.set(&join(&prefix, &["replicaCount"]), rep.clone(), desc, Hint::Count);
+            if let Some(spec) = t.get_mut("spec") {
+                spec.replace("replicas", T::Expr(format!("{{{{ {r} }}}}")));
+                if let Some(enabled) = g.ctx.autoscaled.get(&i) {
+                    spec.wrap_if("replicas", &format!("not {}", values_ref(enabled)));
+                }
+            }
+        }
+    }
+    if wk == WorkloadKind::CronJob {
+        if let Some(s) = node.path(&["spec", "schedule"]) {
+            let r = g.values.set(&join(&prefix, &["schedule"]), s.clone(), "Cron schedule of the job.", Hint::Cron);
+            if let Some(spec) = t.get_mut("spec") {
+                spec.replace("schedule", T::Expr(format!("{{{{ {r} | quote }}}}")));
+            }
+        }
+        if let Some(s) = node.path(&["spec", "suspend"]) {
+            let r = g.values.set(&join(&prefix, &["suspend"]), s.clone(), "Suspend new runs of the job.", Hint::Plain);
+            if let Some(spec) = t.get_mut("spec") {
+                spec.replace("suspend", T::Expr(format!("{{{{ {r} }}}}")));
+            }
+        }
+    }
+    if wk == WorkloadKind::StatefulSet {
+        if let Some(spec) = t.get_mut("spec") {
+            rename_at(g, spec, &["serviceName"], "Service");
+        }
+        volume_claim_templates(g, &prefix, t, &node);
+    }
+    let checksums = checksums(g, i);
+    let tpl_path = wk.pod_template_path();
+    let tpl_node = node.path(tpl_path).cloned().unwrap_or_else(Node::map);
+    if let Some(tt) = t.path_mut(tpl_path) {
+        pod::pod_template(g, &prefix, tt, &tpl_node, &checksums);
+    }
+}
+
+/// Handles a bare Pod.
+pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut T) {
+    let o = &g.ctx.objects[i];
+    let prefix = vec![key_for(o.name.as_deref().unwrap_or("pod"), &g.ctx.chart)];
+    g.values.describe(&prefix, format!("The Pod `{}`.", o.name.as_deref().unwrap_or("")));
+    let node = o.node.clone();
+    let checksums = checksums(g, i);
+    pod::pod_template(g, &prefix, t, &node, &checksums);
+}
+
+fn volume_claim_templates(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node) {
+    let Some(vcts) = node.path(&["spec", "volumeClaimTemplates"]).and_then(Node::as_seq) else { return };
+    let Some(items) = t.path_mut(&["spec", "volumeClaimTemplates"]).and_then(T::items_mut) else { return };
+    for (vt, vn) in items.iter_mut().zip(vcts) {
+        let name = vn.str_at(&["metadata", "name"]).unwrap_or("data");
+        let slot = join(prefix, &["persistence", &key_for(name, &g.ctx.chart)]);
+        g.values.describe(&slot, format!("Volume claim template `{name}`."));
+        let spec_node = vn.get("spec").cloned().unwrap_or_else(Node::map);
+        if let Some(st) = vt.get_mut("spec") {
+            pvc::claim_spec(g, &slot, st, &spec_node);
+        }
+    }
+}
+
+/// `checksum/<file>` annotations for every chart ConfigMap and Secret the pod template uses.
+fn checksums(g: &Gen<'_>, i: usize) -> Vec<(String, String)> {
+    let o = &g.ctx.objects[i];
+    let Some(pod) = crate::kube::pod_template(&o.node, &o.kind) else { return Vec::new() };
+    let mut refs: Vec<(&str, String)> = Vec::new();
+    let spec = pod.get("spec");
+    for v in spec.and_then(|s| s.get("volumes")).and_then(Node::as_seq).into_iter().flatten() {
+        if let Some(n) = v.str_at(&["configMap", "name"]) {
+            refs.push(("ConfigMap", n.into()));
+        }
+        if let Some(n) = v.str_at(&["secret", "secretName"]) {
+            refs.push(("Secret", n.into()));
+        }
+        for s in v.path(&["projected", "sources"]).and_then(Node::as_seq).into_iter().flatten() {
+            if let Some(n) = s.str_at(&["configMap", "name"]) {
+                refs.push(("ConfigMap", n.into()));
+            }
+            if let Some(n) = s.str_at(&["secret", "name"]) {
+                refs.push(("Secret", n.into()));
+            }
+        }
+    }
+    for list in ["initContainers", "containers"] {
+        for c in spec.and_then(|s| s.get(list)).and_then(Node::as_seq).into_iter().flatten() {
+            for e in c.get("env").and_then(Node::as_seq).into_iter().flatten() {
+                if let Some(n) = e.str_at(&["valueFrom", "configMapKeyRef", "name"]) {
+                    refs.push(("ConfigMap", n.into()));
+                }
+                if let Some(n) = e.str_at(&["valueFrom", "secretKeyRef", "name"]) {
+                    refs.push(("Secret", n.into()));
+                }
+            }
+            for e in c.get("envFrom").and_then(Node::as_seq).into_iter().flatten() {
+                if let Some(n) = e.str_at(&["configMapRef", "name"]) {
+                    refs.push(("ConfigMap", n.into()));
+                }
+                if let Some(n) = e.str_at(&["secretRef", "name"]) {
+                    refs.push(("Secret", n.into()));
+                }
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (kind, name) in refs {
+        let found =
+            g.ctx.objects.iter().enumerate().find(|(_, x)| x.kind == kind && x.name.as_deref() == Some(name.as_str()));
+        let Some((j, _)) = found else { continue };
+        let Some(file) = g.ctx.plans[j].file.as_deref().and_then(|f| f.strip_prefix("templates/")) else { continue };
+        let stem = file.trim_end_matches(".yaml");
+        let key: String = format!("checksum/{stem}").chars().take(63 + "checksum/".len()).collect();
+        if !out.iter().any(|(k, _)| *k == key) {
+            out.push((key, file.to_string()));
+        }
+    }
+    out
+}

@@ -1,0 +1,344 @@
+//! `chartwright generate`: loose manifests in, a parameterized Helm chart out.
+//!
+//! Pass one ([`context`]) learns the whole input (namespace, workloads, owners, names); pass two
+//! runs one handler per kind ([`kinds`]) over a template tree ([`tpl`]) of each object while
+//! building the values model ([`values`]); [`write`] puts the chart on disk atomically.
+
+mod context;
+mod files;
+mod kinds;
+pub mod names;
+pub mod tpl;
+pub mod values;
+mod write;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::manifest::Loaded;
+use crate::yaml::{Node, Value, emit_document, emit_scalar_inline};
+
+pub use files::TemplateError;
+pub use write::{WriteError, write_chart};
+
+/// What to do with Secret data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SecretsMode {
+    /// Empty placeholders in values.yaml, supplied at install time.
+    #[default]
+    Placeholder,
+    /// Keep the input's secret values in values.yaml.
+    Inline,
+}
+
+/// Options of one generation.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Chart name.
+    pub name: String,
+    /// Chart version.
+    pub chart_version: String,
+    /// appVersion; defaults to the main image tag.
+    pub app_version: Option<String>,
+    /// Secret handling.
+    pub secrets: SecretsMode,
+    /// Directory with template overrides.
+    pub templates: Option<PathBuf>,
+}
+
+/// Facts the handlers collect for NOTES.txt and the README.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// `(secret name, existingSecret reference)`.
+    pub secrets: Vec<(String, String)>,
+    /// Dotted values paths of secret keys.
+    pub secret_keys: Vec<String>,
+}
+
+/// Why a chart could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// The chart name is not a valid Helm chart name.
+    #[error(
+        "chart name {0:?} is invalid: use lower-case letters, digits and dashes, starting with a letter (at most 53 characters)"
+    )]
+    BadName(String),
+    /// The input has no Kubernetes objects.
+    #[error("the input holds no Kubernetes objects to put in a chart")]
+    NoObjects,
+    /// The chart version is not SemVer.
+    #[error("chart version {0:?} is not a SemVer 2 version (e.g. 0.1.0)")]
+    BadVersion(String),
+    /// The generator's own templates failed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+/// A generated chart: relative path → file contents, in sorted order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// The files.
+    pub files: BTreeMap<String, String>,
+    /// Notes for the user (objects left out, and why).
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SaHelper {
+    helper: String,
+    prefix: String,
+    create: String,
+    name: String,
+    default_name: String,
+}
+
+#[derive(Serialize)]
+struct IngressNote {
+    enabled: String,
+    hosts: String,
+    tls: String,
+}
+
+#[derive(Serialize)]
+struct SecretKeyNote {
+    path: String,
+    reference: String,
+}
+
+#[derive(Serialize)]
+struct SecretNote {
+    name: String,
+    existing: String,
+    existing_key: String,
+    keys: Vec<SecretKeyNote>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    key: String,
+    kind: String,
+    default: String,
+    description: String,
+}
+
+/// Builds the chart in memory.
+pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError> {
+    if !names::valid_chart_name(&opts.name) {
+        return Err(GenerateError::BadName(opts.name.clone()));
+    }
+    if semver_like(&opts.chart_version).is_none() {
+        return Err(GenerateError::BadVersion(opts.chart_version.clone()));
+    }
+    if loaded.objects.is_empty() {
+        return Err(GenerateError::NoObjects);
+    }
+    let tera = files::load(opts.templates.as_deref())?;
+    let ctx = context::analyze(&opts.name, &loaded.objects);
+    let mut values = values::Values::default();
+    values.set(
+        &["nameOverride".to_string()],
+        Node::str(""),
+        "Replaces the chart name in object names.",
+        values::Hint::Plain,
+    );
+    values.set(
+        &["fullnameOverride".to_string()],
+        Node::str(""),
+        "Replaces the release-and-chart full name in object names.",
+        values::Hint::Plain,
+    );
+    let mut g = kinds::Gen { ctx: &ctx, values, secrets: opts.secrets, notes: Notes::default() };
+    let mut out = BTreeMap::new();
+    let mut notes = Vec::new();
+    let mut ingresses = Vec::new();
+    let mut services = Vec::new();
+    for (i, o) in loaded.objects.iter().enumerate() {
+        let Some(file) = ctx.plans[i].file.clone() else {
+            notes.push(format!(
+                "{}:{}: {} left out: `helm install --create-namespace` creates the release namespace",
+                o.file,
+                o.line,
+                o.display_name()
+            ));
+            continue;
+        };
+        if o.kind == "CustomResourceDefinition" {
+            out.insert(file, emit_document(&o.node));
+            continue;
+        }
+        let mut t = tpl::T::from_node(&o.node);
+        let condition = kinds::process(&mut g, i, &mut t);
+        if o.kind == "Ingress" {
+            let slot = &ctx.plans[i].slot;
+            // NOTES.txt reads these inside `range`, where only `$` reaches the values.
+            let r = |k: &str| names::values_ref(&values::join(slot, &[k])).replacen(".Values", "$.Values", 1);
+            if g.values.has(&values::join(slot, &["hosts"])) {
+                ingresses.push(IngressNote { enabled: r("enabled"), hosts: r("hosts"), tls: r("tls") });
+            }
+        }
+        if o.kind == "Service" {
+            if let Some(n) = o.name.as_ref().and_then(|n| ctx.name_of("Service", n)) {
+                services.push(n.tpl(&opts.name));
+            }
+        }
+        let text = tpl::render(&tpl::Document { body: t, condition });
+        out.insert(file, text);
+    }
+
+    let app_version = opts.app_version.clone().or_else(|| main_tag(&ctx));
+    let chart_yaml = files::render(
+        &tera,
+        "Chart.yaml.tera",
+        &serde_json::json!({
+            "name": opts.name,
+            "description": emit_scalar_inline(&Value::Str(format!("A Helm chart for {}", opts.name))),
+            "version": emit_scalar_inline(&Value::Str(opts.chart_version.clone())),
+            "app_version": app_version.as_ref().map(|v| crate::yaml::quote_double(v)),
+        }),
+    )?;
+    out.insert("Chart.yaml".into(), ensure_newline(chart_yaml));
+
+    let sa_helpers: Vec<SaHelper> = ctx
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| o.kind == "ServiceAccount" && ctx.plans[*i].owner.is_some())
+        .map(|(i, o)| {
+            let plan = &ctx.plans[i];
+            let slot = &plan.slot;
+            let name = o.name.clone().unwrap_or_default();
+            let base = if name == opts.name {
+                names::NameExpr::Fullname(None)
+            } else if let Some(rest) = name.strip_prefix(&format!("{}-", opts.name)) {
+                names::NameExpr::Fullname(Some(rest.to_string()))
+            } else {
+                names::NameExpr::Component(name.clone())
+            };
+            SaHelper {
+                helper: context::sa_helper(&opts.name, plan),
+                prefix: plan.owner_prefix.clone().unwrap_or_default().join("."),
+                create: names::values_ref(&values::join(slot, &["create"])),
+                name: names::values_ref(&values::join(slot, &["name"])),
+                default_name: base.pipeline(&opts.name),
+            }
+        })
+        .collect();
+    let helpers = files::render(
+        &tera,
+        "_helpers.tpl.tera",
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers}),
+    )?;
+    out.insert("templates/_helpers.tpl".into(), ensure_newline(helpers));
+
+    let secret_notes: Vec<SecretNote> = g
+        .notes
+        .secrets
+        .iter()
+        .map(|(name, existing)| {
+            let slot_prefix = existing.trim_start_matches(".Values.").trim_end_matches(".existingSecret").to_string();
+            let keys = g
+                .notes
+                .secret_keys
+                .iter()
+                .filter(|k| k.rsplit_once('.').map_or("", |(p, _)| p) == slot_prefix)
+                .map(|k| SecretKeyNote {
+                    path: k.clone(),
+                    reference: names::values_ref(&k.split('.').map(str::to_string).collect::<Vec<_>>()),
+                })
+                .collect();
+            SecretNote {
+                name: name.clone(),
+                existing: existing.clone(),
+                existing_key: format!("{slot_prefix}.existingSecret"),
+                keys,
+            }
+        })
+        .collect();
+    let notes_txt = files::render(
+        &tera,
+        "NOTES.txt.tera",
+        &serde_json::json!({"ingresses": ingresses, "services": services, "secrets": secret_notes}),
+    )?;
+    out.insert("templates/NOTES.txt".into(), ensure_newline(notes_txt));
+    out.insert(".helmignore".into(), files::render(&tera, "helmignore.tera", &serde_json::json!({}))?);
+
+    let rows = values_rows(&g.values);
+    let readme = files::render(
+        &tera,
+        "README.md.tera",
+        &serde_json::json!({
+            "name": opts.name,
+            "description": format!("A Helm chart for {}.", opts.name),
+            "object_count": loaded.objects.len(),
+            "namespace": ctx.main_namespace.clone().unwrap_or_else(|| "default".into()),
+            "secrets": secret_notes,
+            "values_table": rows,
+        }),
+    )?;
+    out.insert("README.md".into(), ensure_newline(readme));
+    out.insert("values.yaml".into(), g.values.to_yaml());
+    Ok(Chart { files: out, notes })
+}
+
+fn ensure_newline(mut s: String) -> String {
+    while s.ends_with("\n\n") {
+        s.pop();
+    }
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+fn semver_like(v: &str) -> Option<()> {
+    let core = v.split(['-', '+']).next()?;
+    let parts: Vec<&str> = core.split('.').collect();
+    (parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))).then_some(())
+}
+
+/// The tag of the first container of the first workload.
+fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
+    let w = *ctx.workloads.first()?;
+    let o = &ctx.objects[w];
+    let pod = crate::kube::pod_template(&o.node, &o.kind)?;
+    let image = pod.path(&["spec", "containers"])?.as_seq()?.first()?.get("image")?.as_str()?;
+    crate::kube::split_image(image.split('@').next().unwrap_or(image)).1
+}
+
+fn values_rows(v: &values::Values) -> Vec<Row> {
+    let mut rows = Vec::new();
+    fn walk(v: &values::Values, node: &Node, path: &mut Vec<String>, rows: &mut Vec<Row>) {
+        let Some(m) = node.as_map() else { return };
+        for (k, child) in m {
+            path.push(k.as_str().unwrap_or_default().to_string());
+            let meta = v.meta(path);
+            let is_leaf = !matches!(&child.value, Value::Map(mm) if !mm.is_empty())
+                || meta.is_some_and(|m| m.hint == values::Hint::OpenMap);
+            if is_leaf {
+                let default = serde_json::to_string(&child.to_json()).unwrap_or_default();
+                rows.push(Row {
+                    key: path.join("."),
+                    kind: match &child.value {
+                        Value::Null => "null",
+                        Value::Bool(_) => "bool",
+                        Value::Int(_) => "int",
+                        Value::Float(_) => "float",
+                        Value::Str(_) => "string",
+                        Value::Seq(_) => "list",
+                        Value::Map(_) => "object",
+                    }
+                    .into(),
+                    default: default.replace('|', "\\|"),
+                    description: meta.map(|m| m.desc.replace('|', "\\|")).unwrap_or_default(),
+                });
+            } else {
+                walk(v, child, path, rows);
+            }
+            path.pop();
+        }
+    }
+    walk(v, &v.root, &mut Vec::new(), &mut rows);
+    rows
+}

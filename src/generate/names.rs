@@ -1,0 +1,164 @@
+//! Names: chart-relative object names, camelCase values keys, and `.Values` references.
+
+/// How an object's name is written in a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameExpr {
+    /// The release fullname, optionally followed by `-suffix` (names that start with the
+    /// chart name).
+    Fullname(Option<String>),
+    /// Another name: kept as is when the release is named after the chart (so objects that
+    /// already run are adopted) and prefixed with the fullname otherwise.
+    Component(String),
+    /// A named template that yields the name (service accounts).
+    Helper(String),
+    /// `existingSecret` when set, else the generated name.
+    ExistingOr(String, Box<NameExpr>),
+    /// Kept literally (CRDs, APIServices, cluster-wide classes, `system:` names).
+    Literal(String),
+}
+
+impl NameExpr {
+    /// The name as a template pipeline (no braces).
+    pub fn pipeline(&self, chart: &str) -> String {
+        match self {
+            NameExpr::Fullname(None) => format!("include \"{chart}.fullname\" ."),
+            NameExpr::Fullname(Some(s)) => format!("printf \"%s-{s}\" (include \"{chart}.fullname\" .)"),
+            NameExpr::Component(n) => format!("include \"{chart}.componentName\" (list . \"{n}\")"),
+            NameExpr::Helper(h) => format!("include \"{h}\" ."),
+            NameExpr::ExistingOr(v, inner) => format!("{v} | default ({})", inner.pipeline(chart)),
+            NameExpr::Literal(s) => crate::yaml::quote_double(s),
+        }
+    }
+
+    /// The name as template text.
+    pub fn tpl(&self, chart: &str) -> String {
+        match self {
+            NameExpr::Fullname(Some(s)) => format!("{{{{ include \"{chart}.fullname\" . }}}}-{s}"),
+            NameExpr::Literal(s) => s.clone(),
+            _ => format!("{{{{ {} }}}}", self.pipeline(chart)),
+        }
+    }
+}
+
+/// Splits a name into lower-case word tokens at `-`, `_`, `.`, `/`, `:`, spaces and camel humps.
+pub fn tokens(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            cur.push(c.to_ascii_lowercase());
+        } else {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// lowerCamelCase of word tokens; a leading digit gets an `n` prefix so the key stays an
+/// identifier.
+pub fn camel(tokens: &[String]) -> String {
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if i == 0 {
+            out.push_str(t);
+        } else {
+            let mut cs = t.chars();
+            if let Some(f) = cs.next() {
+                out.push(f.to_ascii_uppercase());
+                out.extend(cs);
+            }
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'n');
+    }
+    if out.is_empty() { "main".into() } else { out }
+}
+
+/// A values key for an object name: its word tokens, without the chart name's leading tokens
+/// when something is left.
+pub fn key_for(name: &str, chart: &str) -> String {
+    let t = tokens(name);
+    let c = tokens(chart);
+    if t.len() > c.len() && t[..c.len()] == c[..] {
+        return camel(&t[c.len()..]);
+    }
+    camel(&t)
+}
+
+/// True when `s` can follow a dot in a template field chain.
+pub fn is_ident(s: &str) -> bool {
+    let mut cs = s.chars();
+    cs.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `.Values.a.b` or, for keys that are not identifiers, `(index .Values.a "b-c")`.
+pub fn values_ref(path: &[String]) -> String {
+    let mut expr = String::from(".Values");
+    let mut in_index = false;
+    for k in path {
+        if is_ident(k) && !in_index {
+            expr.push('.');
+            expr.push_str(k);
+        } else {
+            expr = format!("(index {expr} {})", crate::yaml::quote_double(k));
+            in_index = true;
+        }
+    }
+    // Once wrapped in `index`, later identifier keys are reached through index as well, so the
+    // expression stays one term.
+    expr
+}
+
+/// Checks a chart name the way Helm does (lower case, digits, dashes; starts with a letter).
+pub fn valid_chart_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 53
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_come_from_word_tokens_not_character_prefixes() {
+        assert_eq!(key_for("products", "shop"), "products");
+        assert_eq!(key_for("promotions", "shop"), "promotions");
+        assert_eq!(key_for("shop-cart-service", "shop"), "cartService");
+        assert_eq!(key_for("shop", "shop"), "shop");
+        assert_eq!(key_for("redis_cache", "x"), "redisCache");
+        assert_eq!(key_for("2fa", "x"), "n2fa");
+    }
+
+    #[test]
+    fn values_refs_use_index_for_non_identifiers() {
+        let p = |v: &[&str]| values_ref(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(p(&["image", "tag"]), ".Values.image.tag");
+        assert_eq!(p(&["env", "LOG_LEVEL"]), ".Values.env.LOG_LEVEL");
+        assert_eq!(p(&["config", "app.conf"]), "(index .Values.config \"app.conf\")");
+    }
+
+    #[test]
+    fn name_expressions_render_as_template_text() {
+        assert_eq!(NameExpr::Fullname(None).tpl("app"), "{{ include \"app.fullname\" . }}");
+        assert_eq!(NameExpr::Fullname(Some("config".into())).tpl("app"), "{{ include \"app.fullname\" . }}-config");
+        assert_eq!(
+            NameExpr::Component("redis".into()).tpl("app"),
+            "{{ include \"app.componentName\" (list . \"redis\") }}"
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! The chart's values: one ordered tree with a description (and schema hints) per key.
+//!
+//! `values.yaml`, and later the schema and the README table, are all written from this model
+//! so that they cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use crate::yaml::emit::emit_scalar_after;
+use crate::yaml::{Node, Value, emit_key};
+
+use super::names::values_ref;
+
+/// What a value is, beyond its YAML type (used for the schema and docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// No extra constraint.
+    Plain,
+    /// An integer count (replicas) ≥ 0.
+    Count,
+    /// A TCP/UDP port 1-65535.
+    Port,
+    /// A Kubernetes quantity (cpu, memory, storage).
+    Quantity,
+    /// One of the listed strings.
+    Enum(Vec<&'static str>),
+    /// An integer or a percentage string (PDB, rolling update).
+    IntOrPercent,
+    /// A cron schedule.
+    Cron,
+    /// A DNS-1123 name.
+    DnsName,
+    /// A percentage 1-100.
+    Percent,
+    /// An integer ≥ 1.
+    Positive,
+    /// A map Kubernetes passes through (labels, annotations, nodeSelector...).
+    OpenMap,
+    /// A list passed through as is.
+    OpenList,
+    /// A secret value.
+    Secret,
+}
+
+/// Metadata for one key.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// The `# --` description.
+    pub desc: String,
+    /// Schema hint.
+    pub hint: Hint,
+}
+
+/// The values tree.
+#[derive(Debug, Clone)]
+pub struct Values {
+    /// The root mapping.
+    pub root: Node,
+    /// Metadata by path (keys joined with `\u{1f}`).
+    pub meta: BTreeMap<String, Meta>,
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Values { root: Node::map(), meta: BTreeMap::new() }
+    }
+}
+
+fn path_key(path: &[String]) -> String {
+    path.join("\u{1f}")
+}
+
+/// A values path under a prefix.
+pub fn join(prefix: &[String], keys: &[&str]) -> Vec<String> {
+    prefix.iter().cloned().chain(keys.iter().map(|k| (*k).to_string())).collect()
+}
+
+impl Values {
+    /// Sets a value (creating parent maps) and returns its `.Values` reference.
+    pub fn set(&mut self, path: &[String], value: Node, desc: impl Into<String>, hint: Hint) -> String {
+        let mut cur = &mut self.root;
+        for (i, k) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
+            if cur.get(k).is_none() {
+                let fresh = if last { value.clone() } else { Node::map() };
+                cur.set(k, fresh);
+            } else if last {
+                cur.set(k, value.clone());
+            }
+            cur = cur.get_mut(k).expect("just set");
+            if !last && cur.as_map().is_none() {
+                *cur = Node::map();
+            }
+        }
+        self.meta.insert(path_key(path), Meta { desc: desc.into(), hint });
+        values_ref(path)
+    }
+
+    /// Describes an intermediate key (a mapping) without setting a value.
+    pub fn describe(&mut self, path: &[String], desc: impl Into<String>) {
+        let key = path_key(path);
+        self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain });
+    }
+
+    /// Metadata for a path.
+    pub fn meta(&self, path: &[String]) -> Option<&Meta> {
+        self.meta.get(&path_key(path))
+    }
+
+    /// True when a path holds a value.
+    pub fn has(&self, path: &[String]) -> bool {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        self.root.path(&keys).is_some()
+    }
+
+    /// `values.yaml`, with a `# --` comment above each described key.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        if let Some(m) = self.root.as_map() {
+            self.emit_map(&mut out, m, 0, &mut Vec::new(), false);
+        }
+        out
+    }
+
+    fn emit_map(
+        &self,
+        out: &mut String,
+        m: &[(Node, Node)],
+        indent: usize,
+        path: &mut Vec<String>,
+        first_inline: bool,
+    ) {
+        for (i, (k, v)) in m.iter().enumerate() {
+            let key = k.as_str().unwrap_or_default().to_string();
+            path.push(key.clone());
+            let inline = first_inline && i == 0;
+            if let Some(meta) = self.meta(path) {
+                if !inline {
+                    if indent == 0 && !out.is_empty() {
+                        out.push('\n');
+                    }
+                    for line in meta.desc.lines() {
+                        out.push_str(&" ".repeat(indent));
+                        out.push_str("# -- ");
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
+            }
+            if !inline {
+                out.push_str(&" ".repeat(indent));
+            }
+            out.push_str(&emit_key(&key));
+            out.push(':');
+            match &v.value {
+                Value::Map(mm) if !mm.is_empty() => {
+                    out.push('\n');
+                    self.emit_map(out, mm, indent + 2, path, false);
+                }
+                Value::Seq(items) if !items.is_empty() => {
+                    out.push('\n');
+                    for item in items {
+                        out.push_str(&" ".repeat(indent + 2));
+                        out.push('-');
+                        match &item.value {
+                            Value::Map(im) if !im.is_empty() => {
+                                out.push(' ');
+                                // List items carry no per-key metadata.
+                                let mut sub = Vec::new();
+                                self.emit_map(out, im, indent + 4, &mut sub, true);
+                            }
+                            _ => {
+                                let text = crate::yaml::emit_document(item);
+                                let text = text.trim_end_matches('\n');
+                                if text.contains('\n') {
+                                    out.push('\n');
+                                    for l in text.lines() {
+                                        out.push_str(&" ".repeat(indent + 4));
+                                        out.push_str(l);
+                                        out.push('\n');
+                                    }
+                                } else {
+                                    out.push(' ');
+                                    out.push_str(text);
+                                    out.push('\n');
+                                }
+                            }
+                        }
+                    }
+                }
+                other => emit_scalar_after(out, other, indent + 2),
+            }
+            path.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_keep_insertion_order_and_comments() {
+        let mut v = Values::default();
+        let p = |s: &[&str]| s.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
+        v.set(&p(&["replicaCount"]), Node::new(Value::Int(2)), "Pods to run.", Hint::Count);
+        v.describe(&p(&["image"]), "Container image.");
+        v.set(&p(&["image", "tag"]), Node::str("1.20"), "Image tag.", Hint::Plain);
+        v.set(&p(&["image", "repository"]), Node::str("nginx"), "Image repository.", Hint::Plain);
+        assert_eq!(
+            v.to_yaml(),
+            "# -- Pods to run.\nreplicaCount: 2\n\n# -- Container image.\nimage:\n  # -- Image tag.\n  tag: \"1.20\"\n  # -- Image repository.\n  repository: nginx\n"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! What chartwright knows about Kubernetes kinds, shared by `generate` and `lint`.
+
+use crate::yaml::Node;
+
+/// Built-in kinds that live outside namespaces.
+const CLUSTER_SCOPED: &[&str] = &[
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "CSIDriver",
+    "CSINode",
+    "VolumeAttachment",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "PriorityClass",
+    "IngressClass",
+    "RuntimeClass",
+    "PodSecurityPolicy",
+    "ClusterIssuer",
+    "ClusterWorkflowTemplate",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
+    "CertificateSigningRequest",
+];
+
+/// True for kinds that have no namespace.
+pub fn is_cluster_scoped(kind: &str, _group: &str) -> bool {
+    CLUSTER_SCOPED.contains(&kind)
+}
+
+/// Kinds that run pods from a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadKind {
+    /// apps/v1 Deployment.
+    Deployment,
+    /// apps/v1 StatefulSet.
+    StatefulSet,
+    /// apps/v1 DaemonSet.
+    DaemonSet,
+    /// batch/v1 Job.
+    Job,
+    /// batch/v1 CronJob.
+    CronJob,
+    /// apps/v1 ReplicaSet.
+    ReplicaSet,
+    /// v1 ReplicationController.
+    ReplicationController,
+}
+
+impl WorkloadKind {
+    /// The workload kind of a `kind`, if it is one.
+    pub fn of(kind: &str) -> Option<WorkloadKind> {
+        Some(match kind {
+            "Deployment" => WorkloadKind::Deployment,
+            "StatefulSet" => WorkloadKind::StatefulSet,
+            "DaemonSet" => WorkloadKind::DaemonSet,
+            "Job" => WorkloadKind::Job,
+            "CronJob" => WorkloadKind::CronJob,
+            "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "ReplicationController" => WorkloadKind::ReplicationController,
+            _ => return None,
+        })
+    }
+
+    /// Keys from the object root to its pod template.
+    pub fn pod_template_path(self) -> &'static [&'static str] {
+        match self {
+            WorkloadKind::CronJob => &["spec", "jobTemplate", "spec", "template"],
+            _ => &["spec", "template"],
+        }
+    }
+
+    /// True when the kind has `spec.replicas`.
+    pub fn has_replicas(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::Deployment
+                | WorkloadKind::StatefulSet
+                | WorkloadKind::ReplicaSet
+                | WorkloadKind::ReplicationController
+        )
+    }
+}
+
+/// The pod template of a workload object, if it has one.
+pub fn pod_template<'a>(node: &'a Node, kind: &str) -> Option<&'a Node> {
+    if kind == "Pod" {
+        return Some(node);
+    }
+    node.path(WorkloadKind::of(kind)?.pod_template_path())
+}
+
+/// Labels as `(key, value)` pairs.
+pub fn labels(meta_owner: &Node) -> Vec<(String, String)> {
+    meta_owner
+        .path(&["metadata", "labels"])
+        .and_then(Node::as_map)
+        .map(|m| m.iter().filter_map(|(k, v)| Some((k.as_str()?.to_string(), scalar_string(v)?))).collect())
+        .unwrap_or_default()
+}
+
+/// A scalar as the string Kubernetes would see after decoding.
+pub fn scalar_string(n: &Node) -> Option<String> {
+    use crate::yaml::Value;
+    match &n.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// True when a label selector (`matchLabels` and `matchExpressions`, or a plain map for
+/// Services) selects the given labels. An empty selector selects everything.
+pub fn selector_matches(selector: &Node, labels: &[(String, String)]) -> bool {
+    let get = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
+    let has_structured = selector.get("matchLabels").is_some() || selector.get("matchExpressions").is_some();
+    let match_labels = if has_structured { selector.get("matchLabels") } else { Some(selector) };
+    if let Some(m) = match_labels.and_then(Node::as_map) {
+        for (k, v) in m {
+            let (Some(k), Some(v)) = (k.as_str(), scalar_string(v)) else { return false };
+            if get(k) != Some(v.as_str()) {
+                return false;
+            }
+        }
+    }
+    if let Some(exprs) = selector.get("matchExpressions").and_then(Node::as_seq) {
+        for e in exprs {
+            let key = e.get("key").and_then(Node::as_str).unwrap_or_default();
+            let values: Vec<String> = e
+                .get("values")
+                .and_then(Node::as_seq)
+                .map(|s| s.iter().filter_map(scalar_string).collect())
+                .unwrap_or_default();
+            let actual = get(key);
+            let ok = match e.get("operator").and_then(Node::as_str).unwrap_or_default() {
+                "In" => actual.is_some_and(|a| values.iter().any(|v| v == a)),
+                "NotIn" => actual.is_none_or(|a| !values.iter().any(|v| v == a)),
+                "Exists" => actual.is_some(),
+                "DoesNotExist" => actual.is_none(),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Splits an image reference into repository and tag (digests stay with the repository).
+pub fn split_image(image: &str) -> (String, Option<String>) {
+    if image.contains('@') {
+        return (image.to_string(), None);
+    }
+    let last_slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[last_slash..].rfind(':') {
+        Some(i) => (image[..last_slash + i].to_string(), Some(image[last_slash + i + 1..].to_string())),
+        None => (image.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references_split_at_the_tag_not_the_registry_port() {
+        assert_eq!(split_image("nginx"), ("nginx".into(), None));
+        assert_eq!(split_image("nginx:1.25"), ("nginx".into(), Some("1.25".into())));
+        assert_eq!(split_image("reg:5000/app/x:v1"), ("reg:5000/app/x".into(), Some("v1".into())));
+        assert_eq!(split_image("reg:5000/app/x"), ("reg:5000/app/x".into(), None));
+        assert_eq!(split_image("x@sha256:abc"), ("x@sha256:abc".into(), None));
+    }
+}

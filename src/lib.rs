@@ -1,0 +1,11 @@
+//! chartwright: turn loose Kubernetes manifests into Helm charts, validate values the way Helm
+//! does, audit chart dependencies, and lint manifests for production failures.
+//!
+//! The library is public for the binary and the tests; it makes no stability promise.
+
+pub mod audit;
+pub mod diag;
+pub mod generate;
+pub mod kube;
+pub mod manifest;
+pub mod yaml;

@@ -1,0 +1,317 @@
+//! Builds [`Node`] trees from saphyr-parser events, with YAML 1.1 typing and hard limits.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+use super::scalar::format_float;
+use super::{Node, Pos, Value, resolve_plain};
+
+/// A YAML syntax error or a limit that the input exceeded, with its position.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct YamlError {
+    /// Where the problem is.
+    pub pos: Pos,
+    /// One sentence, lower case.
+    pub message: String,
+}
+
+/// One document of a YAML stream.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The root node; `None` for an empty document.
+    pub root: Option<Node>,
+    /// The line where the document starts (its `---` or first content).
+    pub line: u32,
+}
+
+/// Limits that keep hostile input (alias bombs, deep nesting) from hanging or crashing us.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseLimits {
+    /// Maximum nesting depth of collections.
+    pub max_depth: usize,
+    /// Maximum number of nodes an alias may copy in total across a stream.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for ParseLimits {
+    fn default() -> Self {
+        ParseLimits { max_depth: 256, max_alias_nodes: 1_000_000 }
+    }
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos { line: to_u32(span.start.line()), col: to_u32(span.start.col() + 1) }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+enum Frame {
+    Seq { items: Vec<Node>, pos: Pos, anchor: usize },
+    Map { entries: Vec<(Node, Node)>, pending_key: Option<Node>, pos: Pos, anchor: usize },
+}
+
+/// Parses a whole stream with the default limits.
+pub fn parse_stream(src: &str) -> Result<Vec<Document>, YamlError> {
+    parse_stream_with(src, ParseLimits::default())
+}
+
+/// Parses a whole stream of documents.
+pub fn parse_stream_with(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
+    let mut parser = Parser::new_from_str(src);
+    let mut docs = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut alias_budget = limits.max_alias_nodes;
+    let mut doc_line = 1;
+    let mut root: Option<Node> = None;
+    while let Some(ev) = parser.next_event() {
+        let (event, span) = ev.map_err(|e| YamlError {
+            pos: Pos { line: to_u32(e.marker().line()), col: to_u32(e.marker().col() + 1) },
+            message: e.info().to_string(),
+        })?;
+        let pos = pos_of(&span);
+        let finished: Option<(Node, usize)> = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
+            Event::DocumentStart(_) => {
+                doc_line = pos.line.max(1);
+                anchors.clear();
+                root = None;
+                None
+            }
+            Event::DocumentEnd => {
+                docs.push(Document { root: root.take(), line: doc_line });
+                None
+            }
+            Event::Alias(id) => {
+                let node = anchors
+                    .get(&id)
+                    .ok_or_else(|| YamlError { pos, message: "alias refers to an unknown anchor".into() })?;
+                let size = count_nodes(node);
+                if size > alias_budget {
+                    return Err(YamlError {
+                        pos,
+                        message: format!(
+                            "aliases expand to more than {} nodes (a YAML alias bomb?)",
+                            limits.max_alias_nodes
+                        ),
+                    });
+                }
+                alias_budget -= size;
+                let mut copy = node.clone();
+                copy.pos = pos;
+                Some((copy, 0))
+            }
+            Event::Scalar(text, style, anchor, tag) => Some((scalar_node(&text, style, tag.as_ref(), pos)?, anchor)),
+            Event::SequenceStart(anchor, _) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(too_deep(pos, limits));
+                }
+                stack.push(Frame::Seq { items: Vec::new(), pos, anchor });
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(too_deep(pos, limits));
+                }
+                stack.push(Frame::Map { entries: Vec::new(), pending_key: None, pos, anchor });
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq { items, pos, anchor }) => Some((Node { value: Value::Seq(items), pos }, anchor)),
+                _ => return Err(YamlError { pos, message: "unbalanced sequence".into() }),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map { entries, pos, anchor, .. }) => {
+                    Some((Node { value: Value::Map(apply_merge_keys(entries)), pos }, anchor))
+                }
+                _ => return Err(YamlError { pos, message: "unbalanced mapping".into() }),
+            },
+        };
+        if let Some((node, anchor)) = finished {
+            if anchor != 0 {
+                anchors.insert(anchor, node.clone());
+            }
+            match stack.last_mut() {
+                None => root = Some(node),
+                Some(Frame::Seq { items, .. }) => items.push(node),
+                Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+                    None => *pending_key = Some(key_node(node)),
+                    Some(key) => {
+                        // Duplicate keys: the last one wins, as in sigs.k8s.io/yaml.
+                        if let Some(slot) = entries.iter_mut().find(|(k, _)| k.as_str() == key.as_str()) {
+                            *slot = (key, node);
+                        } else {
+                            entries.push((key, node));
+                        }
+                    }
+                },
+            }
+        }
+    }
+    if root.is_some() {
+        docs.push(Document { root, line: doc_line });
+    }
+    Ok(docs)
+}
+
+fn too_deep(pos: Pos, limits: ParseLimits) -> YamlError {
+    YamlError { pos, message: format!("input is nested deeper than {} levels", limits.max_depth) }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    let mut count = 0;
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        count += 1;
+        match &n.value {
+            Value::Seq(items) => todo.extend(items),
+            Value::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    count
+}
+
+fn scalar_node(
+    text: &Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&Cow<'_, Tag>>,
+    pos: Pos,
+) -> Result<Node, YamlError> {
+    let value = match tag {
+        Some(t) if t.is_yaml_core_schema() => match t.suffix.as_str() {
+            "str" | "binary" | "timestamp" => Value::Str(text.to_string()),
+            "null" => Value::Null,
+            "bool" | "int" | "float" => match resolve_plain(text) {
+                Value::Str(_) => {
+                    return Err(YamlError { pos, message: format!("cannot read {text:?} as !!{}", t.suffix) });
+                }
+                v => v,
+            },
+            _ => Value::Str(text.to_string()),
+        },
+        _ if style == ScalarStyle::Plain => resolve_plain(text),
+        _ => Value::Str(text.to_string()),
+    };
+    Ok(Node { value, pos })
+}
+
+/// Map keys become strings the way sigs.k8s.io/yaml turns non-string keys into JSON keys.
+fn key_node(node: Node) -> Node {
+    let s = match &node.value {
+        Value::Str(s) => return Node { value: Value::Str(s.clone()), pos: node.pos },
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_float(*f),
+        Value::Seq(_) | Value::Map(_) => format!("{:?}", node.to_json().to_string()),
+    };
+    Node { value: Value::Str(s), pos: node.pos }
+}
+
+/// YAML 1.1 merge keys (`<<: *base`): explicit keys win over merged ones.
+fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    if !entries.iter().any(|(k, _)| k.as_str() == Some("<<")) {
+        return entries;
+    }
+    let mut out: Vec<(Node, Node)> = Vec::new();
+    let mut merged: Vec<(Node, Node)> = Vec::new();
+    for (k, v) in entries {
+        if k.as_str() == Some("<<") {
+            let sources: Vec<Node> = match v.value {
+                Value::Map(_) => vec![v],
+                Value::Seq(items) => items,
+                _ => vec![],
+            };
+            for src in sources {
+                if let Value::Map(m) = src.value {
+                    for (mk, mv) in m {
+                        if !merged.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
+                            merged.push((mk, mv));
+                        }
+                    }
+                }
+            }
+        } else {
+            out.push((k, v));
+        }
+    }
+    for (mk, mv) in merged {
+        if !out.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
+            out.push((mk, mv));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_lines_and_columns() {
+        let docs = parse_stream("a: 1\nb:\n  c: yes\n").unwrap();
+        let root = docs[0].root.as_ref().unwrap();
+        let c = root.path(&["b", "c"]).unwrap();
+        assert_eq!(c.pos, Pos { line: 3, col: 6 });
+        assert_eq!(c.as_bool(), Some(true));
+        let (key, _) = root.get_entry("b").unwrap();
+        assert_eq!(key.pos, Pos { line: 2, col: 1 });
+    }
+
+    #[test]
+    fn multi_document_streams_keep_empty_documents_and_start_lines() {
+        let docs = parse_stream("---\na: 1\n---\n---\nb: 2\n").unwrap();
+        assert_eq!(docs.len(), 3);
+        assert!(docs[1].root.is_none());
+        assert_eq!(docs[2].line, 4);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_not_expanded() {
+        let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='k' {
+            src.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let err = parse_stream(&src).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = "[".repeat(10_000);
+        let err = parse_stream(&src).unwrap_err();
+        assert!(err.message.contains("nested deeper"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse_stream("a: 1\nb: [1, 2\n").unwrap_err();
+        assert!(err.pos.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn quoted_scalars_stay_strings_and_merge_keys_merge() {
+        let docs = parse_stream("base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n  t: \"yes\"\n  n: !!str 12\n").unwrap();
+        let d = docs[0].root.as_ref().unwrap().get("d").unwrap();
+        assert_eq!(d.get("x").and_then(Node::as_i64), Some(1));
+        assert_eq!(d.get("y").and_then(Node::as_i64), Some(3));
+        assert_eq!(d.get("t").and_then(Node::as_str), Some("yes"));
+        assert_eq!(d.get("n").and_then(Node::as_str), Some("12"));
+    }
+
+    #[test]
+    fn boolean_keys_become_strings_like_helm() {
+        let docs = parse_stream("on: 1\ny: 2\n").unwrap();
+        let root = docs[0].root.as_ref().unwrap();
+        assert_eq!(root.as_map().unwrap().len(), 1);
+        assert_eq!(root.get("true").and_then(Node::as_i64), Some(2));
+    }
+}
