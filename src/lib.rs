@@ -7,5 +7,7 @@ pub mod audit;
 pub mod diag;
 pub mod generate;
 pub mod kube;
+pub mod lint;
 pub mod manifest;
+pub mod validate;
 pub mod yaml;

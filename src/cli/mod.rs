@@ -1,6 +1,9 @@
 //! Command-line definition and dispatch; each subcommand is a thin module over the library.
 
+mod audit;
 mod generate;
+mod lint;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -16,12 +19,21 @@ pub struct Cli {
 enum Command {
     /// Generate a parameterized Helm chart from loose manifests.
     Generate(generate::Args),
+    /// Check values files against a chart's values.schema.json exactly as Helm would.
+    Validate(validate::Args),
+    /// Check chart dependencies and images against a deny-list of dead sources.
+    Audit(audit::Args),
+    /// Catch production failures in manifests (probes, PDBs, resources, APIs, wiring).
+    Lint(lint::Args),
 }
 
 /// Runs the chosen subcommand; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Generate(a) => generate::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Lint(a) => lint::run(a),
     }
 }
 

@@ -1,0 +1,1 @@
+//! `chartwright lint`: production failures that valid YAML still ships.
