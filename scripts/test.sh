@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: provisions Helm 3.17.2 and 4.1.4 (and any other
+# real peer a test needs, through scripts/provision-*.sh), then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eval "$(bash scripts/fetch-helm.sh --print-env)"
+export CHARTWRIGHT_HELM3 CHARTWRIGHT_HELM4
+for s in scripts/provision-*.sh; do
+  [ -e "$s" ] && bash "$s"
+done
+cargo test --all-targets
