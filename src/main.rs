@@ -8,6 +8,11 @@ use clap::Parser as _;
 mod cli;
 
 fn main() -> ExitCode {
+    // One line instead of a backtrace; the library turns the panics it can expect into errors.
+    std::panic::set_hook(Box::new(|info| {
+        let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("chartwright: internal error{loc}; please report it");
+    }));
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
         Err(e) => {

@@ -1,6 +1,8 @@
 //! `chartwright generate`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
 
 use chartwright::diag::{self, Group};
 use chartwright::generate::{self, Options, SecretsMode};
@@ -33,6 +35,13 @@ pub struct Args {
     /// Directory with overrides of chartwright's own templates (Chart.yaml.tera, ...).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// After writing, render the chart with `helm template` and check that it reproduces the
+    /// input objects (exit 1 when it does not).
+    #[arg(long)]
+    verify: bool,
+    /// The Helm binary `--verify` runs.
+    #[arg(long, value_name = "PATH", default_value = "helm")]
+    helm: PathBuf,
 }
 
 /// Runs `generate`.
@@ -69,5 +78,34 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(2);
     }
     eprintln!("wrote chart {} ({} files) to {}", a.name, chart.files.len(), out.display());
+    if a.verify {
+        return verify(&loaded, &out, &a.name, &a.helm, a.secrets == SecretsMode::Placeholder);
+    }
     Ok(0)
+}
+
+fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, placeholders: bool) -> anyhow::Result<u8> {
+    let main_ns = generate::main_namespace(&loaded.objects);
+    let ns = main_ns.clone().unwrap_or_else(|| "default".into());
+    let out = std::process::Command::new(helm)
+        .args(["template", name])
+        .arg(chart)
+        .args(["--namespace", &ns, "--include-crds"])
+        .output()
+        .with_context(|| format!("cannot run {}", helm.display()))?;
+    if !out.status.success() {
+        eprintln!("chartwright: verify: helm template failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        return Ok(1);
+    }
+    let mut rendered = manifest::Loaded::default();
+    manifest::load_text("<helm template>", String::from_utf8_lossy(&out.stdout).into_owned(), &mut rendered)?;
+    let diffs = generate::verify::compare(&loaded.objects, &rendered.objects, main_ns.as_deref(), &ns, placeholders);
+    if diffs.is_empty() {
+        eprintln!("verified: helm template reproduces all {} input objects", loaded.objects.len());
+        return Ok(0);
+    }
+    for d in &diffs {
+        eprintln!("verify: {d}");
+    }
+    Ok(1)
 }

@@ -297,7 +297,7 @@ fn slot_names(kind_slot: &str) -> (&'static str, &'static str) {
     }
 }
 
-fn main_namespace(objects: &[Object]) -> Option<String> {
+pub fn main_namespace(objects: &[Object]) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for o in objects {
         if let Some(ns) = &o.namespace {

@@ -10,6 +10,7 @@ mod kinds;
 pub mod names;
 pub mod tpl;
 pub mod values;
+pub mod verify;
 mod write;
 
 use std::collections::BTreeMap;
@@ -121,6 +122,11 @@ struct Row {
     kind: String,
     default: String,
     description: String,
+}
+
+/// The namespace most input objects sit in (objects there render into the release namespace).
+pub fn main_namespace(objects: &[crate::manifest::Object]) -> Option<String> {
+    context::main_namespace(objects)
 }
 
 /// Builds the chart in memory.

@@ -1,9 +1,12 @@
-//! Builds [`Node`] trees from saphyr-parser events, with YAML 1.1 typing and hard limits.
+//! Builds [`Node`] trees from libyaml events, with YAML 1.1 typing and hard limits.
+//!
+//! libyaml-safer is a port of libyaml, as go-yaml (under `sigs.k8s.io/yaml`) is: it accepts
+//! exactly what kubectl and Helm accept, including their leniencies (a closing quote or
+//! bracket at the parent's indentation, for one), which stricter YAML 1.2 parsers reject.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
 
 use super::scalar::format_float;
 use super::{Node, Pos, Value, resolve_plain};
@@ -42,17 +45,17 @@ impl Default for ParseLimits {
     }
 }
 
-fn pos_of(span: &Span) -> Pos {
-    Pos { line: to_u32(span.start.line()), col: to_u32(span.start.col() + 1) }
+fn pos_of(mark: Mark) -> Pos {
+    Pos { line: to_u32(mark.line + 1), col: to_u32(mark.column + 1) }
 }
 
-fn to_u32(n: usize) -> u32 {
+fn to_u32(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 enum Frame {
-    Seq { items: Vec<Node>, pos: Pos, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, pending_key: Option<Node>, pos: Pos, anchor: usize },
+    Seq { items: Vec<Node>, pos: Pos, anchor: Option<String> },
+    Map { entries: Vec<(Node, Node)>, pending_key: Option<Node>, pos: Pos, anchor: Option<String> },
 }
 
 /// Parses a whole stream with the default limits.
@@ -62,35 +65,55 @@ pub fn parse_stream(src: &str) -> Result<Vec<Document>, YamlError> {
 
 /// Parses a whole stream of documents.
 pub fn parse_stream_with(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
-    let mut parser = Parser::new_from_str(src);
+    // A parser bug must surface as bad input with a message, never as a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(src, limits))).unwrap_or_else(|_| {
+        Err(YamlError { pos: Pos { line: 1, col: 1 }, message: "the YAML parser could not read this input".into() })
+    })
+}
+
+fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
+    // libyaml-safer 0.3 panics on a block scalar that runs into the end of input without a
+    // line break; the break changes no value and no position.
+    let owned;
+    let src = if src.ends_with('\n') {
+        src
+    } else {
+        owned = format!("{src}\n");
+        owned.as_str()
+    };
+    let mut bytes = src.as_bytes();
+    let mut parser = Parser::new();
+    parser.set_input_string(&mut bytes);
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut anchors: HashMap<String, Node> = HashMap::new();
     let mut alias_budget = limits.max_alias_nodes;
     let mut doc_line = 1;
     let mut root: Option<Node> = None;
-    while let Some(ev) = parser.next_event() {
-        let (event, span) = ev.map_err(|e| YamlError {
-            pos: Pos { line: to_u32(e.marker().line()), col: to_u32(e.marker().col() + 1) },
-            message: e.info().to_string(),
+    loop {
+        let event = parser.parse().map_err(|e| {
+            let mark = e.problem_mark().unwrap_or_default();
+            YamlError { pos: pos_of(mark), message: e.problem().to_string() }
         })?;
-        let pos = pos_of(&span);
-        let finished: Option<(Node, usize)> = match event {
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
-            Event::DocumentStart(_) => {
+        let pos = pos_of(event.start_mark);
+        let finished: Option<(Node, Option<String>)> = match event.data {
+            EventData::StreamStart { .. } => None,
+            EventData::StreamEnd => break,
+            EventData::DocumentStart { .. } => {
                 doc_line = pos.line.max(1);
                 anchors.clear();
                 root = None;
                 None
             }
-            Event::DocumentEnd => {
+            EventData::DocumentEnd { .. } => {
                 docs.push(Document { root: root.take(), line: doc_line });
                 None
             }
-            Event::Alias(id) => {
-                let node = anchors
-                    .get(&id)
-                    .ok_or_else(|| YamlError { pos, message: "alias refers to an unknown anchor".into() })?;
+            EventData::Alias { anchor } => {
+                let node = anchors.get(&anchor).ok_or_else(|| YamlError {
+                    pos,
+                    message: format!("alias *{anchor} refers to an unknown anchor"),
+                })?;
                 let size = count_nodes(node);
                 if size > alias_budget {
                     return Err(YamlError {
@@ -104,28 +127,30 @@ pub fn parse_stream_with(src: &str, limits: ParseLimits) -> Result<Vec<Document>
                 alias_budget -= size;
                 let mut copy = node.clone();
                 copy.pos = pos;
-                Some((copy, 0))
+                Some((copy, None))
             }
-            Event::Scalar(text, style, anchor, tag) => Some((scalar_node(&text, style, tag.as_ref(), pos)?, anchor)),
-            Event::SequenceStart(anchor, _) => {
+            EventData::Scalar { anchor, tag, value, style, .. } => {
+                Some((scalar_node(&value, style, tag.as_deref(), pos)?, anchor))
+            }
+            EventData::SequenceStart { anchor, .. } => {
                 if stack.len() >= limits.max_depth {
                     return Err(too_deep(pos, limits));
                 }
                 stack.push(Frame::Seq { items: Vec::new(), pos, anchor });
                 None
             }
-            Event::MappingStart(anchor, _) => {
+            EventData::MappingStart { anchor, .. } => {
                 if stack.len() >= limits.max_depth {
                     return Err(too_deep(pos, limits));
                 }
                 stack.push(Frame::Map { entries: Vec::new(), pending_key: None, pos, anchor });
                 None
             }
-            Event::SequenceEnd => match stack.pop() {
+            EventData::SequenceEnd => match stack.pop() {
                 Some(Frame::Seq { items, pos, anchor }) => Some((Node { value: Value::Seq(items), pos }, anchor)),
                 _ => return Err(YamlError { pos, message: "unbalanced sequence".into() }),
             },
-            Event::MappingEnd => match stack.pop() {
+            EventData::MappingEnd => match stack.pop() {
                 Some(Frame::Map { entries, pos, anchor, .. }) => {
                     Some((Node { value: Value::Map(apply_merge_keys(entries)), pos }, anchor))
                 }
@@ -133,8 +158,8 @@ pub fn parse_stream_with(src: &str, limits: ParseLimits) -> Result<Vec<Document>
             },
         };
         if let Some((node, anchor)) = finished {
-            if anchor != 0 {
-                anchors.insert(anchor, node.clone());
+            if let Some(a) = anchor {
+                anchors.insert(a, node.clone());
             }
             match stack.last_mut() {
                 None => root = Some(node),
@@ -177,19 +202,14 @@ fn count_nodes(node: &Node) -> usize {
     count
 }
 
-fn scalar_node(
-    text: &Cow<'_, str>,
-    style: ScalarStyle,
-    tag: Option<&Cow<'_, Tag>>,
-    pos: Pos,
-) -> Result<Node, YamlError> {
-    let value = match tag {
-        Some(t) if t.is_yaml_core_schema() => match t.suffix.as_str() {
+fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&str>, pos: Pos) -> Result<Node, YamlError> {
+    let value = match tag.and_then(|t| t.strip_prefix("tag:yaml.org,2002:")) {
+        Some(suffix) => match suffix {
             "str" | "binary" | "timestamp" => Value::Str(text.to_string()),
             "null" => Value::Null,
             "bool" | "int" | "float" => match resolve_plain(text) {
                 Value::Str(_) => {
-                    return Err(YamlError { pos, message: format!("cannot read {text:?} as !!{}", t.suffix) });
+                    return Err(YamlError { pos, message: format!("cannot read {text:?} as !!{suffix}") });
                 }
                 v => v,
             },
@@ -268,7 +288,7 @@ mod tests {
     fn multi_document_streams_keep_empty_documents_and_start_lines() {
         let docs = parse_stream("---\na: 1\n---\n---\nb: 2\n").unwrap();
         assert_eq!(docs.len(), 3);
-        assert!(docs[1].root.is_none());
+        assert!(docs[1].root.as_ref().is_none_or(Node::is_null));
         assert_eq!(docs[2].line, 4);
     }
 
@@ -299,10 +319,10 @@ mod tests {
 
     #[test]
     fn quoted_scalars_stay_strings_and_merge_keys_merge() {
-        let docs = parse_stream("base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n  t: \"yes\"\n  n: !!str 12\n").unwrap();
+        let docs = parse_stream("base: &b {x: 1, z: 2}\nd:\n  <<: *b\n  z: 3\n  t: \"yes\"\n  n: !!str 12\n").unwrap();
         let d = docs[0].root.as_ref().unwrap().get("d").unwrap();
         assert_eq!(d.get("x").and_then(Node::as_i64), Some(1));
-        assert_eq!(d.get("y").and_then(Node::as_i64), Some(3));
+        assert_eq!(d.get("z").and_then(Node::as_i64), Some(3));
         assert_eq!(d.get("t").and_then(Node::as_str), Some("yes"));
         assert_eq!(d.get("n").and_then(Node::as_str), Some("12"));
     }

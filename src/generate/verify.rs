@@ -1,0 +1,188 @@
+//! Round-trip check: does a chart rendered with its default values reproduce the input
+//! objects? Used by the conformance tests and `chartwright generate --verify`.
+//!
+//! Allowed differences, and only these: the standard labels the chart adds (on objects and
+//! pod templates), `checksum/*` pod annotations, the release namespace, and `replicas` of a
+//! workload whose HorizontalPodAutoscaler is enabled.
+
+use crate::kube::WorkloadKind;
+use crate::manifest::Object;
+use crate::yaml::{Node, Value};
+
+const STANDARD_LABELS: &[&str] = &[
+    "helm.sh/chart",
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/version",
+    "app.kubernetes.io/managed-by",
+];
+
+/// One difference between the input and the rendered chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// `Kind/name`.
+    pub object: String,
+    /// What differs.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.object, self.detail)
+    }
+}
+
+fn key(o: &Object) -> (String, String, String) {
+    let name = o.name.clone().or_else(|| o.node.str_at(&["metadata", "generateName"]).map(|g| format!("{g}*"))).unwrap_or_default();
+    (o.group().to_string(), o.kind.clone(), name)
+}
+
+/// Compares input objects with rendered ones; `namespace` is the release namespace, which
+/// stands for the input's main namespace.
+///
+/// With `ignore_secret_values` (charts generated with `--secrets placeholder`, whose defaults
+/// are empty on purpose) Secret `data` and `stringData` values are not compared.
+pub fn compare(
+    input: &[Object],
+    rendered: &[Object],
+    main_namespace: Option<&str>,
+    namespace: &str,
+    ignore_secret_values: bool,
+) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let hpa_targets: Vec<(String, String)> = input
+        .iter()
+        .filter(|o| o.kind == "HorizontalPodAutoscaler")
+        .filter_map(|o| {
+            Some((o.node.str_at(&["spec", "scaleTargetRef", "kind"])?.to_string(), o.node.str_at(&["spec", "scaleTargetRef", "name"])?.to_string()))
+        })
+        .collect();
+    let mut used = vec![false; rendered.len()];
+    for inp in input.iter().filter(|o| o.kind != "Namespace") {
+        let k = key(inp);
+        let found = rendered.iter().enumerate().find(|(j, r)| !used[*j] && key(r) == k);
+        let Some((j, r)) = found else {
+            out.push(Mismatch { object: inp.display_name(), detail: "missing from the rendered chart".into() });
+            continue;
+        };
+        used[j] = true;
+        let mut want = inp.node.clone();
+        let mut got = r.node.clone();
+        for n in [&mut want, &mut got] {
+            let ns = n.str_at(&["metadata", "namespace"]).map(str::to_string);
+            if ns.as_deref() == Some(namespace) || (ns.is_some() && ns.as_deref() == main_namespace) {
+                if let Some(m) = n.get_mut("metadata") {
+                    m.remove("namespace");
+                }
+            }
+        }
+        strip_added(&mut got, inp.node.get("metadata"), "metadata");
+        if ignore_secret_values && inp.kind == "Secret" {
+            for n in [&mut want, &mut got] {
+                for field in ["data", "stringData"] {
+                    if let Some(m) = n.get_mut(field).and_then(Node::as_map_mut) {
+                        for (_, v) in m.iter_mut() {
+                            *v = Node::str("");
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(wk) = WorkloadKind::of(&inp.kind) {
+            let path = wk.pod_template_path();
+            let own = inp.node.path(path).and_then(|p| p.get("metadata")).cloned();
+            if let Some(tpl) = path_mut(&mut got, path) {
+                strip_added(tpl, own.as_ref(), "metadata");
+                if let Some(ann) = tpl.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
+                    if let Some(m) = ann.as_map_mut() {
+                        m.retain(|(k, _)| !k.as_str().is_some_and(|k| k.starts_with("checksum/")));
+                    }
+                }
+                drop_if_empty(tpl, own.as_ref(), "annotations");
+            }
+            let name = inp.name.clone().unwrap_or_default();
+            if hpa_targets.iter().any(|(k, n)| *k == inp.kind && *n == name) && got.path(&["spec", "replicas"]).is_none() {
+                if let Some(spec) = want.get_mut("spec") {
+                    spec.remove("replicas");
+                }
+            }
+        }
+        if inp.kind == "Pod" {
+            let own = inp.node.get("metadata").cloned();
+            strip_added(&mut got, own.as_ref(), "metadata");
+            if let Some(ann) = got.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
+                if let Some(m) = ann.as_map_mut() {
+                    m.retain(|(k, _)| !k.as_str().is_some_and(|k| k.starts_with("checksum/")));
+                }
+            }
+            drop_if_empty(&mut got, own.as_ref(), "annotations");
+        }
+        if let Some(d) = first_difference(&want, &got, String::new()) {
+            out.push(Mismatch { object: inp.display_name(), detail: d });
+        }
+    }
+    for (j, r) in rendered.iter().enumerate() {
+        if !used[j] {
+            out.push(Mismatch { object: r.display_name(), detail: "rendered but not in the input".into() });
+        }
+    }
+    out
+}
+
+fn path_mut<'a>(n: &'a mut Node, keys: &[&str]) -> Option<&'a mut Node> {
+    keys.iter().try_fold(n, |n, k| n.get_mut(k))
+}
+
+/// Removes standard labels the input object did not have, and an emptied label map.
+fn strip_added(owner: &mut Node, own_meta: Option<&Node>, meta_key: &str) {
+    let own_labels = own_meta.and_then(|m| m.get("labels"));
+    let Some(meta) = owner.get_mut(meta_key) else { return };
+    if let Some(labels) = meta.get_mut("labels").and_then(Node::as_map_mut) {
+        labels.retain(|(k, _)| {
+            let k = k.as_str().unwrap_or_default();
+            !STANDARD_LABELS.contains(&k) || own_labels.is_some_and(|o| o.get(k).is_some())
+        });
+    }
+    if own_labels.is_none() && meta.get("labels").is_some_and(Node::is_empty_value) {
+        meta.remove("labels");
+    }
+}
+
+fn drop_if_empty(tpl: &mut Node, own_meta: Option<&Node>, key: &str) {
+    let had = own_meta.and_then(|m| m.get(key)).is_some();
+    if let Some(meta) = tpl.get_mut("metadata") {
+        if !had && meta.get(key).is_some_and(Node::is_empty_value) {
+            meta.remove(key);
+        }
+    }
+}
+
+fn first_difference(want: &Node, got: &Node, path: String) -> Option<String> {
+    match (&want.value, &got.value) {
+        (Value::Map(a), Value::Map(b)) => {
+            for (k, v) in a {
+                let key = k.as_str().unwrap_or_default();
+                let p = format!("{path}/{key}");
+                match got.get(key) {
+                    Some(gv) => {
+                        if let Some(d) = first_difference(v, gv, p) {
+                            return Some(d);
+                        }
+                    }
+                    None => return Some(format!("{p} is missing")),
+                }
+            }
+            b.iter()
+                .find(|(k, _)| want.get(k.as_str().unwrap_or_default()).is_none())
+                .map(|(k, v)| format!("{path}/{} was added: {}", k.as_str().unwrap_or_default(), v.to_json()))
+        }
+        (Value::Seq(a), Value::Seq(b)) => {
+            if a.len() != b.len() {
+                return Some(format!("{path} has {} items, want {}", b.len(), a.len()));
+            }
+            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, format!("{path}/{i}")))
+        }
+        _ if want == got => None,
+        _ => Some(format!("{path} is {}, want {}", got.to_json(), want.to_json())),
+    }
+}
