@@ -1,6 +1,833 @@
-//! `chartwright audit`: chart dependencies and images against a deny-list.
+//! `chartwright audit`: chart dependencies and images against a deny-list of dead, frozen and
+//! deprecated sources, with Helm's own resolution rules (Masterminds constraints, lock digests,
+//! `@name` repository references), offline by default and against live repositories on request.
 
+pub mod chart;
 pub mod constraint;
 pub mod denylist;
+pub mod images;
+pub mod online;
+pub mod repos;
+pub mod source;
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Group, RuleInfo, Severity, Sources};
+use crate::yaml::{self, Pos};
+
+use chart::{Dep, DepFile, FileKind};
+use constraint::Constraint;
 pub use denylist::{DenyList, Hit, Replacement};
+use denylist::{Subject, normalize_url};
+use repos::{RepoConfig, repo_reference};
+use source::{Tree, Unit};
+
+/// Why an audit could not run (exit code 2); findings are not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// A file or directory could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A file is not UTF-8.
+    #[error("{path}: not valid UTF-8 text")]
+    NotUtf8 {
+        /// The path.
+        path: String,
+    },
+    /// A file is not valid YAML or not shaped as Helm expects.
+    #[error("{file}:{line}:{col}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        col: u32,
+        /// One sentence.
+        message: String,
+    },
+    /// A file given on the command line that audit does not read.
+    #[error(
+        "{0}: not a chart directory, a .tgz chart, or a Chart.yaml, Chart.lock, requirements.yaml or requirements.lock file"
+    )]
+    Unsupported(String),
+    /// Nothing auditable in the inputs.
+    #[error("no charts or dependency files found in {0}")]
+    NothingToAudit(String),
+    /// A deny-list file is invalid.
+    #[error(transparent)]
+    DenyList(#[from] denylist::DenyListError),
+    /// The online checks could not be set up (e.g. the cache directory).
+    #[error("{0}")]
+    Online(String),
+}
+
+/// What `audit` needs besides the inputs.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// The deny-list (user entries first, then the built-in one unless disabled).
+    pub deny: DenyList,
+    /// Extra values files (`-f`) scanned for images.
+    pub values_files: Vec<PathBuf>,
+    /// Helm's repositories, for `@name` references and credentials.
+    pub repos: RepoConfig,
+    /// Live checks; `None` keeps the run off the network entirely.
+    pub online: Option<online::OnlineOptions>,
+}
+
+/// A finding an allow-list entry silenced.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Suppressed {
+    /// The finding.
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+    /// The allow entry's reason.
+    pub allow_reason: String,
+    /// Where the allow entry is (`file:line:col`).
+    pub allowed_by: String,
+}
+
+/// The outcome of an audit.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// One group per chart (or loose file set, or `-f` values file), in input order.
+    pub groups: Vec<Group>,
+    /// Findings silenced by the allow-list.
+    pub suppressed: Vec<Suppressed>,
+    /// Source texts for excerpts.
+    pub sources: Sources,
+}
+
+impl Report {
+    /// The highest severity found, if any.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.groups.iter().flat_map(|g| &g.diagnostics).map(|d| d.severity).max()
+    }
+
+    /// Number of findings per severity: (errors, warnings, infos).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let all = || self.groups.iter().flat_map(|g| &g.diagnostics);
+        let n = |s| all().filter(|d| d.severity == s).count();
+        (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+    }
+}
+
+/// Checks with a fixed id (deny-list hits use the entry id).
+pub const RULES: &[(&str, Severity, &str)] = &[
+    ("dependency-invalid", Severity::Error, "A dependency Helm refuses: no name, bad alias, or a name used twice."),
+    ("dependency-unknown-key", Severity::Warning, "A dependency field Helm silently ignores (often a typo)."),
+    ("invalid-constraint", Severity::Error, "A version constraint Helm cannot parse (Masterminds/semver)."),
+    ("vendored-chart-missing", Severity::Error, "A dependency without repository whose charts/<name> is absent."),
+    ("vendored-version-mismatch", Severity::Error, "A vendored subchart whose version the constraint rejects."),
+    ("file-dependency-missing", Severity::Error, "A file:// dependency whose directory holds no chart."),
+    ("file-dependency-version", Severity::Error, "A file:// chart whose version the constraint rejects."),
+    ("unresolved-repository", Severity::Warning, "An @name/alias:name repository not found in repositories.yaml."),
+    (
+        "lock-out-of-sync",
+        Severity::Error,
+        "Chart.lock no longer matches the dependencies (helm dependency build refuses it).",
+    ),
+    ("insecure-images-allowed", Severity::Info, "global.security.allowInsecureImages marks overridden Bitnami images."),
+    ("constraint-unsatisfiable", Severity::Error, "No published version satisfies the constraint."),
+    ("newer-version", Severity::Info, "A newer version than the resolved one is published."),
+    ("deprecated-chart", Severity::Warning, "The repository marks the chart deprecated."),
+    ("chart-gone", Severity::Error, "The repository no longer publishes the chart."),
+    ("locked-version-gone", Severity::Warning, "The repository no longer lists the locked version."),
+    ("repository-gone", Severity::Error, "The repository answers 404/410 for its index or tags."),
+    (
+        "repository-unavailable",
+        Severity::Warning,
+        "The repository could not be read (timeouts, errors, invalid index).",
+    ),
+];
+
+/// SARIF rule metadata for the fixed checks and every deny entry.
+pub fn rule_infos(deny: &DenyList) -> Vec<RuleInfo> {
+    let mut v: Vec<RuleInfo> = RULES
+        .iter()
+        .map(|(id, severity, summary)| RuleInfo { id: (*id).into(), summary: (*summary).into(), severity: *severity })
+        .collect();
+    for e in &deny.entries {
+        if !v.iter().any(|r| r.id == e.id) {
+            v.push(RuleInfo { id: e.id.clone(), summary: e.reason.clone(), severity: e.severity });
+        }
+    }
+    v
+}
+
+/// A dependency on a remote repository, for `--online`.
+#[derive(Debug, Clone)]
+pub struct RemoteDep {
+    /// Index of the group the findings go to.
+    pub group: usize,
+    /// File and position of the `version` (or the lock entry).
+    pub file: String,
+    /// Position.
+    pub pos: Pos,
+    /// Chart name.
+    pub name: String,
+    /// Dependency name or alias (for the allow-list).
+    pub display_name: String,
+    /// Resolved repository URL (`https://…` or `oci://…`).
+    pub repository: String,
+    /// The constraint, when valid.
+    pub constraint: Option<Constraint>,
+    /// The locked version, when a lock says one.
+    pub locked: Option<String>,
+}
+
+struct Engine<'a> {
+    opts: &'a Options,
+    report: Report,
+    visited: BTreeSet<PathBuf>,
+    remote: Vec<RemoteDep>,
+}
+
+/// Audits the inputs. `progress` hears about online fetches (`done`, `total`, what).
+///
+/// # Errors
+///
+/// Unreadable or invalid input (exit code 2); findings are in the [`Report`].
+pub fn audit(
+    inputs: &[PathBuf],
+    opts: &Options,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<Report, AuditError> {
+    let units = source::discover(inputs)?;
+    let mut e = Engine { opts, report: Report::default(), visited: BTreeSet::new(), remote: Vec::new() };
+    for u in units {
+        e.unit(u)?;
+    }
+    for f in &opts.values_files {
+        let shown = f.to_string_lossy().to_string();
+        let text = std::fs::read_to_string(f).map_err(|source| AuditError::Io { path: shown.clone(), source })?;
+        let g = e.group(&shown);
+        e.values(g, &shown, &text)?;
+        e.report.sources.insert(shown, text);
+    }
+    if let Some(o) = &opts.online {
+        let remote = std::mem::take(&mut e.remote);
+        for (group, d, subject) in online::check(o, &opts.repos, &remote, progress)? {
+            let s = Subject { chart: subject.0.as_deref(), repository: subject.1.as_deref(), image: None, file: "" };
+            e.emit_subject(group, d, s);
+        }
+    }
+    for g in &mut e.report.groups {
+        g.diagnostics.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.rule.cmp(&b.rule)));
+    }
+    Ok(e.report)
+}
+
+fn did_you_mean(key: &str) -> Option<&'static str> {
+    chart::DEPENDENCY_KEYS.iter().copied().find(|k| edit_distance(k, key) <= 2)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// How a `repository` field is to be read.
+enum RepoForm<'s> {
+    Vendored,
+    File(&'s str),
+    Named(&'s str),
+    Url,
+}
+
+fn repo_form(r: &str) -> RepoForm<'_> {
+    if r.is_empty() {
+        RepoForm::Vendored
+    } else if let Some(p) = r.strip_prefix("file://") {
+        RepoForm::File(p)
+    } else if let Some(n) = repo_reference(r) {
+        RepoForm::Named(n)
+    } else {
+        RepoForm::Url
+    }
+}
+
+/// A subchart's name and version, for the vendored checks.
+struct Sub {
+    display: String,
+    tree: Tree,
+    name: Option<String>,
+    version: Option<String>,
+}
+
+impl Engine<'_> {
+    fn group(&mut self, name: &str) -> usize {
+        self.report.groups.push(Group { name: name.to_owned(), diagnostics: Vec::new() });
+        self.report.groups.len() - 1
+    }
+
+    fn emit(&mut self, g: usize, d: Diagnostic, chart: Option<&str>, repository: Option<&str>, image: Option<&str>) {
+        let file = d.location.as_ref().map(|l| l.file.clone()).unwrap_or_default();
+        self.emit_subject(g, d, Subject { chart, repository, image, file: &file });
+    }
+
+    fn emit_subject(&mut self, g: usize, d: Diagnostic, s: Subject<'_>) {
+        let file = d.location.as_ref().map(|l| l.file.clone()).unwrap_or_default();
+        let s = Subject { file: if s.file.is_empty() { &file } else { s.file }, ..s };
+        if let Some(a) = self.opts.deny.allowed(&d.rule, &s) {
+            self.report.suppressed.push(Suppressed {
+                diagnostic: d,
+                allow_reason: a.reason.clone(),
+                allowed_by: a.defined_at.clone(),
+            });
+        } else {
+            self.report.groups[g].diagnostics.push(d);
+        }
+    }
+
+    fn unit(&mut self, u: Unit) -> Result<(), AuditError> {
+        if let Some(Tree::Dir(d)) = &u.tree {
+            if let Ok(c) = d.canonicalize() {
+                if !self.visited.insert(c) {
+                    return Ok(());
+                }
+            }
+        }
+        let g = self.group(&u.display);
+        let mut files: Vec<DepFile> = Vec::new();
+        let mut values: Option<(String, String)> = None;
+        let mut subs: Vec<Sub> = Vec::new();
+        match &u.tree {
+            Some(tree) => {
+                for (rel, kind) in [
+                    ("Chart.yaml", FileKind::Chart),
+                    ("requirements.yaml", FileKind::Requirements),
+                    ("Chart.lock", FileKind::Lock),
+                    ("requirements.lock", FileKind::RequirementsLock),
+                ] {
+                    let shown = format!("{}/{rel}", u.display);
+                    if let Some(text) = tree.read(rel, &shown)? {
+                        files.push(chart::parse(&shown, kind, &text)?);
+                        self.report.sources.insert(shown, text);
+                    }
+                }
+                let shown = format!("{}/values.yaml", u.display);
+                if let Some(text) = tree.read("values.yaml", &shown)? {
+                    values = Some((shown, text));
+                }
+                if u.depth < source::MAX_DEPTH {
+                    for (display, t) in tree.subcharts(&u.display)? {
+                        let shown = format!("{display}/Chart.yaml");
+                        let meta = match t.read("Chart.yaml", &shown)? {
+                            Some(text) => Some(chart::parse(&shown, FileKind::Chart, &text)?),
+                            None => None,
+                        };
+                        subs.push(Sub {
+                            display,
+                            tree: t,
+                            name: meta.as_ref().and_then(|m| m.name.clone()),
+                            version: meta.and_then(|m| m.version),
+                        });
+                    }
+                }
+            }
+            None => {
+                for (path, text) in u.loose.values() {
+                    let shown = path.to_string_lossy().to_string();
+                    let kind = FileKind::from_name(&shown).unwrap_or(FileKind::Chart);
+                    files.push(chart::parse(&shown, kind, text)?);
+                    self.report.sources.insert(shown, text.clone());
+                }
+            }
+        }
+        if u.tree.is_none() {
+            if let Some(base) = &u.base_dir {
+                subs.extend(disk_subcharts(base));
+            }
+        }
+        let mut file_targets = Vec::new();
+        for f in files.iter().filter(|f| !f.kind.is_lock()) {
+            file_targets.extend(self.metadata_deps(g, f, &u, &subs));
+        }
+        for (lock_kind, meta_kind) in
+            [(FileKind::Lock, FileKind::Chart), (FileKind::RequirementsLock, FileKind::Requirements)]
+        {
+            if let Some(lock) = files.iter().find(|f| f.kind == lock_kind) {
+                let meta = files.iter().find(|f| f.kind == meta_kind);
+                self.lock(g, lock, meta);
+            }
+        }
+        if let Some((shown, text)) = values {
+            self.values(g, &shown, &text)?;
+            self.report.sources.insert(shown, text);
+        }
+        // Loose files only borrow their directory's charts/ for the vendored checks.
+        for s in subs.into_iter().filter(|_| u.tree.is_some()) {
+            let sub = Unit {
+                display: s.display,
+                tree: Some(s.tree),
+                loose: BTreeMap::new(),
+                base_dir: None,
+                depth: u.depth + 1,
+            };
+            let base = match &sub.tree {
+                Some(Tree::Dir(d)) => Some(d.clone()),
+                _ => None,
+            };
+            self.unit(Unit { base_dir: base, ..sub })?;
+        }
+        for dir in file_targets {
+            let display = dir.to_string_lossy().to_string();
+            self.unit(Unit {
+                display,
+                tree: Some(Tree::Dir(dir.clone())),
+                loose: BTreeMap::new(),
+                base_dir: Some(dir),
+                depth: u.depth + 1,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Checks Chart.yaml / requirements.yaml dependencies; returns `file://` charts to audit next.
+    fn metadata_deps(&mut self, g: usize, f: &DepFile, u: &Unit, subs: &[Sub]) -> Vec<PathBuf> {
+        let mut follow = Vec::new();
+        let mut names: BTreeMap<String, Pos> = BTreeMap::new();
+        for d in &f.deps {
+            let at = |p: Pos| (f.file.clone(), p.line, p.col);
+            let diag = |rule: &str, sev: Severity, p: Pos, msg: String| {
+                let (file, l, c) = at(p);
+                Diagnostic::new(rule, sev, msg).at(file, l, c).field("dependency", d.effective_name())
+            };
+            let dn = d.effective_name().to_owned();
+            let repo_field = Some(d.repository.as_str()).filter(|r| !r.is_empty());
+            if d.name.is_empty() {
+                let dg = diag(
+                    "dependency-invalid",
+                    Severity::Error,
+                    d.pos,
+                    "dependency has no `name`; Helm refuses the chart".into(),
+                );
+                self.emit(g, dg, None, repo_field, None);
+                continue;
+            }
+            for (key, pos) in &d.unknown_keys {
+                let mut dg = diag(
+                    "dependency-unknown-key",
+                    Severity::Warning,
+                    *pos,
+                    format!("dependency `{dn}` has a field `{key}` that Helm silently ignores"),
+                );
+                if let Some(k) = did_you_mean(key) {
+                    dg = dg.help(format!("did you mean `{k}`?"));
+                }
+                self.emit(g, dg, Some(&dn), repo_field, None);
+            }
+            if let Some(a) = &d.alias {
+                if !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    let dg = diag(
+                        "dependency-invalid",
+                        Severity::Error,
+                        d.pos,
+                        format!("alias `{a}` may only use letters, digits, `-` and `_`"),
+                    );
+                    self.emit(g, dg, Some(&dn), repo_field, None);
+                }
+            }
+            if let Some(first) = names.insert(dn.clone(), d.pos) {
+                let dg = diag(
+                    "dependency-invalid",
+                    Severity::Error,
+                    d.pos,
+                    format!("more than one dependency with name or alias `{dn}` (first at line {})", first.line),
+                )
+                .help("give one of them an `alias`");
+                self.emit(g, dg, Some(&dn), repo_field, None);
+            }
+            let constraint = match d.version.as_deref() {
+                None | Some("") => {
+                    let dg = diag(
+                        "invalid-constraint",
+                        Severity::Error,
+                        d.version_pos,
+                        format!("dependency `{dn}` has no version; Helm cannot resolve an empty constraint"),
+                    )
+                    .help("pin a version or a range such as \"^1.2.0\"");
+                    self.emit(g, dg, Some(&dn), repo_field, None);
+                    None
+                }
+                Some(v) => match Constraint::parse(v) {
+                    Ok(c) => Some(c),
+                    Err(err) => {
+                        let dg = diag(
+                            "invalid-constraint",
+                            Severity::Error,
+                            d.version_pos,
+                            format!("dependency `{dn}`: {err}"),
+                        );
+                        self.emit(g, dg, Some(&dn), repo_field, None);
+                        None
+                    }
+                },
+            };
+            let mut url: Option<String> = None;
+            match repo_form(&d.repository) {
+                RepoForm::Vendored => {
+                    let knows_dir = u.tree.is_some() || u.base_dir.is_some();
+                    if knows_dir {
+                        match subs.iter().find(|s| s.name.as_deref() == Some(d.name.as_str())) {
+                            None => {
+                                let dg = diag(
+                                    "vendored-chart-missing",
+                                    Severity::Error,
+                                    d.pos,
+                                    format!("dependency `{dn}` has no repository, so Helm expects it in charts/{}, which is missing", d.name),
+                                )
+                                .help("vendor the chart with `helm dependency build`, or set `repository`");
+                                self.emit(g, dg, Some(&dn), None, None);
+                            }
+                            Some(s) => self.version_check(
+                                g,
+                                f,
+                                d,
+                                constraint.as_ref(),
+                                s.version.as_deref(),
+                                "vendored-version-mismatch",
+                                "charts/",
+                            ),
+                        }
+                    }
+                }
+                RepoForm::File(p) => {
+                    if let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) {
+                        let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
+                        let chart_yaml = dir.join("Chart.yaml");
+                        match std::fs::read_to_string(&chart_yaml)
+                            .ok()
+                            .and_then(|t| chart::parse("", FileKind::Chart, &t).ok())
+                        {
+                            None => {
+                                let dg = diag(
+                                    "file-dependency-missing",
+                                    Severity::Error,
+                                    d.repository_pos,
+                                    format!("dependency `{dn}` points at {}, which holds no Chart.yaml", d.repository),
+                                );
+                                self.emit(g, dg, Some(&dn), Some(&d.repository), None);
+                            }
+                            Some(m) => {
+                                self.version_check(
+                                    g,
+                                    f,
+                                    d,
+                                    constraint.as_ref(),
+                                    m.version.as_deref(),
+                                    "file-dependency-version",
+                                    &d.repository,
+                                );
+                                follow.push(dir);
+                            }
+                        }
+                    }
+                }
+                RepoForm::Named(n) => match self.opts.repos.resolve(n) {
+                    Some(r) => url = Some(r.url.clone()),
+                    None => {
+                        if let Some(hit) = self.opts.deny.check_repo_name(n, &d.name) {
+                            let dg = hit_diag(
+                                &hit,
+                                diag("", hit.severity, d.repository_pos, String::new()),
+                                &dn,
+                                &d.repository,
+                            );
+                            self.emit(g, dg, Some(&dn), Some(&d.repository), None);
+                        } else {
+                            let dg = diag(
+                                "unresolved-repository",
+                                Severity::Warning,
+                                d.repository_pos,
+                                format!("dependency `{dn}` uses repository `{}`, which no repositories.yaml resolves; it was not checked", d.repository),
+                            )
+                            .help(format!("run `helm repo add {n} <url>`, pass --repository-config, or write the URL"));
+                            self.emit(g, dg, Some(&dn), Some(&d.repository), None);
+                        }
+                    }
+                },
+                RepoForm::Url => url = Some(d.repository.clone()),
+            }
+            let checked = url.clone().unwrap_or_default();
+            if let Some(hit) = self.opts.deny.check_repository(&checked, &d.name) {
+                let shown = if checked.is_empty() { "its vendored copy".to_owned() } else { checked.clone() };
+                let mut dg = hit_diag(&hit, diag("", hit.severity, d.repository_pos, String::new()), &dn, &shown);
+                if url.is_some() && checked != d.repository {
+                    dg = dg.field("resolved_repository", checked.clone());
+                }
+                self.emit(g, dg, Some(&dn), Some(&checked), None);
+            }
+            if let Some(url) = url.filter(|u| is_remote(u)) {
+                self.remote.push(RemoteDep {
+                    group: g,
+                    file: f.file.clone(),
+                    pos: d.version_pos,
+                    name: d.name.clone(),
+                    display_name: dn.clone(),
+                    repository: url,
+                    constraint,
+                    locked: None,
+                });
+            }
+        }
+        follow
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn version_check(
+        &mut self,
+        g: usize,
+        f: &DepFile,
+        d: &Dep,
+        c: Option<&Constraint>,
+        actual: Option<&str>,
+        rule: &str,
+        place: &str,
+    ) {
+        let (Some(c), Some(v)) = (c, actual) else { return };
+        let ok = constraint::parse_version(v).is_ok_and(|ver| c.matches(&ver));
+        if !ok {
+            let dn = d.effective_name();
+            let dg = Diagnostic::new(
+                rule,
+                Severity::Error,
+                format!(
+                    "dependency `{dn}` wants version {c} but {place} holds version {v}; Helm reports it as missing"
+                ),
+            )
+            .at(f.file.clone(), d.version_pos.line, d.version_pos.col)
+            .field("dependency", dn);
+            self.emit(g, dg, Some(dn), None, None);
+        }
+    }
+
+    fn lock(&mut self, g: usize, lock: &DepFile, meta: Option<&DepFile>) {
+        let lname = Path::new(&lock.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let lname = if lname.contains("requirements") { "requirements.lock" } else { "Chart.lock" };
+        for l in &lock.deps {
+            if let Some(hit) = self.opts.deny.check_repository(&l.repository, &l.name) {
+                let base = Diagnostic::new("", hit.severity, "")
+                    .at(lock.file.clone(), l.repository_pos.line, l.repository_pos.col)
+                    .field("dependency", l.name.as_str());
+                let dg = hit_diag(&hit, base, &l.name, &l.repository)
+                    .field("locked_version", l.version.clone().unwrap_or_default());
+                self.emit(g, dg, Some(&l.name), Some(&l.repository), None);
+            }
+            // The lock names a resolved version; online checks see whether it is still published.
+            if is_remote(&l.repository) {
+                if let Some(r) =
+                    self.remote.iter_mut().rev().find(|r| r.group == g && r.name == l.name && r.locked.is_none())
+                {
+                    r.locked.clone_from(&l.version);
+                }
+            }
+        }
+        let Some(meta) = meta else { return };
+        let out_of_sync = |file: &str, p: Pos, msg: String| {
+            Diagnostic::new("lock-out-of-sync", Severity::Error, msg)
+                .at(file.to_owned(), p.line, p.col)
+                .help("run `helm dependency update` and commit the new lock")
+        };
+        let mut used = vec![false; lock.deps.len()];
+        let mut resolved = Vec::new();
+        let mut all_resolved = true;
+        let mut found_issue = false;
+        for m in &meta.deps {
+            let repo = match repo_form(&m.repository) {
+                RepoForm::Named(n) => self.opts.repos.resolve(n).map(|r| r.url.clone()),
+                _ => Some(m.repository.clone()),
+            };
+            all_resolved &= repo.is_some();
+            resolved.push(repo.clone().unwrap_or_else(|| m.repository.clone()));
+            let Some(i) = (0..lock.deps.len()).find(|&i| !used[i] && lock.deps[i].name == m.name) else {
+                found_issue = true;
+                let dg = out_of_sync(
+                    &meta.file,
+                    m.pos,
+                    format!("dependency `{}` is missing from {lname}", m.effective_name()),
+                );
+                self.emit(g, dg.field("dependency", m.effective_name()), Some(m.effective_name()), None, None);
+                continue;
+            };
+            used[i] = true;
+            let l = &lock.deps[i];
+            if let Some(repo) = &repo {
+                if normalize_url(repo) != normalize_url(&l.repository) {
+                    found_issue = true;
+                    let dg = out_of_sync(
+                        &lock.file,
+                        l.repository_pos,
+                        format!(
+                            "{lname} has `{}` from {} but the dependency now says {}",
+                            l.name,
+                            show_repo(&l.repository),
+                            show_repo(&m.repository)
+                        ),
+                    );
+                    self.emit(
+                        g,
+                        dg.field("dependency", m.effective_name()),
+                        Some(m.effective_name()),
+                        Some(&l.repository),
+                        None,
+                    );
+                    continue;
+                }
+            }
+            let lv = l.version.clone().unwrap_or_default();
+            let mv = m.version.clone().unwrap_or_default();
+            let ok = if m.repository.is_empty() {
+                lv == mv
+            } else {
+                match (Constraint::parse(&mv), constraint::parse_version(&lv)) {
+                    (Ok(c), Ok(v)) => c.matches(&v),
+                    (Err(_), _) => true, // already reported as invalid-constraint
+                    (Ok(_), Err(_)) => false,
+                }
+            };
+            if !ok {
+                found_issue = true;
+                let dg = out_of_sync(
+                    &lock.file,
+                    l.version_pos,
+                    format!("{lname} pins `{}` at {lv}, which the constraint \"{mv}\" no longer allows", l.name),
+                );
+                self.emit(
+                    g,
+                    dg.field("dependency", m.effective_name()),
+                    Some(m.effective_name()),
+                    Some(&l.repository),
+                    None,
+                );
+            }
+        }
+        for (i, l) in lock.deps.iter().enumerate() {
+            if !used[i] {
+                found_issue = true;
+                let dg = out_of_sync(
+                    &lock.file,
+                    l.pos,
+                    format!("{lname} lists `{}`, which is no longer a dependency", l.name),
+                );
+                self.emit(g, dg.field("dependency", l.name.as_str()), Some(&l.name), Some(&l.repository), None);
+            }
+        }
+        if found_issue || !all_resolved || lock.kind != FileKind::Lock {
+            return;
+        }
+        if let Some((digest, pos)) = &lock.digest {
+            let want = chart::helm_lock_digest(&meta.deps, &resolved, &lock.deps);
+            if *digest != want {
+                let dg = out_of_sync(
+                    &lock.file,
+                    *pos,
+                    format!("{lname} digest does not match the dependencies (a condition, tag, alias, import-values or version changed); helm dependency build refuses it"),
+                )
+                .field("expected_digest", want);
+                self.emit(g, dg, None, None, None);
+            }
+        }
+    }
+
+    fn values(&mut self, g: usize, shown: &str, text: &str) -> Result<(), AuditError> {
+        let docs = yaml::parse_stream(text).map_err(|e| AuditError::Invalid {
+            file: shown.to_owned(),
+            line: e.pos.line,
+            col: e.pos.col,
+            message: format!("invalid YAML: {}", e.message),
+        })?;
+        let Some(root) = docs.into_iter().find_map(|d| d.root) else { return Ok(()) };
+        for img in images::scan(&root) {
+            if let Some(hit) = self.opts.deny.check_image(&img.reference) {
+                let mut msg = format!("image `{}` (values `{}`): {}", img.reference, img.path, hit.reason);
+                if let Some(s) = &hit.since {
+                    msg.push_str(&format!(" [since {s}]"));
+                }
+                let mut dg = Diagnostic::new(hit.id.as_str(), hit.severity, msg)
+                    .at(shown.to_owned(), img.pos.line, img.pos.col)
+                    .field("image", img.reference.as_str())
+                    .field("values_path", img.path.as_str());
+                if let Some(r) = &hit.replacement {
+                    dg = dg.help(r.to_string());
+                }
+                self.emit(g, dg, None, None, Some(&img.reference));
+            }
+        }
+        if let Some(n) = root.path(&["global", "security", "allowInsecureImages"]).filter(|n| n.as_bool() == Some(true))
+        {
+            let dg = Diagnostic::new(
+                "insecure-images-allowed",
+                Severity::Info,
+                "global.security.allowInsecureImages is true: this Bitnami chart's images were overridden; check every image is maintained",
+            )
+            .at(shown.to_owned(), n.pos.line, n.pos.col);
+            self.emit(g, dg, None, None, None);
+        }
+        Ok(())
+    }
+}
+
+fn show_repo(r: &str) -> String {
+    if r.is_empty() { "charts/ (vendored)".into() } else { r.to_owned() }
+}
+
+fn is_remote(u: &str) -> bool {
+    let l = u.to_ascii_lowercase();
+    l.starts_with("https://") || l.starts_with("http://") || l.starts_with("oci://")
+}
+
+/// A deny-list hit as a finding on `base`'s location.
+fn hit_diag(hit: &Hit, base: Diagnostic, dep: &str, repo: &str) -> Diagnostic {
+    let mut msg = format!("dependency `{dep}` comes from {repo}: {}", hit.reason);
+    if let Some(s) = &hit.since {
+        msg.push_str(&format!(" [since {s}]"));
+    }
+    let mut d =
+        Diagnostic { rule: hit.id.clone(), severity: hit.severity, message: msg, ..base }.field("repository", repo);
+    if let Some(r) = &hit.replacement {
+        d = d.help(r.to_string());
+        if let Some(rr) = &r.repository {
+            d = d.field("replacement_repository", rr.as_str());
+        }
+        if let Some(c) = &r.chart {
+            d = d.field("replacement_chart", c.as_str());
+        }
+    }
+    d
+}
+
+/// Subcharts next to a lone `Chart.yaml`: `charts/<dir>` with a Chart.yaml, and `charts/*.tgz`.
+fn disk_subcharts(base: &Path) -> Vec<Sub> {
+    let shown = base.to_string_lossy().to_string();
+    Tree::Dir(base.to_path_buf())
+        .subcharts(&shown)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(display, tree)| {
+            let meta =
+                tree.read("Chart.yaml", "").ok().flatten().and_then(|t| chart::parse("", FileKind::Chart, &t).ok());
+            Sub {
+                display,
+                tree,
+                name: meta.as_ref().and_then(|m| m.name.clone()),
+                version: meta.and_then(|m| m.version),
+            }
+        })
+        .collect()
+}

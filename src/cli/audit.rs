@@ -1,10 +1,185 @@
-//! `chartwright audit`.
+//! `chartwright audit`: thin glue between the command line and [`chartwright::audit`].
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chartwright::audit::{self, DenyList, Options, online::OnlineOptions, repos::RepoConfig};
+use chartwright::diag::{self, Format, Severity};
+
+/// When findings fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Errors only (default).
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+    /// Never; report only.
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
 
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Chart directories, .tgz charts, Chart.yaml / Chart.lock / requirements.yaml /
+    /// requirements.lock files, or directories holding them.
+    #[arg(required_unless_present = "print_default_deny_list")]
+    inputs: Vec<PathBuf>,
+    /// Extra deny-list file (format: schemas/deny-list.schema.json); tried before the built-in list.
+    #[arg(long = "deny-list", value_name = "FILE")]
+    deny_lists: Vec<PathBuf>,
+    /// Do not use the built-in deny-list.
+    #[arg(long)]
+    no_default_deny_list: bool,
+    /// Print the built-in deny-list and exit.
+    #[arg(long, exclusive = true)]
+    print_default_deny_list: bool,
+    /// Extra values file scanned for images (repeatable).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Helm's repositories.yaml, for `@name` / `alias:name` repositories and credentials
+    /// [default: Helm's own location].
+    #[arg(long, value_name = "FILE")]
+    repository_config: Option<PathBuf>,
+    /// Check live repositories: unsatisfiable constraints, newer versions, deprecated or gone charts.
+    #[arg(long)]
+    online: bool,
+    /// With --online, talk plain HTTP to OCI registries.
+    #[arg(long, requires = "online")]
+    plain_http: bool,
+    /// With --online, where repository indexes are cached [default: ~/.cache/chartwright/repositories].
+    #[arg(long, value_name = "DIR", requires = "online")]
+    cache_dir: Option<PathBuf>,
+    /// With --online, seconds before a request is abandoned.
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "online")]
+    timeout: u64,
+    /// With --online, the largest index accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, requires = "online")]
+    max_index_size: u64,
+    /// With --online, retries after timeouts, connection errors, 429 and 5xx.
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "online")]
+    retries: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
 
 /// Runs `audit`.
-pub fn run(_a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`audit` is not implemented yet")
+pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.print_default_deny_list {
+        super::print_out(audit::denylist::DEFAULT_DENY_LIST)?;
+        return Ok(0);
+    }
+    let mut deny = DenyList::empty();
+    for f in &a.deny_lists {
+        let text = std::fs::read_to_string(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        deny.extend(DenyList::parse(&f.to_string_lossy(), &text)?);
+    }
+    if !a.no_default_deny_list {
+        deny.extend(DenyList::builtin());
+    }
+    let repos = match &a.repository_config {
+        Some(p) => RepoConfig::load(p)?,
+        None => match RepoConfig::default_path().filter(|p| p.is_file()) {
+            Some(p) => RepoConfig::load(&p)?,
+            None => RepoConfig::default(),
+        },
+    };
+    let online = a.online.then(|| OnlineOptions {
+        cache_dir: a.cache_dir.clone().unwrap_or_else(audit::online::default_cache_dir),
+        timeout: Duration::from_secs(a.timeout.max(1)),
+        max_index_bytes: a.max_index_size,
+        retries: a.retries,
+        plain_http: a.plain_http,
+    });
+    let opts = Options { deny, values_files: a.values.clone(), repos, online };
+    let bar = a.online && !a.quiet && std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize, what: &str| {
+        if !bar {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        if done >= total {
+            let _ = write!(err, "\r\x1b[2K");
+        } else {
+            let width = 24;
+            let filled = done * width / total.max(1);
+            let _ =
+                write!(err, "\r\x1b[2K[{}{}] {done}/{total} {what}", "#".repeat(filled), "-".repeat(width - filled));
+        }
+        let _ = err.flush();
+    };
+    let report = audit::audit(&a.inputs, &opts, &mut progress)?;
+    let fail_at = a.fail_on.threshold();
+    let out = match a.format {
+        Format::Text => text(&report, diag::color_wanted()),
+        Format::Json => json(&report),
+        Format::Github => diag::render_github(&report.groups),
+        Format::Sarif => diag::render_sarif("audit", &report.groups, &audit::rule_infos(&opts.deny)),
+        Format::Junit => diag::render_junit("audit", &report.groups, fail_at),
+    };
+    super::print_out(&out)?;
+    let failed = fail_at.is_some_and(|f| report.max_severity().is_some_and(|m| m >= f));
+    Ok(u8::from(failed))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+fn text(report: &audit::Report, color: bool) -> String {
+    let mut out = diag::render_text(&report.groups, &report.sources, color);
+    for s in &report.suppressed {
+        let loc = s.diagnostic.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
+        out.push_str(&format!(
+            "{loc}allowed[{}]: {} (allow-list entry at {}: {})\n",
+            s.diagnostic.rule, s.diagnostic.message, s.allowed_by, s.allow_reason
+        ));
+    }
+    let (e, w, i) = report.counts();
+    out.push_str(&format!(
+        "audited {}: {}, {}, {}",
+        plural(report.groups.len(), "chart"),
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info")
+    ));
+    if !report.suppressed.is_empty() {
+        out.push_str(&format!(", {} allowed", report.suppressed.len()));
+    }
+    out.push('\n');
+    out
+}
+
+fn json(report: &audit::Report) -> String {
+    let (e, w, i) = report.counts();
+    let doc = serde_json::json!({
+        "tool": "chartwright audit",
+        "charts": report.groups.iter().map(|g| serde_json::json!({"name": g.name, "findings": g.diagnostics})).collect::<Vec<_>>(),
+        "allowed": report.suppressed,
+        "summary": {"charts": report.groups.len(), "errors": e, "warnings": w, "infos": i, "allowed": report.suppressed.len()},
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
 }

@@ -1,0 +1,619 @@
+//! `--online`: chart repository indexes and OCI tag lists, fetched with timeouts, a size cap,
+//! bounded retries and a revalidating cache, then compared with each dependency.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use semver::Version;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::yaml;
+
+use super::repos::RepoConfig;
+use super::{AuditError, RemoteDep, constraint};
+
+/// Settings for live checks.
+#[derive(Debug, Clone)]
+pub struct OnlineOptions {
+    /// Where indexes are cached with their ETag / Last-Modified.
+    pub cache_dir: PathBuf,
+    /// Connect and whole-request timeout.
+    pub timeout: Duration,
+    /// Largest index accepted, in bytes.
+    pub max_index_bytes: u64,
+    /// Retries after a timeout, connection error, 429 or 5xx.
+    pub retries: u32,
+    /// Talk plain HTTP to OCI registries (like `helm push --plain-http`).
+    pub plain_http: bool,
+}
+
+impl Default for OnlineOptions {
+    fn default() -> Self {
+        OnlineOptions {
+            cache_dir: default_cache_dir(),
+            timeout: Duration::from_secs(30),
+            max_index_bytes: 64 * 1024 * 1024,
+            retries: 2,
+            plain_http: false,
+        }
+    }
+}
+
+/// `$XDG_CACHE_HOME/chartwright/repositories`, else `~/.cache/chartwright/repositories`.
+pub fn default_cache_dir() -> PathBuf {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("XDG_CACHE_HOME")
+        .or_else(|| var("HOME").map(|h| h.join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("chartwright/repositories")
+}
+
+/// Why a repository could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// 404 or 410.
+    Gone(String),
+    /// Anything else, with one sentence.
+    Unavailable(String),
+}
+
+/// One published version.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// Parsed.
+    pub version: Version,
+    /// As written.
+    pub original: String,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Versions of each chart in one repository, highest first.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Chart name → versions.
+    pub charts: BTreeMap<String, Vec<Published>>,
+}
+
+/// Removes `user:pass@` so that URLs can be shown.
+pub fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((s, rest)) => {
+            let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+            if path.is_empty() { format!("{s}://{host}") } else { format!("{s}://{host}/{path}") }
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// Parses an `index.yaml` (JSON is YAML too) into a catalog, as Helm's loader reads it.
+///
+/// # Errors
+///
+/// One sentence when the text is not an index.
+pub fn parse_index(text: &str) -> Result<Catalog, String> {
+    let docs = yaml::parse_stream(text).map_err(|e| format!("invalid YAML at line {}: {}", e.pos.line, e.message))?;
+    let root = docs.into_iter().find_map(|d| d.root).ok_or("the index is empty")?;
+    if root.get("apiVersion").and_then(|v| v.as_str()).is_none_or(str::is_empty) {
+        return Err("the index has no apiVersion (truncated or not a Helm repository)".into());
+    }
+    let mut cat = Catalog::default();
+    let Some(entries) = root.get("entries").and_then(|e| e.as_map()) else { return Ok(cat) };
+    for (k, list) in entries {
+        let mut versions = Vec::new();
+        for v in list.as_seq().map(Vec::as_slice).unwrap_or_default() {
+            let Some(orig) = v.get("version").and_then(|x| match &x.value {
+                yaml::Value::Str(s) => Some(s.clone()),
+                yaml::Value::Int(i) => Some(i.to_string()),
+                yaml::Value::Float(f) => Some(yaml::format_float(*f)),
+                _ => None,
+            }) else {
+                continue;
+            };
+            // Helm skips entries without download URLs and versions it cannot parse.
+            if v.get("urls").and_then(|u| u.as_seq()).is_none_or(Vec::is_empty) {
+                continue;
+            }
+            let Ok(version) = constraint::parse_version(&orig) else { continue };
+            versions.push(Published {
+                version,
+                original: orig,
+                deprecated: v.get("deprecated").and_then(|d| d.as_bool()) == Some(true),
+            });
+        }
+        versions.sort_by(|a, b| b.version.cmp(&a.version));
+        cat.charts.insert(k.as_str().unwrap_or_default().to_owned(), versions);
+    }
+    Ok(cat)
+}
+
+struct Fetcher<'a> {
+    client: reqwest::blocking::Client,
+    o: &'a OnlineOptions,
+    repos: &'a RepoConfig,
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct CacheMeta {
+    url: String,
+    etag: Option<String>,
+    last_modified: Option<String>,
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_connect() {
+        "connection failed".into()
+    } else if e.is_redirect() {
+        "too many redirects".into()
+    } else if e.is_body() || e.is_decode() {
+        "the response was cut short".into()
+    } else {
+        "request failed".into()
+    }
+}
+
+impl Fetcher<'_> {
+    fn backoff(attempt: u32) {
+        std::thread::sleep(Duration::from_millis(100u64 << attempt.min(5)));
+    }
+
+    fn with_creds(&self, rb: reqwest::blocking::RequestBuilder, url: &str) -> reqwest::blocking::RequestBuilder {
+        match self.repos.by_url(url) {
+            Some(r) if r.username.is_some() => {
+                rb.basic_auth(r.username.clone().unwrap_or_default(), r.password.clone())
+            }
+            _ => rb,
+        }
+    }
+
+    /// Reads a body up to the cap.
+    fn body(&self, resp: reqwest::blocking::Response) -> Result<String, FetchError> {
+        let cap = self.o.max_index_bytes;
+        if resp.content_length().is_some_and(|l| l > cap) {
+            return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
+        }
+        let mut buf = Vec::new();
+        resp.take(cap + 1)
+            .read_to_end(&mut buf)
+            .map_err(|_| FetchError::Unavailable("the response was cut short".into()))?;
+        if buf.len() as u64 > cap {
+            return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
+        }
+        String::from_utf8(buf).map_err(|_| FetchError::Unavailable("the index is not UTF-8 text".into()))
+    }
+
+    fn index(&self, repo_url: &str) -> Result<Catalog, FetchError> {
+        use sha2::Digest as _;
+        let norm = super::denylist::normalize_url(repo_url);
+        let key = format!("{:x}", sha2::Sha256::digest(norm.as_bytes()));
+        let (text_path, meta_path) =
+            (self.o.cache_dir.join(format!("{key}.yaml")), self.o.cache_dir.join(format!("{key}.json")));
+        let cached_text = std::fs::read_to_string(&text_path).ok();
+        let meta: CacheMeta = std::fs::read(&meta_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .filter(|m: &CacheMeta| m.url == norm && cached_text.is_some())
+            .unwrap_or_default();
+        let index_url = format!("{}/index.yaml", repo_url.trim_end_matches('/'));
+        let mut last = String::new();
+        for attempt in 0..=self.o.retries {
+            if attempt > 0 {
+                Self::backoff(attempt);
+            }
+            let mut rb = self.with_creds(self.client.get(&index_url), repo_url);
+            if let Some(e) = &meta.etag {
+                rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
+            }
+            if let Some(l) = &meta.last_modified {
+                rb = rb.header(reqwest::header::IF_MODIFIED_SINCE, l);
+            }
+            let resp = match rb.send() {
+                Ok(r) => r,
+                Err(e) => {
+                    last = describe(&e);
+                    continue;
+                }
+            };
+            let status = resp.status();
+            if status == reqwest::StatusCode::NOT_MODIFIED {
+                if let Some(t) = &cached_text {
+                    return parse_index(t).map_err(FetchError::Unavailable);
+                }
+            }
+            if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
+                return Err(FetchError::Gone(format!("HTTP {} for {}", status.as_u16(), redact(&index_url))));
+            }
+            if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                last = format!("HTTP {}", status.as_u16());
+                continue;
+            }
+            if !status.is_success() {
+                return Err(FetchError::Unavailable(format!("HTTP {} for {}", status.as_u16(), redact(&index_url))));
+            }
+            let header = |h| {
+                resp.headers().get(h).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_owned)
+            };
+            let new_meta = CacheMeta {
+                url: norm.clone(),
+                etag: header(reqwest::header::ETAG),
+                last_modified: header(reqwest::header::LAST_MODIFIED),
+            };
+            let text = match self.body(resp) {
+                Ok(t) => t,
+                Err(FetchError::Unavailable(m)) if m.contains("cut short") => {
+                    last = m;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let cat =
+                parse_index(&text).map_err(|m| FetchError::Unavailable(format!("{}: {m}", redact(&index_url))))?;
+            if std::fs::create_dir_all(&self.o.cache_dir).is_ok() {
+                let tmp = text_path.with_extension("tmp");
+                if std::fs::write(&tmp, &text).is_ok() && std::fs::rename(&tmp, &text_path).is_ok() {
+                    let _ = std::fs::write(&meta_path, serde_json::to_vec(&new_meta).unwrap_or_default());
+                }
+            }
+            return Ok(cat);
+        }
+        Err(FetchError::Unavailable(format!(
+            "{} after {} attempts for {}",
+            last,
+            self.o.retries + 1,
+            redact(&index_url)
+        )))
+    }
+
+    /// Sends with retries on timeouts, connection errors, 429 and 5xx.
+    fn send(
+        &self,
+        make: &dyn Fn() -> reqwest::blocking::RequestBuilder,
+        what: &str,
+    ) -> Result<reqwest::blocking::Response, FetchError> {
+        let mut last = String::new();
+        for attempt in 0..=self.o.retries {
+            if attempt > 0 {
+                Self::backoff(attempt);
+            }
+            match make().send() {
+                Ok(r) if r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                    last = format!("HTTP {}", r.status().as_u16());
+                }
+                Ok(r) => return Ok(r),
+                Err(e) => last = describe(&e),
+            }
+        }
+        Err(FetchError::Unavailable(format!("{last} after {} attempts for {what}", self.o.retries + 1)))
+    }
+
+    /// Tags of `oci://host/path/<chart>`, through the distribution API with the anonymous
+    /// (or basic-auth) token flow when the registry asks for a Bearer token.
+    fn oci_tags(&self, repo_url: &str, chart: &str) -> Result<Vec<String>, FetchError> {
+        let rest = repo_url.trim_start_matches("oci://").trim_end_matches('/');
+        let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+        let host = if super::denylist::normalize_url(&format!("oci://{host}")) == "oci://docker.io" {
+            "registry-1.docker.io"
+        } else {
+            host
+        };
+        let scheme = if self.o.plain_http { "http" } else { "https" };
+        let name = if path.is_empty() { chart.to_owned() } else { format!("{path}/{chart}") };
+        let base = format!("{scheme}://{host}");
+        let mut next = Some(format!("{base}/v2/{name}/tags/list?n=1000"));
+        let mut token: Option<String> = None;
+        let mut tags = Vec::new();
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > 50 {
+                break;
+            }
+            let get = |token: &Option<String>| {
+                let rb = self.client.get(&url);
+                match token {
+                    Some(t) => rb.bearer_auth(t),
+                    None => rb,
+                }
+            };
+            let mut resp = self.send(&|| get(&token), &redact(&url))?;
+            if resp.status() == reqwest::StatusCode::UNAUTHORIZED && token.is_none() {
+                let challenge = resp
+                    .headers()
+                    .get(reqwest::header::WWW_AUTHENTICATE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                token = Some(self.bearer_token(&challenge, repo_url, &name)?);
+                resp = self.send(&|| get(&token), &redact(&url))?;
+            }
+            let status = resp.status();
+            if status == reqwest::StatusCode::NOT_FOUND {
+                return Err(FetchError::Gone(format!("HTTP 404 for {}", redact(&url))));
+            }
+            if !status.is_success() {
+                return Err(FetchError::Unavailable(format!("HTTP {} for {}", status.as_u16(), redact(&url))));
+            }
+            next = resp
+                .headers()
+                .get(reqwest::header::LINK)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| l.split_once('<')?.1.split_once('>').map(|(u, _)| u.to_owned()))
+                .map(|u| if u.starts_with('/') { format!("{base}{u}") } else { u });
+            let text = self.body(resp)?;
+            let j: serde_json::Value =
+                serde_json::from_str(&text).map_err(|_| FetchError::Unavailable("the tag list is not JSON".into()))?;
+            tags.extend(j["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(str::to_owned)));
+        }
+        Ok(tags)
+    }
+
+    fn bearer_token(&self, challenge: &str, repo_url: &str, name: &str) -> Result<String, FetchError> {
+        let Some(params) = challenge.strip_prefix("Bearer ").or_else(|| challenge.strip_prefix("bearer ")) else {
+            return Err(FetchError::Unavailable("the registry wants credentials (no Bearer challenge)".into()));
+        };
+        let mut fields = BTreeMap::new();
+        for part in split_challenge(params) {
+            if let Some((k, v)) = part.split_once('=') {
+                fields.insert(k.trim().to_owned(), v.trim().trim_matches('"').to_owned());
+            }
+        }
+        let realm = fields
+            .get("realm")
+            .ok_or_else(|| FetchError::Unavailable("the registry's Bearer challenge has no realm".into()))?;
+        let scope = fields.get("scope").cloned().unwrap_or_else(|| format!("repository:{name}:pull"));
+        let mut query = vec![("scope", scope)];
+        if let Some(s) = fields.get("service") {
+            query.push(("service", s.clone()));
+        }
+        let make = || self.with_creds(self.client.get(realm).query(&query), repo_url);
+        let resp = self.send(&make, &redact(realm))?;
+        if !resp.status().is_success() {
+            return Err(FetchError::Unavailable(format!("the token service answered HTTP {}", resp.status().as_u16())));
+        }
+        let j: serde_json::Value = serde_json::from_str(&self.body(resp)?)
+            .map_err(|_| FetchError::Unavailable("the token response is not JSON".into()))?;
+        j["token"]
+            .as_str()
+            .or_else(|| j["access_token"].as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| FetchError::Unavailable("the token response holds no token".into()))
+    }
+}
+
+/// Splits `a="x,y",b=c` on commas outside quotes.
+fn split_challenge(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in s.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Allow-list subject of an online finding: (dependency name, repository).
+pub type OnlineSubject = (Option<String>, Option<String>);
+
+/// Fetches every distinct repository once and turns what it says into findings.
+///
+/// # Errors
+///
+/// Only when the HTTP client cannot be built.
+pub fn check(
+    o: &OnlineOptions,
+    repos: &RepoConfig,
+    deps: &[RemoteDep],
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<Vec<(usize, Diagnostic, OnlineSubject)>, AuditError> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(o.timeout)
+        .connect_timeout(o.timeout)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| AuditError::Online(format!("cannot set up HTTP: {e}")))?;
+    let f = Fetcher { client, o, repos };
+    // Distinct lookups, in a stable order.
+    let mut keys: BTreeMap<(String, String), ()> = BTreeMap::new();
+    for d in deps {
+        let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
+        let key = super::denylist::normalize_url(&d.repository);
+        keys.insert((key, if oci { d.name.clone() } else { String::new() }), ());
+    }
+    let total = keys.len();
+    let mut results: BTreeMap<(String, String), Result<Catalog, FetchError>> = BTreeMap::new();
+    for (i, (key, chart)) in keys.into_keys().enumerate() {
+        let original = deps
+            .iter()
+            .find(|d| super::denylist::normalize_url(&d.repository) == key)
+            .map_or(key.clone(), |d| d.repository.clone());
+        progress(i, total, &redact(&original));
+        let r = if chart.is_empty() {
+            f.index(&original)
+        } else {
+            f.oci_tags(&original, &chart).map(|tags| {
+                let mut versions: Vec<Published> = tags
+                    .iter()
+                    .filter_map(|t| {
+                        let t = t.replace('_', "+");
+                        Version::parse(&t).ok().map(|v| Published { version: v, original: t, deprecated: false })
+                    })
+                    .collect();
+                versions.sort_by(|a, b| b.version.cmp(&a.version));
+                Catalog { charts: BTreeMap::from([(chart.clone(), versions)]) }
+            })
+        };
+        results.insert((key, chart), r);
+    }
+    progress(total, total, "");
+    let mut out = Vec::new();
+    for d in deps {
+        let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
+        let key = (super::denylist::normalize_url(&d.repository), if oci { d.name.clone() } else { String::new() });
+        let shown = redact(&d.repository);
+        let subject = (Some(d.display_name.clone()), Some(d.repository.clone()));
+        let diag = |rule: &str, sev: Severity, msg: String| {
+            Diagnostic::new(rule, sev, msg)
+                .at(d.file.clone(), d.pos.line, d.pos.col)
+                .field("dependency", d.display_name.as_str())
+                .field("repository", shown.as_str())
+        };
+        let cat = match &results[&key] {
+            Ok(c) => c,
+            Err(FetchError::Gone(m)) if oci => {
+                out.push((
+                    d.group,
+                    diag("chart-gone", Severity::Error, format!("chart `{}` is not in {shown} ({m})", d.name)),
+                    subject,
+                ));
+                continue;
+            }
+            Err(FetchError::Gone(m)) => {
+                out.push((
+                    d.group,
+                    diag(
+                        "repository-gone",
+                        Severity::Error,
+                        format!("repository {shown} of `{}` is gone ({m})", d.display_name),
+                    ),
+                    subject,
+                ));
+                continue;
+            }
+            Err(FetchError::Unavailable(m)) => {
+                out.push((
+                    d.group,
+                    diag(
+                        "repository-unavailable",
+                        Severity::Warning,
+                        format!("repository {shown} of `{}` could not be read: {m}", d.display_name),
+                    ),
+                    subject,
+                ));
+                continue;
+            }
+        };
+        let Some(versions) = cat.charts.get(&d.name).filter(|v| !v.is_empty()) else {
+            out.push((
+                d.group,
+                diag("chart-gone", Severity::Error, format!("chart `{}` is no longer published in {shown}", d.name)),
+                subject,
+            ));
+            continue;
+        };
+        let latest = versions.iter().find(|p| p.version.pre.is_empty()).unwrap_or(&versions[0]);
+        if latest.deprecated {
+            out.push((
+                d.group,
+                diag(
+                    "deprecated-chart",
+                    Severity::Warning,
+                    format!(
+                        "chart `{}` is deprecated in {shown} (latest version {} is marked deprecated)",
+                        d.name, latest.original
+                    ),
+                ),
+                subject.clone(),
+            ));
+        }
+        let resolved = d.constraint.as_ref().map(|c| versions.iter().find(|p| c.matches(&p.version)));
+        if let (Some(None), Some(c)) = (&resolved, &d.constraint) {
+            out.push((
+                d.group,
+                diag(
+                    "constraint-unsatisfiable",
+                    Severity::Error,
+                    format!(
+                        "no published version of `{}` in {shown} satisfies \"{c}\" (latest is {})",
+                        d.name, latest.original
+                    ),
+                ),
+                subject.clone(),
+            ));
+        }
+        let locked = d.locked.as_deref().and_then(|l| constraint::parse_version(l).ok().map(|v| (l.to_owned(), v)));
+        if let Some((l, lv)) = &locked {
+            if !versions.iter().any(|p| p.version == *lv) {
+                out.push((
+                    d.group,
+                    diag(
+                        "locked-version-gone",
+                        Severity::Warning,
+                        format!("the locked version {l} of `{}` is no longer listed in {shown}", d.name),
+                    ),
+                    subject.clone(),
+                ));
+            }
+        }
+        let current = locked.or_else(|| resolved.flatten().map(|p| (p.original.clone(), p.version.clone())));
+        if let Some((cur, cv)) = current {
+            if latest.version > cv {
+                let kind = if latest.version.major != cv.major {
+                    "major"
+                } else if latest.version.minor != cv.minor {
+                    "minor"
+                } else {
+                    "patch"
+                };
+                let sev = if kind == "major" { Severity::Warning } else { Severity::Info };
+                out.push((
+                    d.group,
+                    diag(
+                        "newer-version",
+                        sev,
+                        format!("`{}` {cur} is behind: {} is published ({kind} update)", d.name, latest.original),
+                    )
+                    .field("current", cur.as_str())
+                    .field("latest", latest.original.as_str())
+                    .field("update", kind),
+                    subject.clone(),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_parsing_skips_unparsable_and_urlless_entries_and_sorts() {
+        let c = parse_index(
+            "apiVersion: v1\nentries:\n  app:\n    - version: 1.2.0\n      urls: [a]\n    - version: v1.10.0\n      urls: [b]\n    - version: nope\n      urls: [c]\n    - version: 9.0.0\n",
+        )
+        .unwrap();
+        let v: Vec<&str> = c.charts["app"].iter().map(|p| p.original.as_str()).collect();
+        assert_eq!(v, ["v1.10.0", "1.2.0"]);
+        assert!(parse_index("entries: {}\n").unwrap_err().contains("apiVersion"));
+        assert!(parse_index("apiVersion: v1\nentries: [\n").unwrap_err().starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn redaction_drops_user_info() {
+        assert_eq!(redact("https://u:p@host/x/index.yaml"), "https://host/x/index.yaml");
+        assert_eq!(redact("https://host"), "https://host");
+    }
+
+    #[test]
+    fn challenges_split_outside_quotes() {
+        assert_eq!(
+            split_challenge(r#"realm="a",scope="repository:x:pull,push""#),
+            vec![r#"realm="a""#, r#"scope="repository:x:pull,push""#]
+        );
+    }
+}
