@@ -1,10 +1,212 @@
 //! `chartwright lint`.
 
+use std::path::{Path, PathBuf};
+
+use chartwright::diag::{self, Diagnostic, Format, Group, Severity};
+use chartwright::lint::{self, LintConfig, RULES};
+use chartwright::manifest;
+
+/// When findings make the run fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when there is an error.
+    Error,
+    /// Exit 1 when there is a warning or an error.
+    Warning,
+    /// Always exit 0 after a successful run.
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+}
+
 /// Arguments of `lint`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Manifest files or directories (walked recursively), or `-` for stdin (`helm template ... | chartwright lint -`).
+    #[arg(value_name = "INPUT", required_unless_present = "list_rules")]
+    inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    fail_on: FailOn,
+    /// Turn a rule off (repeatable).
+    #[arg(long, value_name = "RULE")]
+    disable: Vec<String>,
+    /// Turn on a rule that the config file disables (repeatable).
+    #[arg(long, value_name = "RULE")]
+    enable: Vec<String>,
+    /// Print the rules (id, default severity, summary) and exit.
+    #[arg(long)]
+    list_rules: bool,
+    /// Configuration file [default: ./.chartwright.yaml when it exists].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
 
 /// Runs `lint`.
-pub fn run(_a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`lint` is not implemented yet")
+pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.list_rules {
+        crate::cli::print_out(&list_rules(a.format))?;
+        return Ok(0);
+    }
+    let mut cfg = match load_config(a.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("chartwright: error: {e}");
+            return Ok(2);
+        }
+    };
+    for id in a.disable.iter().chain(&a.enable) {
+        if lint::rules::find(id).is_none() {
+            eprintln!("chartwright: error: unknown rule `{id}` (chartwright lint --list-rules lists them)");
+            return Ok(2);
+        }
+    }
+    cfg.disabled.extend(a.disable.iter().cloned());
+    for id in &a.enable {
+        cfg.disabled.remove(id);
+    }
+    let loaded = match manifest::load_inputs(&a.inputs) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("chartwright: error: {e}");
+            return Ok(2);
+        }
+    };
+    if !loaded.warnings.is_empty() {
+        let skipped = Group { name: "lint".into(), diagnostics: loaded.warnings.clone() };
+        eprint!("{}", diag::render_text(&[skipped], &loaded.sources, false));
+    }
+    let report = lint::lint(&loaded, &cfg);
+    let threshold = a.fail_on.threshold();
+    let failed = threshold.is_some_and(|t| report.findings.iter().any(|d| d.severity >= t));
+    let out = match a.format {
+        Format::Json => json(&report, &loaded, a.fail_on, failed),
+        Format::Text => {
+            let mut s =
+                diag::render_text(&groups(&loaded, &report.findings, true), &loaded.sources, diag::color_wanted());
+            s.push_str(&summary_line(&report, &loaded));
+            s
+        }
+        Format::Github => diag::render_github(&groups(&loaded, &report.findings, true)),
+        Format::Sarif => diag::render_sarif("lint", &groups(&loaded, &report.findings, true), &lint::rule_infos(&cfg)),
+        Format::Junit => diag::render_junit("lint", &groups(&loaded, &report.findings, true), threshold),
+    };
+    crate::cli::print_out(&out)?;
+    Ok(u8::from(failed))
+}
+
+fn load_config(explicit: Option<&Path>) -> Result<LintConfig, lint::ConfigError> {
+    if let Some(p) = explicit {
+        return LintConfig::from_file(p);
+    }
+    let default = Path::new(".chartwright.yaml");
+    if default.is_file() { LintConfig::from_file(default) } else { Ok(LintConfig::default()) }
+}
+
+/// One group per input file, findings included in file order. Outside JSON the message names
+/// the object and the chart template, since those formats have no separate fields for them.
+fn groups(loaded: &manifest::Loaded, findings: &[Diagnostic], decorate: bool) -> Vec<Group> {
+    let mut groups: Vec<Group> =
+        loaded.sources.keys().map(|f| Group { name: f.clone(), diagnostics: Vec::new() }).collect();
+    for d in findings {
+        let mut d = d.clone();
+        if decorate {
+            let object = d.fields.get("object").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            if !object.is_empty() {
+                d.message = format!("{object}: {}", d.message);
+            }
+            if let Some(t) = d.fields.get("template").and_then(|v| v.as_str()) {
+                d.message = format!("{} (template {t})", d.message);
+            }
+        }
+        let file = d.location.as_ref().map(|l| l.file.clone()).unwrap_or_default();
+        match groups.iter_mut().find(|g| g.name == file) {
+            Some(g) => g.diagnostics.push(d),
+            None => groups.push(Group { name: file, diagnostics: vec![d] }),
+        }
+    }
+    groups
+}
+
+fn counts(findings: &[Diagnostic]) -> (usize, usize, usize) {
+    let n = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+fn summary_line(report: &lint::Report, loaded: &manifest::Loaded) -> String {
+    let (e, w, i) = counts(&report.findings);
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut s = format!(
+        "{}, {}, {} in {} ({} suppressed)\n",
+        plural(e, "error", "errors"),
+        plural(w, "warning", "warnings"),
+        plural(i, "info", "info"),
+        plural(loaded.objects.len(), "object", "objects"),
+        report.suppressed
+    );
+    if report.findings.is_empty() {
+        s = format!(
+            "no findings in {} ({} suppressed)\n",
+            plural(loaded.objects.len(), "object", "objects"),
+            report.suppressed
+        );
+    }
+    s
+}
+
+fn json(report: &lint::Report, loaded: &manifest::Loaded, fail_on: FailOn, failed: bool) -> String {
+    let (e, w, i) = counts(&report.findings);
+    let doc = serde_json::json!({
+        "findings": report.findings,
+        "summary": {
+            "files": loaded.sources.len(),
+            "objects": loaded.objects.len(),
+            "errors": e,
+            "warnings": w,
+            "info": i,
+            "suppressed": report.suppressed,
+            "failOn": match fail_on { FailOn::Error => "error", FailOn::Warning => "warning", FailOn::Never => "never" },
+            "failed": failed,
+        }
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn list_rules(format: Format) -> String {
+    if format == Format::Json {
+        let rules: Vec<serde_json::Value> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "category": r.category.title(),
+                    "severity": r.severity.as_str(),
+                    "summary": r.summary,
+                    "fix": r.fix,
+                })
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&rules).unwrap_or_default();
+        s.push('\n');
+        return s;
+    }
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for r in RULES {
+        s.push_str(&format!("{:<width$}  {:<7}  {}\n", r.id, r.severity.as_str(), r.summary));
+    }
+    s
 }

@@ -1,0 +1,217 @@
+//! What a rule sees: the objects, an index of workloads, and a cursor that carries positions
+//! and JSON pointers so that every finding can name the offending field.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::kube::{self, WorkloadKind};
+use crate::manifest::Object;
+use crate::yaml::{Node, Pos};
+
+use super::config::LintConfig;
+use super::rules::Rule;
+
+/// A node inside an object, with the position of its key (or item) and its JSON pointer.
+#[derive(Debug, Clone)]
+pub struct Field<'a> {
+    /// The value.
+    pub node: &'a Node,
+    /// Where the field starts: its key for mapping entries, the item for sequence items.
+    pub pos: Pos,
+    /// JSON pointer from the object root.
+    pub ptr: String,
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+impl<'a> Field<'a> {
+    /// The object root.
+    pub fn root(node: &'a Node) -> Field<'a> {
+        Field { node, pos: node.pos, ptr: String::new() }
+    }
+
+    /// The entry under `key`, positioned at the key.
+    pub fn get(&self, key: &str) -> Option<Field<'a>> {
+        let (k, v) = self.node.get_entry(key)?;
+        Some(Field { node: v, pos: k.pos, ptr: format!("{}/{}", self.ptr, escape_pointer(key)) })
+    }
+
+    /// The field at a path of keys.
+    pub fn path(&self, keys: &[&str]) -> Option<Field<'a>> {
+        keys.iter().try_fold(self.clone(), |f, k| f.get(k))
+    }
+
+    /// The items of a sequence (empty for anything else).
+    pub fn items(&self) -> Vec<Field<'a>> {
+        self.node
+            .as_seq()
+            .map(|s| {
+                s.iter()
+                    .enumerate()
+                    .map(|(i, n)| Field { node: n, pos: n.pos, ptr: format!("{}/{i}", self.ptr) })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The pointer of a child that may not exist (for findings about a missing field).
+    pub fn child_ptr(&self, key: &str) -> String {
+        format!("{}/{}", self.ptr, escape_pointer(key))
+    }
+
+    /// The string value, if any.
+    pub fn str(&self) -> Option<&'a str> {
+        self.node.as_str()
+    }
+}
+
+/// A container of a pod template.
+#[derive(Debug, Clone)]
+pub struct Container<'a> {
+    /// The container item.
+    pub field: Field<'a>,
+    /// Its `name`.
+    pub name: String,
+    /// True for `initContainers`.
+    pub init: bool,
+}
+
+/// An object that runs pods (a workload kind or a bare Pod).
+#[derive(Debug)]
+pub struct Workload<'a> {
+    /// Index into [`Ctx::objects`].
+    pub index: usize,
+    /// The pod template (the object itself for a Pod).
+    pub template: Field<'a>,
+    /// The pod spec.
+    pub spec: Option<Field<'a>>,
+    /// Labels of the pod template.
+    pub labels: Vec<(String, String)>,
+    /// The workload kind; `None` for a bare Pod.
+    pub kind: Option<WorkloadKind>,
+}
+
+impl<'a> Workload<'a> {
+    /// Regular containers, then init containers.
+    pub fn containers(&self) -> Vec<Container<'a>> {
+        let Some(spec) = &self.spec else { return Vec::new() };
+        let mut out = Vec::new();
+        for (key, init) in [("containers", false), ("initContainers", true)] {
+            for f in spec.get(key).map(|c| c.items()).unwrap_or_default() {
+                let name = f.node.get("name").and_then(Node::as_str).unwrap_or("").to_string();
+                out.push(Container { field: f, name, init });
+            }
+        }
+        out
+    }
+}
+
+/// Everything a rule can look at.
+pub struct Ctx<'a> {
+    /// The objects, in input order.
+    pub objects: &'a [Object],
+    /// The configuration in force.
+    pub cfg: &'a LintConfig,
+    /// Objects that run pods.
+    pub workloads: Vec<Workload<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Indexes the objects.
+    pub fn new(objects: &'a [Object], cfg: &'a LintConfig) -> Ctx<'a> {
+        let workloads = objects
+            .iter()
+            .enumerate()
+            .filter_map(|(index, o)| {
+                let kind = WorkloadKind::of(&o.kind);
+                if kind.is_none() && o.kind != "Pod" {
+                    return None;
+                }
+                let root = Field::root(&o.node);
+                let template = match kind {
+                    Some(k) => root.path(k.pod_template_path())?,
+                    None => root,
+                };
+                let spec = template.get("spec");
+                let labels = kube::labels(template.node);
+                Some(Workload { index, template, spec, labels, kind })
+            })
+            .collect();
+        Ctx { objects, cfg, workloads }
+    }
+
+    /// The object at `index`.
+    pub fn object(&self, index: usize) -> &'a Object {
+        &self.objects[index]
+    }
+
+    /// Indices of the objects of `kind`.
+    pub fn of_kind(&self, kind: &'a str) -> impl Iterator<Item = (usize, &'a Object)> + 'a {
+        self.objects.iter().enumerate().filter(move |(_, o)| o.kind == kind)
+    }
+
+    /// Objects without a namespace are taken to share it with everything: `helm template`
+    /// output usually leaves it to `--namespace` at install time.
+    pub fn same_namespace(a: &Object, b: &Object) -> bool {
+        match (&a.namespace, &b.namespace) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+    }
+
+    /// Workloads in `obj`'s namespace whose pod labels the selector selects.
+    pub fn workloads_selected(&self, obj: &Object, selector: &Node) -> Vec<&Workload<'a>> {
+        self.workloads
+            .iter()
+            .filter(|w| Self::same_namespace(obj, self.object(w.index)))
+            .filter(|w| kube::selector_matches(selector, &w.labels))
+            .collect()
+    }
+
+    /// The object of `kind` named `name` in `obj`'s namespace.
+    pub fn find(&self, obj: &Object, kind: &str, name: &str) -> Option<(usize, &'a Object)> {
+        self.objects
+            .iter()
+            .enumerate()
+            .find(|(_, o)| o.kind == kind && o.name.as_deref() == Some(name) && Self::same_namespace(obj, o))
+    }
+}
+
+/// Collects the findings of one rule.
+pub struct Out<'r> {
+    pub(crate) rule: &'r Rule,
+    pub(crate) found: Vec<(usize, Diagnostic)>,
+}
+
+impl Out<'_> {
+    /// Reports a finding on `field` of object `index`; `help` is the fix in one sentence.
+    pub fn report(&mut self, cx: &Ctx<'_>, index: usize, field: &Field<'_>, message: String, help: impl Into<String>) {
+        self.report_at(cx, index, field.pos, &field.ptr, message, help);
+    }
+
+    /// Reports a finding at `pos` with an explicit JSON pointer (for a field that is missing).
+    pub fn report_at(
+        &mut self,
+        cx: &Ctx<'_>,
+        index: usize,
+        pos: Pos,
+        ptr: &str,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        let o = cx.object(index);
+        let severity: Severity = self.rule.severity;
+        let mut d = Diagnostic::new(self.rule.id, severity, message)
+            .at(o.file.to_string(), pos.line.max(1), pos.col.max(1))
+            .help(help)
+            .field("object", o.display_name())
+            .field("pointer", ptr.to_string());
+        if let Some(ns) = &o.namespace {
+            d = d.field("namespace", ns.clone());
+        }
+        if let Some(t) = &o.template {
+            d = d.field("template", t.clone());
+        }
+        self.found.push((index, d));
+    }
+}

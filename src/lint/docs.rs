@@ -1,0 +1,97 @@
+//! `docs/rules.md`, generated from the rule metadata so that the docs cannot drift from the code.
+
+use std::fmt::Write as _;
+
+use super::rules::{Category, RULES};
+use super::{BAD_IGNORE_RULE, IGNORE_ANNOTATION, apis};
+
+/// The rule reference as Markdown.
+pub fn rules_markdown() -> String {
+    let mut s = String::new();
+    s.push_str("# chartwright lint rules\n\n");
+    s.push_str("<!-- Generated from src/lint/rules/*.rs and src/lint/apis.yaml; do not edit. -->\n");
+    s.push_str("<!-- Regenerate with: CHARTWRIGHT_BLESS=1 cargo test --test lint -->\n\n");
+    s.push_str(
+        "`chartwright lint <INPUT>...` reads manifest files, directories or `-` (stdin, e.g. \
+         `helm template my-release ./chart -f values-prod.yaml | chartwright lint -`) and reports each finding with \
+         its rule id, severity, object (`Kind/name`), JSON pointer inside the object, `file:line:column` of the \
+         offending field, the `# Source:` template when the input is `helm template` output, a message and the fix.\n\n",
+    );
+    s.push_str(
+        "Exit codes: 0 when no finding reaches `--fail-on` (default `error`), 1 when one does, 2 for bad \
+         invocations, unreadable or invalid input and invalid configuration.\n\n",
+    );
+    s.push_str("## Suppressing findings\n\n");
+    let _ = writeln!(
+        s,
+        "**On the object.** Annotate the object (or its pod template) with `{IGNORE_ANNOTATION}: <rule>[,<rule>...][: reason]`; \
+         `*` suppresses every rule:\n"
+    );
+    let _ = writeln!(
+        s,
+        "```yaml\nmetadata:\n  annotations:\n    {IGNORE_ANNOTATION}: \"pdb-blocks-drain,single-replica-with-pdb: etcd needs quorum; drained by hand\"\n```\n"
+    );
+    let _ = writeln!(
+        s,
+        "An annotation naming an unknown rule suppresses nothing and is reported as `{BAD_IGNORE_RULE}` (warning).\n"
+    );
+    s.push_str(
+        "**In `.chartwright.yaml`.** The file is read from the current directory, or from `--config FILE`. \
+         Only its `lint:` section belongs to `lint`; unknown keys or rule ids in it are errors (exit 2) \
+         with their `file:line:col`.\n\n",
+    );
+    s.push_str(
+        "```yaml\nlint:\n  disable: [cpu-limit-missing]          # rules that do not run\n  \
+         severity:                               # error | warning | info\n    image-latest-tag: error\n  \
+         memoryLimitRatio: 4                     # memory-limit-far-above-request threshold (default 2)\n  \
+         ignore:                                 # per-object suppressions\n    \
+         - rules: [pdb-blocks-drain]             # or \"*\"\n      \
+         object: PodDisruptionBudget/etcd-*      # Kind/name, * matches anything\n      \
+         namespace: storage                      # optional\n      \
+         reason: quorum of 3, drained by hand     # optional, documentation only\n```\n\n",
+    );
+    s.push_str(
+        "On the command line, `--disable RULE` turns a rule off and `--enable RULE` turns back on a rule that the \
+         config file disables.\n\n",
+    );
+    s.push_str("## Rules\n\n| Rule | Severity | Summary |\n|---|---|---|\n");
+    for r in RULES {
+        let _ =
+            writeln!(s, "| [`{}`](#{}) | {} | {} |", r.id, r.id, r.severity.as_str(), r.summary.replace('|', "\\|"));
+    }
+    s.push('\n');
+    let mut category: Option<Category> = None;
+    for r in RULES {
+        if category != Some(r.category) {
+            category = Some(r.category);
+            let _ = writeln!(s, "## {}\n", r.category.title());
+        }
+        let _ = writeln!(s, "### {}\n", r.id);
+        let _ = writeln!(s, "Default severity: **{}**. {}\n", r.severity.as_str(), r.summary);
+        let _ = writeln!(s, "**What it checks.** {}\n", r.what);
+        let _ = writeln!(s, "**Why it matters.** {}\n", r.why);
+        let _ = writeln!(s, "**How to fix.** {}\n", r.fix);
+        let _ = writeln!(s, "**Example** (flagged; `# <-` marks the reported line):\n\n```yaml\n{}```\n", r.example);
+    }
+    s.push_str("## The API table\n\n`api-removed` and `api-deprecated` read `src/lint/apis.yaml`:\n\n");
+    s.push_str("| apiVersion | Kinds | Replacement | Removed in | Source |\n|---|---|---|---|---|\n");
+    for e in apis::table() {
+        let removed = e.removed_in.as_deref().map_or_else(
+            || format!("deprecated ({})", e.since.as_deref().unwrap_or("no removal yet")),
+            |r| format!("Kubernetes {r}"),
+        );
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {removed} | {} |",
+            e.api_version,
+            e.kinds.join(", "),
+            e.replacement.as_deref().map_or_else(|| "none".to_string(), |r| format!("`{r}`")),
+            e.source
+        );
+    }
+    s.push_str("\nSources:\n\n");
+    for (k, v) in apis::sources() {
+        let _ = writeln!(s, "- `{k}`: {v}");
+    }
+    s
+}
