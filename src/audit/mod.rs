@@ -386,7 +386,7 @@ impl Engine<'_> {
             self.unit(Unit { base_dir: base, ..sub })?;
         }
         for dir in file_targets {
-            let display = dir.to_string_lossy().to_string();
+            let display = lexical(&dir);
             self.unit(Unit {
                 display,
                 tree: Some(Tree::Dir(dir.clone())),
@@ -781,6 +781,21 @@ impl Engine<'_> {
         }
         Ok(())
     }
+}
+
+/// `a/b/../c` → `a/c`, for display only (symlinks are not resolved).
+fn lexical(p: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir if parts.last().is_some_and(|l| l != "..") => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => parts.push(c.as_os_str().to_string_lossy().to_string()),
+        }
+    }
+    if parts.is_empty() { ".".into() } else { parts.join("/").replacen("//", "/", 1) }
 }
 
 fn show_repo(r: &str) -> String {
