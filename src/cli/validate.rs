@@ -1,10 +1,76 @@
 //! `chartwright validate`.
 
+use std::path::PathBuf;
+
+use chartwright::diag::{Format, color_wanted};
+use chartwright::validate::{self, Compat, Options, SetKind};
+
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The chart: a directory or a packaged .tgz (its charts/ subcharts are loaded as Helm does).
+    pub chart: PathBuf,
+    /// Values files, each checked as its own run on top of the -f files (e.g. values-*.yaml).
+    pub values_files: Vec<PathBuf>,
+    /// Values files merged, in order, under every run (like helm -f).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub base: Vec<PathBuf>,
+    /// Set a value (typed: true/false/null/integers), as helm --set.
+    #[arg(long = "set", value_name = "K=V")]
+    pub set: Vec<String>,
+    /// Set a string value, as helm --set-string.
+    #[arg(long = "set-string", value_name = "K=V")]
+    pub set_string: Vec<String>,
+    /// Set a JSON value, as helm --set-json.
+    #[arg(long = "set-json", value_name = "K=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a value to a file's content, as helm --set-file.
+    #[arg(long = "set-file", value_name = "K=PATH")]
+    pub set_file: Vec<String>,
+    /// Set a literal string value, as helm --set-literal.
+    #[arg(long = "set-literal", value_name = "K=V")]
+    pub set_literal: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Follow Helm 4.1 (default) or Helm 3.17 (gojsonschema, draft 7 without $schema).
+    #[arg(long = "helm-compat", value_name = "3|4", default_value = "4", value_parser = ["3", "4"])]
+    pub helm_compat: String,
+    /// Fetch http(s) $refs in schemas (off by default, for air-gapped CI).
+    #[arg(long)]
+    pub allow_remote_refs: bool,
+}
 
 /// Runs `validate`.
-pub fn run(_a: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`validate` is not implemented yet")
+pub fn run(a: Args) -> anyhow::Result<u8> {
+    let mut sets = Vec::new();
+    for (kind, list) in [
+        (SetKind::Json, &a.set_json),
+        (SetKind::Typed, &a.set),
+        (SetKind::Str, &a.set_string),
+        (SetKind::File, &a.set_file),
+        (SetKind::Literal, &a.set_literal),
+    ] {
+        sets.extend(list.iter().map(|s| (kind, s.clone())));
+    }
+    let opts = Options {
+        chart: a.chart,
+        values_files: a.values_files,
+        base_files: a.base,
+        sets,
+        compat: if a.helm_compat == "3" { Compat::Helm3 } else { Compat::Helm4 },
+        allow_remote_refs: a.allow_remote_refs,
+    };
+    let report = match validate::validate(&opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("chartwright: error: {e}");
+            return Ok(2);
+        }
+    };
+    for n in report.all_notes() {
+        eprintln!("note: {n}");
+    }
+    super::print_out(&report.render(a.format, a.format == Format::Text && color_wanted()))?;
+    Ok(if report.all_valid() { 0 } else { 1 })
 }

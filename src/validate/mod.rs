@@ -1,1 +1,469 @@
 //! `chartwright validate`: values files against a chart's values.schema.json, as Helm sees them.
+//!
+//! The pipeline is Helm's (4.1.4 by default, 3.17.2 with [`Compat::Helm3`]): `-f` files merged,
+//! then the `--set` family by flag kind, then `ProcessDependencies` (conditions, tags, aliases,
+//! `import-values`), then `CoalesceValues` (defaults, subchart scoping, `global`), then each
+//! enabled chart's schema against its part of the values. Every value keeps the position it was
+//! written at, so a failure names the file, line and column that won the merge.
+
+pub mod chart;
+pub mod coalesce;
+pub mod report;
+pub mod schema;
+pub mod strvals;
+pub mod tree;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub use coalesce::Compat;
+pub use report::{ErrorOut, Report, RunReport};
+pub use strvals::SetKind;
+
+use chart::{Chart, SourceFile};
+use schema::{Compiled, SchemaOptions};
+use tree::{K, Map, Origin, V};
+
+/// Why validation could not run at all (exit code 2).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ValidateError {
+    /// The chart is missing or broken.
+    #[error("{message}")]
+    Chart {
+        /// One sentence with the file (and position when known).
+        message: String,
+    },
+    /// A schema is not JSON, does not compile, or has an unresolvable `$ref`.
+    #[error("{message}")]
+    Schema {
+        /// One sentence naming the schema file.
+        message: String,
+    },
+    /// A flag or input file is unusable.
+    #[error("{message}")]
+    Input {
+        /// One sentence.
+        message: String,
+    },
+}
+
+/// What to validate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Chart directory or `.tgz`.
+    pub chart: PathBuf,
+    /// Files each checked as their own run; none means one run.
+    pub values_files: Vec<PathBuf>,
+    /// `-f` files: the common base of every run.
+    pub base_files: Vec<PathBuf>,
+    /// `--set` family flags in command-line order (precedence is applied by kind).
+    pub sets: Vec<(SetKind, String)>,
+    /// Helm version whose rules apply.
+    pub compat: Compat,
+    /// Fetch remote `$ref`s.
+    pub allow_remote_refs: bool,
+}
+
+/// The loaded chart and compiled schemas, reusable across many runs.
+pub struct Prepared {
+    chart: Chart,
+    schemas: Vec<Option<Arc<Compiled>>>,
+    sources: Vec<SourceFile>,
+    compat: Compat,
+}
+
+impl Prepared {
+    /// Loads the chart and compiles every schema in its tree once.
+    ///
+    /// # Errors
+    /// The chart or one of its schemas is broken.
+    pub fn new(chart_path: &Path, compat: Compat, allow_remote_refs: bool) -> Result<Prepared, ValidateError> {
+        let mut sources = Vec::new();
+        let chart = chart::load(chart_path, compat == Compat::Helm4, &mut sources)?;
+        let opts = SchemaOptions { compat, allow_remote_refs };
+        let all = chart.all();
+        let mut schemas: Vec<Option<Arc<Compiled>>> = vec![None; all.len()];
+        for c in all {
+            if let Some(doc) = &c.schema {
+                schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, opts)?));
+            }
+        }
+        Ok(Prepared { chart, schemas, sources, compat })
+    }
+
+    /// True when no chart in the tree has a schema.
+    pub fn has_no_schema(&self) -> bool {
+        self.schemas.iter().all(Option::is_none)
+    }
+
+    /// The root chart's name.
+    pub fn chart_name(&self) -> &str {
+        &self.chart.name
+    }
+}
+
+/// A user-supplied values source of one run.
+struct UserSource {
+    name: String,
+    text: String,
+}
+
+/// Runs every check of `opts`.
+///
+/// # Errors
+/// The chart, a schema, a `-f` file or a flag is unusable.
+pub fn validate(opts: &Options) -> Result<Report, ValidateError> {
+    let prepared = Prepared::new(&opts.chart, opts.compat, opts.allow_remote_refs)?;
+    validate_prepared(&prepared, opts)
+}
+
+fn read_text(path: &Path) -> Result<Result<String, (u32, u32)>, ValidateError> {
+    let name = display(path);
+    let bytes = if name == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
+            .map_err(|e| ValidateError::Input { message: format!("cannot read stdin: {e}") })?;
+        b
+    } else {
+        std::fs::read(path)
+            .map_err(|e| ValidateError::Input { message: format!("{name}: cannot read: {}", io_reason(&e)) })?
+    };
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            Err(values::utf8_error_position(e.as_bytes(), valid))
+        }
+    })
+}
+
+/// The path as the user typed it.
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// `std::io::Error` without the OS error number.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// Runs the checks of `opts` against an already prepared chart (the benchmark reuses one).
+///
+/// # Errors
+/// A `-f` file or a flag is unusable.
+pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, ValidateError> {
+    let multi_doc = p.compat == Compat::Helm4;
+    let n_chart = p.sources.len();
+    // The -f files: parsed once, the shared base of every run.
+    let mut base_sources = Vec::new();
+    let mut base = Map::new();
+    let mut base_error: Option<ErrorOut> = None;
+    for (i, f) in opts.base_files.iter().enumerate() {
+        let name = display(f);
+        let src = u32::try_from(n_chart + i).unwrap_or(u32::MAX);
+        let text = match read_text(f)? {
+            Ok(t) => t,
+            Err((line, col)) => {
+                base_error.get_or_insert_with(|| non_utf8(&p.chart.name, &name, line, col));
+                base_sources.push(UserSource { name, text: String::new() });
+                continue;
+            }
+        };
+        match values::read_values(&text, src, multi_doc) {
+            Ok(v) => {
+                if let K::Map(m) = v.kind {
+                    base = values::merge_maps(base, m);
+                }
+            }
+            Err(e) => {
+                base_error.get_or_insert_with(|| yaml_error(&p.chart.name, &name, &text, &e));
+            }
+        }
+        base_sources.push(UserSource { name, text });
+    }
+    // The --set family, in Helm's precedence order; checked once so that a malformed flag is a
+    // bad invocation rather than a failure of every run.
+    let mut sets: Vec<(SetKind, String)> = Vec::new();
+    for kind in [SetKind::Json, SetKind::Typed, SetKind::Str, SetKind::File, SetKind::Literal] {
+        sets.extend(opts.sets.iter().filter(|(k, _)| *k == kind).cloned());
+    }
+    for (kind, text) in &sets {
+        let mut scratch = Map::new();
+        strvals::parse_into(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| ValidateError::Input {
+            message: format!("failed parsing {} data {text:?}: {e}", kind.flag()),
+        })?;
+    }
+    let ctx = RunCtx { p, base: &base, base_sources: &base_sources, base_error: base_error.as_ref(), sets: &sets };
+
+    let files: Vec<Option<&PathBuf>> =
+        if opts.values_files.is_empty() { vec![None] } else { opts.values_files.iter().map(Some).collect() };
+    let results: Vec<std::sync::Mutex<Option<Result<RunReport, ValidateError>>>> =
+        files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len()).max(1);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let r = ctx.run(*file);
+                    *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
+                }
+            });
+        }
+    });
+    let mut runs = Vec::with_capacity(files.len());
+    for r in results {
+        let r = r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        runs.push(r.expect("every run was executed")?);
+    }
+    let mut notes = Vec::new();
+    if p.has_no_schema() {
+        notes.push(format!(
+            "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
+            p.chart.name
+        ));
+    }
+    Ok(Report { runs, notes })
+}
+
+fn read_set_file(path: &str) -> Result<String, String> {
+    std::fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|e| format!("open {path}: {}", io_reason(&e)))
+}
+
+fn non_utf8(chart: &str, file: &str, line: u32, col: u32) -> ErrorOut {
+    ErrorOut {
+        chart: chart.to_string(),
+        pointer: String::new(),
+        message: "the file is not UTF-8 text".into(),
+        keyword: "yaml".into(),
+        file: Some(file.to_string()),
+        line: Some(line),
+        column: Some(col),
+        help: None,
+        source_line: None,
+    }
+}
+
+fn yaml_error(chart: &str, file: &str, text: &str, e: &values::ValuesError) -> ErrorOut {
+    ErrorOut {
+        chart: chart.to_string(),
+        pointer: String::new(),
+        message: format!("cannot read values: {}", e.message),
+        keyword: "yaml".into(),
+        file: Some(file.to_string()),
+        line: Some(e.line),
+        column: Some(e.col),
+        help: None,
+        source_line: text.lines().nth(e.line.saturating_sub(1) as usize).map(str::to_string),
+    }
+}
+
+struct RunCtx<'a> {
+    p: &'a Prepared,
+    base: &'a Map,
+    base_sources: &'a [UserSource],
+    base_error: Option<&'a ErrorOut>,
+    sets: &'a [(SetKind, String)],
+}
+
+impl RunCtx<'_> {
+    fn run(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
+        let p = self.p;
+        let mut value_names: Vec<String> = Vec::new();
+        if let Some(s) = p.sources.first() {
+            value_names.push(s.name.clone());
+        }
+        value_names.extend(self.base_sources.iter().map(|s| s.name.clone()));
+        let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
+        let mut report = RunReport { name, values: value_names, valid: true, errors: Vec::new(), notes: Vec::new() };
+        if let Some(e) = self.base_error {
+            report.errors.push(e.clone());
+            report.valid = false;
+            return Ok(report);
+        }
+        let run_src = p.sources.len() + self.base_sources.len();
+        let mut user = self.base.clone();
+        let mut run_text = String::new();
+        if let Some(f) = file {
+            let fname = display(f);
+            report.values.push(fname.clone());
+            match read_text(f)? {
+                Err((line, col)) => {
+                    report.errors.push(non_utf8(&p.chart.name, &fname, line, col));
+                    report.valid = false;
+                    return Ok(report);
+                }
+                Ok(text) => {
+                    if text.trim().is_empty() {
+                        report.notes.push(format!("{fname}: the file is empty; only the other values are checked"));
+                    }
+                    let src = u32::try_from(run_src).unwrap_or(u32::MAX);
+                    match values::read_values(&text, src, p.compat == Compat::Helm4) {
+                        Ok(v) => {
+                            if let K::Map(m) = v.kind {
+                                user = values::merge_maps(user, m);
+                            }
+                        }
+                        Err(e) => {
+                            report.errors.push(yaml_error(&p.chart.name, &fname, &text, &e));
+                            report.valid = false;
+                            return Ok(report);
+                        }
+                    }
+                    run_text = text;
+                }
+            }
+        }
+        let set_base = run_src + 1;
+        for (i, (kind, text)) in self.sets.iter().enumerate() {
+            let at = Some(Origin { src: u32::try_from(set_base + i).unwrap_or(u32::MAX), line: 1, col: 1 });
+            if let Err(e) = strvals::parse_into(text, *kind, &mut user, at, &read_set_file) {
+                report.errors.push(ErrorOut {
+                    chart: p.chart.name.clone(),
+                    pointer: String::new(),
+                    message: format!("failed parsing {} data: {e}", kind.flag()),
+                    keyword: "set".into(),
+                    file: Some(format!("{} {text}", kind.flag())),
+                    line: Some(1),
+                    column: Some(1),
+                    help: None,
+                    source_line: Some(format!("{} {text}", kind.flag())),
+                });
+                report.valid = false;
+                return Ok(report);
+            }
+        }
+        let source_of = |src: u32| -> (String, Option<&str>) {
+            let i = src as usize;
+            if let Some(s) = p.sources.get(i) {
+                return (s.name.clone(), Some(s.text.as_str()));
+            }
+            let i = i - p.sources.len();
+            if let Some(s) = self.base_sources.get(i) {
+                return (s.name.clone(), Some(s.text.as_str()));
+            }
+            if i == self.base_sources.len() {
+                return (file.map(|f| display(f)).unwrap_or_default(), Some(run_text.as_str()));
+            }
+            let j = i - self.base_sources.len() - 1;
+            match self.sets.get(j) {
+                Some((k, t)) => (format!("{} {t}", k.flag()), None),
+                None => (String::new(), None),
+            }
+        };
+        let processed = coalesce::process_dependencies(&p.chart, &user, p.compat)
+            .and_then(|c| coalesce::coalesce_values(&c, &user, p.compat).map(|v| (c, v)));
+        let (chart, vals) = match processed {
+            Ok(x) => x,
+            Err(e) => {
+                let origin = user.get(&e.sub).and_then(|en| en.val.at.or(en.key_at));
+                let mut err = ErrorOut {
+                    chart: p.chart.name.clone(),
+                    pointer: format!("/{}", e.sub),
+                    message: format!(
+                        "type mismatch on {}: the values of a subchart must be a map, not {}",
+                        e.sub, e.got
+                    ),
+                    keyword: "type".into(),
+                    file: None,
+                    line: None,
+                    column: None,
+                    help: None,
+                    source_line: None,
+                };
+                locate_into(&mut err, origin, &source_of);
+                report.errors.push(err);
+                report.valid = false;
+                return Ok(report);
+            }
+        };
+        let vals = V::new(K::Map(vals));
+        self.check(&chart, &vals, &mut report.errors, &source_of);
+        report.valid = report.errors.is_empty();
+        Ok(report)
+    }
+
+    fn check<'s>(
+        &self,
+        c: &Chart,
+        vals: &V,
+        out: &mut Vec<ErrorOut>,
+        source_of: &dyn Fn(u32) -> (String, Option<&'s str>),
+    ) {
+        if let Some(compiled) = &self.p.schemas[c.id] {
+            for f in compiled.validate(&vals.to_json()) {
+                let origin = match &f.key {
+                    Some(k) => vals.key_origin(&f.pointer, k),
+                    None => vals.locate(&f.pointer),
+                };
+                let help = if let Some(s) = &f.suggestion {
+                    Some(format!("did you mean '{s}'?"))
+                } else if f.wants_string {
+                    Some("quote the value to keep it a string: Helm reads unquoted 1.20 as the number 1.2 and yes/on/off as booleans".into())
+                } else {
+                    None
+                };
+                let mut err = ErrorOut {
+                    chart: c.name.clone(),
+                    pointer: f.pointer,
+                    message: f.message,
+                    keyword: f.keyword,
+                    file: None,
+                    line: None,
+                    column: None,
+                    help,
+                    source_line: None,
+                };
+                locate_into(&mut err, origin, source_of);
+                out.push(err);
+            }
+        }
+        for sub in &c.subcharts {
+            match vals.get(&sub.name) {
+                None => {}
+                Some(v) if v.is_null() => {}
+                Some(v) if !v.is_map() => {
+                    let mut err = ErrorOut {
+                        chart: sub.name.clone(),
+                        pointer: String::new(),
+                        message: format!("invalid type for values: expected object (map), got {}", v.go_type()),
+                        keyword: "type".into(),
+                        file: None,
+                        line: None,
+                        column: None,
+                        help: None,
+                        source_line: None,
+                    };
+                    locate_into(&mut err, v.at, source_of);
+                    out.push(err);
+                }
+                Some(v) => self.check(sub, v, out, source_of),
+            }
+        }
+    }
+}
+
+fn locate_into<'s>(err: &mut ErrorOut, origin: Option<Origin>, source_of: &dyn Fn(u32) -> (String, Option<&'s str>)) {
+    let Some(o) = origin else { return };
+    let (name, text) = source_of(o.src);
+    err.source_line = match text {
+        Some(t) => t.lines().nth(o.line.saturating_sub(1) as usize).map(str::to_string),
+        None => Some(name.clone()),
+    };
+    err.file = Some(name);
+    err.line = Some(o.line);
+    err.column = Some(o.col);
+}

@@ -1,0 +1,378 @@
+//! Loads a chart (directory or `.tgz`) and its `charts/` subcharts the way Helm's loader does,
+//! keeping only what validation needs: metadata, dependencies, `values.yaml` and the schema.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::Path;
+
+use super::ValidateError;
+use super::tree::{K, V};
+use crate::yaml::{Node, Value};
+
+/// One `dependencies:` entry of `Chart.yaml`.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    /// The chart name.
+    pub name: String,
+    /// The version constraint.
+    pub version: String,
+    /// The alias, if any.
+    pub alias: Option<String>,
+    /// The comma-separated condition paths.
+    pub condition: String,
+    /// Tags that enable or disable the dependency.
+    pub tags: Vec<String>,
+    /// `import-values`: a string (`exports.<s>` into the root) or a `{child, parent}` pair.
+    pub import_values: Vec<Import>,
+}
+
+/// One `import-values` item.
+#[derive(Debug, Clone)]
+pub enum Import {
+    /// `- data` imports `exports.data` to the parent's root.
+    Export(String),
+    /// `- {child: a.b, parent: c}`.
+    Pair {
+        /// Path in the child.
+        child: String,
+        /// Path in the parent.
+        parent: String,
+    },
+}
+
+/// A loaded chart.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// `name` from Chart.yaml (replaced by the alias when Helm processes dependencies).
+    pub name: String,
+    /// `version` from Chart.yaml.
+    pub version: String,
+    /// Default values (`values.yaml`), a map.
+    pub values: V,
+    /// The schema document, if the chart has one.
+    pub schema: Option<serde_json::Value>,
+    /// Where the schema file is, for messages.
+    pub schema_path: String,
+    /// Declared dependencies.
+    pub deps: Vec<Dependency>,
+    /// Charts found under `charts/`, sorted by directory or archive name.
+    pub subcharts: Vec<Chart>,
+    /// A number unique to this chart in the loaded tree (schemas are compiled per id).
+    pub id: usize,
+}
+
+/// A source file of the chart tree: its display name and text, for positions and excerpts.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// As shown in diagnostics.
+    pub name: String,
+    /// The text.
+    pub text: String,
+}
+
+/// Loads the chart at `path`; `sources` collects every `values.yaml` (their index is the
+/// `Origin::src` of the chart's default values).
+///
+/// # Errors
+/// A missing or unreadable chart, a broken `Chart.yaml`, `values.yaml` or schema file.
+pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Result<Chart, ValidateError> {
+    let display = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ValidateError::Chart {
+        message: format!("{display}: cannot read the chart: {}", super::io_reason(&e)),
+    })?;
+    let files = if meta.is_dir() {
+        let mut files = BTreeMap::new();
+        read_dir_files(path, "", &mut files)?;
+        files
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| ValidateError::Chart {
+            message: format!("{display}: cannot read the chart: {}", super::io_reason(&e)),
+        })?;
+        untar(&bytes, &display)?
+    };
+    let mut next_id = 0;
+    from_files(files, &display, multi_doc, sources, &mut next_id)
+}
+
+/// Which files of a chart tree matter: the chart's own metadata, values and schema, and every
+/// entry under `charts/` (recursively, with the same rule).
+fn keep(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let mut i = 0;
+    loop {
+        match parts.len() - i {
+            0 => return false,
+            1 => {
+                return matches!(parts[i], "Chart.yaml" | "values.yaml" | "values.schema.json" | "requirements.yaml");
+            }
+            2 if parts[i] == "charts" => return true,
+            _ if parts[i] == "charts" => i += 2,
+            _ => return false,
+        }
+    }
+}
+
+fn read_dir_files(root: &Path, rel: &str, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), ValidateError> {
+    let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
+    let entries = std::fs::read_dir(&dir).map_err(|e| ValidateError::Chart {
+        message: format!("{}: cannot read the directory: {}", dir.display(), super::io_reason(&e)),
+    })?;
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_dir = e.path().is_dir();
+        names.push((name, is_dir));
+    }
+    names.sort();
+    for (name, is_dir) in names {
+        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        if is_dir {
+            // Only descend where a kept file can live.
+            if keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x")) {
+                read_dir_files(root, &child, out)?;
+            }
+        } else if keep(&child) {
+            let bytes = std::fs::read(root.join(&child)).map_err(|e| ValidateError::Chart {
+                message: format!("{}: cannot read: {}", root.join(&child).display(), super::io_reason(&e)),
+            })?;
+            out.insert(child, bytes);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a chart archive; like Helm, the first path component (the chart directory) is dropped.
+fn untar(bytes: &[u8], display: &str) -> Result<BTreeMap<String, Vec<u8>>, ValidateError> {
+    let bad = |why: String| ValidateError::Chart { message: format!("{display}: not a chart archive: {why}") };
+    let gz = flate2::read::GzDecoder::new(bytes);
+    let mut ar = tar::Archive::new(gz);
+    let mut out = BTreeMap::new();
+    let entries = ar.entries().map_err(|e| bad(e.to_string()))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| bad(e.to_string()))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let path = entry.path().map_err(|e| bad(e.to_string()))?.to_string_lossy().replace('\\', "/");
+        let Some((_, rel)) = path.trim_start_matches("./").split_once('/') else { continue };
+        if !keep(rel) {
+            continue;
+        }
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).map_err(|e| bad(e.to_string()))?;
+        out.insert(rel.to_string(), data);
+    }
+    if out.is_empty() {
+        return Err(bad("no chart files found".into()));
+    }
+    Ok(out)
+}
+
+fn text_of(bytes: Vec<u8>, name: &str) -> Result<String, ValidateError> {
+    String::from_utf8(bytes).map_err(|e| ValidateError::Chart {
+        message: format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+    })
+}
+
+fn from_files(
+    mut files: BTreeMap<String, Vec<u8>>,
+    display: &str,
+    multi_doc: bool,
+    sources: &mut Vec<SourceFile>,
+    next_id: &mut usize,
+) -> Result<Chart, ValidateError> {
+    let id = *next_id;
+    *next_id += 1;
+    let chart_yaml_name = format!("{display}/Chart.yaml");
+    let Some(chart_yaml) = files.remove("Chart.yaml") else {
+        return Err(ValidateError::Chart { message: format!("{display}: Chart.yaml file is missing") });
+    };
+    let chart_yaml = text_of(chart_yaml, &chart_yaml_name)?;
+    let meta = parse_single(&chart_yaml, &chart_yaml_name)?;
+    let name = meta.as_ref().and_then(|m| m.str_at(&["name"])).unwrap_or_default().to_string();
+    if name.is_empty() {
+        return Err(ValidateError::Chart { message: format!("{chart_yaml_name}: chart.metadata.name is required") });
+    }
+    let version = meta.as_ref().and_then(|m| m.get("version")).map(scalar_text).unwrap_or_default();
+    let mut deps = meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name)).transpose()?.unwrap_or_default();
+    if let Some(req) = files.remove("requirements.yaml") {
+        let req_name = format!("{display}/requirements.yaml");
+        let req = parse_single(&text_of(req, &req_name)?, &req_name)?;
+        if let Some(r) = req {
+            deps = parse_deps(&r, &req_name)?;
+        }
+    }
+
+    let values = match files.remove("values.yaml") {
+        None => V::empty_map(),
+        Some(bytes) => {
+            let vname = format!("{display}/values.yaml");
+            let text = text_of(bytes, &vname)?;
+            let src = u32::try_from(sources.len()).unwrap_or(u32::MAX);
+            let v = super::values::read_values(&text, src, multi_doc).map_err(|e| ValidateError::Chart {
+                message: format!("{vname}:{}:{}: cannot load values.yaml: {}", e.line, e.col, e.message),
+            })?;
+            sources.push(SourceFile { name: vname, text });
+            v
+        }
+    };
+
+    let schema_path = format!("{display}/values.schema.json");
+    let schema = match files.remove("values.schema.json") {
+        None => None,
+        Some(bytes) => {
+            let text = text_of(bytes, &schema_path)?;
+            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ValidateError::Chart {
+                message: format!("{schema_path}:{}:{}: invalid JSON: {}", e.line(), e.column(), strip_pos(&e)),
+            })?;
+            Some(doc)
+        }
+    };
+
+    // Group the rest by the entry directly under charts/.
+    let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    for (rel, data) in files {
+        let Some(rest) = rel.strip_prefix("charts/") else { continue };
+        if rest.ends_with(".prov") {
+            continue;
+        }
+        let (cname, inner) = rest.split_once('/').unwrap_or((rest, ""));
+        groups.entry(cname.to_string()).or_default().insert(inner.to_string(), data);
+    }
+    let mut subcharts = Vec::new();
+    for (cname, mut group) in groups {
+        if cname.starts_with(['_', '.']) {
+            continue;
+        }
+        let sub_display = format!("{display}/charts/{cname}");
+        let sub = if Path::new(&cname).extension().is_some_and(|e| e == "tgz") {
+            let data = group.remove("").unwrap_or_default();
+            let inner = untar(&data, &sub_display)?;
+            from_files(inner, &sub_display, multi_doc, sources, next_id)
+        } else {
+            group.remove("");
+            from_files(group, &sub_display, multi_doc, sources, next_id)
+        };
+        subcharts.push(sub.map_err(|e| ValidateError::Chart {
+            message: format!("error unpacking subchart {cname} in {name}: {e}"),
+        })?);
+    }
+    Ok(Chart { name, version, values, schema, schema_path, deps, subcharts, id })
+}
+
+fn strip_pos(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn parse_single(text: &str, name: &str) -> Result<Option<Node>, ValidateError> {
+    let docs = crate::yaml::parse_stream(text)
+        .map_err(|e| ValidateError::Chart { message: format!("{name}:{}:{}: {}", e.pos.line, e.pos.col, e.message) })?;
+    Ok(docs.into_iter().next().and_then(|d| d.root))
+}
+
+fn scalar_text(n: &Node) -> String {
+    match &n.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::yaml::format_float(*f),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn parse_deps(meta: &Node, name: &str) -> Result<Vec<Dependency>, ValidateError> {
+    let Some(list) = meta.get("dependencies") else { return Ok(Vec::new()) };
+    let Some(items) = list.as_seq() else {
+        if list.is_null() {
+            return Ok(Vec::new());
+        }
+        return Err(ValidateError::Chart {
+            message: format!("{name}:{}:{}: dependencies must be a list", list.pos.line, list.pos.col),
+        });
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if item.is_null() {
+            continue;
+        }
+        let text = |k: &str| item.get(k).map(scalar_text).unwrap_or_default();
+        let tags =
+            item.get("tags").and_then(Node::as_seq).map(|t| t.iter().map(scalar_text).collect()).unwrap_or_default();
+        let mut import_values = Vec::new();
+        if let Some(ivs) = item.get("import-values").and_then(Node::as_seq) {
+            for iv in ivs {
+                match &iv.value {
+                    Value::Str(s) => import_values.push(Import::Export(s.clone())),
+                    Value::Map(_) => import_values.push(Import::Pair {
+                        child: iv.get("child").map(go_print).unwrap_or_else(|| "<nil>".into()),
+                        parent: iv.get("parent").map(go_print).unwrap_or_else(|| "<nil>".into()),
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        let alias = text("alias");
+        out.push(Dependency {
+            name: text("name"),
+            version: text("version"),
+            alias: (!alias.is_empty()).then_some(alias),
+            condition: text("condition"),
+            tags,
+            import_values,
+        });
+    }
+    Ok(out)
+}
+
+/// `fmt.Sprintf("%v", x)` for the scalars that appear in `import-values`.
+fn go_print(n: &Node) -> String {
+    if n.is_null() { "<nil>".into() } else { scalar_text(n) }
+}
+
+/// Helm's `IsCompatibleRange`: a Masterminds constraint check that is false on any parse error.
+pub fn compatible(constraint: &str, version: &str) -> bool {
+    use crate::audit::constraint::{Constraint, parse_version};
+    match (Constraint::parse(constraint), parse_version(version)) {
+        (Ok(c), Ok(v)) => c.matches(&v),
+        _ => false,
+    }
+}
+
+impl Chart {
+    /// Every chart in the tree, depth first.
+    pub fn all(&self) -> Vec<&Chart> {
+        let mut out = vec![self];
+        for s in &self.subcharts {
+            out.extend(s.all());
+        }
+        out
+    }
+
+    /// A map of this chart's values (they are a map by construction).
+    pub fn values_map(&self) -> &super::tree::Map {
+        match &self.values.kind {
+            K::Map(m) => m,
+            _ => unreachable!("chart values are always a map"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep;
+
+    #[test]
+    fn only_metadata_values_schema_and_subcharts_are_read() {
+        assert!(keep("Chart.yaml"));
+        assert!(keep("values.schema.json"));
+        assert!(!keep("templates/deploy.yaml"));
+        assert!(keep("charts/sub-1.0.0.tgz"));
+        assert!(keep("charts/sub/values.yaml"));
+        assert!(!keep("charts/sub/templates/x.yaml"));
+        assert!(keep("charts/sub/charts/deeper/Chart.yaml"));
+    }
+}

@@ -1,0 +1,317 @@
+//! Helm's values pipeline after the user map is built: `ProcessDependencies` (conditions, tags,
+//! aliases, `import-values`), then `CoalesceValues` (chart defaults, subchart scoping, `global`).
+//! Follows Helm 4.1.4 (`pkg/chart/common/util/coalesce.go`, `pkg/chart/v2/util/dependencies.go`);
+//! the one Helm 3.17 difference that changes verdicts, nested `null` handling, is switchable.
+
+use super::chart::{Chart, Import, compatible};
+use super::tree::{Entry, K, Map, V};
+
+/// Which Helm's rules to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compat {
+    /// Helm 3.17 (gojsonschema era).
+    Helm3,
+    /// Helm 4.1.
+    Helm4,
+}
+
+/// A Helm error raised while coalescing (not a schema finding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoalesceError {
+    /// The subchart whose key holds a non-map value.
+    pub sub: String,
+    /// Go's type of the offending value.
+    pub got: String,
+}
+
+/// Runs `ProcessDependencies` on a copy of `chart` for this user map and returns the chart tree
+/// Helm would render: disabled subcharts removed, aliases applied, imports merged into defaults.
+pub fn process_dependencies(chart: &Chart, user: &Map, compat: Compat) -> Result<Chart, CoalesceError> {
+    let mut c = chart.clone();
+    process_enabled(&mut c, user, "", compat)?;
+    process_imports(&mut c, compat);
+    Ok(c)
+}
+
+/// `CoalesceValues`: the final values of `chart` for the user map.
+pub fn coalesce_values(chart: &Chart, user: &Map, compat: Compat) -> Result<Map, CoalesceError> {
+    let mut dest = user.clone();
+    coalesce(chart, &mut dest, false, compat)?;
+    Ok(dest)
+}
+
+fn process_enabled(c: &mut Chart, v: &Map, path: &str, compat: Compat) -> Result<(), CoalesceError> {
+    if c.deps.is_empty() {
+        return Ok(());
+    }
+    let mut subs: Vec<Chart> = c
+        .subcharts
+        .iter()
+        .filter(|s| !c.deps.iter().any(|d| s.name == d.name && compatible(&d.version, &s.version)))
+        .cloned()
+        .collect();
+    for d in &mut c.deps {
+        if let Some(found) = c.subcharts.iter().find(|s| s.name == d.name && compatible(&d.version, &s.version)) {
+            let mut copy = found.clone();
+            if let Some(a) = &d.alias {
+                copy.name.clone_from(a);
+            }
+            subs.push(copy);
+        }
+        if let Some(a) = &d.alias {
+            d.name.clone_from(a);
+        }
+    }
+    c.subcharts = subs;
+    let cvals = coalesce_values(c, v, compat)?;
+    let mut enabled = vec![true; c.deps.len()];
+    if let Some(tags) = cvals.get("tags").and_then(|e| e.val.as_map()) {
+        for (i, d) in c.deps.iter().enumerate() {
+            let (mut has_true, mut has_false) = (false, false);
+            for t in &d.tags {
+                if let Some(K::Bool(b)) = tags.get(t).map(|e| &e.val.kind) {
+                    if *b {
+                        has_true = true;
+                    } else {
+                        has_false = true;
+                    }
+                }
+            }
+            enabled[i] = has_true || !has_false;
+        }
+    }
+    for (i, d) in c.deps.iter().enumerate() {
+        for cond in d.condition.trim().split(',') {
+            if cond.is_empty() {
+                continue;
+            }
+            if let Some(K::Bool(b)) = path_value(&cvals, &format!("{path}{cond}")).map(|v| &v.kind) {
+                enabled[i] = *b;
+                break;
+            }
+        }
+    }
+    let removed: Vec<String> = c.deps.iter().zip(&enabled).filter(|(_, e)| !**e).map(|(d, _)| d.name.clone()).collect();
+    c.subcharts.retain(|s| !removed.contains(&s.name));
+    let cvals_v = cvals;
+    for s in &mut c.subcharts {
+        let sub_path = format!("{path}{}.", s.name);
+        process_enabled(s, &cvals_v, &sub_path, compat)?;
+    }
+    c.deps.retain(|d| !removed.contains(&d.name));
+    Ok(())
+}
+
+/// `Values.PathValue`: a non-table value at a dotted path.
+fn path_value<'a>(m: &'a Map, path: &str) -> Option<&'a V> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (last, tables) = parts.split_last()?;
+    let mut cur = m;
+    for p in tables {
+        cur = cur.get(*p)?.val.as_map()?;
+    }
+    let v = &cur.get(*last)?.val;
+    (!v.is_map()).then_some(v)
+}
+
+/// `Values.Table`: the map at a dotted path.
+fn table<'a>(m: &'a Map, path: &str) -> Option<&'a Map> {
+    let mut cur = m;
+    for p in path.split('.') {
+        cur = cur.get(p)?.val.as_map()?;
+    }
+    Some(cur)
+}
+
+fn path_to_map(path: &str, data: Map) -> Map {
+    if path == "." {
+        return data;
+    }
+    let mut cur = data;
+    for p in path.split('.').rev() {
+        let mut m = Map::new();
+        m.insert(p.to_string(), Entry { key_at: None, val: V::new(K::Map(cur)) });
+        cur = m;
+    }
+    cur
+}
+
+fn process_imports(c: &mut Chart, compat: Compat) {
+    for s in &mut c.subcharts {
+        process_imports(s, compat);
+    }
+    if c.deps.is_empty() {
+        return;
+    }
+    let mut cvals = Map::new();
+    // MergeValues never fails on an empty user map: there is no user value to mismatch.
+    let _ = coalesce(c, &mut cvals, true, compat);
+    let mut b = Map::new();
+    for d in &c.deps {
+        for iv in &d.import_values {
+            let (child, parent) = match iv {
+                Import::Pair { child, parent } => (child.clone(), parent.clone()),
+                Import::Export(s) => (format!("exports.{s}"), ".".to_string()),
+            };
+            if let Some(t) = table(&cvals, &format!("{}.{child}", d.name)) {
+                let src = path_to_map(&parent, t.clone());
+                coalesce_tables(&mut b, src, true, compat);
+            }
+        }
+    }
+    coalesce_tables(&mut cvals, b, true, compat);
+    c.values = V { kind: K::Map(cvals), at: c.values.at };
+}
+
+fn coalesce(c: &Chart, dest: &mut Map, merge: bool, compat: Compat) -> Result<(), CoalesceError> {
+    coalesce_chart_values(c, dest, merge, compat);
+    for sub in &c.subcharts {
+        match dest.get(&sub.name) {
+            None => {
+                dest.insert(sub.name.clone(), Entry { key_at: None, val: V::empty_map() });
+            }
+            Some(e) if !e.val.is_map() => {
+                return Err(CoalesceError { sub: sub.name.clone(), got: e.val.go_type().to_string() });
+            }
+            Some(_) => {}
+        }
+        let parent_global = dest.get("global").map(|e| e.val.clone());
+        let entry = dest.get_mut(&sub.name).expect("inserted above");
+        let dv = entry.val.as_map_mut().expect("checked above");
+        coalesce_globals(dv, parent_global.as_ref(), compat);
+        coalesce(sub, dv, merge, compat)?;
+    }
+    Ok(())
+}
+
+fn coalesce_globals(dest: &mut Map, src: Option<&V>, compat: Compat) {
+    let mut dg = match dest.get("global") {
+        None => Map::new(),
+        Some(e) => match e.val.as_map() {
+            Some(m) => m.clone(),
+            None => return,
+        },
+    };
+    let sg = match src {
+        None => Map::new(),
+        Some(v) => match v.as_map() {
+            Some(m) => m.clone(),
+            None => return,
+        },
+    };
+    for (key, e) in sg {
+        if let Some(sm) = e.val.as_map() {
+            let mut vv = sm.clone();
+            match dg.get(&key) {
+                None => {
+                    dg.insert(key, Entry { key_at: e.key_at, val: V { kind: K::Map(vv), at: e.val.at } });
+                }
+                Some(d) => {
+                    if let Some(dm) = d.val.as_map() {
+                        coalesce_tables(&mut vv, dm.clone(), true, compat);
+                        dg.insert(key, Entry { key_at: e.key_at, val: V { kind: K::Map(vv), at: e.val.at } });
+                    }
+                }
+            }
+        } else if dg.get(&key).is_some_and(|d| d.val.is_map()) {
+            // Helm skips a scalar global that would replace a table.
+        } else {
+            dg.insert(key, e);
+        }
+    }
+    let at = dest.get("global").and_then(|e| e.val.at);
+    let key_at = dest.get("global").and_then(|e| e.key_at);
+    dest.insert("global".into(), Entry { key_at, val: V { kind: K::Map(dg), at } });
+}
+
+/// `coalesceValues`: chart defaults under the user map, for one chart.
+fn coalesce_chart_values(c: &Chart, v: &mut Map, merge: bool, compat: Compat) {
+    for (key, e) in c.values_map() {
+        match v.get_mut(key) {
+            Some(user) => {
+                if user.val.is_null() && !merge {
+                    v.remove(key);
+                } else if let (Some(dest), Some(src)) = (user.val.as_map_mut(), e.val.as_map()) {
+                    let merge = merge || c.subcharts.iter().any(|s| &s.name == key);
+                    coalesce_tables(dest, src.clone(), merge, compat);
+                }
+            }
+            None => {
+                v.insert(key.clone(), e.clone());
+            }
+        }
+    }
+}
+
+/// `coalesceTablesFullKey`: `dst` wins; maps merge; a user `null` deletes a default.
+pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool, compat: Compat) {
+    let src_non_nil: Vec<String> = src.iter().filter(|(_, e)| !e.val.is_null()).map(|(k, _)| k.clone()).collect();
+    if compat == Compat::Helm4 {
+        for (k, e) in dst.iter() {
+            if e.val.is_null() {
+                let entry = src.entry(k.clone()).or_insert_with(|| Entry { key_at: None, val: V::new(K::Null) });
+                entry.val = V { kind: K::Null, at: entry.val.at };
+            }
+        }
+    }
+    for (key, se) in src {
+        let Some(de) = dst.get_mut(&key) else {
+            dst.insert(key, se);
+            continue;
+        };
+        let deletes = match compat {
+            Compat::Helm4 => de.val.is_null() && src_non_nil.contains(&key),
+            Compat::Helm3 => de.val.is_null(),
+        };
+        if !merge && deletes {
+            dst.remove(&key);
+        } else if let K::Map(sm) = se.val.kind {
+            if let Some(dm) = de.val.as_map_mut() {
+                coalesce_tables(dm, sm, merge, compat);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(j: serde_json::Value) -> Map {
+        match V::from_json(&j, None).kind {
+            K::Map(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    fn js(m: Map) -> serde_json::Value {
+        V::new(K::Map(m)).to_json()
+    }
+
+    #[test]
+    fn user_nulls_delete_defaults_and_maps_merge() {
+        let mut dst = map(serde_json::json!({"a": null, "b": {"x": 1}, "c": null}));
+        coalesce_tables(&mut dst, map(serde_json::json!({"a": 1, "b": {"y": 2}, "d": [1]})), false, Compat::Helm4);
+        assert_eq!(js(dst), serde_json::json!({"b": {"x": 1, "y": 2}, "c": null, "d": [1]}));
+    }
+
+    #[test]
+    fn helm_4_keeps_a_user_null_over_a_null_default_and_helm_3_deletes_it() {
+        let run = |compat| {
+            let mut dst = map(serde_json::json!({"a": null}));
+            coalesce_tables(&mut dst, map(serde_json::json!({"a": null})), false, compat);
+            js(dst)
+        };
+        assert_eq!(run(Compat::Helm4), serde_json::json!({"a": null}));
+        assert_eq!(run(Compat::Helm3), serde_json::json!({}));
+    }
+
+    #[test]
+    fn dotted_paths_read_values_and_tables() {
+        let m = map(serde_json::json!({"a": {"b": true, "c": {"d": 1}}}));
+        assert!(matches!(path_value(&m, "a.b").map(|v| &v.kind), Some(K::Bool(true))));
+        assert!(path_value(&m, "a.c").is_none());
+        assert!(table(&m, "a.c").is_some());
+        assert_eq!(js(path_to_map("x.y", map(serde_json::json!({"z": 1})))), serde_json::json!({"x": {"y": {"z": 1}}}));
+    }
+}

@@ -1,0 +1,190 @@
+//! The outcome of `validate` and its outputs: the JSON document described by
+//! `schemas/validate-output.schema.json`, and diagnostics for the shared renderers.
+
+use serde::Serialize;
+
+use crate::diag::{self, Diagnostic, Format, Group, RuleInfo, Severity, Sources};
+
+/// Every run of one invocation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// One entry per run, in command-line order.
+    pub runs: Vec<RunReport>,
+    /// Things worth saying that are not failures (printed on stderr).
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+/// One run: defaults, the `-f` base, one values file, the `--set` family.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// The run's name: its values file, or `defaults`.
+    #[serde(skip)]
+    pub name: String,
+    /// The values files in merge order (chart defaults first).
+    pub values: Vec<String>,
+    /// True when Helm would accept the values.
+    pub valid: bool,
+    /// What Helm would refuse.
+    pub errors: Vec<ErrorOut>,
+    /// Notes about this run (an empty file, ...), printed on stderr.
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+/// One failure, located where the offending value was set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorOut {
+    /// The chart or subchart (alias) whose schema failed.
+    pub chart: String,
+    /// JSON pointer into that chart's values, as Helm 4 prints it.
+    pub pointer: String,
+    /// What is wrong (Helm 4's wording for schema failures).
+    pub message: String,
+    /// The schema keyword (`type`, `required`, ...), or `yaml`/`set` for unreadable input.
+    pub keyword: String,
+    /// The file (or `--set` flag) that set the value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// A suggested fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The source line, for the text format's excerpt.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Report {
+    /// True when every run is valid.
+    pub fn all_valid(&self) -> bool {
+        self.runs.iter().all(|r| r.valid)
+    }
+
+    /// Notes of the invocation and of every run.
+    pub fn all_notes(&self) -> Vec<String> {
+        let mut out = self.notes.clone();
+        for r in &self.runs {
+            out.extend(r.notes.iter().cloned());
+        }
+        out
+    }
+
+    /// The JSON document (pretty, newline-terminated).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// One diagnostics group per run.
+    pub fn groups(&self) -> Vec<Group> {
+        self.runs
+            .iter()
+            .map(|r| Group {
+                name: r.name.clone(),
+                diagnostics: r
+                    .errors
+                    .iter()
+                    .map(|e| {
+                        let mut d = Diagnostic::new(e.keyword.clone(), Severity::Error, describe(e))
+                            .field("chart", e.chart.clone())
+                            .field("pointer", e.pointer.clone());
+                        if let (Some(f), Some(l), Some(c)) = (&e.file, e.line, e.column) {
+                            d = d.at(f.clone(), l, c);
+                        }
+                        if let Some(h) = &e.help {
+                            d = d.help(h.clone());
+                        }
+                        d
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Source excerpts for the text format: only the lines errors point at, so that memory
+    /// stays independent of the size of the files.
+    fn sparse_sources(&self) -> Sources {
+        let mut lines: std::collections::BTreeMap<String, std::collections::BTreeMap<u32, String>> =
+            std::collections::BTreeMap::new();
+        for e in self.runs.iter().flat_map(|r| &r.errors) {
+            if let (Some(f), Some(l), Some(text)) = (&e.file, e.line, &e.source_line) {
+                lines.entry(f.clone()).or_default().insert(l, text.clone());
+            }
+        }
+        lines
+            .into_iter()
+            .map(|(f, ls)| {
+                let max = ls.keys().copied().max().unwrap_or(0);
+                let mut text = String::new();
+                for n in 1..=max {
+                    if let Some(t) = ls.get(&n) {
+                        text.push_str(t);
+                    }
+                    text.push('\n');
+                }
+                (f, text)
+            })
+            .collect()
+    }
+
+    /// Renders in `format`; `color` only matters for text.
+    pub fn render(&self, format: Format, color: bool) -> String {
+        match format {
+            Format::Json => self.to_json(),
+            Format::Text => {
+                let mut out = diag::render_text(&self.groups(), &self.sparse_sources(), color);
+                let invalid = self.runs.iter().filter(|r| !r.valid).count();
+                let errors: usize = self.runs.iter().map(|r| r.errors.len()).sum();
+                out.push_str(&format!(
+                    "validate: {} run(s) checked, {invalid} invalid, {errors} error(s)\n",
+                    self.runs.len()
+                ));
+                out
+            }
+            Format::Github => diag::render_github(&self.groups()),
+            Format::Sarif => diag::render_sarif("validate", &self.groups(), &rules()),
+            Format::Junit => diag::render_junit("validate", &self.groups(), Some(Severity::Error)),
+        }
+    }
+}
+
+/// `chart: at '/pointer': message`, Helm 4's line with the chart in front.
+fn describe(e: &ErrorOut) -> String {
+    if e.keyword == "yaml" || e.keyword == "set" {
+        return format!("{}: {}", e.chart, e.message);
+    }
+    format!("{}: at '{}': {}", e.chart, e.pointer, e.message)
+}
+
+fn rules() -> Vec<RuleInfo> {
+    vec![
+        RuleInfo {
+            id: "yaml".into(),
+            summary: "Values file is not readable as Helm reads it".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "type".into(),
+            summary: "Value has the wrong type for the schema".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo { id: "required".into(), summary: "Required key is missing".into(), severity: Severity::Error },
+        RuleInfo {
+            id: "additionalProperties".into(),
+            summary: "Key is not allowed by the schema".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "enum".into(),
+            summary: "Value is not one of the allowed values".into(),
+            severity: Severity::Error,
+        },
+    ]
+}

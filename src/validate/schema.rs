@@ -1,0 +1,385 @@
+//! Compiling a chart's `values.schema.json` as Helm does, and turning validation errors into
+//! Helm 4's pointers and messages.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, Retrieve, Uri, ValidationError, Validator};
+
+use super::ValidateError;
+use super::coalesce::Compat;
+
+/// How schemas are compiled.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaOptions {
+    /// Helm 3.17 (gojsonschema) or Helm 4 (santhosh-tekuri v6) rules.
+    pub compat: Compat,
+    /// Fetch `http(s)` `$ref`s (Helm always does; air-gapped CI must not).
+    pub allow_remote_refs: bool,
+}
+
+/// A compiled schema.
+pub struct Compiled {
+    validator: Validator,
+    doc: serde_json::Value,
+    /// The draft in force.
+    pub draft: Draft,
+}
+
+/// One failed check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// JSON pointer into the chart's values, as Helm 4 prints it (`''` is the root).
+    pub pointer: String,
+    /// The JSON Schema keyword that failed.
+    pub keyword: String,
+    /// Helm 4's wording.
+    pub message: String,
+    /// For `additionalProperties`/`unevaluatedProperties`: the key that is not allowed.
+    pub key: Option<String>,
+    /// For unknown keys: an allowed key one or two edits away.
+    pub suggestion: Option<String>,
+    /// The failing value is a number or bool where the schema wants a string.
+    pub wants_string: bool,
+    /// Pointers of the innermost causes (`anyOf`/`oneOf` branches), for comparing with Helm.
+    pub leaves: Vec<String>,
+}
+
+/// The draft Helm would use for this schema document.
+pub fn draft_for(doc: &serde_json::Value, compat: Compat) -> Draft {
+    let uri = doc.get("$schema").and_then(serde_json::Value::as_str).unwrap_or("");
+    let trimmed = uri.trim_end_matches('#');
+    match compat {
+        // gojsonschema recognises only these exact URLs; anything else is its "hybrid" mode,
+        // which accepts draft 4, 6 and 7 keywords; draft 7 is the closest single draft.
+        Compat::Helm3 => match trimmed {
+            "http://json-schema.org/draft-04/schema" => Draft::Draft4,
+            "http://json-schema.org/draft-06/schema" => Draft::Draft6,
+            _ => Draft::Draft7,
+        },
+        Compat::Helm4 => {
+            let rest = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://")).unwrap_or("");
+            match rest {
+                "json-schema.org/draft-04/schema" => Draft::Draft4,
+                "json-schema.org/draft-06/schema" => Draft::Draft6,
+                "json-schema.org/draft-07/schema" => Draft::Draft7,
+                "json-schema.org/draft/2019-09/schema" => Draft::Draft201909,
+                _ => Draft::Draft202012,
+            }
+        }
+    }
+}
+
+struct Fetcher {
+    allow_remote: bool,
+    compat: Compat,
+}
+
+impl Retrieve for Fetcher {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        match uri.scheme().as_str() {
+            "http" | "https" => {
+                if !self.allow_remote {
+                    return Err(format!(
+                        "remote $ref {uri} was not fetched; pass --allow-remote-refs to fetch it as Helm would"
+                    )
+                    .into());
+                }
+                let client = reqwest::blocking::Client::builder()
+                    .timeout(Duration::from_secs(15))
+                    .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
+                    .build()?;
+                let resp = client.get(uri.as_str()).send().map_err(|e| format!("fetching $ref {uri}: {e}"))?;
+                if resp.status() != reqwest::StatusCode::OK {
+                    return Err(format!("fetching $ref {uri}: HTTP status {}", resp.status().as_u16()).into());
+                }
+                let text = resp.text().map_err(|e| format!("fetching $ref {uri}: {e}"))?;
+                Ok(serde_json::from_str(&text).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
+            }
+            // Helm 4 resolves relative refs against file:///values.schema.json, so file refs
+            // read the local filesystem.
+            "file" => {
+                let path = uri.path().as_str().to_string();
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| format!("$ref {uri}: cannot read {path}: {e}"))?;
+                Ok(serde_json::from_str(&text).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
+            }
+            // Helm 4.1 replaces an unresolved URN by a permissive `true` schema.
+            "urn" if self.compat == Compat::Helm4 => Ok(serde_json::Value::Bool(true)),
+            _ => Err(format!("$ref {uri} cannot be resolved").into()),
+        }
+    }
+}
+
+/// Compiles a schema document.
+///
+/// # Errors
+/// The schema does not compile, or a `$ref` cannot be resolved (named in the message).
+pub fn compile(doc: &serde_json::Value, path: &str, opts: SchemaOptions) -> Result<Compiled, ValidateError> {
+    let draft = draft_for(doc, opts.compat);
+    let mut stripped = doc.clone();
+    // The draft is decided above, exactly as Helm decides it; the crate must not second-guess
+    // it (or try to download an unknown meta-schema).
+    if let Some(obj) = stripped.as_object_mut() {
+        obj.remove("$schema");
+    }
+    let formats = match opts.compat {
+        Compat::Helm3 => true,
+        // santhosh-tekuri asserts `format` only for drafts before 2019-09 unless asked to.
+        Compat::Helm4 => matches!(draft, Draft::Draft4 | Draft::Draft6 | Draft::Draft7),
+    };
+    let validator = jsonschema::options()
+        .with_draft(draft)
+        .with_base_uri("file:///values.schema.json")
+        .with_retriever(Fetcher { allow_remote: opts.allow_remote_refs, compat: opts.compat })
+        .should_validate_formats(formats)
+        .build(&stripped)
+        .map_err(|e| ValidateError::Schema { message: format!("{path}: the schema does not compile: {e}") })?;
+    Ok(Compiled { validator, doc: stripped, draft })
+}
+
+impl Compiled {
+    /// Validates an instance; the failures in Helm 4's terms, sorted by pointer.
+    pub fn validate(&self, instance: &serde_json::Value) -> Vec<Failure> {
+        let mut out: Vec<Failure> = Vec::new();
+        for e in self.validator.iter_errors(instance) {
+            self.convert(&e, &mut out);
+        }
+        out.sort_by(|a, b| (&a.pointer, &a.keyword, &a.message).cmp(&(&b.pointer, &b.keyword, &b.message)));
+        out.dedup();
+        out
+    }
+
+    fn convert(&self, e: &ValidationError<'_>, out: &mut Vec<Failure>) {
+        let pointer = e.instance_path().as_str().to_string();
+        let keyword = e.kind().keyword().to_string();
+        let base = Failure {
+            pointer: pointer.clone(),
+            keyword: keyword.clone(),
+            message: String::new(),
+            key: None,
+            suggestion: None,
+            wants_string: false,
+            leaves: vec![pointer.clone()],
+        };
+        match e.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected }
+            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                let allowed = self.allowed_keys(e);
+                for k in unexpected {
+                    out.push(Failure {
+                        message: format!("additional properties {} not allowed", quote(k)),
+                        key: Some(k.clone()),
+                        suggestion: suggest(k, &allowed),
+                        ..base.clone()
+                    });
+                }
+            }
+            kind => {
+                let mut f = base;
+                f.message = message(kind, e.instance());
+                if let ValidationErrorKind::Type { kind } = kind {
+                    let wants_string = match kind {
+                        TypeKind::Single(t) => t.to_string() == "string",
+                        TypeKind::Multiple(ts) => ts.iter().any(|t| t.to_string() == "string"),
+                    };
+                    f.wants_string = wants_string && (e.instance().is_number() || e.instance().is_boolean());
+                }
+                let ctx = match kind {
+                    ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+                        Some(context)
+                    }
+                    _ => None,
+                };
+                if let Some(ctx) = ctx {
+                    let leaves: Vec<String> =
+                        ctx.iter().flatten().map(|c| c.instance_path().as_str().to_string()).collect();
+                    if !leaves.is_empty() {
+                        f.leaves = leaves;
+                    }
+                }
+                out.push(f);
+            }
+        }
+    }
+
+    /// The property names the failing schema object declares (for "did you mean").
+    fn allowed_keys(&self, e: &ValidationError<'_>) -> Vec<String> {
+        let Some(loc) = e.absolute_keyword_location() else { return Vec::new() };
+        let Some(fragment) = loc.fragment() else { return Vec::new() };
+        let frag = fragment.as_str().replace("%24", "$");
+        let parent = match frag.rfind('/') {
+            Some(i) => &frag[..i],
+            None => "",
+        };
+        let Some(obj) = self.doc.pointer(parent) else { return Vec::new() };
+        let mut keys: Vec<String> = obj
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("'{s}'")
+}
+
+fn json_short(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => quote(s),
+        other => other.to_string(),
+    }
+}
+
+fn type_name(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+/// santhosh-tekuri's wording (what Helm 4 prints) for the common keywords.
+fn message(kind: &ValidationErrorKind, instance: &serde_json::Value) -> String {
+    use ValidationErrorKind as E;
+    let got = json_short(instance);
+    match kind {
+        E::Type { kind } => {
+            let want = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+            };
+            format!("got {}, want {want}", type_name(instance))
+        }
+        E::Required { property } => {
+            format!("missing property {}", property.as_str().map_or_else(|| property.to_string(), quote))
+        }
+        E::Enum { options } => {
+            let opts = options.as_array().map(|a| a.iter().map(json_short).collect::<Vec<_>>().join(", "));
+            format!("value must be one of {}", opts.unwrap_or_else(|| options.to_string()))
+        }
+        E::Constant { expected_value } => format!("value must be {}", json_short(expected_value)),
+        E::Minimum { limit } => format!("minimum: got {got}, want {limit}"),
+        E::Maximum { limit } => format!("maximum: got {got}, want {limit}"),
+        E::ExclusiveMinimum { limit } => format!("exclusiveMinimum: got {got}, want {limit}"),
+        E::ExclusiveMaximum { limit } => format!("exclusiveMaximum: got {got}, want {limit}"),
+        E::MultipleOf { multiple_of } => format!("multipleOf: got {got}, want {multiple_of}"),
+        E::MinLength { limit } => {
+            format!("minLength: got {}, want {limit}", instance.as_str().map_or(0, |s| s.chars().count()))
+        }
+        E::MaxLength { limit } => {
+            format!("maxLength: got {}, want {limit}", instance.as_str().map_or(0, |s| s.chars().count()))
+        }
+        E::MinItems { limit } => format!("minItems: got {}, want {limit}", instance.as_array().map_or(0, Vec::len)),
+        E::MaxItems { limit } => format!("maxItems: got {}, want {limit}", instance.as_array().map_or(0, Vec::len)),
+        E::MinProperties { limit } => {
+            format!("minProperties: got {}, want {limit}", instance.as_object().map_or(0, |o| o.len()))
+        }
+        E::MaxProperties { limit } => {
+            format!("maxProperties: got {}, want {limit}", instance.as_object().map_or(0, |o| o.len()))
+        }
+        E::Pattern { pattern } => format!("{got} does not match pattern {}", quote(pattern)),
+        E::Format { format } => format!("{got} is not valid {format}"),
+        E::AnyOf { .. } => "'anyOf' failed".into(),
+        E::OneOfNotValid { .. } => "'oneOf' failed, none matched".into(),
+        E::OneOfMultipleValid { .. } => "'oneOf' failed, more than one subschema matched".into(),
+        E::Not { .. } => "'not' failed".into(),
+        E::FalseSchema => "false schema".into(),
+        E::UniqueItems => "items are not unique".into(),
+        E::Contains => "no items match contains schema".into(),
+        other => format!("{} failed", other.keyword()),
+    }
+}
+
+/// An allowed key one or two edits away (insertions, deletions, substitutions, swaps).
+pub fn suggest(key: &str, allowed: &[String]) -> Option<String> {
+    let mut best: Option<(usize, &String)> = None;
+    for a in allowed {
+        let d = edit_distance(key, a);
+        if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, a));
+        }
+    }
+    best.map(|(_, a)| a.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Shared compiled schemas, one per chart id.
+pub type Schemas = Vec<Option<Arc<Compiled>>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draft_follows_schema_uri_per_helm_version() {
+        let doc = |s: &str| serde_json::json!({"$schema": s});
+        assert_eq!(draft_for(&serde_json::json!({}), Compat::Helm4), Draft::Draft202012);
+        assert_eq!(draft_for(&doc("http://json-schema.org/draft-07/schema#"), Compat::Helm4), Draft::Draft7);
+        assert_eq!(draft_for(&doc("https://json-schema.org/draft-07/schema"), Compat::Helm4), Draft::Draft7);
+        assert_eq!(draft_for(&doc("https://json-schema.org/draft-04/schema"), Compat::Helm3), Draft::Draft7);
+        assert_eq!(draft_for(&doc("http://json-schema.org/draft-04/schema#"), Compat::Helm3), Draft::Draft4);
+        assert_eq!(draft_for(&doc("http://json-schema.org/schema#"), Compat::Helm4), Draft::Draft202012);
+        assert_eq!(draft_for(&doc("https://json-schema.org/draft/2019-09/schema"), Compat::Helm4), Draft::Draft201909);
+    }
+
+    #[test]
+    fn suggestions_are_at_most_two_edits_away() {
+        let allowed = vec!["image".to_string(), "pullPolicy".to_string(), "replicaCount".to_string()];
+        assert_eq!(suggest("imgae", &allowed).as_deref(), Some("image"));
+        assert_eq!(suggest("pullPolcy", &allowed).as_deref(), Some("pullPolicy"));
+        assert_eq!(suggest("replicas", &allowed), None);
+    }
+
+    #[test]
+    fn formats_are_asserted_only_where_helm_asserts_them() {
+        let opts4 = SchemaOptions { compat: Compat::Helm4, allow_remote_refs: false };
+        let opts3 = SchemaOptions { compat: Compat::Helm3, allow_remote_refs: false };
+        let bad = serde_json::json!({"e": "not-an-email"});
+        let modern = serde_json::json!({"properties": {"e": {"format": "email"}}});
+        let draft7 = serde_json::json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"e": {"format": "email"}}});
+        assert!(compile(&modern, "s", opts4).unwrap().validate(&bad).is_empty());
+        assert_eq!(compile(&draft7, "s", opts4).unwrap().validate(&bad)[0].keyword, "format");
+        assert_eq!(compile(&modern, "s", opts3).unwrap().validate(&bad)[0].keyword, "format");
+    }
+
+    #[test]
+    fn remote_refs_are_refused_by_name_without_the_flag() {
+        let opts = SchemaOptions { compat: Compat::Helm4, allow_remote_refs: false };
+        let doc = serde_json::json!({"properties": {"a": {"$ref": "https://example.invalid/x.json"}}});
+        let Err(ValidateError::Schema { message }) = compile(&doc, "s", opts) else { panic!("expected an error") };
+        assert!(
+            message.contains("https://example.invalid/x.json") && message.contains("--allow-remote-refs"),
+            "{message}"
+        );
+    }
+}
