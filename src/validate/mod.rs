@@ -406,7 +406,7 @@ impl RunCtx<'_> {
         if let Some(compiled) = &self.p.schemas[c.id] {
             for f in compiled.validate(&vals.to_json()) {
                 let origin = match &f.key {
-                    Some(k) => vals.key_origin(&f.pointer, k),
+                    Some((parent, k)) => vals.key_origin(parent, k),
                     None => vals.locate(&f.pointer),
                 };
                 let help = if let Some(s) = &f.suggestion {

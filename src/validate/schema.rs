@@ -36,8 +36,9 @@ pub struct Failure {
     pub keyword: String,
     /// Helm 4's wording.
     pub message: String,
-    /// For `additionalProperties`/`unevaluatedProperties`: the key that is not allowed.
-    pub key: Option<String>,
+    /// For `additionalProperties`/`unevaluatedProperties`: the object's pointer and the key
+    /// that is not allowed.
+    pub key: Option<(String, String)>,
     /// For unknown keys: an allowed key one or two edits away.
     pub suggestion: Option<String>,
     /// The failing value is a number or bool where the schema wants a string.
@@ -164,14 +165,29 @@ impl Compiled {
             leaves: vec![pointer.clone()],
         };
         match e.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected }
-            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = self.allowed_keys(e);
                 for k in unexpected {
                     out.push(Failure {
                         message: format!("additional properties {} not allowed", quote(k)),
-                        key: Some(k.clone()),
+                        key: Some((pointer.clone(), k.clone())),
                         suggestion: suggest(k, &allowed),
+                        ..base.clone()
+                    });
+                }
+            }
+            // santhosh-tekuri reports each unevaluated property at its own pointer as a
+            // failed `false` schema.
+            ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                let allowed = self.allowed_keys(e);
+                for k in unexpected {
+                    let ptr = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    out.push(Failure {
+                        pointer: ptr.clone(),
+                        message: format!("false schema: property {} is not evaluated by the schema", quote(k)),
+                        key: Some((pointer.clone(), k.clone())),
+                        suggestion: suggest(k, &allowed),
+                        leaves: vec![ptr],
                         ..base.clone()
                     });
                 }
