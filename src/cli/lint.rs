@@ -93,14 +93,13 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let out = match a.format {
         Format::Json => json(&report, &loaded, a.fail_on, failed),
         Format::Text => {
-            let mut s =
-                diag::render_text(&groups(&loaded, &report.findings, true), &loaded.sources, diag::color_wanted());
+            let mut s = diag::render_text(&groups(&loaded, &report.findings), &loaded.sources, diag::color_wanted());
             s.push_str(&summary_line(&report, &loaded));
             s
         }
-        Format::Github => diag::render_github(&groups(&loaded, &report.findings, true)),
-        Format::Sarif => diag::render_sarif("lint", &groups(&loaded, &report.findings, true), &lint::rule_infos(&cfg)),
-        Format::Junit => diag::render_junit("lint", &groups(&loaded, &report.findings, true), threshold),
+        Format::Github => diag::render_github(&groups(&loaded, &report.findings)),
+        Format::Sarif => diag::render_sarif("lint", &groups(&loaded, &report.findings), &lint::rule_infos(&cfg)),
+        Format::Junit => diag::render_junit("lint", &groups(&loaded, &report.findings), threshold),
     };
     crate::cli::print_out(&out)?;
     Ok(u8::from(failed))
@@ -116,19 +115,17 @@ fn load_config(explicit: Option<&Path>) -> Result<LintConfig, lint::ConfigError>
 
 /// One group per input file, findings included in file order. Outside JSON the message names
 /// the object and the chart template, since those formats have no separate fields for them.
-fn groups(loaded: &manifest::Loaded, findings: &[Diagnostic], decorate: bool) -> Vec<Group> {
+fn groups(loaded: &manifest::Loaded, findings: &[Diagnostic]) -> Vec<Group> {
     let mut groups: Vec<Group> =
         loaded.sources.keys().map(|f| Group { name: f.clone(), diagnostics: Vec::new() }).collect();
     for d in findings {
         let mut d = d.clone();
-        if decorate {
-            let object = d.fields.get("object").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            if !object.is_empty() {
-                d.message = format!("{object}: {}", d.message);
-            }
-            if let Some(t) = d.fields.get("template").and_then(|v| v.as_str()) {
-                d.message = format!("{} (template {t})", d.message);
-            }
+        let object = d.fields.get("object").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        if !object.is_empty() {
+            d.message = format!("{object}: {}", d.message);
+        }
+        if let Some(t) = d.fields.get("template").and_then(|v| v.as_str()) {
+            d.message = format!("{} (template {t})", d.message);
         }
         let file = d.location.as_ref().map(|l| l.file.clone()).unwrap_or_default();
         match groups.iter_mut().find(|g| g.name == file) {

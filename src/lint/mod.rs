@@ -47,7 +47,7 @@ pub fn lint(loaded: &Loaded, cfg: &LintConfig) -> Report {
     for rule in RULES.iter().filter(|r| cfg.is_enabled(r.id)) {
         let mut out = context::Out { rule, found: Vec::new() };
         (rule.check)(&cx, &mut out);
-        let severity = cfg.severity_of(rule);
+        let severity = cfg.severity.get(rule.id).copied();
         for (index, mut d) in out.found {
             let obj = &loaded.objects[index];
             let by_annotation = ignores[index].iter().any(|r| r == "*" || r == rule.id);
@@ -59,7 +59,9 @@ pub fn lint(loaded: &Loaded, cfg: &LintConfig) -> Report {
                 report.suppressed += 1;
                 continue;
             }
-            d.severity = severity;
+            if let Some(s) = severity {
+                d.severity = s;
+            }
             report.findings.push(d);
         }
     }

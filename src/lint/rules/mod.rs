@@ -21,6 +21,7 @@ mod host_pid;
 mod hpa_min_above_max;
 mod hpa_target_missing;
 mod hpa_with_fixed_replicas;
+mod image_deny_listed;
 mod image_latest_tag;
 mod ingress_port_missing;
 mod ingress_service_missing;
@@ -132,6 +133,7 @@ pub static RULES: &[&Rule] = &[
     &hpa_min_above_max::RULE,
     &hpa_target_missing::RULE,
     &image_latest_tag::RULE,
+    &image_deny_listed::RULE,
     &api_removed::RULE,
     &api_deprecated::RULE,
     &service_selects_nothing::RULE,

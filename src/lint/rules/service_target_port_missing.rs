@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     category: Category::Wiring,
     severity: Severity::Warning,
     summary: "A Service targetPort is not declared by any container it selects.",
-    what: "A Service port's `targetPort` (number or name; it defaults to `port`) matches no `containerPort` or port `name` of the containers in the pod templates the Service selects.",
+    what: "A Service port's `targetPort` (number or name; it defaults to `port`) matches no `containerPort` or port `name` of the containers in the pod templates the Service selects. A numeric targetPort is only checked when at least one selected container declares ports, since declaring them is optional and a process may listen on an undeclared port.",
     why: "A named targetPort that no container declares gets no endpoints at all; a number that no container declares usually means the Service sends traffic to a port nothing listens on (connection refused), typically after the application's port changed.",
     fix: "Set targetPort to a containerPort (or port name) declared by the selected containers.",
     example: super::example!("service-target-port-missing"),
@@ -38,6 +38,11 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             let target = port.get("targetPort");
             let value = target.as_ref().map(|t| t.node).or_else(|| port.node.get("port"));
             let Some(value) = value else { continue };
+            let numeric = matches!(&value.value, Value::Int(_))
+                || matches!(&value.value, Value::Str(s) if s.parse::<i64>().is_ok());
+            if numeric && declared.is_empty() {
+                continue;
+            }
             let found = match &value.value {
                 Value::Int(n) => declared.iter().any(|p| p.get("containerPort").and_then(Node::as_i64) == Some(*n)),
                 Value::Str(name) => match name.parse::<i64>() {
