@@ -202,6 +202,10 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_valid(&validator, &log, "the SARIF log");
     assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+    let input = std::fs::read(sample().join("rendered.yaml")).unwrap();
+    let out = run_in(&sample(), &["-", "--format", "sarif"], Some(&input));
+    let from_stdin: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid(&validator, &from_stdin, "the SARIF log of stdin input");
     // The schema must be strict enough to reject a broken log, or the check above proves nothing.
     let mut broken = log.clone();
     broken["runs"][0]["results"][0]["level"] = "fatal".into();
@@ -334,4 +338,89 @@ fn helm_template_output_piped_into_lint_names_the_templates_with_helm_3_and_4() 
             assert_eq!(source_line, format!("# Source: {template}"), "{label}: {f}");
         }
     }
+}
+
+#[test]
+fn oddly_shaped_objects_do_not_crash_any_rule() {
+    let text = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a}
+spec:
+  replicas: 9223372036854775807
+  selector: "app=a"
+  strategy: {rollingUpdate: [0, 0]}
+  template:
+    metadata: {labels: [a]}
+    spec:
+      hostNetwork: "yes please"
+      securityContext: 7
+      containers: "not a list"
+      initContainers:
+        - "a string"
+        - name: [x]
+          image: {repo: x}
+          resources: [1, 2]
+          securityContext: {capabilities: {drop: ALL}}
+          livenessProbe: true
+          ports: {containerPort: 80}
+          env: [{valueFrom: {configMapKeyRef: [x]}}]
+      volumes: [{secret: null}, 3]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b}
+spec:
+  replicas: 9223372036854775807
+  selector: {matchLabels: {app: b}}
+  template:
+    metadata: {labels: {app: b}}
+    spec:
+      containers:
+        - name: b
+          image: ":"
+          resources: {requests: {cpu: "1e999", memory: "-5Mi"}, limits: {cpu: "m", memory: 0}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: b}
+spec: {minAvailable: "abc%", selector: {matchLabels: {app: b}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: b2}
+spec: {minAvailable: 9223372036854775807, selector: {matchExpressions: [{key: app, operator: Bogus}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec: {selector: {app: b}, ports: [{port: [80]}, {targetPort: {x: 1}}, 5]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: i}
+spec: {rules: [{http: {paths: [{backend: {service: {name: 5, port: {number: "x"}}}}]}}], defaultBackend: []}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: n}
+spec: {policyTypes: Egress, egress: [{ports: [{port: 1, endPort: -4}]}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: h}
+spec: {scaleTargetRef: "b", minReplicas: "2", maxReplicas: [1]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, annotations: {chartwright.io/ignore: [1]}}
+data: {password: [1], url: "a://:@", k: "x://u:p@"}
+"#;
+    let mut loaded = Loaded::default();
+    manifest::load_text("odd.yaml", text.to_string(), &mut loaded).unwrap();
+    let findings = lint::lint_objects(&loaded, &LintConfig::default());
+    assert!(findings.iter().all(|d| d.location.as_ref().is_some_and(|l| l.line >= 1)));
+    // Still useful on the parts that make sense.
+    assert!(findings.iter().any(|d| d.rule == "run-as-non-root-unset" && d.fields["object"] == "Deployment/b"));
+    assert!(findings.iter().any(|d| d.rule == "pdb-selects-nothing" && d.fields["object"] == "PodDisruptionBudget/b2"));
 }

@@ -80,5 +80,5 @@ fn selected_replicas(cx: &Ctx<'_>, index: usize) -> Option<i64> {
     if selected.is_empty() {
         return None;
     }
-    selected.iter().try_fold(0i64, |acc, w| Some(acc + expected_replicas(cx, w)?))
+    selected.iter().try_fold(0i64, |acc, w| Some(acc.saturating_add(expected_replicas(cx, w)?)))
 }
