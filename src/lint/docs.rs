@@ -5,6 +5,21 @@ use std::fmt::Write as _;
 use super::rules::{Category, RULES};
 use super::{BAD_IGNORE_RULE, IGNORE_ANNOTATION, apis};
 
+const CONFIG_EXAMPLE: &str = r#"```yaml
+lint:
+  disable: [cpu-limit-missing]            # rules that do not run
+  severity:                               # error | warning | info
+    image-latest-tag: error
+  memoryLimitRatio: 4                     # memory-limit-far-above-request threshold (default 2)
+  ignore:                                 # per-object suppressions
+    - rules: [pdb-blocks-drain]           # or "*"
+      object: PodDisruptionBudget/etcd-*  # Kind/name; * matches anything
+      namespace: storage                  # optional
+      reason: quorum of 3, drained by hand  # optional, documentation only
+```
+
+"#;
+
 /// The rule reference as Markdown.
 pub fn rules_markdown() -> String {
     let mut s = String::new();
@@ -40,16 +55,7 @@ pub fn rules_markdown() -> String {
          Only its `lint:` section belongs to `lint`; unknown keys or rule ids in it are errors (exit 2) \
          with their `file:line:col`.\n\n",
     );
-    s.push_str(
-        "```yaml\nlint:\n  disable: [cpu-limit-missing]          # rules that do not run\n  \
-         severity:                               # error | warning | info\n    image-latest-tag: error\n  \
-         memoryLimitRatio: 4                     # memory-limit-far-above-request threshold (default 2)\n  \
-         ignore:                                 # per-object suppressions\n    \
-         - rules: [pdb-blocks-drain]             # or \"*\"\n      \
-         object: PodDisruptionBudget/etcd-*      # Kind/name, * matches anything\n      \
-         namespace: storage                      # optional\n      \
-         reason: quorum of 3, drained by hand     # optional, documentation only\n```\n\n",
-    );
+    s.push_str(CONFIG_EXAMPLE);
     s.push_str(
         "On the command line, `--disable RULE` turns a rule off and `--enable RULE` turns back on a rule that the \
          config file disables.\n\n",
@@ -94,4 +100,17 @@ pub fn rules_markdown() -> String {
         let _ = writeln!(s, "- `{k}`: {v}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_config_example_is_a_valid_config() {
+        let yaml = CONFIG_EXAMPLE.trim().trim_start_matches("```yaml").trim_end_matches("```");
+        let cfg = super::super::LintConfig::from_text("docs", yaml).unwrap();
+        assert!(cfg.disabled.contains("cpu-limit-missing"));
+        assert_eq!(cfg.ignores[0].namespace.as_deref(), Some("storage"));
+    }
 }
