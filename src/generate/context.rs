@@ -33,8 +33,6 @@ pub struct Context<'a> {
     pub main_namespace: Option<String>,
     /// Indices of pod-running workloads.
     pub workloads: Vec<usize>,
-    /// True when the input has exactly one workload (conventional top-level keys).
-    pub single: bool,
     /// Per object.
     pub plans: Vec<Plan>,
     /// Name expressions by `(kind, name)`.
@@ -257,7 +255,6 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         objects,
         main_namespace,
         workloads,
-        single,
         plans,
         names: HashMap::new(),
         crd_scopes,

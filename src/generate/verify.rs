@@ -33,7 +33,11 @@ impl std::fmt::Display for Mismatch {
 }
 
 fn key(o: &Object) -> (String, String, String) {
-    let name = o.name.clone().or_else(|| o.node.str_at(&["metadata", "generateName"]).map(|g| format!("{g}*"))).unwrap_or_default();
+    let name = o
+        .name
+        .clone()
+        .or_else(|| o.node.str_at(&["metadata", "generateName"]).map(|g| format!("{g}*")))
+        .unwrap_or_default();
     (o.group().to_string(), o.kind.clone(), name)
 }
 
@@ -49,35 +53,62 @@ pub fn compare(
     namespace: &str,
     ignore_secret_values: bool,
 ) -> Vec<Mismatch> {
-    let mut out = Vec::new();
     let hpa_targets: Vec<(String, String)> = input
         .iter()
         .filter(|o| o.kind == "HorizontalPodAutoscaler")
         .filter_map(|o| {
-            Some((o.node.str_at(&["spec", "scaleTargetRef", "kind"])?.to_string(), o.node.str_at(&["spec", "scaleTargetRef", "name"])?.to_string()))
+            let target = o.node.path(&["spec", "scaleTargetRef"])?;
+            Some((target.str_at(&["kind"])?.to_string(), target.str_at(&["name"])?.to_string()))
         })
         .collect();
+    let allowed = Allowed { hpa_targets, main_namespace, namespace, ignore_secret_values };
+    let mut out = Vec::new();
     let mut used = vec![false; rendered.len()];
     for inp in input.iter().filter(|o| o.kind != "Namespace") {
         let k = key(inp);
-        let found = rendered.iter().enumerate().find(|(j, r)| !used[*j] && key(r) == k);
-        let Some((j, r)) = found else {
+        // Objects with only generateName share a key; take the first candidate that matches.
+        let candidates: Vec<usize> = (0..rendered.len()).filter(|&j| !used[j] && key(&rendered[j]) == k).collect();
+        if candidates.is_empty() {
             out.push(Mismatch { object: inp.display_name(), detail: "missing from the rendered chart".into() });
             continue;
-        };
-        used[j] = true;
+        }
+        let diffs: Vec<Option<String>> = candidates.iter().map(|&j| allowed.difference(inp, &rendered[j])).collect();
+        let pick = diffs.iter().position(Option::is_none).unwrap_or(0);
+        used[candidates[pick]] = true;
+        if let Some(d) = &diffs[pick] {
+            out.push(Mismatch { object: inp.display_name(), detail: d.clone() });
+        }
+    }
+    for (j, r) in rendered.iter().enumerate() {
+        if !used[j] {
+            out.push(Mismatch { object: r.display_name(), detail: "rendered but not in the input".into() });
+        }
+    }
+    out
+}
+
+struct Allowed<'a> {
+    hpa_targets: Vec<(String, String)>,
+    main_namespace: Option<&'a str>,
+    namespace: &'a str,
+    ignore_secret_values: bool,
+}
+
+impl Allowed<'_> {
+    /// The first difference between an input object and a rendered one, after the allowed changes.
+    fn difference(&self, inp: &Object, r: &Object) -> Option<String> {
         let mut want = inp.node.clone();
         let mut got = r.node.clone();
         for n in [&mut want, &mut got] {
             let ns = n.str_at(&["metadata", "namespace"]).map(str::to_string);
-            if ns.as_deref() == Some(namespace) || (ns.is_some() && ns.as_deref() == main_namespace) {
+            if ns.as_deref() == Some(self.namespace) || (ns.is_some() && ns.as_deref() == self.main_namespace) {
                 if let Some(m) = n.get_mut("metadata") {
                     m.remove("namespace");
                 }
             }
         }
         strip_added(&mut got, inp.node.get("metadata"), "metadata");
-        if ignore_secret_values && inp.kind == "Secret" {
+        if self.ignore_secret_values && inp.kind == "Secret" {
             for n in [&mut want, &mut got] {
                 for field in ["data", "stringData"] {
                     if let Some(m) = n.get_mut(field).and_then(Node::as_map_mut) {
@@ -92,41 +123,36 @@ pub fn compare(
             let path = wk.pod_template_path();
             let own = inp.node.path(path).and_then(|p| p.get("metadata")).cloned();
             if let Some(tpl) = path_mut(&mut got, path) {
-                strip_added(tpl, own.as_ref(), "metadata");
-                if let Some(ann) = tpl.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
-                    if let Some(m) = ann.as_map_mut() {
-                        m.retain(|(k, _)| !k.as_str().is_some_and(|k| k.starts_with("checksum/")));
-                    }
-                }
-                drop_if_empty(tpl, own.as_ref(), "annotations");
+                strip_pod_metadata(tpl, own.as_ref());
             }
             let name = inp.name.clone().unwrap_or_default();
-            if hpa_targets.iter().any(|(k, n)| *k == inp.kind && *n == name) && got.path(&["spec", "replicas"]).is_none() {
+            let autoscaled = self.hpa_targets.iter().any(|(k, n)| *k == inp.kind && *n == name);
+            if autoscaled && got.path(&["spec", "replicas"]).is_none() {
                 if let Some(spec) = want.get_mut("spec") {
                     spec.remove("replicas");
                 }
             }
         }
         if inp.kind == "Pod" {
-            let own = inp.node.get("metadata").cloned();
-            strip_added(&mut got, own.as_ref(), "metadata");
-            if let Some(ann) = got.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
-                if let Some(m) = ann.as_map_mut() {
-                    m.retain(|(k, _)| !k.as_str().is_some_and(|k| k.starts_with("checksum/")));
-                }
-            }
-            drop_if_empty(&mut got, own.as_ref(), "annotations");
+            strip_pod_metadata(&mut got, inp.node.get("metadata"));
         }
-        if let Some(d) = first_difference(&want, &got, String::new()) {
-            out.push(Mismatch { object: inp.display_name(), detail: d });
+        first_difference(&want, &got, String::new())
+    }
+}
+
+/// Standard labels and checksum annotations of a pod template (or Pod), and the maps they
+/// leave empty.
+fn strip_pod_metadata(tpl: &mut Node, own: Option<&Node>) {
+    strip_added(tpl, own, "metadata");
+    if let Some(ann) = tpl.get_mut("metadata").and_then(|m| m.get_mut("annotations")) {
+        if let Some(m) = ann.as_map_mut() {
+            m.retain(|(k, _)| !k.as_str().is_some_and(|k| k.starts_with("checksum/")));
         }
     }
-    for (j, r) in rendered.iter().enumerate() {
-        if !used[j] {
-            out.push(Mismatch { object: r.display_name(), detail: "rendered but not in the input".into() });
-        }
+    drop_if_empty(tpl, own, "annotations");
+    if own.is_none() && tpl.get("metadata").is_some_and(Node::is_empty_value) {
+        tpl.remove("metadata");
     }
-    out
 }
 
 fn path_mut<'a>(n: &'a mut Node, keys: &[&str]) -> Option<&'a mut Node> {

@@ -319,12 +319,12 @@ mod tests {
 
     #[test]
     fn quoted_scalars_stay_strings_and_merge_keys_merge() {
-        let docs = parse_stream("base: &b {x: 1, z: 2}\nd:\n  <<: *b\n  z: 3\n  t: \"yes\"\n  n: !!str 12\n").unwrap();
+        let docs = parse_stream("base: &b {x: 1, z: 2}\nd:\n  <<: *b\n  z: 3\n  t: \"yes\"\n  num: !!str 12\n").unwrap();
         let d = docs[0].root.as_ref().unwrap().get("d").unwrap();
         assert_eq!(d.get("x").and_then(Node::as_i64), Some(1));
         assert_eq!(d.get("z").and_then(Node::as_i64), Some(3));
         assert_eq!(d.get("t").and_then(Node::as_str), Some("yes"));
-        assert_eq!(d.get("n").and_then(Node::as_str), Some("12"));
+        assert_eq!(d.get("num").and_then(Node::as_str), Some("12"));
     }
 
     #[test]

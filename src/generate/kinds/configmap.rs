@@ -7,7 +7,7 @@ use super::Gen;
 /// Handles a ConfigMap.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     let o = &g.ctx.objects[i];
-    let Some(data) = o.node.get("data").filter(|d| d.as_map().is_some_and(|m| !m.is_empty())) else { return None };
+    let data = o.node.get("data").filter(|d| d.as_map().is_some_and(|m| !m.is_empty()))?;
     let slot = g.ctx.plans[i].slot.clone();
     let r = g.values.set(
         &slot,

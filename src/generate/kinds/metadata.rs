@@ -64,4 +64,22 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
         labels.extend(existing);
     }
     meta.set("labels", T::Map(labels));
+    if let T::Map(entries) = meta {
+        entries.sort_by_key(metadata_rank);
+    }
+}
+
+/// The order people write metadata in: name, namespace, labels, annotations, the rest.
+fn metadata_rank(e: &Entry) -> u8 {
+    match e {
+        Entry::Pair(k, _) => match k.as_str() {
+            "name" | "generateName" => 0,
+            "namespace" => 1,
+            "labels" => 2,
+            "annotations" => 3,
+            _ => 4,
+        },
+        Entry::Lines(lines) if lines.iter().any(|l| l.starts_with("annotations:")) => 3,
+        _ => 4,
+    }
 }

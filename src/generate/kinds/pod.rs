@@ -158,7 +158,7 @@ fn pod_spec_scheduling(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &
 }
 
 fn containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
-    for list in ["initContainers", "containers"] {
+    for list in ["containers", "initContainers"] {
         let Some(cnodes) = node.get(list).and_then(Node::as_seq) else { continue };
         let Some(items) = spec.get_mut(list).and_then(T::items_mut) else { continue };
         let mut used: Vec<String> = Vec::new();

@@ -1,0 +1,69 @@
+
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "guestbook-json.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+Kubernetes names are limited to 63 characters; a release name that already contains the
+chart name is used as is.
+*/}}
+{{- define "guestbook-json.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of an object whose input name did not start with the chart name: kept as written when
+the release is named after the chart (so objects that already run are adopted), prefixed
+with the fullname otherwise (so two releases never collide).
+Usage: include "guestbook-json.componentName" (list . "redis")
+*/}}
+{{- define "guestbook-json.componentName" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $fullname := include "guestbook-json.fullname" $root }}
+{{- if eq $fullname $root.Chart.Name }}
+{{- $name }}
+{{- else }}
+{{- printf "%s-%s" $fullname $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, as used by the chart label.
+*/}}
+{{- define "guestbook-json.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "guestbook-json.labels" -}}
+helm.sh/chart: {{ include "guestbook-json.chart" . }}
+{{ include "guestbook-json.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels.
+*/}}
+{{- define "guestbook-json.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "guestbook-json.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}

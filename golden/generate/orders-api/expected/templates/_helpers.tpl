@@ -1,0 +1,80 @@
+
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "orders-api.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+Kubernetes names are limited to 63 characters; a release name that already contains the
+chart name is used as is.
+*/}}
+{{- define "orders-api.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of an object whose input name did not start with the chart name: kept as written when
+the release is named after the chart (so objects that already run are adopted), prefixed
+with the fullname otherwise (so two releases never collide).
+Usage: include "orders-api.componentName" (list . "redis")
+*/}}
+{{- define "orders-api.componentName" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $fullname := include "orders-api.fullname" $root }}
+{{- if eq $fullname $root.Chart.Name }}
+{{- $name }}
+{{- else }}
+{{- printf "%s-%s" $fullname $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, as used by the chart label.
+*/}}
+{{- define "orders-api.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "orders-api.labels" -}}
+helm.sh/chart: {{ include "orders-api.chart" . }}
+{{ include "orders-api.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels.
+*/}}
+{{- define "orders-api.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "orders-api.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Name of the service account.
+*/}}
+{{- define "orders-api.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "orders-api.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}

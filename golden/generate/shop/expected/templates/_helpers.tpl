@@ -1,0 +1,69 @@
+
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "shop.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+Kubernetes names are limited to 63 characters; a release name that already contains the
+chart name is used as is.
+*/}}
+{{- define "shop.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of an object whose input name did not start with the chart name: kept as written when
+the release is named after the chart (so objects that already run are adopted), prefixed
+with the fullname otherwise (so two releases never collide).
+Usage: include "shop.componentName" (list . "redis")
+*/}}
+{{- define "shop.componentName" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $fullname := include "shop.fullname" $root }}
+{{- if eq $fullname $root.Chart.Name }}
+{{- $name }}
+{{- else }}
+{{- printf "%s-%s" $fullname $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, as used by the chart label.
+*/}}
+{{- define "shop.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "shop.labels" -}}
+helm.sh/chart: {{ include "shop.chart" . }}
+{{ include "shop.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels.
+*/}}
+{{- define "shop.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "shop.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}

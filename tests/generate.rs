@@ -1,0 +1,305 @@
+//! `chartwright generate`: golden charts, conformance with real Helm 3.17.2 and 4.1.4, and
+//! the promises about output (determinism, atomic writes, no overwrite without `--force`).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chartwright::generate::verify;
+use chartwright::manifest::{self, Loaded};
+use common::{assert_golden, bless, chartwright, each_helm, helm, root};
+
+fn cases() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("golden/generate"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("input").is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+fn case_name(dir: &Path) -> String {
+    dir.file_name().unwrap().to_str().unwrap().to_string()
+}
+
+fn files_under(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+/// Runs generate in the case directory (so paths in messages are relative and stable).
+fn generate(case: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    chartwright()
+        .current_dir(case)
+        .args(["generate", "input", "--name", &case_name(case), "--output"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn golden_charts_match_byte_for_byte() {
+    for case in cases() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out_dir = tmp.path().join("chart");
+        let out = generate(&case, &out_dir, &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr).replace(&out_dir.display().to_string(), "<OUT>");
+        let status = format!("exit {}\n", out.status.code().unwrap_or(-1));
+        assert_golden(&case.join("expected.stderr"), &format!("{status}{stderr}"));
+        let actual = files_under(&out_dir);
+        let expected_dir = case.join("expected");
+        if bless() {
+            let _ = std::fs::remove_dir_all(&expected_dir);
+            for (rel, text) in &actual {
+                assert_golden(&expected_dir.join(rel), text);
+            }
+            continue;
+        }
+        let expected = files_under(&expected_dir);
+        assert_eq!(
+            actual.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{}: file list differs (CHARTWRIGHT_BLESS=1 cargo test rewrites goldens)",
+            case.display()
+        );
+        for (rel, text) in &actual {
+            assert_golden(&expected_dir.join(rel), text);
+        }
+    }
+}
+
+#[test]
+fn at_least_eight_golden_cases_including_a_refused_conflict() {
+    let names: Vec<String> = cases().iter().map(|c| case_name(c)).collect();
+    assert!(names.len() >= 9, "{names:?}");
+    let conflict = root().join("golden/generate/conflict");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(&conflict, &tmp.path().join("chart"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("input/a.yaml:1") && err.contains("input/b.yaml:8"), "{err}");
+    assert!(!tmp.path().join("chart").exists(), "a refused input must write nothing");
+}
+
+fn load_dir(dir: &Path) -> Loaded {
+    manifest::load_inputs(&[dir.to_path_buf()]).unwrap()
+}
+
+/// The round trip for one chart and one Helm: lint --strict, then template reproduces the input.
+fn round_trip(helm_bin: &Path, label: &str, case: &Path, chart: &Path, placeholders: bool) {
+    let name = case_name(case);
+    let lint = helm(helm_bin, &["lint", "--strict", chart.to_str().unwrap()]);
+    assert!(
+        lint.status.success(),
+        "{label}: helm lint --strict failed for {name}:\n{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let input = load_dir(&case.join("input"));
+    let main_ns = chartwright::generate::main_namespace(&input.objects);
+    let ns = main_ns.clone().unwrap_or_else(|| "default".into());
+    let out = helm(helm_bin, &["template", &name, chart.to_str().unwrap(), "--namespace", &ns, "--include-crds"]);
+    assert!(out.status.success(), "{label}: helm template failed for {name}: {}", String::from_utf8_lossy(&out.stderr));
+    let mut rendered = Loaded::default();
+    manifest::load_text("<rendered>", String::from_utf8(out.stdout).unwrap(), &mut rendered).unwrap();
+    let diffs = verify::compare(&input.objects, &rendered.objects, main_ns.as_deref(), &ns, placeholders);
+    assert!(
+        diffs.is_empty(),
+        "{label}: {name} does not round-trip:\n{}",
+        diffs.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn every_golden_chart_lints_strict_and_renders_back_to_its_input_on_helm_3_and_4() {
+    for case in cases().into_iter().filter(|c| case_name(c) != "conflict") {
+        let tmp = tempfile::tempdir().unwrap();
+        let inline = tmp.path().join("inline");
+        let placeholder = tmp.path().join("placeholder");
+        assert!(generate(&case, &inline, &["--secrets", "inline"]).status.success());
+        assert!(generate(&case, &placeholder, &[]).status.success());
+        for (label, bin) in each_helm() {
+            round_trip(bin, label, &case, &inline, false);
+            round_trip(bin, label, &case, &placeholder, true);
+        }
+    }
+}
+
+/// `checksum/*` annotations of every pod template in a rendered stream, by object.
+fn checksums(rendered: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut loaded = Loaded::default();
+    manifest::load_text("<rendered>", rendered.to_string(), &mut loaded).unwrap();
+    let mut out = BTreeMap::new();
+    for o in &loaded.objects {
+        let Some(tpl) = chartwright::kube::pod_template(&o.node, &o.kind) else { continue };
+        let mut sums = BTreeMap::new();
+        if let Some(m) = tpl.path(&["metadata", "annotations"]).and_then(|a| a.as_map()) {
+            for (k, v) in m {
+                let k = k.as_str().unwrap();
+                if k.starts_with("checksum/") {
+                    sums.insert(k.to_string(), v.as_str().unwrap().to_string());
+                }
+            }
+        }
+        out.insert(o.display_name(), sums);
+    }
+    out
+}
+
+#[test]
+fn changing_one_configmap_value_rolls_only_the_pods_that_consume_it() {
+    let case = root().join("golden/generate/shop");
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    assert!(generate(&case, &chart, &["--secrets", "inline"]).status.success());
+    for (label, bin) in each_helm() {
+        let render = |extra: &[&str]| {
+            let mut args = vec!["template", "shop", chart.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            let out = helm(bin, &args);
+            assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+            checksums(&String::from_utf8(out.stdout).unwrap())
+        };
+        let before = render(&[]);
+        let after = render(&["--set", "config.THEME=light"]);
+        let frontend = "Deployment/shop-frontend";
+        assert!(before[frontend].contains_key("checksum/configmap"), "{label}: {before:?}");
+        assert_ne!(
+            before[frontend]["checksum/configmap"], after[frontend]["checksum/configmap"],
+            "{label}: consumer must roll"
+        );
+        for (obj, sums) in &before {
+            if obj != frontend {
+                assert_eq!(sums, &after[obj], "{label}: {obj} does not consume the ConfigMap and must not roll");
+            }
+        }
+        let secret_after = render(&["--set", "secrets.url=postgres://other"]);
+        assert_ne!(
+            before["Deployment/shop-backend"]["checksum/secret"],
+            secret_after["Deployment/shop-backend"]["checksum/secret"]
+        );
+        assert_eq!(before[frontend], secret_after[frontend], "{label}: the frontend does not use the Secret");
+    }
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    let case = root().join("golden/generate/orders-api");
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(generate(&case, &a, &[]).status.success());
+    assert!(generate(&case, &b, &[]).status.success());
+    assert_eq!(files_under(&a), files_under(&b));
+}
+
+#[test]
+fn existing_output_is_kept_unless_forced() {
+    let case = root().join("golden/generate/cassandra");
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("chart");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("mine.txt"), "keep me").unwrap();
+    let out = generate(&case, &out_dir, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --force"));
+    assert_eq!(std::fs::read_to_string(out_dir.join("mine.txt")).unwrap(), "keep me");
+    let out = generate(&case, &out_dir, &["--force"]);
+    assert!(out.status.success());
+    assert!(!out_dir.join("mine.txt").exists());
+    assert!(out_dir.join("Chart.yaml").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary directories are left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_failed_write_leaves_no_half_written_chart() {
+    let case = root().join("golden/generate/cassandra");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("file"), "").unwrap();
+    let out = generate(&case, &tmp.path().join("file/chart"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let entries: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+}
+
+#[test]
+fn stdin_input_works_like_files() {
+    use std::io::Write as _;
+    let case = root().join("golden/generate/cassandra");
+    let tmp = tempfile::tempdir().unwrap();
+    let from_file = tmp.path().join("file");
+    assert!(generate(&case, &from_file, &[]).status.success());
+    let text = std::fs::read_to_string(case.join("input/cassandra.yaml")).unwrap();
+    let from_stdin = tmp.path().join("stdin");
+    let mut child = chartwright()
+        .args(["generate", "-", "--name", "cassandra", "--output"])
+        .arg(&from_stdin)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    assert_eq!(files_under(&from_file), files_under(&from_stdin));
+}
+
+#[test]
+fn bad_input_is_one_sentence_with_a_location_and_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.yaml");
+    std::fs::write(&bad, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n").unwrap();
+    let out = chartwright()
+        .arg("generate")
+        .arg(&bad)
+        .args(["--name", "x", "--output"])
+        .arg(tmp.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.yaml:5:1: invalid YAML") || err.contains("bad.yaml:4:"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!tmp.path().join("o").exists());
+
+    let out = chartwright().arg("generate").arg(tmp.path().join("missing")).args(["--name", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing: cannot read"));
+
+    let out = chartwright().arg("generate").arg(&bad).args(["--name", "Bad_Name"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    std::fs::write(&bad, [0xff, 0xfe, 0x00]).unwrap();
+    let out = chartwright().arg("generate").arg(&bad).args(["--name", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+}
+
+#[test]
+fn template_overrides_replace_the_embedded_templates() {
+    let case = root().join("golden/generate/cassandra");
+    let tmp = tempfile::tempdir().unwrap();
+    let overrides = tmp.path().join("tpl");
+    std::fs::create_dir_all(&overrides).unwrap();
+    std::fs::write(overrides.join("helmignore.tera"), "# ours\n{{ \"generated\" }}\n").unwrap();
+    let out_dir = tmp.path().join("chart");
+    let out = generate(&case, &out_dir, &["--templates", overrides.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(out_dir.join(".helmignore")).unwrap(), "# ours\ngenerated\n");
+}
