@@ -334,9 +334,11 @@ fn start_registry() -> Registry {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // Owned by the guard from here on, so the process is killed and reaped on every path.
+    let reg = Registry { child, port, _dir: dir };
     for _ in 0..100 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Registry { child, port, _dir: dir };
+            return reg;
         }
         std::thread::sleep(Duration::from_millis(100));
     }

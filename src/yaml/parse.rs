@@ -319,7 +319,8 @@ mod tests {
 
     #[test]
     fn quoted_scalars_stay_strings_and_merge_keys_merge() {
-        let docs = parse_stream("base: &b {x: 1, z: 2}\nd:\n  <<: *b\n  z: 3\n  t: \"yes\"\n  num: !!str 12\n").unwrap();
+        let docs =
+            parse_stream("base: &b {x: 1, z: 2}\nd:\n  <<: *b\n  z: 3\n  t: \"yes\"\n  num: !!str 12\n").unwrap();
         let d = docs[0].root.as_ref().unwrap().get("d").unwrap();
         assert_eq!(d.get("x").and_then(Node::as_i64), Some(1));
         assert_eq!(d.get("z").and_then(Node::as_i64), Some(3));
