@@ -185,6 +185,19 @@ pub fn render_text(groups: &[Group], sources: &Sources, color: bool) -> String {
     out
 }
 
+/// One line per finding, no excerpt: `file:line:col: severity[rule]: message`.
+pub fn render_concise(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        if let Some(loc) = &d.location {
+            let _ = write!(out, "{loc}: ");
+        }
+        let object = d.fields.get("object").and_then(|o| o.as_str()).map(|o| format!("{o}: ")).unwrap_or_default();
+        let _ = writeln!(out, "{}[{}]: {object}{}", d.severity.as_str(), d.rule, d.message);
+    }
+    out
+}
+
 fn escape_github_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }

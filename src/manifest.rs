@@ -205,6 +205,14 @@ fn add_object(file: &str, file_arc: &Arc<str>, root: Node, template: Option<Stri
         }
     }
     let name = root.str_at(&["metadata", "name"]).map(str::to_string);
+    if name.is_none() && root.str_at(&["metadata", "generateName"]).is_none() {
+        loaded.warnings.push(skip(
+            file,
+            line,
+            &format!("{kind} has neither metadata.name nor generateName, so the API server would refuse it"),
+        ));
+        return;
+    }
     let namespace = root.str_at(&["metadata", "namespace"]).map(str::to_string);
     loaded.objects.push(Object {
         api_version,

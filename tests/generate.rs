@@ -133,8 +133,15 @@ fn every_golden_chart_lints_strict_and_renders_back_to_its_input_on_helm_3_and_4
         let tmp = tempfile::tempdir().unwrap();
         let inline = tmp.path().join("inline");
         let placeholder = tmp.path().join("placeholder");
-        assert!(generate(&case, &inline, &["--secrets", "inline"]).status.success());
-        assert!(generate(&case, &placeholder, &[]).status.success());
+        // Exit 1 means "written, with lint findings to look at"; the chart is there either way.
+        for (dir, extra) in [(&inline, &["--secrets", "inline"][..]), (&placeholder, &[][..])] {
+            let code = generate(&case, dir, extra).status.code();
+            assert!(
+                matches!(code, Some(0 | 1)) && dir.join("Chart.yaml").is_file(),
+                "{}: exit {code:?}",
+                case.display()
+            );
+        }
         for (label, bin) in each_helm() {
             round_trip(bin, label, &case, &inline, false);
             round_trip(bin, label, &case, &placeholder, true);

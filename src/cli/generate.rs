@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use chartwright::diag::{self, Group};
+use chartwright::diag::{self, Diagnostic, Group, Severity};
 use chartwright::generate::{self, Options, SecretsMode};
+use chartwright::lint;
 use chartwright::manifest;
 
 /// Arguments of `generate`.
@@ -72,16 +73,36 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     for n in &chart.notes {
         eprintln!("note: {n}");
     }
+    let findings = lint_findings(&loaded);
     let out = a.output.unwrap_or_else(|| PathBuf::from(&a.name));
     if let Err(e) = generate::write_chart(&chart, &out, a.force) {
         eprintln!("chartwright: error: {e}");
         return Ok(2);
     }
     eprintln!("wrote chart {} ({} files) to {}", a.name, chart.files.len(), out.display());
-    if a.verify {
-        return verify(&loaded, &out, &a.name, &a.helm, a.secrets == SecretsMode::Placeholder);
+    let verified =
+        if a.verify { verify(&loaded, &out, &a.name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
+    let has_errors = findings.iter().any(|d| d.severity == Severity::Error);
+    Ok(if has_errors { 1 } else { verified })
+}
+
+/// The `lint` rules over the input, printed compactly; the chart keeps what the input had, so
+/// these are worth a look before the chart ships.
+fn lint_findings(loaded: &manifest::Loaded) -> Vec<Diagnostic> {
+    let findings: Vec<Diagnostic> = lint::lint_objects(loaded, &lint::LintConfig::default())
+        .into_iter()
+        // The generated chart already renders no replicas while autoscaling is enabled.
+        .filter(|d| d.rule != "hpa-with-fixed-replicas" && d.severity >= Severity::Warning)
+        .collect();
+    if !findings.is_empty() {
+        let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
+        eprint!("{}", diag::render_concise(&findings));
+        eprintln!(
+            "lint: {} finding(s) in the input, {errors} error(s); `chartwright lint` explains each one",
+            findings.len()
+        );
     }
-    Ok(0)
+    findings
 }
 
 fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, placeholders: bool) -> anyhow::Result<u8> {

@@ -141,7 +141,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         return Err(GenerateError::NoObjects);
     }
     let tera = files::load(opts.templates.as_deref())?;
-    let ctx = context::analyze(&opts.name, &loaded.objects);
+    let mut notes = Vec::new();
+    let objects = name_generated(&loaded.objects, &mut notes);
+    let ctx = context::analyze(&opts.name, &objects);
     let mut values = values::Values::default();
     values.set(
         &["nameOverride".to_string()],
@@ -157,10 +159,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     );
     let mut g = kinds::Gen { ctx: &ctx, values, secrets: opts.secrets, notes: Notes::default() };
     let mut out = BTreeMap::new();
-    let mut notes = Vec::new();
     let mut ingresses = Vec::new();
     let mut services = Vec::new();
-    for (i, o) in loaded.objects.iter().enumerate() {
+    for (i, o) in objects.iter().enumerate() {
         let Some(file) = ctx.plans[i].file.clone() else {
             notes.push(format!(
                 "{}:{}: {} left out: `helm install --create-namespace` creates the release namespace",
@@ -286,6 +287,41 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     out.insert("README.md".into(), ensure_newline(readme));
     out.insert("values.yaml".into(), g.values.to_yaml());
     Ok(Chart { files: out, notes })
+}
+
+/// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so
+/// each gets a stable name from its `generateName` (numbered when several share one).
+fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) -> Vec<crate::manifest::Object> {
+    let mut taken: Vec<(String, String)> =
+        objects.iter().filter_map(|o| Some((o.kind.clone(), o.name.clone()?))).collect();
+    objects
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            if o.name.is_some() {
+                return o;
+            }
+            let Some(prefix) = o.node.str_at(&["metadata", "generateName"]).map(str::to_string) else { return o };
+            let base = prefix.trim_end_matches(['-', '.']).to_string();
+            let base = if base.is_empty() { o.kind.to_lowercase() } else { base };
+            let mut name = base.clone();
+            let mut n = 2;
+            while taken.iter().any(|(k, t)| *k == o.kind && *t == name) {
+                name = format!("{base}-{n}");
+                n += 1;
+            }
+            taken.push((o.kind.clone(), name.clone()));
+            if let Some(meta) = o.node.get_mut("metadata") {
+                meta.set("name", Node::str(name.clone()));
+            }
+            notes.push(format!(
+                "{}:{}: {} has only generateName {prefix:?}; it is named {name:?} because Helm tracks objects by name",
+                o.file, o.line, o.kind
+            ));
+            o.name = Some(name);
+            o
+        })
+        .collect()
 }
 
 fn ensure_newline(mut s: String) -> String {

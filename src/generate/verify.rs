@@ -2,8 +2,9 @@
 //! objects? Used by the conformance tests and `chartwright generate --verify`.
 //!
 //! Allowed differences, and only these: the standard labels the chart adds (on objects and
-//! pod templates), `checksum/*` pod annotations, the release namespace, and `replicas` of a
-//! workload whose HorizontalPodAutoscaler is enabled.
+//! pod templates), `checksum/*` pod annotations, the release namespace, `replicas` of a
+//! workload whose HorizontalPodAutoscaler is enabled, and the name given to an object that
+//! only had `generateName` (Helm cannot track it otherwise).
 
 use crate::kube::WorkloadKind;
 use crate::manifest::Object;
@@ -33,11 +34,9 @@ impl std::fmt::Display for Mismatch {
 }
 
 fn key(o: &Object) -> (String, String, String) {
-    let name = o
-        .name
-        .clone()
-        .or_else(|| o.node.str_at(&["metadata", "generateName"]).map(|g| format!("{g}*")))
-        .unwrap_or_default();
+    // Objects with generateName are matched by it: the chart gives them a name.
+    let generated = o.node.str_at(&["metadata", "generateName"]).map(|g| format!("{g}*"));
+    let name = generated.or_else(|| o.name.clone()).unwrap_or_default();
     (o.group().to_string(), o.kind.clone(), name)
 }
 
@@ -108,6 +107,11 @@ impl Allowed<'_> {
             }
         }
         strip_added(&mut got, inp.node.get("metadata"), "metadata");
+        if inp.name.is_none() {
+            if let Some(m) = got.get_mut("metadata") {
+                m.remove("name");
+            }
+        }
         if self.ignore_secret_values && inp.kind == "Secret" {
             for n in [&mut want, &mut got] {
                 for field in ["data", "stringData"] {

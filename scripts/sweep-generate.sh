@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sweep `generate` over the real manifests of the shared corpus: every directory that holds
+# manifests either becomes a chart that passes `helm lint --strict` and renders back to its
+# input under Helm 3.17.2 and 4.1.4, or is refused cleanly for defining an object twice.
+# Usage: scripts/sweep-generate.sh CORPUS_DIR   (run by scripts/sweep.sh)
+set -uo pipefail
+corpus=$1
+bin=${CHARTWRIGHT:?set CHARTWRIGHT to the chartwright binary}
+if [ -z "${CHARTWRIGHT_HELM3:-}" ] || [ -z "${CHARTWRIGHT_HELM4:-}" ]; then
+  eval "$(bash "$(dirname "$0")/fetch-helm.sh" --print-env)"
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+charts=0 refused=0 failed=0
+while IFS= read -r dir; do
+  [ -n "$(find "$dir" -maxdepth 1 -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \))" ] || continue
+  rel=${dir#"$corpus"/}
+  for helm in "$CHARTWRIGHT_HELM3" "$CHARTWRIGHT_HELM4"; do
+    out="$work/chart"
+    rm -rf "$out"
+    log=$("$bin" generate "$dir" --name sweep --output "$out" --secrets inline --verify --helm "$helm" 2>&1)
+    code=$?
+    if [ $code -eq 2 ] && grep -q "is defined twice" <<<"$log"; then
+      if [ -e "$out" ]; then
+        echo "FAIL $rel: refused but left output behind"; failed=$((failed + 1))
+      else
+        refused=$((refused + 1))
+      fi
+      break
+    fi
+    if [ $code -gt 1 ] || ! grep -q "^verified:" <<<"$log"; then
+      echo "FAIL $rel ($("$helm" version --short)): exit $code"; grep -E "verify|error" <<<"$log" | head -5
+      failed=$((failed + 1)); continue
+    fi
+    if ! lint=$("$helm" lint --strict "$out" 2>&1); then
+      echo "FAIL $rel: helm lint --strict"; tail -5 <<<"$lint"; failed=$((failed + 1)); continue
+    fi
+    charts=$((charts + 1))
+  done
+done < <(find "$corpus/manifests" -type d | sort)
+echo "generate sweep: $charts chart renders verified, $refused directories refused for conflicts, $failed failures"
+[ $failed -eq 0 ]
