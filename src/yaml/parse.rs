@@ -54,8 +54,19 @@ fn to_u32(n: u64) -> u32 {
 }
 
 enum Frame {
-    Seq { items: Vec<Node>, pos: Pos, anchor: Option<String> },
-    Map { entries: Vec<(Node, Node)>, pending_key: Option<Node>, pos: Pos, anchor: Option<String> },
+    Seq {
+        items: Vec<Node>,
+        pos: Pos,
+        anchor: Option<String>,
+    },
+    // `index` finds duplicate keys in O(1): a flat map with a million keys must not be quadratic.
+    Map {
+        entries: Vec<(Node, Node)>,
+        index: HashMap<String, usize>,
+        pending_key: Option<Node>,
+        pos: Pos,
+        anchor: Option<String>,
+    },
 }
 
 /// Parses a whole stream with the default limits.
@@ -143,7 +154,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 if stack.len() >= limits.max_depth {
                     return Err(too_deep(pos, limits));
                 }
-                stack.push(Frame::Map { entries: Vec::new(), pending_key: None, pos, anchor });
+                stack.push(Frame::Map { entries: Vec::new(), index: HashMap::new(), pending_key: None, pos, anchor });
                 None
             }
             EventData::SequenceEnd => match stack.pop() {
@@ -164,13 +175,15 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
             match stack.last_mut() {
                 None => root = Some(node),
                 Some(Frame::Seq { items, .. }) => items.push(node),
-                Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+                Some(Frame::Map { entries, index, pending_key, .. }) => match pending_key.take() {
                     None => *pending_key = Some(key_node(node)),
                     Some(key) => {
                         // Duplicate keys: the last one wins, as in sigs.k8s.io/yaml.
-                        if let Some(slot) = entries.iter_mut().find(|(k, _)| k.as_str() == key.as_str()) {
-                            *slot = (key, node);
+                        let name = key.as_str().unwrap_or_default().to_string();
+                        if let Some(&i) = index.get(&name) {
+                            entries[i] = (key, node);
                         } else {
+                            index.insert(name, entries.len());
                             entries.push((key, node));
                         }
                     }
