@@ -72,3 +72,21 @@ pub fn render(tera: &tera::Tera, name: &str, ctx: &impl Serialize) -> Result<Str
         .map_err(|e| TemplateError::Tera { name: name.to_string(), message: tera_message(&e) })?;
     tera.render(name, &ctx).map_err(|e| TemplateError::Tera { name: name.to_string(), message: tera_message(&e) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tera_leaves_go_template_text_alone() {
+        let tera = load(None).unwrap();
+        let ctx = serde_json::json!({"name": "demo", "service_accounts": [], "validate_lines": ["{{- if .Values.x }}", "{{- end }}"]});
+        let text = render(&tera, "_helpers.tpl.tera", &ctx).unwrap();
+        assert!(text.contains("{{- define \"demo.fullname\" -}}"), "{text}");
+        assert!(text.contains("{{- printf \"%s-%s\" .Release.Name $name | trunc 63 | trimSuffix \"-\" }}"), "{text}");
+        assert!(text.contains("{{- define \"demo.validateValues\" -}}\n{{- if .Values.x }}\n{{- end }}\n{{- end }}"), "{text}");
+        assert!(!text.contains("{%") && !text.contains("%}") && !text.contains("{#"), "no Tera syntax may leak: {text}");
+        let notes = render(&tera, "NOTES.txt.tera", &serde_json::json!({"ingresses": [], "services": ["svc"], "secrets": []})).unwrap();
+        assert!(notes.starts_with("{{ .Chart.Name }} {{ .Chart.Version }} is installed"), "{notes}");
+    }
+}

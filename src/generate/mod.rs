@@ -8,6 +8,8 @@ mod context;
 mod files;
 mod kinds;
 pub mod names;
+pub mod rules;
+pub mod schema;
 pub mod tpl;
 pub mod values;
 pub mod verify;
@@ -157,7 +159,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         "Replaces the release-and-chart full name in object names.",
         values::Hint::Plain,
     );
-    let mut g = kinds::Gen { ctx: &ctx, values, secrets: opts.secrets, notes: Notes::default() };
+    let mut g = kinds::Gen { ctx: &ctx, values, secrets: opts.secrets, notes: Notes::default(), rules: Vec::new() };
     let mut out = BTreeMap::new();
     let mut ingresses = Vec::new();
     let mut services = Vec::new();
@@ -190,7 +192,12 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                 services.push(n.tpl(&opts.name));
             }
         }
-        let text = tpl::render(&tpl::Document { body: t, condition });
+        // Every template runs the checks, so they hold on every render path.
+        let text = format!(
+            "{{{{- include \"{}.validateValues\" . }}}}\n{}",
+            opts.name,
+            tpl::render(&tpl::Document { body: t, condition })
+        );
         out.insert(file, text);
     }
 
@@ -232,10 +239,11 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             }
         })
         .collect();
+    let validate_lines: Vec<String> = g.rules.iter().flat_map(rules::Rule::fail_lines).collect();
     let helpers = files::render(
         &tera,
         "_helpers.tpl.tera",
-        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers}),
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers, "validate_lines": validate_lines}),
     )?;
     out.insert("templates/_helpers.tpl".into(), ensure_newline(helpers));
 
@@ -286,6 +294,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     )?;
     out.insert("README.md".into(), ensure_newline(readme));
     out.insert("values.yaml".into(), g.values.to_yaml());
+    let mut schema_text = serde_json::to_string_pretty(&schema::build(&g.values, &g.rules)).unwrap_or_default();
+    schema_text.push('\n');
+    out.insert("values.schema.json".into(), schema_text);
     Ok(Chart { files: out, notes })
 }
 
@@ -349,31 +360,25 @@ fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
     crate::kube::split_image(image.split('@').next().unwrap_or(image)).1
 }
 
+/// The README's values table: one row per leaf key (maps Kubernetes passes through count as
+/// leaves), from the same model and with the same types as the schema.
 fn values_rows(v: &values::Values) -> Vec<Row> {
-    let mut rows = Vec::new();
     fn walk(v: &values::Values, node: &Node, path: &mut Vec<String>, rows: &mut Vec<Row>) {
         let Some(m) = node.as_map() else { return };
         for (k, child) in m {
             path.push(k.as_str().unwrap_or_default().to_string());
             let meta = v.meta(path);
-            let is_leaf = !matches!(&child.value, Value::Map(mm) if !mm.is_empty())
-                || meta.is_some_and(|m| m.hint == values::Hint::OpenMap);
-            if is_leaf {
+            let pass_through = meta.is_some_and(|m| {
+                matches!(m.hint, values::Hint::OpenMap | values::Hint::StringMap | values::Hint::Resources)
+            });
+            if pass_through || !matches!(&child.value, Value::Map(mm) if !mm.is_empty()) {
                 let default = serde_json::to_string(&child.to_json()).unwrap_or_default();
+                let description = meta.map_or_else(|| schema::fallback_description(path), |m| m.desc.clone());
                 rows.push(Row {
                     key: path.join("."),
-                    kind: match &child.value {
-                        Value::Null => "null",
-                        Value::Bool(_) => "bool",
-                        Value::Int(_) => "int",
-                        Value::Float(_) => "float",
-                        Value::Str(_) => "string",
-                        Value::Seq(_) => "list",
-                        Value::Map(_) => "object",
-                    }
-                    .into(),
+                    kind: schema::type_name(v, path, child),
                     default: default.replace('|', "\\|"),
-                    description: meta.map(|m| m.desc.replace('|', "\\|")).unwrap_or_default(),
+                    description: description.replace('|', "\\|"),
                 });
             } else {
                 walk(v, child, path, rows);
@@ -381,6 +386,7 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
             path.pop();
         }
     }
+    let mut rows = Vec::new();
     walk(v, &v.root, &mut Vec::new(), &mut rows);
     rows
 }

@@ -33,8 +33,12 @@ pub enum Hint {
     Percent,
     /// An integer ≥ 1.
     Positive,
-    /// A map Kubernetes passes through (labels, annotations, nodeSelector...).
+    /// A map Kubernetes passes through with any keys (affinity, security contexts...).
     OpenMap,
+    /// A map of strings with any keys (labels, annotations, nodeSelector, ConfigMap data).
+    StringMap,
+    /// Container resources: requests and limits of quantities (extended resources allowed).
+    Resources,
     /// A list passed through as is.
     OpenList,
     /// A secret value.
@@ -106,6 +110,13 @@ impl Values {
         self.meta.get(&path_key(path))
     }
 
+    /// True when a parent of `path` is a map Kubernetes passes through (its keys are data).
+    fn in_pass_through(&self, path: &[String]) -> bool {
+        (1..path.len()).any(|n| {
+            self.meta(&path[..n]).is_some_and(|m| matches!(m.hint, Hint::OpenMap | Hint::StringMap | Hint::Resources))
+        })
+    }
+
     /// True when a path holds a value.
     pub fn has(&self, path: &[String]) -> bool {
         let keys: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -133,7 +144,17 @@ impl Values {
             let key = k.as_str().unwrap_or_default().to_string();
             path.push(key.clone());
             let inline = first_inline && i == 0;
-            if let Some(meta) = self.meta(path) {
+            let fallback;
+            let meta = match self.meta(path) {
+                Some(m) => Some(m),
+                // Keys the handlers group things under, and the keys of chart-owned maps.
+                None if matches!(v.value, Value::Map(_)) && !self.in_pass_through(path) => {
+                    fallback = Meta { desc: super::schema::fallback_description(path), hint: Hint::Plain };
+                    Some(&fallback)
+                }
+                None => None,
+            };
+            if let Some(meta) = meta {
                 if !inline {
                     if indent == 0 && !out.is_empty() {
                         out.push('\n');

@@ -13,7 +13,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         &slot,
         data.clone(),
         format!("Data of the ConfigMap `{}`, key by key.", o.name.as_deref().unwrap_or("")),
-        Hint::OpenMap,
+        Hint::StringMap,
     );
     t.replace("data", T::ToYaml(r));
     None

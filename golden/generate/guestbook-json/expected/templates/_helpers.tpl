@@ -67,3 +67,14 @@ Selector labels.
 app.kubernetes.io/name: {{ include "guestbook-json.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
+
+
+{{/*
+Checks on the values that hold even with --skip-schema-validation. Every template includes it,
+so a render fails with a message that names the key and the fix.
+*/}}
+{{- define "guestbook-json.validateValues" -}}
+{{- if not .Values.image.repository }}
+{{- fail "image.repository: set the container image repository" }}
+{{- end }}
+{{- end }}

@@ -78,3 +78,14 @@ Name of the service account.
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+
+{{/*
+Checks on the values that hold even with --skip-schema-validation. Every template includes it,
+so a render fails with a message that names the key and the fix.
+*/}}
+{{- define "nightly-report.validateValues" -}}
+{{- if not .Values.image.repository }}
+{{- fail "image.repository: set the container image repository" }}
+{{- end }}
+{{- end }}

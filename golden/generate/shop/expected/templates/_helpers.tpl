@@ -67,3 +67,29 @@ Selector labels.
 app.kubernetes.io/name: {{ include "shop.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
+
+
+{{/*
+Checks on the values that hold even with --skip-schema-validation. Every template includes it,
+so a render fails with a message that names the key and the fix.
+*/}}
+{{- define "shop.validateValues" -}}
+{{- if not .Values.backend.image.repository }}
+{{- fail "backend.image.repository: set the container image repository" }}
+{{- end }}
+{{- if not .Values.backend.sidecars.metrics.image.repository }}
+{{- fail "backend.sidecars.metrics.image.repository: set the container image repository" }}
+{{- end }}
+{{- if not .Values.backend.initContainers.migrate.image.repository }}
+{{- fail "backend.initContainers.migrate.image.repository: set the container image repository" }}
+{{- end }}
+{{- if and .Values.secrets.existingSecret .Values.secrets.url }}
+{{- fail "secrets: set either existingSecret or the secret values, not both" }}
+{{- end }}
+{{- if not .Values.frontend.image.repository }}
+{{- fail "frontend.image.repository: set the container image repository" }}
+{{- end }}
+{{- if not .Values.redis.image.repository }}
+{{- fail "redis.image.repository: set the container image repository" }}
+{{- end }}
+{{- end }}

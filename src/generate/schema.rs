@@ -1,0 +1,206 @@
+//! `values.schema.json`: written from the values model and the rules, draft-07, self-contained
+//! (local `definitions` only), using only keywords that both Helm 3.17 (gojsonschema) and
+//! Helm 3.18.5+/4 (santhosh-tekuri/jsonschema) enforce: no `format`, no `$defs`, no remote
+//! `$ref`.
+
+use serde_json::{Map, Value as J, json};
+
+use crate::yaml::{Node, Value};
+
+use super::rules::Rule;
+use super::values::{Hint, Values};
+
+/// A Kubernetes quantity: `250m`, `1.5`, `512Mi`, `1e3`, `2G`.
+pub const QUANTITY_PATTERN: &str = r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$";
+/// Five cron fields (an optional `CRON_TZ=`/`TZ=` prefix) or a `@` macro.
+pub const CRON_PATTERN: &str =
+    r"^((CRON_)?TZ=\S+\s+)?(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every\s+\S+|(\S+\s+){4}\S+)$";
+/// A DNS-1123 subdomain, or empty.
+pub const DNS_PATTERN: &str = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$";
+
+/// The schema of a chart's values.
+pub fn build(values: &Values, rules: &[Rule]) -> J {
+    let mut root = object_schema(values, &values.root, &mut Vec::new(), rules);
+    let obj = root.as_object_mut().expect("root is an object");
+    obj.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
+    obj.insert("title".into(), json!("Values"));
+    if let Some(J::Object(props)) = obj.get_mut("properties") {
+        props.insert(
+            "global".into(),
+            json!({"type": "object", "description": "Values Helm shares with every subchart when this chart is used as a dependency."}),
+        );
+    }
+    obj.insert(
+        "definitions".into(),
+        json!({
+            "quantity": {
+                "description": "A Kubernetes quantity such as 250m, 1.5, 512Mi or 10Gi.",
+                "type": ["string", "number"],
+                "pattern": QUANTITY_PATTERN,
+                "minimum": 0
+            },
+            "quantities": {
+                "description": "Resource names (cpu, memory, ephemeral-storage or an extended resource) with quantities.",
+                "type": "object",
+                "additionalProperties": {"$ref": "#/definitions/quantity"}
+            }
+        }),
+    );
+    // Stable key order at the top: $schema first reads best.
+    let mut ordered = Map::new();
+    for k in [
+        "$schema",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "allOf",
+        "definitions",
+    ] {
+        if let Some(v) = obj.remove(k) {
+            ordered.insert(k.into(), v);
+        }
+    }
+    ordered.extend(std::mem::take(obj));
+    J::Object(ordered)
+}
+
+fn type_of(node: &Node) -> &'static str {
+    match &node.value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Int(_) => "integer",
+        Value::Float(_) => "number",
+        Value::Str(_) => "string",
+        Value::Seq(_) => "array",
+        Value::Map(_) => "object",
+    }
+}
+
+/// The JSON Schema type name a value documents as (for the README table too).
+pub fn type_name(values: &Values, path: &[String], node: &Node) -> String {
+    match values.meta(path).map(|m| &m.hint) {
+        Some(Hint::Quantity) => "quantity".into(),
+        Some(Hint::IntOrPercent) => "integer or percentage".into(),
+        _ => type_of(node).into(),
+    }
+}
+
+fn is_empty_default(node: &Node) -> bool {
+    node.is_empty_value()
+}
+
+fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Rule]) -> J {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for (k, v) in node.as_map().into_iter().flatten() {
+        let key = k.as_str().unwrap_or_default().to_string();
+        path.push(key.clone());
+        props.insert(key.clone(), value_schema(values, v, path, rules));
+        if !is_empty_default(v) {
+            required.push(json!(key));
+        }
+        path.pop();
+    }
+    let mut s = Map::new();
+    s.insert("type".into(), json!("object"));
+    if let Some(meta) = values.meta(path) {
+        s.insert("description".into(), json!(meta.desc));
+    } else if path.is_empty() {
+        s.insert("description".into(), json!("Values of the chart."));
+    }
+    s.insert("properties".into(), J::Object(props));
+    if !required.is_empty() {
+        s.insert("required".into(), J::Array(required));
+    }
+    s.insert("additionalProperties".into(), json!(false));
+    let extra: Vec<J> = rules.iter().filter(|r| r.slot() == path.as_slice()).filter_map(Rule::schema).collect();
+    if !extra.is_empty() {
+        s.insert("allOf".into(), J::Array(extra));
+    }
+    J::Object(s)
+}
+
+fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Rule]) -> J {
+    let meta = values.meta(path);
+    let desc = meta.map(|m| m.desc.clone()).unwrap_or_else(|| fallback_description(path));
+    let hint = meta.map_or(Hint::Plain, |m| m.hint.clone());
+    let mut s = match hint {
+        Hint::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        Hint::OpenMap => json!({"type": "object"}),
+        Hint::Resources => json!({
+            "type": "object",
+            "properties": {
+                "requests": {"$ref": "#/definitions/quantities", "description": "Resources the scheduler reserves."},
+                "limits": {"$ref": "#/definitions/quantities", "description": "Resources the container may not exceed."},
+                "claims": {"type": "array", "description": "Dynamic resource claims."}
+            },
+            "additionalProperties": false
+        }),
+        Hint::OpenList => json!({"type": "array"}),
+        Hint::Enum(options) => {
+            let mut opts: Vec<J> = options.iter().map(|o| json!(o)).collect();
+            if node.as_str() == Some("") {
+                opts.insert(0, json!(""));
+            }
+            json!({"type": "string", "enum": opts})
+        }
+        Hint::Count => json!({"type": "integer", "minimum": 0}),
+        Hint::Port => json!({"type": "integer", "minimum": 1, "maximum": 65535}),
+        Hint::Quantity => json!({"$ref": "#/definitions/quantity"}),
+        Hint::IntOrPercent => {
+            let mut s = json!({"type": ["integer", "string"], "minimum": 0, "pattern": "^([0-9]+%?)?$"});
+            // Values that would block every eviction are rejected here too.
+            match path.last().map(String::as_str) {
+                Some("maxUnavailable") => s["not"] = json!({"enum": [0, "0", "0%"]}),
+                Some("minAvailable") => s["not"] = json!({"const": "100%"}),
+                _ => {}
+            }
+            s
+        }
+        Hint::Cron => json!({"type": "string", "pattern": CRON_PATTERN}),
+        Hint::DnsName => json!({"type": "string", "pattern": DNS_PATTERN, "maxLength": 253}),
+        Hint::Percent => json!({"type": "integer", "minimum": 1, "maximum": 100}),
+        Hint::Positive => json!({"type": "integer", "minimum": 1}),
+        Hint::Secret => json!({"type": "string"}),
+        Hint::Plain => match &node.value {
+            Value::Map(_) => return with_description(object_schema(values, node, path, rules), &desc),
+            v => {
+                let t = type_of(&Node::new(v.clone()));
+                json!({"type": t})
+            }
+        },
+    };
+    if let J::Object(o) = &mut s {
+        o.insert("description".into(), json!(desc));
+    }
+    s
+}
+
+fn with_description(mut s: J, desc: &str) -> J {
+    if let J::Object(o) = &mut s {
+        o.entry("description").or_insert_with(|| json!(desc));
+    }
+    s
+}
+
+/// Descriptions for keys the handlers group things under.
+pub fn fallback_description(path: &[String]) -> String {
+    let key = path.last().map(String::as_str).unwrap_or("");
+    match key {
+        "sidecars" => "Sidecar containers, by container name.".into(),
+        "initContainers" => "Init containers, by container name.".into(),
+        "persistence" => "Persistent volume claims, by claim name.".into(),
+        "services" => "Services, by name.".into(),
+        "ingresses" => "Ingresses, by name.".into(),
+        "autoscalers" => "Horizontal pod autoscalers, by name.".into(),
+        "podDisruptionBudgets" => "Pod disruption budgets, by name.".into(),
+        "networkPolicies" => "Network policies, by name.".into(),
+        "serviceAccounts" => "Service accounts, by name.".into(),
+        "config" => "ConfigMap data, by ConfigMap.".into(),
+        "secrets" => "Secret values, by Secret.".into(),
+        other => format!("Settings of `{other}`."),
+    }
+}

@@ -1,0 +1,359 @@
+//! The guard every generated chart carries: `values.schema.json` and `<chart>.validateValues`
+//! reject bad values under real Helm 3.17.2 and 4.1.4, accept good ones, and never disagree.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{chartwright, each_helm, helm, root};
+use serde_json::Value as J;
+
+/// How a bad case must be rejected.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum By {
+    /// By the schema; nothing else checks it (types, unknown keys, patterns).
+    Schema,
+    /// By the schema, and by `fail` when schema validation is skipped.
+    Both,
+    /// By `fail` only: JSON Schema cannot compare two values.
+    Fail,
+}
+
+struct Case {
+    name: String,
+    /// `(path, raw YAML scalar or flow value)`.
+    set: Vec<(Vec<String>, String)>,
+    /// `--set` flags.
+    flags: Vec<String>,
+    by: Option<By>,
+}
+
+fn case(name: &str, set: Vec<(Vec<String>, String)>, by: Option<By>) -> Case {
+    Case { name: name.into(), set, flags: Vec::new(), by }
+}
+
+fn p(path: &[String], key: &str) -> Vec<String> {
+    let mut v = path.to_vec();
+    v.push(key.into());
+    v
+}
+
+/// A values file from `(path, raw)` pairs, keys nested in order.
+fn values_yaml(set: &[(Vec<String>, String)]) -> String {
+    fn emit(out: &mut String, items: &[(Vec<String>, String)], depth: usize) {
+        let mut seen: Vec<&String> = Vec::new();
+        for (path, _) in items {
+            let key = &path[depth];
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let children: Vec<(Vec<String>, String)> =
+                items.iter().filter(|(p, _)| p[depth] == *key).cloned().collect();
+            out.push_str(&"  ".repeat(depth));
+            out.push_str(&chartwright::yaml::emit_key(key));
+            out.push(':');
+            if let [(p, raw)] = children.as_slice() {
+                if p.len() == depth + 1 {
+                    out.push(' ');
+                    out.push_str(raw);
+                    out.push('\n');
+                    continue;
+                }
+            }
+            out.push('\n');
+            emit(out, &children, depth + 1);
+        }
+    }
+    let mut out = String::new();
+    emit(&mut out, set, 0);
+    out
+}
+
+/// Every property schema with its path, depth first.
+fn properties(schema: &J, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, J)>) {
+    if let Some(props) = schema.get("properties").and_then(J::as_object) {
+        for (k, v) in props {
+            path.push(k.clone());
+            out.push((path.clone(), v.clone()));
+            properties(v, path, out);
+            path.pop();
+        }
+    }
+}
+
+fn value_at<'a>(values: &'a J, path: &[String]) -> Option<&'a J> {
+    path.iter().try_fold(values, |v, k| v.get(k))
+}
+
+fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
+    let mut props = Vec::new();
+    properties(schema, &mut Vec::new(), &mut props);
+    let has = |s: &J, k: &str| s.get(k).is_some();
+    let mut bad = vec![case("unknown top-level key", vec![(vec!["replicaCont".into()], "3".into())], Some(By::Schema))];
+    if let Some((path, s)) = props.iter().find(|(p, s)| p.len() > 1 && s["additionalProperties"] == J::Bool(false)) {
+        let first = s["properties"].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
+        let mut typo: Vec<char> = first.chars().collect();
+        let n = typo.len();
+        if n >= 2 {
+            typo.swap(n - 1, n - 2);
+        }
+        let typo: String = typo.into_iter().collect();
+        bad.push(case("typo'd key", vec![(p(path, &typo), "x".into())], Some(By::Schema)));
+    }
+    if let Some((path, _)) = props.iter().find(|(_, s)| s["type"] == "integer") {
+        bad.push(case("string for an integer", vec![(path.clone(), "three".into())], Some(By::Schema)));
+    }
+    if let Some((path, _)) = props.iter().find(|(_, s)| s["type"] == "string" && !has(s, "enum") && !has(s, "pattern"))
+    {
+        bad.push(case("number for a string", vec![(path.clone(), "12".into())], Some(By::Schema)));
+    }
+    if let Some((path, s)) = props.iter().find(|(_, s)| has(s, "maximum")) {
+        let over = s["maximum"].as_i64().unwrap() + 1;
+        bad.push(case("number above its maximum", vec![(path.clone(), over.to_string())], Some(By::Schema)));
+    }
+    if let Some((path, s)) = props.iter().find(|(_, s)| s["type"] == "integer" && has(s, "minimum")) {
+        let under = s["minimum"].as_i64().unwrap() - 1;
+        bad.push(case("number below its minimum", vec![(path.clone(), under.to_string())], Some(By::Schema)));
+    }
+    if let Some((path, _)) = props.iter().find(|(p, _)| p.last().is_some_and(|k| k == "resources")) {
+        bad.push(case("bad cpu quantity", vec![(p(&p(path, "requests"), "cpu"), "lots".into())], Some(By::Schema)));
+    }
+    if let Some((path, _)) = props.iter().find(|(_, s)| has(s, "enum")) {
+        bad.push(case("value outside its enum", vec![(path.clone(), "Bogus".into())], Some(By::Schema)));
+    }
+    for (path, _) in props.iter().filter(|(p, _)| p.ends_with(&["image".into(), "tag".into()])) {
+        bad.push(case("unquoted version tag 1.20", vec![(path.clone(), "1.20".into())], Some(By::Schema)));
+    }
+    for (path, s) in &props {
+        let rules = s.get("allOf").and_then(J::as_array).cloned().unwrap_or_default();
+        for r in &rules {
+            if r.pointer("/then/properties/hosts").is_some() {
+                bad.push(case(
+                    "enabled ingress without hosts",
+                    vec![(p(path, "enabled"), "true".into()), (p(path, "hosts"), "[]".into())],
+                    Some(By::Both),
+                ));
+            }
+            if r.pointer("/then/oneOf").is_some() {
+                bad.push(case(
+                    "PDB with both minAvailable and maxUnavailable",
+                    vec![(p(path, "minAvailable"), "1".into()), (p(path, "maxUnavailable"), "1".into())],
+                    Some(By::Both),
+                ));
+                bad.push(case(
+                    "PDB with neither minAvailable nor maxUnavailable",
+                    vec![(p(path, "minAvailable"), "\"\"".into()), (p(path, "maxUnavailable"), "\"\"".into())],
+                    Some(By::Both),
+                ));
+                bad.push(case(
+                    "PDB with maxUnavailable 0",
+                    vec![(p(path, "minAvailable"), "\"\"".into()), (p(path, "maxUnavailable"), "0".into())],
+                    Some(By::Both),
+                ));
+                let owner = &path[..path.len() - 1];
+                if let Some(replicas) = value_at(values, &p(owner, "replicaCount")).and_then(J::as_i64) {
+                    let mut set = vec![
+                        (p(path, "minAvailable"), replicas.to_string()),
+                        (p(path, "maxUnavailable"), "\"\"".into()),
+                    ];
+                    if value_at(values, &p(&p(owner, "autoscaling"), "enabled")).is_some() {
+                        set.push((p(&p(owner, "autoscaling"), "enabled"), "false".into()));
+                    }
+                    bad.push(case("PDB minAvailable equal to the replica count", set, Some(By::Fail)));
+                }
+            }
+            if r.pointer("/not/allOf").is_some() {
+                let key = s["properties"]
+                    .as_object()
+                    .and_then(|o| o.keys().find(|k| *k != "existingSecret").cloned())
+                    .unwrap();
+                bad.push(case(
+                    "existingSecret and secret values together",
+                    vec![(p(path, "existingSecret"), "my-secret".into()), (p(path, &key), "x".into())],
+                    Some(By::Both),
+                ));
+            }
+        }
+        if has(&s["properties"], "minReplicas") && has(&s["properties"], "maxReplicas") {
+            bad.push(case(
+                "HPA minReplicas above maxReplicas",
+                vec![(p(path, "minReplicas"), "5".into()), (p(path, "maxReplicas"), "2".into())],
+                Some(By::Fail),
+            ));
+        }
+    }
+
+    let mut good = vec![case("defaults", vec![], None)];
+    let bools: Vec<(Vec<String>, String)> = props
+        .iter()
+        .filter(|(_, s)| s["type"] == "boolean")
+        .enumerate()
+        .map(|(i, (path, _))| {
+            let on = value_at(values, path).and_then(J::as_bool).unwrap_or(false);
+            (path.clone(), if on { if i % 2 == 0 { "yes" } else { "on" } } else { "no" }.to_string())
+        })
+        .collect();
+    if !bools.is_empty() {
+        good.push(case("YAML 1.1 booleans (yes, on, no)", bools, None));
+    }
+    for (path, _) in props.iter().filter(|(p, _)| p.ends_with(&["image".into(), "tag".into()])).take(1) {
+        good.push(case("quoted version tag", vec![(path.clone(), "\"1.20\"".into())], None));
+        let mut c = case("--set image tag", vec![], None);
+        c.flags = vec![format!("{}=1.2.3", path.join("."))];
+        good.push(c);
+    }
+    if let Some((path, _)) = props.iter().find(|(p, _)| p.last().is_some_and(|k| k == "replicaCount")) {
+        let mut c = case("--set replicaCount", vec![], None);
+        c.flags = vec![format!("{}=5", path.join("."))];
+        good.push(c);
+    }
+    if let Some((path, s)) = props.iter().find(|(_, s)| has(s, "enum")) {
+        let last = s["enum"].as_array().unwrap().last().unwrap().as_str().unwrap().to_string();
+        good.push(case("another enum value", vec![(path.clone(), format!("\"{last}\""))], None));
+    }
+    (bad, good)
+}
+
+struct Outcome {
+    rejected: bool,
+    by_schema: bool,
+    text: String,
+}
+
+fn render(bin: &Path, chart: &Path, dir: &Path, c: &Case, skip_schema: bool) -> Outcome {
+    let file = dir.join(format!("{}.yaml", c.name.replace([' ', '\'', ',', '(', ')', '-'], "_")));
+    std::fs::write(&file, values_yaml(&c.set)).unwrap();
+    let mut args = vec!["template", "x", chart.to_str().unwrap(), "-f", file.to_str().unwrap()];
+    for f in &c.flags {
+        args.push("--set");
+        args.push(f);
+    }
+    if skip_schema {
+        args.push("--skip-schema-validation");
+    }
+    let out = helm(bin, &args);
+    let text = String::from_utf8_lossy(&out.stderr).to_string();
+    Outcome {
+        rejected: !out.status.success(),
+        by_schema: text.contains("don't meet the specifications of the schema"),
+        text,
+    }
+}
+
+#[test]
+fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_helm_3_and_4() {
+    let cases_dir = root().join("golden/generate");
+    let mut charts: Vec<PathBuf> = std::fs::read_dir(&cases_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected/Chart.yaml").is_file())
+        .collect();
+    charts.sort();
+    assert!(charts.len() >= 8);
+    let results: Vec<(usize, usize, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = charts
+            .iter()
+            .map(|case_dir| {
+                scope.spawn(move || {
+                    let tmp = tempfile::tempdir().unwrap();
+                    let chart = tmp.path().join("chart");
+                    let name = case_dir.file_name().unwrap().to_str().unwrap();
+                    let out = chartwright()
+                        .current_dir(case_dir)
+                        .args(["generate", "input", "--name", name, "--output"])
+                        .arg(&chart)
+                        .output()
+                        .unwrap();
+                    assert!(chart.join("values.schema.json").is_file(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+                    let schema: J = serde_json::from_str(&std::fs::read_to_string(chart.join("values.schema.json")).unwrap()).unwrap();
+                    let values = {
+                        let text = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+                        chartwright::yaml::parse_stream(&text).unwrap().remove(0).root.unwrap().to_json()
+                    };
+                    let (bad, good) = cases_for(&schema, &values);
+                    let mut problems = Vec::new();
+                    let (mut rejected, mut accepted) = (0, 0);
+                    for (label, bin) in each_helm() {
+                        for c in &bad {
+                            let o = render(bin, &chart, tmp.path(), c, false);
+                            if !o.rejected {
+                                problems.push(format!("{label} {name}: bad case '{}' was accepted", c.name));
+                                continue;
+                            }
+                            rejected += 1;
+                            match c.by {
+                                Some(By::Schema | By::Both) if !o.by_schema => problems.push(format!(
+                                    "{label} {name}: '{}' must be rejected by the schema itself (a keyword this Helm ignores?): {}",
+                                    c.name, o.text
+                                )),
+                                Some(By::Fail) if !o.text.contains("execution error") => {
+                                    problems.push(format!("{label} {name}: '{}' must be rejected by fail: {}", c.name, o.text))
+                                }
+                                _ => {}
+                            }
+                            if matches!(c.by, Some(By::Both | By::Fail)) {
+                                let o = render(bin, &chart, tmp.path(), c, true);
+                                if !(o.rejected && o.text.contains("execution error")) {
+                                    problems.push(format!(
+                                        "{label} {name}: '{}' passes with --skip-schema-validation: the fail rule disagrees with the schema",
+                                        c.name
+                                    ));
+                                }
+                            }
+                        }
+                        for c in &good {
+                            let o = render(bin, &chart, tmp.path(), c, false);
+                            if o.rejected {
+                                problems.push(format!("{label} {name}: good case '{}' was rejected: {}", c.name, o.text));
+                            } else {
+                                accepted += 1;
+                            }
+                        }
+                        let lint = helm(bin, &["lint", "--strict", chart.to_str().unwrap()]);
+                        if !lint.status.success() {
+                            problems.push(format!("{label} {name}: default values fail helm lint --strict"));
+                        }
+                    }
+                    (rejected, accepted, problems)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let rejected: usize = results.iter().map(|r| r.0).sum();
+    let accepted: usize = results.iter().map(|r| r.1).sum();
+    let problems: Vec<String> = results.into_iter().flat_map(|r| r.2).collect();
+    println!(
+        "schema conformance on Helm 3.17.2 and 4.1.4: {rejected} bad values rejected, {accepted} good values accepted"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(rejected >= 100 && accepted >= 30, "{rejected} rejected, {accepted} accepted");
+}
+
+#[test]
+fn schemas_are_self_contained_draft_07_with_descriptions_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case_dir = root().join("golden/generate/shop");
+    let chart = tmp.path().join("chart");
+    chartwright()
+        .current_dir(&case_dir)
+        .args(["generate", "input", "--name", "shop", "--output"])
+        .arg(&chart)
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(chart.join("values.schema.json")).unwrap();
+    let schema: J = serde_json::from_str(&text).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert!(schema["properties"]["global"].is_object(), "the root allows global");
+    for keyword in ["\"format\"", "\"$defs\"", "\"$id\"", "http://", "https://"] {
+        let uses = text.matches(keyword).count() - usize::from(keyword == "http://");
+        assert_eq!(uses, 0, "the schema must not use {keyword}");
+    }
+    let mut props = Vec::new();
+    properties(&schema, &mut Vec::new(), &mut props);
+    for (path, s) in &props {
+        assert!(s.get("description").is_some_and(J::is_string), "{} has no description", path.join("."));
+        assert!(s.get("type").is_some() || s.get("$ref").is_some(), "{} has no type", path.join("."));
+    }
+}
