@@ -122,6 +122,20 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
     if let Some((path, _)) = props.iter().find(|(_, s)| has(s, "enum")) {
         bad.push(case("value outside its enum", vec![(path.clone(), "Bogus".into())], Some(By::Schema)));
     }
+    if let Some((path, _)) = props.iter().find(|(_, s)| s.pointer("/items/properties/paths").is_some()) {
+        bad.push(case(
+            "ingress pathType outside its enum",
+            vec![(path.clone(), "[{host: a.example.com, paths: [{path: /, pathType: Sometimes}]}]".into())],
+            Some(By::Schema),
+        ));
+    }
+    if let Some((path, _)) = props.iter().find(|(_, s)| s.pointer("/items/properties/protocol").is_some()) {
+        bad.push(case(
+            "service port protocol outside its enum",
+            vec![(path.clone(), "[{port: 80, protocol: HTTP}]".into())],
+            Some(By::Schema),
+        ));
+    }
     for (path, _) in props.iter().filter(|(p, _)| p.ends_with(&["image".into(), "tag".into()])) {
         bad.push(case("unquoted version tag 1.20", vec![(path.clone(), "1.20".into())], Some(By::Schema)));
     }

@@ -84,9 +84,17 @@ mod tests {
         let text = render(&tera, "_helpers.tpl.tera", &ctx).unwrap();
         assert!(text.contains("{{- define \"demo.fullname\" -}}"), "{text}");
         assert!(text.contains("{{- printf \"%s-%s\" .Release.Name $name | trunc 63 | trimSuffix \"-\" }}"), "{text}");
-        assert!(text.contains("{{- define \"demo.validateValues\" -}}\n{{- if .Values.x }}\n{{- end }}\n{{- end }}"), "{text}");
-        assert!(!text.contains("{%") && !text.contains("%}") && !text.contains("{#"), "no Tera syntax may leak: {text}");
-        let notes = render(&tera, "NOTES.txt.tera", &serde_json::json!({"ingresses": [], "services": ["svc"], "secrets": []})).unwrap();
+        assert!(
+            text.contains("{{- define \"demo.validateValues\" -}}\n{{- if .Values.x }}\n{{- end }}\n{{- end }}"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("{%") && !text.contains("%}") && !text.contains("{#"),
+            "no Tera syntax may leak: {text}"
+        );
+        let notes =
+            render(&tera, "NOTES.txt.tera", &serde_json::json!({"ingresses": [], "services": ["svc"], "secrets": []}))
+                .unwrap();
         assert!(notes.starts_with("{{ .Chart.Name }} {{ .Chart.Version }} is installed"), "{notes}");
     }
 }

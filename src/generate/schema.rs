@@ -15,6 +15,8 @@ pub const QUANTITY_PATTERN: &str = r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?
 /// Five cron fields (an optional `CRON_TZ=`/`TZ=` prefix) or a `@` macro.
 pub const CRON_PATTERN: &str =
     r"^((CRON_)?TZ=\S+\s+)?(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every\s+\S+|(\S+\s+){4}\S+)$";
+/// A host name, optionally with a leading wildcard label.
+pub const HOST_PATTERN: &str = r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 /// A DNS-1123 subdomain, or empty.
 pub const DNS_PATTERN: &str = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$";
 
@@ -165,6 +167,65 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[R
         Hint::Percent => json!({"type": "integer", "minimum": 1, "maximum": 100}),
         Hint::Positive => json!({"type": "integer", "minimum": 1}),
         Hint::Secret => json!({"type": "string"}),
+        Hint::IngressHosts => json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "host": {"type": "string", "pattern": HOST_PATTERN, "description": "Host name (a leading `*.` is a wildcard)."},
+                    "paths": {
+                        "type": "array",
+                        "description": "Paths routed to the Service.",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "path": {"type": "string", "pattern": "^/", "description": "URL path; starts with /."},
+                                "pathType": {
+                                    "type": "string",
+                                    "enum": ["Exact", "Prefix", "ImplementationSpecific"],
+                                    "description": "How the path matches."
+                                }
+                            },
+                            "additionalProperties": false
+                        }
+                    }
+                },
+                "additionalProperties": false
+            }
+        }),
+        Hint::IngressTls => json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "secretName": {"type": "string", "pattern": DNS_PATTERN, "description": "Secret holding the certificate."},
+                    "hosts": {"type": "array", "items": {"type": "string", "pattern": HOST_PATTERN}, "description": "Hosts the certificate covers."}
+                },
+                "additionalProperties": false
+            }
+        }),
+        Hint::ServicePorts => json!({
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "pattern": DNS_PATTERN, "description": "Port name."},
+                    "port": {"type": "integer", "minimum": 1, "maximum": 65535, "description": "Port the Service listens on."},
+                    "targetPort": {
+                        "type": ["integer", "string"],
+                        "minimum": 1,
+                        "maximum": 65535,
+                        "description": "Container port number or name."
+                    },
+                    "nodePort": {"type": "integer", "minimum": 1, "maximum": 65535, "description": "Node port."},
+                    "protocol": {"type": "string", "enum": ["TCP", "UDP", "SCTP"], "description": "Protocol."},
+                    "appProtocol": {"type": "string", "description": "Application protocol."}
+                },
+                "required": ["port"],
+                "additionalProperties": false
+            }
+        }),
         Hint::Plain => match &node.value {
             Value::Map(_) => return with_description(object_schema(values, node, path, rules), &desc),
             v => {

@@ -43,6 +43,12 @@ pub enum Hint {
     OpenList,
     /// A secret value.
     Secret,
+    /// Ingress hosts with their paths.
+    IngressHosts,
+    /// Ingress TLS entries.
+    IngressTls,
+    /// A Service's list of ports.
+    ServicePorts,
 }
 
 /// Metadata for one key.

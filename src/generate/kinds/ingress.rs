@@ -56,11 +56,11 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     let st = t.get_mut("spec")?;
     match spec.get("tls") {
         Some(tls) => {
-            let r = g.values.set(&join(&slot, &["tls"]), tls.clone(), tls_desc, Hint::OpenList);
+            let r = g.values.set(&join(&slot, &["tls"]), tls.clone(), tls_desc, Hint::IngressTls);
             st.replace("tls", T::ToYaml(r));
         }
         None => {
-            let r = g.values.set(&join(&slot, &["tls"]), Node::new(Value::Seq(vec![])), tls_desc, Hint::OpenList);
+            let r = g.values.set(&join(&slot, &["tls"]), Node::new(Value::Seq(vec![])), tls_desc, Hint::IngressTls);
             st.push(with_block(&r, "tls"));
         }
     }
@@ -126,7 +126,7 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backend: &Nod
         &join(slot, &["hosts"]),
         Node::new(Value::Seq(hosts)),
         "Hosts and their paths, all routed to the chart's Service.",
-        Hint::OpenList,
+        Hint::IngressHosts,
     );
     let chart = g.ctx.chart.clone();
     let svc_name = backend.str_at(&["service", "name"]).unwrap_or_default().to_string();

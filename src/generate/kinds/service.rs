@@ -52,7 +52,8 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             }
         }
     } else if ports.len() > 1 {
-        let r = g.values.set(&join(&slot, &["ports"]), Node::new(Value::Seq(ports)), "Service ports.", Hint::OpenList);
+        let r =
+            g.values.set(&join(&slot, &["ports"]), Node::new(Value::Seq(ports)), "Service ports.", Hint::ServicePorts);
         st.replace("ports", T::ToYaml(r));
     }
     None
