@@ -120,6 +120,42 @@ pub enum Format {
     Junit,
 }
 
+/// The lowest severity that fails a run (exit 1); `never` only reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when there is an error.
+    #[default]
+    Error,
+    /// Exit 1 when there is a warning or an error.
+    Warning,
+    /// Exit 1 on any finding.
+    Info,
+    /// Always exit 0 after a successful run.
+    Never,
+}
+
+impl FailOn {
+    /// The severity at and above which findings fail the run.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
+    /// The name used on the command line and in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Info => "info",
+            FailOn::Never => "never",
+        }
+    }
+}
+
 /// A named group of findings: one run of `validate`, one chart of `audit`, one input of `lint`.
 /// JUnit writes one test case per group.
 #[derive(Debug, Clone, Default)]

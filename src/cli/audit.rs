@@ -6,31 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use chartwright::audit::{self, DenyList, Options, online::OnlineOptions, repos::RepoConfig};
-use chartwright::diag::{self, Format, Severity};
-
-/// When findings fail the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    /// Errors only (default).
-    Error,
-    /// Warnings and errors.
-    Warning,
-    /// Any finding.
-    Info,
-    /// Never; report only.
-    Never,
-}
-
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
-    }
-}
+use chartwright::diag::{self, FailOn, Format};
 
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]

@@ -2,30 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use chartwright::diag::{self, Diagnostic, Format, Group, Severity};
+use chartwright::diag::{self, Diagnostic, FailOn, Format, Group, Severity};
 use chartwright::lint::{self, LintConfig, RULES};
 use chartwright::manifest;
-
-/// When findings make the run fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    /// Exit 1 when there is an error.
-    Error,
-    /// Exit 1 when there is a warning or an error.
-    Warning,
-    /// Always exit 0 after a successful run.
-    Never,
-}
-
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Never => None,
-        }
-    }
-}
 
 /// Arguments of `lint`.
 #[derive(Debug, clap::Args)]
@@ -173,7 +152,7 @@ fn json(report: &lint::Report, loaded: &manifest::Loaded, fail_on: FailOn, faile
             "warnings": w,
             "info": i,
             "suppressed": report.suppressed,
-            "failOn": match fail_on { FailOn::Error => "error", FailOn::Warning => "warning", FailOn::Never => "never" },
+            "failOn": fail_on.as_str(),
             "failed": failed,
         }
     });
