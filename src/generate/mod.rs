@@ -54,10 +54,19 @@ pub struct Options {
 /// Facts the handlers collect for NOTES.txt and the README.
 #[derive(Debug, Default)]
 pub struct Notes {
-    /// `(secret name, existingSecret reference)`.
-    pub secrets: Vec<(String, String)>,
-    /// Dotted values paths of secret keys.
-    pub secret_keys: Vec<String>,
+    /// Secrets of the chart.
+    pub secrets: Vec<SecretInfo>,
+}
+
+/// A Secret whose values the user supplies.
+#[derive(Debug, Clone)]
+pub struct SecretInfo {
+    /// The Secret's name in the input.
+    pub name: String,
+    /// Values path of its keys (and `existingSecret`).
+    pub slot: Vec<String>,
+    /// Its parameterized data keys.
+    pub keys: Vec<String>,
 }
 
 /// Why a chart could not be generated.
@@ -251,22 +260,20 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         .notes
         .secrets
         .iter()
-        .map(|(name, existing)| {
-            let slot_prefix = existing.trim_start_matches(".Values.").trim_end_matches(".existingSecret").to_string();
-            let keys = g
-                .notes
-                .secret_keys
+        .map(|s| {
+            let existing = values::join(&s.slot, &["existingSecret"]);
+            let keys = s
+                .keys
                 .iter()
-                .filter(|k| k.rsplit_once('.').map_or("", |(p, _)| p) == slot_prefix)
-                .map(|k| SecretKeyNote {
-                    path: k.clone(),
-                    reference: names::values_ref(&k.split('.').map(str::to_string).collect::<Vec<_>>()),
+                .map(|k| {
+                    let path = values::join(&s.slot, &[k]);
+                    SecretKeyNote { path: path.join("."), reference: names::values_ref(&path) }
                 })
                 .collect();
             SecretNote {
-                name: name.clone(),
-                existing: existing.clone(),
-                existing_key: format!("{slot_prefix}.existingSecret"),
+                name: s.name.clone(),
+                existing: names::values_ref(&existing),
+                existing_key: existing.join("."),
                 keys,
             }
         })

@@ -5,7 +5,7 @@
 //! nodes of this tree, and [`render`] writes it, escaping literal `{{` in the input.
 
 use crate::yaml::emit::{ScalarText, format_scalar};
-use crate::yaml::{self, Node, Value, emit_key, escape_template};
+use crate::yaml::{Node, Value, emit_key, escape_template};
 
 /// A value in a template.
 #[derive(Debug, Clone)]
@@ -294,16 +294,6 @@ fn emit_items(out: &mut String, items: &[T], indent: usize) {
             other => emit_value_after_key(out, other, indent),
         }
     }
-}
-
-/// A literal subtree as template text at an indentation (for tests and verbatim objects).
-pub fn literal(node: &Node) -> T {
-    T::from_node(node)
-}
-
-/// An input value as a `Node` for values.yaml.
-pub fn node(v: Value) -> Node {
-    yaml::Node::new(v)
 }
 
 #[cfg(test)]

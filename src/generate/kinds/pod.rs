@@ -3,7 +3,7 @@
 use crate::kube::split_image;
 use crate::yaml::{Node, Value};
 
-use super::super::names::{key_for, values_ref};
+use super::super::names::key_for;
 use super::super::tpl::{Entry, T, with_block, with_inline, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
@@ -322,7 +322,6 @@ fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
         let r = g.values.set(&path, value.clone(), format!("Environment variable {name}."), Hint::Plain);
         t.replace("value", T::Expr(format!("{{{{ {r} | quote }}}}")));
     }
-    let _ = values_ref;
 }
 
 /// Repository, tag and digest of an image reference.

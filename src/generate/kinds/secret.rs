@@ -6,7 +6,6 @@ use base64::Engine as _;
 use crate::yaml::{Node, Value};
 
 use super::super::SecretsMode;
-use super::super::names::values_ref;
 use super::super::tpl::T;
 use super::super::values::{Hint, join};
 use super::Gen;
@@ -25,6 +24,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         Hint::DnsName,
     );
     let b64 = base64::engine::general_purpose::STANDARD;
+    let mut keys: Vec<String> = Vec::new();
     for field in ["data", "stringData"] {
         let Some(entries) = node.get(field).and_then(Node::as_map) else { continue };
         for (k, v) in entries {
@@ -62,19 +62,12 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             if let Some(ft) = t.get_mut(field) {
                 ft.replace(key, T::Expr(expr));
             }
-            g.notes.secret_keys.push(path.join("."));
+            keys.push(key.to_string());
         }
     }
-    let keys: Vec<String> = g
-        .notes
-        .secret_keys
-        .iter()
-        .filter_map(|k| k.strip_prefix(&format!("{}.", slot.join("."))).map(str::to_string))
-        .filter(|k| !k.contains('.'))
-        .collect();
     if g.secrets == SecretsMode::Placeholder && !keys.is_empty() {
-        g.rules.push(super::super::rules::Rule::SecretSource { slot: slot.clone(), keys });
+        g.rules.push(super::super::rules::Rule::SecretSource { slot: slot.clone(), keys: keys.clone() });
     }
-    g.notes.secrets.push((name, values_ref(&join(&slot, &["existingSecret"]))));
+    g.notes.secrets.push(super::super::SecretInfo { name, slot, keys });
     Some(format!("not {existing}"))
 }

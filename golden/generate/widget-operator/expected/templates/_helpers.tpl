@@ -77,4 +77,7 @@ so a render fails with a message that names the key and the fix.
 {{- if not .Values.image.repository }}
 {{- fail "image.repository: set the container image repository" }}
 {{- end }}
+{{- if and .Values.secrets.existingSecret (or (index .Values.secrets "tls.crt") (index .Values.secrets "tls.key")) }}
+{{- fail "secrets: set either existingSecret or the secret values, not both" }}
+{{- end }}
 {{- end }}
