@@ -310,3 +310,20 @@ fn template_overrides_replace_the_embedded_templates() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(out_dir.join(".helmignore")).unwrap(), "# ours\ngenerated\n");
 }
+
+#[test]
+fn oddly_shaped_objects_never_crash_and_invalid_defaults_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = chartwright()
+        .arg("generate")
+        .arg(root().join("tests/fixtures/generate/oddly-shaped.yaml"))
+        .args(["--name", "odd", "--output"])
+        .arg(tmp.path().join("chart"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("values.yaml at /odd2/replicaCount: the default from the input fails the schema"), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+    assert!(tmp.path().join("chart/values.schema.json").is_file());
+}

@@ -74,6 +74,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("note: {n}");
     }
     let findings = lint_findings(&loaded);
+    for p in &chart.problems {
+        eprintln!("warning: {p}");
+    }
     let out = a.output.unwrap_or_else(|| PathBuf::from(&a.name));
     if let Err(e) = generate::write_chart(&chart, &out, a.force) {
         eprintln!("chartwright: error: {e}");
@@ -82,7 +85,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     eprintln!("wrote chart {} ({} files) to {}", a.name, chart.files.len(), out.display());
     let verified =
         if a.verify { verify(&loaded, &out, &a.name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
-    let has_errors = findings.iter().any(|d| d.severity == Severity::Error);
+    let has_errors = findings.iter().any(|d| d.severity == Severity::Error) || !chart.problems.is_empty();
     Ok(if has_errors { 1 } else { verified })
 }
 

@@ -95,6 +95,9 @@ pub struct Chart {
     pub files: BTreeMap<String, String>,
     /// Notes for the user (objects left out, and why).
     pub notes: Vec<String>,
+    /// Default values that fail the chart's own schema: the input holds a value Kubernetes
+    /// would refuse (a port that is not a number, annotations that are not strings...).
+    pub problems: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -301,10 +304,12 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     )?;
     out.insert("README.md".into(), ensure_newline(readme));
     out.insert("values.yaml".into(), g.values.to_yaml());
-    let mut schema_text = serde_json::to_string_pretty(&schema::build(&g.values, &g.rules)).unwrap_or_default();
+    let schema_json = schema::build(&g.values, &g.rules);
+    let problems = self_check(&schema_json, &g.values);
+    let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
-    Ok(Chart { files: out, notes })
+    Ok(Chart { files: out, notes, problems })
 }
 
 /// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so
@@ -340,6 +345,30 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
             o
         })
         .collect()
+}
+
+/// Validates the default values against the generated schema.
+fn self_check(schema: &serde_json::Value, values: &values::Values) -> Vec<String> {
+    let Ok(validator) = jsonschema::validator_for(schema) else {
+        return vec!["the generated values.schema.json does not compile".into()];
+    };
+    let instance = values.root.to_json();
+    let mut out: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| {
+            format!(
+                "values.yaml{}: the default from the input fails the schema: {e}",
+                pointer_or_root(&e.instance_path().to_string())
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn pointer_or_root(p: &str) -> String {
+    if p.is_empty() { " (root)".into() } else { format!(" at {p}") }
 }
 
 fn ensure_newline(mut s: String) -> String {
