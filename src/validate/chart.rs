@@ -49,8 +49,8 @@ pub struct Chart {
     pub version: String,
     /// Default values (`values.yaml`), a map.
     pub values: V,
-    /// The schema document, if the chart has one.
-    pub schema: Option<serde_json::Value>,
+    /// The schema document, if the chart has one (shared: charts are cloned for every run).
+    pub schema: Option<std::sync::Arc<serde_json::Value>>,
     /// Where the schema file is, for messages.
     pub schema_path: String,
     /// Declared dependencies.
@@ -225,7 +225,7 @@ fn from_files(
             let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ValidateError::Chart {
                 message: format!("{schema_path}:{}:{}: invalid JSON: {}", e.line(), e.column(), strip_pos(&e)),
             })?;
-            Some(doc)
+            Some(std::sync::Arc::new(doc))
         }
     };
 

@@ -22,6 +22,8 @@ pub struct CoalesceError {
     pub sub: String,
     /// Go's type of the offending value.
     pub got: String,
+    /// Where the offending value was set.
+    pub at: Option<super::tree::Origin>,
 }
 
 /// Runs `ProcessDependencies` on a copy of `chart` for this user map and returns the chart tree
@@ -35,9 +37,13 @@ pub fn process_dependencies(chart: &Chart, user: &Map, compat: Compat) -> Result
 
 /// `CoalesceValues`: the final values of `chart` for the user map.
 pub fn coalesce_values(chart: &Chart, user: &Map, compat: Compat) -> Result<Map, CoalesceError> {
-    let mut dest = user.clone();
-    coalesce(chart, &mut dest, false, compat)?;
-    Ok(dest)
+    coalesce_values_owned(chart, user.clone(), compat)
+}
+
+/// [`coalesce_values`] consuming the user map (it is Helm's copy of it).
+pub fn coalesce_values_owned(chart: &Chart, mut user: Map, compat: Compat) -> Result<Map, CoalesceError> {
+    coalesce(chart, &mut user, false, compat)?;
+    Ok(user)
 }
 
 fn process_enabled(c: &mut Chart, v: &Map, path: &str, compat: Compat) -> Result<(), CoalesceError> {
@@ -171,7 +177,11 @@ fn coalesce(c: &Chart, dest: &mut Map, merge: bool, compat: Compat) -> Result<()
                 dest.insert(sub.name.clone(), Entry { key_at: None, val: V::empty_map() });
             }
             Some(e) if !e.val.is_map() => {
-                return Err(CoalesceError { sub: sub.name.clone(), got: e.val.go_type().to_string() });
+                return Err(CoalesceError {
+                    sub: sub.name.clone(),
+                    got: e.val.go_type().to_string(),
+                    at: e.val.at.or(e.key_at),
+                });
             }
             Some(_) => {}
         }
@@ -244,27 +254,23 @@ fn coalesce_chart_values(c: &Chart, v: &mut Map, merge: bool, compat: Compat) {
 }
 
 /// `coalesceTablesFullKey`: `dst` wins; maps merge; a user `null` deletes a default.
-pub fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool, compat: Compat) {
-    let src_non_nil: Vec<String> = src.iter().filter(|(_, e)| !e.val.is_null()).map(|(k, _)| k.clone()).collect();
-    if compat == Compat::Helm4 {
-        for (k, e) in dst.iter() {
-            if e.val.is_null() {
-                let entry = src.entry(k.clone()).or_insert_with(|| Entry { key_at: None, val: V::new(K::Null) });
-                entry.val = V { kind: K::Null, at: entry.val.at };
-            }
-        }
-    }
+///
+/// Helm 4 first overwrites `src[k]` with nil for every nil `dst[k]` and then deletes only keys
+/// whose original `src` value was non-nil; deciding from the untouched `src` value is the same.
+pub fn coalesce_tables(dst: &mut Map, src: Map, merge: bool, compat: Compat) {
     for (key, se) in src {
         let Some(de) = dst.get_mut(&key) else {
             dst.insert(key, se);
             continue;
         };
-        let deletes = match compat {
-            Compat::Helm4 => de.val.is_null() && src_non_nil.contains(&key),
-            Compat::Helm3 => de.val.is_null(),
-        };
-        if !merge && deletes {
-            dst.remove(&key);
+        if de.val.is_null() {
+            let deletes = match compat {
+                Compat::Helm4 => !se.val.is_null(),
+                Compat::Helm3 => true,
+            };
+            if !merge && deletes {
+                dst.remove(&key);
+            }
         } else if let K::Map(sm) = se.val.kind {
             if let Some(dm) = de.val.as_map_mut() {
                 coalesce_tables(dm, sm, merge, compat);

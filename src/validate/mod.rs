@@ -69,6 +69,7 @@ pub struct Options {
 /// The loaded chart and compiled schemas, reusable across many runs.
 pub struct Prepared {
     chart: Chart,
+    has_deps: bool,
     schemas: Vec<Option<Arc<Compiled>>>,
     sources: Vec<SourceFile>,
     compat: Compat,
@@ -90,7 +91,8 @@ impl Prepared {
                 schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, opts)?));
             }
         }
-        Ok(Prepared { chart, schemas, sources, compat })
+        let has_deps = chart.all().iter().any(|c| !c.deps.is_empty());
+        Ok(Prepared { chart, has_deps, schemas, sources, compat })
     }
 
     /// True when no chart in the tree has a schema.
@@ -364,12 +366,17 @@ impl RunCtx<'_> {
                 None => (String::new(), None),
             }
         };
-        let processed = coalesce::process_dependencies(&p.chart, &user, p.compat)
-            .and_then(|c| coalesce::coalesce_values(&c, &user, p.compat).map(|v| (c, v)));
+        // Without declared dependencies ProcessDependencies changes nothing: skip its copy.
+        let processed = if p.has_deps {
+            coalesce::process_dependencies(&p.chart, &user, p.compat).map(std::borrow::Cow::Owned)
+        } else {
+            Ok(std::borrow::Cow::Borrowed(&p.chart))
+        };
+        let processed = processed.and_then(|c| coalesce::coalesce_values_owned(&c, user, p.compat).map(|v| (c, v)));
         let (chart, vals) = match processed {
             Ok(x) => x,
             Err(e) => {
-                let origin = user.get(&e.sub).and_then(|en| en.val.at.or(en.key_at));
+                let origin = e.at;
                 let mut err = ErrorOut {
                     chart: p.chart.name.clone(),
                     pointer: format!("/{}", e.sub),
