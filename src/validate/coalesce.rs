@@ -279,6 +279,70 @@ pub fn coalesce_tables(dst: &mut Map, src: Map, merge: bool, compat: Compat) {
     }
 }
 
+/// The JSON of [`coalesce_values`] for a chart without subcharts, built straight from the user
+/// map and the defaults without copying either tree. Runs that pass validation (most of them)
+/// never need the positioned tree, so this is their fast path.
+pub fn coalesce_json(defaults: &Map, user: &Map, compat: Compat) -> serde_json::Value {
+    let mut out = serde_json::Map::with_capacity(defaults.len().max(user.len()));
+    for (key, d) in defaults {
+        match user.get(key) {
+            None => {
+                out.insert(key.clone(), d.val.to_json());
+            }
+            // A top-level user null always deletes (coalesceValues, not coalesceTables).
+            Some(u) if u.val.is_null() => {}
+            Some(u) => match (&u.val.kind, &d.val.kind) {
+                (K::Map(um), K::Map(dm)) => {
+                    out.insert(key.clone(), tables_json(um, dm, compat));
+                }
+                _ => {
+                    out.insert(key.clone(), u.val.to_json());
+                }
+            },
+        }
+    }
+    for (key, u) in user {
+        if !defaults.contains_key(key) {
+            out.insert(key.clone(), u.val.to_json());
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+fn tables_json(dst: &Map, src: &Map, compat: Compat) -> serde_json::Value {
+    let mut out = serde_json::Map::with_capacity(dst.len().max(src.len()));
+    for (key, se) in src {
+        match dst.get(key) {
+            None => {
+                out.insert(key.clone(), se.val.to_json());
+            }
+            Some(de) if de.val.is_null() => {
+                let deletes = match compat {
+                    Compat::Helm4 => !se.val.is_null(),
+                    Compat::Helm3 => true,
+                };
+                if !deletes {
+                    out.insert(key.clone(), serde_json::Value::Null);
+                }
+            }
+            Some(de) => match (&de.val.kind, &se.val.kind) {
+                (K::Map(dm), K::Map(sm)) => {
+                    out.insert(key.clone(), tables_json(dm, sm, compat));
+                }
+                _ => {
+                    out.insert(key.clone(), de.val.to_json());
+                }
+            },
+        }
+    }
+    for (key, de) in dst {
+        if !src.contains_key(key) {
+            out.insert(key.clone(), de.val.to_json());
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +374,36 @@ mod tests {
         };
         assert_eq!(run(Compat::Helm4), serde_json::json!({"a": null}));
         assert_eq!(run(Compat::Helm3), serde_json::json!({}));
+    }
+
+    #[test]
+    fn the_json_fast_path_equals_the_positioned_coalesce() {
+        let defaults = map(serde_json::json!({
+            "a": 1, "b": {"x": 1, "y": null, "z": {"deep": true}}, "c": null, "d": [1, 2], "e": {"k": "v"}, "f": "s"
+        }));
+        let users = [
+            serde_json::json!({}),
+            serde_json::json!({"a": null, "b": {"x": null, "y": null, "z": {"deep": null, "new": 1}}, "c": null}),
+            serde_json::json!({"b": 5, "d": {"m": 1}, "e": null, "g": null, "f": {"n": 2}}),
+            serde_json::json!({"b": {"w": [1, {"q": null}]}, "e": {"k": null, "j": 1.5}}),
+        ];
+        let chart = Chart {
+            name: "t".into(),
+            version: "1.0.0".into(),
+            values: V::new(K::Map(defaults.clone())),
+            schema: None,
+            schema_path: String::new(),
+            deps: Vec::new(),
+            subcharts: Vec::new(),
+            id: 0,
+        };
+        for compat in [Compat::Helm3, Compat::Helm4] {
+            for u in &users {
+                let user = map(u.clone());
+                let slow = js(coalesce_values(&chart, &user, compat).unwrap());
+                assert_eq!(coalesce_json(&defaults, &user, compat), slow, "{compat:?} {u}");
+            }
+        }
     }
 
     #[test]

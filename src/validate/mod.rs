@@ -366,6 +366,16 @@ impl RunCtx<'_> {
                 None => (String::new(), None),
             }
         };
+        // A chart without subcharts whose merged values pass needs no positioned tree at all.
+        if p.chart.subcharts.is_empty() && !p.has_deps {
+            let passes = match &p.schemas[p.chart.id] {
+                None => true,
+                Some(c) => c.is_valid(&coalesce::coalesce_json(p.chart.values_map(), &user, p.compat)),
+            };
+            if passes {
+                return Ok(report);
+            }
+        }
         // Without declared dependencies ProcessDependencies changes nothing: skip its copy.
         let processed = if p.has_deps {
             coalesce::process_dependencies(&p.chart, &user, p.compat).map(std::borrow::Cow::Owned)

@@ -141,6 +141,11 @@ pub fn compile(doc: &serde_json::Value, path: &str, opts: SchemaOptions) -> Resu
 }
 
 impl Compiled {
+    /// True when the instance passes.
+    pub fn is_valid(&self, instance: &serde_json::Value) -> bool {
+        self.validator.is_valid(instance)
+    }
+
     /// Validates an instance; the failures in Helm 4's terms, sorted by pointer.
     pub fn validate(&self, instance: &serde_json::Value) -> Vec<Failure> {
         let mut out: Vec<Failure> = Vec::new();
