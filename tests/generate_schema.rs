@@ -229,6 +229,24 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
     (bad, good)
 }
 
+/// `chartwright validate`'s verdict on the same values: true when it rejects them.
+fn validate_rejects(chart: &Path, dir: &Path, c: &Case) -> bool {
+    let file = dir.join(format!("v-{}.yaml", c.name.replace([' ', '\'', ',', '(', ')', '-'], "_")));
+    std::fs::write(&file, values_yaml(&c.set)).unwrap();
+    let mut cmd = chartwright();
+    cmd.arg("validate").arg(chart).arg(&file);
+    for f in &c.flags {
+        cmd.args(["--set", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "validate failed to run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.status.code() == Some(1)
+}
+
 struct Outcome {
     rejected: bool,
     by_schema: bool,
@@ -322,6 +340,19 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
                                 problems.push(format!("{label} {name}: good case '{}' was rejected: {}", c.name, o.text));
                             } else {
                                 accepted += 1;
+                            }
+                        }
+                        if label.contains('4') {
+                            // `chartwright validate` must agree with Helm wherever the schema decides.
+                            for c in bad.iter().filter(|c| matches!(c.by, Some(By::Schema | By::Both))) {
+                                if !validate_rejects(&chart, tmp.path(), c) {
+                                    problems.push(format!("chartwright validate {name}: bad case '{}' was accepted", c.name));
+                                }
+                            }
+                            for c in &good {
+                                if validate_rejects(&chart, tmp.path(), c) {
+                                    problems.push(format!("chartwright validate {name}: good case '{}' was rejected", c.name));
+                                }
                             }
                         }
                         let lint = helm(bin, &["lint", "--strict", chart.to_str().unwrap()]);
