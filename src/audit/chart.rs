@@ -122,7 +122,7 @@ pub fn parse(file: &str, kind: FileKind, text: &str) -> Result<DepFile, AuditErr
         col: pos.col,
         message,
     };
-    let docs = yaml::parse_stream(text).map_err(|e| bad(e.pos, format!("invalid YAML: {}", e.message)))?;
+    let docs = yaml::parse_stream(text).map_err(|e| AuditError::yaml(file, &e))?;
     let root = docs.into_iter().find_map(|d| d.root);
     let mut out = DepFile {
         file: file.to_owned(),

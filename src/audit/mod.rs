@@ -68,6 +68,18 @@ pub enum AuditError {
     Online(String),
 }
 
+impl AuditError {
+    /// A YAML syntax error in `file`, at its position.
+    pub(crate) fn yaml(file: &str, e: &yaml::YamlError) -> AuditError {
+        AuditError::Invalid {
+            file: file.to_owned(),
+            line: e.pos.line,
+            col: e.pos.col,
+            message: format!("invalid YAML: {}", e.message),
+        }
+    }
+}
+
 /// What `audit` needs besides the inputs.
 #[derive(Debug, Default)]
 pub struct Options {
@@ -746,12 +758,7 @@ impl Engine<'_> {
     }
 
     fn values(&mut self, g: usize, shown: &str, text: &str) -> Result<(), AuditError> {
-        let docs = yaml::parse_stream(text).map_err(|e| AuditError::Invalid {
-            file: shown.to_owned(),
-            line: e.pos.line,
-            col: e.pos.col,
-            message: format!("invalid YAML: {}", e.message),
-        })?;
+        let docs = yaml::parse_stream(text).map_err(|e| AuditError::yaml(shown, &e))?;
         let Some(root) = docs.into_iter().find_map(|d| d.root) else { return Ok(()) };
         for img in images::scan(&root) {
             if let Some(hit) = self.opts.deny.check_image(&img.reference) {

@@ -52,12 +52,7 @@ impl RepoConfig {
     ///
     /// Invalid YAML, with `file:line:col`.
     pub fn parse(shown: &str, text: &str) -> Result<RepoConfig, AuditError> {
-        let docs = yaml::parse_stream(text).map_err(|e| AuditError::Invalid {
-            file: shown.to_owned(),
-            line: e.pos.line,
-            col: e.pos.col,
-            message: format!("invalid YAML: {}", e.message),
-        })?;
+        let docs = yaml::parse_stream(text).map_err(|e| AuditError::yaml(shown, &e))?;
         let mut cfg = RepoConfig::default();
         let Some(root) = docs.into_iter().find_map(|d| d.root) else { return Ok(cfg) };
         for r in root.get("repositories").and_then(|r| r.as_seq()).map(Vec::as_slice).unwrap_or_default() {
