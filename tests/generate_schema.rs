@@ -90,6 +90,7 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
     let mut props = Vec::new();
     properties(schema, &mut Vec::new(), &mut props);
     let has = |s: &J, k: &str| s.get(k).is_some();
+    let mut good = vec![case("defaults", vec![], None)];
     let mut bad = vec![case("unknown top-level key", vec![(vec!["replicaCont".into()], "3".into())], Some(By::Schema))];
     if let Some((path, s)) = props.iter().find(|(p, s)| p.len() > 1 && s["additionalProperties"] == J::Bool(false)) {
         let first = s["properties"].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
@@ -128,6 +129,35 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
             vec![(path.clone(), "[{host: a.example.com, paths: [{path: /, pathType: Sometimes}]}]".into())],
             Some(By::Schema),
         ));
+    }
+    if let Some((path, s)) =
+        props.iter().find(|(_, s)| s.pointer("/items/properties/paths/items/properties/service/enum").is_some())
+    {
+        bad.push(case(
+            "ingress path naming an unknown Service",
+            vec![(
+                path.clone(),
+                "[{host: a.example.com, paths: [{path: /, pathType: Prefix, service: nosuch, port: 80}]}]".into(),
+            )],
+            Some(By::Schema),
+        ));
+        let first = s
+            .pointer("/items/properties/paths/items/properties/service/enum/0")
+            .and_then(J::as_str)
+            .unwrap()
+            .to_string();
+        let mut c = case(
+            "ingress path to another Service by port name",
+            vec![(
+                path.clone(),
+                format!(
+                    "[{{host: b.example.com, paths: [{{path: /b, pathType: Exact, service: {first}, port: web}}]}}]"
+                ),
+            )],
+            None,
+        );
+        c.flags = Vec::new();
+        good.push(c);
     }
     if let Some((path, _)) = props.iter().find(|(_, s)| s.pointer("/items/properties/protocol").is_some()) {
         bad.push(case(
@@ -198,7 +228,6 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
         }
     }
 
-    let mut good = vec![case("defaults", vec![], None)];
     let bools: Vec<(Vec<String>, String)> = props
         .iter()
         .filter(|(_, s)| s["type"] == "boolean")

@@ -20,12 +20,20 @@ pub enum NameExpr {
 impl NameExpr {
     /// The name as a template pipeline (no braces).
     pub fn pipeline(&self, chart: &str) -> String {
+        self.pipeline_in(chart, ".")
+    }
+
+    /// The pipeline with the chart's context reached through `root` (`$` inside `range`).
+    pub fn pipeline_in(&self, chart: &str, root: &str) -> String {
         match self {
-            NameExpr::Fullname(None) => format!("include \"{chart}.fullname\" ."),
-            NameExpr::Fullname(Some(s)) => format!("printf \"%s-{s}\" (include \"{chart}.fullname\" .)"),
-            NameExpr::Component(n) => format!("include \"{chart}.componentName\" (list . \"{n}\")"),
-            NameExpr::Helper(h) => format!("include \"{h}\" ."),
-            NameExpr::ExistingOr(v, inner) => format!("{v} | default ({})", inner.pipeline(chart)),
+            NameExpr::Fullname(None) => format!("include \"{chart}.fullname\" {root}"),
+            NameExpr::Fullname(Some(s)) => format!("printf \"%s-{s}\" (include \"{chart}.fullname\" {root})"),
+            NameExpr::Component(n) => format!("include \"{chart}.componentName\" (list {root} \"{n}\")"),
+            NameExpr::Helper(h) => format!("include \"{h}\" {root}"),
+            NameExpr::ExistingOr(v, inner) => {
+                let v = if root == "$" { v.replacen(".Values", "$.Values", 1) } else { v.clone() };
+                format!("{v} | default ({})", inner.pipeline_in(chart, root))
+            }
             NameExpr::Literal(s) => crate::yaml::quote_double(s),
         }
     }

@@ -167,32 +167,43 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[R
         Hint::Percent => json!({"type": "integer", "minimum": 1, "maximum": 100}),
         Hint::Positive => json!({"type": "integer", "minimum": 1}),
         Hint::Secret => json!({"type": "string"}),
-        Hint::IngressHosts => json!({
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "host": {"type": "string", "pattern": HOST_PATTERN, "description": "Host name (a leading `*.` is a wildcard)."},
-                    "paths": {
-                        "type": "array",
-                        "description": "Paths routed to the Service.",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "path": {"type": "string", "pattern": "^/", "description": "URL path; starts with /."},
-                                "pathType": {
-                                    "type": "string",
-                                    "enum": ["Exact", "Prefix", "ImplementationSpecific"],
-                                    "description": "How the path matches."
-                                }
-                            },
-                            "additionalProperties": false
-                        }
-                    }
-                },
-                "additionalProperties": false
+        Hint::IngressHosts(services) => {
+            let mut path_props = json!({
+                "path": {"type": "string", "pattern": "^/", "description": "URL path; starts with /."},
+                "pathType": {
+                    "type": "string",
+                    "enum": ["Exact", "Prefix", "ImplementationSpecific"],
+                    "description": "How the path matches."
+                }
+            });
+            let mut required = Vec::new();
+            if !services.is_empty() {
+                path_props["service"] =
+                    json!({"type": "string", "enum": services, "description": "The Service the path goes to."});
+                path_props["port"] = json!({
+                    "type": ["integer", "string"],
+                    "minimum": 1,
+                    "maximum": 65535,
+                    "description": "The Service port, by number or name."
+                });
+                required = vec!["service", "port"];
             }
-        }),
+            let mut path_item = json!({"type": "object", "properties": path_props, "additionalProperties": false});
+            if !required.is_empty() {
+                path_item["required"] = json!(required);
+            }
+            json!({
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "host": {"type": "string", "pattern": HOST_PATTERN, "description": "Host name (a leading `*.` is a wildcard)."},
+                        "paths": {"type": "array", "description": "Paths of the host.", "items": path_item}
+                    },
+                    "additionalProperties": false
+                }
+            })
+        }
         Hint::IngressTls => json!({
             "type": "array",
             "items": {

@@ -43,8 +43,9 @@ pub enum Hint {
     OpenList,
     /// A secret value.
     Secret,
-    /// Ingress hosts with their paths.
-    IngressHosts,
+    /// Ingress hosts with their paths; the Service keys paths may name (empty when every path
+    /// goes to the one Service).
+    IngressHosts(Vec<String>),
     /// Ingress TLS entries.
     IngressTls,
     /// A Service's list of ports.

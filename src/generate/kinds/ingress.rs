@@ -3,6 +3,7 @@
 
 use crate::yaml::{Node, Value};
 
+use super::super::names::key_for;
 use super::super::tpl::{Entry, T, with_block, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
@@ -45,8 +46,8 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         meta.push(with_block(&ar, "annotations"));
     }
     if v1 {
-        if let Some(backend) = uniform_backend(&spec) {
-            hosts(g, &slot, t, &spec, &backend);
+        if let Some(backends) = service_backends(&spec) {
+            hosts(g, &slot, t, &spec, &backends);
             g.rules.push(super::super::rules::Rule::IngressHosts { slot: slot.clone() });
         } else {
             rename_backends(g, t);
@@ -67,13 +68,14 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     Some(enabled)
 }
 
-/// The backend shared by every path of every rule, if there is one and no default backend.
-fn uniform_backend(spec: &Node) -> Option<Node> {
+/// The distinct Service backends of an Ingress whose rules have only hosts and paths to
+/// Services (no default backend, no resource backends), in order of appearance.
+fn service_backends(spec: &Node) -> Option<Vec<Node>> {
     if spec.get("defaultBackend").is_some() {
         return None;
     }
     let rules = spec.get("rules").and_then(Node::as_seq)?;
-    let mut backend: Option<&Node> = None;
+    let mut backends: Vec<Node> = Vec::new();
     for r in rules {
         let paths = r.path(&["http", "paths"]).and_then(Node::as_seq)?;
         if r.as_map().is_some_and(|m| m.iter().any(|(k, _)| !matches!(k.as_str(), Some("host" | "http")))) {
@@ -86,18 +88,43 @@ fn uniform_backend(spec: &Node) -> Option<Node> {
                 return None;
             }
             let b = p.get("backend")?;
-            b.path(&["service", "name"])?;
-            match backend {
-                None => backend = Some(b),
-                Some(prev) if prev == b => {}
-                Some(_) => return None,
+            b.path(&["service", "name"])?.as_str()?;
+            let port = b.path(&["service", "port"])?;
+            port.get("number").and_then(Node::as_i64).map(|_| ()).or_else(|| port.get("name")?.as_str().map(|_| ()))?;
+            if !backends.contains(b) {
+                backends.push(b.clone());
             }
         }
     }
-    backend.cloned()
+    (!backends.is_empty()).then_some(backends)
 }
 
-fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backend: &Node) {
+/// Hosts and paths as values. One backend: every path goes to it (the `helm create` shape).
+/// Several: each path names its Service by a key and its port, and the template maps the keys
+/// to the chart's Service names.
+fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backends: &[Node]) {
+    let chart = g.ctx.chart.clone();
+    let routed = backends.len() > 1;
+    // Service keys: word tokens of chart Services, names as written for outside Services.
+    let mut keys: Vec<(String, String, String)> = Vec::new(); // (service name, key, name pipeline)
+    for b in backends {
+        let name = b.str_at(&["service", "name"]).unwrap_or_default().to_string();
+        if keys.iter().any(|(n, _, _)| *n == name) {
+            continue;
+        }
+        let (mut key, pipeline) = match g.ctx.name_of("Service", &name) {
+            Some(e) => (key_for(&name, &chart), e.pipeline_in(&chart, "$")),
+            None => (name.clone(), crate::yaml::quote_double(&name)),
+        };
+        let base = key.clone();
+        let mut n = 2;
+        while keys.iter().any(|(_, k, _)| *k == key) {
+            key = format!("{base}{n}");
+            n += 1;
+        }
+        keys.push((name, key, pipeline));
+    }
+    let key_of = |name: &str| keys.iter().find(|(n, _, _)| n == name).map(|(_, k, _)| k.clone()).unwrap_or_default();
     let rules = spec.get("rules").and_then(Node::as_seq).cloned().unwrap_or_default();
     let mut hosts = Vec::new();
     let mut all_have_host = true;
@@ -117,45 +144,43 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backend: &Nod
                     None => all_paths_complete = false,
                 }
             }
+            if routed {
+                let svc = p.path(&["backend", "service"]).cloned().unwrap_or_else(Node::map);
+                pe.push((Node::str("service"), Node::str(key_of(svc.str_at(&["name"]).unwrap_or_default()))));
+                let port = svc.path(&["port", "number"]).or_else(|| svc.path(&["port", "name"])).cloned();
+                pe.push((Node::str("port"), port.unwrap_or_else(|| Node::str(""))));
+            }
             paths.push(Node::new(Value::Map(pe)));
         }
         entry.push((Node::str("paths"), Node::new(Value::Seq(paths))));
         hosts.push(Node::new(Value::Map(entry)));
     }
-    let r = g.values.set(
-        &join(slot, &["hosts"]),
-        Node::new(Value::Seq(hosts)),
-        "Hosts and their paths, all routed to the chart's Service.",
-        Hint::IngressHosts,
-    );
-    let chart = g.ctx.chart.clone();
-    let svc_name = backend.str_at(&["service", "name"]).unwrap_or_default().to_string();
-    let svc_index =
-        g.ctx.objects.iter().position(|o| o.kind == "Service" && o.name.as_deref() == Some(svc_name.as_str()));
-    let name_text = match g.ctx.name_of("Service", &svc_name) {
-        Some(e) => format!("{{{{ {} }}}}", e.pipeline(&chart).replace(" .", " $").replace("(list . ", "(list $ ")),
-        None => crate::yaml::emit_scalar_inline(&Value::Str(svc_name.clone())),
+    let (desc, hint_keys): (String, Vec<String>) = if routed {
+        let names: Vec<String> = keys.iter().map(|(_, k, _)| k.clone()).collect();
+        (format!("Hosts and their paths; each path names its Service ({}) and port.", names.join(", ")), names)
+    } else {
+        ("Hosts and their paths, all routed to the chart's Service.".into(), Vec::new())
     };
-    let port_line = match backend.path(&["service", "port"]) {
-        Some(p) if p.get("number").is_some() => {
-            let num = p.get("number").and_then(Node::as_i64);
-            let svc_port = svc_index.and_then(|si| {
-                let port =
-                    g.ctx.objects[si].node.path(&["spec", "ports"]).and_then(Node::as_seq).filter(|s| s.len() == 1)?;
-                (port[0].get("port").and_then(Node::as_i64) == num).then(|| super::service::port_ref(g, si)).flatten()
-            });
-            match svc_port {
-                Some(r) => format!("number: {{{{ {} }}}}", r.replacen(".Values", "$.Values", 1)),
-                None => format!("number: {}", num.map(|n| n.to_string()).unwrap_or_default()),
-            }
-        }
-        Some(p) => format!(
-            "name: {}",
-            crate::yaml::emit_scalar_inline(&p.get("name").map(|n| n.value.clone()).unwrap_or(Value::Null))
-        ),
-        None => String::new(),
+    let r = g.values.set(&join(slot, &["hosts"]), Node::new(Value::Seq(hosts)), desc, Hint::IngressHosts(hint_keys));
+    let mut lines = Vec::new();
+    let (name_text, port_lines) = if routed {
+        let dict: Vec<String> =
+            keys.iter().map(|(_, k, p)| format!("{} ({p})", crate::yaml::quote_double(k))).collect();
+        lines.push(format!("{{{{- $services := dict {} }}}}", dict.join(" ")));
+        (
+            "{{ get $services .service }}".to_string(),
+            vec![
+                "              {{- if kindIs \"string\" .port }}".to_string(),
+                "              name: {{ .port }}".into(),
+                "              {{- else }}".into(),
+                "              number: {{ .port }}".into(),
+                "              {{- end }}".into(),
+            ],
+        )
+    } else {
+        (format!("{{{{ {} }}}}", keys[0].2), vec![format!("              {}", single_port_line(g, &backends[0]))])
     };
-    let mut lines = vec![format!("{{{{- range {r} }}}}")];
+    lines.push(format!("{{{{- range {r} }}}}"));
     if all_have_host {
         lines.push("- host: {{ .host | quote }}".into());
         lines.push("  http:".into());
@@ -177,7 +202,7 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backend: &Nod
     lines.push("          service:".into());
     lines.push(format!("            name: {name_text}"));
     lines.push("            port:".into());
-    lines.push(format!("              {port_line}"));
+    lines.extend(port_lines);
     if !all_paths_complete {
         lines.push("        {{- with .path }}".into());
         lines.push("        path: {{ . }}".into());
@@ -190,6 +215,31 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backend: &Nod
     lines.push("{{- end }}".into());
     if let Some(st) = t.get_mut("spec") {
         st.replace("rules", T::Map(vec![Entry::Lines(lines)]));
+    }
+}
+
+/// `number: N` (following the Service's port value when it is the same port) or `name: N`.
+fn single_port_line(g: &Gen<'_>, backend: &Node) -> String {
+    let svc_name = backend.str_at(&["service", "name"]).unwrap_or_default();
+    let svc_index = g.ctx.objects.iter().position(|o| o.kind == "Service" && o.name.as_deref() == Some(svc_name));
+    match backend.path(&["service", "port"]) {
+        Some(p) if p.get("number").is_some() => {
+            let num = p.get("number").and_then(Node::as_i64);
+            let svc_port = svc_index.and_then(|si| {
+                let port =
+                    g.ctx.objects[si].node.path(&["spec", "ports"]).and_then(Node::as_seq).filter(|s| s.len() == 1)?;
+                (port[0].get("port").and_then(Node::as_i64) == num).then(|| super::service::port_ref(g, si)).flatten()
+            });
+            match svc_port {
+                Some(r) => format!("number: {{{{ {} }}}}", r.replacen(".Values", "$.Values", 1)),
+                None => format!("number: {}", num.map(|n| n.to_string()).unwrap_or_default()),
+            }
+        }
+        Some(p) => format!(
+            "name: {}",
+            crate::yaml::emit_scalar_inline(&p.get("name").map(|n| n.value.clone()).unwrap_or(Value::Null))
+        ),
+        None => String::new(),
     }
 }
 

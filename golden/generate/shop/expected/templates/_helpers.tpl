@@ -92,4 +92,7 @@ so a render fails with a message that names the key and the fix.
 {{- if not .Values.redis.image.repository }}
 {{- fail "redis.image.repository: set the container image repository" }}
 {{- end }}
+{{- if and .Values.ingress.enabled (not .Values.ingress.hosts) }}
+{{- fail "ingress.hosts: an enabled ingress needs at least one host; add one or set ingress.enabled=false" }}
+{{- end }}
 {{- end }}
