@@ -382,3 +382,35 @@ fn real_oci_registry_with_a_chart_pushed_by_helm() {
     assert!(has(&j, "chart-gone", "chart `missing` is not in"), "{j:#}");
     assert!(has(&j, "constraint-unsatisfiable", "satisfies \">=2.0.0\" (latest is 1.0.0)"), "{j:#}");
 }
+
+/// Runs chartwright under a pseudo-terminal (util-linux `script`), so stderr is a terminal.
+fn on_a_terminal(dir: &Path, args: &[&str]) -> String {
+    let bin = env!("CARGO_BIN_EXE_chartwright");
+    let cmd =
+        std::iter::once(bin.to_string()).chain(args.iter().map(|a| format!("'{a}'"))).collect::<Vec<_>>().join(" ");
+    let o = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(dir)
+        .env("HELM_CONFIG_HOME", dir.join("helm"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run script(1)");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn progress_bar_on_a_terminal_only_and_never_with_quiet() {
+    let (port, _) = serve(Box::new(|_, _| Some(response("200 OK", &[], INDEX.as_bytes()))));
+    let dir = chart_dir(&format!("http://127.0.0.1:{port}/charts"), &[("app", "~1.4.0")]);
+    let cache = dir.path().join("cache");
+    let args = ["audit", ".", "--online", "--timeout", "1", "--cache-dir", cache.to_str().unwrap()];
+    let tty = on_a_terminal(dir.path(), &args);
+    assert!(tty.contains("] 0/1"), "a terminal shows the bar: {tty:?}");
+    assert!(tty.contains("\r\u{1b}[2K"), "the bar is cleared when done: {tty:?}");
+    let mut quiet = args.to_vec();
+    quiet.push("--quiet");
+    let tty_quiet = on_a_terminal(dir.path(), &quiet);
+    assert!(!tty_quiet.contains("] 0/1"), "--quiet hides the bar: {tty_quiet:?}");
+    let (piped, _) = online(dir.path(), &[]);
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains('\r'), "no bar when piped");
+}
