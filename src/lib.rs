@@ -9,5 +9,6 @@ pub mod generate;
 pub mod kube;
 pub mod lint;
 pub mod manifest;
+pub mod textfile;
 pub mod validate;
 pub mod yaml;

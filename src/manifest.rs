@@ -5,25 +5,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Severity, Sources};
+use crate::textfile::{self, ReadError};
 use crate::yaml::{self, Node, Pos, Value};
 
 /// Why inputs could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// A file or directory could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The path as given.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// A file is not UTF-8.
-    #[error("{path}: not valid UTF-8 text")]
-    NotUtf8 {
-        /// The path as given.
-        path: String,
-    },
+    /// A file, directory or stdin could not be read as text.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// A file is not valid YAML.
     #[error("{file}:{}:{}: invalid YAML: {message}", pos.line, pos.col)]
     Yaml {
@@ -105,15 +95,12 @@ pub fn load_inputs(inputs: &[PathBuf]) -> Result<Loaded, LoadError> {
     for input in inputs {
         if input.as_os_str() == "-" {
             let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|source| LoadError::Io { path: "<stdin>".into(), source })?;
-            let text = String::from_utf8(buf).map_err(|_| LoadError::NotUtf8 { path: "<stdin>".into() })?;
+            std::io::stdin().read_to_end(&mut buf).map_err(|source| ReadError::io("<stdin>", source))?;
+            let text = textfile::utf8("<stdin>", buf)?;
             load_text("<stdin>", text, &mut loaded)?;
             continue;
         }
-        let meta =
-            std::fs::metadata(input).map_err(|source| LoadError::Io { path: input.display().to_string(), source })?;
+        let meta = std::fs::metadata(input).map_err(|source| ReadError::io(input.display().to_string(), source))?;
         if meta.is_dir() {
             let mut files = Vec::new();
             walk(input, &mut files)?;
@@ -129,7 +116,7 @@ pub fn load_inputs(inputs: &[PathBuf]) -> Result<Loaded, LoadError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let io = |source| LoadError::Io { path: dir.display().to_string(), source };
+    let io = |source| LoadError::from(ReadError::io(dir.display().to_string(), source));
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
     entries.sort();
@@ -153,8 +140,7 @@ fn has_manifest_extension(path: &Path) -> bool {
 
 fn load_file(path: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
     let display = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: display.clone(), source })?;
-    let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { path: display.clone() })?;
+    let text = textfile::read(path, &display)?;
     load_text(&display, text, loaded)
 }
 

@@ -26,20 +26,9 @@ use source::{Tree, Unit};
 /// Why an audit could not run (exit code 2); findings are not errors.
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    /// A file or directory could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The path as given.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// A file is not UTF-8.
-    #[error("{path}: not valid UTF-8 text")]
-    NotUtf8 {
-        /// The path.
-        path: String,
-    },
+    /// A file or directory could not be read as text.
+    #[error(transparent)]
+    Read(#[from] crate::textfile::ReadError),
     /// A file is not valid YAML or not shaped as Helm expects.
     #[error("{file}:{line}:{col}: {message}")]
     Invalid {
@@ -218,7 +207,7 @@ pub fn audit(
     }
     for f in &opts.values_files {
         let shown = f.to_string_lossy().to_string();
-        let text = std::fs::read_to_string(f).map_err(|source| AuditError::Io { path: shown.clone(), source })?;
+        let text = crate::textfile::read(f, &shown)?;
         let g = e.group(&shown);
         e.values(g, &shown, &text)?;
         e.report.sources.insert(shown, text);

@@ -42,7 +42,7 @@ impl RepoConfig {
     /// An unreadable file or invalid YAML, with `file:line:col`.
     pub fn load(path: &Path) -> Result<RepoConfig, AuditError> {
         let shown = path.to_string_lossy().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| AuditError::Io { path: shown.clone(), source })?;
+        let text = crate::textfile::read(path, &shown)?;
         RepoConfig::parse(&shown, &text)
     }
 

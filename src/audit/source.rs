@@ -53,7 +53,7 @@ fn display(p: &Path) -> String {
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> AuditError {
-    AuditError::Io { path: display(path), source }
+    crate::textfile::ReadError::io(display(path), source).into()
 }
 
 impl Tree {
@@ -65,7 +65,6 @@ impl Tree {
                 match std::fs::read(&p) {
                     Ok(b) => b,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                    Err(e) if p.is_dir() => return Err(io_err(&p, e)),
                     Err(e) => return Err(io_err(&p, e)),
                 }
             }
@@ -74,7 +73,7 @@ impl Tree {
                 None => return Ok(None),
             },
         };
-        String::from_utf8(bytes).map(Some).map_err(|_| AuditError::NotUtf8 { path: shown.to_owned() })
+        Ok(Some(crate::textfile::utf8(shown, bytes)?))
     }
 
     /// Subcharts under `charts/`: directories holding a `Chart.yaml` and `.tgz` archives, sorted.
@@ -258,8 +257,7 @@ fn add_file(
         }
         return Ok(());
     };
-    let text = std::fs::read(p).map_err(|e| io_err(p, e))?;
-    let text = String::from_utf8(text).map_err(|_| AuditError::NotUtf8 { path: display(p) })?;
+    let text = crate::textfile::read(p, &display(p))?;
     // `x__Chart.yaml` and `x__Chart.lock.yaml` (or `dir/Chart.yaml` and `dir/Chart.lock`) pair up.
     let shown = display(p);
     let stem = [

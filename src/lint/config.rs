@@ -11,14 +11,9 @@ use super::rules;
 /// Why a configuration file was rejected.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The path as given.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
+    /// The file could not be read as text.
+    #[error(transparent)]
+    Read(#[from] crate::textfile::ReadError),
     /// The file is not valid YAML or does not have the expected shape.
     #[error("{file}:{}:{}: {message}", pos.line, pos.col)]
     Invalid {
@@ -110,7 +105,7 @@ impl LintConfig {
     /// Reads the `lint:` section of a `.chartwright.yaml`; other sections belong to other commands.
     pub fn from_file(path: &Path) -> Result<LintConfig, ConfigError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: display.clone(), source })?;
+        let text = crate::textfile::read(path, &display)?;
         LintConfig::from_text(&display, &text)
     }
 
