@@ -387,20 +387,12 @@ impl RunCtx<'_> {
             Ok(x) => x,
             Err(e) => {
                 let origin = e.at;
-                let mut err = ErrorOut {
-                    chart: p.chart.name.clone(),
-                    pointer: format!("/{}", e.sub),
-                    message: format!(
-                        "type mismatch on {}: the values of a subchart must be a map, not {}",
-                        e.sub, e.got
-                    ),
-                    keyword: "type".into(),
-                    file: None,
-                    line: None,
-                    column: None,
-                    help: None,
-                    source_line: None,
-                };
+                let mut err = ErrorOut::new(
+                    p.chart.name.clone(),
+                    format!("/{}", e.sub),
+                    format!("type mismatch on {}: the values of a subchart must be a map, not {}", e.sub, e.got),
+                    "type",
+                );
                 locate_into(&mut err, origin, &source_of);
                 report.errors.push(err);
                 report.valid = false;
@@ -433,17 +425,7 @@ impl RunCtx<'_> {
                 } else {
                     None
                 };
-                let mut err = ErrorOut {
-                    chart: c.name.clone(),
-                    pointer: f.pointer,
-                    message: f.message,
-                    keyword: f.keyword,
-                    file: None,
-                    line: None,
-                    column: None,
-                    help,
-                    source_line: None,
-                };
+                let mut err = ErrorOut { help, ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword) };
                 locate_into(&mut err, origin, source_of);
                 out.push(err);
             }
@@ -453,17 +435,12 @@ impl RunCtx<'_> {
                 None => {}
                 Some(v) if v.is_null() => {}
                 Some(v) if !v.is_map() => {
-                    let mut err = ErrorOut {
-                        chart: sub.name.clone(),
-                        pointer: String::new(),
-                        message: format!("invalid type for values: expected object (map), got {}", v.go_type()),
-                        keyword: "type".into(),
-                        file: None,
-                        line: None,
-                        column: None,
-                        help: None,
-                        source_line: None,
-                    };
+                    let mut err = ErrorOut::new(
+                        sub.name.clone(),
+                        String::new(),
+                        format!("invalid type for values: expected object (map), got {}", v.go_type()),
+                        "type",
+                    );
                     locate_into(&mut err, v.at, source_of);
                     out.push(err);
                 }

@@ -60,6 +60,28 @@ pub struct ErrorOut {
     pub source_line: Option<String>,
 }
 
+impl ErrorOut {
+    /// An error that is not located yet (see `locate_into`).
+    pub fn new(
+        chart: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        keyword: &str,
+    ) -> ErrorOut {
+        ErrorOut {
+            chart: chart.into(),
+            pointer: pointer.into(),
+            message: message.into(),
+            keyword: keyword.to_string(),
+            file: None,
+            line: None,
+            column: None,
+            help: None,
+            source_line: None,
+        }
+    }
+}
+
 impl Report {
     /// True when every run is valid.
     pub fn all_valid(&self) -> bool {
