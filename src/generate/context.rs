@@ -322,15 +322,7 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
     let mut names = HashMap::new();
     for (i, o) in ctx.objects.iter().enumerate() {
         let Some(name) = &o.name else { continue };
-        let base = if keeps_literal_name(o, name) {
-            NameExpr::Literal(name.clone())
-        } else if name == chart {
-            NameExpr::Fullname(None)
-        } else if let Some(rest) = name.strip_prefix(&format!("{chart}-")) {
-            NameExpr::Fullname(Some(rest.to_string()))
-        } else {
-            NameExpr::Component(name.clone())
-        };
+        let base = base_name(chart, o, name);
         let plan = &ctx.plans[i];
         let expr = match o.kind.as_str() {
             "ServiceAccount" if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
@@ -344,6 +336,20 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
         names.insert((o.kind.clone(), name.clone()), expr);
     }
     names
+}
+
+/// How an object's own name is written, before kind-specific wrapping (service account
+/// helpers, `existingSecret`).
+pub fn base_name(chart: &str, o: &Object, name: &str) -> NameExpr {
+    if keeps_literal_name(o, name) {
+        NameExpr::Literal(name.to_string())
+    } else if name == chart {
+        NameExpr::Fullname(None)
+    } else if let Some(rest) = name.strip_prefix(&format!("{chart}-")) {
+        NameExpr::Fullname(Some(rest.to_string()))
+    } else {
+        NameExpr::Component(name.to_string())
+    }
 }
 
 /// The named template that yields a workload's service account name.

@@ -234,14 +234,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         .map(|(i, o)| {
             let plan = &ctx.plans[i];
             let slot = &plan.slot;
-            let name = o.name.clone().unwrap_or_default();
-            let base = if name == opts.name {
-                names::NameExpr::Fullname(None)
-            } else if let Some(rest) = name.strip_prefix(&format!("{}-", opts.name)) {
-                names::NameExpr::Fullname(Some(rest.to_string()))
-            } else {
-                names::NameExpr::Component(name.clone())
-            };
+            let base = context::base_name(&opts.name, o, o.name.as_deref().unwrap_or_default());
             SaHelper {
                 helper: context::sa_helper(&opts.name, plan),
                 prefix: plan.owner_prefix.clone().unwrap_or_default().join("."),
