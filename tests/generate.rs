@@ -327,3 +327,47 @@ fn oddly_shaped_objects_never_crash_and_invalid_defaults_are_reported() {
     assert!(!err.contains("internal error"), "{err}");
     assert!(tmp.path().join("chart/values.schema.json").is_file());
 }
+
+#[test]
+fn switched_off_ingress_hpa_pdb_and_network_policy_render_consistent_objects_when_switched_on() {
+    let case = root().join("golden/generate/guestbook-json");
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    assert!(generate(&case, &chart, &[]).status.success());
+    let on =
+        "ingress.enabled=true,autoscaling.enabled=true,podDisruptionBudget.enabled=true,networkPolicy.enabled=true";
+    for (label, bin) in each_helm() {
+        let lint = helm(bin, &["lint", "--strict", chart.to_str().unwrap(), "--set", on]);
+        assert!(lint.status.success(), "{label}: {}", String::from_utf8_lossy(&lint.stdout));
+        let out = helm(bin, &["template", "guestbook-json", chart.to_str().unwrap(), "--set", on]);
+        assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+        let mut rendered = Loaded::default();
+        manifest::load_text("<rendered>", String::from_utf8(out.stdout).unwrap(), &mut rendered).unwrap();
+        let find = |kind: &str| {
+            rendered.objects.iter().find(|o| o.kind == kind).unwrap_or_else(|| panic!("{label}: no {kind}"))
+        };
+        let deploy = find("Deployment");
+        assert!(deploy.node.path(&["spec", "replicas"]).is_none(), "{label}: the HPA owns replicas");
+        let selector = deploy.node.path(&["spec", "selector", "matchLabels"]).unwrap();
+        let hpa = find("HorizontalPodAutoscaler");
+        assert_eq!(hpa.node.str_at(&["spec", "scaleTargetRef", "name"]), deploy.name.as_deref());
+        assert_eq!(find("PodDisruptionBudget").node.path(&["spec", "selector", "matchLabels"]), Some(selector));
+        assert_eq!(find("NetworkPolicy").node.path(&["spec", "podSelector", "matchLabels"]), Some(selector));
+        let ingress = find("Ingress");
+        let backend = ingress.node.path(&["spec", "rules"]).and_then(|r| r.as_seq()).unwrap()[0]
+            .path(&["http", "paths"])
+            .and_then(|p| p.as_seq())
+            .unwrap()[0]
+            .path(&["backend", "service"])
+            .unwrap()
+            .clone();
+        let service = find("Service");
+        assert_eq!(backend.str_at(&["name"]), service.name.as_deref(), "{label}");
+        assert_eq!(
+            backend.path(&["port", "number"]).and_then(|n| n.as_i64()),
+            service.node.path(&["spec", "ports"]).and_then(|p| p.as_seq()).unwrap()[0]
+                .get("port")
+                .and_then(|n| n.as_i64())
+        );
+    }
+}

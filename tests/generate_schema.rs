@@ -182,22 +182,35 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
             if r.pointer("/then/oneOf").is_some() {
                 bad.push(case(
                     "PDB with both minAvailable and maxUnavailable",
-                    vec![(p(path, "minAvailable"), "1".into()), (p(path, "maxUnavailable"), "1".into())],
+                    vec![
+                        (p(path, "enabled"), "true".into()),
+                        (p(path, "minAvailable"), "1".into()),
+                        (p(path, "maxUnavailable"), "1".into()),
+                    ],
                     Some(By::Both),
                 ));
                 bad.push(case(
                     "PDB with neither minAvailable nor maxUnavailable",
-                    vec![(p(path, "minAvailable"), "\"\"".into()), (p(path, "maxUnavailable"), "\"\"".into())],
+                    vec![
+                        (p(path, "enabled"), "true".into()),
+                        (p(path, "minAvailable"), "\"\"".into()),
+                        (p(path, "maxUnavailable"), "\"\"".into()),
+                    ],
                     Some(By::Both),
                 ));
                 bad.push(case(
                     "PDB with maxUnavailable 0",
-                    vec![(p(path, "minAvailable"), "\"\"".into()), (p(path, "maxUnavailable"), "0".into())],
+                    vec![
+                        (p(path, "enabled"), "true".into()),
+                        (p(path, "minAvailable"), "\"\"".into()),
+                        (p(path, "maxUnavailable"), "0".into()),
+                    ],
                     Some(By::Both),
                 ));
                 let owner = &path[..path.len() - 1];
                 if let Some(replicas) = value_at(values, &p(owner, "replicaCount")).and_then(J::as_i64) {
                     let mut set = vec![
+                        (p(path, "enabled"), "true".into()),
                         (p(path, "minAvailable"), replicas.to_string()),
                         (p(path, "maxUnavailable"), "\"\"".into()),
                     ];
@@ -222,7 +235,11 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
         if has(&s["properties"], "minReplicas") && has(&s["properties"], "maxReplicas") {
             bad.push(case(
                 "HPA minReplicas above maxReplicas",
-                vec![(p(path, "minReplicas"), "5".into()), (p(path, "maxReplicas"), "2".into())],
+                vec![
+                    (p(path, "enabled"), "true".into()),
+                    (p(path, "minReplicas"), "5".into()),
+                    (p(path, "maxReplicas"), "2".into()),
+                ],
                 Some(By::Fail),
             ));
         }

@@ -41,6 +41,24 @@ pub struct Context<'a> {
     pub crd_scopes: HashMap<String, bool>,
     /// Workload index → the `.Values` path of its autoscaling toggle.
     pub autoscaled: HashMap<usize, Vec<String>>,
+    /// Optional objects the input lacks that the chart offers, switched off.
+    pub scaffold: Scaffold,
+}
+
+/// The optional objects `helm create` offers and the input did not have, for the one workload
+/// of a single-workload chart: each gets a template and an `enabled: false` toggle.
+#[derive(Debug, Clone, Default)]
+pub struct Scaffold {
+    /// The workload they are for.
+    pub workload: Option<usize>,
+    /// The Service an Ingress would route to (one port, not headless).
+    pub ingress_service: Option<usize>,
+    /// A HorizontalPodAutoscaler.
+    pub autoscaling: bool,
+    /// A PodDisruptionBudget.
+    pub pdb: bool,
+    /// A NetworkPolicy.
+    pub network_policy: bool,
 }
 
 impl Context<'_> {
@@ -250,7 +268,13 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         }
     }
 
+    let scaffold = scaffold(objects, &workloads, &plans);
+    if let (Some(w), true) = (scaffold.workload, scaffold.autoscaling) {
+        autoscaled.insert(w, vec!["autoscaling".into(), "enabled".into()]);
+    }
+
     let mut ctx = Context {
+        scaffold,
         chart: chart.to_string(),
         objects,
         main_namespace,
@@ -263,6 +287,33 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     ctx.names = name_map(&ctx);
     assign_files(&mut ctx);
     ctx
+}
+
+fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold {
+    let [w] = workloads else { return Scaffold::default() };
+    let o = &objects[*w];
+    if !matches!(o.kind.as_str(), "Deployment" | "StatefulSet")
+        || o.node.path(&["spec", "selector", "matchLabels"]).is_none()
+    {
+        return Scaffold::default();
+    }
+    let lacks = |kind: &str| !objects.iter().any(|x| x.kind == kind);
+    let ingress_service = objects.iter().enumerate().position(|(i, x)| {
+        x.kind == "Service"
+            && plans[i].slot == ["service"]
+            && x.node.str_at(&["spec", "clusterIP"]) != Some("None")
+            && x.node
+                .path(&["spec", "ports"])
+                .and_then(Node::as_seq)
+                .is_some_and(|p| p.len() == 1 && p[0].get("port").and_then(Node::as_i64).is_some())
+    });
+    Scaffold {
+        workload: Some(*w),
+        ingress_service: ingress_service.filter(|_| lacks("Ingress")),
+        autoscaling: lacks("HorizontalPodAutoscaler"),
+        pdb: lacks("PodDisruptionBudget"),
+        network_policy: lacks("NetworkPolicy"),
+    }
 }
 
 fn slot_kind(kind: &str) -> Option<&'static str> {

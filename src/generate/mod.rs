@@ -9,6 +9,7 @@ mod files;
 mod kinds;
 pub mod names;
 pub mod rules;
+mod scaffold;
 pub mod schema;
 pub mod tpl;
 pub mod values;
@@ -204,13 +205,15 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                 services.push(n.tpl(&opts.name));
             }
         }
-        // Every template runs the checks, so they hold on every render path.
-        let text = format!(
-            "{{{{- include \"{}.validateValues\" . }}}}\n{}",
-            opts.name,
-            tpl::render(&tpl::Document { body: t, condition })
-        );
-        out.insert(file, text);
+        out.insert(file, render_template(&opts.name, &tpl::Document { body: t, condition }));
+    }
+    for (file, doc) in scaffold::documents(&mut g) {
+        if file == "templates/ingress.yaml" {
+            let r =
+                |k: &str| names::values_ref(&["ingress".to_string(), k.to_string()]).replacen(".Values", "$.Values", 1);
+            ingresses.push(IngressNote { enabled: r("enabled"), hosts: r("hosts"), tls: r("tls") });
+        }
+        out.insert(file, render_template(&opts.name, &doc));
     }
 
     let app_version = opts.app_version.clone().or_else(|| main_tag(&ctx));
@@ -303,6 +306,12 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
     Ok(Chart { files: out, notes, problems })
+}
+
+/// A template file: the checks first (every template runs them, so they hold on every render
+/// path), then the document.
+fn render_template(chart: &str, doc: &tpl::Document) -> String {
+    format!("{{{{- include \"{chart}.validateValues\" . }}}}\n{}", tpl::render(doc))
 }
 
 /// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so

@@ -172,9 +172,16 @@ impl Rule {
                 "if": enabled,
                 "then": {"required": ["hosts"], "properties": {"hosts": {"minItems": 1}}}
             })),
+            // Like the `fail` rules, these hold only while the PDB is enabled.
             Rule::Pdb { .. } => Some(json!({
                 "if": enabled,
-                "then": {"oneOf": [set_schema("minAvailable"), set_schema("maxUnavailable")]}
+                "then": {
+                    "oneOf": [set_schema("minAvailable"), set_schema("maxUnavailable")],
+                    "properties": {
+                        "maxUnavailable": {"not": {"enum": [0, "0", "0%"]}},
+                        "minAvailable": {"not": {"const": "100%"}}
+                    }
+                }
             })),
             Rule::HpaBounds { .. } => None,
             Rule::SecretSource { keys, .. } => {

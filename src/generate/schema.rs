@@ -152,16 +152,7 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[R
         Hint::Count => json!({"type": "integer", "minimum": 0}),
         Hint::Port => json!({"type": "integer", "minimum": 1, "maximum": 65535}),
         Hint::Quantity => json!({"$ref": "#/definitions/quantity"}),
-        Hint::IntOrPercent => {
-            let mut s = json!({"type": ["integer", "string"], "minimum": 0, "pattern": "^([0-9]+%?)?$"});
-            // Values that would block every eviction are rejected here too.
-            match path.last().map(String::as_str) {
-                Some("maxUnavailable") => s["not"] = json!({"enum": [0, "0", "0%"]}),
-                Some("minAvailable") => s["not"] = json!({"const": "100%"}),
-                _ => {}
-            }
-            s
-        }
+        Hint::IntOrPercent => json!({"type": ["integer", "string"], "minimum": 0, "pattern": "^([0-9]+%?)?$"}),
         Hint::Cron => json!({"type": "string", "pattern": CRON_PATTERN}),
         Hint::DnsName => json!({"type": "string", "pattern": DNS_PATTERN, "maxLength": 253}),
         Hint::Percent => json!({"type": "integer", "minimum": 1, "maximum": 100}),

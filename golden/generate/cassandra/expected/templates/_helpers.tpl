@@ -90,9 +90,17 @@ so a render fails with a message that names the key and the fix.
 {{- if and $minSet (eq (toString .minAvailable) "100%") }}
 {{- fail "podDisruptionBudget.minAvailable: 100% blocks every voluntary eviction, so node drains hang; lower it" }}
 {{- end }}
-{{- if and $minSet true (not (kindIs "string" .minAvailable)) (ge (int .minAvailable) (int $.Values.replicaCount)) }}
+{{- if and $minSet (not $.Values.autoscaling.enabled) (not (kindIs "string" .minAvailable)) (ge (int .minAvailable) (int $.Values.replicaCount)) }}
 {{- fail "podDisruptionBudget.minAvailable: must be lower than replicaCount, or every eviction is blocked" }}
 {{- end }}
+{{- end }}
+{{- end }}
+{{- if .Values.autoscaling.enabled }}
+{{- if lt (int .Values.autoscaling.minReplicas) 1 }}
+{{- fail "autoscaling.minReplicas: must be at least 1" }}
+{{- end }}
+{{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) }}
+{{- fail "autoscaling: minReplicas must not be greater than maxReplicas" }}
 {{- end }}
 {{- end }}
 {{- end }}

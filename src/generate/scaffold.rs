@@ -1,0 +1,271 @@
+//! What `helm create` offers and the input lacked: for the one workload of a single-workload
+//! chart, an Ingress, a HorizontalPodAutoscaler, a PodDisruptionBudget and a NetworkPolicy,
+//! each behind an `enabled` toggle that defaults to off (their absence from the input). The
+//! default render is therefore still the input.
+
+use crate::yaml::{Node, Value};
+
+use super::kinds::Gen;
+use super::names::values_ref;
+use super::rules::Rule;
+use super::tpl::{Document, Entry, T, include_lines, with_block, with_scalar};
+use super::values::Hint;
+
+fn path(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| (*k).to_string()).collect()
+}
+
+fn pair(k: &str, v: T) -> Entry {
+    Entry::Pair(k.to_string(), v)
+}
+
+fn lit(s: &str) -> T {
+    T::Lit(Value::Str(s.to_string()))
+}
+
+fn metadata(g: &Gen<'_>, name: &str) -> T {
+    T::Map(vec![
+        pair("name", T::Expr(name.to_string())),
+        pair("namespace", T::Expr("{{ .Release.Namespace }}".into())),
+        pair("labels", T::Map(vec![include_lines(&format!("include \"{}.labels\" .", g.ctx.chart))])),
+    ])
+}
+
+/// The documents to add, by template file.
+pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
+    let sc = g.ctx.scaffold.clone();
+    let Some(w) = sc.workload else { return Vec::new() };
+    let o = &g.ctx.objects[w];
+    let chart = g.ctx.chart.clone();
+    let workload_name = o
+        .name
+        .as_ref()
+        .and_then(|n| g.ctx.name_of(&o.kind, n))
+        .map_or_else(|| format!("{{{{ include \"{chart}.fullname\" . }}}}"), |e| e.tpl(&chart));
+    let kind = o.kind.clone();
+    let selector = o.node.path(&["spec", "selector", "matchLabels"]).cloned().unwrap_or_else(Node::map);
+    let replicas = o.node.path(&["spec", "replicas"]).and_then(Node::as_i64).unwrap_or(1).max(1);
+    let mut docs = Vec::new();
+
+    if let Some(si) = sc.ingress_service {
+        let svc = &g.ctx.objects[si];
+        let svc_name = svc.name.as_ref().and_then(|n| g.ctx.name_of("Service", n)).map(|e| e.pipeline_in(&chart, "$"));
+        let port_ref = values_ref(&path(&["service", "port"])).replacen(".Values", "$.Values", 1);
+        g.values.describe(&path(&["ingress"]), "An Ingress to the Service (not in the input; off by default).");
+        let enabled = g.values.set(
+            &path(&["ingress", "enabled"]),
+            Node::new(Value::Bool(false)),
+            "Create the Ingress.",
+            Hint::Plain,
+        );
+        let class = g.values.set(
+            &path(&["ingress", "className"]),
+            Node::str(""),
+            "IngressClass name; empty uses the cluster default.",
+            Hint::DnsName,
+        );
+        let ann = g.values.set(
+            &path(&["ingress", "annotations"]),
+            Node::map(),
+            "Annotations on the Ingress (controller settings, cert-manager issuer...).",
+            Hint::StringMap,
+        );
+        let host = Node::new(Value::Map(vec![
+            (Node::str("host"), Node::str(format!("{chart}.example.com"))),
+            (
+                Node::str("paths"),
+                Node::new(Value::Seq(vec![Node::new(Value::Map(vec![
+                    (Node::str("path"), Node::str("/")),
+                    (Node::str("pathType"), Node::str("Prefix")),
+                ]))])),
+            ),
+        ]));
+        let hosts = g.values.set(
+            &path(&["ingress", "hosts"]),
+            Node::new(Value::Seq(vec![host])),
+            "Hosts and their paths, all routed to the chart's Service.",
+            Hint::IngressHosts(Vec::new()),
+        );
+        let tls = g.values.set(
+            &path(&["ingress", "tls"]),
+            Node::new(Value::Seq(vec![])),
+            "TLS settings: secretName and hosts.",
+            Hint::IngressTls,
+        );
+        g.rules.push(Rule::IngressHosts { slot: path(&["ingress"]) });
+        let rules = vec![
+            format!("{{{{- range {hosts} }}}}"),
+            "- host: {{ .host | quote }}".into(),
+            "  http:".into(),
+            "    paths:".into(),
+            "      {{- range .paths }}".into(),
+            "      - path: {{ .path }}".into(),
+            "        pathType: {{ .pathType }}".into(),
+            "        backend:".into(),
+            "          service:".into(),
+            format!(
+                "            name: {{{{ {} }}}}",
+                svc_name.unwrap_or_else(|| format!("include \"{chart}.fullname\" $"))
+            ),
+            "            port:".into(),
+            format!("              number: {{{{ {port_ref} }}}}"),
+            "      {{- end }}".into(),
+            "{{- end }}".into(),
+        ];
+        let body = T::Map(vec![
+            pair("apiVersion", lit("networking.k8s.io/v1")),
+            pair("kind", lit("Ingress")),
+            pair("metadata", {
+                let mut m = metadata(g, &workload_name);
+                m.push(with_block(&ann, "annotations"));
+                m
+            }),
+            pair(
+                "spec",
+                T::Map(vec![
+                    with_scalar(&class, "ingressClassName", false),
+                    with_block(&tls, "tls"),
+                    pair("rules", T::Map(vec![Entry::Lines(rules)])),
+                ]),
+            ),
+        ]);
+        docs.push(("templates/ingress.yaml".to_string(), Document { body, condition: Some(enabled) }));
+    }
+
+    if sc.autoscaling {
+        g.values.describe(&path(&["autoscaling"]), "Horizontal pod autoscaling (not in the input; off by default).");
+        let enabled = g.values.set(
+            &path(&["autoscaling", "enabled"]),
+            Node::new(Value::Bool(false)),
+            "Create a HorizontalPodAutoscaler (the workload then renders no replicas).",
+            Hint::Plain,
+        );
+        let min = g.values.set(
+            &path(&["autoscaling", "minReplicas"]),
+            Node::new(Value::Int(replicas)),
+            "Fewest pods the autoscaler keeps.",
+            Hint::Positive,
+        );
+        let max = g.values.set(
+            &path(&["autoscaling", "maxReplicas"]),
+            Node::new(Value::Int((replicas * 3).max(3))),
+            "Most pods the autoscaler runs.",
+            Hint::Positive,
+        );
+        let cpu = g.values.set(
+            &path(&["autoscaling", "targetCPUUtilizationPercentage"]),
+            Node::new(Value::Int(80)),
+            "Target average CPU utilization (percent of requests).",
+            Hint::Percent,
+        );
+        g.rules.push(Rule::HpaBounds { slot: path(&["autoscaling"]), has_min: true });
+        let metrics = vec![
+            format!("{{{{- with {cpu} }}}}"),
+            "- type: Resource".into(),
+            "  resource:".into(),
+            "    name: cpu".into(),
+            "    target:".into(),
+            "      type: Utilization".into(),
+            "      averageUtilization: {{ . }}".into(),
+            "{{- end }}".into(),
+        ];
+        let body = T::Map(vec![
+            pair("apiVersion", lit("autoscaling/v2")),
+            pair("kind", lit("HorizontalPodAutoscaler")),
+            pair("metadata", metadata(g, &workload_name)),
+            pair(
+                "spec",
+                T::Map(vec![
+                    pair(
+                        "scaleTargetRef",
+                        T::Map(vec![
+                            pair("apiVersion", lit("apps/v1")),
+                            pair("kind", lit(&kind)),
+                            pair("name", T::Expr(workload_name.clone())),
+                        ]),
+                    ),
+                    pair("minReplicas", T::Expr(format!("{{{{ {min} }}}}"))),
+                    pair("maxReplicas", T::Expr(format!("{{{{ {max} }}}}"))),
+                    pair("metrics", T::Map(vec![Entry::Lines(metrics)])),
+                ]),
+            ),
+        ]);
+        docs.push(("templates/hpa.yaml".to_string(), Document { body, condition: Some(enabled) }));
+    }
+
+    if sc.pdb {
+        g.values.describe(&path(&["podDisruptionBudget"]), "Pod disruption budget (not in the input; off by default).");
+        let enabled = g.values.set(
+            &path(&["podDisruptionBudget", "enabled"]),
+            Node::new(Value::Bool(false)),
+            "Create a PodDisruptionBudget.",
+            Hint::Plain,
+        );
+        let mut spec = Vec::new();
+        for (field, default) in [("minAvailable", Node::str("")), ("maxUnavailable", Node::new(Value::Int(1)))] {
+            let r = g.values.set(
+                &path(&["podDisruptionBudget", field]),
+                default,
+                format!("{field} (a number or a percentage); set exactly one of minAvailable and maxUnavailable, leave the other empty."),
+                Hint::IntOrPercent,
+            );
+            spec.push(Entry::If(
+                format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")"),
+                vec![pair(field, T::Expr(format!("{{{{ {r} }}}}")))],
+            ));
+        }
+        spec.push(pair("selector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])));
+        let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
+        let autoscaling = g.ctx.autoscaled.get(&w).cloned();
+        g.rules.push(Rule::Pdb { slot: path(&["podDisruptionBudget"]), replicas: replicas_path, autoscaling });
+        let body = T::Map(vec![
+            pair("apiVersion", lit("policy/v1")),
+            pair("kind", lit("PodDisruptionBudget")),
+            pair("metadata", metadata(g, &workload_name)),
+            pair("spec", T::Map(spec)),
+        ]);
+        docs.push(("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) }));
+    }
+
+    if sc.network_policy {
+        g.values.describe(
+            &path(&["networkPolicy"]),
+            "A NetworkPolicy admitting traffic from this namespace only (not in the input; off by default).",
+        );
+        let enabled = g.values.set(
+            &path(&["networkPolicy", "enabled"]),
+            Node::new(Value::Bool(false)),
+            "Create the NetworkPolicy.",
+            Hint::Plain,
+        );
+        let allowed = g.values.set(
+            &path(&["networkPolicy", "allowedNamespaces"]),
+            Node::new(Value::Seq(vec![])),
+            "Other namespaces whose pods may connect (add your ingress controller's when the Ingress is on).",
+            Hint::OpenList,
+        );
+        let from = vec![
+            "- podSelector: {}".to_string(),
+            format!("{{{{- range {allowed} }}}}"),
+            "- namespaceSelector:".into(),
+            "    matchLabels:".into(),
+            "      kubernetes.io/metadata.name: {{ . | quote }}".into(),
+            "{{- end }}".into(),
+        ];
+        let body = T::Map(vec![
+            pair("apiVersion", lit("networking.k8s.io/v1")),
+            pair("kind", lit("NetworkPolicy")),
+            pair("metadata", metadata(g, &workload_name)),
+            pair(
+                "spec",
+                T::Map(vec![
+                    pair("podSelector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])),
+                    pair("policyTypes", T::Seq(vec![lit("Ingress")])),
+                    pair("ingress", T::Seq(vec![T::Map(vec![pair("from", T::Map(vec![Entry::Lines(from)]))])])),
+                ]),
+            ),
+        ]);
+        docs.push(("templates/networkpolicy.yaml".to_string(), Document { body, condition: Some(enabled) }));
+    }
+    docs
+}
