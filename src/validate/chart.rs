@@ -6,6 +6,7 @@ use std::io::Read as _;
 use std::path::Path;
 
 use super::ValidateError;
+use super::helmignore::HelmIgnore;
 use super::tree::{K, V};
 use crate::yaml::{Node, Value};
 
@@ -81,8 +82,11 @@ pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Resu
         message: format!("{display}: cannot read the chart: {}", super::io_reason(&e)),
     })?;
     let files = if meta.is_dir() {
+        // Like Helm's directory loader, the chart root's .helmignore applies to the whole tree.
+        let ignore =
+            std::fs::read_to_string(path.join(".helmignore")).map(|t| HelmIgnore::parse(&t)).unwrap_or_default();
         let mut files = BTreeMap::new();
-        read_dir_files(path, "", &mut files)?;
+        read_dir_files(path, "", &ignore, &mut files)?;
         files
     } else {
         let bytes = std::fs::read(path).map_err(|e| ValidateError::Chart {
@@ -112,7 +116,12 @@ fn keep(rel: &str) -> bool {
     }
 }
 
-fn read_dir_files(root: &Path, rel: &str, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), ValidateError> {
+fn read_dir_files(
+    root: &Path,
+    rel: &str,
+    ignore: &HelmIgnore,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), ValidateError> {
     let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
     let entries = std::fs::read_dir(&dir).map_err(|e| ValidateError::Chart {
         message: format!("{}: cannot read the directory: {}", dir.display(), super::io_reason(&e)),
@@ -126,10 +135,13 @@ fn read_dir_files(root: &Path, rel: &str, out: &mut BTreeMap<String, Vec<u8>>) -
     names.sort();
     for (name, is_dir) in names {
         let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        if ignore.ignored(&child, is_dir) {
+            continue;
+        }
         if is_dir {
             // Only descend where a kept file can live.
             if keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x")) {
-                read_dir_files(root, &child, out)?;
+                read_dir_files(root, &child, ignore, out)?;
             }
         } else if keep(&child) {
             let bytes = std::fs::read(root.join(&child)).map_err(|e| ValidateError::Chart {

@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod coalesce;
+pub mod helmignore;
 pub mod report;
 pub mod schema;
 pub mod strvals;
