@@ -104,7 +104,8 @@ pub struct DepFile {
     pub pos: Pos,
 }
 
-fn scalar(n: &Node) -> Option<String> {
+/// A scalar as the text Helm reads.
+pub(super) fn scalar(n: &Node) -> Option<String> {
     match &n.value {
         Value::Str(s) => Some(s.clone()),
         Value::Int(i) => Some(i.to_string()),

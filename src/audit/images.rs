@@ -1,7 +1,7 @@
 //! Image references in values files, in the shapes charts use: `image: repo:tag`,
 //! `image: {registry, repository, tag, digest}`, and `global.imageRegistry` overriding registries.
 
-use crate::yaml::{self, Node, Pos, Value};
+use crate::yaml::{Node, Pos, Value};
 
 /// One image reference found in a values tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,13 +14,9 @@ pub struct FoundImage {
     pub pos: Pos,
 }
 
+/// A scalar as text; booleans are never part of an image reference.
 fn scalar(n: &Node) -> Option<String> {
-    match &n.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(yaml::format_float(*f)),
-        _ => None,
-    }
+    super::chart::scalar(n).filter(|_| n.as_bool().is_none())
 }
 
 fn looks_like_image(s: &str) -> bool {
@@ -112,7 +108,7 @@ mod tests {
     use super::*;
 
     fn refs(src: &str) -> Vec<(String, String)> {
-        let root = yaml::parse_stream(src).unwrap().remove(0).root.unwrap();
+        let root = crate::yaml::parse_stream(src).unwrap().remove(0).root.unwrap();
         scan(&root).into_iter().map(|f| (f.path, f.reference)).collect()
     }
 
