@@ -23,6 +23,16 @@ fn lit(s: &str) -> T {
     T::Lit(Value::Str(s.to_string()))
 }
 
+/// An object: apiVersion, kind, metadata and spec, in the order people write them.
+fn object(api_version: &str, kind: &str, metadata: T, spec: T) -> T {
+    T::Map(vec![
+        pair("apiVersion", lit(api_version)),
+        pair("kind", lit(kind)),
+        pair("metadata", metadata),
+        pair("spec", spec),
+    ])
+}
+
 fn metadata(g: &Gen<'_>, name: &str) -> T {
     T::Map(vec![
         pair("name", T::Expr(name.to_string())),
@@ -112,23 +122,20 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "      {{- end }}".into(),
             "{{- end }}".into(),
         ];
-        let body = T::Map(vec![
-            pair("apiVersion", lit("networking.k8s.io/v1")),
-            pair("kind", lit("Ingress")),
-            pair("metadata", {
+        let body = object(
+            "networking.k8s.io/v1",
+            "Ingress",
+            {
                 let mut m = metadata(g, &workload_name);
                 m.push(with_block(&ann, "annotations"));
                 m
-            }),
-            pair(
-                "spec",
-                T::Map(vec![
-                    with_scalar(&class, "ingressClassName", false),
-                    with_block(&tls, "tls"),
-                    pair("rules", T::Map(vec![Entry::Lines(rules)])),
-                ]),
-            ),
-        ]);
+            },
+            T::Map(vec![
+                with_scalar(&class, "ingressClassName", false),
+                with_block(&tls, "tls"),
+                pair("rules", T::Map(vec![Entry::Lines(rules)])),
+            ]),
+        );
         docs.push(("templates/ingress.yaml".to_string(), Document { body, condition: Some(enabled) }));
     }
 
@@ -169,27 +176,24 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "      averageUtilization: {{ . }}".into(),
             "{{- end }}".into(),
         ];
-        let body = T::Map(vec![
-            pair("apiVersion", lit("autoscaling/v2")),
-            pair("kind", lit("HorizontalPodAutoscaler")),
-            pair("metadata", metadata(g, &workload_name)),
-            pair(
-                "spec",
-                T::Map(vec![
-                    pair(
-                        "scaleTargetRef",
-                        T::Map(vec![
-                            pair("apiVersion", lit("apps/v1")),
-                            pair("kind", lit(&kind)),
-                            pair("name", T::Expr(workload_name.clone())),
-                        ]),
-                    ),
-                    pair("minReplicas", T::Expr(format!("{{{{ {min} }}}}"))),
-                    pair("maxReplicas", T::Expr(format!("{{{{ {max} }}}}"))),
-                    pair("metrics", T::Map(vec![Entry::Lines(metrics)])),
-                ]),
-            ),
-        ]);
+        let body = object(
+            "autoscaling/v2",
+            "HorizontalPodAutoscaler",
+            metadata(g, &workload_name),
+            T::Map(vec![
+                pair(
+                    "scaleTargetRef",
+                    T::Map(vec![
+                        pair("apiVersion", lit("apps/v1")),
+                        pair("kind", lit(&kind)),
+                        pair("name", T::Expr(workload_name.clone())),
+                    ]),
+                ),
+                pair("minReplicas", T::Expr(format!("{{{{ {min} }}}}"))),
+                pair("maxReplicas", T::Expr(format!("{{{{ {max} }}}}"))),
+                pair("metrics", T::Map(vec![Entry::Lines(metrics)])),
+            ]),
+        );
         docs.push(("templates/hpa.yaml".to_string(), Document { body, condition: Some(enabled) }));
     }
 
@@ -218,12 +222,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
         let autoscaling = g.ctx.autoscaled.get(&w).cloned();
         g.rules.push(Rule::Pdb { slot: path(&["podDisruptionBudget"]), replicas: replicas_path, autoscaling });
-        let body = T::Map(vec![
-            pair("apiVersion", lit("policy/v1")),
-            pair("kind", lit("PodDisruptionBudget")),
-            pair("metadata", metadata(g, &workload_name)),
-            pair("spec", T::Map(spec)),
-        ]);
+        let body = object("policy/v1", "PodDisruptionBudget", metadata(g, &workload_name), T::Map(spec));
         docs.push(("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) }));
     }
 
@@ -252,19 +251,16 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "      kubernetes.io/metadata.name: {{ . | quote }}".into(),
             "{{- end }}".into(),
         ];
-        let body = T::Map(vec![
-            pair("apiVersion", lit("networking.k8s.io/v1")),
-            pair("kind", lit("NetworkPolicy")),
-            pair("metadata", metadata(g, &workload_name)),
-            pair(
-                "spec",
-                T::Map(vec![
-                    pair("podSelector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])),
-                    pair("policyTypes", T::Seq(vec![lit("Ingress")])),
-                    pair("ingress", T::Seq(vec![T::Map(vec![pair("from", T::Map(vec![Entry::Lines(from)]))])])),
-                ]),
-            ),
-        ]);
+        let body = object(
+            "networking.k8s.io/v1",
+            "NetworkPolicy",
+            metadata(g, &workload_name),
+            T::Map(vec![
+                pair("podSelector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])),
+                pair("policyTypes", T::Seq(vec![lit("Ingress")])),
+                pair("ingress", T::Seq(vec![T::Map(vec![pair("from", T::Map(vec![Entry::Lines(from)]))])])),
+            ]),
+        );
         docs.push(("templates/networkpolicy.yaml".to_string(), Document { body, condition: Some(enabled) }));
     }
     docs
