@@ -217,25 +217,6 @@ fn same_input_gives_byte_identical_output() {
 }
 
 #[test]
-fn existing_output_is_kept_unless_forced() {
-    let case = root().join("golden/generate/cassandra");
-    let tmp = tempfile::tempdir().unwrap();
-    let out_dir = tmp.path().join("chart");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    std::fs::write(out_dir.join("mine.txt"), "keep me").unwrap();
-    let out = generate(&case, &out_dir, &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --force"));
-    assert_eq!(std::fs::read_to_string(out_dir.join("mine.txt")).unwrap(), "keep me");
-    let out = generate(&case, &out_dir, &["--force"]);
-    assert!(out.status.success());
-    assert!(!out_dir.join("mine.txt").exists());
-    assert!(out_dir.join("Chart.yaml").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 1, "no temporary directories are left behind: {leftovers:?}");
-}
-
-#[test]
 fn a_failed_write_leaves_no_half_written_chart() {
     let case = root().join("golden/generate/cassandra");
     let tmp = tempfile::tempdir().unwrap();

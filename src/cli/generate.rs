@@ -78,7 +78,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("warning: {p}");
     }
     let out = a.output.unwrap_or_else(|| PathBuf::from(&a.name));
-    if let Err(e) = generate::write_chart(&chart, &out, a.force) {
+    if let Err(e) = generate::write_chart(&chart, &out, a.force, &a.inputs) {
         eprintln!("chartwright: error: {e}");
         return Ok(2);
     }

@@ -431,6 +431,21 @@ fn sanitize(s: &str) -> String {
         .collect()
 }
 
+/// Longest template file stem: object names run to 253 characters, file names to 255 bytes, and
+/// a namespace or counter suffix may follow.
+const MAX_STEM: usize = 100;
+
+/// `stem` cut to [`MAX_STEM`] with a digest of the whole, so long names stay unique.
+fn bounded_stem(stem: String) -> String {
+    use sha2::Digest as _;
+    if stem.len() <= MAX_STEM {
+        return stem;
+    }
+    let digest = format!("{:x}", sha2::Sha256::digest(stem.as_bytes()));
+    // sanitize() leaves ASCII only, so any byte index is a char boundary.
+    format!("{}-{}", stem[..MAX_STEM - 11].trim_end_matches('-'), &digest[..10])
+}
+
 fn assign_files(ctx: &mut Context<'_>) {
     let mut per_kind: HashMap<String, usize> = HashMap::new();
     for o in ctx.objects {
@@ -451,6 +466,7 @@ fn assign_files(ctx: &mut Context<'_>) {
             });
             format!("{}-{}", short_kind(&o.kind), sanitize(&name))
         };
+        let stem = bounded_stem(stem);
         let dir = if o.kind == "CustomResourceDefinition" { "crds" } else { "templates" };
         let mut file = format!("{dir}/{stem}.yaml");
         let mut n = 2;
