@@ -305,7 +305,7 @@ fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold
             && x.node
                 .path(&["spec", "ports"])
                 .and_then(Node::as_seq)
-                .is_some_and(|p| p.len() == 1 && p[0].get("port").and_then(Node::as_i64).is_some())
+                .is_some_and(|p| !p.is_empty() && p.iter().all(|p| p.get("port").and_then(Node::as_i64).is_some()))
     });
     Scaffold {
         workload: Some(*w),

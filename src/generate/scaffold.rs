@@ -41,6 +41,23 @@ fn metadata(g: &Gen<'_>, name: &str) -> T {
     ])
 }
 
+/// The backend port line of an offered Ingress: the Service's one port from values, or of
+/// several the one named like a web port (else the first), by name when it has one.
+fn ingress_backend_port(svc: &crate::manifest::Object) -> String {
+    let ports = svc.node.path(&["spec", "ports"]).and_then(Node::as_seq).map_or(&[][..], Vec::as_slice);
+    if ports.len() <= 1 {
+        return format!(
+            "number: {{{{ {} }}}}",
+            values_ref(&path(&["service", "port"])).replacen(".Values", "$.Values", 1)
+        );
+    }
+    let web = ports.iter().position(|p| matches!(p.str_at(&["name"]), Some("http" | "web" | "https"))).unwrap_or(0);
+    match ports[web].str_at(&["name"]) {
+        Some(name) => format!("name: {}", crate::yaml::quote_double(name)),
+        None => format!("number: {{{{ (index $.Values.service.ports {web}).port }}}}"),
+    }
+}
+
 /// The documents to add, by template file.
 pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
     let sc = g.ctx.scaffold.clone();
@@ -60,7 +77,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
     if let Some(si) = sc.ingress_service {
         let svc = &g.ctx.objects[si];
         let svc_name = svc.name.as_ref().and_then(|n| g.ctx.name_of("Service", n)).map(|e| e.pipeline_in(&chart, "$"));
-        let port_ref = values_ref(&path(&["service", "port"])).replacen(".Values", "$.Values", 1);
+        let backend_port = ingress_backend_port(svc);
         g.values.describe(&path(&["ingress"]), "An Ingress to the Service (not in the input; off by default).");
         let enabled = g.values.set(
             &path(&["ingress", "enabled"]),
@@ -118,7 +135,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
                 svc_name.unwrap_or_else(|| format!("include \"{chart}.fullname\" $"))
             ),
             "            port:".into(),
-            format!("              number: {{{{ {port_ref} }}}}"),
+            format!("              {backend_port}"),
             "      {{- end }}".into(),
             "{{- end }}".into(),
         ];

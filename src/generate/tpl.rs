@@ -90,6 +90,19 @@ impl T {
         }
     }
 
+    /// Replaces the pair `key` with template lines at the same position (an optional field
+    /// that renders only when its value is set).
+    pub fn replace_entry(&mut self, key: &str, entry: Entry) -> bool {
+        let T::Map(m) = self else { return false };
+        match m.iter().position(|e| matches!(e, Entry::Pair(k, _) if k == key)) {
+            Some(i) => {
+                m[i] = entry;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Sets `key`, replacing in place or appending.
     pub fn set(&mut self, key: &str, value: T) {
         if !self.replace(key, value.clone()) {

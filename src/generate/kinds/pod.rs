@@ -201,7 +201,12 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
         let tag_ref = g.values.set(
             &join(vp, &["image", "tag"]),
             Node::str(tag.clone().unwrap_or_default()),
-            if main { "Image tag; defaults to the chart's appVersion when empty." } else { "Image tag." },
+            // Says what the template below does: only a tagged main image falls back to appVersion.
+            if tag.is_some() && main {
+                "Image tag; defaults to the chart's appVersion when empty."
+            } else {
+                "Image tag; empty leaves the tag off (the registry's latest)."
+            },
             Hint::Plain,
         );
         if tag.is_some() && main {

@@ -1,0 +1,111 @@
+//! Regressions in what `generate` writes, each checked by rendering with Helm 3.17.2 and 4.1.4.
+
+mod common;
+
+use std::path::Path;
+
+use chartwright::manifest::{self, Loaded, Object};
+use common::{chartwright, each_helm, helm};
+
+fn generate(dir: &Path, manifests: &str, name: &str) -> std::path::PathBuf {
+    std::fs::write(dir.join("in.yaml"), manifests).unwrap();
+    let out = dir.join("chart");
+    let o =
+        chartwright().current_dir(dir).args(["generate", "in.yaml", "--name", name, "-o", "chart"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn render(helm_bin: &Path, label: &str, chart: &Path, args: &[&str]) -> Vec<Object> {
+    let mut all = vec!["template", "rel", chart.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = helm(helm_bin, &all);
+    assert!(o.status.success(), "{label}: {}", String::from_utf8_lossy(&o.stderr));
+    let mut l = Loaded::default();
+    manifest::load_text("<rendered>", String::from_utf8(o.stdout).unwrap(), &mut l).unwrap();
+    l.objects
+}
+
+const WEB: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports:
+        - {name: http, containerPort: 8080}
+        - {name: metrics, containerPort: 9090}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - {name: metrics, port: 9090, targetPort: metrics}
+  - {name: http, port: 80, targetPort: http}
+";
+
+#[test]
+fn ingress_from_the_input_renders_class_and_tls_only_when_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ing = "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  ingressClassName: nginx\n  tls:\n  - hosts: [web.example.com]\n    secretName: web-tls\n  rules:\n  - host: web.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: web\n            port:\n              number: 80\n";
+    let chart = generate(tmp.path(), &format!("{WEB}{ing}"), "web");
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &[]);
+        let ingress = objs.iter().find(|o| o.kind == "Ingress").unwrap();
+        assert_eq!(ingress.node.str_at(&["spec", "ingressClassName"]), Some("nginx"), "{label}");
+        let objs = render(h, label, &chart, &["--set", "ingress.className=", "--set-json", "ingress.tls=[]"]);
+        let spec = objs.iter().find(|o| o.kind == "Ingress").unwrap().node.get("spec").unwrap().clone();
+        assert!(spec.get("ingressClassName").is_none(), "{label}: empty className renders nothing");
+        assert!(spec.get("tls").is_none(), "{label}: empty tls renders nothing");
+    }
+}
+
+#[test]
+fn single_workload_with_several_service_ports_is_offered_an_ingress_to_its_web_port() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let values = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+    assert!(values.contains("ingress:\n  # -- Create the Ingress.\n  enabled: false"), "{values}");
+    for (label, h) in each_helm() {
+        assert!(render(h, label, &chart, &[]).iter().all(|o| o.kind != "Ingress"), "{label}: off by default");
+        let objs = render(h, label, &chart, &["--set", "ingress.enabled=true"]);
+        let ingress = objs.iter().find(|o| o.kind == "Ingress").unwrap_or_else(|| panic!("{label}: no Ingress"));
+        let service = objs.iter().find(|o| o.kind == "Service").unwrap();
+        let backend = ingress.node.path(&["spec", "rules"]).and_then(|r| r.as_seq()).unwrap()[0]
+            .path(&["http", "paths"])
+            .and_then(|p| p.as_seq())
+            .unwrap()[0]
+            .path(&["backend", "service"])
+            .unwrap()
+            .clone();
+        assert_eq!(backend.str_at(&["name"]), service.name.as_deref(), "{label}");
+        assert_eq!(backend.str_at(&["port", "name"]), Some("http"), "{label}: the web port, not the first");
+    }
+}
+
+#[test]
+fn image_tag_comment_says_what_the_template_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let values = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+    assert!(values.contains("# -- Image tag; empty leaves the tag off"), "{values}");
+    assert!(!values.contains("appVersion"), "{values}");
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &[]);
+        let d = objs.iter().find(|o| o.kind == "Deployment").unwrap();
+        let c = &d.node.path(&["spec", "template", "spec", "containers"]).and_then(|c| c.as_seq()).unwrap()[0];
+        assert_eq!(c.str_at(&["image"]), Some("nginx"), "{label}: an untagged image stays untagged");
+    }
+}
