@@ -104,17 +104,17 @@ fn is_builtin_namespaced(kind: &str) -> bool {
 }
 
 /// Kinds whose names are global or fixed by convention and must never be rewritten.
+/// Cluster-wide objects whose name is their identity (an API group version, a class that other
+/// objects name): they keep it, so releases side by side share one copy.
+pub fn is_shared_cluster_object(kind: &str) -> bool {
+    matches!(kind, "APIService" | "PriorityClass" | "StorageClass" | "IngressClass" | "RuntimeClass")
+}
+
 fn keeps_literal_name(o: &Object, name: &str) -> bool {
-    matches!(
-        o.kind.as_str(),
-        "CustomResourceDefinition"
-            | "APIService"
-            | "PriorityClass"
-            | "StorageClass"
-            | "IngressClass"
-            | "RuntimeClass"
-            | "Namespace"
-    ) || name.contains(':')
+    // `system:` names are reserved for Kubernetes' own objects.
+    is_shared_cluster_object(&o.kind)
+        || matches!(o.kind.as_str(), "CustomResourceDefinition" | "Namespace")
+        || name.starts_with("system:")
 }
 
 /// Runs pass one.

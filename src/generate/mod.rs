@@ -176,6 +176,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let mut out = BTreeMap::new();
     let mut ingresses = Vec::new();
     let mut services = Vec::new();
+    let mut shared = false;
     for (i, o) in objects.iter().enumerate() {
         let Some(file) = ctx.plans[i].file.clone() else {
             notes.push(format!(
@@ -191,7 +192,18 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             continue;
         }
         let mut t = tpl::T::from_node(&o.node);
-        let condition = kinds::process(&mut g, i, &mut t);
+        let mut condition = kinds::process(&mut g, i, &mut t);
+        if context::is_shared_cluster_object(&o.kind) {
+            let owns = format!(
+                "include \"{}.ownsShared\" (list . {} {} {})",
+                opts.name,
+                crate::yaml::quote_double(&o.api_version),
+                crate::yaml::quote_double(&o.kind),
+                crate::yaml::quote_double(o.name.as_deref().unwrap_or_default())
+            );
+            condition = Some(condition.map_or_else(|| owns.clone(), |c| format!("and {c} ({owns})")));
+            shared = true;
+        }
         if o.kind == "Ingress" {
             let slot = &ctx.plans[i].slot;
             // NOTES.txt reads these inside `range`, where only `$` reaches the values.
@@ -251,7 +263,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let helpers = files::render(
         &tera,
         "_helpers.tpl.tera",
-        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers, "validate_lines": validate_lines}),
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers, "validate_lines": validate_lines, "shared": shared}),
     )?;
     out.insert("templates/_helpers.tpl".into(), ensure_newline(helpers));
 

@@ -90,6 +90,35 @@ pub fn rename_list(g: &Gen<'_>, t: Option<&mut T>, kind: &str, path: &[&str]) {
     }
 }
 
+/// The standard label that tells releases apart.
+pub const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
+
+/// Template condition: the release is named after the chart, so names and selectors render as
+/// written and objects that already run are adopted (the same test as `componentName`).
+pub fn adopting(chart: &str) -> String {
+    format!("eq (include \"{chart}.fullname\" .) .Chart.Name")
+}
+
+/// Makes a set of labels follow the release: an `app.kubernetes.io/instance` value written in
+/// the input stays as written for the adopting release and becomes the release name for any
+/// other. With `add`, a label map that lacks it gains it for other releases, so the selectors of
+/// two releases side by side never select each other's pods (pods carry the label already).
+pub fn scope_to_release(g: &Gen<'_>, labels: Option<&mut T>, add: bool) {
+    let Some(labels) = labels else { return };
+    let chart = &g.ctx.chart;
+    if let Some(slot) = labels.get_mut(INSTANCE_LABEL) {
+        if let T::Lit(crate::yaml::Value::Str(v)) = slot {
+            let adopt = adopting(chart);
+            *slot = T::Expr(format!("\"{{{{ if {adopt} }}}}{v}{{{{ else }}}}{{{{ .Release.Name }}}}{{{{ end }}}}\""));
+        }
+    } else if add && matches!(labels, T::Map(m) if !m.is_empty()) {
+        labels.push(super::tpl::Entry::If(
+            format!("ne (include \"{chart}.fullname\" .) .Chart.Name"),
+            vec![super::tpl::Entry::Pair(INSTANCE_LABEL.into(), T::Expr("{{ .Release.Name }}".into()))],
+        ));
+    }
+}
+
 /// Replaces a namespace that is the input's main namespace with the release namespace.
 pub fn release_namespace_at(g: &Gen<'_>, t: &mut T, path: &[&str]) {
     let Some(slot) = t.path_mut(path) else { return };

@@ -19,6 +19,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         Hint::Plain,
     );
     let st = t.get_mut("spec")?;
+    super::scope_to_release(g, st.path_mut(&["selector", "matchLabels"]), true);
     for field in ["minAvailable", "maxUnavailable"] {
         let v = node.path(&["spec", field]).cloned().unwrap_or_else(|| Node::str(""));
         let r = g.values.set(

@@ -54,7 +54,10 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
         label_entries.extend(existing);
     }
     label_entries.push(with_inline(&labels_ref));
-    meta.set("labels", T::Map(label_entries));
+    let mut labels = T::Map(label_entries);
+    // Pods carry the release's instance label already; one the input wrote follows the release.
+    super::scope_to_release(g, Some(&mut labels), false);
+    meta.set("labels", labels);
     // Annotations: config checksums first, then the values.
     if checksums.is_empty() {
         if let Some(T::Map(m)) = Some(&mut *meta) {

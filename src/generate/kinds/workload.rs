@@ -54,6 +54,19 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
         }
         volume_claim_templates(g, &prefix, t, &node);
     }
+    if let Some(spec) = t.get_mut("spec") {
+        match wk {
+            WorkloadKind::Deployment
+            | WorkloadKind::StatefulSet
+            | WorkloadKind::DaemonSet
+            | WorkloadKind::ReplicaSet => {
+                super::scope_to_release(g, spec.path_mut(&["selector", "matchLabels"]), true);
+            }
+            WorkloadKind::ReplicationController => super::scope_to_release(g, spec.get_mut("selector"), true),
+            // Jobs select their pods by a generated controller-uid.
+            WorkloadKind::Job | WorkloadKind::CronJob => {}
+        }
+    }
     let checksums = checksums(g, i);
     let tpl_path = wk.pod_template_path();
     let tpl_node = node.path(tpl_path).cloned().unwrap_or_else(Node::map);
