@@ -37,6 +37,8 @@ pub struct Context<'a> {
     pub plans: Vec<Plan>,
     /// Name expressions by `(kind, name)`.
     pub names: HashMap<(String, String), NameExpr>,
+    /// Name expressions by name alone (see [`any_name_map`]).
+    pub any_names: HashMap<String, NameExpr>,
     /// Kinds whose namespacing a CRD in the input declares.
     pub crd_scopes: HashMap<String, bool>,
     /// Workload index → the `.Values` path of its autoscaling toggle.
@@ -65,6 +67,12 @@ impl Context<'_> {
     /// The object's name expression.
     pub fn name_of(&self, kind: &str, name: &str) -> Option<&NameExpr> {
         self.names.get(&(kind.to_string(), name.to_string()))
+    }
+
+    /// The name expression of a reference to a `kind` object, or to any object of the chart
+    /// with that name when no `kind` object has it (see [`any_name_map`]).
+    pub fn name_of_any(&self, kind: &str, name: &str) -> Option<&NameExpr> {
+        self.name_of(kind, name).or_else(|| self.any_names.get(name))
     }
 
     /// True when the object is namespaced (known built-ins, CRD scopes, or a namespace set).
@@ -281,10 +289,12 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         workloads,
         plans,
         names: HashMap::new(),
+        any_names: HashMap::new(),
         crd_scopes,
         autoscaled,
     };
     ctx.names = name_map(&ctx);
+    ctx.any_names = any_name_map(&ctx.names);
     assign_files(&mut ctx);
     ctx
 }
@@ -386,7 +396,27 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
         };
         names.insert((o.kind.clone(), name.clone()), expr);
     }
+    // Secrets that cert-manager writes for a Certificate of the chart are the chart's too:
+    // release-named, so two releases never share one, with every reference following.
+    for o in ctx.objects.iter().filter(|o| o.kind == "Certificate" && o.group() == "cert-manager.io") {
+        if let Some(secret) = o.node.str_at(&["spec", "secretName"]) {
+            names.entry(("Secret".to_string(), secret.to_string())).or_insert_with(|| base_name(chart, o, secret));
+        }
+    }
     names
+}
+
+/// Each name the chart rewrites, whatever the kind: references whose kind is unknown (a flag
+/// value, a custom resource's `*Ref`) or an object another object of the input creates (a
+/// Secret a Job writes, named like the Job's other objects) follow it.
+fn any_name_map(names: &HashMap<(String, String), NameExpr>) -> HashMap<String, NameExpr> {
+    let mut sorted: Vec<_> = names.iter().filter(|(_, e)| !matches!(e, NameExpr::Literal(_))).collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = HashMap::new();
+    for ((_, name), expr) in sorted {
+        out.entry(name.clone()).or_insert_with(|| expr.clone());
+    }
+    out
 }
 
 /// How an object's own name is written, before kind-specific wrapping (service account

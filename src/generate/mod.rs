@@ -8,6 +8,7 @@ mod context;
 mod files;
 mod kinds;
 pub mod names;
+pub mod refs;
 pub mod rules;
 mod scaffold;
 pub mod schema;
@@ -172,7 +173,16 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         "Replaces the release-and-chart full name in object names.",
         values::Hint::Plain,
     );
-    let mut g = kinds::Gen { ctx: &ctx, values, secrets: opts.secrets, notes: Notes::default(), rules: Vec::new() };
+    let mut g = kinds::Gen {
+        ctx: &ctx,
+        values,
+        secrets: opts.secrets,
+        notes: Notes::default(),
+        rules: Vec::new(),
+        refs: refs::RefIndex::new(&ctx),
+        maybe_refs: Vec::new(),
+        current: 0,
+    };
     let mut out = BTreeMap::new();
     let mut ingresses = Vec::new();
     let mut services = Vec::new();
@@ -317,6 +327,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
+    notes.extend(g.maybe_refs);
     Ok(Chart { files: out, notes, problems })
 }
 

@@ -4,6 +4,7 @@ use crate::kube::split_image;
 use crate::yaml::{Node, Value};
 
 use super::super::names::key_for;
+use super::super::refs::Site;
 use super::super::tpl::{Entry, T, with_block, with_inline, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
@@ -261,6 +262,11 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
         None => {}
     }
     env(g, vp, c, node);
+    for key in ["command", "args"] {
+        for item in c.get_mut(key).and_then(T::items_mut).into_iter().flatten() {
+            super::follow_refs_in(g, item, Site::Arg);
+        }
+    }
     match node.get("resources") {
         Some(res) => {
             let r = g.values.set(
@@ -318,6 +324,12 @@ fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
         let (Some(name), Some(value)) = (n.get("name").and_then(Node::as_str), n.get("value")) else { continue };
         if !matches!(value.value, Value::Str(_)) {
             continue;
+        }
+        // A value that names objects of the chart is rendered with the names they get.
+        if let Some(v) = t.get_mut("value") {
+            if super::follow_refs_in(g, v, Site::EnvValue) {
+                continue;
+            }
         }
         if !described {
             g.values.describe(&join(vp, &["env"]), "Plain environment variables, by name.");
