@@ -254,3 +254,93 @@ fn tokens(s: &str) -> Vec<(usize, usize)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{Loaded, load_text};
+
+    const INPUT: &str = "\
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: shop}
+spec: {ports: [{port: 6379}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec: {clusterIP: None, ports: [{port: 5432}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: postgres}]}}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: admission}
+webhooks: []
+";
+
+    fn scan(s: &str, site: Site) -> Found {
+        let mut l = Loaded::default();
+        load_text("in.yaml", INPUT.to_string(), &mut l).unwrap();
+        let ctx = crate::generate::context::analyze("app", &l.objects);
+        RefIndex::new(&ctx).scan(s, site)
+    }
+
+    fn rendered(s: &str, site: Site) -> String {
+        scan(s, site).template.unwrap_or_else(|| panic!("no reference found in {s:?}"))
+    }
+
+    const REDIS: &str = "{{ include \"app.componentName\" (list . \"redis\") }}";
+    const DB: &str = "{{ include \"app.componentName\" (list . \"db\") }}";
+
+    #[test]
+    fn service_names_with_ports_urls_and_namespace_suffixes_follow() {
+        assert_eq!(rendered("redis:6379", Site::Text), format!("\"{REDIS}:6379\""));
+        assert_eq!(rendered("http://redis:6379/x", Site::Text), format!("\"http://{REDIS}:6379/x\""));
+        assert_eq!(rendered("redis.shop", Site::Text), format!("\"{REDIS}.{{{{ .Release.Namespace }}}}\""));
+        assert_eq!(
+            rendered("redis.shop.svc.cluster.local:6379", Site::Text),
+            format!("\"{REDIS}.{{{{ .Release.Namespace }}}}.svc.cluster.local:6379\"")
+        );
+        assert_eq!(rendered("redis", Site::EnvValue), format!("\"{REDIS}\""));
+        assert_eq!(rendered("redis.$(NS).svc", Site::Text), format!("\"{REDIS}.$(NS).svc\""));
+    }
+
+    #[test]
+    fn statefulset_pod_names_flags_and_namespaced_names_follow() {
+        assert_eq!(rendered("db-0.db:5432", Site::Text), format!("\"{DB}-0.{DB}:5432\""));
+        let hook = "{{ include \"app.componentName\" (list . \"admission\") }}";
+        assert_eq!(rendered("--webhook-name=admission", Site::Arg), format!("\"--webhook-name={hook}\""));
+        assert_eq!(rendered("--hosts=redis,db", Site::Arg), format!("\"--hosts={REDIS},{DB}\""));
+        assert_eq!(
+            rendered("--publish-service=$(POD_NAMESPACE)/redis", Site::Arg),
+            format!("\"--publish-service=$(POD_NAMESPACE)/{REDIS}\"")
+        );
+        assert_eq!(rendered("shop/redis", Site::Text), format!("\"{{{{ .Release.Namespace }}}}/{REDIS}\""));
+    }
+
+    #[test]
+    fn words_that_only_might_be_references_are_left_and_reported() {
+        let f = scan("redis-cli -h redis ping", Site::Arg);
+        assert_eq!(f.template, None);
+        assert_eq!(f.maybe, ["redis"]);
+        assert_eq!(scan("redis", Site::Text), Found::default());
+        // Longer tokens and other namespaces are other names.
+        assert_eq!(scan("redis-cart:6379 redis.other", Site::Text), Found::default());
+        assert_eq!(scan("/data/redis/x", Site::Text), Found::default());
+    }
+
+    #[test]
+    fn literal_text_around_references_is_escaped() {
+        assert_eq!(
+            rendered("say \"{{hi}}\" redis:1", Site::Text),
+            format!("\"say \\\"{{{{ \"{{{{\" }}}}hi}}}}\\\" {REDIS}:1\"")
+        );
+    }
+}
