@@ -12,6 +12,7 @@ pub mod refs;
 pub mod rules;
 mod scaffold;
 pub mod schema;
+pub mod sidebyside;
 pub mod tpl;
 pub mod values;
 pub mod verify;

@@ -137,7 +137,7 @@ impl RefIndex {
     fn token(&self, token: &str, before: &str, after: &str, whole: bool) -> Option<(usize, Vec<Part>)> {
         let host = token.trim_end_matches('.');
         let labels: Vec<&str> = host.split('.').collect();
-        let port_follows = after.starts_with(':') && after[1..].starts_with(|c: char| c.is_ascii_digit());
+        let port_follows = port_follows(after);
         let url_host = before.ends_with("://") || before.ends_with('@');
         // `svc.$(POD_NAMESPACE).svc`: the namespace comes from the pod's environment.
         let env_namespace_follows = token.ends_with('.') && after.starts_with("$(");
@@ -145,8 +145,9 @@ impl RefIndex {
         if let Some((expr, ns)) = self.services.get(labels[0]) {
             let suffix_ok = match &labels[1..] {
                 [] => port_follows || url_host || whole || env_namespace_follows,
-                [n] | [n, "svc"] | [n, "svc", "cluster", "local"] => Some(*n) == ns.as_deref(),
-                _ => false,
+                // `name.ns` and anything longer under it (`.svc.cluster.local`, or a cluster
+                // domain of its own).
+                [n, ..] => Some(*n) == ns.as_deref(),
             };
             if suffix_ok {
                 let mut parts = vec![Part::Expr(expr.tpl(&self.chart))];
@@ -160,10 +161,7 @@ impl RefIndex {
                 if let Some((sts_expr, svc)) = self.statefulsets.get(sts) {
                     let rest_ok = match &labels[2..] {
                         [] => true,
-                        [n] | [n, "svc"] | [n, "svc", "cluster", "local"] => {
-                            self.services.get(svc).is_some_and(|(_, ns)| Some(*n) == ns.as_deref())
-                        }
-                        _ => false,
+                        [n, ..] => self.services.get(svc).is_some_and(|(_, ns)| Some(*n) == ns.as_deref()),
                     };
                     if labels[1] == svc && !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit()) && rest_ok
                     {
@@ -232,6 +230,13 @@ impl RefIndex {
 enum Part {
     Lit(String),
     Expr(String),
+}
+
+/// `:<port>` and then the end or a path, not an image tag such as `:4.1`.
+fn port_follows(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(':') else { return false };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && !rest[digits..].starts_with(|c: char| c == '.' || c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// Byte ranges of DNS tokens in `s`.
@@ -334,6 +339,8 @@ webhooks: []
         // Longer tokens and other namespaces are other names.
         assert_eq!(scan("redis-cart:6379 redis.other", Site::Text), Found::default());
         assert_eq!(scan("/data/redis/x", Site::Text), Found::default());
+        // An image reference is not a host and port.
+        assert_eq!(scan("redis:7.2 redis:7-alpine", Site::Text), Found::default());
     }
 
     #[test]

@@ -112,6 +112,7 @@ fn custom_refs(g: &mut Gen<'_>, t: &mut T) {
                     "secretName" => Some("Secret"),
                     "serviceName" => Some("Service"),
                     "configMapName" => Some("ConfigMap"),
+                    "claimName" => Some("PersistentVolumeClaim"),
                     _ => None,
                 };
                 if let Some(kind) = by_field {
