@@ -255,3 +255,35 @@ fn pre_commit_hooks_yaml_has_the_three_hooks_with_file_patterns() {
         );
     }
 }
+
+#[test]
+fn action_yml_is_a_composite_action_that_installs_with_cargo_and_reports_for_github() {
+    let a = load_yaml("action.yml");
+    for key in ["name", "description"] {
+        str_at(&a, key);
+    }
+    let inputs = a.get_entry("inputs").map(|(_, v)| v).expect("inputs");
+    for input in ["command", "args", "fail-on"] {
+        let i = inputs.get_entry(input).map(|(_, v)| v).unwrap_or_else(|| panic!("input {input}"));
+        str_at(i, "description");
+    }
+    let runs = a.get_entry("runs").map(|(_, v)| v).expect("runs");
+    assert_eq!(str_at(runs, "using"), "composite");
+    let steps = runs.get_entry("steps").and_then(|(_, v)| v.as_seq()).expect("steps");
+    let mut scripts = String::new();
+    for step in steps {
+        if let Some((_, run)) = step.get_entry("run") {
+            // Composite run steps must name their shell; inputs go through env, not `${{ }}`.
+            assert_eq!(str_at(step, "shell"), "bash", "{step:?}");
+            let body = run.as_str().unwrap();
+            assert!(!body.contains("${{"), "expression spliced into a script: {body}");
+            let out = Command::new("bash").args(["-n", "-c", body]).output().unwrap();
+            assert!(out.status.success(), "bash -n: {}\n{body}", text(&out.stderr));
+            scripts.push_str(body);
+        } else {
+            str_at(step, "uses");
+        }
+    }
+    assert!(scripts.contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\""), "{scripts}");
+    assert!(scripts.contains("--format github"), "{scripts}");
+}
