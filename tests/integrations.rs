@@ -287,3 +287,34 @@ fn action_yml_is_a_composite_action_that_installs_with_cargo_and_reports_for_git
     assert!(scripts.contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\""), "{scripts}");
     assert!(scripts.contains("--format github"), "{scripts}");
 }
+
+#[test]
+fn validate_hook_groups_values_files_by_their_nearest_chart_and_skips_loose_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    small_chart(&dir.join("a"));
+    small_chart(&dir.join("b"));
+    write(dir, "a/ci/values-bad.yaml", "replicaCount: x\n");
+    write(dir, "a/values-ok.yaml", "replicaCount: 2\n");
+    write(dir, "b/values.yaml", "replicaCount: 1\n");
+    // Not inside a chart: no chart to check it against, so it is not an error.
+    write(dir, "values-loose.yaml", "anything: 1\n");
+    let hook = |files: &[&str]| {
+        Command::new("bash")
+            .arg(common::root().join("pre-commit/validate.sh"))
+            .args(files)
+            .current_dir(dir)
+            .env("PATH", path_with_chartwright())
+            .output()
+            .unwrap()
+    };
+    let out =
+        hook(&["a/values.yaml", "a/ci/values-bad.yaml", "a/values-ok.yaml", "b/values.yaml", "values-loose.yaml"]);
+    let all = both(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("a/ci/values-bad.yaml:1:15"), "{all}");
+    // Chart a: one run per extra values file; chart b: its defaults.
+    assert!(all.contains("validate: 2 run(s) checked, 1 invalid"), "{all}");
+    assert!(all.contains("validate: 1 run(s) checked, 0 invalid"), "{all}");
+    assert_eq!(hook(&["values-loose.yaml"]).status.code(), Some(0));
+}
