@@ -318,3 +318,30 @@ fn validate_hook_groups_values_files_by_their_nearest_chart_and_skips_loose_ones
     assert!(all.contains("validate: 1 run(s) checked, 0 invalid"), "{all}");
     assert_eq!(hook(&["values-loose.yaml"]).status.code(), Some(0));
 }
+
+#[test]
+fn plugin_scripts_without_chartwright_or_cargo_say_what_to_install() {
+    // An empty PATH: neither chartwright nor cargo. The scripts use shell builtins only here.
+    let tmp = tempfile::tempdir().unwrap();
+    let plugin_dir = common::root();
+    let script = |name: &str| {
+        Command::new("/bin/sh")
+            .arg(plugin_dir.join("helm-plugin").join(name))
+            .arg("--version")
+            .env("PATH", tmp.path())
+            // Not the checkout: a chartwright an earlier install hook built there must not count.
+            .env("HELM_PLUGIN_DIR", tmp.path())
+            .output()
+            .unwrap()
+    };
+    let out = script("install.sh");
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    assert!(text(&out.stderr).contains("neither chartwright nor cargo is on PATH"), "{}", both(&out));
+    let out = script("run.sh");
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(
+        text(&out.stderr).contains("no chartwright on PATH and none built; run: cargo install --locked --path"),
+        "{}",
+        both(&out)
+    );
+}
