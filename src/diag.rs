@@ -180,9 +180,38 @@ pub struct RuleInfo {
 /// Source texts by file name, for excerpts in the text format.
 pub type Sources = BTreeMap<String, String>;
 
-/// Whether text output should be colored: a terminal, and `NO_COLOR` unset.
+/// When text output is colored (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always, even through a pipe or with `NO_COLOR` (an explicit flag outranks the variable).
+    Always,
+    /// Never.
+    Never,
+}
+
+// The choice is process-wide because every renderer asks; 0 auto, 1 always, 2 never.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Sets what [`color_wanted`] answers for the rest of the process.
+pub fn set_color(choice: ColorChoice) {
+    let v = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether text output should be colored: per `--color`; by default a terminal, and `NO_COLOR` unset.
 pub fn color_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
 }
 
 /// The text format: one block per finding, with source excerpt when the source is known.
