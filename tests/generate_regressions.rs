@@ -109,3 +109,73 @@ fn image_tag_comment_says_what_the_template_does() {
         assert_eq!(c.str_at(&["image"]), Some("nginx"), "{label}: an untagged image stays untagged");
     }
 }
+
+const ORDERS: &str = "golden/generate/orders-api/input";
+
+fn generate_case(dir: &Path, case: &str, name: &str) -> std::path::PathBuf {
+    let out = dir.join("chart");
+    let o = chartwright()
+        .arg("generate")
+        .arg(common::root().join(case))
+        .args(["--name", name, "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+#[test]
+fn a_failing_guard_names_the_dedicated_guard_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate_case(tmp.path(), ORDERS, "orders-api");
+    for (label, h) in each_helm() {
+        let o = helm(
+            h,
+            &[
+                "template",
+                "rel",
+                chart.to_str().unwrap(),
+                "--skip-schema-validation",
+                "--set",
+                "autoscaling.minReplicas=8",
+                "--set",
+                "autoscaling.maxReplicas=4",
+            ],
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{label}");
+        assert!(err.contains("templates/validate.yaml") && err.contains("minReplicas"), "{label}: {err}");
+    }
+}
+
+#[test]
+fn a_workload_scaled_by_an_hpa_without_replicas_gets_a_replica_count_from_min_replicas() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hpa = "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 6\n  metrics:\n  - type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}\n";
+    let chart = generate(tmp.path(), &format!("{}{hpa}", WEB.replace("  replicas: 2\n", "")), "web");
+    let values = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+    assert!(values.contains("replicaCount: 3"), "{values}");
+    for (label, h) in each_helm() {
+        let replicas = |args: &[&str]| {
+            let objs = render(h, label, &chart, args);
+            let d = objs.iter().find(|o| o.kind == "Deployment").unwrap().node.clone();
+            d.path(&["spec", "replicas"]).and_then(|r| r.as_i64())
+        };
+        assert_eq!(replicas(&[]), None, "{label}: the HPA owns replicas by default");
+        assert_eq!(replicas(&["--set", "autoscaling.enabled=false"]), Some(3), "{label}");
+    }
+}
+
+/// NOTES.txt is rendered by `helm install --dry-run=client`, which Helm 3.17 cannot run
+/// without a cluster; Helm 4 can.
+#[test]
+fn notes_name_the_secret_as_it_renders_under_the_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate_case(tmp.path(), ORDERS, "orders-api");
+    let (_, h4) = common::helms();
+    let o = helm(h4, &["install", "blue", chart.to_str().unwrap(), "--dry-run=client"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("the Secret \"blue-orders-api-db\" has empty values"), "{out}");
+}

@@ -128,6 +128,8 @@ struct SecretKeyNote {
 #[derive(Serialize)]
 struct SecretNote {
     name: String,
+    /// The Secret's name as it renders (NOTES.txt is a template).
+    rendered: String,
     existing: String,
     existing_key: String,
     keys: Vec<SecretKeyNote>,
@@ -228,7 +230,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                 services.push(n.tpl(&opts.name));
             }
         }
-        out.insert(file, render_template(&opts.name, &tpl::Document { body: t, condition }));
+        out.insert(file, tpl::render(&tpl::Document { body: t, condition }));
     }
     for (file, doc) in scaffold::documents(&mut g) {
         if file == "templates/ingress.yaml" {
@@ -236,8 +238,13 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                 |k: &str| names::values_ref(&["ingress".to_string(), k.to_string()]).replacen(".Values", "$.Values", 1);
             ingresses.push(IngressNote { enabled: r("enabled"), hosts: r("hosts"), tls: r("tls") });
         }
-        out.insert(file, render_template(&opts.name, &doc));
+        out.insert(file, tpl::render(&doc));
     }
+    let guard_file = ["templates/validate.yaml", "templates/validate-values.yaml"]
+        .into_iter()
+        .find(|f| !out.contains_key(*f))
+        .unwrap_or("templates/chartwright-validate-values.yaml");
+    out.insert(guard_file.into(), guard_template(&opts.name));
 
     let app_version = opts.app_version.clone().or_else(|| main_tag(&ctx));
     let chart_yaml = files::render(
@@ -292,8 +299,14 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                     SecretKeyNote { path: path.join("."), reference: names::values_ref(&path) }
                 })
                 .collect();
+            let rendered = match ctx.name_of("Secret", &s.name) {
+                Some(names::NameExpr::ExistingOr(_, generated)) => generated.tpl(&opts.name),
+                Some(other) => other.tpl(&opts.name),
+                None => s.name.clone(),
+            };
             SecretNote {
                 name: s.name.clone(),
+                rendered,
                 existing: names::values_ref(&existing),
                 existing_key: existing.join("."),
                 keys,
@@ -332,10 +345,13 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     Ok(Chart { files: out, notes, problems })
 }
 
-/// A template file: the checks first (every template runs them, so they hold on every render
-/// path), then the document.
-fn render_template(chart: &str, doc: &tpl::Document) -> String {
-    format!("{{{{- include \"{chart}.validateValues\" . }}}}\n{}", tpl::render(doc))
+/// The one template that runs the values checks, so a failing check names this file.
+fn guard_template(chart: &str) -> String {
+    format!(
+        "{{{{- /*\nThe checks of `{chart}.validateValues` (_helpers.tpl), run once per render. They hold\n\
+         even with --skip-schema-validation, and a failing one names the values key and the fix.\n*/}}}}\n\
+         {{{{- include \"{chart}.validateValues\" . }}}}\n"
+    )
 }
 
 /// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so
