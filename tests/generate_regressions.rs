@@ -179,3 +179,57 @@ fn notes_name_the_secret_as_it_renders_under_the_release() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.contains("the Secret \"blue-orders-api-db\" has empty values"), "{out}");
 }
+
+#[test]
+fn a_null_that_deletes_a_default_the_templates_do_without_is_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let values = tmp.path().join("values-null.yaml");
+    std::fs::write(&values, "podDisruptionBudget:\n  enabled: true\n  maxUnavailable: null\n  minAvailable: 1\n")
+        .unwrap();
+    let o = chartwright().arg("validate").arg(&chart).arg(&values).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &["-f", values.to_str().unwrap()]);
+        let pdb = objs.iter().find(|o| o.kind == "PodDisruptionBudget").unwrap_or_else(|| panic!("{label}: no PDB"));
+        assert_eq!(pdb.node.path(&["spec", "minAvailable"]).and_then(|v| v.as_i64()), Some(1), "{label}");
+        assert!(pdb.node.path(&["spec", "maxUnavailable"]).is_none(), "{label}");
+    }
+}
+
+#[test]
+fn switched_on_scaffolds_keep_two_releases_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let on = ["--set", "podDisruptionBudget.enabled=true", "--set", "networkPolicy.enabled=true"];
+    for (label, h) in each_helm() {
+        let blue = {
+            let mut a = vec!["template", "blue", chart.to_str().unwrap()];
+            a.extend_from_slice(&on);
+            let o = helm(h, &a);
+            let mut l = Loaded::default();
+            manifest::load_text("<blue>", String::from_utf8(o.stdout).unwrap(), &mut l).unwrap();
+            l.objects
+        };
+        let green = render(h, label, &chart, &on);
+        let mut input = Loaded::default();
+        manifest::load_text("in.yaml", WEB.to_string(), &mut input).unwrap();
+        let problems = chartwright::generate::sidebyside::check(
+            "web",
+            &input.objects,
+            [
+                chartwright::generate::sidebyside::Release { name: "blue", objects: &blue },
+                chartwright::generate::sidebyside::Release { name: "rel", objects: &green },
+            ],
+            "default",
+        );
+        assert!(problems.is_empty(), "{label}: {problems:?}");
+        assert!(blue.iter().any(|o| o.kind == "PodDisruptionBudget") && blue.iter().any(|o| o.kind == "NetworkPolicy"));
+    }
+}

@@ -58,6 +58,13 @@ fn ingress_backend_port(svc: &crate::manifest::Object) -> String {
     }
 }
 
+/// The workload's selector labels, scoped to the release like the input's own selectors.
+fn release_selector(g: &Gen<'_>, selector: &Node) -> T {
+    let mut labels = T::from_node(selector);
+    super::kinds::scope_to_release(g, Some(&mut labels), true);
+    labels
+}
+
 /// The documents to add, by template file.
 pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
     let sc = g.ctx.scaffold.clone();
@@ -230,12 +237,13 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
                 format!("{field} (a number or a percentage); set exactly one of minAvailable and maxUnavailable, leave the other empty."),
                 Hint::IntOrPercent,
             );
+            g.values.mark_optional(&path(&["podDisruptionBudget", field]));
             spec.push(Entry::If(
                 format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")"),
                 vec![pair(field, T::Expr(format!("{{{{ {r} }}}}")))],
             ));
         }
-        spec.push(pair("selector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])));
+        spec.push(pair("selector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])));
         let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
         let autoscaling = g.ctx.autoscaled.get(&w).cloned();
         g.rules.push(Rule::Pdb { slot: path(&["podDisruptionBudget"]), replicas: replicas_path, autoscaling });
@@ -273,7 +281,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "NetworkPolicy",
             metadata(g, &workload_name),
             T::Map(vec![
-                pair("podSelector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])),
+                pair("podSelector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])),
                 pair("policyTypes", T::Seq(vec![lit("Ingress")])),
                 pair("ingress", T::Seq(vec![T::Map(vec![pair("from", T::Map(vec![Entry::Lines(from)]))])])),
             ]),

@@ -101,7 +101,7 @@ fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[
         let key = k.as_str().unwrap_or_default().to_string();
         path.push(key.clone());
         props.insert(key.clone(), value_schema(values, v, path, rules));
-        if !is_empty_default(v) {
+        if !is_empty_default(v) && !values.meta(path).is_some_and(|m| m.optional) {
             required.push(json!(key));
         }
         path.pop();

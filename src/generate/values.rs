@@ -59,6 +59,9 @@ pub struct Meta {
     pub desc: String,
     /// Schema hint.
     pub hint: Hint,
+    /// The templates tolerate the key's absence, so a user may delete it with `key: null`
+    /// (Helm's way): the schema does not require it.
+    pub optional: bool,
 }
 
 /// The values tree.
@@ -102,14 +105,21 @@ impl Values {
                 *cur = Node::map();
             }
         }
-        self.meta.insert(path_key(path), Meta { desc: desc.into(), hint });
+        self.meta.insert(path_key(path), Meta { desc: desc.into(), hint, optional: false });
         values_ref(path)
+    }
+
+    /// Marks a key the templates read only when present (see [`Meta::optional`]).
+    pub fn mark_optional(&mut self, path: &[String]) {
+        if let Some(m) = self.meta.get_mut(&path_key(path)) {
+            m.optional = true;
+        }
     }
 
     /// Describes an intermediate key (a mapping) without setting a value.
     pub fn describe(&mut self, path: &[String], desc: impl Into<String>) {
         let key = path_key(path);
-        self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain });
+        self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain, optional: false });
     }
 
     /// Metadata for a path.
@@ -156,7 +166,8 @@ impl Values {
                 Some(m) => Some(m),
                 // Keys the handlers group things under, and the keys of chart-owned maps.
                 None if matches!(v.value, Value::Map(_)) && !self.in_pass_through(path) => {
-                    fallback = Meta { desc: super::schema::fallback_description(path), hint: Hint::Plain };
+                    fallback =
+                        Meta { desc: super::schema::fallback_description(path), hint: Hint::Plain, optional: false };
                     Some(&fallback)
                 }
                 None => None,

@@ -28,6 +28,8 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             format!("{field} (a number or a percentage); set exactly one of minAvailable and maxUnavailable, leave the other empty."),
             Hint::IntOrPercent,
         );
+        // The template renders the field only when it is set.
+        g.values.mark_optional(&join(&slot, &[field]));
         let entry = Entry::Pair(field.to_string(), T::Expr(format!("{{{{ {r} }}}}")));
         // Present and not empty: `toString` of a deleted (null) key is "<nil>", not "".
         let cond = format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")");

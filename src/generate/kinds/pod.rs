@@ -42,6 +42,7 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
         "Annotations added to every pod.",
         Hint::StringMap,
     );
+    g.values.mark_optional(&join(prefix, &["podAnnotations"]));
     let labels_ref = g.values.set(
         &join(prefix, &["podLabels"]),
         Node::map(),
