@@ -91,6 +91,34 @@ pub enum GenerateError {
     Template(#[from] TemplateError),
 }
 
+/// The top-level keys of a single-workload chart in the order `helm create` writes them.
+const HELM_CREATE_ORDER: &[&str] = &[
+    "replicaCount",
+    "image",
+    "imagePullSecrets",
+    "nameOverride",
+    "fullnameOverride",
+    "serviceAccount",
+    "podAnnotations",
+    "podLabels",
+    "podSecurityContext",
+    "securityContext",
+    "service",
+    "ingress",
+    "env",
+    "resources",
+    "startupProbe",
+    "livenessProbe",
+    "readinessProbe",
+    "autoscaling",
+    "podDisruptionBudget",
+    "networkPolicy",
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+    "topologySpreadConstraints",
+];
+
 /// A generated chart: relative path → file contents, in sorted order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
@@ -335,6 +363,11 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         }),
     )?;
     out.insert("README.md".into(), ensure_newline(readme));
+    if let [w] = ctx.workloads[..] {
+        if ctx.plans[w].slot.is_empty() {
+            g.values.reorder_root(HELM_CREATE_ORDER, &["config", "secrets", "persistence"]);
+        }
+    }
     out.insert("values.yaml".into(), g.values.to_yaml());
     let schema_json = schema::build(&g.values, &g.rules);
     let problems = self_check(&schema_json, &g.values);

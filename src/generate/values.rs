@@ -109,6 +109,22 @@ impl Values {
         values_ref(path)
     }
 
+    /// Puts the top-level keys named in `first` first, in that order, and those in `last` last;
+    /// the others keep their order in between.
+    pub fn reorder_root(&mut self, first: &[&str], last: &[&str]) {
+        let Some(m) = self.root.as_map_mut() else { return };
+        let rank = |k: &Node| {
+            let k = k.as_str().unwrap_or_default();
+            match (first.iter().position(|f| *f == k), last.iter().position(|l| *l == k)) {
+                (Some(i), _) => (0, i),
+                (None, Some(i)) => (2, i),
+                (None, None) => (1, 0),
+            }
+        };
+        // A stable sort keeps the input order within the middle group.
+        m.sort_by_key(|(k, _)| rank(k));
+    }
+
     /// Marks a key the templates read only when present (see [`Meta::optional`]).
     pub fn mark_optional(&mut self, path: &[String]) {
         if let Some(m) = self.meta.get_mut(&path_key(path)) {
