@@ -233,3 +233,48 @@ fn switched_on_scaffolds_keep_two_releases_apart() {
         assert!(blue.iter().any(|o| o.kind == "PodDisruptionBudget") && blue.iter().any(|o| o.kind == "NetworkPolicy"));
     }
 }
+
+#[test]
+fn extra_env_volumes_and_probe_targets_are_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let probe = "        readinessProbe:\n          httpGet: {path: /ready, port: http}\n";
+    let chart = generate(tmp.path(), &WEB.replace("        ports:\n", &format!("{probe}        ports:\n")), "web");
+    let extra = tmp.path().join("extra.yaml");
+    std::fs::write(
+        &extra,
+        "extraEnv: [{name: EXTRA, value: \"1\"}]\nextraEnvFrom: [{configMapRef: {name: more}}]\n\
+         extraVolumes: [{name: scratch, emptyDir: {}}]\nextraVolumeMounts: [{name: scratch, mountPath: /scratch}]\n\
+         readinessProbe: {path: /healthz, port: 9090}\n",
+    )
+    .unwrap();
+    let o = chartwright().arg("validate").arg(&chart).arg(&extra).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &["-f", extra.to_str().unwrap()]);
+        let pod = objs
+            .iter()
+            .find(|o| o.kind == "Deployment")
+            .unwrap()
+            .node
+            .path(&["spec", "template", "spec"])
+            .unwrap()
+            .clone();
+        let c = &pod.get("containers").and_then(|c| c.as_seq()).unwrap()[0];
+        let names = |key: &str, field: &[&str]| -> Vec<String> {
+            c.get(key)
+                .and_then(|l| l.as_seq())
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.str_at(field).map(str::to_string))
+                .collect()
+        };
+        assert_eq!(names("env", &["name"]), ["EXTRA"], "{label}");
+        assert_eq!(names("envFrom", &["configMapRef", "name"]), ["more"], "{label}");
+        assert_eq!(names("volumeMounts", &["mountPath"]), ["/scratch"], "{label}");
+        let vols: Vec<_> =
+            pod.get("volumes").and_then(|v| v.as_seq()).unwrap().iter().filter_map(|v| v.str_at(&["name"])).collect();
+        assert_eq!(vols, ["scratch"], "{label}");
+        assert_eq!(c.str_at(&["readinessProbe", "httpGet", "path"]), Some("/healthz"), "{label}");
+        assert_eq!(c.path(&["readinessProbe", "httpGet", "port"]).and_then(|p| p.as_i64()), Some(9090), "{label}");
+    }
+}

@@ -20,6 +20,9 @@ pub enum T {
     Expr(String),
     /// A pipeline whose YAML form is the value: `{{- toYaml P | nindent N }}` below the key.
     ToYaml(String),
+    /// Template lines among the items of a sequence, at the items' indentation (`{N}`), e.g.
+    /// a user's extra items appended after the input's.
+    Lines(Vec<String>),
 }
 
 /// An entry of a mapping in a template.
@@ -147,6 +150,15 @@ pub fn with_block(pipeline: &str, key: &str) -> Entry {
     ])
 }
 
+/// The items of list P appended to a sequence: `{{- with P }}{{- toYaml . | nindent N }}`.
+pub fn extra_items(pipeline: &str) -> T {
+    T::Lines(vec![
+        format!("{{{{- with {pipeline} }}}}"),
+        "{{- toYaml . | nindent {N} }}".to_string(),
+        "{{- end }}".to_string(),
+    ])
+}
+
 /// `{{- with P }}` + `key: {{ . }}` + `{{- end }}` for optional scalars.
 pub fn with_scalar(pipeline: &str, key: &str, quote: bool) -> Entry {
     let value = if quote { "{{ . | quote }}" } else { "{{ . }}" };
@@ -251,6 +263,14 @@ fn emit_value_after_key(out: &mut String, v: &T, indent: usize) {
             out.push_str(e);
             out.push('\n');
         }
+        T::Lines(lines) => {
+            out.push('\n');
+            for l in lines {
+                pad(out, indent + 2);
+                out.push_str(&expand_indent(l, indent + 2));
+                out.push('\n');
+            }
+        }
         T::ToYaml(p) => {
             out.push('\n');
             pad(out, indent + 2);
@@ -293,6 +313,14 @@ fn emit_literal(out: &mut String, value: &Value, block_indent: usize) {
 
 fn emit_items(out: &mut String, items: &[T], indent: usize) {
     for item in items {
+        if let T::Lines(lines) = item {
+            for l in lines {
+                pad(out, indent);
+                out.push_str(&expand_indent(l, indent));
+                out.push('\n');
+            }
+            continue;
+        }
         pad(out, indent);
         out.push('-');
         match item {

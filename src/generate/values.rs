@@ -19,6 +19,8 @@ pub enum Hint {
     Count,
     /// A TCP/UDP port 1-65535.
     Port,
+    /// A container port by number (1-65535) or by name (an IANA service name).
+    PortOrName,
     /// A Kubernetes quantity (cpu, memory, storage).
     Quantity,
     /// One of the listed strings.
