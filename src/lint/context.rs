@@ -3,7 +3,7 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::kube::{self, WorkloadKind};
-use crate::manifest::Object;
+use crate::manifest::{Kustomization, Loaded, Object};
 use crate::yaml::{Node, Pos};
 
 use super::config::LintConfig;
@@ -20,7 +20,8 @@ pub struct Field<'a> {
     pub ptr: String,
 }
 
-fn escape_pointer(key: &str) -> String {
+/// A key as a JSON pointer segment.
+pub(crate) fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
@@ -114,11 +115,14 @@ pub struct Ctx<'a> {
     pub cfg: &'a LintConfig,
     /// Objects that run pods.
     pub workloads: Vec<Workload<'a>>,
+    /// kustomize configurations of the input (their generators create ConfigMaps and Secrets).
+    pub kustomizations: &'a [Kustomization],
 }
 
 impl<'a> Ctx<'a> {
-    /// Indexes the objects.
-    pub fn new(objects: &'a [Object], cfg: &'a LintConfig) -> Ctx<'a> {
+    /// Indexes the loaded objects.
+    pub fn new(loaded: &'a Loaded, cfg: &'a LintConfig) -> Ctx<'a> {
+        let objects = &loaded.objects;
         let workloads = objects
             .iter()
             .enumerate()
@@ -137,7 +141,7 @@ impl<'a> Ctx<'a> {
                 Some(Workload { index, template, spec, labels, kind })
             })
             .collect();
-        Ctx { objects, cfg, workloads }
+        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations }
     }
 
     /// The object at `index`.
