@@ -11,10 +11,10 @@ pub static RULE: Rule = Rule {
     id: "probe-port-missing",
     category: Category::Probes,
     severity: Severity::Error,
-    summary: "A probe targets a port the container does not declare.",
-    what: "A liveness, readiness or startup probe (`httpGet`, `tcpSocket` or `grpc`) names a port that is not one of the container's port names, or a port number that is not one of its `containerPort`s. A number is only checked when the container declares ports at all (declaring them is optional), and a probe with its own `host` is skipped.",
-    why: "A named port the container does not declare cannot be resolved, so the probe fails every time: a liveness or startup probe restarts the container forever, a readiness probe keeps it out of every Service. A number nobody declares is usually a port that changed in one place and not the other, with the same result.",
-    fix: "Point the probe at a port the container declares (by name or containerPort), or declare the port.",
+    summary: "A probe targets a port name the container does not declare.",
+    what: "A liveness, readiness or startup probe (`httpGet` or `tcpSocket`) names a port that is not one of the container's port names. Port numbers are not checked: declaring a port is optional, and real manifests probe undeclared health ports that work (ingress-nginx probes 10254 and declares only 80, 443 and 8443). A probe with its own `host` is skipped.",
+    why: "The kubelet cannot resolve a port name the container does not declare, so the probe fails every time: a liveness or startup probe restarts the container forever, a readiness probe keeps it out of every Service. It happens when a port is renamed in one place and not the other.",
+    fix: "Point the probe at a port name the container declares (or at the port number), or declare the port under that name.",
     example: super::example!("probe-port-missing"),
     check,
 };
@@ -24,27 +24,22 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
         for c in w.containers() {
             let declared: Vec<&Node> = c.field.node.get("ports").and_then(Node::as_seq).map(|p| p.iter().collect()).unwrap_or_default();
             for probe in PROBES {
-                for handler in ["httpGet", "tcpSocket", "grpc"] {
+                for handler in ["httpGet", "tcpSocket"] {
                     let Some(h) = c.field.path(&[probe, handler]) else { continue };
                     if h.node.get("host").is_some() {
                         continue;
                     }
                     let Some(port) = h.get("port") else { continue };
-                    let found = match &port.node.value {
-                        Value::Int(n) => declared.is_empty() || has_number(&declared, *n),
-                        Value::Str(s) => match s.parse::<i64>() {
-                            Ok(n) => declared.is_empty() || has_number(&declared, n),
-                            Err(_) => declared.iter().any(|p| p.get("name").and_then(Node::as_str) == Some(s)),
-                        },
-                        _ => true,
-                    };
-                    if !found {
-                        let shown = crate::kube::scalar_string(port.node).unwrap_or_default();
+                    let Value::Str(name) = &port.node.value else { continue };
+                    if name.parse::<i64>().is_ok() {
+                        continue;
+                    }
+                    if !declared.iter().any(|p| p.get("name").and_then(Node::as_str) == Some(name)) {
                         out.report(
                             cx,
                             w.index,
                             &port,
-                            format!("{}: {probe} targets port {shown}, which the container does not declare", label(&c)),
+                            format!("{}: {probe} targets port {name}, which the container does not declare", label(&c)),
                             RULE.fix,
                         );
                     }
@@ -52,8 +47,4 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             }
         }
     }
-}
-
-fn has_number(declared: &[&Node], n: i64) -> bool {
-    declared.iter().any(|p| p.get("containerPort").and_then(Node::as_i64) == Some(n))
 }
