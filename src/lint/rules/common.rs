@@ -136,6 +136,14 @@ pub fn expected_replicas(cx: &Ctx<'_>, w: &Workload<'_>) -> Option<i64> {
     }
 }
 
+/// How [`expected_replicas`] counted, for messages: `3 replicas` or `at least 3 replicas (HorizontalPodAutoscaler/x minReplicas)`.
+pub fn replicas_phrase(cx: &Ctx<'_>, w: &Workload<'_>, n: i64) -> String {
+    match hpa_for(cx, w.index) {
+        Some((_, hpa)) => format!("at least {n} replicas ({} minReplicas)", hpa.display_name()),
+        None => format!("{n} replicas"),
+    }
+}
+
 /// The HPA (index, object) that scales the object at `index`, if any.
 pub fn hpa_for<'a>(cx: &Ctx<'a>, index: usize) -> Option<(usize, &'a crate::manifest::Object)> {
     let obj = cx.object(index);

@@ -2,7 +2,7 @@
 
 use crate::diag::Severity;
 
-use super::common::{expected_replicas, label};
+use super::common::{expected_replicas, label, replicas_phrase};
 use super::{Category, Ctx, Out, Rule};
 
 /// See [`Rule`].
@@ -29,7 +29,11 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                     cx,
                     w.index,
                     &hp,
-                    format!("{}: hostPort {n} allows one pod per node, and the workload runs {replicas} replicas", label(&c)),
+                    format!(
+                        "{}: hostPort {n} allows one pod per node, and the workload runs {}",
+                        label(&c),
+                        replicas_phrase(cx, w, replicas)
+                    ),
                     RULE.fix,
                 );
             }

@@ -4,7 +4,7 @@ use crate::diag::Severity;
 use crate::yaml::Node;
 
 use super::super::context::Field;
-use super::common::{deepest, expected_replicas};
+use super::common::{deepest, expected_replicas, replicas_phrase};
 use super::{Category, Ctx, Out, Rule};
 
 /// See [`Rule`].
@@ -29,7 +29,8 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
         if anti || spread {
             continue;
         }
-        let message = format!("{replicas} replicas with neither podAntiAffinity nor topologySpreadConstraints");
+        let message =
+            format!("{} with neither podAntiAffinity nor topologySpreadConstraints", replicas_phrase(cx, w, replicas));
         match Field::root(&cx.object(w.index).node).path(&["spec", "replicas"]) {
             Some(r) => out.report(cx, w.index, &r, message, RULE.fix),
             None => {
