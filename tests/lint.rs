@@ -426,8 +426,8 @@ data: {password: [1], url: "a://:@", k: "x://u:p@"}
 }
 
 fn findings(out: &Output) -> Vec<serde_json::Value> {
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     json["findings"].as_array().unwrap().clone()
 }
 
@@ -478,7 +478,12 @@ fn duplicate_objects_are_findings_at_every_location_and_the_run_goes_on() {
         .collect();
     assert_eq!(
         dups,
-        vec!["./baremetal/deploy.yaml:5", "./baremetal/deploy.yaml:10", "./cloud/deploy.yaml:5", "./cloud/deploy.yaml:10"]
+        vec![
+            "./baremetal/deploy.yaml:5",
+            "./baremetal/deploy.yaml:10",
+            "./cloud/deploy.yaml:5",
+            "./cloud/deploy.yaml:10"
+        ]
     );
     let ns = all.iter().find(|f| f["rule"] == "duplicate-object" && f["object"] == "Namespace/edge").unwrap();
     assert!(ns["message"].as_str().unwrap().contains("also at ./cloud/deploy.yaml:2"), "{ns}");
@@ -520,7 +525,8 @@ fn empty_input_exits_2_unless_allowed() {
 #[test]
 fn a_yaml_syntax_error_in_a_directory_does_not_stop_the_other_files() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("a-broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n").unwrap();
+    std::fs::write(tmp.path().join("a-broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n")
+        .unwrap();
     std::fs::copy(fixtures().join("rules/pdb-blocks-drain/fail.yaml"), tmp.path().join("b-pdb.yaml")).unwrap();
     let out = run_in(tmp.path(), &[".", "--format", "json"], None);
     assert_eq!(out.status.code(), Some(2));

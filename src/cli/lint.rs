@@ -100,10 +100,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .iter()
             .map(|p| if p.as_os_str() == "-" { "<stdin>".to_string() } else { p.display().to_string() })
             .collect();
-        eprintln!(
-            "chartwright: error: no Kubernetes objects in {} (--allow-empty accepts that)",
-            inputs.join(", ")
-        );
+        eprintln!("chartwright: error: no Kubernetes objects in {} (--allow-empty accepts that)", inputs.join(", "));
         return Ok(2);
     }
     let report = lint::lint(&loaded, &cfg);
@@ -116,7 +113,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             s.push_str(&summary_line(&report, &loaded));
             s
         }
-        Format::Github => diag::render_github(&groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref()))),
+        Format::Github => {
+            diag::render_github(&groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref())))
+        }
         Format::Sarif => diag::render_sarif(
             "lint",
             &groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref())),
@@ -144,7 +143,8 @@ fn in_templates(loaded: &manifest::Loaded, report: &lint::Report, chart_root: Op
         if loc.file != "<stdin>" {
             continue;
         }
-        let comment = text.lines().take(loc.line as usize).enumerate().filter(|(_, l)| l.starts_with("# Source: ")).last();
+        let comment =
+            text.lines().take(loc.line as usize).enumerate().filter(|(_, l)| l.starts_with("# Source: ")).last();
         let Some((index, _)) = comment else { continue };
         loc.line = loc.line.saturating_sub(u32::try_from(index + 1).unwrap_or(u32::MAX)).max(1);
         loc.file = match chart_root {

@@ -40,9 +40,7 @@ fn creates_secret(o: &Object, name: &str) -> bool {
         "SealedSecret" => {
             o.name.as_deref() == Some(name) || o.node.str_at(&["spec", "template", "metadata", "name"]) == Some(name)
         }
-        "ExternalSecret" => {
-            o.node.str_at(&["spec", "target", "name"]).or(o.name.as_deref()) == Some(name)
-        }
+        "ExternalSecret" => o.node.str_at(&["spec", "target", "name"]).or(o.name.as_deref()) == Some(name),
         "Job" => job_names(o, name),
         _ => false,
     }

@@ -132,7 +132,11 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 None
             }
             EventData::DocumentEnd { .. } => {
-                docs.push(Document { root: root.take(), line: doc_line, duplicate_keys: std::mem::take(&mut duplicates) });
+                docs.push(Document {
+                    root: root.take(),
+                    line: doc_line,
+                    duplicate_keys: std::mem::take(&mut duplicates),
+                });
                 None
             }
             EventData::Alias { anchor } => {

@@ -28,7 +28,10 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                 i,
                 dup.again,
                 if ptr.is_empty() { "/" } else { &ptr },
-                format!("key {} is written twice in one mapping (first at line {}); only this later value is kept", dup.key, dup.first.line),
+                format!(
+                    "key {} is written twice in one mapping (first at line {}); only this later value is kept",
+                    dup.key, dup.first.line
+                ),
                 RULE.fix,
             );
         }

@@ -30,11 +30,19 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
     for indices in groups.values().filter(|g| g.len() > 1) {
         for &i in indices {
             let o = cx.object(i);
-            let others: Vec<String> =
-                indices.iter().filter(|&&j| j != i).map(|&j| format!("{}:{}", cx.object(j).file, cx.object(j).line)).collect();
+            let others: Vec<String> = indices
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| format!("{}:{}", cx.object(j).file, cx.object(j).line))
+                .collect();
             let root = Field::root(&o.node);
             let at = root.path(&["metadata", "name"]).unwrap_or(root);
-            let ns = o.identity().map(|k| k.2).filter(|n| !n.is_empty()).map(|n| format!(" in namespace {n}")).unwrap_or_default();
+            let ns = o
+                .identity()
+                .map(|k| k.2)
+                .filter(|n| !n.is_empty())
+                .map(|n| format!(" in namespace {n}"))
+                .unwrap_or_default();
             out.report(
                 cx,
                 i,

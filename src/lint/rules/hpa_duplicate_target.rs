@@ -37,13 +37,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             .map(|(_, o, _, _, _)| o.display_name())
             .collect();
         if !others.is_empty() {
-            out.report(
-                cx,
-                *i,
-                field,
-                format!("{kind}/{target} is also scaled by {}", others.join(", ")),
-                RULE.fix,
-            );
+            out.report(cx, *i, field, format!("{kind}/{target} is also scaled by {}", others.join(", ")), RULE.fix);
         }
     }
 }

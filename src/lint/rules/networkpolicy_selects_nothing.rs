@@ -32,7 +32,14 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                         continue;
                     }
                     if let Some(sel) = peer.get("podSelector") {
-                        selectors.push((sel, if section == "ingress" { "an ingress peer's podSelector" } else { "an egress peer's podSelector" }));
+                        selectors.push((
+                            sel,
+                            if section == "ingress" {
+                                "an ingress peer's podSelector"
+                            } else {
+                                "an egress peer's podSelector"
+                            },
+                        ));
                     }
                 }
             }

@@ -46,7 +46,13 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                 let Some(name) = port.get("name") else { continue };
                 let Some(s) = name.str() else { continue };
                 if !valid_iana_svc_name(s) {
-                    out.report(cx, w.index, &name, format!("{}: port name {s:?} is not a valid IANA service name", label(&c)), RULE.fix);
+                    out.report(
+                        cx,
+                        w.index,
+                        &name,
+                        format!("{}: port name {s:?} is not a valid IANA service name", label(&c)),
+                        RULE.fix,
+                    );
                 }
             }
         }
@@ -61,7 +67,13 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             if let Some(target) = port.get("targetPort") {
                 if let Value::Str(s) = &target.node.value {
                     if s.parse::<i64>().is_err() && !valid_iana_svc_name(s) {
-                        out.report(cx, i, &target, format!("targetPort {s:?} is not a valid IANA service name"), RULE.fix);
+                        out.report(
+                            cx,
+                            i,
+                            &target,
+                            format!("targetPort {s:?} is not a valid IANA service name"),
+                            RULE.fix,
+                        );
                     }
                 }
             }

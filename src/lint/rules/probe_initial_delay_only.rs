@@ -26,11 +26,8 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             }
             // Without a liveness probe nothing restarts the container, so a readiness delay
             // alone only postpones traffic.
-            let probes: &[&str] = if c.field.get("livenessProbe").is_some() {
-                &["livenessProbe", "readinessProbe"]
-            } else {
-                &[]
-            };
+            let probes: &[&str] =
+                if c.field.get("livenessProbe").is_some() { &["livenessProbe", "readinessProbe"] } else { &[] };
             for &probe in probes {
                 let Some(delay) = c.field.path(&[probe, "initialDelaySeconds"]) else { continue };
                 let Some(secs) = delay.node.as_i64().filter(|s| *s > 0) else { continue };

@@ -22,7 +22,8 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
     for w in &cx.workloads {
         for c in w.containers() {
-            let declared: Vec<&Node> = c.field.node.get("ports").and_then(Node::as_seq).map(|p| p.iter().collect()).unwrap_or_default();
+            let declared: Vec<&Node> =
+                c.field.node.get("ports").and_then(Node::as_seq).map(|p| p.iter().collect()).unwrap_or_default();
             for probe in PROBES {
                 for handler in ["httpGet", "tcpSocket"] {
                     let Some(h) = c.field.path(&[probe, handler]) else { continue };

@@ -53,7 +53,11 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                     cx,
                     w.index,
                     &at,
-                    format!("{} receives Service {} traffic and has no readinessProbe", label(&c), svc.name.as_deref().unwrap_or("")),
+                    format!(
+                        "{} receives Service {} traffic and has no readinessProbe",
+                        label(&c),
+                        svc.name.as_deref().unwrap_or("")
+                    ),
                     RULE.fix,
                 );
             }

@@ -38,7 +38,13 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             continue;
         }
         if !kube::selector_matches(selector.node, &w.labels) {
-            out.report(cx, w.index, &selector, "spec.selector does not match the pod template's labels".into(), RULE.fix);
+            out.report(
+                cx,
+                w.index,
+                &selector,
+                "spec.selector does not match the pod template's labels".into(),
+                RULE.fix,
+            );
         }
     }
 }

@@ -30,7 +30,9 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                         cx,
                         i,
                         &field,
-                        format!("Service {name} is not headless (clusterIP: None), so the pods get no stable DNS names"),
+                        format!(
+                            "Service {name} is not headless (clusterIP: None), so the pods get no stable DNS names"
+                        ),
                         RULE.fix,
                     );
                 }
