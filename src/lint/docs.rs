@@ -37,6 +37,13 @@ pub fn rules_markdown() -> String {
          invocations, unreadable or invalid input and invalid configuration.\n\n",
     );
     s.push_str(
+        "Severities: **error** when the API server rejects the object or the failure is certain (a drain can \
+         never pass, the HPA controller stops scaling); **warning** when the failure is the likely outcome but \
+         the input alone cannot prove it (a missing object may be created elsewhere, the scheduler may be \
+         lucky); **info** for hygiene. How each rule compares with kube-linter, kube-score and Polaris is in \
+         [`peers.md`](peers.md).\n\n",
+    );
+    s.push_str(
         "**Whole repositories.** A directory is walked recursively and linted in one run. A file that is not \
          valid YAML is reported with its `file:line:col`, the offending line and a caret; the other files are \
          still linted and the run exits 2 at the end. Objects defined twice are `duplicate-object` findings \

@@ -35,6 +35,8 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                 j != i && k == kind && t == target && o.name != h.name && Ctx::same_namespace(h, o)
             })
             .map(|(_, o, _, _, _)| o.display_name())
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
             .collect();
         if !others.is_empty() {
             out.report(cx, *i, field, format!("{kind}/{target} is also scaled by {}", others.join(", ")), RULE.fix);

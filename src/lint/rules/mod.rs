@@ -30,6 +30,7 @@ mod image_deny_listed;
 mod image_latest_tag;
 mod ingress_port_missing;
 mod ingress_service_missing;
+mod label_invalid;
 mod liveness_same_as_readiness;
 mod liveness_without_readiness;
 mod memory_limit_far_above_request;
@@ -168,6 +169,7 @@ pub static RULES: &[&Rule] = &[
     &selector_template_mismatch::RULE,
     &statefulset_service_missing::RULE,
     &port_name_invalid::RULE,
+    &label_invalid::RULE,
     &duplicate_object::RULE,
     &duplicate_key::RULE,
     &duplicate_env_var::RULE,
