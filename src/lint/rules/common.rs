@@ -154,6 +154,20 @@ pub fn hpa_for<'a>(cx: &Ctx<'a>, index: usize) -> Option<(usize, &'a crate::mani
     })
 }
 
+/// True when the container port entry `port` is the one `target` names: a number or numeric
+/// string matches its `containerPort`, any other string its `name`.
+pub fn port_matches(port: &Node, target: &Node) -> bool {
+    let number = |n: i64| port.get("containerPort").and_then(Node::as_i64) == Some(n);
+    match &target.value {
+        Value::Int(n) => number(*n),
+        Value::Str(s) => match s.parse::<i64>() {
+            Ok(n) => number(n),
+            Err(_) => port.get("name").and_then(Node::as_str) == Some(s),
+        },
+        _ => false,
+    }
+}
+
 /// Probe keys in a fixed order.
 pub const PROBES: [&str; 3] = ["livenessProbe", "readinessProbe", "startupProbe"];
 

@@ -2,10 +2,10 @@
 
 use crate::diag::Severity;
 use crate::kube::WorkloadKind;
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 
 use super::super::context::{Container, Workload};
-use super::common::label;
+use super::common::{label, port_matches};
 use super::{Category, Ctx, Out, Rule};
 
 /// See [`Rule`].
@@ -70,18 +70,11 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
 fn serving<'a>(w: &Workload<'a>, targets: &[&Node]) -> Vec<Container<'a>> {
     let regular: Vec<Container<'a>> = w.containers().into_iter().filter(|c| !c.init).collect();
     let declares = |c: &Container<'_>| {
-        c.field.node.get("ports").and_then(Node::as_seq).is_some_and(|ports| {
-            ports.iter().any(|p| {
-                targets.iter().any(|t| match &t.value {
-                    Value::Int(n) => p.get("containerPort").and_then(Node::as_i64) == Some(*n),
-                    Value::Str(s) => match s.parse::<i64>() {
-                        Ok(n) => p.get("containerPort").and_then(Node::as_i64) == Some(n),
-                        Err(_) => p.get("name").and_then(Node::as_str) == Some(s),
-                    },
-                    _ => false,
-                })
-            })
-        })
+        c.field
+            .node
+            .get("ports")
+            .and_then(Node::as_seq)
+            .is_some_and(|ports| ports.iter().any(|p| targets.iter().any(|t| port_matches(p, t))))
     };
     let serving: Vec<Container<'a>> = regular.iter().filter(|c| declares(c)).cloned().collect();
     if serving.is_empty() && regular.len() == 1 { regular } else { serving }
