@@ -1,6 +1,8 @@
 //! What a rule sees: the objects, an index of workloads, and a cursor that carries positions
 //! and JSON pointers so that every finding can name the offending field.
 
+use std::collections::HashMap;
+
 use crate::diag::{Diagnostic, Severity};
 use crate::kube::{self, WorkloadKind};
 use crate::manifest::{Kustomization, Loaded, Object};
@@ -117,13 +119,16 @@ pub struct Ctx<'a> {
     pub workloads: Vec<Workload<'a>>,
     /// kustomize configurations of the input (their generators create ConfigMaps and Secrets).
     pub kustomizations: &'a [Kustomization],
+    /// Positions in `workloads` by pod label: a selector only looks at the workloads carrying
+    /// one of its labels, so that matching every selector stays linear in the input.
+    by_label: HashMap<(String, String), Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
     /// Indexes the loaded objects.
     pub fn new(loaded: &'a Loaded, cfg: &'a LintConfig) -> Ctx<'a> {
         let objects = &loaded.objects;
-        let workloads = objects
+        let workloads: Vec<Workload<'a>> = objects
             .iter()
             .enumerate()
             .filter_map(|(index, o)| {
@@ -141,7 +146,13 @@ impl<'a> Ctx<'a> {
                 Some(Workload { index, template, spec, labels, kind })
             })
             .collect();
-        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations }
+        let mut by_label: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, w) in workloads.iter().enumerate() {
+            for label in &w.labels {
+                by_label.entry(label.clone()).or_default().push(i);
+            }
+        }
+        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations, by_label }
     }
 
     /// The object at `index`.
@@ -165,11 +176,23 @@ impl<'a> Ctx<'a> {
 
     /// Workloads in `obj`'s namespace whose pod labels the selector selects.
     pub fn workloads_selected(&self, obj: &Object, selector: &Node) -> Vec<&Workload<'a>> {
-        self.workloads
-            .iter()
-            .filter(|w| Self::same_namespace(obj, self.object(w.index)))
-            .filter(|w| kube::selector_matches(selector, &w.labels))
-            .collect()
+        let selects = |w: &&Workload<'a>| {
+            Self::same_namespace(obj, self.object(w.index)) && kube::selector_matches(selector, &w.labels)
+        };
+        match self.candidates(selector) {
+            Some(positions) => positions.iter().map(|&i| &self.workloads[i]).filter(selects).collect(),
+            None => self.workloads.iter().filter(selects).collect(),
+        }
+    }
+
+    /// The workloads that carry the selector's first required label, when it has one (a
+    /// `matchLabels` entry, or an entry of a Service's plain selector).
+    fn candidates(&self, selector: &Node) -> Option<&[usize]> {
+        let structured = selector.get("matchLabels").is_some() || selector.get("matchExpressions").is_some();
+        let labels = if structured { selector.get("matchLabels")? } else { selector };
+        let (k, v) = labels.as_map()?.first()?;
+        let key = (k.as_str()?.to_string(), kube::scalar_string(v)?);
+        Some(self.by_label.get(&key).map_or(&[], Vec::as_slice))
     }
 
     /// The object of `kind` named `name` in `obj`'s namespace.
