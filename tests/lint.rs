@@ -534,6 +534,9 @@ fn a_yaml_syntax_error_in_a_directory_does_not_stop_the_other_files() {
     assert!(err.contains("chartwright: error: ./a-broken.yaml:4:"), "{err}");
     assert!(err.contains("4 |   name: [x\n"), "{err}");
     assert!(findings(&out).iter().any(|f| f["rule"] == "pdb-blocks-drain"), "the good file was not linted");
+    let text = run_in(tmp.path(), &["."], None);
+    assert_eq!(text.status.code(), Some(2));
+    assert!(String::from_utf8(text.stdout).unwrap().ends_with("; 1 file not valid YAML (see above)\n"));
 }
 
 #[test]

@@ -214,6 +214,12 @@ fn summary_line(report: &lint::Report, loaded: &manifest::Loaded) -> String {
             report.suppressed
         );
     }
+    if !loaded.invalid.is_empty() {
+        s.insert_str(
+            s.len() - 1,
+            &format!("; {} not valid YAML (see above)", plural(loaded.invalid.len(), "file", "files")),
+        );
+    }
     s
 }
 
