@@ -337,6 +337,19 @@ fn helm_template_output_piped_into_lint_names_the_templates_with_helm_3_and_4() 
             let source_line = rendered.lines().take(line).filter(|l| l.starts_with("# Source: ")).last().unwrap();
             assert_eq!(source_line, format!("# Source: {template}"), "{label}: {f}");
         }
+        // For code scanning, every annotation lands on a template file of the chart directory.
+        let gh = run_in(
+            &sample(),
+            &["-", "--format", "github", "--chart-root", "tests/fixtures/lint/chart"],
+            Some(rendered.as_bytes()),
+        );
+        let gh = String::from_utf8(gh.stdout).unwrap();
+        for line in gh.lines() {
+            let file = line.split("file=").nth(1).and_then(|r| r.split(',').next()).unwrap();
+            let path = file.strip_prefix("tests/fixtures/lint/chart/").unwrap_or_else(|| panic!("{label}: {line}"));
+            assert!(fixtures().join("chart").join(path).is_file(), "{label}: {file} is not a file of the chart");
+        }
+        assert_eq!(gh.lines().count(), findings.len(), "{label}");
     }
 }
 
