@@ -122,6 +122,9 @@ pub struct Ctx<'a> {
     /// Positions in `workloads` by pod label: a selector only looks at the workloads carrying
     /// one of its labels, so that matching every selector stays linear in the input.
     by_label: HashMap<(String, String), Vec<usize>>,
+    /// Object indices by kind, and by kind and name, for the same reason.
+    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -152,7 +155,15 @@ impl<'a> Ctx<'a> {
                 by_label.entry(label.clone()).or_default().push(i);
             }
         }
-        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations, by_label }
+        let mut by_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
+        for (i, o) in objects.iter().enumerate() {
+            by_kind.entry(o.kind.as_str()).or_default().push(i);
+            if let Some(name) = &o.name {
+                by_name.entry((o.kind.as_str(), name.as_str())).or_default().push(i);
+            }
+        }
+        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations, by_label, by_kind, by_name }
     }
 
     /// The object at `index`.
@@ -161,8 +172,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Indices of the objects of `kind`.
-    pub fn of_kind(&self, kind: &'a str) -> impl Iterator<Item = (usize, &'a Object)> + 'a {
-        self.objects.iter().enumerate().filter(move |(_, o)| o.kind == kind)
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = (usize, &'a Object)> + '_ {
+        let objects = self.objects;
+        self.by_kind.get(kind).into_iter().flatten().map(move |&i| (i, &objects[i]))
     }
 
     /// Objects without a namespace are taken to share it with everything: `helm template`
@@ -197,10 +209,13 @@ impl<'a> Ctx<'a> {
 
     /// The object of `kind` named `name` in `obj`'s namespace.
     pub fn find(&self, obj: &Object, kind: &str, name: &str) -> Option<(usize, &'a Object)> {
-        self.objects
-            .iter()
-            .enumerate()
-            .find(|(_, o)| o.kind == kind && o.name.as_deref() == Some(name) && Self::same_namespace(obj, o))
+        let objects = self.objects;
+        self.by_name
+            .get(&(kind, name))
+            .into_iter()
+            .flatten()
+            .map(|&i| (i, &objects[i]))
+            .find(|(_, o)| Self::same_namespace(obj, o))
     }
 }
 

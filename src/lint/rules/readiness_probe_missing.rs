@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
-    let mut reported: Vec<(usize, String)> = Vec::new();
+    let mut reported: std::collections::HashSet<(usize, String)> = std::collections::HashSet::new();
     for (_, svc) in cx.of_kind("Service") {
         let Some(selector) = svc.node.path(&["spec", "selector"]).filter(|s| !s.is_empty_value()) else { continue };
         if svc.node.path(&["spec", "publishNotReadyAddresses"]).and_then(Node::as_bool) == Some(true) {
@@ -44,10 +44,9 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                 if c.field.get("readinessProbe").is_some() || c.field.get("livenessProbe").is_some() {
                     continue;
                 }
-                if reported.contains(&(w.index, c.name.clone())) {
+                if !reported.insert((w.index, c.name.clone())) {
                     continue;
                 }
-                reported.push((w.index, c.name.clone()));
                 let at = c.field.get("name").unwrap_or_else(|| c.field.clone());
                 out.report(
                     cx,
