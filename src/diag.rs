@@ -229,18 +229,8 @@ pub fn render_text(groups: &[Group], sources: &Sources, color: bool) -> String {
         }
         let _ = writeln!(out, "{sev}[{}]: {}", d.rule, d.message);
         if let Some(loc) = &d.location {
-            if let Some(line) = sources.get(&loc.file).and_then(|t| t.lines().nth(loc.line.saturating_sub(1) as usize))
-            {
-                let num = loc.line.to_string();
-                let gutter = " ".repeat(num.len());
-                let _ = writeln!(out, "{gutter} |");
-                let _ = writeln!(out, "{num} | {line}");
-                let caret_pad: String = line
-                    .chars()
-                    .take(loc.column.saturating_sub(1) as usize)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let _ = writeln!(out, "{gutter} | {caret_pad}{}", paint("1;31", "^"));
+            if let Some(text) = sources.get(&loc.file) {
+                out.push_str(&excerpt(text, loc.line, loc.column, color));
             }
         }
         if let Some(help) = &d.help {
@@ -248,6 +238,18 @@ pub fn render_text(groups: &[Group], sources: &Sources, color: bool) -> String {
         }
     }
     out
+}
+
+/// The source line at `line` with a caret under `column`, as the text format shows it; empty
+/// when the text has no such line.
+pub fn excerpt(text: &str, line: u32, column: u32, color: bool) -> String {
+    let Some(src) = text.lines().nth(line.saturating_sub(1) as usize) else { return String::new() };
+    let num = line.to_string();
+    let gutter = " ".repeat(num.len());
+    let caret_pad: String =
+        src.chars().take(column.saturating_sub(1) as usize).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let caret = if color { "\x1b[1;31m^\x1b[0m" } else { "^" };
+    format!("{gutter} |\n{num} | {src}\n{gutter} | {caret_pad}{caret}\n")
 }
 
 /// One line per finding, no excerpt: `file:line:col: severity[rule]: message`.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Severity, Sources};
 use crate::textfile::{self, ReadError};
-use crate::yaml::{self, Node, Pos, Value};
+use crate::yaml::{self, DuplicateKey, Node, Pos, Value};
 
 /// Why inputs could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +64,8 @@ pub struct Object {
     pub line: u32,
     /// The chart template it was rendered from (`# Source:` comment in `helm template` output).
     pub template: Option<String>,
+    /// Mapping keys written twice inside the object (the last value is the one kept).
+    pub duplicate_keys: Vec<DuplicateKey>,
 }
 
 impl Object {
@@ -76,6 +78,37 @@ impl Object {
     pub fn display_name(&self) -> String {
         format!("{}/{}", self.kind, self.name.as_deref().unwrap_or("<generated>"))
     }
+
+    /// What makes the object unique in a cluster: group, kind, namespace (empty for
+    /// cluster-scoped kinds) and name; `None` for objects with only `generateName`.
+    pub fn identity(&self) -> Option<(String, String, String, String)> {
+        let name = self.name.clone()?;
+        let ns = if crate::kube::is_cluster_scoped(&self.kind, self.group()) {
+            String::new()
+        } else {
+            self.namespace.clone().unwrap_or_default()
+        };
+        Some((self.group().to_string(), self.kind.clone(), ns, name))
+    }
+}
+
+/// A kustomize `kustomization.yaml` of the input: not a cluster object, but the ConfigMaps and
+/// Secrets its generators create are.
+#[derive(Debug, Clone)]
+pub struct Kustomization {
+    /// The file.
+    pub file: Arc<str>,
+    /// Its content.
+    pub node: Node,
+}
+
+/// How forgiving [`load_inputs_with`] is; the default is what `generate` needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep objects that share group, kind, namespace and name (lint reports them) instead of failing.
+    pub keep_duplicates: bool,
+    /// Record a file that is not valid YAML in [`Loaded::invalid`] and go on with the next one.
+    pub keep_going: bool,
 }
 
 /// Everything read from the inputs.
@@ -87,17 +120,34 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// Source texts, for excerpts.
     pub sources: Sources,
+    /// Files that could not be parsed (only with [`LoadOptions::keep_going`]).
+    pub invalid: Vec<LoadError>,
+    /// kustomize configurations found in the input.
+    pub kustomizations: Vec<Kustomization>,
 }
 
 /// Reads every input: `-` is stdin, directories are walked recursively in sorted order.
 pub fn load_inputs(inputs: &[PathBuf]) -> Result<Loaded, LoadError> {
+    load_inputs_with(inputs, LoadOptions::default())
+}
+
+/// Like [`load_inputs`], as forgiving as `options` say.
+pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Loaded, LoadError> {
     let mut loaded = Loaded::default();
+    let keep_going = |r: Result<(), LoadError>, loaded: &mut Loaded| match r {
+        Err(e @ LoadError::Yaml { .. }) if options.keep_going => {
+            loaded.invalid.push(e);
+            Ok(())
+        }
+        r => r,
+    };
     for input in inputs {
         if input.as_os_str() == "-" {
             let mut buf = Vec::new();
             std::io::stdin().read_to_end(&mut buf).map_err(|source| ReadError::io("<stdin>", source))?;
             let text = textfile::utf8("<stdin>", buf)?;
-            load_text("<stdin>", text, &mut loaded)?;
+            let r = load_text("<stdin>", text, &mut loaded);
+            keep_going(r, &mut loaded)?;
             continue;
         }
         let meta = std::fs::metadata(input).map_err(|source| ReadError::io(input.display().to_string(), source))?;
@@ -105,13 +155,17 @@ pub fn load_inputs(inputs: &[PathBuf]) -> Result<Loaded, LoadError> {
             let mut files = Vec::new();
             walk(input, &mut files)?;
             for f in files {
-                load_file(&f, &mut loaded)?;
+                let r = load_file(&f, &mut loaded);
+                keep_going(r, &mut loaded)?;
             }
         } else {
-            load_file(input, &mut loaded)?;
+            let r = load_file(input, &mut loaded);
+            keep_going(r, &mut loaded)?;
         }
     }
-    check_duplicates(&loaded.objects)?;
+    if !options.keep_duplicates {
+        check_duplicates(&loaded.objects)?;
+    }
     Ok(loaded)
 }
 
@@ -144,26 +198,49 @@ fn load_file(path: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
     load_text(&display, text, loaded)
 }
 
-/// Parses one source text and appends its objects.
+/// Parses one source text and appends its objects. The text is kept for excerpts even when it
+/// is not valid YAML.
 pub fn load_text(file: &str, text: String, loaded: &mut Loaded) -> Result<(), LoadError> {
-    let docs = yaml::parse_stream(&text).map_err(|e| LoadError::Yaml {
-        file: file.to_string(),
-        pos: e.pos,
-        message: e.message,
-    })?;
+    let parsed = yaml::parse_stream(&text);
     let sources = helm_source_comments(&text);
+    loaded.sources.insert(file.to_string(), text);
+    let docs = parsed.map_err(|e| LoadError::Yaml { file: file.to_string(), pos: e.pos, message: e.message })?;
     let file_arc: Arc<str> = Arc::from(file);
+    let kustomization = is_kustomization_file(file);
     for doc in docs {
         let Some(root) = doc.root.filter(|r| !r.is_null()) else {
             loaded.warnings.push(skip(file, doc.line, "empty document"));
             continue;
         };
         let line = root.pos.line;
+        if kustomization && root.get("kind").is_none() {
+            loaded.warnings.push(skip(file, line, "kustomize configuration, not a cluster object"));
+            loaded.kustomizations.push(Kustomization { file: file_arc.clone(), node: root });
+            continue;
+        }
         let template = sources.iter().rev().find(|(l, _)| *l <= line).map(|(_, s)| s.clone());
+        let first = loaded.objects.len();
         add_object(file, &file_arc, root, template, loaded);
+        // A duplicate key belongs to the last object of the document that starts before it.
+        for dup in doc.duplicate_keys {
+            let owner = loaded.objects[first..].iter_mut().rev().find(|o| o.line <= dup.first.line);
+            if let Some(o) = owner {
+                o.duplicate_keys.push(dup);
+            } else if let Some(o) = loaded.objects[first..].first_mut() {
+                o.duplicate_keys.push(dup);
+            }
+        }
     }
-    loaded.sources.insert(file.to_string(), text);
     Ok(())
+}
+
+/// kustomize reads `kustomization.yaml`, `kustomization.yml` or `Kustomization`; those files need
+/// no apiVersion or kind.
+fn is_kustomization_file(file: &str) -> bool {
+    matches!(
+        Path::new(file).file_name().and_then(|n| n.to_str()),
+        Some("kustomization.yaml" | "kustomization.yml" | "Kustomization")
+    )
 }
 
 fn skip(file: &str, line: u32, why: &str) -> Diagnostic {
@@ -180,6 +257,7 @@ fn add_object(file: &str, file_arc: &Arc<str>, root: Node, template: Option<Stri
     };
     if kind == "Kustomization" || api_version.starts_with("kustomize.config.k8s.io/") {
         loaded.warnings.push(skip(file, line, "kustomize configuration, not a cluster object"));
+        loaded.kustomizations.push(Kustomization { file: file_arc.clone(), node: root });
         return;
     }
     if kind.ends_with("List") {
@@ -209,6 +287,7 @@ fn add_object(file: &str, file_arc: &Arc<str>, root: Node, template: Option<Stri
         file: file_arc.clone(),
         line,
         template,
+        duplicate_keys: Vec::new(),
     });
 }
 
@@ -226,13 +305,8 @@ fn check_duplicates(objects: &[Object]) -> Result<(), LoadError> {
     let mut seen: std::collections::HashMap<(String, String, String, String), &Object> =
         std::collections::HashMap::new();
     for o in objects {
-        let Some(name) = &o.name else { continue };
-        let ns = if crate::kube::is_cluster_scoped(&o.kind, o.group()) {
-            String::new()
-        } else {
-            o.namespace.clone().unwrap_or_default()
-        };
-        let key = (o.group().to_string(), o.kind.clone(), ns.clone(), name.clone());
+        let Some(key) = o.identity() else { continue };
+        let ns = key.2.clone();
         if let Some(first) = seen.get(&key) {
             let mut what = o.display_name();
             if !ns.is_empty() {

@@ -246,8 +246,8 @@ fn bad_input_exits_2_with_file_line_and_column() {
     let out = run_in(tmp.path(), &["bad.yaml"], None);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.starts_with("chartwright: error: bad.yaml:"), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("chartwright: error: bad.yaml:3:19: invalid YAML:"), "{err}");
+    assert!(err.contains("3 | metadata: {name: [\n  |                   ^\n"), "{err}");
     let out = run_in(tmp.path(), &["missing.yaml"], None);
     assert_eq!(out.status.code(), Some(2));
     let out = run_in(tmp.path(), &["bad.yaml", "--disable", "no-such-rule"], None);
@@ -337,6 +337,19 @@ fn helm_template_output_piped_into_lint_names_the_templates_with_helm_3_and_4() 
             let source_line = rendered.lines().take(line).filter(|l| l.starts_with("# Source: ")).last().unwrap();
             assert_eq!(source_line, format!("# Source: {template}"), "{label}: {f}");
         }
+        // For code scanning, every annotation lands on a template file of the chart directory.
+        let gh = run_in(
+            &sample(),
+            &["-", "--format", "github", "--chart-root", "tests/fixtures/lint/chart"],
+            Some(rendered.as_bytes()),
+        );
+        let gh = String::from_utf8(gh.stdout).unwrap();
+        for line in gh.lines() {
+            let file = line.split("file=").nth(1).and_then(|r| r.split(',').next()).unwrap();
+            let path = file.strip_prefix("tests/fixtures/lint/chart/").unwrap_or_else(|| panic!("{label}: {line}"));
+            assert!(fixtures().join("chart").join(path).is_file(), "{label}: {file} is not a file of the chart");
+        }
+        assert_eq!(gh.lines().count(), findings.len(), "{label}");
     }
 }
 
@@ -423,4 +436,150 @@ data: {password: [1], url: "a://:@", k: "x://u:p@"}
     // Still useful on the parts that make sense.
     assert!(findings.iter().any(|d| d.rule == "run-as-non-root-unset" && d.fields["object"] == "Deployment/b"));
     assert!(findings.iter().any(|d| d.rule == "pdb-selects-nothing" && d.fields["object"] == "PodDisruptionBudget/b2"));
+}
+
+fn findings(out: &Output) -> Vec<serde_json::Value> {
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    json["findings"].as_array().unwrap().clone()
+}
+
+fn regression(name: &str) -> PathBuf {
+    fixtures().join("regressions").join(name)
+}
+
+/// Secret and ConfigMap names of the `config-ref-missing` findings.
+fn missing_refs(out: &Output) -> Vec<String> {
+    findings(out)
+        .iter()
+        .filter(|f| f["rule"] == "config-ref-missing")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_secret_written_by_a_cert_manager_certificate_is_not_missing() {
+    let out = run_in(&regression("cert-manager-secret"), &["app.yaml", "--format", "json"], None);
+    assert!(missing_refs(&out).is_empty(), "{:?}", missing_refs(&out));
+}
+
+#[test]
+fn a_secret_named_in_a_jobs_arguments_is_not_missing_but_others_still_are() {
+    let out = run_in(&regression("job-created-secret"), &["app.yaml", "--format", "json"], None);
+    assert_eq!(missing_refs(&out), vec!["Secret not-created-by-anyone is not in the input"]);
+}
+
+#[test]
+fn kustomize_generator_outputs_are_not_missing_with_or_without_kustomization_kind() {
+    let out = run_in(&regression("kustomize-generators"), &[".", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(missing_refs(&out).is_empty(), "{:?}", missing_refs(&out));
+    // The deployment alone still misses them: the generators are what makes them present.
+    let alone = run_in(&regression("kustomize-generators"), &["deployment.yaml", "--format", "json"], None);
+    assert_eq!(missing_refs(&alone).len(), 2, "{:?}", missing_refs(&alone));
+}
+
+#[test]
+fn duplicate_objects_are_findings_at_every_location_and_the_run_goes_on() {
+    let out = run_in(&regression("duplicates"), &[".", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let all = findings(&out);
+    let dups: Vec<String> = all
+        .iter()
+        .filter(|f| f["rule"] == "duplicate-object")
+        .map(|f| format!("{}:{}", f["location"]["file"].as_str().unwrap(), f["location"]["line"]))
+        .collect();
+    assert_eq!(
+        dups,
+        vec![
+            "./baremetal/deploy.yaml:5",
+            "./baremetal/deploy.yaml:10",
+            "./cloud/deploy.yaml:5",
+            "./cloud/deploy.yaml:10"
+        ]
+    );
+    let ns = all.iter().find(|f| f["rule"] == "duplicate-object" && f["object"] == "Namespace/edge").unwrap();
+    assert!(ns["message"].as_str().unwrap().contains("also at ./cloud/deploy.yaml:2"), "{ns}");
+    // The other rules still ran over the whole directory.
+    assert!(all.iter().any(|f| f["rule"] == "pdb-blocks-drain"), "{all:?}");
+}
+
+#[test]
+fn generate_still_refuses_duplicate_objects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = chartwright()
+        .args(["generate", "--name", "edge", "-o"])
+        .arg(tmp.path().join("chart"))
+        .arg(regression("duplicates"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is defined twice"));
+}
+
+#[test]
+fn empty_input_exits_2_unless_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("empty.yaml"), "# nothing rendered\n---\n").unwrap();
+    let out = run_in(tmp.path(), &["-"], Some(b""));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no Kubernetes objects in <stdin>"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_in(tmp.path(), &["empty.yaml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Kubernetes objects in empty.yaml"));
+    let out = run_in(tmp.path(), &["-", "--allow-empty"], Some(b""));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_yaml_syntax_error_in_a_directory_does_not_stop_the_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a-broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n")
+        .unwrap();
+    std::fs::copy(fixtures().join("rules/pdb-blocks-drain/fail.yaml"), tmp.path().join("b-pdb.yaml")).unwrap();
+    let out = run_in(tmp.path(), &[".", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(err.contains("chartwright: error: ./a-broken.yaml:4:"), "{err}");
+    assert!(err.contains("4 |   name: [x\n"), "{err}");
+    assert!(findings(&out).iter().any(|f| f["rule"] == "pdb-blocks-drain"), "the good file was not linted");
+    let text = run_in(tmp.path(), &["."], None);
+    assert_eq!(text.status.code(), Some(2));
+    assert!(String::from_utf8(text.stdout).unwrap().ends_with("; 1 file not valid YAML (see above)\n"));
+}
+
+#[test]
+fn duplicate_mapping_keys_are_findings_not_silently_collapsed() {
+    let out = run_in(&fixtures().join("rules/duplicate-key"), &["fail.yaml", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let f = findings(&out).into_iter().find(|f| f["rule"] == "duplicate-key").unwrap();
+    assert_eq!(f["pointer"], "/spec/template/spec/containers/0/resources");
+    assert_eq!(f["location"]["line"], 19);
+}
+
+#[test]
+fn piped_helm_output_points_github_and_sarif_findings_at_the_chart_template() {
+    let input = std::fs::read(sample().join("rendered.yaml")).unwrap();
+    let out = run_in(&sample(), &["-", "--format", "github"], Some(&input));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("<stdin>"), "{text}");
+    // minAvailable is line 6 of the PodDisruptionBudget document in the stream (line 26).
+    assert!(text.contains("::error file=shop/templates/pdb.yaml,line=6,col=3,title=pdb-blocks-drain::"), "{text}");
+    let out = run_in(&sample(), &["-", "--format", "sarif", "--chart-root", "./deploy/charts/shop/"], Some(&input));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uris: BTreeSet<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains("deploy/charts/shop/templates/pdb.yaml"), "{uris:?}");
+    assert!(uris.iter().all(|u| u.starts_with("deploy/charts/shop/templates/")), "{uris:?}");
+    // A named file keeps its own path and lines: they are exact there.
+    let out = run_in(&sample(), &["rendered.yaml", "--format", "github"], None);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("file=rendered.yaml,line=26,"));
 }

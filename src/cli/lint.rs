@@ -33,6 +33,14 @@ pub struct Args {
     /// Configuration file [default: ./.chartwright.yaml when it exists].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Succeed on input that holds no Kubernetes object (by default that exits 2, so that an empty
+    /// `helm template` does not pass unnoticed).
+    #[arg(long)]
+    allow_empty: bool,
+    /// The chart's directory in the repository, for piped `helm template` output: github and sarif
+    /// findings then point at DIR/templates/... instead of the chart name's templates/....
+    #[arg(long, value_name = "DIR")]
+    chart_root: Option<PathBuf>,
 }
 
 /// Runs `lint`.
@@ -66,7 +74,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     for id in &a.enable {
         cfg.disabled.remove(id);
     }
-    let loaded = match manifest::load_inputs(&a.inputs) {
+    // Duplicates are findings and a broken file does not stop the others: a whole repository
+    // can be linted in one call.
+    let options = manifest::LoadOptions { keep_duplicates: true, keep_going: true };
+    let loaded = match manifest::load_inputs_with(&a.inputs, options) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("chartwright: error: {e}");
@@ -76,6 +87,32 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     if !loaded.warnings.is_empty() {
         let skipped = Group { name: "lint".into(), diagnostics: loaded.warnings.clone() };
         eprint!("{}", diag::render_text(&[skipped], &loaded.sources, false));
+    }
+    for e in &loaded.invalid {
+        let manifest::LoadError::Yaml { file, pos, message } = e else {
+            eprintln!("chartwright: error: {e}");
+            continue;
+        };
+        let text = loaded.sources.get(file).map(String::as_str).unwrap_or_default();
+        // The parser reports an unexpected end of input one line past the last one.
+        let last = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
+        let (line, col) = if pos.line > last && last > 0 {
+            let end = text.lines().last().map_or(0, |l| l.chars().count());
+            (last, u32::try_from(end + 1).unwrap_or(u32::MAX))
+        } else {
+            (pos.line, pos.col)
+        };
+        eprintln!("chartwright: error: {file}:{line}:{col}: invalid YAML: {message}");
+        eprint!("{}", diag::excerpt(text, line, col, false));
+    }
+    if loaded.objects.is_empty() && loaded.invalid.is_empty() && !a.allow_empty {
+        let inputs: Vec<String> = a
+            .inputs
+            .iter()
+            .map(|p| if p.as_os_str() == "-" { "<stdin>".to_string() } else { p.display().to_string() })
+            .collect();
+        eprintln!("chartwright: error: no Kubernetes objects in {} (--allow-empty accepts that)", inputs.join(", "));
+        return Ok(2);
     }
     let report = lint::lint(&loaded, &cfg);
     let threshold = a.fail_on.threshold();
@@ -87,12 +124,51 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             s.push_str(&summary_line(&report, &loaded));
             s
         }
-        Format::Github => diag::render_github(&groups(&loaded, &report.findings)),
-        Format::Sarif => diag::render_sarif("lint", &groups(&loaded, &report.findings), &lint::rule_infos(&cfg)),
+        Format::Github => {
+            diag::render_github(&groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref())))
+        }
+        Format::Sarif => diag::render_sarif(
+            "lint",
+            &groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref())),
+            &lint::rule_infos(&cfg),
+        ),
         Format::Junit => diag::render_junit("lint", &groups(&loaded, &report.findings), threshold),
     };
     crate::cli::print_out(&out)?;
+    if !loaded.invalid.is_empty() {
+        return Ok(2);
+    }
     Ok(u8::from(failed))
+}
+
+/// Findings on piped `helm template` output located in their chart template, for formats that
+/// code scanning attaches to repository files: the file is the `# Source:` path (its chart
+/// name replaced by `chart_root` when given) and the line is counted from the start of the
+/// rendered document, which matches the template where no template logic precedes the field.
+fn in_templates(loaded: &manifest::Loaded, report: &lint::Report, chart_root: Option<&Path>) -> Vec<Diagnostic> {
+    let stdin = loaded.sources.get("<stdin>");
+    let mut findings = report.findings.clone();
+    for d in &mut findings {
+        let Some(template) = d.fields.get("template").and_then(|t| t.as_str()).map(str::to_string) else { continue };
+        let (Some(loc), Some(text)) = (d.location.as_mut(), stdin) else { continue };
+        if loc.file != "<stdin>" {
+            continue;
+        }
+        let comment =
+            text.lines().take(loc.line as usize).enumerate().filter(|(_, l)| l.starts_with("# Source: ")).last();
+        let Some((index, _)) = comment else { continue };
+        loc.line = loc.line.saturating_sub(u32::try_from(index + 1).unwrap_or(u32::MAX)).max(1);
+        loc.file = match chart_root {
+            Some(root) => {
+                let root = root.to_string_lossy().replace('\\', "/");
+                let root = root.trim_start_matches("./").trim_end_matches('/');
+                let rest = template.split_once('/').map_or(template.as_str(), |(_, r)| r);
+                if root.is_empty() || root == "." { rest.to_string() } else { format!("{root}/{rest}") }
+            }
+            None => template,
+        };
+    }
+    findings
 }
 
 fn load_config(explicit: Option<&Path>) -> Result<LintConfig, lint::ConfigError> {
@@ -147,6 +223,12 @@ fn summary_line(report: &lint::Report, loaded: &manifest::Loaded) -> String {
             "no findings in {} ({} suppressed)\n",
             plural(loaded.objects.len(), "object", "objects"),
             report.suppressed
+        );
+    }
+    if !loaded.invalid.is_empty() {
+        s.insert_str(
+            s.len() - 1,
+            &format!("; {} not valid YAML (see above)", plural(loaded.invalid.len(), "file", "files")),
         );
     }
     s

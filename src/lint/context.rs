@@ -1,9 +1,11 @@
 //! What a rule sees: the objects, an index of workloads, and a cursor that carries positions
 //! and JSON pointers so that every finding can name the offending field.
 
+use std::collections::HashMap;
+
 use crate::diag::{Diagnostic, Severity};
 use crate::kube::{self, WorkloadKind};
-use crate::manifest::Object;
+use crate::manifest::{Kustomization, Loaded, Object};
 use crate::yaml::{Node, Pos};
 
 use super::config::LintConfig;
@@ -20,7 +22,8 @@ pub struct Field<'a> {
     pub ptr: String,
 }
 
-fn escape_pointer(key: &str) -> String {
+/// A key as a JSON pointer segment.
+pub(crate) fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
@@ -114,12 +117,21 @@ pub struct Ctx<'a> {
     pub cfg: &'a LintConfig,
     /// Objects that run pods.
     pub workloads: Vec<Workload<'a>>,
+    /// kustomize configurations of the input (their generators create ConfigMaps and Secrets).
+    pub kustomizations: &'a [Kustomization],
+    /// Positions in `workloads` by pod label: a selector only looks at the workloads carrying
+    /// one of its labels, so that matching every selector stays linear in the input.
+    by_label: HashMap<(String, String), Vec<usize>>,
+    /// Object indices by kind, and by kind and name, for the same reason.
+    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
-    /// Indexes the objects.
-    pub fn new(objects: &'a [Object], cfg: &'a LintConfig) -> Ctx<'a> {
-        let workloads = objects
+    /// Indexes the loaded objects.
+    pub fn new(loaded: &'a Loaded, cfg: &'a LintConfig) -> Ctx<'a> {
+        let objects = &loaded.objects;
+        let workloads: Vec<Workload<'a>> = objects
             .iter()
             .enumerate()
             .filter_map(|(index, o)| {
@@ -137,7 +149,21 @@ impl<'a> Ctx<'a> {
                 Some(Workload { index, template, spec, labels, kind })
             })
             .collect();
-        Ctx { objects, cfg, workloads }
+        let mut by_label: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, w) in workloads.iter().enumerate() {
+            for label in &w.labels {
+                by_label.entry(label.clone()).or_default().push(i);
+            }
+        }
+        let mut by_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
+        for (i, o) in objects.iter().enumerate() {
+            by_kind.entry(o.kind.as_str()).or_default().push(i);
+            if let Some(name) = &o.name {
+                by_name.entry((o.kind.as_str(), name.as_str())).or_default().push(i);
+            }
+        }
+        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations, by_label, by_kind, by_name }
     }
 
     /// The object at `index`.
@@ -146,8 +172,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Indices of the objects of `kind`.
-    pub fn of_kind(&self, kind: &'a str) -> impl Iterator<Item = (usize, &'a Object)> + 'a {
-        self.objects.iter().enumerate().filter(move |(_, o)| o.kind == kind)
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = (usize, &'a Object)> + '_ {
+        let objects = self.objects;
+        self.by_kind.get(kind).into_iter().flatten().map(move |&i| (i, &objects[i]))
     }
 
     /// Objects without a namespace are taken to share it with everything: `helm template`
@@ -161,19 +188,34 @@ impl<'a> Ctx<'a> {
 
     /// Workloads in `obj`'s namespace whose pod labels the selector selects.
     pub fn workloads_selected(&self, obj: &Object, selector: &Node) -> Vec<&Workload<'a>> {
-        self.workloads
-            .iter()
-            .filter(|w| Self::same_namespace(obj, self.object(w.index)))
-            .filter(|w| kube::selector_matches(selector, &w.labels))
-            .collect()
+        let selects = |w: &&Workload<'a>| {
+            Self::same_namespace(obj, self.object(w.index)) && kube::selector_matches(selector, &w.labels)
+        };
+        match self.candidates(selector) {
+            Some(positions) => positions.iter().map(|&i| &self.workloads[i]).filter(selects).collect(),
+            None => self.workloads.iter().filter(selects).collect(),
+        }
+    }
+
+    /// The workloads that carry the selector's first required label, when it has one (a
+    /// `matchLabels` entry, or an entry of a Service's plain selector).
+    fn candidates(&self, selector: &Node) -> Option<&[usize]> {
+        let structured = selector.get("matchLabels").is_some() || selector.get("matchExpressions").is_some();
+        let labels = if structured { selector.get("matchLabels")? } else { selector };
+        let (k, v) = labels.as_map()?.first()?;
+        let key = (k.as_str()?.to_string(), kube::scalar_string(v)?);
+        Some(self.by_label.get(&key).map_or(&[], Vec::as_slice))
     }
 
     /// The object of `kind` named `name` in `obj`'s namespace.
     pub fn find(&self, obj: &Object, kind: &str, name: &str) -> Option<(usize, &'a Object)> {
-        self.objects
-            .iter()
-            .enumerate()
-            .find(|(_, o)| o.kind == kind && o.name.as_deref() == Some(name) && Self::same_namespace(obj, o))
+        let objects = self.objects;
+        self.by_name
+            .get(&(kind, name))
+            .into_iter()
+            .flatten()
+            .map(|&i| (i, &objects[i]))
+            .find(|(_, o)| Self::same_namespace(obj, o))
     }
 }
 

@@ -52,6 +52,32 @@ pub fn rules_markdown() -> String {
         "Exit codes: 0 when no finding reaches `--fail-on` (default `error`), 1 when one does, 2 for bad \
          invocations, unreadable or invalid input and invalid configuration.\n\n",
     );
+    s.push_str(
+        "Severities: **error** when the API server rejects the object or the failure is certain (a drain can \
+         never pass, the HPA controller stops scaling); **warning** when the failure is the likely outcome but \
+         the input alone cannot prove it (a missing object may be created elsewhere, the scheduler may be \
+         lucky); **info** for hygiene. How each rule compares with kube-linter, kube-score and Polaris is in \
+         [`peers.md`](peers.md).\n\n",
+    );
+    s.push_str(
+        "**Whole repositories.** A directory is walked recursively and linted in one run. A file that is not \
+         valid YAML is reported with its `file:line:col`, the offending line and a caret; the other files are \
+         still linted and the run exits 2 at the end. Objects defined twice are `duplicate-object` findings \
+         rather than a stop. `kustomization.yaml` files are not objects, but the ConfigMaps and Secrets their \
+         generators create count as present.\n\n",
+    );
+    s.push_str(
+        "**Empty input.** Input with no Kubernetes object at all exits 2 (`no Kubernetes objects in <inputs>`), \
+         so `helm template ... | chartwright lint -` fails when the chart rendered nothing; `--allow-empty` \
+         accepts it.\n\n",
+    );
+    s.push_str(
+        "**Code scanning.** For `helm template` output read from stdin, the `github` and `sarif` formats put each \
+         finding in its chart template (the `# Source:` path, e.g. `shop/templates/pdb.yaml`, with the line \
+         counted from the start of the rendered document) so that annotations land on repository files; \
+         `--chart-root DIR` replaces the chart name with the chart's directory in the repository \
+         (`--chart-root deploy/charts/shop` gives `deploy/charts/shop/templates/pdb.yaml`).\n\n",
+    );
     s.push_str("## Suppressing findings\n\n");
     let _ = writeln!(
         s,

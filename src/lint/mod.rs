@@ -8,6 +8,7 @@ pub mod apis;
 pub mod config;
 pub mod context;
 pub mod docs;
+pub mod producers;
 pub mod rules;
 
 use crate::diag::{Diagnostic, RuleInfo, Severity};
@@ -41,7 +42,7 @@ pub fn lint_objects(loaded: &Loaded, cfg: &LintConfig) -> Vec<Diagnostic> {
 
 /// Like [`lint_objects`], and also counts suppressed findings.
 pub fn lint(loaded: &Loaded, cfg: &LintConfig) -> Report {
-    let cx = context::Ctx::new(&loaded.objects, cfg);
+    let cx = context::Ctx::new(loaded, cfg);
     let ignores: Vec<Vec<String>> = loaded.objects.iter().map(annotation_ignores).collect();
     let mut report = Report::default();
     for rule in RULES.iter().filter(|r| cfg.is_enabled(r.id)) {

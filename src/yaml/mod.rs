@@ -10,7 +10,7 @@ mod parse;
 mod scalar;
 
 pub use emit::{emit_document, emit_key, emit_scalar_inline, escape_template, needs_quotes, quote_double};
-pub use parse::{Document, ParseLimits, YamlError, parse_stream, parse_stream_with};
+pub use parse::{Document, DuplicateKey, ParseLimits, YamlError, parse_stream, parse_stream_with};
 pub use scalar::{format_float, resolve_plain};
 
 /// A 1-based line and column in a source text.

@@ -28,6 +28,20 @@ pub struct Document {
     pub root: Option<Node>,
     /// The line where the document starts (its `---` or first content).
     pub line: u32,
+    /// Keys written twice in one mapping, in source order: the last value is kept, as
+    /// `sigs.k8s.io/yaml` keeps it, but strict decoders (`kubectl apply`) reject the document.
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// A mapping key written twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// Where it is first written.
+    pub first: Pos,
+    /// Where it is written again.
+    pub again: Pos,
 }
 
 /// Limits that keep hostile input (alias bombs, deep nesting) from hanging or crashing us.
@@ -101,6 +115,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
     let mut alias_budget = limits.max_alias_nodes;
     let mut doc_line = 1;
     let mut root: Option<Node> = None;
+    let mut duplicates: Vec<DuplicateKey> = Vec::new();
     loop {
         let event = parser.parse().map_err(|e| {
             let mark = e.problem_mark().unwrap_or_default();
@@ -117,7 +132,11 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 None
             }
             EventData::DocumentEnd { .. } => {
-                docs.push(Document { root: root.take(), line: doc_line });
+                docs.push(Document {
+                    root: root.take(),
+                    line: doc_line,
+                    duplicate_keys: std::mem::take(&mut duplicates),
+                });
                 None
             }
             EventData::Alias { anchor } => {
@@ -181,6 +200,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                         // Duplicate keys: the last one wins, as in sigs.k8s.io/yaml.
                         let name = key.as_str().unwrap_or_default().to_string();
                         if let Some(&i) = index.get(&name) {
+                            duplicates.push(DuplicateKey { key: name, first: entries[i].0.pos, again: key.pos });
                             entries[i] = (key, node);
                         } else {
                             index.insert(name, entries.len());
@@ -192,7 +212,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
         }
     }
     if root.is_some() {
-        docs.push(Document { root, line: doc_line });
+        docs.push(Document { root, line: doc_line, duplicate_keys: duplicates });
     }
     Ok(docs)
 }
@@ -339,6 +359,18 @@ mod tests {
         assert_eq!(d.get("z").and_then(Node::as_i64), Some(3));
         assert_eq!(d.get("t").and_then(Node::as_str), Some("yes"));
         assert_eq!(d.get("num").and_then(Node::as_str), Some("12"));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last_value_and_are_recorded_with_both_positions() {
+        let docs = parse_stream("a: 1\nb:\n  c: 1\n  c: 2\n---\nx: 1\n").unwrap();
+        let root = docs[0].root.as_ref().unwrap();
+        assert_eq!(root.path(&["b", "c"]).and_then(Node::as_i64), Some(2));
+        assert_eq!(
+            docs[0].duplicate_keys,
+            vec![DuplicateKey { key: "c".into(), first: Pos { line: 3, col: 3 }, again: Pos { line: 4, col: 3 } }]
+        );
+        assert!(docs[1].duplicate_keys.is_empty());
     }
 
     #[test]

@@ -136,6 +136,14 @@ pub fn expected_replicas(cx: &Ctx<'_>, w: &Workload<'_>) -> Option<i64> {
     }
 }
 
+/// How [`expected_replicas`] counted, for messages: `3 replicas` or `at least 3 replicas (HorizontalPodAutoscaler/x minReplicas)`.
+pub fn replicas_phrase(cx: &Ctx<'_>, w: &Workload<'_>, n: i64) -> String {
+    match hpa_for(cx, w.index) {
+        Some((_, hpa)) => format!("at least {n} replicas ({} minReplicas)", hpa.display_name()),
+        None => format!("{n} replicas"),
+    }
+}
+
 /// The HPA (index, object) that scales the object at `index`, if any.
 pub fn hpa_for<'a>(cx: &Ctx<'a>, index: usize) -> Option<(usize, &'a crate::manifest::Object)> {
     let obj = cx.object(index);
@@ -144,6 +152,20 @@ pub fn hpa_for<'a>(cx: &Ctx<'a>, index: usize) -> Option<(usize, &'a crate::mani
             && h.node.str_at(&["spec", "scaleTargetRef", "kind"]) == Some(obj.kind.as_str())
             && h.node.str_at(&["spec", "scaleTargetRef", "name"]) == obj.name.as_deref()
     })
+}
+
+/// True when the container port entry `port` is the one `target` names: a number or numeric
+/// string matches its `containerPort`, any other string its `name`.
+pub fn port_matches(port: &Node, target: &Node) -> bool {
+    let number = |n: i64| port.get("containerPort").and_then(Node::as_i64) == Some(n);
+    match &target.value {
+        Value::Int(n) => number(*n),
+        Value::Str(s) => match s.parse::<i64>() {
+            Ok(n) => number(n),
+            Err(_) => port.get("name").and_then(Node::as_str) == Some(s),
+        },
+        _ => false,
+    }
 }
 
 /// Probe keys in a fixed order.

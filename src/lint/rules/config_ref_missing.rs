@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     category: Category::Wiring,
     severity: Severity::Warning,
     summary: "A pod references a ConfigMap or Secret (or a key of one) that is not in the input.",
-    what: "A `configMapKeyRef`, `secretKeyRef`, `envFrom` source, or `configMap`/`secret`/projected volume names a ConfigMap or Secret that no object in the input defines, or a key that the ConfigMap or Secret in the input does not have. References marked `optional: true` are skipped.",
+    what: "A `configMapKeyRef`, `secretKeyRef`, `envFrom` source, or `configMap`/`secret`/projected volume names a ConfigMap or Secret that no object in the input defines, or a key that the ConfigMap or Secret in the input does not have. References marked `optional: true` are skipped, and so are objects that something in the input creates: a cert-manager Certificate's `secretName`, a SealedSecret, an ExternalSecret's target, a Secret a Job names in its arguments (the admission-webhook certificate pattern), and a kustomize `configMapGenerator`/`secretGenerator` entry in a `kustomization.yaml` of the input.",
     why: "The pod stays in CreateContainerConfigError (env) or ContainerCreating (volumes) until the object appears. It may be created elsewhere (an operator, another release, a sealed secret), hence a warning, but a typo in the name fails the rollout.",
     fix: "Create the ConfigMap or Secret in the same release, fix the name or key, or mark the reference optional: true if the pod can run without it.",
     example: super::example!("config-ref-missing"),
@@ -31,6 +31,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
         for r in refs(w) {
             let Some(name) = r.name.str() else { continue };
             match cx.find(obj, r.kind, name) {
+                None if crate::lint::producers::produced(cx, obj, r.kind, name) => {}
                 None => out.report(cx, w.index, &r.name, format!("{} {name} is not in the input", r.kind), RULE.fix),
                 Some((_, target)) => {
                     let Some(key) = &r.key else { continue };

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     category: Category::Probes,
     severity: Severity::Warning,
     summary: "A liveness or readiness probe relies on initialDelaySeconds instead of a startupProbe.",
-    what: "A container declares a liveness or readiness probe with `initialDelaySeconds` as its only boot guard and has no `startupProbe`.",
+    what: "A container declares a liveness probe, and its liveness or readiness probe has `initialDelaySeconds` as its only boot guard (no `startupProbe`). A container with only a readiness probe is not reported: nothing restarts it, a slow boot only delays its traffic.",
     why: "`initialDelaySeconds` is a guess: on a slow node or a cold cache the liveness probe kills the container before it has started (a restart loop), and on a fast one readiness waits for nothing. A startupProbe holds the other probes back until the application really is up.",
     fix: "Add a startupProbe that checks the same endpoint with failureThreshold × periodSeconds covering the slowest boot, and remove initialDelaySeconds.",
     example: super::example!("probe-initial-delay-only"),
@@ -24,7 +24,11 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             if c.field.get("startupProbe").is_some() {
                 continue;
             }
-            for probe in ["livenessProbe", "readinessProbe"] {
+            // Without a liveness probe nothing restarts the container, so a readiness delay
+            // alone only postpones traffic.
+            let probes: &[&str] =
+                if c.field.get("livenessProbe").is_some() { &["livenessProbe", "readinessProbe"] } else { &[] };
+            for &probe in probes {
                 let Some(delay) = c.field.path(&[probe, "initialDelaySeconds"]) else { continue };
                 let Some(secs) = delay.node.as_i64().filter(|s| *s > 0) else { continue };
                 out.report(

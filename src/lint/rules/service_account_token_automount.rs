@@ -54,7 +54,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
 
 /// True when a RoleBinding or ClusterRoleBinding in the input names the service account.
 fn bound(cx: &Ctx<'_>, pod: &crate::manifest::Object, sa: &str) -> bool {
-    cx.objects.iter().filter(|o| o.kind == "RoleBinding" || o.kind == "ClusterRoleBinding").any(|b| {
+    cx.of_kind("RoleBinding").chain(cx.of_kind("ClusterRoleBinding")).map(|(_, b)| b).any(|b| {
         b.node.get("subjects").and_then(Node::as_seq).is_some_and(|subjects| {
             subjects.iter().any(|s| {
                 s.get("kind").and_then(Node::as_str) == Some("ServiceAccount")

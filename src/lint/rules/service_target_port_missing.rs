@@ -4,6 +4,7 @@ use crate::diag::Severity;
 use crate::yaml::{Node, Value};
 
 use super::super::context::Field;
+use super::common::port_matches;
 use super::{Category, Ctx, Out, Rule};
 
 /// See [`Rule`].
@@ -43,14 +44,8 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             if numeric && declared.is_empty() {
                 continue;
             }
-            let found = match &value.value {
-                Value::Int(n) => declared.iter().any(|p| p.get("containerPort").and_then(Node::as_i64) == Some(*n)),
-                Value::Str(name) => match name.parse::<i64>() {
-                    Ok(n) => declared.iter().any(|p| p.get("containerPort").and_then(Node::as_i64) == Some(n)),
-                    Err(_) => declared.iter().any(|p| p.get("name").and_then(Node::as_str) == Some(name)),
-                },
-                _ => true,
-            };
+            let scalar = matches!(&value.value, Value::Int(_) | Value::Str(_));
+            let found = !scalar || declared.iter().any(|p| port_matches(p, value));
             if !found {
                 let shown = crate::kube::scalar_string(value).unwrap_or_default();
                 let at = target.unwrap_or(port);
