@@ -24,25 +24,44 @@ pub enum LoadError {
         /// What the parser said.
         message: String,
     },
-    /// Two objects share group, kind, namespace and name.
-    #[error(
-        "{first_file}:{first_line}: {what} is defined twice (again at {second_file}:{second_line}); remove one of them"
-    )]
-    Duplicate {
-        /// `kind/name` (with namespace and group when set).
-        what: String,
-        /// First definition.
-        first_file: String,
-        /// Its line.
-        first_line: u32,
-        /// Second definition.
-        second_file: String,
-        /// Its line.
-        second_line: u32,
-    },
+    /// Objects share group, kind, namespace and name: every such pair, in input order.
+    #[error("{}", describe_duplicates(.0))]
+    Duplicates(Vec<Duplicate>),
     /// Nothing to read.
     #[error("no manifests found in {0}")]
     Empty(String),
+}
+
+/// An object defined again: the first definition and a later one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// `kind/name` (with namespace and group when set).
+    pub what: String,
+    /// First definition: file and line.
+    pub first: (String, u32),
+    /// The later definition: file and line.
+    pub again: (String, u32),
+}
+
+impl std::fmt::Display for Duplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {} is defined twice (again at {}:{})",
+            self.first.0, self.first.1, self.what, self.again.0, self.again.1
+        )
+    }
+}
+
+/// One pair: one sentence; several: a count, then one pair per line, so one run shows them all.
+fn describe_duplicates(dups: &[Duplicate]) -> String {
+    match dups {
+        [one] => format!("{one}; remove one of them"),
+        _ => {
+            let lines: Vec<String> = dups.iter().map(|d| format!("  {d}")).collect();
+            format!("{} objects are defined twice; remove one of each:\n{}", dups.len(), lines.join("\n"))
+        }
+    }
 }
 
 /// One Kubernetes object and where it came from.
@@ -304,6 +323,7 @@ fn helm_source_comments(text: &str) -> Vec<(u32, String)> {
 fn check_duplicates(objects: &[Object]) -> Result<(), LoadError> {
     let mut seen: std::collections::HashMap<(String, String, String, String), &Object> =
         std::collections::HashMap::new();
+    let mut dups = Vec::new();
     for o in objects {
         let Some(key) = o.identity() else { continue };
         let ns = key.2.clone();
@@ -315,17 +335,16 @@ fn check_duplicates(objects: &[Object]) -> Result<(), LoadError> {
             if !o.group().is_empty() {
                 what = format!("{what} ({})", o.group());
             }
-            return Err(LoadError::Duplicate {
+            dups.push(Duplicate {
                 what,
-                first_file: first.file.to_string(),
-                first_line: first.line,
-                second_file: o.file.to_string(),
-                second_line: o.line,
+                first: (first.file.to_string(), first.line),
+                again: (o.file.to_string(), o.line),
             });
+            continue;
         }
         seen.insert(key, o);
     }
-    Ok(())
+    if dups.is_empty() { Ok(()) } else { Err(LoadError::Duplicates(dups)) }
 }
 
 #[cfg(test)]
@@ -352,6 +371,17 @@ mod tests {
     fn duplicates_name_both_locations() {
         let err = load("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n").unwrap_err();
         assert_eq!(err.to_string(), "in.yaml:1: ConfigMap/a is defined twice (again at in.yaml:5); remove one of them");
+    }
+
+    #[test]
+    fn every_duplicate_is_listed_in_one_run() {
+        let cm = |n: &str| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {n}}}\n");
+        let text = [cm("a"), cm("b"), cm("a"), cm("b"), cm("a")].concat();
+        let err = load(&text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "3 objects are defined twice; remove one of each:\n  in.yaml:2: ConfigMap/a is defined twice (again at in.yaml:10)\n  in.yaml:6: ConfigMap/b is defined twice (again at in.yaml:14)\n  in.yaml:2: ConfigMap/a is defined twice (again at in.yaml:18)"
+        );
     }
 
     #[test]

@@ -278,3 +278,22 @@ fn extra_env_volumes_and_probe_targets_are_values() {
         assert_eq!(c.path(&["readinessProbe", "httpGet", "port"]).and_then(|p| p.as_i64()), Some(9090), "{label}");
     }
 }
+
+#[test]
+fn every_duplicate_pair_is_refused_in_one_run_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cm = |n: &str| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\n");
+    std::fs::write(tmp.path().join("a.yaml"), [cm("one"), cm("two")].concat()).unwrap();
+    std::fs::write(tmp.path().join("b.yaml"), [cm("two"), cm("one")].concat()).unwrap();
+    let o = chartwright()
+        .current_dir(tmp.path())
+        .args(["generate", "a.yaml", "b.yaml", "--name", "x", "-o", "out"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("2 objects are defined twice"), "{err}");
+    assert!(err.contains("a.yaml:7: ConfigMap/two is defined twice (again at b.yaml:2)"), "{err}");
+    assert!(err.contains("a.yaml:2: ConfigMap/one is defined twice (again at b.yaml:7)"), "{err}");
+    assert!(!tmp.path().join("out").exists());
+}
