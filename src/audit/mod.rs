@@ -512,7 +512,8 @@ impl Engine<'_> {
                     if let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) {
                         let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
                         let chart_yaml = dir.join("Chart.yaml");
-                        match std::fs::read_to_string(&chart_yaml)
+                        let shown = chart_yaml.display().to_string();
+                        match crate::textfile::read_limited(&chart_yaml, &shown, crate::limits::MAX_CHART_FILE_BYTES)
                             .ok()
                             .and_then(|t| chart::parse("", FileKind::Chart, &t).ok())
                         {

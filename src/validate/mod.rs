@@ -124,15 +124,12 @@ pub fn validate(opts: &Options) -> Result<Report, ValidateError> {
 
 fn read_text(path: &Path) -> Result<Result<String, (u32, u32)>, ValidateError> {
     let name = display(path);
-    let bytes = if name == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
-            .map_err(|e| ValidateError::Input { message: format!("cannot read stdin: {e}") })?;
-        b
+    let read = if name == "-" {
+        crate::textfile::read_stdin("stdin", crate::limits::MAX_INPUT_BYTES)
     } else {
-        std::fs::read(path)
-            .map_err(|e| ValidateError::Input { message: format!("{name}: cannot read: {}", io_reason(&e)) })?
+        crate::textfile::read_bytes(path, &name, crate::limits::MAX_INPUT_BYTES)
     };
+    let bytes = read.map_err(|e| ValidateError::Input { message: read_message(&e) })?;
     Ok(match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
@@ -140,6 +137,14 @@ fn read_text(path: &Path) -> Result<Result<String, (u32, u32)>, ValidateError> {
             Err(values::utf8_error_position(e.as_bytes(), valid))
         }
     })
+}
+
+/// A read error in this module's words (the OS error without its number).
+fn read_message(e: &crate::textfile::ReadError) -> String {
+    match e {
+        crate::textfile::ReadError::Io { path, err } => format!("{path}: cannot read: {}", io_reason(err)),
+        other => other.to_string(),
+    }
 }
 
 /// The path as the user typed it.
@@ -241,9 +246,11 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
 }
 
 fn read_set_file(path: &str) -> Result<String, String> {
-    std::fs::read(path)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| format!("open {path}: {}", io_reason(&e)))
+    match crate::textfile::read_bytes(Path::new(path), path, crate::limits::MAX_INPUT_BYTES) {
+        Ok(b) => Ok(String::from_utf8_lossy(&b).into_owned()),
+        Err(crate::textfile::ReadError::Io { err, .. }) => Err(format!("open {path}: {}", io_reason(&err))),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn non_utf8(chart: &str, file: &str, line: u32, col: u32) -> ErrorOut {

@@ -102,8 +102,8 @@ impl Retrieve for Fetcher {
             // read the local filesystem.
             "file" => {
                 let path = uri.path().as_str().to_string();
-                let text =
-                    std::fs::read_to_string(&path).map_err(|e| format!("$ref {uri}: cannot read {path}: {e}"))?;
+                let text = crate::textfile::read(std::path::Path::new(&path), &path)
+                    .map_err(|e| format!("$ref {uri}: {e}"))?;
                 Ok(serde_json::from_str(&text).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
             }
             // Helm 4.1 replaces an unresolved URN by a permissive `true` schema.
