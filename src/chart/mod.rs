@@ -184,8 +184,8 @@ pub(crate) mod tests {
 
     #[test]
     fn the_budget_is_shared_and_depth_is_bounded() {
-        let budget = Budget { bytes: AtomicU64::new(10), files: AtomicUsize::new(100) };
-        let bytes = tgz(&[("c/a", b"123456")]);
+        let budget = Budget { bytes: AtomicU64::new(20_000), files: AtomicUsize::new(100) };
+        let bytes = tgz(&[("c/a", &[b'x'; 15_000])]);
         read_archive(&bytes, 0, &budget, &|_| true).unwrap();
         let e = read_archive(&bytes, 1, &budget, &|_| true).unwrap_err();
         assert!(matches!(e, ArchiveError::TooLarge { .. }), "{e}");

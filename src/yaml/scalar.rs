@@ -25,7 +25,8 @@ pub fn resolve_plain(s: &str) -> Value {
         return Value::Int(i);
     }
     if is_float(s) {
-        if let Ok(f) = s.replace('_', "").parse::<f64>() {
+        // Go's ParseFloat fails on overflow (`1e400`) and yaml.v2 then keeps the text a string.
+        if let Ok(f) = s.replace('_', "").parse::<f64>().map_err(|_| ()).and_then(|f| if f.is_finite() { Ok(f) } else { Err(()) }) {
             return Value::Float(f);
         }
     }
