@@ -204,11 +204,21 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     for kind in [SetKind::Json, SetKind::Typed, SetKind::Str, SetKind::File, SetKind::Literal] {
         sets.extend(opts.sets.iter().filter(|(k, _)| *k == kind).cloned());
     }
+    let mut slots = 0usize;
     for (kind, text) in &sets {
         let mut scratch = Map::new();
-        strvals::parse_into(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| ValidateError::Input {
-            message: format!("failed parsing {} data {text:?}: {e}", kind.flag()),
+        slots += strvals::parse_into_counted(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| {
+            ValidateError::Input { message: format!("failed parsing {} data {text:?}: {e}", kind.flag()) }
         })?;
+        // Every run holds all flags' lists at once; their sum is what memory depends on.
+        if slots > crate::limits::MAX_SET_LIST_SLOTS {
+            return Err(ValidateError::Input {
+                message: format!(
+                    "the --set flags create more than {} list entries in total (see README, Limits)",
+                    crate::limits::MAX_SET_LIST_SLOTS
+                ),
+            });
+        }
     }
     let ctx = RunCtx { p, base: &base, base_sources: &base_sources, base_error: base_error.as_ref(), sets: &sets };
 
@@ -277,7 +287,7 @@ fn yaml_error(chart: &str, file: &str, text: &str, e: &values::ValuesError) -> E
         line: Some(e.line),
         column: Some(e.col),
         help: None,
-        source_line: text.lines().nth(e.line.saturating_sub(1) as usize).map(str::to_string),
+        source_line: crate::diag::LineIndex::new(text).snippet(text, e.line, e.col),
     }
 }
 
@@ -346,31 +356,40 @@ impl RunCtx<'_> {
                     pointer: String::new(),
                     message: format!("failed parsing {} data: {e}", kind.flag()),
                     keyword: "set".into(),
-                    file: Some(format!("{} {text}", kind.flag())),
+                    file: Some(flag_text(*kind, text)),
                     line: Some(1),
                     column: Some(1),
                     help: None,
-                    source_line: Some(format!("{} {text}", kind.flag())),
+                    source_line: Some((flag_text(*kind, text), 1)),
                 });
                 report.valid = false;
                 return Ok(report);
             }
         }
-        let source_of = |src: u32| -> (String, Option<&str>) {
+        // Line lookups go through one index per source: a file with thousands of errors must
+        // not be scanned once per error.
+        let indexes: std::cell::RefCell<std::collections::HashMap<u32, crate::diag::LineIndex>> =
+            std::cell::RefCell::default();
+        let source_of = |src: u32, line: u32, col: u32| -> (String, Option<(String, u32)>) {
             let i = src as usize;
+            let text = |t: &str| {
+                let mut ix = indexes.borrow_mut();
+                let index = ix.entry(src).or_insert_with(|| crate::diag::LineIndex::new(t));
+                index.snippet(t, line, col)
+            };
             if let Some(s) = p.sources.get(i) {
-                return (s.name.clone(), Some(s.text.as_str()));
+                return (s.name.clone(), text(&s.text));
             }
             let i = i - p.sources.len();
             if let Some(s) = self.base_sources.get(i) {
-                return (s.name.clone(), Some(s.text.as_str()));
+                return (s.name.clone(), text(&s.text));
             }
             if i == self.base_sources.len() {
-                return (file.map(|f| display(f)).unwrap_or_default(), Some(run_text.as_str()));
+                return (file.map(|f| display(f)).unwrap_or_default(), text(&run_text));
             }
             let j = i - self.base_sources.len() - 1;
             match self.sets.get(j) {
-                Some((k, t)) => (format!("{} {t}", k.flag()), None),
+                Some((k, t)) => (flag_text(*k, t), None),
                 None => (String::new(), None),
             }
         };
@@ -413,13 +432,7 @@ impl RunCtx<'_> {
         Ok(report)
     }
 
-    fn check<'s>(
-        &self,
-        c: &Chart,
-        vals: &V,
-        out: &mut Vec<ErrorOut>,
-        source_of: &dyn Fn(u32) -> (String, Option<&'s str>),
-    ) {
+    fn check(&self, c: &Chart, vals: &V, out: &mut Vec<ErrorOut>, source_of: &dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>)) {
         if let Some(compiled) = &self.p.schemas[c.id] {
             for f in compiled.validate(&vals.to_json()) {
                 let origin = match &f.key {
@@ -458,14 +471,16 @@ impl RunCtx<'_> {
     }
 }
 
-fn locate_into<'s>(err: &mut ErrorOut, origin: Option<Origin>, source_of: &dyn Fn(u32) -> (String, Option<&'s str>)) {
+fn locate_into(err: &mut ErrorOut, origin: Option<Origin>, source_of: &dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>)) {
     let Some(o) = origin else { return };
-    let (name, text) = source_of(o.src);
-    err.source_line = match text {
-        Some(t) => t.lines().nth(o.line.saturating_sub(1) as usize).map(str::to_string),
-        None => Some(name.clone()),
-    };
+    let (name, snippet) = source_of(o.src, o.line, o.col);
+    err.source_line = snippet.or_else(|| Some((name.clone(), 1)));
     err.file = Some(name);
     err.line = Some(o.line);
     err.column = Some(o.col);
+}
+
+/// A `--set` flag as messages name it, cut to a readable length.
+fn flag_text(kind: SetKind, text: &str) -> String {
+    crate::diag::clip_line(&format!("{} {text}", kind.flag()), 1).0
 }
