@@ -208,7 +208,7 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     for (kind, text) in &sets {
         let mut scratch = Map::new();
         slots += strvals::parse_into_counted(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| {
-            ValidateError::Input { message: format!("failed parsing {} data {text:?}: {e}", kind.flag()) }
+            ValidateError::Input { message: format!("failed parsing {} data {:?}: {e}", kind.flag(), crate::diag::clip_line(text, 1).0) }
         })?;
         // Every run holds all flags' lists at once; their sum is what memory depends on.
         if slots > crate::limits::MAX_SET_LIST_SLOTS {
