@@ -47,6 +47,8 @@ fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<
 }
 
 /// Runs `cmd`, killing it after `limit`; the child's resource usage comes from `wait4`.
+// The child is reaped by `wait4`, which std's `Child::wait` cannot stand in for.
+#[allow(clippy::zombie_processes)]
 fn run_bounded(mut cmd: Command, limit: Duration) -> Run {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).env("NO_COLOR", "1");
     // SAFETY: setrlimit is async-signal-safe, as pre_exec requires.
@@ -119,7 +121,13 @@ const CPU: Duration = Duration::from_secs(30);
 const AS_LIMIT: libc::rlim_t = 1536 * 1024 * 1024;
 
 fn assert_bounded(r: &Run, code: i32, what: &str) {
-    assert_eq!(r.code, Some(code), "{what}: exit code (134 or none: out of memory or killed)\nstderr: {}\nstdout: {}", r.stderr, r.stdout);
+    assert_eq!(
+        r.code,
+        Some(code),
+        "{what}: exit code (134 or none: out of memory or killed)\nstderr: {}\nstdout: {}",
+        r.stderr,
+        r.stdout
+    );
     assert!(r.cpu < CPU, "{what}: {:?} of CPU", r.cpu);
     assert!(!r.stderr.contains("internal error"), "{what}: {}", r.stderr);
     eprintln!("{what}: exit {code}, {:?} wall, {:?} CPU, {} bytes out", r.elapsed, r.cpu, r.stdout_len);
@@ -156,7 +164,11 @@ fn a_chart_archive_with_an_oversized_values_file_is_refused_by_validate_and_audi
     std::fs::write(tmp.path().join("c.tgz"), bytes).unwrap();
     let r = run_bounded(cw(&["validate", "c.tgz"], tmp.path()), SECS);
     assert_bounded(&r, 2, "validate");
-    assert!(r.stderr.contains("c.tgz: cannot load the chart archive: file \"c/values.yaml\" is larger than 5242880 bytes"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("c.tgz: cannot load the chart archive: file \"c/values.yaml\" is larger than 5242880 bytes"),
+        "{}",
+        r.stderr
+    );
     let r = run_bounded(cw(&["audit", "c.tgz"], tmp.path()), SECS);
     assert_bounded(&r, 2, "audit");
     assert!(r.stderr.contains("larger than 5242880 bytes"), "{}", r.stderr);
@@ -467,7 +479,10 @@ fn a_missing_or_misspelled_template_override_is_an_error() {
         .find(|p| p.extension().is_some_and(|e| e == "yaml"))
         .unwrap();
     let m = manifest.to_str().unwrap();
-    let r = run_bounded(cw(&["generate", m, "--name", "x", "--output", "o1", "--templates", "/nonexistent"], tmp.path()), SECS);
+    let r = run_bounded(
+        cw(&["generate", m, "--name", "x", "--output", "o1", "--templates", "/nonexistent"], tmp.path()),
+        SECS,
+    );
     assert_bounded(&r, 2, "missing dir");
     assert!(r.stderr.contains("/nonexistent: cannot read"), "{}", r.stderr);
     std::fs::create_dir(tmp.path().join("tpl")).unwrap();

@@ -86,7 +86,10 @@ fn check_override_dir(dir: &Path) -> Result<(), TemplateError> {
     for name in names {
         if !name.starts_with('.') && !EMBEDDED.iter().any(|(n, _)| *n == name) {
             let known: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
-            return Err(TemplateError::Unknown { path: dir.join(&name).display().to_string(), known: known.join(", ") });
+            return Err(TemplateError::Unknown {
+                path: dir.join(&name).display().to_string(),
+                known: known.join(", "),
+            });
         }
     }
     Ok(())

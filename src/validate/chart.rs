@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::ValidateError;
-use crate::limits;
 use super::helmignore::HelmIgnore;
 use super::tree::{K, V};
+use crate::limits;
 use crate::yaml::{Node, Value};
 
 /// One `dependencies:` entry of `Chart.yaml`.
@@ -174,8 +174,9 @@ fn untar(
     budget: &crate::chart::Budget,
 ) -> Result<BTreeMap<String, Vec<u8>>, ValidateError> {
     let bad = |why: String| ValidateError::Chart { message: format!("{display}: not a chart archive: {why}") };
-    let files = crate::chart::read_archive(bytes, depth, budget, &|p| p.split_once('/').is_some_and(|(_, rel)| keep(rel)))
-        .map_err(|e| ValidateError::Chart { message: format!("{display}: cannot load the chart archive: {e}") })?;
+    let files =
+        crate::chart::read_archive(bytes, depth, budget, &|p| p.split_once('/').is_some_and(|(_, rel)| keep(rel)))
+            .map_err(|e| ValidateError::Chart { message: format!("{display}: cannot load the chart archive: {e}") })?;
     let out: BTreeMap<String, Vec<u8>> = files
         .into_iter()
         .filter_map(|(path, data)| path.split_once('/').map(|(_, rel)| (rel.to_string(), data)))

@@ -208,7 +208,9 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     for (kind, text) in &sets {
         let mut scratch = Map::new();
         slots += strvals::parse_into_counted(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| {
-            ValidateError::Input { message: format!("failed parsing {} data {:?}: {e}", kind.flag(), crate::diag::clip_line(text, 1).0) }
+            ValidateError::Input {
+                message: format!("failed parsing {} data {:?}: {e}", kind.flag(), crate::diag::clip_line(text, 1).0),
+            }
         })?;
         // Every run holds all flags' lists at once; their sum is what memory depends on.
         if slots > crate::limits::MAX_SET_LIST_SLOTS {
@@ -432,7 +434,7 @@ impl RunCtx<'_> {
         Ok(report)
     }
 
-    fn check(&self, c: &Chart, vals: &V, out: &mut Vec<ErrorOut>, source_of: &dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>)) {
+    fn check(&self, c: &Chart, vals: &V, out: &mut Vec<ErrorOut>, source_of: &SourceOf<'_>) {
         if let Some(compiled) = &self.p.schemas[c.id] {
             for f in compiled.validate(&vals.to_json()) {
                 let origin = match &f.key {
@@ -471,7 +473,10 @@ impl RunCtx<'_> {
     }
 }
 
-fn locate_into(err: &mut ErrorOut, origin: Option<Origin>, source_of: &dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>)) {
+/// Given a source index, line and column: the source's name and the line cut around the column.
+type SourceOf<'a> = dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>) + 'a;
+
+fn locate_into(err: &mut ErrorOut, origin: Option<Origin>, source_of: &SourceOf<'_>) {
     let Some(o) = origin else { return };
     let (name, snippet) = source_of(o.src, o.line, o.col);
     err.source_line = snippet.or_else(|| Some((name.clone(), 1)));

@@ -26,7 +26,9 @@ pub fn resolve_plain(s: &str) -> Value {
     }
     if is_float(s) {
         // Go's ParseFloat fails on overflow (`1e400`) and yaml.v2 then keeps the text a string.
-        if let Ok(f) = s.replace('_', "").parse::<f64>().map_err(|_| ()).and_then(|f| if f.is_finite() { Ok(f) } else { Err(()) }) {
+        if let Ok(f) =
+            s.replace('_', "").parse::<f64>().map_err(|_| ()).and_then(|f| if f.is_finite() { Ok(f) } else { Err(()) })
+        {
             return Value::Float(f);
         }
     }
