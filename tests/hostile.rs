@@ -152,6 +152,15 @@ fn chart_yaml(name: &str) -> Vec<u8> {
 
 const SCHEMA: &[u8] = br#"{"type": "object", "additionalProperties": {"type": "string"}}"#;
 
+/// A chart `c` in `dir`, with a schema wanting every value a string when `schema` is set.
+fn chart_dir(dir: &Path, schema: bool) {
+    std::fs::create_dir(dir.join("c")).unwrap();
+    std::fs::write(dir.join("c/Chart.yaml"), chart_yaml("c")).unwrap();
+    if schema {
+        std::fs::write(dir.join("c/values.schema.json"), SCHEMA).unwrap();
+    }
+}
+
 // ---- item 3: one chart loader with Helm's limits ----
 
 #[test]
@@ -174,20 +183,25 @@ fn a_chart_archive_with_an_oversized_values_file_is_refused_by_validate_and_audi
     assert!(r.stderr.contains("larger than 5242880 bytes"), "{}", r.stderr);
 }
 
-#[test]
-fn a_chart_archive_past_the_total_limit_is_refused() {
+/// Writes chart `c` with `n` more entries made by `entry` as `c.tgz`, and checks that
+/// `validate` refuses it with `want`.
+fn assert_validate_refuses_archive(n: usize, entry: impl Fn(usize) -> (String, Vec<u8>), want: &str) {
     let tmp = tempfile::tempdir().unwrap();
-    // 21 templates of 5 MiB: each file is allowed, the sum (105 MiB) is not.
-    let big = vec![b'#'; 5 * 1024 * 1024];
     let mut entries = vec![("c/Chart.yaml".to_string(), chart_yaml("c"))];
-    for i in 0..21 {
-        entries.push((format!("c/templates/t{i}.yaml"), big.clone()));
-    }
+    entries.extend((0..n).map(entry));
     let refs: Vec<(&str, Vec<u8>)> = entries.iter().map(|(p, d)| (p.as_str(), d.clone())).collect();
     std::fs::write(tmp.path().join("c.tgz"), tgz(&refs)).unwrap();
     let r = run_bounded(cw(&["validate", "c.tgz"], tmp.path()), SECS);
     assert_bounded(&r, 2, "validate");
-    assert!(r.stderr.contains("decompresses to more than 104857600 bytes"), "{}", r.stderr);
+    assert!(r.stderr.contains(want), "{}", r.stderr);
+}
+
+#[test]
+fn a_chart_archive_past_the_total_limit_is_refused() {
+    // 21 templates of 5 MiB: each file is allowed, the sum (105 MiB) is not.
+    let big = vec![b'#'; 5 * 1024 * 1024];
+    let entry = |i| (format!("c/templates/t{i}.yaml"), big.clone());
+    assert_validate_refuses_archive(21, entry, "decompresses to more than 104857600 bytes");
 }
 
 #[test]
@@ -207,19 +221,11 @@ fn subchart_archives_nested_past_the_limit_are_refused_by_validate() {
 
 #[test]
 fn many_sibling_subchart_archives_draw_on_one_budget() {
-    let tmp = tempfile::tempdir().unwrap();
     // 3,000 subchart archives of 40 KiB each: 117 MiB in total, past the chart's one budget.
     let pad = vec![b'#'; 40 * 1024];
     let sub = tgz(&[("s/Chart.yaml", chart_yaml("s")), ("s/templates/x.yaml", pad)]);
-    let mut entries = vec![("c/Chart.yaml".to_string(), chart_yaml("c"))];
-    for i in 0..3000 {
-        entries.push((format!("c/charts/s{i}.tgz"), sub.clone()));
-    }
-    let refs: Vec<(&str, Vec<u8>)> = entries.iter().map(|(p, d)| (p.as_str(), d.clone())).collect();
-    std::fs::write(tmp.path().join("c.tgz"), tgz(&refs)).unwrap();
-    let r = run_bounded(cw(&["validate", "c.tgz"], tmp.path()), SECS);
-    assert_bounded(&r, 2, "validate");
-    assert!(r.stderr.contains("decompresses to more than 104857600 bytes"), "{}", r.stderr);
+    let entry = |i| (format!("c/charts/s{i}.tgz"), sub.clone());
+    assert_validate_refuses_archive(3000, entry, "decompresses to more than 104857600 bytes");
 }
 
 #[test]
@@ -264,9 +270,7 @@ fn a_merge_of_a_hundred_thousand_keys_is_linear() {
     }
     y.push_str("merged:\n  <<: *b\n  k0: w\n");
     std::fs::write(tmp.path().join("v.yaml"), &y).unwrap();
-    std::fs::create_dir(tmp.path().join("c")).unwrap();
-    std::fs::write(tmp.path().join("c/Chart.yaml"), chart_yaml("c")).unwrap();
-    std::fs::write(tmp.path().join("c/values.schema.json"), SCHEMA).unwrap();
+    chart_dir(tmp.path(), true);
     let r = run_bounded(cw(&["validate", "c", "-f", "v.yaml"], tmp.path()), SECS);
     // "merged" is a map where the schema wants strings: one error, after the whole merge.
     assert_bounded(&r, 1, "validate");
@@ -314,9 +318,7 @@ fn findings_on_one_long_line_print_bounded_excerpts() {
 #[test]
 fn many_errors_in_one_values_file_are_located_quickly_and_clipped() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("c")).unwrap();
-    std::fs::write(tmp.path().join("c/Chart.yaml"), chart_yaml("c")).unwrap();
-    std::fs::write(tmp.path().join("c/values.schema.json"), SCHEMA).unwrap();
+    chart_dir(tmp.path(), true);
     let one_line: Vec<String> = (0..15_000).map(|i| format!("\"k{i}\": {i}")).collect();
     std::fs::write(tmp.path().join("one.yaml"), format!("{{{}}}\n", one_line.join(", "))).unwrap();
     let r = run_bounded(cw(&["validate", "c", "-f", "one.yaml"], tmp.path()), SECS);
@@ -334,8 +336,7 @@ fn many_errors_in_one_values_file_are_located_quickly_and_clipped() {
 #[test]
 fn deeply_nested_set_indices_are_an_error_not_a_stack_overflow() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("c")).unwrap();
-    std::fs::write(tmp.path().join("c/Chart.yaml"), chart_yaml("c")).unwrap();
+    chart_dir(tmp.path(), false);
     for flag in [format!("a{}=1", "[0]".repeat(4000)), format!("a{}=1", "[0].b".repeat(4000))] {
         let r = run_bounded(cw(&["validate", "c", "--set", &flag], tmp.path()), SECS);
         assert_bounded(&r, 2, "--set");
@@ -347,8 +348,7 @@ fn deeply_nested_set_indices_are_an_error_not_a_stack_overflow() {
 #[test]
 fn set_lists_are_bounded_in_total() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("c")).unwrap();
-    std::fs::write(tmp.path().join("c/Chart.yaml"), chart_yaml("c")).unwrap();
+    chart_dir(tmp.path(), false);
     let mut args: Vec<String> = vec!["validate".into(), "c".into()];
     for i in 0..1000 {
         args.push("--set".into());
@@ -452,9 +452,7 @@ fn symlink_cycles_in_a_walked_directory_are_skipped_and_reported() {
 #[test]
 fn an_overflowing_float_is_a_string_as_in_helm() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("c")).unwrap();
-    std::fs::write(tmp.path().join("c/Chart.yaml"), chart_yaml("c")).unwrap();
-    std::fs::write(tmp.path().join("c/values.schema.json"), SCHEMA).unwrap();
+    chart_dir(tmp.path(), true);
     std::fs::write(tmp.path().join("v.yaml"), "v: 1e400\n").unwrap();
     let r = run_bounded(cw(&["validate", "c", "-f", "v.yaml"], tmp.path()), SECS);
     assert_bounded(&r, 0, "validate");
@@ -496,8 +494,7 @@ fn a_missing_or_misspelled_template_override_is_an_error() {
 #[test]
 fn a_missing_deny_list_names_the_os_error_once() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("c")).unwrap();
-    std::fs::write(tmp.path().join("c/Chart.yaml"), chart_yaml("c")).unwrap();
+    chart_dir(tmp.path(), false);
     let r = run_bounded(cw(&["audit", "--deny-list", "nope.yaml", "c"], tmp.path()), SECS);
     assert_bounded(&r, 2, "audit");
     assert_eq!(r.stderr.matches("No such file or directory").count(), 1, "{}", r.stderr);

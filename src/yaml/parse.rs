@@ -140,22 +140,17 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                     pos,
                     message: format!("alias *{anchor} refers to an unknown anchor"),
                 })?;
-                if a.nodes > alias_nodes {
+                let over = if a.nodes > alias_nodes {
+                    Some((limits.max_alias_nodes, "nodes"))
+                } else if a.bytes > alias_bytes {
+                    Some((limits.max_alias_bytes, "bytes"))
+                } else {
+                    None
+                };
+                if let Some((limit, unit)) = over {
                     return Err(YamlError {
                         pos,
-                        message: format!(
-                            "aliases expand to more than {} nodes (a YAML alias bomb?)",
-                            limits.max_alias_nodes
-                        ),
-                    });
-                }
-                if a.bytes > alias_bytes {
-                    return Err(YamlError {
-                        pos,
-                        message: format!(
-                            "aliases expand to more than {} bytes (a YAML alias bomb?)",
-                            limits.max_alias_bytes
-                        ),
+                        message: format!("aliases expand to more than {limit} {unit} (a YAML alias bomb?)"),
                     });
                 }
                 alias_nodes -= a.nodes;
