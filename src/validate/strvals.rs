@@ -533,6 +533,23 @@ mod tests {
     }
 
     #[test]
+    fn nesting_is_bounded_where_helm_recurses_without_end() {
+        let deep = format!("a{}=1", "[0]".repeat(crate::limits::MAX_NESTING + 5));
+        assert!(run(SetKind::Typed, &[&deep]).unwrap_err().contains("nest deeper than"));
+        let mixed = format!("a{}=1", "[0].b".repeat(crate::limits::MAX_NESTING + 5));
+        assert!(run(SetKind::Typed, &[&mixed]).unwrap_err().contains("nest deeper than"));
+        let ok = format!("a{}=1", "[0]".repeat(100));
+        assert!(run(SetKind::Typed, &[&ok]).is_ok());
+    }
+
+    #[test]
+    fn list_slots_are_counted_with_their_padding() {
+        let mut m = Map::new();
+        let n = parse_into_counted("a[9]=1,b[0][4]=2", SetKind::Typed, &mut m, None, &|_| Ok(String::new())).unwrap();
+        assert_eq!(n, 10 + 1 + 5);
+    }
+
+    #[test]
     fn set_merges_into_maps_from_earlier_flags() {
         assert_eq!(run(SetKind::Typed, &["a.b=1", "a.c=2"]).unwrap(), serde_json::json!({"a": {"b": 1, "c": 2}}));
     }

@@ -391,6 +391,31 @@ mod tests {
     }
 
     #[test]
+    fn merged_maps_give_way_to_explicit_keys_and_the_first_source_wins() {
+        let docs = parse_stream("a: &a {p: 1, q: 1}\nb: &b {q: 2, r: 2}\nm:\n  r: 3\n  <<: [*a, *b]\n").unwrap();
+        let m = docs[0].root.as_ref().unwrap().get("m").unwrap();
+        let got: Vec<(&str, i64)> =
+            m.as_map().unwrap().iter().map(|(k, v)| (k.as_str().unwrap(), v.as_i64().unwrap())).collect();
+        assert_eq!(got, vec![("r", 3), ("p", 1), ("q", 1)]);
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded_in_bytes() {
+        let limits = ParseLimits { max_alias_bytes: 1000, ..ParseLimits::default() };
+        let src = format!("s: &s {}\nl: [*s, *s, *s]\n", "x".repeat(400));
+        let err = parse_stream_with(&src, limits).unwrap_err();
+        assert_eq!(err.message, "aliases expand to more than 1000 bytes (a YAML alias bomb?)");
+        assert_eq!(err.pos.line, 2);
+        assert!(parse_stream_with(&format!("s: &s {}\nl: [*s, *s]\n", "x".repeat(400)), limits).is_ok());
+    }
+
+    #[test]
+    fn a_control_character_is_reported_where_it_is() {
+        let err = parse_stream("a: 1\nbc: d\u{1}e\n").unwrap_err();
+        assert_eq!((err.pos.line, err.pos.col), (2, 6), "{err:?}");
+    }
+
+    #[test]
     fn boolean_keys_become_strings_like_helm() {
         let docs = parse_stream("on: 1\ny: 2\n").unwrap();
         let root = docs[0].root.as_ref().unwrap();

@@ -122,6 +122,14 @@ pub fn format_float(f: f64) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_float_that_overflows_stays_a_string_as_in_yaml_v2() {
+        assert!(matches!(resolve_plain("1e400"), Value::Str(s) if s == "1e400"));
+        assert!(matches!(resolve_plain("-1e400"), Value::Str(_)));
+        assert!(matches!(resolve_plain("1e300"), Value::Float(f) if f == 1e300));
+        assert!(matches!(resolve_plain(".inf"), Value::Float(f) if f.is_infinite()));
+    }
+
     fn typed(s: &str) -> String {
         match resolve_plain(s) {
             Value::Null => "null".into(),
