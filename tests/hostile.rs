@@ -331,6 +331,25 @@ fn many_errors_in_one_values_file_are_located_quickly_and_clipped() {
     assert_bounded(&r, 1, "one per line");
 }
 
+#[test]
+fn a_huge_value_failing_a_pattern_is_quoted_clipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    chart_dir(tmp.path(), false);
+    std::fs::write(
+        tmp.path().join("c/values.schema.json"),
+        r#"{"type": "object", "additionalProperties": {"type": "string", "pattern": "^a+$"}}"#,
+    )
+    .unwrap();
+    let values: String = (0..4).map(|i| format!("k{i}: {}b\n", "a".repeat(1024 * 1024))).collect();
+    std::fs::write(tmp.path().join("v.yaml"), values).unwrap();
+    for format in ["json", "text"] {
+        let r = run_bounded(cw(&["validate", "c", "-f", "v.yaml", "--format", format], tmp.path()), SECS);
+        assert_bounded(&r, 1, format);
+        assert!(r.stdout.contains("does not match pattern '^a+$'"), "{}", r.stdout);
+        assert!(r.stdout_len < 50_000, "{format}: {} bytes for 4 errors", r.stdout_len);
+    }
+}
+
 // ---- item 8: recursion and memory of --set ----
 
 #[test]
