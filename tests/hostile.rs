@@ -205,7 +205,7 @@ fn a_chart_archive_past_the_total_limit_is_refused() {
 }
 
 #[test]
-fn subchart_archives_nested_past_the_limit_are_refused_by_validate() {
+fn subchart_archives_nested_past_the_limit_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let mut inner = tgz(&[("c40/Chart.yaml", chart_yaml("c40"))]);
     for level in (0..40).rev() {
@@ -214,9 +214,11 @@ fn subchart_archives_nested_past_the_limit_are_refused_by_validate() {
         inner = tgz(&[(&format!("{name}/Chart.yaml"), chart_yaml(&name)), (&sub, inner)]);
     }
     std::fs::write(tmp.path().join("c.tgz"), inner).unwrap();
-    let r = run_bounded(cw(&["validate", "c.tgz"], tmp.path()), SECS);
-    assert_bounded(&r, 2, "validate");
-    assert!(r.stderr.contains("subcharts nest more than 16 levels deep"), "{}", r.stderr);
+    for cmd in ["validate", "audit"] {
+        let r = run_bounded(cw(&[cmd, "c.tgz"], tmp.path()), SECS);
+        assert_bounded(&r, 2, cmd);
+        assert!(r.stderr.contains("subcharts nest more than 16 levels deep"), "{cmd}: {}", r.stderr);
+    }
 }
 
 #[test]

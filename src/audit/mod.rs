@@ -325,7 +325,16 @@ impl Engine<'_> {
                 if let Some(text) = tree.read("values.yaml", &shown)? {
                     values = Some((shown, text));
                 }
-                if u.depth < source::MAX_DEPTH {
+                if u.depth >= source::MAX_DEPTH {
+                    if !tree.subcharts(&u.display)?.is_empty() {
+                        return Err(AuditError::Invalid {
+                            file: u.display.clone(),
+                            line: 1,
+                            col: 1,
+                            message: format!("subcharts nest more than {} levels deep", source::MAX_DEPTH),
+                        });
+                    }
+                } else {
                     for (display, t) in tree.subcharts(&u.display)? {
                         let shown = format!("{display}/Chart.yaml");
                         let meta = match t.read("Chart.yaml", &shown)? {

@@ -104,7 +104,6 @@ pub fn read_archive(
             let mut entry = entry.map_err(corrupt)?;
             budget.take_file()?;
             let size = entry.size();
-            budget.take_bytes(size)?;
             let raw = entry.path().map_err(corrupt)?.to_string_lossy().replace('\\', "/");
             let path = raw.trim_start_matches("./").to_string();
             if path.starts_with('/') || path.split('/').any(|c| c == "..") {
@@ -113,6 +112,7 @@ pub fn read_archive(
             if size > limits::MAX_CHART_FILE_BYTES {
                 return Err(ArchiveError::FileTooLarge { file: path, limit: limits::MAX_CHART_FILE_BYTES });
             }
+            budget.take_bytes(size)?;
             if !entry.header().entry_type().is_file() || !keep(&path) {
                 continue;
             }
