@@ -1,6 +1,5 @@
 //! Reads Kubernetes manifests from files, directories and stdin, as `generate` and `lint` see them.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -162,8 +161,7 @@ pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Load
     };
     for input in inputs {
         if input.as_os_str() == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|source| ReadError::io("<stdin>", source))?;
+            let buf = textfile::read_stdin("<stdin>", crate::limits::MAX_INPUT_BYTES)?;
             let text = textfile::utf8("<stdin>", buf)?;
             let r = load_text("<stdin>", text, &mut loaded);
             keep_going(r, &mut loaded)?;
@@ -172,7 +170,9 @@ pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Load
         let meta = std::fs::metadata(input).map_err(|source| ReadError::io(input.display().to_string(), source))?;
         if meta.is_dir() {
             let mut files = Vec::new();
-            walk(input, &mut files)?;
+            let mut visited = textfile::Visited::default();
+            visited.first_visit(input);
+            walk(input, &mut files, &mut visited, 0, &mut loaded.warnings)?;
             for f in files {
                 let r = load_file(&f, &mut loaded);
                 keep_going(r, &mut loaded)?;
@@ -188,7 +188,22 @@ pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Load
     Ok(loaded)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+/// Collects manifest files in sorted order; symlink cycles, special files and levels past
+/// the limit are skipped with a warning.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    visited: &mut textfile::Visited,
+    depth: usize,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), LoadError> {
+    let skipped = |p: &Path, why: String| {
+        Diagnostic::new("skipped-file", Severity::Warning, format!("skipped {}: {why}", p.display()))
+    };
+    if depth > crate::limits::MAX_WALK_DEPTH {
+        warnings.push(skipped(dir, format!("deeper than {} directory levels", crate::limits::MAX_WALK_DEPTH)));
+        return Ok(());
+    }
     let io = |source| LoadError::from(ReadError::io(dir.display().to_string(), source));
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
@@ -199,9 +214,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
             continue;
         }
         if path.is_dir() {
-            walk(&path, out)?;
+            if visited.first_visit(&path) {
+                walk(&path, out, visited, depth + 1, warnings)?;
+            } else {
+                warnings.push(skipped(&path, "a directory already walked (symlink cycle)".into()));
+            }
         } else if has_manifest_extension(&path) {
-            out.push(path);
+            match std::fs::metadata(&path).ok().and_then(|m| textfile::kind_name(m.file_type())) {
+                Some(what) => warnings.push(skipped(&path, format!("not a regular file ({what})"))),
+                None => out.push(path),
+            }
         }
     }
     Ok(())

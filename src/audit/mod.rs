@@ -325,7 +325,16 @@ impl Engine<'_> {
                 if let Some(text) = tree.read("values.yaml", &shown)? {
                     values = Some((shown, text));
                 }
-                if u.depth < source::MAX_DEPTH {
+                if u.depth >= source::MAX_DEPTH {
+                    if !tree.subcharts(&u.display)?.is_empty() {
+                        return Err(AuditError::Invalid {
+                            file: u.display.clone(),
+                            line: 1,
+                            col: 1,
+                            message: format!("subcharts nest more than {} levels deep", source::MAX_DEPTH),
+                        });
+                    }
+                } else {
                     for (display, t) in tree.subcharts(&u.display)? {
                         let shown = format!("{display}/Chart.yaml");
                         let meta = match t.read("Chart.yaml", &shown)? {
@@ -512,7 +521,8 @@ impl Engine<'_> {
                     if let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) {
                         let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
                         let chart_yaml = dir.join("Chart.yaml");
-                        match std::fs::read_to_string(&chart_yaml)
+                        let shown = chart_yaml.display().to_string();
+                        match crate::textfile::read_limited(&chart_yaml, &shown, crate::limits::MAX_CHART_FILE_BYTES)
                             .ok()
                             .and_then(|t| chart::parse("", FileKind::Chart, &t).ok())
                         {

@@ -4,7 +4,6 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use chartwright::audit::{self, DenyList, Options, online::OnlineOptions, repos::RepoConfig};
 use chartwright::diag::{self, FailOn, Format};
 
@@ -71,7 +70,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     let mut deny = DenyList::empty();
     for f in &a.deny_lists {
-        let text = std::fs::read_to_string(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        let text = read_deny_list(f)?;
         deny.extend(DenyList::parse(&f.to_string_lossy(), &text)?);
     }
     if !a.no_default_deny_list {
@@ -208,4 +207,9 @@ fn json(report: &audit::Report) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Reads a deny-list file; the message names the file and the OS error once.
+fn read_deny_list(f: &std::path::Path) -> anyhow::Result<String> {
+    Ok(chartwright::textfile::read(f, &f.display().to_string())?)
 }

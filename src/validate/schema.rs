@@ -102,8 +102,8 @@ impl Retrieve for Fetcher {
             // read the local filesystem.
             "file" => {
                 let path = uri.path().as_str().to_string();
-                let text =
-                    std::fs::read_to_string(&path).map_err(|e| format!("$ref {uri}: cannot read {path}: {e}"))?;
+                let text = crate::textfile::read(std::path::Path::new(&path), &path)
+                    .map_err(|e| format!("$ref {uri}: {e}"))?;
                 Ok(serde_json::from_str(&text).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
             }
             // Helm 4.1 replaces an unresolved URN by a permissive `true` schema.
@@ -253,10 +253,12 @@ fn quote(s: &str) -> String {
     format!("'{s}'")
 }
 
+/// A value as messages quote it, cut around its start so that a megabyte string failing a
+/// pattern does not become a megabyte message per error.
 fn json_short(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => quote(s),
-        other => other.to_string(),
+        serde_json::Value::String(s) => quote(&crate::diag::clip_line(s, 1).0),
+        other => crate::diag::clip_line(&other.to_string(), 1).0,
     }
 }
 
@@ -326,7 +328,13 @@ fn message(kind: &ValidationErrorKind, instance: &serde_json::Value) -> String {
 /// An allowed key one or two edits away (insertions, deletions, substitutions, swaps).
 pub fn suggest(key: &str, allowed: &[String]) -> Option<String> {
     let mut best: Option<(usize, &String)> = None;
+    let len = key.chars().count();
     for a in allowed {
+        // More than two characters apart in length is more than two edits: skip the quadratic
+        // distance (a hostile key can be megabytes long).
+        if a.chars().count().abs_diff(len) > 2 {
+            continue;
+        }
         let d = edit_distance(key, a);
         if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, a));
