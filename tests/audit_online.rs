@@ -414,3 +414,107 @@ fn progress_bar_on_a_terminal_only_and_never_with_quiet() {
     let (piped, _) = online(dir.path(), &[]);
     assert!(!String::from_utf8_lossy(&piped.stderr).contains('\r'), "no bar when piped");
 }
+
+/// A chart whose dependencies are all `app` under distinct aliases, one per repository.
+fn chart_with_repos(repos: &[&str], constraint: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut y = String::from("apiVersion: v2\nname: probe\nversion: 1.0.0\ndependencies:\n");
+    for (i, repo) in repos.iter().enumerate() {
+        y.push_str(&format!(
+            "  - name: app\n    alias: app{i}\n    version: \"{constraint}\"\n    repository: \"{repo}\"\n"
+        ));
+    }
+    std::fs::write(dir.path().join("Chart.yaml"), y).unwrap();
+    dir
+}
+
+fn basic(user: &str, pass: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}")))
+}
+
+#[test]
+fn credentials_go_only_to_the_configured_scheme_host_port_and_path() {
+    let (other_port, other_seen) = serve(Box::new(|_, _| Some(response("200 OK", &[], INDEX.as_bytes()))));
+    let (port, seen) = serve(Box::new(move |req, _| {
+        Some(if req.path == "/redirecting/index.yaml" {
+            let to = format!("http://127.0.0.1:{other_port}/landing/index.yaml");
+            response("302 Found", &[("Location", &to)], b"")
+        } else {
+            response("200 OK", &[], INDEX.as_bytes())
+        })
+    }));
+    let dir = chart_with_repos(
+        &[
+            &format!("http://127.0.0.1:{port}/tls-only"),
+            &format!("http://127.0.0.1:{port}/private"),
+            &format!("http://127.0.0.1:{port}/privateer"),
+            &format!("http://127.0.0.1:{port}/public"),
+            &format!("http://127.0.0.1:{port}/elsewhere"),
+            &format!("http://127.0.0.1:{port}/redirecting"),
+        ],
+        "^2.0.0",
+    );
+    let rc = dir.path().join("repositories.yaml");
+    std::fs::write(
+        &rc,
+        format!(
+            "repositories:\n\
+             - {{name: tls, url: https://127.0.0.1:{port}/tls-only, username: tls-user, password: tls-pass}}\n\
+             - {{name: plain, url: http://127.0.0.1:{port}/private, username: plain-user, password: plain-pass}}\n\
+             - {{name: far, url: http://127.0.0.1:{other_port}/elsewhere, username: far-user, password: far-pass}}\n\
+             - {{name: hop, url: http://127.0.0.1:{port}/redirecting, username: hop-user, password: hop-pass}}\n"
+        ),
+    )
+    .unwrap();
+    let (o, j) = online(dir.path(), &["--repository-config", rc.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    let auth = |seen: &Arc<Mutex<Vec<Seen>>>, path: &str| {
+        let seen = seen.lock().unwrap();
+        let hits: Vec<&Seen> = seen.iter().filter(|s| s.path == path).collect();
+        assert_eq!(hits.len(), 1, "{path} fetched once: {seen:#?}");
+        hits[0].header("authorization").map(str::to_owned)
+    };
+    assert_eq!(auth(&seen, "/tls-only/index.yaml"), None, "https credentials were sent over plain http");
+    assert_eq!(auth(&seen, "/private/index.yaml"), Some(basic("plain-user", "plain-pass")), "the very URL configured");
+    assert_eq!(auth(&seen, "/privateer/index.yaml"), None, "a longer name is not a path inside");
+    assert_eq!(auth(&seen, "/public/index.yaml"), None);
+    assert_eq!(auth(&seen, "/elsewhere/index.yaml"), None, "credentials of another port");
+    assert_eq!(auth(&seen, "/redirecting/index.yaml"), Some(basic("hop-user", "hop-pass")));
+    assert_eq!(auth(&other_seen, "/landing/index.yaml"), None, "a redirect to another port drops them");
+    for out in [&o.stdout, &o.stderr] {
+        let out = String::from_utf8_lossy(out);
+        assert!(!out.contains("-pass") && !out.contains("-user"), "{out}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn inline_credentials_never_reach_the_cache_and_the_cache_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (port, seen) = serve(Box::new(|_, _| Some(response("200 OK", &[("ETag", "\"e1\"")], INDEX.as_bytes()))));
+    let dir = chart_with_repos(&[&format!("http://cache-user:cache-s3cret@127.0.0.1:{port}/charts")], "~1.4.0");
+    let (o, j) = online(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    assert!(has(&j, "newer-version", "2.1.0 is published"), "{j:#}");
+    assert_eq!(seen.lock().unwrap()[0].header("authorization"), Some(basic("cache-user", "cache-s3cret").as_str()));
+    let cache = dir.path().join("cache");
+    assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
+    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 2, "index and metadata, no temporary files left: {files:?}");
+    for f in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+        let name = f.to_string_lossy();
+        for secret in ["cache-user", "cache-s3cret"] {
+            assert!(!text.contains(secret) && !name.contains(secret), "{name} holds {secret}: {text}");
+        }
+        assert_eq!(std::fs::metadata(f).unwrap().permissions().mode() & 0o777, 0o600, "{name}");
+    }
+    // The credential-free key still finds the entry: the second run revalidates it.
+    let (_, again) = online(dir.path(), &[]);
+    assert_eq!(findings(&j), findings(&again));
+    assert_eq!(seen.lock().unwrap().last().unwrap().header("if-none-match"), Some("\"e1\""));
+    for out in [&o.stdout, &o.stderr] {
+        assert!(!String::from_utf8_lossy(out).contains("cache-s3cret"));
+    }
+}

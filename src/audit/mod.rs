@@ -9,6 +9,7 @@ pub mod images;
 pub mod online;
 pub mod repos;
 pub mod source;
+pub mod url;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

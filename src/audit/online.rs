@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::yaml;
 
 use super::repos::RepoConfig;
+use super::url::RepoUrl;
 use super::{AuditError, RemoteDep, constraint};
 
 /// Settings for live checks.
@@ -162,12 +163,15 @@ impl Fetcher<'_> {
         std::thread::sleep(Duration::from_millis(100u64 << attempt.min(5)));
     }
 
+    /// Adds the basic-auth credentials configured for `url` (see [`RepoConfig::credentials_for`]).
     fn with_creds(&self, rb: reqwest::blocking::RequestBuilder, url: &str) -> reqwest::blocking::RequestBuilder {
-        match self.repos.by_url(url) {
-            Some(r) if r.username.is_some() => {
-                rb.basic_auth(r.username.clone().unwrap_or_default(), r.password.clone())
-            }
-            _ => rb,
+        // Credentials written into the URL are sent by the client itself, to that URL only.
+        if RepoUrl::parse(url).is_some_and(|u| u.userinfo.is_some()) {
+            return rb;
+        }
+        match self.repos.credentials_for(url) {
+            Some(r) => rb.basic_auth(r.username.clone().unwrap_or_default(), r.password.clone()),
+            None => rb,
         }
     }
 
@@ -189,7 +193,9 @@ impl Fetcher<'_> {
 
     fn index(&self, repo_url: &str) -> Result<Catalog, FetchError> {
         use sha2::Digest as _;
-        let norm = super::denylist::normalize_url(repo_url);
+        // The key and the stored URL never hold user information, and keep the scheme, so an
+        // answer over http is never taken for the https repository.
+        let norm = RepoUrl::parse(repo_url).map_or_else(|| redact(repo_url), |u| u.canonical());
         let key = format!("{:x}", sha2::Sha256::digest(norm.as_bytes()));
         let (text_path, meta_path) =
             (self.o.cache_dir.join(format!("{key}.yaml")), self.o.cache_dir.join(format!("{key}.json")));
@@ -205,7 +211,7 @@ impl Fetcher<'_> {
             if attempt > 0 {
                 Self::backoff(attempt);
             }
-            let mut rb = self.with_creds(self.client.get(&index_url), repo_url);
+            let mut rb = self.with_creds(self.client.get(&index_url), &index_url);
             if let Some(e) = &meta.etag {
                 rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
             }
@@ -253,11 +259,12 @@ impl Fetcher<'_> {
             };
             let cat =
                 parse_index(&text).map_err(|m| FetchError::Unavailable(format!("{}: {m}", redact(&index_url))))?;
-            if std::fs::create_dir_all(&self.o.cache_dir).is_ok() {
-                let tmp = text_path.with_extension("tmp");
-                if std::fs::write(&tmp, &text).is_ok() && std::fs::rename(&tmp, &text_path).is_ok() {
-                    let _ = std::fs::write(&meta_path, serde_json::to_vec(&new_meta).unwrap_or_default());
-                }
+            // The cache is an optimisation: failing to write it is not worth a finding.
+            if create_private_dir(&self.o.cache_dir).is_ok()
+                && write_private(&self.o.cache_dir, &text_path, text.as_bytes()).is_ok()
+            {
+                let _ =
+                    write_private(&self.o.cache_dir, &meta_path, &serde_json::to_vec(&new_meta).unwrap_or_default());
             }
             return Ok(cat);
         }
@@ -370,7 +377,19 @@ impl Fetcher<'_> {
         if let Some(s) = fields.get("service") {
             query.push(("service", s.clone()));
         }
-        let make = || self.with_creds(self.client.get(realm).query(&query), repo_url);
+        // The registry names the token service; the credentials configured for the registry
+        // go there only over HTTPS, or over plain HTTP to the registry itself when the user
+        // asked for --plain-http.
+        let realm_ok = RepoUrl::parse(realm).is_some_and(|r| {
+            r.scheme == "https"
+                || (self.o.plain_http
+                    && r.scheme == "http"
+                    && RepoUrl::parse(repo_url).is_some_and(|g| g.host == r.host && g.port == r.port))
+        });
+        let make = || {
+            let rb = self.client.get(realm).query(&query);
+            if realm_ok { self.with_creds(rb, repo_url) } else { rb }
+        };
         let resp = self.send(&make, &redact(realm))?;
         if !resp.status().is_success() {
             return Err(FetchError::Unavailable(format!("the token service answered HTTP {}", resp.status().as_u16())));
@@ -383,6 +402,25 @@ impl Fetcher<'_> {
             .map(str::to_owned)
             .ok_or_else(|| FetchError::Unavailable("the token response holds no token".into()))
     }
+}
+
+/// Creates the cache directory (and missing parents) readable by the user only; an existing
+/// directory is left as it is (it may be shared on purpose), its files are private anyway.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Writes a file atomically through a uniquely named temporary file, which `tempfile` creates
+/// with mode 0600, so concurrent runs never see half a file and other users see nothing.
+fn write_private(dir: &std::path::Path, path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut tmp = tempfile::Builder::new().prefix(".chartwright-cache-").tempfile_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.persist(path).map(drop).map_err(|e| e.error)
 }
 
 /// Splits `a="x,y",b=c` on commas outside quotes.
@@ -402,6 +440,21 @@ fn split_challenge(s: &str) -> Vec<String> {
     }
     out.push(cur);
     out
+}
+
+/// What makes two dependencies one lookup: the URL as fetched (the scheme kept, so `http` and
+/// `https` stay apart) and its user information (held in memory only).
+fn lookup_key(url: &str) -> String {
+    match RepoUrl::parse(url) {
+        Some(u) => {
+            let base = if u.scheme == "oci" { super::denylist::normalize_url(url) } else { u.canonical() };
+            match &u.userinfo {
+                Some(i) => format!("{base} {i}"),
+                None => base,
+            }
+        }
+        None => url.trim().to_owned(),
+    }
 }
 
 /// Allow-list subject of an online finding: (dependency name, repository).
@@ -430,16 +483,14 @@ pub fn check(
     let mut keys: BTreeMap<(String, String), ()> = BTreeMap::new();
     for d in deps {
         let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
-        let key = super::denylist::normalize_url(&d.repository);
+        let key = lookup_key(&d.repository);
         keys.insert((key, if oci { d.name.clone() } else { String::new() }), ());
     }
     let total = keys.len();
     let mut results: BTreeMap<(String, String), Result<Catalog, FetchError>> = BTreeMap::new();
     for (i, (key, chart)) in keys.into_keys().enumerate() {
-        let original = deps
-            .iter()
-            .find(|d| super::denylist::normalize_url(&d.repository) == key)
-            .map_or(key.clone(), |d| d.repository.clone());
+        let original =
+            deps.iter().find(|d| lookup_key(&d.repository) == key).map_or(key.clone(), |d| d.repository.clone());
         progress(i, total, &redact(&original));
         let r = if chart.is_empty() {
             f.index(&original)
@@ -462,7 +513,7 @@ pub fn check(
     let mut out = Vec::new();
     for d in deps {
         let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
-        let key = (super::denylist::normalize_url(&d.repository), if oci { d.name.clone() } else { String::new() });
+        let key = (lookup_key(&d.repository), if oci { d.name.clone() } else { String::new() });
         let shown = redact(&d.repository);
         let subject = (Some(d.display_name.clone()), Some(d.repository.clone()));
         let diag = |rule: &str, sev: Severity, msg: String| {
