@@ -78,13 +78,14 @@ pub struct Catalog {
     pub charts: BTreeMap<String, Vec<Published>>,
 }
 
-/// Removes `user:pass@` so that URLs can be shown.
+/// Removes `user:pass@` so that URLs can be shown; the rest stays as written.
 pub fn redact(url: &str) -> String {
     match url.split_once("://") {
         Some((s, rest)) => {
-            let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
-            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-            if path.is_empty() { format!("{s}://{host}") } else { format!("{s}://{host}/{path}") }
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{s}://{host}{tail}")
         }
         None => url.to_owned(),
     }
@@ -658,6 +659,8 @@ mod tests {
     fn redaction_drops_user_info() {
         assert_eq!(redact("https://u:p@host/x/index.yaml"), "https://host/x/index.yaml");
         assert_eq!(redact("https://host"), "https://host");
+        assert_eq!(redact("https://host/"), "https://host/");
+        assert_eq!(redact("https://a@b@host:1?q=@x"), "https://host:1?q=@x");
     }
 
     #[test]
