@@ -105,9 +105,16 @@ fn chart_dir(repo: &str, deps: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn online(dir: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
+    online_with(dir, &["--timeout", "1", "--retries", "1"], extra)
+}
+
+/// `audit --online` with its own `--timeout` and `--retries` in `limits`.
+fn online_with(dir: &Path, limits: &[&str], extra: &[&str]) -> (Output, serde_json::Value) {
     let o = chartwright()
         .current_dir(dir)
-        .args(["audit", ".", "--online", "--format", "json", "--timeout", "1", "--retries", "1", "--cache-dir"])
+        .args(["audit", ".", "--online", "--format", "json"])
+        .args(limits)
+        .arg("--cache-dir")
         .arg(dir.join("cache"))
         .args(extra)
         .env_remove("HELM_REPOSITORY_CONFIG")
@@ -517,4 +524,109 @@ fn inline_credentials_never_reach_the_cache_and_the_cache_is_private() {
     for out in [&o.stdout, &o.stderr] {
         assert!(!String::from_utf8_lossy(out).contains("cache-s3cret"));
     }
+}
+
+/// A server that answers every request by handing the connection to `talk`, on its own thread.
+fn serve_stream(talk: fn(&Seen, &mut TcpStream)) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                if let Some(req) = read_request(&mut s) {
+                    talk(&req, &mut s);
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Sends a valid start of an index and then one byte every 100 ms for up to a minute, so that
+/// no single read ever waits long: only a deadline on the whole request stops it.
+fn drip(_: &Seen, s: &mut TcpStream) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\napiVersion: v1\nentries:\n";
+    if s.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    for _ in 0..600 {
+        std::thread::sleep(Duration::from_millis(100));
+        if s.write_all(b"#").and_then(|()| s.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn a_server_dripping_bytes_is_cut_off_at_the_request_deadline() {
+    let port = serve_stream(drip);
+    let dir = chart_dir(&format!("http://127.0.0.1:{port}/charts"), &[("app", "1.x")]);
+    let started = std::time::Instant::now();
+    let (o, j) = online_with(dir.path(), &["--retries", "0", "--timeout", "2"], &[]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "unreadable is a warning: {j:#}");
+    assert!(has(&j, "repository-unavailable", "timed out while reading the response after 1 attempts"), "{j:#}");
+    // Per-read timeouts never fire here (a byte every 100 ms); the deadline is 2 s.
+    assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(6), "took {took:?}");
+}
+
+#[test]
+fn unresponsive_repositories_are_read_in_parallel_within_one_budget() {
+    let (port, seen) = serve(Box::new(|_, _| None));
+    let repos: Vec<String> = (0..4).map(|i| format!("http://127.0.0.1:{port}/r{i}")).collect();
+    let dir = chart_with_repos(&repos.iter().map(String::as_str).collect::<Vec<_>>(), "1.x");
+    let started = std::time::Instant::now();
+    let (o, j) = online_with(dir.path(), &["--retries", "0", "--timeout", "2"], &[]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    let messages: Vec<String> = findings(&j).into_iter().map(|(_, m)| m).collect();
+    assert_eq!(messages.len(), 4, "{j:#}");
+    for (i, m) in messages.iter().enumerate() {
+        // In dependency order, whatever order the answers came in.
+        assert!(m.contains(&format!("/r{i} of `app{i}`")) && m.contains("timed out after 1 attempts"), "{m}");
+    }
+    assert_eq!(seen.lock().unwrap().len(), 4);
+    // One after another would take 8 s; four at a time, about one 2 s deadline.
+    assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn findings_keep_dependency_order_when_later_repositories_answer_first() {
+    let (port, _) = serve(Box::new(|req, _| {
+        // The first repository answers last.
+        if req.path.starts_with("/r0/") {
+            std::thread::sleep(Duration::from_millis(600));
+        }
+        Some(response("200 OK", &[], INDEX.as_bytes()))
+    }));
+    let repos: Vec<String> = (0..3).map(|i| format!("http://127.0.0.1:{port}/r{i}")).collect();
+    let dir = chart_with_repos(&repos.iter().map(String::as_str).collect::<Vec<_>>(), "~1.4.0");
+    let (o, j) = online(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    let deps: Vec<String> = j["charts"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["dependency"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(deps, ["app0", "app1", "app2"], "{j:#}");
+}
+
+#[test]
+fn endless_slow_tag_pages_stop_at_the_repository_budget() {
+    // Every page takes 400 ms and links to another: only the per-repository budget ends it.
+    let (port, seen) = serve(Box::new(|_, n| {
+        std::thread::sleep(Duration::from_millis(400));
+        let next = format!("</v2/charts/app/tags/list?n=1000&last={n}>; rel=\"next\"");
+        Some(response("200 OK", &[("Link", &next)], br#"{"name":"charts/app","tags":["1.0.0"]}"#))
+    }));
+    let dir = chart_dir(&format!("oci://127.0.0.1:{port}/charts"), &[("app", "1.x")]);
+    let started = std::time::Instant::now();
+    let (o, j) = online_with(dir.path(), &["--retries", "0", "--timeout", "1"], &["--plain-http"]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    assert!(has(&j, "repository-unavailable", "timed out"), "{j:#}");
+    assert!(seen.lock().unwrap().len() <= 4, "{:#?}", seen.lock().unwrap());
+    assert!(took < Duration::from_secs(4), "took {took:?}");
 }

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use semver::Version;
 
@@ -20,7 +21,7 @@ use super::{AuditError, RemoteDep, constraint};
 pub struct OnlineOptions {
     /// Where indexes are cached with their ETag / Last-Modified.
     pub cache_dir: PathBuf,
-    /// Connect and whole-request timeout.
+    /// Deadline of one request, from connecting to the last byte of the body.
     pub timeout: Duration,
     /// Largest index accepted, in bytes.
     pub max_index_bytes: u64,
@@ -28,6 +29,34 @@ pub struct OnlineOptions {
     pub retries: u32,
     /// Talk plain HTTP to OCI registries (like `helm push --plain-http`).
     pub plain_http: bool,
+    /// Repositories read at the same time.
+    pub concurrency: usize,
+}
+
+/// Repositories read at the same time by default: enough to overlap slow servers, few enough
+/// not to look like a flood to one host.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+impl OnlineOptions {
+    /// The pause before retry `attempt` (1-based): 200 ms, 400 ms, … capped at 3.2 s.
+    pub fn backoff(attempt: u32) -> Duration {
+        Duration::from_millis(100u64 << attempt.min(5))
+    }
+
+    /// The most one repository may take: every attempt running into the deadline, plus the
+    /// pauses between them. Every request for a repository (index, OCI token, tag pages) draws
+    /// on this one budget, so a repository never takes longer, whatever the server does.
+    pub fn repository_budget(&self) -> Duration {
+        let pauses: Duration = (1..=self.retries).map(Self::backoff).sum();
+        self.timeout.saturating_mul(self.retries.saturating_add(1)) + pauses
+    }
+
+    /// The most `lookups` distinct repositories (or OCI charts) may take, read
+    /// [`Self::concurrency`] at a time.
+    pub fn worst_case(&self, lookups: usize) -> Duration {
+        let waves = lookups.div_ceil(self.concurrency.max(1));
+        self.repository_budget().saturating_mul(u32::try_from(waves).unwrap_or(u32::MAX))
+    }
 }
 
 impl Default for OnlineOptions {
@@ -38,6 +67,7 @@ impl Default for OnlineOptions {
             max_index_bytes: 64 * 1024 * 1024,
             retries: 2,
             plain_http: false,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -132,10 +162,12 @@ pub fn parse_index(text: &str) -> Result<Catalog, String> {
     Ok(cat)
 }
 
+/// Reads one repository; `deadline` ends its budget.
 struct Fetcher<'a> {
-    client: reqwest::blocking::Client,
+    client: &'a reqwest::blocking::Client,
     o: &'a OnlineOptions,
     repos: &'a RepoConfig,
+    deadline: Instant,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Default)]
@@ -160,8 +192,23 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 impl Fetcher<'_> {
-    fn backoff(attempt: u32) {
-        std::thread::sleep(Duration::from_millis(100u64 << attempt.min(5)));
+    /// The deadline of the next request: the per-request timeout, or what is left of the
+    /// repository's budget if less; `None` once the budget is spent.
+    fn request_timeout(&self) -> Option<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        (left >= Duration::from_millis(1)).then(|| left.min(self.o.timeout))
+    }
+
+    fn backoff(&self, attempt: u32) {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        std::thread::sleep(OnlineOptions::backoff(attempt).min(left));
+    }
+
+    fn out_of_time(&self) -> FetchError {
+        FetchError::Unavailable(format!(
+            "timed out (the {:.1} s budget for one repository is spent)",
+            self.o.repository_budget().as_secs_f64()
+        ))
     }
 
     /// Adds the basic-auth credentials configured for `url` (see [`RepoConfig::credentials_for`]).
@@ -183,9 +230,14 @@ impl Fetcher<'_> {
             return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
         }
         let mut buf = Vec::new();
-        resp.take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|_| FetchError::Unavailable("the response was cut short".into()))?;
+        // The request's deadline covers the body too, so a server dripping bytes is cut off.
+        resp.take(cap + 1).read_to_end(&mut buf).map_err(|e| {
+            let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                || e.get_ref().and_then(|r| r.downcast_ref::<reqwest::Error>()).is_some_and(reqwest::Error::is_timeout);
+            FetchError::Unavailable(
+                if timed_out { "timed out while reading the response" } else { "the response was cut short" }.into(),
+            )
+        })?;
         if buf.len() as u64 > cap {
             return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
         }
@@ -208,11 +260,14 @@ impl Fetcher<'_> {
             .unwrap_or_default();
         let index_url = format!("{}/index.yaml", repo_url.trim_end_matches('/'));
         let mut last = String::new();
+        let mut attempts = 0;
         for attempt in 0..=self.o.retries {
             if attempt > 0 {
-                Self::backoff(attempt);
+                self.backoff(attempt);
             }
-            let mut rb = self.with_creds(self.client.get(&index_url), &index_url);
+            let Some(timeout) = self.request_timeout() else { break };
+            attempts += 1;
+            let mut rb = self.with_creds(self.client.get(&index_url).timeout(timeout), &index_url);
             if let Some(e) = &meta.etag {
                 rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
             }
@@ -252,7 +307,7 @@ impl Fetcher<'_> {
             };
             let text = match self.body(resp) {
                 Ok(t) => t,
-                Err(FetchError::Unavailable(m)) if m.contains("cut short") => {
+                Err(FetchError::Unavailable(m)) if m.contains("cut short") || m.starts_with("timed out") => {
                     last = m;
                     continue;
                 }
@@ -269,12 +324,10 @@ impl Fetcher<'_> {
             }
             return Ok(cat);
         }
-        Err(FetchError::Unavailable(format!(
-            "{} after {} attempts for {}",
-            last,
-            self.o.retries + 1,
-            redact(&index_url)
-        )))
+        if attempts == 0 {
+            return Err(self.out_of_time());
+        }
+        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {}", redact(&index_url))))
     }
 
     /// Sends with retries on timeouts, connection errors, 429 and 5xx.
@@ -284,11 +337,14 @@ impl Fetcher<'_> {
         what: &str,
     ) -> Result<reqwest::blocking::Response, FetchError> {
         let mut last = String::new();
+        let mut attempts = 0;
         for attempt in 0..=self.o.retries {
             if attempt > 0 {
-                Self::backoff(attempt);
+                self.backoff(attempt);
             }
-            match make().send() {
+            let Some(timeout) = self.request_timeout() else { break };
+            attempts += 1;
+            match make().timeout(timeout).send() {
                 Ok(r) if r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
                     last = format!("HTTP {}", r.status().as_u16());
                 }
@@ -296,7 +352,10 @@ impl Fetcher<'_> {
                 Err(e) => last = describe(&e),
             }
         }
-        Err(FetchError::Unavailable(format!("{last} after {} attempts for {what}", self.o.retries + 1)))
+        if attempts == 0 {
+            return Err(self.out_of_time());
+        }
+        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {what}")))
     }
 
     /// Tags of `oci://host/path/<chart>`, through the distribution API with the anonymous
@@ -443,6 +502,23 @@ fn split_challenge(s: &str) -> Vec<String> {
     out
 }
 
+/// Reads one repository's index, or one OCI chart's tags, within `f`'s budget.
+fn lookup(f: &Fetcher<'_>, original: &str, chart: &str) -> Result<Catalog, FetchError> {
+    if chart.is_empty() {
+        return f.index(original);
+    }
+    let tags = f.oci_tags(original, chart)?;
+    let mut versions: Vec<Published> = tags
+        .iter()
+        .filter_map(|t| {
+            let t = t.replace('_', "+");
+            Version::parse(&t).ok().map(|v| Published { version: v, original: t, deprecated: false })
+        })
+        .collect();
+    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    Ok(Catalog { charts: BTreeMap::from([(chart.to_owned(), versions)]) })
+}
+
 /// What makes two dependencies one lookup: the URL as fetched (the scheme kept, so `http` and
 /// `https` stay apart) and its user information (held in memory only).
 fn lookup_key(url: &str) -> String {
@@ -479,7 +555,6 @@ pub fn check(
         .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| AuditError::Online(format!("cannot set up HTTP: {e}")))?;
-    let f = Fetcher { client, o, repos };
     // Distinct lookups, in a stable order.
     let mut keys: BTreeMap<(String, String), ()> = BTreeMap::new();
     for d in deps {
@@ -487,30 +562,52 @@ pub fn check(
         let key = lookup_key(&d.repository);
         keys.insert((key, if oci { d.name.clone() } else { String::new() }), ());
     }
-    let total = keys.len();
-    let mut results: BTreeMap<(String, String), Result<Catalog, FetchError>> = BTreeMap::new();
-    for (i, (key, chart)) in keys.into_keys().enumerate() {
-        let original =
-            deps.iter().find(|d| lookup_key(&d.repository) == key).map_or(key.clone(), |d| d.repository.clone());
-        progress(i, total, &redact(&original));
-        let r = if chart.is_empty() {
-            f.index(&original)
-        } else {
-            f.oci_tags(&original, &chart).map(|tags| {
-                let mut versions: Vec<Published> = tags
-                    .iter()
-                    .filter_map(|t| {
-                        let t = t.replace('_', "+");
-                        Version::parse(&t).ok().map(|v| Published { version: v, original: t, deprecated: false })
-                    })
-                    .collect();
-                versions.sort_by(|a, b| b.version.cmp(&a.version));
-                Catalog { charts: BTreeMap::from([(chart.clone(), versions)]) }
-            })
-        };
-        results.insert((key, chart), r);
-    }
+    let jobs: Vec<(String, String, String)> = keys
+        .into_keys()
+        .map(|(key, chart)| {
+            let original =
+                deps.iter().find(|d| lookup_key(&d.repository) == key).map_or(key.clone(), |d| d.repository.clone());
+            (key, chart, original)
+        })
+        .collect();
+    let total = jobs.len();
+    let mut slots: Vec<Option<Result<Catalog, FetchError>>> = (0..total).map(|_| None).collect();
+    // A few worker threads take the lookups in order; the results land in their own slots, so
+    // the findings come out in the same order however the servers answer.
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Catalog, FetchError>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..o.concurrency.clamp(1, total.max(1)) {
+            let (tx, jobs, next, client) = (tx.clone(), &jobs, &next, &client);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((_, chart, original)) = jobs.get(i) else { break };
+                    let f = Fetcher { client, o, repos, deadline: Instant::now() + o.repository_budget() };
+                    if tx.send((i, lookup(&f, original, chart))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        progress(0, total, jobs.first().map(|j| redact(&j.2)).as_deref().unwrap_or(""));
+        // The progress callback is not `Send`: it runs here, as each repository finishes.
+        for (done, (i, r)) in rx.iter().enumerate() {
+            slots[i] = Some(r);
+            if done + 1 < total {
+                progress(done + 1, total, &redact(&jobs[i].2));
+            }
+        }
+    });
     progress(total, total, "");
+    let results: BTreeMap<(String, String), Result<Catalog, FetchError>> = jobs
+        .into_iter()
+        .zip(slots)
+        .map(|((key, chart, _), r)| {
+            ((key, chart), r.unwrap_or_else(|| Err(FetchError::Unavailable("not read".into()))))
+        })
+        .collect();
     let mut out = Vec::new();
     for d in deps {
         let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
@@ -653,6 +750,18 @@ mod tests {
         assert_eq!(v, ["v1.10.0", "1.2.0"]);
         assert!(parse_index("entries: {}\n").unwrap_err().contains("apiVersion"));
         assert!(parse_index("apiVersion: v1\nentries: [\n").unwrap_err().starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn worst_case_is_the_budget_per_wave_of_repositories() {
+        let o = OnlineOptions::default();
+        // 3 attempts of 30 s plus pauses of 0.2 s and 0.4 s.
+        assert_eq!(o.repository_budget(), Duration::from_millis(90_600));
+        assert_eq!(o.worst_case(1), Duration::from_millis(90_600));
+        assert_eq!(o.worst_case(4), Duration::from_millis(90_600));
+        assert_eq!(o.worst_case(5), Duration::from_millis(181_200));
+        let single = OnlineOptions { timeout: Duration::from_secs(10), retries: 0, concurrency: 1, ..o };
+        assert_eq!(single.worst_case(3), Duration::from_secs(30));
     }
 
     #[test]
