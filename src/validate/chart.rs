@@ -54,6 +54,9 @@ pub struct Chart {
     pub schema: Option<std::sync::Arc<serde_json::Value>>,
     /// Where the schema file is, for messages.
     pub schema_path: String,
+    /// The chart's other JSON files (outside `charts/`) by path in the chart: the only files a
+    /// local `$ref` may name (shared like `schema`).
+    pub schema_files: std::sync::Arc<BTreeMap<String, Vec<u8>>>,
     /// Declared dependencies.
     pub deps: Vec<Dependency>,
     /// Charts found under `charts/`, sorted by directory or archive name.
@@ -98,8 +101,9 @@ pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Resu
     from_files(files, &display, multi_doc, sources, &mut next_id)
 }
 
-/// Which files of a chart tree matter: the chart's own metadata, values and schema, and every
-/// entry under `charts/` (recursively, with the same rule).
+/// Which files of a chart tree matter: the chart's own metadata, values and schema, JSON files
+/// (which local `$ref`s may name), and every entry under `charts/` (recursively, with the same
+/// rule).
 fn keep(rel: &str) -> bool {
     let parts: Vec<&str> = rel.split('/').collect();
     let mut i = 0;
@@ -107,13 +111,17 @@ fn keep(rel: &str) -> bool {
         match parts.len() - i {
             0 => return false,
             1 => {
-                return matches!(parts[i], "Chart.yaml" | "values.yaml" | "values.schema.json" | "requirements.yaml");
+                return matches!(parts[i], "Chart.yaml" | "values.yaml" | "requirements.yaml") || is_json(parts[i]);
             }
             2 if parts[i] == "charts" => return true,
             _ if parts[i] == "charts" => i += 2,
-            _ => return false,
+            _ => return parts.last().is_some_and(|f| is_json(f)),
         }
     }
+}
+
+fn is_json(name: &str) -> bool {
+    name.ends_with(".json")
 }
 
 fn read_dir_files(
@@ -139,8 +147,8 @@ fn read_dir_files(
             continue;
         }
         if is_dir {
-            // Only descend where a kept file can live.
-            if keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x")) {
+            // Only descend where a kept file can live (JSON files can live anywhere).
+            if keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x.json")) {
                 read_dir_files(root, &child, ignore, out)?;
             }
         } else if keep(&child) {
@@ -241,10 +249,16 @@ fn from_files(
         }
     };
 
-    // Group the rest by the entry directly under charts/.
+    // Group the rest by the entry directly under charts/; JSON files outside it are the chart's.
     let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    let mut schema_files = BTreeMap::new();
     for (rel, data) in files {
-        let Some(rest) = rel.strip_prefix("charts/") else { continue };
+        let Some(rest) = rel.strip_prefix("charts/") else {
+            if is_json(&rel) {
+                schema_files.insert(rel, data);
+            }
+            continue;
+        };
         if rest.ends_with(".prov") {
             continue;
         }
@@ -269,7 +283,8 @@ fn from_files(
             message: format!("error unpacking subchart {cname} in {name}: {e}"),
         })?);
     }
-    Ok(Chart { name, version, values, schema, schema_path, deps, subcharts, id })
+    let schema_files = std::sync::Arc::new(schema_files);
+    Ok(Chart { name, version, values, schema, schema_path, schema_files, deps, subcharts, id })
 }
 
 fn strip_pos(e: &serde_json::Error) -> String {
@@ -382,6 +397,7 @@ mod tests {
         assert!(keep("Chart.yaml"));
         assert!(keep("values.schema.json"));
         assert!(!keep("templates/deploy.yaml"));
+        assert!(keep("schemas/defs.json") && keep("defs.json") && keep("charts/sub/schemas/defs.json"));
         assert!(keep("charts/sub-1.0.0.tgz"));
         assert!(keep("charts/sub/values.yaml"));
         assert!(!keep("charts/sub/templates/x.yaml"));
