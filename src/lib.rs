@@ -9,6 +9,7 @@ pub mod generate;
 pub mod kube;
 pub mod lint;
 pub mod manifest;
+pub mod net;
 pub mod textfile;
 pub mod validate;
 pub mod yaml;

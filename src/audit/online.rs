@@ -2,7 +2,6 @@
 //! bounded retries and a revalidating cache, then compared with each dependency.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -225,22 +224,12 @@ impl Fetcher<'_> {
 
     /// Reads a body up to the cap.
     fn body(&self, resp: reqwest::blocking::Response) -> Result<String, FetchError> {
-        let cap = self.o.max_index_bytes;
-        if resp.content_length().is_some_and(|l| l > cap) {
-            return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
-        }
-        let mut buf = Vec::new();
-        // The request's deadline covers the body too, so a server dripping bytes is cut off.
-        resp.take(cap + 1).read_to_end(&mut buf).map_err(|e| {
-            let timed_out = e.kind() == std::io::ErrorKind::TimedOut
-                || e.get_ref().and_then(|r| r.downcast_ref::<reqwest::Error>()).is_some_and(reqwest::Error::is_timeout);
-            FetchError::Unavailable(
-                if timed_out { "timed out while reading the response" } else { "the response was cut short" }.into(),
-            )
+        let buf = crate::net::read_capped(resp, self.o.max_index_bytes).map_err(|e| {
+            FetchError::Unavailable(match e {
+                crate::net::BodyError::TooLarge(_) => format!("the index is {e}"),
+                _ => e.to_string(),
+            })
         })?;
-        if buf.len() as u64 > cap {
-            return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
-        }
         String::from_utf8(buf).map_err(|_| FetchError::Unavailable("the index is not UTF-8 text".into()))
     }
 

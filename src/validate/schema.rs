@@ -2,7 +2,6 @@
 //! Helm 4's pointers and messages.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -135,19 +134,10 @@ impl Fetcher {
         if resp.status() != reqwest::StatusCode::OK {
             return Err(format!("fetching $ref {uri}: HTTP status {}", resp.status().as_u16()).into());
         }
-        let too_big = || format!("$ref {uri} is larger than the {MAX_REMOTE_REF_BYTES}-byte limit");
-        if resp.content_length().is_some_and(|l| l > MAX_REMOTE_REF_BYTES) {
-            return Err(too_big().into());
-        }
-        let mut buf = Vec::new();
-        resp.take(MAX_REMOTE_REF_BYTES + 1).read_to_end(&mut buf).map_err(|e| {
-            let timed_out =
-                e.get_ref().and_then(|r| r.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout());
-            format!("fetching $ref {uri}: {}", if timed_out { "timed out" } else { "the response was cut short" })
+        let buf = crate::net::read_capped(resp, MAX_REMOTE_REF_BYTES).map_err(|e| match e {
+            crate::net::BodyError::TooLarge(_) => format!("$ref {uri} is {e}"),
+            _ => format!("fetching $ref {uri}: {e}"),
         })?;
-        if buf.len() as u64 > MAX_REMOTE_REF_BYTES {
-            return Err(too_big().into());
-        }
         Ok(serde_json::from_slice(&buf).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
     }
 
