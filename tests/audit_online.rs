@@ -459,6 +459,7 @@ fn credentials_go_only_to_the_configured_scheme_host_port_and_path() {
             &format!("http://127.0.0.1:{port}/public"),
             &format!("http://127.0.0.1:{port}/elsewhere"),
             &format!("http://127.0.0.1:{port}/redirecting"),
+            &format!("http://127.0.0.1:{port}/byname"),
         ],
         "^2.0.0",
     );
@@ -470,7 +471,8 @@ fn credentials_go_only_to_the_configured_scheme_host_port_and_path() {
              - {{name: tls, url: https://127.0.0.1:{port}/tls-only, username: tls-user, password: tls-pass}}\n\
              - {{name: plain, url: http://127.0.0.1:{port}/private, username: plain-user, password: plain-pass}}\n\
              - {{name: far, url: http://127.0.0.1:{other_port}/elsewhere, username: far-user, password: far-pass}}\n\
-             - {{name: hop, url: http://127.0.0.1:{port}/redirecting, username: hop-user, password: hop-pass}}\n"
+             - {{name: hop, url: http://127.0.0.1:{port}/redirecting, username: hop-user, password: hop-pass}}\n\
+             - {{name: host, url: http://localhost:{port}/byname, username: host-user, password: host-pass}}\n"
         ),
     )
     .unwrap();
@@ -489,6 +491,7 @@ fn credentials_go_only_to_the_configured_scheme_host_port_and_path() {
     assert_eq!(auth(&seen, "/elsewhere/index.yaml"), None, "credentials of another port");
     assert_eq!(auth(&seen, "/redirecting/index.yaml"), Some(basic("hop-user", "hop-pass")));
     assert_eq!(auth(&other_seen, "/landing/index.yaml"), None, "a redirect to another port drops them");
+    assert_eq!(auth(&seen, "/byname/index.yaml"), None, "credentials of another host name");
     for out in [&o.stdout, &o.stderr] {
         let out = String::from_utf8_lossy(out);
         assert!(!out.contains("-pass") && !out.contains("-user"), "{out}");
@@ -629,4 +632,47 @@ fn endless_slow_tag_pages_stop_at_the_repository_budget() {
     assert!(has(&j, "repository-unavailable", "timed out"), "{j:#}");
     assert!(seen.lock().unwrap().len() <= 4, "{:#?}", seen.lock().unwrap());
     assert!(took < Duration::from_secs(4), "took {took:?}");
+}
+
+#[test]
+fn registry_credentials_reach_a_plain_http_token_service_only_on_the_registry_itself() {
+    for same_origin in [false, true] {
+        let (token_port, token_seen) = serve(Box::new(|_, _| Some(response("200 OK", &[], br#"{"token":"t0k"}"#))));
+        let (port, seen) = serve(Box::new(move |req, _| {
+            Some(if req.path.starts_with("/token") {
+                response("200 OK", &[], br#"{"token":"t0k"}"#)
+            } else if req.header("authorization") == Some("Bearer t0k") {
+                response("200 OK", &[], br#"{"name":"charts/app","tags":["1.0.0"]}"#)
+            } else {
+                let host = req.header("host").unwrap().to_owned();
+                let realm = if same_origin {
+                    format!("http://{host}/token")
+                } else {
+                    format!("http://127.0.0.1:{token_port}/token")
+                };
+                response("401 Unauthorized", &[("WWW-Authenticate", &format!("Bearer realm=\"{realm}\""))], b"")
+            })
+        }));
+        let dir = chart_dir(&format!("oci://127.0.0.1:{port}/charts"), &[("app", "1.x")]);
+        let rc = dir.path().join("repositories.yaml");
+        std::fs::write(
+            &rc,
+            format!("repositories:\n- {{name: reg, url: oci://127.0.0.1:{port}/charts, username: reg-user, password: reg-pass}}\n"),
+        )
+        .unwrap();
+        let (o, j) = online(dir.path(), &["--plain-http", "--repository-config", rc.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{j:#}");
+        assert!(findings(&j).is_empty(), "the token flow worked: {j:#}");
+        let token_request = if same_origin {
+            seen.lock().unwrap().iter().find(|s| s.path.starts_with("/token")).cloned()
+        } else {
+            token_seen.lock().unwrap().first().cloned()
+        };
+        let auth = token_request.expect("the token service was asked").header("authorization").map(str::to_owned);
+        if same_origin {
+            assert_eq!(auth, Some(basic("reg-user", "reg-pass")), "--plain-http to the registry itself");
+        } else {
+            assert_eq!(auth, None, "a plain-http token service elsewhere gets no credentials");
+        }
+    }
 }
