@@ -676,3 +676,28 @@ fn registry_credentials_reach_a_plain_http_token_service_only_on_the_registry_it
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn cache_entries_of_older_versions_holding_credentials_are_removed() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (port, _) = serve(Box::new(|_, _| Some(response("200 OK", &[], INDEX.as_bytes()))));
+    let dir = chart_dir(&format!("http://127.0.0.1:{port}/charts"), &[("app", "2.1.0")]);
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let (old, other) = ("a".repeat(64), "b".repeat(64));
+    std::fs::write(cache.join(format!("{old}.json")), r#"{"url":"https://olduser:old-s3cret@h.example/x"}"#).unwrap();
+    std::fs::write(cache.join(format!("{old}.yaml")), INDEX).unwrap();
+    std::fs::write(cache.join(format!("{other}.json")), r#"{"url":"https://h.example/y"}"#).unwrap();
+    std::fs::set_permissions(cache.join(format!("{other}.json")), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(cache.join("notes.txt"), "not ours").unwrap();
+    let (o, j) = online(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    assert!(!cache.join(format!("{old}.json")).exists() && !cache.join(format!("{old}.yaml")).exists());
+    let mode = |n: &str| std::fs::metadata(cache.join(n)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&format!("{other}.json")), 0o600);
+    assert_eq!(std::fs::read_to_string(cache.join("notes.txt")).unwrap(), "not ours", "other files are left alone");
+    for e in std::fs::read_dir(&cache).unwrap() {
+        assert!(!std::fs::read_to_string(e.unwrap().path()).unwrap().contains("old-s3cret"));
+    }
+}

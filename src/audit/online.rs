@@ -453,6 +453,41 @@ impl Fetcher<'_> {
     }
 }
 
+/// Tidies cache entries written by earlier versions: entries whose stored URL holds user
+/// information are deleted, and the other entries made private. Only files named like ours
+/// (`<sha256>.yaml` / `<sha256>.json`) are touched.
+fn tidy_cache(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let path = e.path();
+        let Some((stem, ext)) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.split_once('.')) else {
+            continue;
+        };
+        let ours = stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit()) && matches!(ext, "yaml" | "json");
+        // Only regular files: a symlink planted in a shared directory is not followed.
+        if !ours || !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let leaked = ext == "json"
+            && std::fs::read(&path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<CacheMeta>(&b).ok())
+                .is_some_and(|m| RepoUrl::parse(&m.url).is_some_and(|u| u.userinfo.is_some()));
+        if leaked {
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(path.with_extension("yaml"));
+            continue;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            if e.metadata().is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+}
+
 /// Creates the cache directory (and missing parents) readable by the user only; an existing
 /// directory is left as it is (it may be shared on purpose), its files are private anyway.
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
@@ -537,6 +572,7 @@ pub fn check(
     deps: &[RemoteDep],
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Result<Vec<(usize, Diagnostic, OnlineSubject)>, AuditError> {
+    tidy_cache(&o.cache_dir);
     let client = reqwest::blocking::Client::builder()
         .timeout(o.timeout)
         .connect_timeout(o.timeout)
