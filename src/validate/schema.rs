@@ -130,7 +130,7 @@ impl Fetcher {
             .get(uri.as_str())
             .timeout(left.min(REMOTE_REF_TIMEOUT))
             .send()
-            .map_err(|e| format!("fetching $ref {uri}: {}", reqwest_reason(&e)))?;
+            .map_err(|e| format!("fetching $ref {uri}: {}", reqwest_reason(e)))?;
         if resp.status() != reqwest::StatusCode::OK {
             return Err(format!("fetching $ref {uri}: HTTP status {}", resp.status().as_u16()).into());
         }
@@ -159,8 +159,8 @@ impl Fetcher {
     }
 }
 
-fn reqwest_reason(e: &reqwest::Error) -> String {
-    if e.is_timeout() { "timed out".into() } else { e.to_string() }
+fn reqwest_reason(e: reqwest::Error) -> String {
+    if e.is_timeout() { "timed out".into() } else { e.without_url().to_string() }
 }
 
 impl Retrieve for Fetcher {
