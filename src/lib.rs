@@ -11,6 +11,7 @@ pub mod kube;
 pub mod limits;
 pub mod lint;
 pub mod manifest;
+pub mod net;
 pub mod textfile;
 pub mod validate;
 pub mod yaml;

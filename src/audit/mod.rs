@@ -9,6 +9,7 @@ pub mod images;
 pub mod online;
 pub mod repos;
 pub mod source;
+pub mod url;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -580,7 +581,7 @@ impl Engine<'_> {
                 let shown = if checked.is_empty() { "its vendored copy".to_owned() } else { checked.clone() };
                 let mut dg = hit_diag(&hit, diag("", hit.severity, d.repository_pos, String::new()), &dn, &shown);
                 if url.is_some() && checked != d.repository {
-                    dg = dg.field("resolved_repository", checked.clone());
+                    dg = dg.field("resolved_repository", online::redact(&checked));
                 }
                 self.emit(g, dg, Some(&dn), Some(&checked), None);
             }
@@ -805,7 +806,7 @@ fn lexical(p: &Path) -> String {
 }
 
 fn show_repo(r: &str) -> String {
-    if r.is_empty() { "charts/ (vendored)".into() } else { r.to_owned() }
+    if r.is_empty() { "charts/ (vendored)".into() } else { online::redact(r) }
 }
 
 fn is_remote(u: &str) -> bool {
@@ -815,6 +816,9 @@ fn is_remote(u: &str) -> bool {
 
 /// A deny-list hit as a finding on `base`'s location.
 fn hit_diag(hit: &Hit, base: Diagnostic, dep: &str, repo: &str) -> Diagnostic {
+    // A URL may carry `user:pass@`; findings end up in CI logs.
+    let repo = online::redact(repo);
+    let repo = repo.as_str();
     let mut msg = format!("dependency `{dep}` comes from {repo}: {}", hit.reason);
     if let Some(s) = &hit.since {
         msg.push_str(&format!(" [since {s}]"));

@@ -42,7 +42,7 @@ pub struct Args {
     /// With --online, where repository indexes are cached [default: ~/.cache/chartwright/repositories].
     #[arg(long, value_name = "DIR", requires = "online")]
     cache_dir: Option<PathBuf>,
-    /// With --online, seconds before a request is abandoned.
+    /// With --online, seconds one request may take, from connecting to the last byte.
     #[arg(long, value_name = "SECS", default_value_t = 30, requires = "online")]
     timeout: u64,
     /// With --online, the largest index accepted, in bytes.
@@ -101,6 +101,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         max_index_bytes: a.max_index_size,
         retries: a.retries,
         plain_http: a.plain_http,
+        concurrency: audit::online::DEFAULT_CONCURRENCY,
     });
     let opts = Options { deny, values_files: a.values.clone(), repos, online };
     let bar = a.online && !a.quiet && std::io::stderr().is_terminal();

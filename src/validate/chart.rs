@@ -54,6 +54,9 @@ pub struct Chart {
     pub schema: Option<std::sync::Arc<serde_json::Value>>,
     /// Where the schema file is, for messages.
     pub schema_path: String,
+    /// The chart's other JSON files (outside `charts/`) by path in the chart: the only files a
+    /// local `$ref` may name (shared like `schema`).
+    pub schema_files: std::sync::Arc<BTreeMap<String, Vec<u8>>>,
     /// Declared dependencies.
     pub deps: Vec<Dependency>,
     /// Charts found under `charts/`, sorted by directory or archive name.
@@ -105,8 +108,9 @@ fn read_error(e: crate::textfile::ReadError) -> ValidateError {
     ValidateError::Chart { message: e.to_string() }
 }
 
-/// Which files of a chart tree matter: the chart's own metadata, values and schema, and every
-/// entry under `charts/` (recursively, with the same rule).
+/// Which files of a chart tree matter: the chart's own metadata, values and schema, JSON files
+/// (which local `$ref`s may name), and every entry under `charts/` (recursively, with the same
+/// rule).
 fn keep(rel: &str) -> bool {
     let parts: Vec<&str> = rel.split('/').collect();
     let mut i = 0;
@@ -114,13 +118,17 @@ fn keep(rel: &str) -> bool {
         match parts.len() - i {
             0 => return false,
             1 => {
-                return matches!(parts[i], "Chart.yaml" | "values.yaml" | "values.schema.json" | "requirements.yaml");
+                return matches!(parts[i], "Chart.yaml" | "values.yaml" | "requirements.yaml") || is_json(parts[i]);
             }
             2 if parts[i] == "charts" => return true,
             _ if parts[i] == "charts" => i += 2,
-            _ => return false,
+            _ => return parts.last().is_some_and(|f| is_json(f)),
         }
     }
+}
+
+fn is_json(name: &str) -> bool {
+    name.ends_with(".json")
 }
 
 fn read_dir_files(
@@ -147,9 +155,9 @@ fn read_dir_files(
             continue;
         }
         if is_dir {
-            // Only descend where a kept file can live.
+            // Only descend where a kept file can live (JSON files can live anywhere).
             // A symlink back up the tree is followed once, not forever.
-            if (keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x")))
+            if (keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x.json")))
                 && visited.first_visit(&root.join(&child))
             {
                 read_dir_files(root, &child, ignore, out, visited)?;
@@ -255,10 +263,16 @@ fn from_files(
         }
     };
 
-    // Group the rest by the entry directly under charts/.
+    // Group the rest by the entry directly under charts/; JSON files outside it are the chart's.
     let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    let mut schema_files = BTreeMap::new();
     for (rel, data) in files {
-        let Some(rest) = rel.strip_prefix("charts/") else { continue };
+        let Some(rest) = rel.strip_prefix("charts/") else {
+            if is_json(&rel) {
+                schema_files.insert(rel, data);
+            }
+            continue;
+        };
         if rest.ends_with(".prov") {
             continue;
         }
@@ -283,7 +297,8 @@ fn from_files(
             message: format!("error unpacking subchart {cname} in {name}: {e}"),
         })?);
     }
-    Ok(Chart { name, version, values, schema, schema_path, deps, subcharts, id })
+    let schema_files = std::sync::Arc::new(schema_files);
+    Ok(Chart { name, version, values, schema, schema_path, schema_files, deps, subcharts, id })
 }
 
 fn strip_pos(e: &serde_json::Error) -> String {
@@ -396,6 +411,7 @@ mod tests {
         assert!(keep("Chart.yaml"));
         assert!(keep("values.schema.json"));
         assert!(!keep("templates/deploy.yaml"));
+        assert!(keep("schemas/defs.json") && keep("defs.json") && keep("charts/sub/schemas/defs.json"));
         assert!(keep("charts/sub-1.0.0.tgz"));
         assert!(keep("charts/sub/values.yaml"));
         assert!(!keep("charts/sub/templates/x.yaml"));

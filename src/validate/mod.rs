@@ -89,7 +89,7 @@ impl Prepared {
         let mut schemas: Vec<Option<Arc<Compiled>>> = vec![None; all.len()];
         for c in all {
             if let Some(doc) = &c.schema {
-                schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, opts)?));
+                schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, &c.schema_files, opts)?));
             }
         }
         let has_deps = chart.all().iter().any(|c| !c.deps.is_empty());
