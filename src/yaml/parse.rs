@@ -111,13 +111,14 @@ pub fn parse_stream_with(src: &str, limits: ParseLimits) -> Result<Vec<Document>
 
 fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
     // libyaml-safer 0.3 panics on a block scalar that runs into the end of input without a
-    // line break; the break changes no value and no position.
+    // line break; the break changes no position, and the one value it could change (a block
+    // scalar ending there gains a final line break) is given back below.
     let owned;
-    let src = if src.ends_with('\n') {
-        src
+    let (src, eof_line) = if src.ends_with('\n') {
+        (src, None)
     } else {
         owned = format!("{src}\n");
-        owned.as_str()
+        (owned.as_str(), Some(owned.bytes().filter(|b| *b == b'\n').count()))
     };
     let mut bytes = src.as_bytes();
     let mut parser = Parser::new();
@@ -137,6 +138,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
             YamlError { pos, message: e.problem().to_string() }
         })?;
         let pos = pos_of(event.start_mark);
+        let ends_at_eof = eof_line.is_some_and(|l| usize::try_from(event.end_mark.line).is_ok_and(|e| e >= l));
         let finished: Option<(Node, Option<String>)> = match event.data {
             EventData::StreamStart { .. } => None,
             EventData::StreamEnd => break,
@@ -178,7 +180,11 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 copy.pos = pos;
                 Some((copy, None))
             }
-            EventData::Scalar { anchor, tag, value, style, .. } => {
+            EventData::Scalar { anchor, tag, mut value, style, .. } => {
+                // The input had no line break after this block scalar, so its value has none.
+                if ends_at_eof && matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && value.ends_with('\n') {
+                    value.pop();
+                }
                 Some((scalar_node(&value, style, tag.as_deref(), pos)?, anchor))
             }
             EventData::SequenceStart { anchor, .. } => {
@@ -420,6 +426,19 @@ mod tests {
             vec![DuplicateKey { key: "c".into(), first: Pos { line: 3, col: 3 }, again: Pos { line: 4, col: 3 } }]
         );
         assert!(docs[1].duplicate_keys.is_empty());
+    }
+
+    #[test]
+    fn a_block_scalar_at_the_end_without_a_line_break_keeps_its_value() {
+        let value = |src: &str| {
+            let docs = parse_stream(src).unwrap();
+            docs[0].root.as_ref().unwrap().get("a").and_then(Node::as_str).unwrap().to_string()
+        };
+        assert_eq!(value("a: |\n  x\n  y"), "x\ny");
+        assert_eq!(value("a: |\n  x\n  y\n"), "x\ny\n");
+        assert_eq!(value("a: >\n  x\n  y"), "x y");
+        assert_eq!(value("a: |-\n  x"), "x");
+        assert_eq!(value("a: |\n  x\nb: 1"), "x\n");
     }
 
     #[test]
