@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod coalesce;
+pub mod guards;
 pub mod helmignore;
 pub mod report;
 pub mod schema;
@@ -72,6 +73,8 @@ pub struct Prepared {
     chart: Chart,
     has_deps: bool,
     schemas: Vec<Option<Arc<Compiled>>>,
+    /// The `x-chartwright-guards` rules of each chart's schema, by chart id.
+    guards: Vec<Vec<crate::generate::rules::Rule>>,
     sources: Vec<SourceFile>,
     compat: Compat,
 }
@@ -87,13 +90,15 @@ impl Prepared {
         let opts = SchemaOptions { compat, allow_remote_refs };
         let all = chart.all();
         let mut schemas: Vec<Option<Arc<Compiled>>> = vec![None; all.len()];
+        let mut guards = vec![Vec::new(); all.len()];
         for c in all {
             if let Some(doc) = &c.schema {
                 schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, opts)?));
+                guards[c.id] = guards::parse(doc, &c.schema_path)?;
             }
         }
         let has_deps = chart.all().iter().any(|c| !c.deps.is_empty());
-        Ok(Prepared { chart, has_deps, schemas, sources, compat })
+        Ok(Prepared { chart, has_deps, schemas, guards, sources, compat })
     }
 
     /// True when no chart in the tree has a schema.
@@ -371,7 +376,10 @@ impl RunCtx<'_> {
         if p.chart.subcharts.is_empty() && !p.has_deps {
             let passes = match &p.schemas[p.chart.id] {
                 None => true,
-                Some(c) => c.is_valid(&coalesce::coalesce_json(p.chart.values_map(), &user, p.compat)),
+                Some(c) => {
+                    let json = coalesce::coalesce_json(p.chart.values_map(), &user, p.compat);
+                    c.is_valid(&json) && guards::check(&p.guards[p.chart.id], &json).is_empty()
+                }
             };
             if passes {
                 return Ok(report);
@@ -413,8 +421,11 @@ impl RunCtx<'_> {
         out: &mut Vec<ErrorOut>,
         source_of: &dyn Fn(u32) -> (String, Option<&'s str>),
     ) {
+        let json = vals.to_json();
+        let mut schema_pointers: Vec<String> = Vec::new();
         if let Some(compiled) = &self.p.schemas[c.id] {
-            for f in compiled.validate(&vals.to_json()) {
+            for f in compiled.validate(&json) {
+                schema_pointers.push(f.pointer.clone());
                 let origin = match &f.key {
                     Some((parent, k)) => vals.key_origin(parent, k),
                     None => vals.locate(&f.pointer),
@@ -430,6 +441,24 @@ impl RunCtx<'_> {
                 locate_into(&mut err, origin, source_of);
                 out.push(err);
             }
+        }
+        for v in guards::check(&self.p.guards[c.id], &json) {
+            // The schema already refused something inside the rule's object: Helm stops there
+            // and never renders the guard, so the guard would only repeat it.
+            if !v.pointer.is_empty()
+                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer))) {
+                continue;
+            }
+            let origin = v
+                .blame
+                .iter()
+                .filter_map(|p| vals.locate(p))
+                .min_by_key(|o| std::cmp::Reverse(o.src))
+                .or_else(|| vals.locate(&v.pointer));
+            let mut err = ErrorOut::new(c.name.clone(), v.pointer, v.message, "guard");
+            err.help = Some("the chart's validateValues template refuses these values when Helm renders it".into());
+            locate_into(&mut err, origin, source_of);
+            out.push(err);
         }
         for sub in &c.subcharts {
             match vals.get(&sub.name) {
