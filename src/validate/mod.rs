@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod coalesce;
+pub mod deps;
 pub mod guards;
 pub mod helmignore;
 pub mod report;
@@ -77,6 +78,8 @@ pub struct Prepared {
     guards: Vec<Vec<crate::generate::rules::Rule>>,
     sources: Vec<SourceFile>,
     compat: Compat,
+    /// Declared dependencies absent from `charts/`: every run fails on them, as Helm does.
+    missing_deps: Vec<ErrorOut>,
 }
 
 impl Prepared {
@@ -98,7 +101,8 @@ impl Prepared {
             }
         }
         let has_deps = chart.all().iter().any(|c| !c.deps.is_empty());
-        Ok(Prepared { chart, has_deps, schemas, guards, sources, compat })
+        let missing_deps = deps::missing(&chart, &display(chart_path));
+        Ok(Prepared { chart, has_deps, schemas, guards, sources, compat, missing_deps })
     }
 
     /// True when no chart in the tree has a schema.
@@ -289,6 +293,17 @@ struct RunCtx<'a> {
 
 impl RunCtx<'_> {
     fn run(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
+        let mut report = self.run_values(file)?;
+        if !self.p.missing_deps.is_empty() {
+            let mut errors = self.p.missing_deps.clone();
+            errors.append(&mut report.errors);
+            report.errors = errors;
+            report.valid = false;
+        }
+        Ok(report)
+    }
+
+    fn run_values(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
         let p = self.p;
         let mut value_names: Vec<String> = Vec::new();
         if let Some(s) = p.sources.first() {

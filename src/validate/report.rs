@@ -179,7 +179,7 @@ impl Report {
 
 /// `chart: at '/pointer': message`, Helm 4's line with the chart in front.
 fn describe(e: &ErrorOut) -> String {
-    if e.keyword == "yaml" || e.keyword == "set" {
+    if matches!(e.keyword.as_str(), "yaml" | "set" | "dependency") {
         return format!("{}: {}", e.chart, e.message);
     }
     format!("{}: at '{}': {}", e.chart, e.pointer, e.message)
@@ -195,6 +195,16 @@ fn rules() -> Vec<RuleInfo> {
         RuleInfo {
             id: "type".into(),
             summary: "Value has the wrong type for the schema".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "guard".into(),
+            summary: "Values break a cross-field rule of the chart's validateValues template".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "dependency".into(),
+            summary: "A dependency declared in Chart.yaml is missing from charts/".into(),
             severity: Severity::Error,
         },
         RuleInfo { id: "required".into(), summary: "Required key is missing".into(), severity: Severity::Error },
