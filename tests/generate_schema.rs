@@ -280,9 +280,8 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
 /// rule by rule.
 fn guard_cases(schema: &J, values: &J) -> Vec<(String, Case)> {
     let rules = schema["x-chartwright-guards"].as_array().cloned().unwrap_or_default();
-    let path = |v: &J| -> Vec<String> {
-        v.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect()
-    };
+    let path =
+        |v: &J| -> Vec<String> { v.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect() };
     let mut out = Vec::new();
     for r in &rules {
         let kind = r["rule"].as_str().unwrap().to_string();
@@ -294,12 +293,24 @@ fn guard_cases(schema: &J, values: &J) -> Vec<(String, Case)> {
             "imageRepository" => {
                 let image = path(&r["image"]);
                 add(&format!("{} empty", image.join(".")), vec![(p(&image, "repository"), "\"\"".into())], true);
-                add(&format!("{} set", image.join(".")), vec![(p(&image, "repository"), "registry.example/app".into())], false);
+                add(
+                    &format!("{} set", image.join(".")),
+                    vec![(p(&image, "repository"), "registry.example/app".into())],
+                    false,
+                );
             }
             "ingressHosts" => {
                 let slot = path(&r["slot"]);
-                add("enabled without hosts", vec![(p(&slot, "enabled"), "true".into()), (p(&slot, "hosts"), "[]".into())], true);
-                add("disabled without hosts", vec![(p(&slot, "enabled"), "false".into()), (p(&slot, "hosts"), "[]".into())], false);
+                add(
+                    "enabled without hosts",
+                    vec![(p(&slot, "enabled"), "true".into()), (p(&slot, "hosts"), "[]".into())],
+                    true,
+                );
+                add(
+                    "disabled without hosts",
+                    vec![(p(&slot, "enabled"), "false".into()), (p(&slot, "hosts"), "[]".into())],
+                    false,
+                );
             }
             "pdb" => {
                 let slot = path(&r["slot"]);
@@ -323,7 +334,11 @@ fn guard_cases(schema: &J, values: &J) -> Vec<(String, Case)> {
                         add("minAvailable equal to replicas while autoscaling", scaled, false);
                     }
                     add("minAvailable equal to replicas", set, true);
-                    add("minAvailable below replicas", vec![on.clone(), min(&(count - 1).to_string()), max("\"\"")], false);
+                    add(
+                        "minAvailable below replicas",
+                        vec![on.clone(), min(&(count - 1).to_string()), max("\"\"")],
+                        false,
+                    );
                 }
             }
             "hpaBounds" => {

@@ -33,6 +33,28 @@ fn every_output_format_matches_its_golden_file() {
 }
 
 #[test]
+fn combinator_failures_are_explained_in_plain_words() {
+    let args = ["combinators", "inputs/combinators.yaml", "inputs/combinators-none.yaml"];
+    let out = run_in(&fixtures(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("inputs/combinators.yaml:2:17: error[oneOf]: combinators: at '/podDisruptionBudget': set exactly one of minAvailable and maxUnavailable; set maxUnavailable to \"\"\n"),
+        "{s}"
+    );
+    assert_golden(&root().join("golden/validate/combinators.text.txt"), &s);
+    let out = run_in(&fixtures(), &[&args[..], &["--format", "json"]].concat());
+    let json = text(&out.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let pdb =
+        &doc["runs"][0]["errors"].as_array().unwrap().iter().find(|e| e["pointer"] == "/podDisruptionBudget").unwrap();
+    // JSON keeps Helm's wording and each alternative's outcome.
+    assert_eq!(pdb["message"], "'oneOf' failed, more than one subschema matched");
+    assert_eq!(pdb["branches"], serde_json::json!([{"index": 0, "matched": true}, {"index": 1, "matched": true}]));
+    assert_golden(&root().join("golden/validate/combinators.json.json"), &json);
+}
+
+#[test]
 fn text_points_at_the_file_line_and_column_that_set_the_value() {
     let out = run_in(&fixtures(), &["legacy", "inputs/values-prod.yaml"]);
     let s = text(&out.stdout);
@@ -54,6 +76,11 @@ fn json_output_follows_the_published_schema() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
+    let combinators = run_in(&fixtures(), &["combinators", "inputs/combinators.yaml", "--format", "json"]);
+    let c: serde_json::Value = serde_json::from_slice(&combinators.stdout).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&c).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty() && c["runs"][0]["errors"][0]["branches"].is_null(), "{errors:?}");
+    assert!(c["runs"][0]["errors"].as_array().unwrap().iter().any(|e| e["branches"].is_array()));
     assert_eq!(doc["runs"][0]["valid"], true);
     assert_eq!(doc["runs"][1]["valid"], false);
     assert_eq!(doc["runs"][1]["values"], serde_json::json!(["legacy/values.yaml", "inputs/values-prod.yaml"]));

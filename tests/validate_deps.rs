@@ -23,61 +23,104 @@ fn chart(dir: &Path, name: &str, version: &str, deps: &str, values: &str) {
     );
 }
 
-const DB_DEP: &str = "dependencies:\n  - name: db\n    version: 1.x.x\n    repository: https://charts.example.invalid\n";
+const DB_DEP: &str =
+    "dependencies:\n  - name: db\n    version: 1.x.x\n    repository: https://charts.example.invalid\n";
 
 /// `(name, build the chart in the directory, Helm refuses it)`.
 type Layout = (&'static str, fn(&Path), bool);
 
 fn layouts() -> Vec<Layout> {
     vec![
-        ("vendored directory", |d| {
-            chart(d, "app", "0.1.0", DB_DEP, "");
-            chart(&d.join("charts/db"), "db", "1.2.0", "", "");
-        }, false),
-        ("directory named otherwise, chart named db", |d| {
-            chart(d, "app", "0.1.0", DB_DEP, "");
-            chart(&d.join("charts/database"), "db", "1.2.0", "", "");
-        }, false),
-        ("vendored with a version outside the range", |d| {
-            chart(d, "app", "0.1.0", DB_DEP, "");
-            chart(&d.join("charts/db"), "db", "2.0.0", "", "");
-        }, false),
+        (
+            "vendored directory",
+            |d| {
+                chart(d, "app", "0.1.0", DB_DEP, "");
+                chart(&d.join("charts/db"), "db", "1.2.0", "", "");
+            },
+            false,
+        ),
+        (
+            "directory named otherwise, chart named db",
+            |d| {
+                chart(d, "app", "0.1.0", DB_DEP, "");
+                chart(&d.join("charts/database"), "db", "1.2.0", "", "");
+            },
+            false,
+        ),
+        (
+            "vendored with a version outside the range",
+            |d| {
+                chart(d, "app", "0.1.0", DB_DEP, "");
+                chart(&d.join("charts/db"), "db", "2.0.0", "", "");
+            },
+            false,
+        ),
         ("missing", |d| chart(d, "app", "0.1.0", DB_DEP, ""), true),
-        ("missing and disabled by its condition", |d| {
-            let deps = format!("{DB_DEP}    condition: db.enabled\n");
-            chart(d, "app", "0.1.0", &deps, "db:\n  enabled: false\n");
-        }, true),
-        ("missing and disabled by a tag", |d| {
-            let deps = format!("{DB_DEP}    tags: [storage]\n");
-            chart(d, "app", "0.1.0", &deps, "tags:\n  storage: false\n");
-        }, true),
-        ("missing under an alias", |d| {
-            let deps = format!("{DB_DEP}    alias: primary\n");
-            chart(d, "app", "0.1.0", &deps, "");
-        }, true),
-        ("vendored under an alias", |d| {
-            let deps = format!("{DB_DEP}    alias: primary\n");
-            chart(d, "app", "0.1.0", &deps, "");
-            chart(&d.join("charts/db"), "db", "1.0.0", "", "");
-        }, false),
-        ("a subchart's own dependency missing", |d| {
-            chart(d, "app", "0.1.0", DB_DEP, "");
-            let inner = "dependencies:\n  - name: common\n    version: 2.x.x\n    repository: https://charts.example.invalid\n";
-            chart(&d.join("charts/db"), "db", "1.0.0", inner, "");
-        }, false),
-        ("vendored as a .tgz", |d| {
-            chart(d, "app", "0.1.0", DB_DEP, "");
-            let src = d.parent().unwrap().join("db-src");
-            chart(&src, "db", "1.3.0", "", "");
-            let (_, h4) = common::helms();
-            let out = helm(h4, &["package", src.to_str().unwrap(), "-d", d.join("charts").to_str().unwrap()]);
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        }, false),
-        ("one of two missing", |d| {
-            let deps = format!("{DB_DEP}  - name: cache\n    version: 1.x.x\n    repository: https://charts.example.invalid\n");
-            chart(d, "app", "0.1.0", &deps, "");
-            chart(&d.join("charts/db"), "db", "1.2.0", "", "");
-        }, true),
+        (
+            "missing and disabled by its condition",
+            |d| {
+                let deps = format!("{DB_DEP}    condition: db.enabled\n");
+                chart(d, "app", "0.1.0", &deps, "db:\n  enabled: false\n");
+            },
+            true,
+        ),
+        (
+            "missing and disabled by a tag",
+            |d| {
+                let deps = format!("{DB_DEP}    tags: [storage]\n");
+                chart(d, "app", "0.1.0", &deps, "tags:\n  storage: false\n");
+            },
+            true,
+        ),
+        (
+            "missing under an alias",
+            |d| {
+                let deps = format!("{DB_DEP}    alias: primary\n");
+                chart(d, "app", "0.1.0", &deps, "");
+            },
+            true,
+        ),
+        (
+            "vendored under an alias",
+            |d| {
+                let deps = format!("{DB_DEP}    alias: primary\n");
+                chart(d, "app", "0.1.0", &deps, "");
+                chart(&d.join("charts/db"), "db", "1.0.0", "", "");
+            },
+            false,
+        ),
+        (
+            "a subchart's own dependency missing",
+            |d| {
+                chart(d, "app", "0.1.0", DB_DEP, "");
+                let inner = "dependencies:\n  - name: common\n    version: 2.x.x\n    repository: https://charts.example.invalid\n";
+                chart(&d.join("charts/db"), "db", "1.0.0", inner, "");
+            },
+            false,
+        ),
+        (
+            "vendored as a .tgz",
+            |d| {
+                chart(d, "app", "0.1.0", DB_DEP, "");
+                let src = d.parent().unwrap().join("db-src");
+                chart(&src, "db", "1.3.0", "", "");
+                let (_, h4) = common::helms();
+                let out = helm(h4, &["package", src.to_str().unwrap(), "-d", d.join("charts").to_str().unwrap()]);
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            },
+            false,
+        ),
+        (
+            "one of two missing",
+            |d| {
+                let deps = format!(
+                    "{DB_DEP}  - name: cache\n    version: 1.x.x\n    repository: https://charts.example.invalid\n"
+                );
+                chart(d, "app", "0.1.0", &deps, "");
+                chart(&d.join("charts/db"), "db", "1.2.0", "", "");
+            },
+            true,
+        ),
     ]
 }
 
@@ -114,7 +157,9 @@ fn a_missing_dependency_is_named_at_its_chart_yaml_line_with_the_fix() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("app/Chart.yaml:5:11: error[dependency]: app: dependency 'db' is declared but missing from charts/"),
+        text.contains(
+            "app/Chart.yaml:5:11: error[dependency]: app: dependency 'db' is declared but missing from charts/"
+        ),
         "{text}"
     );
     assert!(text.contains("(even when its condition or tags disable it)"), "{text}");

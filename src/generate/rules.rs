@@ -115,7 +115,9 @@ impl Rule {
             }
             (_, Check::PdbExactlyOne) => format!("{key}: set exactly one of minAvailable or maxUnavailable"),
             (_, Check::PdbMaxZero) => {
-                format!("{key}.maxUnavailable: 0 blocks every voluntary eviction, so node drains hang; allow at least 1")
+                format!(
+                    "{key}.maxUnavailable: 0 blocks every voluntary eviction, so node drains hang; allow at least 1"
+                )
             }
             (_, Check::PdbMinFull) => {
                 format!("{key}.minAvailable: 100% blocks every voluntary eviction, so node drains hang; lower it")

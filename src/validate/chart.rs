@@ -221,8 +221,7 @@ fn from_files(
         return Err(ValidateError::Chart { message: format!("{chart_yaml_name}: chart.metadata.name is required") });
     }
     let version = meta.as_ref().and_then(|m| m.get("version")).map(scalar_text).unwrap_or_default();
-    let mut deps =
-        meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name, &chart_yaml)).transpose()?.unwrap_or_default();
+    let mut deps = meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name, &chart_yaml)).transpose()?.unwrap_or_default();
     if let Some(req) = files.remove("requirements.yaml") {
         let req_name = format!("{display}/requirements.yaml");
         let req_text = text_of(req, &req_name)?;

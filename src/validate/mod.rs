@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod coalesce;
 pub mod deps;
+pub mod explain;
 pub mod guards;
 pub mod helmignore;
 pub mod report;
@@ -265,6 +266,8 @@ fn non_utf8(chart: &str, file: &str, line: u32, col: u32) -> ErrorOut {
         line: Some(line),
         column: Some(col),
         help: None,
+        explanation: None,
+        branches: Vec::new(),
         source_line: None,
     }
 }
@@ -279,6 +282,8 @@ fn yaml_error(chart: &str, file: &str, text: &str, e: &values::ValuesError) -> E
         line: Some(e.line),
         column: Some(e.col),
         help: None,
+        explanation: None,
+        branches: Vec::new(),
         source_line: text.lines().nth(e.line.saturating_sub(1) as usize).map(str::to_string),
     }
 }
@@ -363,6 +368,8 @@ impl RunCtx<'_> {
                     line: Some(1),
                     column: Some(1),
                     help: None,
+                    explanation: None,
+                    branches: Vec::new(),
                     source_line: Some(format!("{} {text}", kind.flag())),
                 });
                 report.valid = false;
@@ -452,7 +459,46 @@ impl RunCtx<'_> {
                 } else {
                     None
                 };
-                let mut err = ErrorOut { help, ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword) };
+                let mut origin = origin;
+                let explanation = match &f.explain {
+                    Some(explain::Explain::Text(t)) => Some(t.clone()),
+                    Some(explain::Explain::When { text, object, keys }) => {
+                        // The value comes from the chart's defaults but the user switched the
+                        // rule on: show the user's switch.
+                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
+                        if origin.is_none_or(|o| o.src < user_src) {
+                            let switched = keys.iter().find_map(|k| {
+                                let ptr = format!("{object}/{}", k.replace('~', "~0").replace('/', "~1"));
+                                json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
+                            });
+                            if switched.is_some() {
+                                origin = switched;
+                            }
+                        }
+                        Some(text.clone())
+                    }
+                    Some(explain::Explain::ExactlyOne { keys, set, empty }) => {
+                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
+                        let at = |k: &String| {
+                            let ptr = format!("{}/{}", f.pointer, k.replace('~', "~0").replace('/', "~1"));
+                            json.pointer(&ptr).and(vals.locate(&ptr))
+                        };
+                        let by_user: Vec<String> =
+                            set.iter().filter(|k| at(k).is_some_and(|o| o.src >= user_src)).cloned().collect();
+                        // Point at the key the user set: that is the line to change or keep.
+                        if let Some(o) = by_user.first().and_then(at) {
+                            origin = Some(o);
+                        }
+                        Some(explain::exactly_one(keys, set, empty, &by_user))
+                    }
+                    None => None,
+                };
+                let mut err = ErrorOut {
+                    help,
+                    explanation,
+                    branches: f.branches,
+                    ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword)
+                };
                 locate_into(&mut err, origin, source_of);
                 out.push(err);
             }
@@ -461,7 +507,8 @@ impl RunCtx<'_> {
             // The schema already refused something inside the rule's object: Helm stops there
             // and never renders the guard, so the guard would only repeat it.
             if !v.pointer.is_empty()
-                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer))) {
+                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer)))
+            {
                 continue;
             }
             let origin = v

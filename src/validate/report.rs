@@ -55,6 +55,12 @@ pub struct ErrorOut {
     /// A suggested fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The failure in plain words (combinators: which alternatives failed and what to change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// For `oneOf`/`anyOf`: each alternative and why it failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<super::explain::Branch>,
     /// The source line, for the text format's excerpt.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -77,6 +83,8 @@ impl ErrorOut {
             line: None,
             column: None,
             help: None,
+            explanation: None,
+            branches: Vec::new(),
             source_line: None,
         }
     }
@@ -182,7 +190,7 @@ fn describe(e: &ErrorOut) -> String {
     if matches!(e.keyword.as_str(), "yaml" | "set" | "dependency") {
         return format!("{}: {}", e.chart, e.message);
     }
-    format!("{}: at '{}': {}", e.chart, e.pointer, e.message)
+    format!("{}: at '{}': {}", e.chart, e.pointer, e.explanation.as_ref().unwrap_or(&e.message))
 }
 
 fn rules() -> Vec<RuleInfo> {
