@@ -317,3 +317,50 @@ fn packaged_charts_are_read_like_directories() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["runs"][0]["errors"].as_array().unwrap().len(), 5);
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn without_values_files_each_values_file_the_chart_keeps_is_its_own_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("legacy");
+    copy_dir(&fixtures().join("legacy"), &chart);
+    std::fs::write(chart.join("values-prod.yaml"), "workers: 1\n").unwrap();
+    std::fs::write(chart.join("values-dev.yml"), "workers: 2\n").unwrap();
+    std::fs::create_dir_all(chart.join("ci")).unwrap();
+    std::fs::write(chart.join("ci/small-values.yaml"), "workers: 3\n").unwrap();
+    std::fs::write(chart.join("ci/README.yaml"), "workers: not read\n").unwrap();
+    std::fs::write(chart.join("prod.yaml"), "workers: not read\n").unwrap();
+    let out = run_in(dir.path(), &["legacy", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "values-prod.yaml breaks exclusiveMinimum");
+    assert!(text(&out.stderr).contains("the 3 values file(s) it keeps"), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs: Vec<(serde_json::Value, bool)> =
+        doc["runs"].as_array().unwrap().iter().map(|r| (r["values"].clone(), r["valid"].as_bool().unwrap())).collect();
+    let v = |files: &[&str]| serde_json::json!(files);
+    assert_eq!(
+        runs,
+        vec![
+            (v(&["legacy/values.yaml"]), true),
+            (v(&["legacy/values.yaml", "legacy/values-dev.yml"]), true),
+            (v(&["legacy/values.yaml", "legacy/values-prod.yaml"]), false),
+            (v(&["legacy/values.yaml", "legacy/ci/small-values.yaml"]), true),
+        ]
+    );
+    // Files named on the command line (or -f) turn the search off.
+    let out = run_in(dir.path(), &["legacy", "legacy/ci/small-values.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["runs"].as_array().unwrap().len(), 1);
+}

@@ -68,6 +68,33 @@ pub struct Options {
     pub compat: Compat,
     /// Fetch remote `$ref`s.
     pub allow_remote_refs: bool,
+    /// Also run the chart's defaults alone before the `values_files` runs (set when the files
+    /// were found by [`chart_values_files`]).
+    pub defaults_run: bool,
+    /// Warn about keys the schema allows but no template reads.
+    pub strict: bool,
+}
+
+/// The values files a chart keeps for its environments and CI: `values-*.yaml` at its root and
+/// `ci/*values*.yaml`, sorted; empty for a packaged chart.
+pub fn chart_values_files(chart: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let is_yaml = |n: &str| n.ends_with(".yaml") || n.ends_with(".yml");
+    for (dir, wanted) in [
+        (chart.to_path_buf(), &(|n: &str| n.starts_with("values-")) as &dyn Fn(&str) -> bool),
+        (chart.join("ci"), &|n: &str| n.contains("values")),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .filter(|e| e.file_name().to_str().is_some_and(|n| is_yaml(n) && wanted(n)))
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    out
 }
 
 /// The loaded chart and compiled schemas, reusable across many runs.
@@ -217,8 +244,11 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     }
     let ctx = RunCtx { p, base: &base, base_sources: &base_sources, base_error: base_error.as_ref(), sets: &sets };
 
-    let files: Vec<Option<&PathBuf>> =
-        if opts.values_files.is_empty() { vec![None] } else { opts.values_files.iter().map(Some).collect() };
+    let mut files: Vec<Option<&PathBuf>> = Vec::new();
+    if opts.values_files.is_empty() || opts.defaults_run {
+        files.push(None);
+    }
+    files.extend(opts.values_files.iter().map(Some));
     let results: Vec<std::sync::Mutex<Option<Result<RunReport, ValidateError>>>> =
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
