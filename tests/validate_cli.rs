@@ -364,3 +364,99 @@ fn without_values_files_each_values_file_the_chart_keeps_is_its_own_run() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["runs"].as_array().unwrap().len(), 1);
 }
+
+/// A chart whose templates read values in every way the `--strict` scan knows.
+fn strict_chart(dir: &Path, helper: &str) -> PathBuf {
+    let chart = dir.join("reader");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: reader\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        chart.join("values.yaml"),
+        "replicaCount: 1\nimage:\n  repository: nginx\n  tag: \"\"\npodAnnotations: {}\nconfig: {}\nextra: \"\"\nenv: []\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("values.schema.json"),
+        r#"{"type": "object", "properties": {"replicaCount": {"type": "integer"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/deploy.yaml"),
+        concat!(
+            "{{/* .Values is documented here, which is not a read */}}\n",
+            "replicas: {{ .Values.replicaCount }}\n",
+            "image: {{ .Values.image.repository }}:{{ .Values.image.tag }}\n",
+            "{{- with .Values.podAnnotations }}\nannotations: {{ toYaml . }}\n{{- end }}\n",
+            "{{- range $k, $v := $.Values.env }}\n- {{ $k }}\n{{- end }}\n",
+            "conf: {{ index .Values.config \"app.conf\" }}\n",
+            "extra: {{ tpl .Values.extra . }}\n",
+            "{{ include \"reader.helper\" . }}\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(chart.join("templates/_helpers.tpl"), helper).unwrap();
+    chart
+}
+
+#[test]
+fn strict_warns_about_keys_no_template_reads_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    strict_chart(dir.path(), "{{- define \"reader.helper\" -}}{{ .Values.service.port }}{{- end }}\n");
+    let values = concat!(
+        "replicaCont: 3\n",                               // typo: warned, with a hint
+        "image:\n  tag: \"1.0\"\n  pullPolcy: Always\n",  // tag read; pullPolcy warned
+        "podAnnotations:\n  team: web\n",                 // read whole by `with`
+        "env:\n  - name: A\n",                            // read whole by `range`
+        "config:\n  app.conf: x\n  other.conf: y\n",      // app.conf read by index; other.conf warned
+        "service:\n  port: 80\n",                         // read by the helper
+        "extra: \"{{ .Values.fromTpl }}\"\nfromTpl: z\n", // read through tpl
+        "global:\n  anything: 1\n",                       // belongs to every chart
+    );
+    std::fs::write(dir.path().join("v.yaml"), values).unwrap();
+    let out = run_in(dir.path(), &["reader", "v.yaml", "--strict", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "warnings under --strict fail the step: {}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["runs"][0]["valid"], true, "Helm accepts these values");
+    let warned: Vec<(String, u64, Option<String>)> = doc["runs"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            assert_eq!(w["keyword"], "unread");
+            (
+                w["pointer"].as_str().unwrap().to_string(),
+                w["line"].as_u64().unwrap(),
+                w["help"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warned,
+        vec![
+            ("/config/other.conf".to_string(), 11, None),
+            ("/image/pullPolcy".to_string(), 4, None),
+            ("/replicaCont".to_string(), 1, Some("did you mean 'replicaCount'?".to_string())),
+        ]
+    );
+    // Without --strict the same values are clean.
+    let out = run_in(dir.path(), &["reader", "v.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn strict_stays_silent_when_a_template_uses_values_as_a_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    strict_chart(
+        dir.path(),
+        "{{- define \"reader.helper\" -}}{{ $v := deepCopy .Values }}{{ $v.service }}{{- end }}\n",
+    );
+    std::fs::write(dir.path().join("v.yaml"), "replicaCont: 3\n").unwrap();
+    let out = run_in(dir.path(), &["reader", "v.yaml", "--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr)
+            .contains("--strict: templates/_helpers.tpl:1 uses .Values as a whole, so any key may be read"),
+        "{}",
+        text(&out.stderr)
+    );
+}

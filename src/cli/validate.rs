@@ -88,5 +88,5 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("note: {n}");
     }
     super::print_out(&report.render(a.format, a.format == Format::Text && color_wanted()))?;
-    Ok(if report.all_valid() { 0 } else { 1 })
+    Ok(if report.all_valid() && !report.has_warnings() { 0 } else { 1 })
 }

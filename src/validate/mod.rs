@@ -12,6 +12,7 @@ pub mod deps;
 pub mod explain;
 pub mod guards;
 pub mod helmignore;
+pub mod reads;
 pub mod report;
 pub mod schema;
 pub mod strvals;
@@ -242,7 +243,33 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
             message: format!("failed parsing {} data {text:?}: {e}", kind.flag()),
         })?;
     }
-    let ctx = RunCtx { p, base: &base, base_sources: &base_sources, base_error: base_error.as_ref(), sets: &sets };
+    let mut notes = Vec::new();
+    let reads = if opts.strict {
+        match reads::Reads::of_chart_dir(&opts.chart) {
+            Ok(r) if r.everything => {
+                notes.push(format!(
+                    "--strict: {}, so any key may be read: no unread-key warnings",
+                    r.why.as_deref().unwrap_or("a file")
+                ));
+                None
+            }
+            Ok(r) => Some(r),
+            Err(why) => {
+                notes.push(format!("--strict: {why} whose templates are not scanned: no unread-key warnings"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let ctx = RunCtx {
+        p,
+        base: &base,
+        base_sources: &base_sources,
+        base_error: base_error.as_ref(),
+        sets: &sets,
+        reads: reads.as_ref(),
+    };
 
     let mut files: Vec<Option<&PathBuf>> = Vec::new();
     if opts.values_files.is_empty() || opts.defaults_run {
@@ -270,7 +297,6 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         let r = r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         runs.push(r.expect("every run was executed")?);
     }
-    let mut notes = Vec::new();
     if p.has_no_schema() {
         notes.push(format!(
             "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
@@ -324,6 +350,8 @@ struct RunCtx<'a> {
     base_sources: &'a [UserSource],
     base_error: Option<&'a ErrorOut>,
     sets: &'a [(SetKind, String)],
+    /// What the chart's files read of `.Values`, under `--strict`.
+    reads: Option<&'a reads::Reads>,
 }
 
 impl RunCtx<'_> {
@@ -346,7 +374,14 @@ impl RunCtx<'_> {
         }
         value_names.extend(self.base_sources.iter().map(|s| s.name.clone()));
         let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
-        let mut report = RunReport { name, values: value_names, valid: true, errors: Vec::new(), notes: Vec::new() };
+        let mut report = RunReport {
+            name,
+            values: value_names,
+            valid: true,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        };
         if let Some(e) = self.base_error {
             report.errors.push(e.clone());
             report.valid = false;
@@ -424,6 +459,7 @@ impl RunCtx<'_> {
                 None => (String::new(), None),
             }
         };
+        let unread = self.unread(&user);
         // A chart without subcharts whose merged values pass needs no positioned tree at all.
         if p.chart.subcharts.is_empty() && !p.has_deps {
             let passes = match &p.schemas[p.chart.id] {
@@ -434,6 +470,7 @@ impl RunCtx<'_> {
                 }
             };
             if passes {
+                self.warn_unread(&mut report, unread, &source_of);
                 return Ok(report);
             }
         }
@@ -463,7 +500,56 @@ impl RunCtx<'_> {
         let vals = V::new(K::Map(vals));
         self.check(&chart, &vals, &mut report.errors, &source_of);
         report.valid = report.errors.is_empty();
+        self.warn_unread(&mut report, unread, &source_of);
         Ok(report)
+    }
+
+    /// `--strict`: the user's keys that nothing in the chart reads.
+    fn unread(&self, user: &Map) -> Vec<reads::Unread> {
+        let Some(reads) = self.reads else { return Vec::new() };
+        let mut skip: Vec<String> = self.p.chart.subcharts.iter().map(|s| s.name.clone()).collect();
+        for d in &self.p.chart.deps {
+            skip.push(d.name.clone());
+            skip.extend(d.alias.clone());
+        }
+        let mut with_values = reads.clone();
+        with_values.scan_values(user);
+        with_values.scan_values(self.p.chart.values_map());
+        reads::unread(user, self.p.chart.values_map(), &with_values, &skip)
+    }
+
+    fn warn_unread<'s>(
+        &self,
+        report: &mut RunReport,
+        unread: Vec<reads::Unread>,
+        source_of: &dyn Fn(u32) -> (String, Option<&'s str>),
+    ) {
+        for u in unread {
+            let pointer: String =
+                u.path.iter().map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1"))).collect();
+            let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
+            // The schema already refuses the key: that error says it.
+            if report
+                .errors
+                .iter()
+                .any(|e| e.pointer == pointer || (e.pointer == parent && e.keyword == "additionalProperties"))
+            {
+                continue;
+            }
+            let key = u.path.last().cloned().unwrap_or_default();
+            let mut w = ErrorOut::new(
+                self.p.chart.name.clone(),
+                pointer,
+                format!(
+                    "no template of the chart reads {} and its values.yaml does not have it: Helm accepts it and nothing uses it",
+                    u.path.join(".")
+                ),
+                "unread",
+            );
+            w.help = schema::suggest(&key, &u.siblings).map(|s| format!("did you mean '{s}'?"));
+            locate_into(&mut w, u.at, source_of);
+            report.warnings.push(w);
+        }
     }
 
     fn check<'s>(

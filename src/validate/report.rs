@@ -27,6 +27,9 @@ pub struct RunReport {
     pub valid: bool,
     /// What Helm would refuse.
     pub errors: Vec<ErrorOut>,
+    /// `--strict`: what Helm accepts but likely is a mistake (keys nothing reads).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ErrorOut>,
     /// Notes about this run (an empty file, ...), printed on stderr.
     #[serde(skip)]
     pub notes: Vec<String>,
@@ -96,6 +99,11 @@ impl Report {
         self.runs.iter().all(|r| r.valid)
     }
 
+    /// True when some run has a warning.
+    pub fn has_warnings(&self) -> bool {
+        self.runs.iter().any(|r| !r.warnings.is_empty())
+    }
+
     /// Notes of the invocation and of every run.
     pub fn all_notes(&self) -> Vec<String> {
         let mut out = self.notes.clone();
@@ -121,8 +129,10 @@ impl Report {
                 diagnostics: r
                     .errors
                     .iter()
-                    .map(|e| {
-                        let mut d = Diagnostic::new(e.keyword.clone(), Severity::Error, describe(e))
+                    .map(|e| (e, Severity::Error))
+                    .chain(r.warnings.iter().map(|w| (w, Severity::Warning)))
+                    .map(|(e, severity)| {
+                        let mut d = Diagnostic::new(e.keyword.clone(), severity, describe(e))
                             .field("chart", e.chart.clone())
                             .field("pointer", e.pointer.clone());
                         if let (Some(f), Some(l), Some(c)) = (&e.file, e.line, e.column) {
@@ -143,7 +153,7 @@ impl Report {
     fn sparse_sources(&self) -> Sources {
         let mut lines: std::collections::BTreeMap<String, std::collections::BTreeMap<u32, String>> =
             std::collections::BTreeMap::new();
-        for e in self.runs.iter().flat_map(|r| &r.errors) {
+        for e in self.runs.iter().flat_map(|r| r.errors.iter().chain(&r.warnings)) {
             if let (Some(f), Some(l), Some(text)) = (&e.file, e.line, &e.source_line) {
                 lines.entry(f.clone()).or_default().insert(l, text.clone());
             }
@@ -172,8 +182,10 @@ impl Report {
                 let mut out = diag::render_text(&self.groups(), &self.sparse_sources(), color);
                 let invalid = self.runs.iter().filter(|r| !r.valid).count();
                 let errors: usize = self.runs.iter().map(|r| r.errors.len()).sum();
+                let warnings: usize = self.runs.iter().map(|r| r.warnings.len()).sum();
+                let warned = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
                 out.push_str(&format!(
-                    "validate: {} run(s) checked, {invalid} invalid, {errors} error(s)\n",
+                    "validate: {} run(s) checked, {invalid} invalid, {errors} error(s){warned}\n",
                     self.runs.len()
                 ));
                 out
@@ -214,6 +226,11 @@ fn rules() -> Vec<RuleInfo> {
             id: "dependency".into(),
             summary: "A dependency declared in Chart.yaml is missing from charts/".into(),
             severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "unread".into(),
+            summary: "--strict: a key no template of the chart reads (Helm ignores it)".into(),
+            severity: Severity::Warning,
         },
         RuleInfo { id: "required".into(), summary: "Required key is missing".into(), severity: Severity::Error },
         RuleInfo {
