@@ -637,3 +637,36 @@ fn the_guard_keyword_changes_nothing_for_helm_3_or_4() {
     }
     assert_eq!(rejected, 6, "three bad values files on each Helm");
 }
+
+#[test]
+fn the_generated_pdb_pair_and_hpa_bounds_are_explained_at_the_users_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("orders-api");
+    chartwright()
+        .current_dir(root().join("golden/generate/orders-api"))
+        .args(["generate", "input", "--name", "orders-api", "--output"])
+        .arg(&chart)
+        .output()
+        .unwrap();
+    std::fs::write(tmp.path().join("pdb.yaml"), "podDisruptionBudget:\n  enabled: true\n  minAvailable: 2\n").unwrap();
+    std::fs::write(tmp.path().join("hpa.yaml"), "autoscaling:\n  enabled: true\n  minReplicas: 8\n  maxReplicas: 4\n")
+        .unwrap();
+    let out = chartwright()
+        .current_dir(tmp.path())
+        .args(["validate", "orders-api", "pdb.yaml", "hpa.yaml"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "pdb.yaml:3:17: error[oneOf]: orders-api: at '/podDisruptionBudget': set exactly one of minAvailable and maxUnavailable; set maxUnavailable to \"\"\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("hpa.yaml:3:16: error[guard]: orders-api: at '/autoscaling': autoscaling: minReplicas must not be greater than maxReplicas\n"),
+        "{text}"
+    );
+}
