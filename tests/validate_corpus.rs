@@ -17,7 +17,12 @@ fn strict_reports_no_unread_keys_on_real_charts_ci_values() {
     let mut runs = 0;
     for chart in charts.iter().filter(|c| c.join("Chart.yaml").is_file()) {
         let out = chartwright().args(["validate", "--strict", "--format", "json"]).arg(chart).output().unwrap();
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{}: {}", chart.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: {}",
+            chart.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let expected = 1 + chartwright::validate::chart_values_files(chart).len();
         assert_eq!(doc["runs"].as_array().unwrap().len(), expected, "{}", chart.display());

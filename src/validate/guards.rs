@@ -6,6 +6,7 @@
 use serde_json::Value as J;
 
 use super::ValidateError;
+use super::tree::pointer_of as pointer;
 use crate::generate::rules::{Check, GUARDS_KEYWORD, Rule};
 
 /// One rule that `helm template` would stop at.
@@ -41,10 +42,6 @@ pub fn check(rules: &[Rule], values: &J) -> Vec<Violation> {
         }
     }
     out
-}
-
-fn pointer(path: &[String]) -> String {
-    path.iter().map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1"))).collect()
 }
 
 fn join(path: &[String], key: &str) -> Vec<String> {

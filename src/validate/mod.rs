@@ -525,8 +525,7 @@ impl RunCtx<'_> {
         source_of: &dyn Fn(u32) -> (String, Option<&'s str>),
     ) {
         for u in unread {
-            let pointer: String =
-                u.path.iter().map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1"))).collect();
+            let pointer: String = tree::pointer_of(&u.path);
             let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
             // The schema already refuses the key: that error says it.
             if report
@@ -584,7 +583,7 @@ impl RunCtx<'_> {
                         let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
                         if origin.is_none_or(|o| o.src < user_src) {
                             let switched = keys.iter().find_map(|k| {
-                                let ptr = format!("{object}/{}", k.replace('~', "~0").replace('/', "~1"));
+                                let ptr = tree::child_pointer(object, k);
                                 json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
                             });
                             if switched.is_some() {
@@ -596,7 +595,7 @@ impl RunCtx<'_> {
                     Some(explain::Explain::ExactlyOne { keys, set, empty }) => {
                         let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
                         let at = |k: &String| {
-                            let ptr = format!("{}/{}", f.pointer, k.replace('~', "~0").replace('/', "~1"));
+                            let ptr = tree::child_pointer(&f.pointer, k);
                             json.pointer(&ptr).and(vals.locate(&ptr))
                         };
                         let by_user: Vec<String> =

@@ -196,7 +196,7 @@ impl Compiled {
             ValidationErrorKind::UnevaluatedProperties { unexpected } => {
                 let allowed = self.allowed_keys(e);
                 for k in unexpected {
-                    let ptr = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    let ptr = super::tree::child_pointer(&pointer, k);
                     out.push(Failure {
                         pointer: ptr.clone(),
                         message: format!("false schema: property {} is not evaluated by the schema", quote(k)),
