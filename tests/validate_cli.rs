@@ -403,6 +403,10 @@ fn strict_warns_about_keys_no_template_reads_and_nothing_else() {
     let out = run_in(dir.path(), &["reader", "v.yaml", "--strict", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "warnings under --strict fail the step: {}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/validate-output.schema.json")).unwrap())
+            .unwrap();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&doc), "warnings follow the published schema");
     assert_eq!(doc["runs"][0]["valid"], true, "Helm accepts these values");
     let warned: Vec<(String, u64, Option<String>)> = doc["runs"][0]["warnings"]
         .as_array()

@@ -264,6 +264,16 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_guard_rule_is_a_schema_error_naming_the_file() {
+        let doc = json!({"x-chartwright-guards": [{"rule": "teleport", "slot": ["a"]}]});
+        let Err(ValidateError::Schema { message }) = parse(&doc, "c/values.schema.json") else {
+            panic!("expected a schema error")
+        };
+        assert!(message.starts_with("c/values.schema.json: x-chartwright-guards is not a list of rules"), "{message}");
+        assert_eq!(parse(&json!({}), "x").unwrap(), Vec::new());
+    }
+
+    #[test]
     fn hpa_bounds_compare_min_and_max_only_while_enabled() {
         let rule = Rule::HpaBounds { slot: s(&["autoscaling"]), has_min: true };
         let bad = json!({"autoscaling": {"enabled": true, "minReplicas": 8, "maxReplicas": 4}});
