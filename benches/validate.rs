@@ -95,6 +95,8 @@ fn bench(c: &mut Criterion) {
         sets: Vec::new(),
         compat: Compat::Helm4,
         allow_remote_refs: false,
+        defaults_run: false,
+        strict: false,
     };
     let report = validate::validate(&opts).unwrap();
     assert_eq!(report.runs.iter().filter(|r| !r.valid).count(), FILES / 10);

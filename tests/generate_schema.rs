@@ -275,12 +275,126 @@ fn cases_for(schema: &J, values: &J) -> (Vec<Case>, Vec<Case>) {
     (bad, good)
 }
 
+/// Cases for every rule the chart ships under `x-chartwright-guards`: for each, values that break
+/// it and values at its edge that keep it, so that `validate` and `helm template` can be compared
+/// rule by rule.
+fn guard_cases(schema: &J, values: &J) -> Vec<(String, Case)> {
+    let rules = schema["x-chartwright-guards"].as_array().cloned().unwrap_or_default();
+    let path =
+        |v: &J| -> Vec<String> { v.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect() };
+    let mut out = Vec::new();
+    for r in &rules {
+        let kind = r["rule"].as_str().unwrap().to_string();
+        let mut add = |name: &str, set: Vec<(Vec<String>, String)>, bad: bool| {
+            let by = bad.then_some(By::Fail);
+            out.push((kind.clone(), case(&format!("guard {kind} {name}"), set, by)));
+        };
+        match kind.as_str() {
+            "imageRepository" => {
+                let image = path(&r["image"]);
+                add(&format!("{} empty", image.join(".")), vec![(p(&image, "repository"), "\"\"".into())], true);
+                add(
+                    &format!("{} set", image.join(".")),
+                    vec![(p(&image, "repository"), "registry.example/app".into())],
+                    false,
+                );
+            }
+            "ingressHosts" => {
+                let slot = path(&r["slot"]);
+                add(
+                    "enabled without hosts",
+                    vec![(p(&slot, "enabled"), "true".into()), (p(&slot, "hosts"), "[]".into())],
+                    true,
+                );
+                add(
+                    "disabled without hosts",
+                    vec![(p(&slot, "enabled"), "false".into()), (p(&slot, "hosts"), "[]".into())],
+                    false,
+                );
+            }
+            "pdb" => {
+                let slot = path(&r["slot"]);
+                let on = (p(&slot, "enabled"), "true".to_string());
+                let min = |v: &str| (p(&slot, "minAvailable"), v.to_string());
+                let max = |v: &str| (p(&slot, "maxUnavailable"), v.to_string());
+                add("both set", vec![on.clone(), min("1"), max("1")], true);
+                add("neither set", vec![on.clone(), min("null"), max("\"\"")], true);
+                add("maxUnavailable 0%", vec![on.clone(), min("\"\""), max("\"0%\"")], true);
+                add("minAvailable 100%", vec![on.clone(), min("\"100%\""), max("\"\"")], true);
+                add("maxUnavailable 50%", vec![on.clone(), min("\"\""), max("\"50%\"")], false);
+                add("disabled with both set", vec![(p(&slot, "enabled"), "false".into()), min("1"), max("1")], false);
+                let replicas = r.get("replicas").map(path);
+                let count = replicas.as_ref().map_or(Some(1), |rp| value_at(values, rp).and_then(J::as_i64));
+                if let Some(count) = count {
+                    let mut set = vec![on.clone(), min(&count.to_string()), max("\"\"")];
+                    let mut scaled = set.clone();
+                    if let Some(a) = r.get("autoscaling").map(path) {
+                        set.push((a.clone(), "false".into()));
+                        scaled.push((a, "true".into()));
+                        add("minAvailable equal to replicas while autoscaling", scaled, false);
+                    }
+                    add("minAvailable equal to replicas", set, true);
+                    add(
+                        "minAvailable below replicas",
+                        vec![on.clone(), min(&(count - 1).to_string()), max("\"\"")],
+                        false,
+                    );
+                }
+            }
+            "hpaBounds" => {
+                let slot = path(&r["slot"]);
+                let on = (p(&slot, "enabled"), "true".to_string());
+                if r["hasMin"] == J::Bool(true) {
+                    add(
+                        "minReplicas above maxReplicas",
+                        vec![on.clone(), (p(&slot, "minReplicas"), "8".into()), (p(&slot, "maxReplicas"), "4".into())],
+                        true,
+                    );
+                    add(
+                        "minReplicas equal to maxReplicas",
+                        vec![on.clone(), (p(&slot, "minReplicas"), "4".into()), (p(&slot, "maxReplicas"), "4".into())],
+                        false,
+                    );
+                    add(
+                        "disabled with minReplicas above maxReplicas",
+                        vec![
+                            (p(&slot, "enabled"), "false".into()),
+                            (p(&slot, "minReplicas"), "8".into()),
+                            (p(&slot, "maxReplicas"), "4".into()),
+                        ],
+                        false,
+                    );
+                } else {
+                    add("maxReplicas 0", vec![on.clone(), (p(&slot, "maxReplicas"), "0".into())], true);
+                    add("maxReplicas 1", vec![on.clone(), (p(&slot, "maxReplicas"), "1".into())], false);
+                }
+            }
+            "secretSource" => {
+                let slot = path(&r["slot"]);
+                let key = r["keys"][0].as_str().unwrap().to_string();
+                add(
+                    "existingSecret and a value",
+                    vec![(p(&slot, "existingSecret"), "my-secret".into()), (p(&slot, &key), "x".into())],
+                    true,
+                );
+                let mut only: Vec<(Vec<String>, String)> = vec![(p(&slot, "existingSecret"), "my-secret".into())];
+                for k in r["keys"].as_array().unwrap() {
+                    only.push((p(&slot, k.as_str().unwrap()), "\"\"".into()));
+                }
+                add("existingSecret alone", only, false);
+            }
+            other => panic!("no cases for guard rule {other}: add them"),
+        }
+    }
+    out
+}
+
 /// `chartwright validate`'s verdict on the same values: true when it rejects them.
-fn validate_rejects(chart: &Path, dir: &Path, c: &Case) -> bool {
-    let file = dir.join(format!("v-{}.yaml", c.name.replace([' ', '\'', ',', '(', ')', '-'], "_")));
+fn validate_rejects(chart: &Path, dir: &Path, c: &Case, compat: &str) -> bool {
+    let file = dir.join(format!("v-{}.yaml", c.name.replace([' ', '\'', ',', '(', ')', '-', '%'], "_")));
     std::fs::write(&file, values_yaml(&c.set)).unwrap();
     let mut cmd = chartwright();
-    cmd.arg("validate").arg(chart).arg(&file);
+    cmd.arg("validate").arg(chart).arg(&file).args(["--helm-compat", compat]);
     for f in &c.flags {
         cmd.args(["--set", f]);
     }
@@ -300,7 +414,7 @@ struct Outcome {
 }
 
 fn render(bin: &Path, chart: &Path, dir: &Path, c: &Case, skip_schema: bool) -> Outcome {
-    let file = dir.join(format!("{}.yaml", c.name.replace([' ', '\'', ',', '(', ')', '-'], "_")));
+    let file = dir.join(format!("{}.yaml", c.name.replace([' ', '\'', ',', '(', ')', '-', '%'], "_")));
     std::fs::write(&file, values_yaml(&c.set)).unwrap();
     let mut args = vec!["template", "x", chart.to_str().unwrap(), "-f", file.to_str().unwrap()];
     for f in &c.flags {
@@ -329,7 +443,7 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
         .collect();
     charts.sort();
     assert!(charts.len() >= 8);
-    let results: Vec<(usize, usize, Vec<String>)> = std::thread::scope(|scope| {
+    let results: Vec<(usize, usize, usize, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = charts
             .iter()
             .map(|case_dir| {
@@ -350,9 +464,31 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
                         chartwright::yaml::parse_stream(&text).unwrap().remove(0).root.unwrap().to_json()
                     };
                     let (bad, good) = cases_for(&schema, &values);
+                    let guards = guard_cases(&schema, &values);
+                    let rules = schema["x-chartwright-guards"].as_array().map_or(0, Vec::len);
                     let mut problems = Vec::new();
-                    let (mut rejected, mut accepted) = (0, 0);
+                    let (mut rejected, mut accepted, mut agreed) = (0, 0, 0);
                     for (label, bin) in each_helm() {
+                        let compat = if label.contains("helm 3") { "3" } else { "4" };
+                        // Every guard rule: validate gives Helm's verdict, and the bad values are bad.
+                        for (kind, c) in &guards {
+                            let o = render(bin, &chart, tmp.path(), c, false);
+                            let helm_rejects = o.rejected;
+                            let ours = validate_rejects(&chart, tmp.path(), c, compat);
+                            if helm_rejects != ours {
+                                problems.push(format!(
+                                    "{label} {name}: guard case '{}': helm template {} but chartwright validate {}: {}",
+                                    c.name,
+                                    if helm_rejects { "rejects" } else { "accepts" },
+                                    if ours { "rejects" } else { "accepts" },
+                                    o.text
+                                ));
+                            } else if helm_rejects != c.by.is_some() {
+                                problems.push(format!("{label} {name}: guard case '{}' has the wrong expectation ({kind})", c.name));
+                            } else {
+                                agreed += 1;
+                            }
+                        }
                         for c in &bad {
                             let o = render(bin, &chart, tmp.path(), c, false);
                             if !o.rejected {
@@ -388,17 +524,15 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
                                 accepted += 1;
                             }
                         }
-                        if label.contains('4') {
-                            // `chartwright validate` must agree with Helm wherever the schema decides.
-                            for c in bad.iter().filter(|c| matches!(c.by, Some(By::Schema | By::Both))) {
-                                if !validate_rejects(&chart, tmp.path(), c) {
-                                    problems.push(format!("chartwright validate {name}: bad case '{}' was accepted", c.name));
-                                }
+                        // `chartwright validate` agrees with Helm on every case, the schema's and the guard's.
+                        for c in &bad {
+                            if !validate_rejects(&chart, tmp.path(), c, compat) {
+                                problems.push(format!("chartwright validate {label} {name}: bad case '{}' was accepted", c.name));
                             }
-                            for c in &good {
-                                if validate_rejects(&chart, tmp.path(), c) {
-                                    problems.push(format!("chartwright validate {name}: good case '{}' was rejected", c.name));
-                                }
+                        }
+                        for c in &good {
+                            if validate_rejects(&chart, tmp.path(), c, compat) {
+                                problems.push(format!("chartwright validate {label} {name}: good case '{}' was rejected", c.name));
                             }
                         }
                         let lint = helm(bin, &["lint", "--strict", chart.to_str().unwrap()]);
@@ -406,7 +540,10 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
                             problems.push(format!("{label} {name}: default values fail helm lint --strict"));
                         }
                     }
-                    (rejected, accepted, problems)
+                    if rules > 0 && guards.iter().filter(|(_, c)| c.by.is_some()).count() < rules {
+                        problems.push(format!("{name}: some of its {rules} guard rules have no breaking case"));
+                    }
+                    (rejected, accepted, agreed, problems)
                 })
             })
             .collect();
@@ -414,11 +551,14 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
     });
     let rejected: usize = results.iter().map(|r| r.0).sum();
     let accepted: usize = results.iter().map(|r| r.1).sum();
-    let problems: Vec<String> = results.into_iter().flat_map(|r| r.2).collect();
+    let agreed: usize = results.iter().map(|r| r.2).sum();
+    let problems: Vec<String> = results.into_iter().flat_map(|r| r.3).collect();
     println!(
-        "schema conformance on Helm 3.17.2 and 4.1.4: {rejected} bad values rejected, {accepted} good values accepted"
+        "schema conformance on Helm 3.17.2 and 4.1.4: {rejected} bad values rejected, {accepted} good values accepted, \
+         {agreed} guard verdicts of chartwright validate equal to helm template's"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(agreed >= 60, "{agreed} guard verdicts compared");
     assert!(rejected >= 100 && accepted >= 30, "{rejected} rejected, {accepted} accepted");
 }
 
@@ -447,4 +587,86 @@ fn schemas_are_self_contained_draft_07_with_descriptions_everywhere() {
         assert!(s.get("description").is_some_and(J::is_string), "{} has no description", path.join("."));
         assert!(s.get("type").is_some() || s.get("$ref").is_some(), "{} has no type", path.join("."));
     }
+}
+
+#[test]
+fn the_guard_keyword_changes_nothing_for_helm_3_or_4() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case_dir = root().join("golden/generate/orders-api");
+    let with = tmp.path().join("with/orders-api");
+    let without = tmp.path().join("without/orders-api");
+    for dir in [&with, &without] {
+        let out = chartwright()
+            .current_dir(&case_dir)
+            .args(["generate", "input", "--name", "orders-api", "--output"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(dir.join("values.schema.json").is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let schema_path = without.join("values.schema.json");
+    let mut schema: J = serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let removed = schema.as_object_mut().unwrap().remove("x-chartwright-guards");
+    assert!(removed.is_some_and(|g| g.as_array().is_some_and(|a| a.len() >= 4)), "the chart ships its guards");
+    std::fs::write(&schema_path, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+    let files = [
+        ("defaults", ""),
+        ("hpa-inverted", "autoscaling:\n  enabled: true\n  minReplicas: 8\n  maxReplicas: 4\n"),
+        ("pdb-both", "podDisruptionBudget:\n  enabled: true\n  minAvailable: 2\n"),
+        ("unknown-key", "replicaCont: 3\n"),
+        ("good", "replicaCount: 5\n"),
+    ];
+    let mut rejected = 0;
+    for (label, bin) in each_helm() {
+        for (name, text) in files {
+            let f = tmp.path().join(format!("{name}.yaml"));
+            std::fs::write(&f, text).unwrap();
+            let run = |chart: &Path| helm(bin, &["template", "x", chart.to_str().unwrap(), "-f", f.to_str().unwrap()]);
+            let (a, b) = (run(&with), run(&without));
+            assert_eq!(a.status.code(), b.status.code(), "{label} {name}");
+            assert_eq!(a.stdout, b.stdout, "{label} {name}");
+            let strip = |o: &std::process::Output, dir: &Path| {
+                String::from_utf8_lossy(&o.stderr).replace(dir.to_str().unwrap(), "CHART")
+            };
+            assert_eq!(strip(&a, &with), strip(&b, &without), "{label} {name}");
+            rejected += usize::from(!a.status.success());
+        }
+        for chart in [&with, &without] {
+            assert!(helm(bin, &["lint", "--strict", chart.to_str().unwrap()]).status.success(), "{label}");
+        }
+    }
+    assert_eq!(rejected, 6, "three bad values files on each Helm");
+}
+
+#[test]
+fn the_generated_pdb_pair_and_hpa_bounds_are_explained_at_the_users_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("orders-api");
+    chartwright()
+        .current_dir(root().join("golden/generate/orders-api"))
+        .args(["generate", "input", "--name", "orders-api", "--output"])
+        .arg(&chart)
+        .output()
+        .unwrap();
+    std::fs::write(tmp.path().join("pdb.yaml"), "podDisruptionBudget:\n  enabled: true\n  minAvailable: 2\n").unwrap();
+    std::fs::write(tmp.path().join("hpa.yaml"), "autoscaling:\n  enabled: true\n  minReplicas: 8\n  maxReplicas: 4\n")
+        .unwrap();
+    let out = chartwright()
+        .current_dir(tmp.path())
+        .args(["validate", "orders-api", "pdb.yaml", "hpa.yaml"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "pdb.yaml:3:17: error[oneOf]: orders-api: at '/podDisruptionBudget': set exactly one of minAvailable and maxUnavailable; set maxUnavailable to \"\" or null\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("hpa.yaml:3:16: error[guard]: orders-api: at '/autoscaling': autoscaling: minReplicas must not be greater than maxReplicas\n"),
+        "{text}"
+    );
 }

@@ -7,7 +7,7 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{assert_golden, chartwright, root};
+use common::{assert_golden, chartwright, copy_dir, root};
 
 fn fixtures() -> PathBuf {
     root().join("tests/fixtures/validate")
@@ -33,6 +33,28 @@ fn every_output_format_matches_its_golden_file() {
 }
 
 #[test]
+fn combinator_failures_are_explained_in_plain_words() {
+    let args = ["combinators", "inputs/combinators.yaml", "inputs/combinators-none.yaml"];
+    let out = run_in(&fixtures(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("inputs/combinators.yaml:2:17: error[oneOf]: combinators: at '/podDisruptionBudget': set exactly one of minAvailable and maxUnavailable; set maxUnavailable to \"\"\n"),
+        "{s}"
+    );
+    assert_golden(&root().join("golden/validate/combinators.text.txt"), &s);
+    let out = run_in(&fixtures(), &[&args[..], &["--format", "json"]].concat());
+    let json = text(&out.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let pdb =
+        &doc["runs"][0]["errors"].as_array().unwrap().iter().find(|e| e["pointer"] == "/podDisruptionBudget").unwrap();
+    // JSON keeps Helm's wording and each alternative's outcome.
+    assert_eq!(pdb["message"], "'oneOf' failed, more than one subschema matched");
+    assert_eq!(pdb["branches"], serde_json::json!([{"index": 0, "matched": true}, {"index": 1, "matched": true}]));
+    assert_golden(&root().join("golden/validate/combinators.json.json"), &json);
+}
+
+#[test]
 fn text_points_at_the_file_line_and_column_that_set_the_value() {
     let out = run_in(&fixtures(), &["legacy", "inputs/values-prod.yaml"]);
     let s = text(&out.stdout);
@@ -54,6 +76,11 @@ fn json_output_follows_the_published_schema() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
+    let combinators = run_in(&fixtures(), &["combinators", "inputs/combinators.yaml", "--format", "json"]);
+    let c: serde_json::Value = serde_json::from_slice(&combinators.stdout).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&c).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty() && c["runs"][0]["errors"][0]["branches"].is_null(), "{errors:?}");
+    assert!(c["runs"][0]["errors"].as_array().unwrap().iter().any(|e| e["branches"].is_array()));
     assert_eq!(doc["runs"][0]["valid"], true);
     assert_eq!(doc["runs"][1]["valid"], false);
     assert_eq!(doc["runs"][1]["values"], serde_json::json!(["legacy/values.yaml", "inputs/values-prod.yaml"]));
@@ -73,8 +100,10 @@ fn unknown_keys_get_a_did_you_mean_hint() {
     std::fs::write(dir.path().join("v.yaml"), "image:\n  pullPolcy: Always\n").unwrap();
     let out = run_in(&fixtures(), &["app", dir.path().join("v.yaml").to_str().unwrap(), "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let e = &doc["runs"][0]["errors"][0];
-    assert_eq!(e["keyword"], "additionalProperties");
+    // The fixture's `cache` dependency is packaged only by the Helm tests, so it is reported too.
+    let errors = doc["runs"][0]["errors"].as_array().unwrap();
+    assert!(errors.iter().any(|e| e["keyword"] == "dependency" && e["message"].as_str().unwrap().contains("'cache'")));
+    let e = errors.iter().find(|e| e["keyword"] == "additionalProperties").unwrap();
     assert_eq!(e["help"], "did you mean 'pullPolicy'?");
     assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(2), Some(3)));
 }
@@ -287,4 +316,138 @@ fn packaged_charts_are_read_like_directories() {
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["runs"][0]["errors"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn without_values_files_each_values_file_the_chart_keeps_is_its_own_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("legacy");
+    copy_dir(&fixtures().join("legacy"), &chart);
+    std::fs::write(chart.join("values-prod.yaml"), "workers: 1\n").unwrap();
+    std::fs::write(chart.join("values-dev.yml"), "workers: 2\n").unwrap();
+    std::fs::create_dir_all(chart.join("ci")).unwrap();
+    std::fs::write(chart.join("ci/small-values.yaml"), "workers: 3\n").unwrap();
+    std::fs::write(chart.join("ci/README.yaml"), "workers: not read\n").unwrap();
+    std::fs::write(chart.join("prod.yaml"), "workers: not read\n").unwrap();
+    let out = run_in(dir.path(), &["legacy", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "values-prod.yaml breaks exclusiveMinimum");
+    assert!(text(&out.stderr).contains("the 3 values file(s) it keeps"), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs: Vec<(serde_json::Value, bool)> =
+        doc["runs"].as_array().unwrap().iter().map(|r| (r["values"].clone(), r["valid"].as_bool().unwrap())).collect();
+    let v = |files: &[&str]| serde_json::json!(files);
+    assert_eq!(
+        runs,
+        vec![
+            (v(&["legacy/values.yaml"]), true),
+            (v(&["legacy/values.yaml", "legacy/values-dev.yml"]), true),
+            (v(&["legacy/values.yaml", "legacy/values-prod.yaml"]), false),
+            (v(&["legacy/values.yaml", "legacy/ci/small-values.yaml"]), true),
+        ]
+    );
+    // Files named on the command line (or -f) turn the search off.
+    let out = run_in(dir.path(), &["legacy", "legacy/ci/small-values.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["runs"].as_array().unwrap().len(), 1);
+}
+
+/// A chart whose templates read values in every way the `--strict` scan knows.
+fn strict_chart(dir: &Path, helper: &str) -> PathBuf {
+    let chart = dir.join("reader");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: reader\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        chart.join("values.yaml"),
+        "replicaCount: 1\nimage:\n  repository: nginx\n  tag: \"\"\npodAnnotations: {}\nconfig: {}\nextra: \"\"\nenv: []\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("values.schema.json"),
+        r#"{"type": "object", "properties": {"replicaCount": {"type": "integer"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/deploy.yaml"),
+        concat!(
+            "{{/* .Values is documented here, which is not a read */}}\n",
+            "replicas: {{ .Values.replicaCount }}\n",
+            "image: {{ .Values.image.repository }}:{{ .Values.image.tag }}\n",
+            "{{- with .Values.podAnnotations }}\nannotations: {{ toYaml . }}\n{{- end }}\n",
+            "{{- range $k, $v := $.Values.env }}\n- {{ $k }}\n{{- end }}\n",
+            "conf: {{ index .Values.config \"app.conf\" }}\n",
+            "extra: {{ tpl .Values.extra . }}\n",
+            "{{ include \"reader.helper\" . }}\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(chart.join("templates/_helpers.tpl"), helper).unwrap();
+    chart
+}
+
+#[test]
+fn strict_warns_about_keys_no_template_reads_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    strict_chart(dir.path(), "{{- define \"reader.helper\" -}}{{ .Values.service.port }}{{- end }}\n");
+    let values = concat!(
+        "replicaCont: 3\n",                               // typo: warned, with a hint
+        "image:\n  tag: \"1.0\"\n  pullPolcy: Always\n",  // tag read; pullPolcy warned
+        "podAnnotations:\n  team: web\n",                 // read whole by `with`
+        "env:\n  - name: A\n",                            // read whole by `range`
+        "config:\n  app.conf: x\n  other.conf: y\n",      // app.conf read by index; other.conf warned
+        "service:\n  port: 80\n",                         // read by the helper
+        "extra: \"{{ .Values.fromTpl }}\"\nfromTpl: z\n", // read through tpl
+        "global:\n  anything: 1\n",                       // belongs to every chart
+    );
+    std::fs::write(dir.path().join("v.yaml"), values).unwrap();
+    let out = run_in(dir.path(), &["reader", "v.yaml", "--strict", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "warnings under --strict fail the step: {}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/validate-output.schema.json")).unwrap())
+            .unwrap();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&doc), "warnings follow the published schema");
+    assert_eq!(doc["runs"][0]["valid"], true, "Helm accepts these values");
+    let warned: Vec<(String, u64, Option<String>)> = doc["runs"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            assert_eq!(w["keyword"], "unread");
+            (
+                w["pointer"].as_str().unwrap().to_string(),
+                w["line"].as_u64().unwrap(),
+                w["help"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warned,
+        vec![
+            ("/config/other.conf".to_string(), 11, None),
+            ("/image/pullPolcy".to_string(), 4, None),
+            ("/replicaCont".to_string(), 1, Some("did you mean 'replicaCount'?".to_string())),
+        ]
+    );
+    // Without --strict the same values are clean.
+    let out = run_in(dir.path(), &["reader", "v.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn strict_stays_silent_when_a_template_uses_values_as_a_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    strict_chart(
+        dir.path(),
+        "{{- define \"reader.helper\" -}}{{ $v := deepCopy .Values }}{{ $v.service }}{{- end }}\n",
+    );
+    std::fs::write(dir.path().join("v.yaml"), "replicaCont: 3\n").unwrap();
+    let out = run_in(dir.path(), &["reader", "v.yaml", "--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr)
+            .contains("--strict: templates/_helpers.tpl:1 uses .Values as a whole, so any key may be read"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{chartwright, helm, helms, root};
+use common::{chartwright, copy_dir, helm, helms, root};
 
 /// The fixture charts in a temporary directory, with `cache` packaged into `app/charts/` as a
 /// `.tgz` by real Helm (so archive subcharts are covered).
@@ -29,19 +29,6 @@ fn charts() -> &'static Path {
         dir
     })
     .path()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 struct Case {

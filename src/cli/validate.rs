@@ -10,7 +10,8 @@ use chartwright::validate::{self, Compat, Options, SetKind};
 pub struct Args {
     /// The chart: a directory or a packaged .tgz (its charts/ subcharts are loaded as Helm does).
     pub chart: PathBuf,
-    /// Values files, each checked as its own run on top of the -f files (e.g. values-*.yaml).
+    /// Values files, each checked as its own run on top of the -f files. Without any (and
+    /// without -f): the chart's values.yaml, values-*.yaml and ci/*values*.yaml, one run each.
     pub values_files: Vec<PathBuf>,
     /// Values files merged, in order, under every run (like helm -f).
     #[arg(short = 'f', long = "values", value_name = "FILE")]
@@ -39,6 +40,10 @@ pub struct Args {
     /// Fetch http(s) $refs in schemas (off by default, for air-gapped CI).
     #[arg(long)]
     pub allow_remote_refs: bool,
+    /// Also warn about keys the schema allows but no template reads (likely typos); warnings
+    /// make the exit code 1.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Runs `validate`.
@@ -53,9 +58,20 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     ] {
         sets.extend(list.iter().map(|s| (kind, s.clone())));
     }
+    let discovered = a.values_files.is_empty() && a.base.is_empty();
+    let values_files = if discovered { validate::chart_values_files(&a.chart) } else { a.values_files };
+    if discovered && !values_files.is_empty() {
+        eprintln!(
+            "note: no values files given: checking {}'s values.yaml and the {} values file(s) it keeps (values-*.yaml, ci/*values*.yaml), one run each",
+            a.chart.display(),
+            values_files.len()
+        );
+    }
     let opts = Options {
         chart: a.chart,
-        values_files: a.values_files,
+        defaults_run: discovered,
+        strict: a.strict,
+        values_files,
         base_files: a.base,
         sets,
         compat: if a.helm_compat == "3" { Compat::Helm3 } else { Compat::Helm4 },
@@ -72,5 +88,5 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("note: {n}");
     }
     super::print_out(&report.render(a.format, a.format == Format::Text && color_wanted()))?;
-    Ok(if report.all_valid() { 0 } else { 1 })
+    Ok(if report.all_valid() && !report.has_warnings() { 0 } else { 1 })
 }

@@ -2,13 +2,19 @@
 //! the same definition: as JSON Schema (`values.schema.json`) and as a `fail` in
 //! `<chart>.validateValues`, which also runs under `--skip-schema-validation`.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value as J, json};
 
 use super::names::values_ref;
 use super::values::join;
 
+/// The schema keyword under which a chart's rules ship, machine-readable, in
+/// `values.schema.json` (JSON Schema and both Helms ignore unknown `x-` keywords).
+pub const GUARDS_KEYWORD: &str = "x-chartwright-guards";
+
 /// A rule over the values under a path.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Rule {
     /// `<image>.repository` must be set.
     ImageRepository {
@@ -26,8 +32,10 @@ pub enum Rule {
         /// Path of the PDB values.
         slot: Vec<String>,
         /// Path of the workload's `replicaCount`, when it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         replicas: Option<Vec<String>>,
         /// Path of the workload's autoscaling toggle, when an HPA scales it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         autoscaling: Option<Vec<String>>,
     },
     /// HPA bounds: 1 ≤ minReplicas ≤ maxReplicas.
@@ -69,85 +77,119 @@ fn set_schema(key: &str) -> J {
     json!({"required": [key], "properties": {key: {"not": {"const": ""}}}})
 }
 
+/// One check of a rule: one `fail` of the guard template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// The image repository is empty.
+    ImageRepository,
+    /// An enabled Ingress has no hosts.
+    IngressHosts,
+    /// Both or neither of minAvailable and maxUnavailable are set.
+    PdbExactlyOne,
+    /// maxUnavailable is 0.
+    PdbMaxZero,
+    /// minAvailable is 100%.
+    PdbMinFull,
+    /// minAvailable is not below the replica count.
+    PdbMinReplicas,
+    /// minReplicas is below 1.
+    HpaMinBelowOne,
+    /// minReplicas is above maxReplicas.
+    HpaMinAboveMax,
+    /// maxReplicas is below 1 (no minReplicas).
+    HpaMaxBelowOne,
+    /// existingSecret and secret values are both set.
+    SecretBoth,
+}
+
 impl Rule {
+    /// What the `fail` of `check` says (also what `validate` reports for it).
+    pub fn message(&self, check: Check) -> String {
+        let key = dotted(self.slot());
+        match (self, check) {
+            (Rule::ImageRepository { image }, _) => {
+                format!("{}: set the container image repository", dotted(&join(image, &["repository"])))
+            }
+            (_, Check::IngressHosts) => {
+                format!("{key}.hosts: an enabled ingress needs at least one host; add one or set {key}.enabled=false")
+            }
+            (_, Check::PdbExactlyOne) => format!("{key}: set exactly one of minAvailable or maxUnavailable"),
+            (_, Check::PdbMaxZero) => {
+                format!(
+                    "{key}.maxUnavailable: 0 blocks every voluntary eviction, so node drains hang; allow at least 1"
+                )
+            }
+            (_, Check::PdbMinFull) => {
+                format!("{key}.minAvailable: 100% blocks every voluntary eviction, so node drains hang; lower it")
+            }
+            (Rule::Pdb { replicas, .. }, Check::PdbMinReplicas) => {
+                let replicas_key = replicas.as_ref().map_or_else(|| "the replica count (1)".to_string(), |p| dotted(p));
+                format!("{key}.minAvailable: must be lower than {replicas_key}, or every eviction is blocked")
+            }
+            (_, Check::HpaMinBelowOne) => format!("{key}.minReplicas: must be at least 1"),
+            (_, Check::HpaMinAboveMax) => format!("{key}: minReplicas must not be greater than maxReplicas"),
+            (_, Check::HpaMaxBelowOne) => format!("{key}.maxReplicas: must be at least 1"),
+            (_, Check::SecretBoth) => format!("{key}: set either existingSecret or the secret values, not both"),
+            (_, Check::ImageRepository | Check::PdbMinReplicas) => format!("{key}: invalid values"),
+        }
+    }
+
     /// The Go-template lines of the rule's `fail` checks.
     pub fn fail_lines(&self) -> Vec<String> {
         match self {
             Rule::ImageRepository { image } => {
                 let r = values_ref(&join(image, &["repository"]));
-                let key = dotted(&join(image, &["repository"]));
-                fail(&format!("not {r}"), &format!("{key}: set the container image repository"))
+                fail(&format!("not {r}"), &self.message(Check::ImageRepository))
             }
             Rule::IngressHosts { slot } => {
                 let enabled = values_ref(&join(slot, &["enabled"]));
                 let hosts = values_ref(&join(slot, &["hosts"]));
-                let key = dotted(slot);
-                fail(
-                    &format!("and {enabled} (not {hosts})"),
-                    &format!(
-                        "{key}.hosts: an enabled ingress needs at least one host; add one or set {key}.enabled=false"
-                    ),
-                )
+                fail(&format!("and {enabled} (not {hosts})"), &self.message(Check::IngressHosts))
             }
             Rule::Pdb { slot, replicas, autoscaling } => {
-                let key = dotted(slot);
                 let root = |p: &[String]| values_ref(p).replacen(".Values", "$.Values", 1);
                 let mut lines = vec![format!("{{{{- with {} }}}}", values_ref(slot)), "{{- if .enabled }}".into()];
                 lines.push(format!("{{{{- $minSet := {} }}}}", is_set(".minAvailable")));
                 lines.push(format!("{{{{- $maxSet := {} }}}}", is_set(".maxUnavailable")));
-                lines.extend(fail(
-                    "eq $minSet $maxSet",
-                    &format!("{key}: set exactly one of minAvailable or maxUnavailable"),
-                ));
+                lines.extend(fail("eq $minSet $maxSet", &self.message(Check::PdbExactlyOne)));
                 lines.extend(fail(
                     "and $maxSet (has (toString .maxUnavailable) (list \"0\" \"0%\"))",
-                    &format!(
-                        "{key}.maxUnavailable: 0 blocks every voluntary eviction, so node drains hang; allow at least 1"
-                    ),
+                    &self.message(Check::PdbMaxZero),
                 ));
                 lines.extend(fail(
                     "and $minSet (eq (toString .minAvailable) \"100%\")",
-                    &format!("{key}.minAvailable: 100% blocks every voluntary eviction, so node drains hang; lower it"),
+                    &self.message(Check::PdbMinFull),
                 ));
                 let count = replicas.as_ref().map_or_else(|| "1".to_string(), |p| format!("(int {})", root(p)));
                 let scaling_off =
                     autoscaling.as_ref().map_or_else(|| "true".to_string(), |p| format!("(not {})", root(p)));
-                let replicas_key = replicas.as_ref().map_or_else(|| "the replica count (1)".to_string(), |p| dotted(p));
                 lines.extend(fail(
                     &format!("and $minSet {scaling_off} (not (kindIs \"string\" .minAvailable)) (ge (int .minAvailable) {count})"),
-                    &format!("{key}.minAvailable: must be lower than {replicas_key}, or every eviction is blocked"),
+                    &self.message(Check::PdbMinReplicas),
                 ));
                 lines.push("{{- end }}".into());
                 lines.push("{{- end }}".into());
                 lines
             }
             Rule::HpaBounds { slot, has_min } => {
-                let key = dotted(slot);
                 let enabled = values_ref(&join(slot, &["enabled"]));
                 let min = values_ref(&join(slot, &["minReplicas"]));
                 let max = values_ref(&join(slot, &["maxReplicas"]));
                 let mut lines = vec![format!("{{{{- if {enabled} }}}}")];
                 if *has_min {
-                    lines.extend(fail(&format!("lt (int {min}) 1"), &format!("{key}.minReplicas: must be at least 1")));
-                    lines.extend(fail(
-                        &format!("gt (int {min}) (int {max})"),
-                        &format!("{key}: minReplicas must not be greater than maxReplicas"),
-                    ));
+                    lines.extend(fail(&format!("lt (int {min}) 1"), &self.message(Check::HpaMinBelowOne)));
+                    lines.extend(fail(&format!("gt (int {min}) (int {max})"), &self.message(Check::HpaMinAboveMax)));
                 } else {
-                    lines.extend(fail(&format!("lt (int {max}) 1"), &format!("{key}.maxReplicas: must be at least 1")));
+                    lines.extend(fail(&format!("lt (int {max}) 1"), &self.message(Check::HpaMaxBelowOne)));
                 }
                 lines.push("{{- end }}".into());
                 lines
             }
             Rule::SecretSource { slot, keys } => {
-                let key = dotted(slot);
                 let existing = values_ref(&join(slot, &["existingSecret"]));
                 let any: Vec<String> = keys.iter().map(|k| values_ref(&join(slot, &[k]))).collect();
                 let any = if any.len() == 1 { any[0].clone() } else { format!("(or {})", any.join(" ")) };
-                fail(
-                    &format!("and {existing} {any}"),
-                    &format!("{key}: set either existingSecret or the secret values, not both"),
-                )
+                fail(&format!("and {existing} {any}"), &self.message(Check::SecretBoth))
             }
         }
     }

@@ -48,6 +48,11 @@ pub fn build(values: &Values, rules: &[Rule]) -> J {
             }
         }),
     );
+    // The rules in machine-readable form, for `chartwright validate` (the guard template is
+    // written from the same list).
+    if !rules.is_empty() {
+        obj.insert(super::rules::GUARDS_KEYWORD.into(), serde_json::to_value(rules).unwrap_or(J::Null));
+    }
     // Stable key order at the top: $schema first reads best.
     let mut ordered = Map::new();
     for k in [
@@ -60,6 +65,7 @@ pub fn build(values: &Values, rules: &[Rule]) -> J {
         "additionalProperties",
         "allOf",
         "definitions",
+        super::rules::GUARDS_KEYWORD,
     ] {
         if let Some(v) = obj.remove(k) {
             ordered.insert(k.into(), v);

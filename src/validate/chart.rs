@@ -25,6 +25,21 @@ pub struct Dependency {
     pub tags: Vec<String>,
     /// `import-values`: a string (`exports.<s>` into the root) or a `{child, parent}` pair.
     pub import_values: Vec<Import>,
+    /// Where the entry is declared, for messages.
+    pub at: Option<Declared>,
+}
+
+/// Where a dependency is declared: file, 1-based line and column, and that line's text.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// `Chart.yaml` (or `requirements.yaml`) as shown in diagnostics.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+    /// The line's text.
+    pub text: String,
 }
 
 /// One `import-values` item.
@@ -228,12 +243,13 @@ fn from_files(
         return Err(ValidateError::Chart { message: format!("{chart_yaml_name}: chart.metadata.name is required") });
     }
     let version = meta.as_ref().and_then(|m| m.get("version")).map(scalar_text).unwrap_or_default();
-    let mut deps = meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name)).transpose()?.unwrap_or_default();
+    let mut deps = meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name, &chart_yaml)).transpose()?.unwrap_or_default();
     if let Some(req) = files.remove("requirements.yaml") {
         let req_name = format!("{display}/requirements.yaml");
-        let req = parse_single(&text_of(req, &req_name)?, &req_name)?;
+        let req_text = text_of(req, &req_name)?;
+        let req = parse_single(&req_text, &req_name)?;
         if let Some(r) = req {
-            deps = parse_deps(&r, &req_name)?;
+            deps = parse_deps(&r, &req_name, &req_text)?;
         }
     }
 
@@ -325,7 +341,7 @@ fn scalar_text(n: &Node) -> String {
     }
 }
 
-fn parse_deps(meta: &Node, name: &str) -> Result<Vec<Dependency>, ValidateError> {
+fn parse_deps(meta: &Node, name: &str, source: &str) -> Result<Vec<Dependency>, ValidateError> {
     let Some(list) = meta.get("dependencies") else { return Ok(Vec::new()) };
     let Some(items) = list.as_seq() else {
         if list.is_null() {
@@ -357,6 +373,13 @@ fn parse_deps(meta: &Node, name: &str) -> Result<Vec<Dependency>, ValidateError>
             }
         }
         let alias = text("alias");
+        let pos = item.get("name").map_or(&item.pos, |n| &n.pos);
+        let at = Some(Declared {
+            file: name.to_string(),
+            line: pos.line,
+            col: pos.col,
+            text: source.lines().nth(pos.line.saturating_sub(1) as usize).unwrap_or_default().to_string(),
+        });
         out.push(Dependency {
             name: text("name"),
             version: text("version"),
@@ -364,6 +387,7 @@ fn parse_deps(meta: &Node, name: &str) -> Result<Vec<Dependency>, ValidateError>
             condition: text("condition"),
             tags,
             import_values,
+            at,
         });
     }
     Ok(out)

@@ -8,7 +8,11 @@
 
 pub mod chart;
 pub mod coalesce;
+pub mod deps;
+pub mod explain;
+pub mod guards;
 pub mod helmignore;
+pub mod reads;
 pub mod report;
 pub mod schema;
 pub mod strvals;
@@ -65,6 +69,33 @@ pub struct Options {
     pub compat: Compat,
     /// Fetch remote `$ref`s.
     pub allow_remote_refs: bool,
+    /// Also run the chart's defaults alone before the `values_files` runs (set when the files
+    /// were found by [`chart_values_files`]).
+    pub defaults_run: bool,
+    /// Warn about keys the schema allows but no template reads.
+    pub strict: bool,
+}
+
+/// The values files a chart keeps for its environments and CI: `values-*.yaml` at its root and
+/// `ci/*values*.yaml`, sorted; empty for a packaged chart.
+pub fn chart_values_files(chart: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let is_yaml = |n: &str| n.ends_with(".yaml") || n.ends_with(".yml");
+    for (dir, wanted) in [
+        (chart.to_path_buf(), &(|n: &str| n.starts_with("values-")) as &dyn Fn(&str) -> bool),
+        (chart.join("ci"), &|n: &str| n.contains("values")),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .filter(|e| e.file_name().to_str().is_some_and(|n| is_yaml(n) && wanted(n)))
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    out
 }
 
 /// The loaded chart and compiled schemas, reusable across many runs.
@@ -72,8 +103,12 @@ pub struct Prepared {
     chart: Chart,
     has_deps: bool,
     schemas: Vec<Option<Arc<Compiled>>>,
+    /// The `x-chartwright-guards` rules of each chart's schema, by chart id.
+    guards: Vec<Vec<crate::generate::rules::Rule>>,
     sources: Vec<SourceFile>,
     compat: Compat,
+    /// Declared dependencies absent from `charts/`: every run fails on them, as Helm does.
+    missing_deps: Vec<ErrorOut>,
 }
 
 impl Prepared {
@@ -87,13 +122,16 @@ impl Prepared {
         let opts = SchemaOptions { compat, allow_remote_refs };
         let all = chart.all();
         let mut schemas: Vec<Option<Arc<Compiled>>> = vec![None; all.len()];
+        let mut guards = vec![Vec::new(); all.len()];
         for c in all {
             if let Some(doc) = &c.schema {
                 schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, &c.schema_files, opts)?));
+                guards[c.id] = guards::parse(doc, &c.schema_path)?;
             }
         }
         let has_deps = chart.all().iter().any(|c| !c.deps.is_empty());
-        Ok(Prepared { chart, has_deps, schemas, sources, compat })
+        let missing_deps = deps::missing(&chart, &display(chart_path));
+        Ok(Prepared { chart, has_deps, schemas, guards, sources, compat, missing_deps })
     }
 
     /// True when no chart in the tree has a schema.
@@ -222,10 +260,39 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
             });
         }
     }
-    let ctx = RunCtx { p, base: &base, base_sources: &base_sources, base_error: base_error.as_ref(), sets: &sets };
+    let mut notes = Vec::new();
+    let reads = if opts.strict {
+        match reads::Reads::of_chart_dir(&opts.chart) {
+            Ok(r) if r.everything => {
+                notes.push(format!(
+                    "--strict: {}, so any key may be read: no unread-key warnings",
+                    r.why.as_deref().unwrap_or("a file")
+                ));
+                None
+            }
+            Ok(r) => Some(r),
+            Err(why) => {
+                notes.push(format!("--strict: {why} whose templates are not scanned: no unread-key warnings"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let ctx = RunCtx {
+        p,
+        base: &base,
+        base_sources: &base_sources,
+        base_error: base_error.as_ref(),
+        sets: &sets,
+        reads: reads.as_ref(),
+    };
 
-    let files: Vec<Option<&PathBuf>> =
-        if opts.values_files.is_empty() { vec![None] } else { opts.values_files.iter().map(Some).collect() };
+    let mut files: Vec<Option<&PathBuf>> = Vec::new();
+    if opts.values_files.is_empty() || opts.defaults_run {
+        files.push(None);
+    }
+    files.extend(opts.values_files.iter().map(Some));
     let results: Vec<std::sync::Mutex<Option<Result<RunReport, ValidateError>>>> =
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
@@ -247,7 +314,6 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         let r = r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         runs.push(r.expect("every run was executed")?);
     }
-    let mut notes = Vec::new();
     if p.has_no_schema() {
         notes.push(format!(
             "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
@@ -275,6 +341,8 @@ fn non_utf8(chart: &str, file: &str, line: u32, col: u32) -> ErrorOut {
         line: Some(line),
         column: Some(col),
         help: None,
+        explanation: None,
+        branches: Vec::new(),
         source_line: None,
     }
 }
@@ -289,6 +357,8 @@ fn yaml_error(chart: &str, file: &str, text: &str, e: &values::ValuesError) -> E
         line: Some(e.line),
         column: Some(e.col),
         help: None,
+        explanation: None,
+        branches: Vec::new(),
         source_line: crate::diag::LineIndex::new(text).snippet(text, e.line, e.col),
     }
 }
@@ -299,10 +369,23 @@ struct RunCtx<'a> {
     base_sources: &'a [UserSource],
     base_error: Option<&'a ErrorOut>,
     sets: &'a [(SetKind, String)],
+    /// What the chart's files read of `.Values`, under `--strict`.
+    reads: Option<&'a reads::Reads>,
 }
 
 impl RunCtx<'_> {
     fn run(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
+        let mut report = self.run_values(file)?;
+        if !self.p.missing_deps.is_empty() {
+            let mut errors = self.p.missing_deps.clone();
+            errors.append(&mut report.errors);
+            report.errors = errors;
+            report.valid = false;
+        }
+        Ok(report)
+    }
+
+    fn run_values(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
         let p = self.p;
         let mut value_names: Vec<String> = Vec::new();
         if let Some(s) = p.sources.first() {
@@ -310,7 +393,14 @@ impl RunCtx<'_> {
         }
         value_names.extend(self.base_sources.iter().map(|s| s.name.clone()));
         let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
-        let mut report = RunReport { name, values: value_names, valid: true, errors: Vec::new(), notes: Vec::new() };
+        let mut report = RunReport {
+            name,
+            values: value_names,
+            valid: true,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        };
         if let Some(e) = self.base_error {
             report.errors.push(e.clone());
             report.valid = false;
@@ -362,6 +452,8 @@ impl RunCtx<'_> {
                     line: Some(1),
                     column: Some(1),
                     help: None,
+                    explanation: None,
+                    branches: Vec::new(),
                     source_line: Some((flag_text(*kind, text), 1)),
                 });
                 report.valid = false;
@@ -395,13 +487,18 @@ impl RunCtx<'_> {
                 None => (String::new(), None),
             }
         };
+        let unread = self.unread(&user);
         // A chart without subcharts whose merged values pass needs no positioned tree at all.
         if p.chart.subcharts.is_empty() && !p.has_deps {
             let passes = match &p.schemas[p.chart.id] {
                 None => true,
-                Some(c) => c.is_valid(&coalesce::coalesce_json(p.chart.values_map(), &user, p.compat)),
+                Some(c) => {
+                    let json = coalesce::coalesce_json(p.chart.values_map(), &user, p.compat);
+                    c.is_valid(&json) && guards::check(&p.guards[p.chart.id], &json).is_empty()
+                }
             };
             if passes {
+                self.warn_unread(&mut report, unread, &source_of);
                 return Ok(report);
             }
         }
@@ -431,12 +528,58 @@ impl RunCtx<'_> {
         let vals = V::new(K::Map(vals));
         self.check(&chart, &vals, &mut report.errors, &source_of);
         report.valid = report.errors.is_empty();
+        self.warn_unread(&mut report, unread, &source_of);
         Ok(report)
     }
 
+    /// `--strict`: the user's keys that nothing in the chart reads.
+    fn unread(&self, user: &Map) -> Vec<reads::Unread> {
+        let Some(reads) = self.reads else { return Vec::new() };
+        let mut skip: Vec<String> = self.p.chart.subcharts.iter().map(|s| s.name.clone()).collect();
+        for d in &self.p.chart.deps {
+            skip.push(d.name.clone());
+            skip.extend(d.alias.clone());
+        }
+        let mut with_values = reads.clone();
+        with_values.scan_values(user);
+        with_values.scan_values(self.p.chart.values_map());
+        reads::unread(user, self.p.chart.values_map(), &with_values, &skip)
+    }
+
+    fn warn_unread(&self, report: &mut RunReport, unread: Vec<reads::Unread>, source_of: &SourceOf<'_>) {
+        for u in unread {
+            let pointer: String = tree::pointer_of(&u.path);
+            let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
+            // The schema already refuses the key: that error says it.
+            if report
+                .errors
+                .iter()
+                .any(|e| e.pointer == pointer || (e.pointer == parent && e.keyword == "additionalProperties"))
+            {
+                continue;
+            }
+            let key = u.path.last().cloned().unwrap_or_default();
+            let mut w = ErrorOut::new(
+                self.p.chart.name.clone(),
+                pointer,
+                format!(
+                    "no template of the chart reads {} and its values.yaml does not have it: Helm accepts it and nothing uses it",
+                    u.path.join(".")
+                ),
+                "unread",
+            );
+            w.help = schema::suggest(&key, &u.siblings).map(|s| format!("did you mean '{s}'?"));
+            locate_into(&mut w, u.at, source_of);
+            report.warnings.push(w);
+        }
+    }
+
     fn check(&self, c: &Chart, vals: &V, out: &mut Vec<ErrorOut>, source_of: &SourceOf<'_>) {
+        let json = vals.to_json();
+        let mut schema_pointers: Vec<String> = Vec::new();
         if let Some(compiled) = &self.p.schemas[c.id] {
-            for f in compiled.validate(&vals.to_json()) {
+            for f in compiled.validate(&json) {
+                schema_pointers.push(f.pointer.clone());
                 let origin = match &f.key {
                     Some((parent, k)) => vals.key_origin(parent, k),
                     None => vals.locate(&f.pointer),
@@ -448,10 +591,68 @@ impl RunCtx<'_> {
                 } else {
                     None
                 };
-                let mut err = ErrorOut { help, ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword) };
+                let mut origin = origin;
+                let explanation = match &f.explain {
+                    Some(explain::Explain::Text(t)) => Some(t.clone()),
+                    Some(explain::Explain::When { text, object, keys }) => {
+                        // The value comes from the chart's defaults but the user switched the
+                        // rule on: show the user's switch.
+                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
+                        if origin.is_none_or(|o| o.src < user_src) {
+                            let switched = keys.iter().find_map(|k| {
+                                let ptr = tree::child_pointer(object, k);
+                                json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
+                            });
+                            if switched.is_some() {
+                                origin = switched;
+                            }
+                        }
+                        Some(text.clone())
+                    }
+                    Some(explain::Explain::ExactlyOne { keys, set, empty }) => {
+                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
+                        let at = |k: &String| {
+                            let ptr = tree::child_pointer(&f.pointer, k);
+                            json.pointer(&ptr).and(vals.locate(&ptr))
+                        };
+                        let by_user: Vec<String> =
+                            set.iter().filter(|k| at(k).is_some_and(|o| o.src >= user_src)).cloned().collect();
+                        // Point at the key the user set: that is the line to change or keep.
+                        if let Some(o) = by_user.first().and_then(at) {
+                            origin = Some(o);
+                        }
+                        Some(explain::exactly_one(keys, set, empty, &by_user))
+                    }
+                    None => None,
+                };
+                let mut err = ErrorOut {
+                    help,
+                    explanation,
+                    branches: f.branches,
+                    ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword)
+                };
                 locate_into(&mut err, origin, source_of);
                 out.push(err);
             }
+        }
+        for v in guards::check(&self.p.guards[c.id], &json) {
+            // The schema already refused something inside the rule's object: Helm stops there
+            // and never renders the guard, so the guard would only repeat it.
+            if !v.pointer.is_empty()
+                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer)))
+            {
+                continue;
+            }
+            let origin = v
+                .blame
+                .iter()
+                .filter_map(|p| vals.locate(p))
+                .min_by_key(|o| std::cmp::Reverse(o.src))
+                .or_else(|| vals.locate(&v.pointer));
+            let mut err = ErrorOut::new(c.name.clone(), v.pointer, v.message, "guard");
+            err.help = Some("the chart's validateValues template refuses these values when Helm renders it".into());
+            locate_into(&mut err, origin, source_of);
+            out.push(err);
         }
         for sub in &c.subcharts {
             match vals.get(&sub.name) {

@@ -27,6 +27,9 @@ pub struct RunReport {
     pub valid: bool,
     /// What Helm would refuse.
     pub errors: Vec<ErrorOut>,
+    /// `--strict`: what Helm accepts but likely is a mistake (keys nothing reads).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ErrorOut>,
     /// Notes about this run (an empty file, ...), printed on stderr.
     #[serde(skip)]
     pub notes: Vec<String>,
@@ -55,6 +58,12 @@ pub struct ErrorOut {
     /// A suggested fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The failure in plain words (combinators: which alternatives failed and what to change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// For `oneOf`/`anyOf`: each alternative and why it failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<super::explain::Branch>,
     /// The source line cut around the column, and the caret's column in it, for the text
     /// format's excerpt.
     #[serde(skip)]
@@ -78,6 +87,8 @@ impl ErrorOut {
             line: None,
             column: None,
             help: None,
+            explanation: None,
+            branches: Vec::new(),
             source_line: None,
         }
     }
@@ -87,6 +98,11 @@ impl Report {
     /// True when every run is valid.
     pub fn all_valid(&self) -> bool {
         self.runs.iter().all(|r| r.valid)
+    }
+
+    /// True when some run has a warning.
+    pub fn has_warnings(&self) -> bool {
+        self.runs.iter().any(|r| !r.warnings.is_empty())
     }
 
     /// Notes of the invocation and of every run.
@@ -114,8 +130,10 @@ impl Report {
                 diagnostics: r
                     .errors
                     .iter()
-                    .map(|e| {
-                        let mut d = Diagnostic::new(e.keyword.clone(), Severity::Error, describe(e))
+                    .map(|e| (e, Severity::Error))
+                    .chain(r.warnings.iter().map(|w| (w, Severity::Warning)))
+                    .map(|(e, severity)| {
+                        let mut d = Diagnostic::new(e.keyword.clone(), severity, describe(e))
                             .field("chart", e.chart.clone())
                             .field("pointer", e.pointer.clone());
                         if let (Some(f), Some(l), Some(c)) = (&e.file, e.line, e.column) {
@@ -140,8 +158,10 @@ impl Report {
                 let mut out = diag::render_text(&self.groups(), &Sources::new(), color);
                 let invalid = self.runs.iter().filter(|r| !r.valid).count();
                 let errors: usize = self.runs.iter().map(|r| r.errors.len()).sum();
+                let warnings: usize = self.runs.iter().map(|r| r.warnings.len()).sum();
+                let warned = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
                 out.push_str(&format!(
-                    "validate: {} run(s) checked, {invalid} invalid, {errors} error(s)\n",
+                    "validate: {} run(s) checked, {invalid} invalid, {errors} error(s){warned}\n",
                     self.runs.len()
                 ));
                 out
@@ -155,10 +175,10 @@ impl Report {
 
 /// `chart: at '/pointer': message`, Helm 4's line with the chart in front.
 fn describe(e: &ErrorOut) -> String {
-    if e.keyword == "yaml" || e.keyword == "set" {
+    if matches!(e.keyword.as_str(), "yaml" | "set" | "dependency") {
         return format!("{}: {}", e.chart, e.message);
     }
-    format!("{}: at '{}': {}", e.chart, e.pointer, e.message)
+    format!("{}: at '{}': {}", e.chart, e.pointer, e.explanation.as_ref().unwrap_or(&e.message))
 }
 
 fn rules() -> Vec<RuleInfo> {
@@ -172,6 +192,21 @@ fn rules() -> Vec<RuleInfo> {
             id: "type".into(),
             summary: "Value has the wrong type for the schema".into(),
             severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "guard".into(),
+            summary: "Values break a cross-field rule of the chart's validateValues template".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "dependency".into(),
+            summary: "A dependency declared in Chart.yaml is missing from charts/".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "unread".into(),
+            summary: "--strict: a key no template of the chart reads (Helm ignores it)".into(),
+            severity: Severity::Warning,
         },
         RuleInfo { id: "required".into(), summary: "Required key is missing".into(), severity: Severity::Error },
         RuleInfo {

@@ -47,6 +47,10 @@ pub struct Failure {
     pub wants_string: bool,
     /// Pointers of the innermost causes (`anyOf`/`oneOf` branches), for comparing with Helm.
     pub leaves: Vec<String>,
+    /// Plain words for a combinator failure.
+    pub explain: Option<super::explain::Explain>,
+    /// Each alternative of a `oneOf`/`anyOf` and why it failed.
+    pub branches: Vec<super::explain::Branch>,
 }
 
 /// The draft Helm would use for this schema document.
@@ -245,6 +249,8 @@ impl Compiled {
             suggestion: None,
             wants_string: false,
             leaves: vec![pointer.clone()],
+            explain: None,
+            branches: Vec::new(),
         };
         match e.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -263,7 +269,7 @@ impl Compiled {
             ValidationErrorKind::UnevaluatedProperties { unexpected } => {
                 let allowed = self.allowed_keys(e);
                 for k in unexpected {
-                    let ptr = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    let ptr = super::tree::child_pointer(&pointer, k);
                     out.push(Failure {
                         pointer: ptr.clone(),
                         message: format!("false schema: property {} is not evaluated by the schema", quote(k)),
@@ -285,18 +291,20 @@ impl Compiled {
                     f.wants_string = wants_string && (e.instance().is_number() || e.instance().is_boolean());
                 }
                 let ctx = match kind {
-                    ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-                        Some(context)
-                    }
+                    ValidationErrorKind::AnyOf { context }
+                    | ValidationErrorKind::OneOfNotValid { context }
+                    | ValidationErrorKind::OneOfMultipleValid { context } => Some(context),
                     _ => None,
                 };
                 if let Some(ctx) = ctx {
                     let leaves: Vec<String> =
                         ctx.iter().flatten().map(|c| c.instance_path().as_str().to_string()).collect();
-                    if !leaves.is_empty() {
+                    if !leaves.is_empty() && !matches!(kind, ValidationErrorKind::OneOfMultipleValid { .. }) {
                         f.leaves = leaves;
                     }
+                    f.branches = super::explain::branches(ctx, &message);
                 }
+                f.explain = super::explain::explain(e, &self.doc, &f.branches);
                 out.push(f);
             }
         }
@@ -347,7 +355,7 @@ fn type_name(v: &serde_json::Value) -> &'static str {
 }
 
 /// santhosh-tekuri's wording (what Helm 4 prints) for the common keywords.
-fn message(kind: &ValidationErrorKind, instance: &serde_json::Value) -> String {
+pub(crate) fn message(kind: &ValidationErrorKind, instance: &serde_json::Value) -> String {
     use ValidationErrorKind as E;
     let got = json_short(instance);
     match kind {
