@@ -6,13 +6,8 @@ set -euo pipefail
 if [ -x /usr/bin/docker-registry ]; then
   exit 0
 fi
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends docker-registry >/dev/null
+. "$(dirname "$0")/apt-install.sh"
+apt_install docker-registry
 # The package starts a system service on :5000; the tests do not use it.
 if command -v systemctl >/dev/null 2>&1; then
   $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true

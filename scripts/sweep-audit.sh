@@ -2,10 +2,10 @@
 # Sweep: `chartwright audit` over the corpus's dependency files and charts. Fails when audit
 # crashes or exits 2, or when a Bitnami or old stable/incubator reference in the inputs is
 # not reported (every dependency file line naming such a source must have a finding there).
-# Usage: scripts/sweep-audit.sh CORPUS_DIR   ($CHARTWRIGHT = the binary; default: cargo's release build)
+# Usage: scripts/sweep-audit.sh CORPUS_DIR   ($CHARTWRIGHT = the binary; default: the dev build)
 set -euo pipefail
 corpus=${1:?usage: sweep-audit.sh CORPUS_DIR}
-bin=${CHARTWRIGHT:-target/release/chartwright}
+bin=${CHARTWRIGHT:-target/debug/chartwright}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 status=0

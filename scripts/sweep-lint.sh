@@ -8,10 +8,10 @@
 #
 # Fails on a crash, on exit code 2 (bad input) for input that is valid, and on any finding
 # whose file:line:column does not exist in the input.
-# Usage: CHARTWRIGHT=target/release/chartwright scripts/sweep-lint.sh CORPUS_DIR
+# Usage: CHARTWRIGHT=target/debug/chartwright scripts/sweep-lint.sh CORPUS_DIR
 set -euo pipefail
 corpus=${1:?usage: sweep-lint.sh CORPUS_DIR}
-bin=${CHARTWRIGHT:-target/release/chartwright}
+bin=${CHARTWRIGHT:-target/debug/chartwright}
 work=$(mktemp -d "${TMPDIR:-/tmp}/sweep-lint.XXXXXX")
 trap 'rm -rf -- "$work"' EXIT
 

@@ -9,10 +9,11 @@ if [ ! -d "$corpus" ]; then
   exit 0
 fi
 corpus=$(cd "$corpus" && pwd)
-cargo build --release --quiet
+# The test run already built the dev binary: one build profile, no second compile.
+cargo build --quiet
 eval "$(bash scripts/fetch-helm.sh --print-env)"
 export CHARTWRIGHT_HELM3 CHARTWRIGHT_HELM4
-export CHARTWRIGHT="$PWD/target/release/chartwright"
+export CHARTWRIGHT="$PWD/target/debug/chartwright"
 status=0
 for s in scripts/sweep-*.sh; do
   [ -e "$s" ] || continue

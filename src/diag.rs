@@ -67,6 +67,10 @@ pub struct Diagnostic {
     /// Extra fields a command adds to its JSON output (object, pointer, chart, ...).
     #[serde(flatten)]
     pub fields: BTreeMap<String, serde_json::Value>,
+    /// A source excerpt already cut by [`clip_line`] and its caret column, for findings whose
+    /// source text is not kept whole.
+    #[serde(skip)]
+    pub snippet: Option<(String, u32)>,
 }
 
 impl Diagnostic {
@@ -75,10 +79,11 @@ impl Diagnostic {
         Diagnostic {
             rule: rule.into(),
             severity,
-            message: message.into(),
+            message: clip_message(message.into()),
             location: None,
             help: None,
             fields: BTreeMap::new(),
+            snippet: None,
         }
     }
 
@@ -180,15 +185,144 @@ pub struct RuleInfo {
 /// Source texts by file name, for excerpts in the text format.
 pub type Sources = BTreeMap<String, String>;
 
-/// Whether text output should be colored: a terminal, and `NO_COLOR` unset.
+/// When text output is colored (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always, even through a pipe or with `NO_COLOR` (an explicit flag outranks the variable).
+    Always,
+    /// Never.
+    Never,
+}
+
+// The choice is process-wide because every renderer asks; 0 auto, 1 always, 2 never.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Sets what [`color_wanted`] answers for the rest of the process.
+pub fn set_color(choice: ColorChoice) {
+    let v = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+
+/// Where each line of a text starts, so that finding a line costs a lookup, not a scan.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    /// Per line: true when it is all ASCII, so that clipping it needs no character count.
+    ascii: Vec<bool>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut all = true;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+                ascii.push(all);
+                all = true;
+            } else if !b.is_ascii() {
+                all = false;
+            }
+        }
+        ascii.push(all);
+        LineIndex { starts, ascii }
+    }
+
+    /// Line `n` of `text` cut around `column` by [`clip_line`], in time bounded by the cut for
+    /// ASCII lines however long they are.
+    pub fn snippet(&self, text: &str, n: u32, column: u32) -> Option<(String, u32)> {
+        let line = self.line(text, n)?;
+        let ascii = usize::try_from(n).ok().and_then(|n| self.ascii.get(n - 1)).copied().unwrap_or(false);
+        Some(clip(line, column, Some(ascii)))
+    }
+
+    /// Line `n` (1-based) of `text`, the text this index was built from, without its line end.
+    pub fn line<'t>(&self, text: &'t str, n: u32) -> Option<&'t str> {
+        let i = usize::try_from(n).ok()?.checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        if start >= text.len() && i > 0 {
+            return None;
+        }
+        let end = self.starts.get(i + 1).map_or(text.len(), |e| e - 1);
+        let line = text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// At most [`crate::limits::MAX_SNIPPET_CHARS`] characters of `line` around the 1-based
+/// `column`, with `…` where it was cut; returns the excerpt and the caret's column in it.
+pub fn clip_line(line: &str, column: u32) -> (String, u32) {
+    clip(line, column, None)
+}
+
+fn clip(line: &str, column: u32, ascii: Option<bool>) -> (String, u32) {
+    let max = crate::limits::MAX_SNIPPET_CHARS;
+    let col = usize::try_from(column.max(1)).unwrap_or(usize::MAX) - 1;
+    // Cheap case first: a short line is kept whole (byte length bounds the char count).
+    if line.len() <= max {
+        return (line.to_string(), column);
+    }
+    let start = col.saturating_sub(max / 2);
+    let mut out = String::new();
+    let mut caret = col - start + 1;
+    if start > 0 {
+        out.push('…');
+        caret += 1;
+    }
+    // ASCII lines (minified JSON, mostly) are cut by bytes: `is_ascii` is fast where counting
+    // characters once per finding is not.
+    let cut_end = if ascii.unwrap_or_else(|| line.is_ascii()) {
+        let from = start.min(line.len());
+        let to = (from + max).min(line.len());
+        out.push_str(&line[from..to]);
+        to < line.len()
+    } else {
+        let mut chars = line.chars().skip(start);
+        out.extend(chars.by_ref().take(max));
+        chars.next().is_some()
+    };
+    if cut_end {
+        out.push('…');
+    }
+    (out, u32::try_from(caret).unwrap_or(u32::MAX))
+}
+
+/// A message cut to [`crate::limits::MAX_MESSAGE_CHARS`] characters, marked when cut.
+pub fn clip_message(message: String) -> String {
+    let max = crate::limits::MAX_MESSAGE_CHARS;
+    if message.len() <= max {
+        return message;
+    }
+    match message.char_indices().nth(max) {
+        Some((i, _)) => format!("{}… ({} more bytes)", &message[..i], message.len() - i),
+        None => message,
+    }
+}
+
+/// Whether text output should be colored: per `--color`; by default a terminal, and `NO_COLOR` unset.
 pub fn color_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
 }
 
 /// The text format: one block per finding, with source excerpt when the source is known.
 pub fn render_text(groups: &[Group], sources: &Sources, color: bool) -> String {
     let mut out = String::new();
     let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    let mut indexes: std::collections::HashMap<&str, LineIndex> = std::collections::HashMap::new();
     for d in groups.iter().flat_map(|g| &g.diagnostics) {
         let sev = match d.severity {
             Severity::Error => paint("1;31", "error"),
@@ -200,8 +334,13 @@ pub fn render_text(groups: &[Group], sources: &Sources, color: bool) -> String {
         }
         let _ = writeln!(out, "{sev}[{}]: {}", d.rule, d.message);
         if let Some(loc) = &d.location {
-            if let Some(text) = sources.get(&loc.file) {
-                out.push_str(&excerpt(text, loc.line, loc.column, color));
+            let excerpt = d.snippet.clone().or_else(|| {
+                let text = sources.get(&loc.file)?;
+                let index = indexes.entry(&loc.file).or_insert_with(|| LineIndex::new(text));
+                index.snippet(text, loc.line, loc.column)
+            });
+            if let Some((line, column)) = excerpt {
+                out.push_str(&format_excerpt(loc.line, &line, column, color));
             }
         }
         if let Some(help) = &d.help {
@@ -214,7 +353,14 @@ pub fn render_text(groups: &[Group], sources: &Sources, color: bool) -> String {
 /// The source line at `line` with a caret under `column`, as the text format shows it; empty
 /// when the text has no such line.
 pub fn excerpt(text: &str, line: u32, column: u32, color: bool) -> String {
-    let Some(src) = text.lines().nth(line.saturating_sub(1) as usize) else { return String::new() };
+    LineIndex::new(text)
+        .snippet(text, line, column)
+        .map(|(src, col)| format_excerpt(line, &src, col, color))
+        .unwrap_or_default()
+}
+
+/// The excerpt block: a gutter, the (clipped) source line and a caret under `column`.
+fn format_excerpt(line: u32, src: &str, column: u32, color: bool) -> String {
     let num = line.to_string();
     let gutter = " ".repeat(num.len());
     let caret_pad: String =
@@ -430,6 +576,28 @@ mod tests {
         assert!(text.starts_with("deploy.yaml:2:10: warning[image-latest]: image uses tag latest"), "{text}");
         assert!(text.contains("2 | image:   nginx:latest\n  |          ^\n"), "{text}");
         assert!(text.contains("= help: pin a version"));
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(100_000), "b".repeat(100_000));
+        let (cut, caret) = clip_line(&line, 100_001);
+        assert!(cut.chars().count() <= crate::limits::MAX_SNIPPET_CHARS + 2, "{}", cut.len());
+        assert_eq!(cut.chars().nth(caret as usize - 1), Some('X'));
+        assert!(cut.starts_with('…') && cut.ends_with('…'));
+        assert_eq!(clip_line("short", 3), ("short".to_string(), 3));
+    }
+
+    #[test]
+    fn line_index_finds_lines_without_scanning() {
+        let text = "a\r\nbb\n\nccc";
+        let ix = LineIndex::new(text);
+        assert_eq!(ix.line(text, 1), Some("a"));
+        assert_eq!(ix.line(text, 2), Some("bb"));
+        assert_eq!(ix.line(text, 3), Some(""));
+        assert_eq!(ix.line(text, 4), Some("ccc"));
+        assert_eq!(ix.line(text, 5), None);
+        assert_eq!(ix.line(text, 0), None);
     }
 
     #[test]

@@ -4,11 +4,14 @@
 //! The library is public for the binary and the tests; it makes no stability promise.
 
 pub mod audit;
+pub mod chart;
 pub mod diag;
 pub mod generate;
 pub mod kube;
+pub mod limits;
 pub mod lint;
 pub mod manifest;
+pub mod net;
 pub mod textfile;
 pub mod validate;
 pub mod yaml;

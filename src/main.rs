@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, FromArgMatches as _};
 
 mod cli;
 
@@ -13,7 +13,10 @@ fn main() -> ExitCode {
         let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("chartwright: internal error{loc}; please report it");
     }));
-    let args = match cli::Cli::try_parse() {
+    // clap writes help and usage errors before `--color` is parsed, so it gets the flag first.
+    let color = clap_color(std::env::args().skip(1));
+    let parsed = cli::Cli::command().color(color).try_get_matches().and_then(|m| cli::Cli::from_arg_matches(&m));
+    let args = match parsed {
         Ok(a) => a,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -30,6 +33,24 @@ fn main() -> ExitCode {
             eprintln!("chartwright: error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The `--color` flag as clap's own choice, read ahead of parsing; `auto` when absent or bad.
+fn clap_color(args: impl Iterator<Item = String>) -> clap::ColorChoice {
+    let mut value = None;
+    let mut args = args.take_while(|a| a != "--");
+    while let Some(a) = args.next() {
+        if a == "--color" {
+            value = args.next();
+        } else if let Some(v) = a.strip_prefix("--color=") {
+            value = Some(v.to_string());
+        }
+    }
+    match value.as_deref() {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
     }
 }
 

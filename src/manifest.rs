@@ -1,6 +1,5 @@
 //! Reads Kubernetes manifests from files, directories and stdin, as `generate` and `lint` see them.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,25 +23,44 @@ pub enum LoadError {
         /// What the parser said.
         message: String,
     },
-    /// Two objects share group, kind, namespace and name.
-    #[error(
-        "{first_file}:{first_line}: {what} is defined twice (again at {second_file}:{second_line}); remove one of them"
-    )]
-    Duplicate {
-        /// `kind/name` (with namespace and group when set).
-        what: String,
-        /// First definition.
-        first_file: String,
-        /// Its line.
-        first_line: u32,
-        /// Second definition.
-        second_file: String,
-        /// Its line.
-        second_line: u32,
-    },
+    /// Objects share group, kind, namespace and name: every such pair, in input order.
+    #[error("{}", describe_duplicates(.0))]
+    Duplicates(Vec<Duplicate>),
     /// Nothing to read.
     #[error("no manifests found in {0}")]
     Empty(String),
+}
+
+/// An object defined again: the first definition and a later one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// `kind/name` (with namespace and group when set).
+    pub what: String,
+    /// First definition: file and line.
+    pub first: (String, u32),
+    /// The later definition: file and line.
+    pub again: (String, u32),
+}
+
+impl std::fmt::Display for Duplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {} is defined twice (again at {}:{})",
+            self.first.0, self.first.1, self.what, self.again.0, self.again.1
+        )
+    }
+}
+
+/// One pair: one sentence; several: a count, then one pair per line, so one run shows them all.
+fn describe_duplicates(dups: &[Duplicate]) -> String {
+    match dups {
+        [one] => format!("{one}; remove one of them"),
+        _ => {
+            let lines: Vec<String> = dups.iter().map(|d| format!("  {d}")).collect();
+            format!("{} objects are defined twice; remove one of each:\n{}", dups.len(), lines.join("\n"))
+        }
+    }
 }
 
 /// One Kubernetes object and where it came from.
@@ -143,8 +161,7 @@ pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Load
     };
     for input in inputs {
         if input.as_os_str() == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|source| ReadError::io("<stdin>", source))?;
+            let buf = textfile::read_stdin("<stdin>", crate::limits::MAX_INPUT_BYTES)?;
             let text = textfile::utf8("<stdin>", buf)?;
             let r = load_text("<stdin>", text, &mut loaded);
             keep_going(r, &mut loaded)?;
@@ -153,7 +170,9 @@ pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Load
         let meta = std::fs::metadata(input).map_err(|source| ReadError::io(input.display().to_string(), source))?;
         if meta.is_dir() {
             let mut files = Vec::new();
-            walk(input, &mut files)?;
+            let mut visited = textfile::Visited::default();
+            visited.first_visit(input);
+            walk(input, &mut files, &mut visited, 0, &mut loaded.warnings)?;
             for f in files {
                 let r = load_file(&f, &mut loaded);
                 keep_going(r, &mut loaded)?;
@@ -169,7 +188,22 @@ pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Load
     Ok(loaded)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+/// Collects manifest files in sorted order; symlink cycles, special files and levels past
+/// the limit are skipped with a warning.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    visited: &mut textfile::Visited,
+    depth: usize,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), LoadError> {
+    let skipped = |p: &Path, why: String| {
+        Diagnostic::new("skipped-file", Severity::Warning, format!("skipped {}: {why}", p.display()))
+    };
+    if depth > crate::limits::MAX_WALK_DEPTH {
+        warnings.push(skipped(dir, format!("deeper than {} directory levels", crate::limits::MAX_WALK_DEPTH)));
+        return Ok(());
+    }
     let io = |source| LoadError::from(ReadError::io(dir.display().to_string(), source));
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
@@ -180,9 +214,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
             continue;
         }
         if path.is_dir() {
-            walk(&path, out)?;
+            if visited.first_visit(&path) {
+                walk(&path, out, visited, depth + 1, warnings)?;
+            } else {
+                warnings.push(skipped(&path, "a directory already walked (symlink cycle)".into()));
+            }
         } else if has_manifest_extension(&path) {
-            out.push(path);
+            match std::fs::metadata(&path).ok().and_then(|m| textfile::kind_name(m.file_type())) {
+                Some(what) => warnings.push(skipped(&path, format!("not a regular file ({what})"))),
+                None => out.push(path),
+            }
         }
     }
     Ok(())
@@ -305,6 +346,7 @@ fn helm_source_comments(text: &str) -> Vec<(u32, String)> {
 fn check_duplicates(objects: &[Object]) -> Result<(), LoadError> {
     let mut seen: std::collections::HashMap<(String, String, String, String), &Object> =
         std::collections::HashMap::new();
+    let mut dups = Vec::new();
     for o in objects {
         let Some(key) = o.identity() else { continue };
         let ns = key.2.clone();
@@ -316,17 +358,16 @@ fn check_duplicates(objects: &[Object]) -> Result<(), LoadError> {
             if !o.group().is_empty() {
                 what = format!("{what} ({})", o.group());
             }
-            return Err(LoadError::Duplicate {
+            dups.push(Duplicate {
                 what,
-                first_file: first.file.to_string(),
-                first_line: first.line,
-                second_file: o.file.to_string(),
-                second_line: o.line,
+                first: (first.file.to_string(), first.line),
+                again: (o.file.to_string(), o.line),
             });
+            continue;
         }
         seen.insert(key, o);
     }
-    Ok(())
+    if dups.is_empty() { Ok(()) } else { Err(LoadError::Duplicates(dups)) }
 }
 
 #[cfg(test)]
@@ -353,6 +394,17 @@ mod tests {
     fn duplicates_name_both_locations() {
         let err = load("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n").unwrap_err();
         assert_eq!(err.to_string(), "in.yaml:1: ConfigMap/a is defined twice (again at in.yaml:5); remove one of them");
+    }
+
+    #[test]
+    fn every_duplicate_is_listed_in_one_run() {
+        let cm = |n: &str| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {n}}}\n");
+        let text = [cm("a"), cm("b"), cm("a"), cm("b"), cm("a")].concat();
+        let err = load(&text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "3 objects are defined twice; remove one of each:\n  in.yaml:2: ConfigMap/a is defined twice (again at in.yaml:10)\n  in.yaml:6: ConfigMap/b is defined twice (again at in.yaml:14)\n  in.yaml:2: ConfigMap/a is defined twice (again at in.yaml:18)"
+        );
     }
 
     #[test]

@@ -330,3 +330,34 @@ fn offline_runs_never_touch_the_network() {
         "offline audit connected"
     );
 }
+
+#[test]
+fn deny_list_catches_every_spelling_of_a_denied_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    for (repo, rule) in [
+        ("https://user:s3cret@charts.bitnami.com/bitnami", "bitnami-charts-https"),
+        ("https://charts.bitnami.com:443/bitnami", "bitnami-charts-https"),
+        ("HTTPS://CHARTS.BITNAMI.COM/bitnami", "bitnami-charts-https"),
+        ("https://charts.bitnami.com/bitnami/", "bitnami-charts-https"),
+        ("http://charts.bitnami.com:80/bitnami", "bitnami-charts-https"),
+        ("https://charts.bitnami.com//bitnami/./", "bitnami-charts-https"),
+        ("oci://registry-1.docker.io/bitnamicharts", "bitnami-charts-oci"),
+        ("oci://user:s3cret@Registry-1.Docker.io:443/bitnamicharts/", "bitnami-charts-oci"),
+        ("oci://index.docker.io/bitnamicharts", "bitnami-charts-oci"),
+    ] {
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            format!(
+                "apiVersion: v2\nname: probe\nversion: 1.0.0\ndependencies:\n  - name: redis\n    version: 1.0.0\n    repository: \"{repo}\"\n"
+            ),
+        )
+        .unwrap();
+        let o = audit_cmd(dir.path()).args(["Chart.yaml", "--format", "json"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{repo}: {}", String::from_utf8_lossy(&o.stderr));
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let rules: Vec<&str> =
+            j["charts"][0]["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+        assert!(rules.contains(&rule), "{repo}: {rules:?}");
+        assert!(!String::from_utf8_lossy(&o.stdout).contains("s3cret"), "{repo}");
+    }
+}

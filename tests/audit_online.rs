@@ -105,9 +105,16 @@ fn chart_dir(repo: &str, deps: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn online(dir: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
+    online_with(dir, &["--timeout", "1", "--retries", "1"], extra)
+}
+
+/// `audit --online` with its own `--timeout` and `--retries` in `limits`.
+fn online_with(dir: &Path, limits: &[&str], extra: &[&str]) -> (Output, serde_json::Value) {
     let o = chartwright()
         .current_dir(dir)
-        .args(["audit", ".", "--online", "--format", "json", "--timeout", "1", "--retries", "1", "--cache-dir"])
+        .args(["audit", ".", "--online", "--format", "json"])
+        .args(limits)
+        .arg("--cache-dir")
         .arg(dir.join("cache"))
         .args(extra)
         .env_remove("HELM_REPOSITORY_CONFIG")
@@ -413,4 +420,284 @@ fn progress_bar_on_a_terminal_only_and_never_with_quiet() {
     assert!(!tty_quiet.contains("] 0/1"), "--quiet hides the bar: {tty_quiet:?}");
     let (piped, _) = online(dir.path(), &[]);
     assert!(!String::from_utf8_lossy(&piped.stderr).contains('\r'), "no bar when piped");
+}
+
+/// A chart whose dependencies are all `app` under distinct aliases, one per repository.
+fn chart_with_repos(repos: &[&str], constraint: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut y = String::from("apiVersion: v2\nname: probe\nversion: 1.0.0\ndependencies:\n");
+    for (i, repo) in repos.iter().enumerate() {
+        y.push_str(&format!(
+            "  - name: app\n    alias: app{i}\n    version: \"{constraint}\"\n    repository: \"{repo}\"\n"
+        ));
+    }
+    std::fs::write(dir.path().join("Chart.yaml"), y).unwrap();
+    dir
+}
+
+fn basic(user: &str, pass: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}")))
+}
+
+#[test]
+fn credentials_go_only_to_the_configured_scheme_host_port_and_path() {
+    let (other_port, other_seen) = serve(Box::new(|_, _| Some(response("200 OK", &[], INDEX.as_bytes()))));
+    let (port, seen) = serve(Box::new(move |req, _| {
+        Some(if req.path == "/redirecting/index.yaml" {
+            let to = format!("http://127.0.0.1:{other_port}/landing/index.yaml");
+            response("302 Found", &[("Location", &to)], b"")
+        } else {
+            response("200 OK", &[], INDEX.as_bytes())
+        })
+    }));
+    let dir = chart_with_repos(
+        &[
+            &format!("http://127.0.0.1:{port}/tls-only"),
+            &format!("http://127.0.0.1:{port}/private"),
+            &format!("http://127.0.0.1:{port}/privateer"),
+            &format!("http://127.0.0.1:{port}/public"),
+            &format!("http://127.0.0.1:{port}/elsewhere"),
+            &format!("http://127.0.0.1:{port}/redirecting"),
+            &format!("http://127.0.0.1:{port}/byname"),
+        ],
+        "^2.0.0",
+    );
+    let rc = dir.path().join("repositories.yaml");
+    std::fs::write(
+        &rc,
+        format!(
+            "repositories:\n\
+             - {{name: tls, url: https://127.0.0.1:{port}/tls-only, username: tls-user, password: tls-pass}}\n\
+             - {{name: plain, url: http://127.0.0.1:{port}/private, username: plain-user, password: plain-pass}}\n\
+             - {{name: far, url: http://127.0.0.1:{other_port}/elsewhere, username: far-user, password: far-pass}}\n\
+             - {{name: hop, url: http://127.0.0.1:{port}/redirecting, username: hop-user, password: hop-pass}}\n\
+             - {{name: host, url: http://localhost:{port}/byname, username: host-user, password: host-pass}}\n"
+        ),
+    )
+    .unwrap();
+    let (o, j) = online(dir.path(), &["--repository-config", rc.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    let auth = |seen: &Arc<Mutex<Vec<Seen>>>, path: &str| {
+        let seen = seen.lock().unwrap();
+        let hits: Vec<&Seen> = seen.iter().filter(|s| s.path == path).collect();
+        assert_eq!(hits.len(), 1, "{path} fetched once: {seen:#?}");
+        hits[0].header("authorization").map(str::to_owned)
+    };
+    assert_eq!(auth(&seen, "/tls-only/index.yaml"), None, "https credentials were sent over plain http");
+    assert_eq!(auth(&seen, "/private/index.yaml"), Some(basic("plain-user", "plain-pass")), "the very URL configured");
+    assert_eq!(auth(&seen, "/privateer/index.yaml"), None, "a longer name is not a path inside");
+    assert_eq!(auth(&seen, "/public/index.yaml"), None);
+    assert_eq!(auth(&seen, "/elsewhere/index.yaml"), None, "credentials of another port");
+    assert_eq!(auth(&seen, "/redirecting/index.yaml"), Some(basic("hop-user", "hop-pass")));
+    assert_eq!(auth(&other_seen, "/landing/index.yaml"), None, "a redirect to another port drops them");
+    assert_eq!(auth(&seen, "/byname/index.yaml"), None, "credentials of another host name");
+    for out in [&o.stdout, &o.stderr] {
+        let out = String::from_utf8_lossy(out);
+        assert!(!out.contains("-pass") && !out.contains("-user"), "{out}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn inline_credentials_never_reach_the_cache_and_the_cache_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (port, seen) = serve(Box::new(|_, _| Some(response("200 OK", &[("ETag", "\"e1\"")], INDEX.as_bytes()))));
+    let dir = chart_with_repos(&[&format!("http://cache-user:cache-s3cret@127.0.0.1:{port}/charts")], "~1.4.0");
+    let (o, j) = online(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    assert!(has(&j, "newer-version", "2.1.0 is published"), "{j:#}");
+    assert_eq!(seen.lock().unwrap()[0].header("authorization"), Some(basic("cache-user", "cache-s3cret").as_str()));
+    let cache = dir.path().join("cache");
+    assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
+    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 2, "index and metadata, no temporary files left: {files:?}");
+    for f in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+        let name = f.to_string_lossy();
+        for secret in ["cache-user", "cache-s3cret"] {
+            assert!(!text.contains(secret) && !name.contains(secret), "{name} holds {secret}: {text}");
+        }
+        assert_eq!(std::fs::metadata(f).unwrap().permissions().mode() & 0o777, 0o600, "{name}");
+    }
+    // The credential-free key still finds the entry: the second run revalidates it.
+    let (_, again) = online(dir.path(), &[]);
+    assert_eq!(findings(&j), findings(&again));
+    assert_eq!(seen.lock().unwrap().last().unwrap().header("if-none-match"), Some("\"e1\""));
+    for out in [&o.stdout, &o.stderr] {
+        assert!(!String::from_utf8_lossy(out).contains("cache-s3cret"));
+    }
+}
+
+/// A server that answers every request by handing the connection to `talk`, on its own thread.
+fn serve_stream(talk: fn(&Seen, &mut TcpStream)) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                if let Some(req) = read_request(&mut s) {
+                    talk(&req, &mut s);
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Sends a valid start of an index and then one byte every 100 ms for up to a minute, so that
+/// no single read ever waits long: only a deadline on the whole request stops it.
+fn drip(_: &Seen, s: &mut TcpStream) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\napiVersion: v1\nentries:\n";
+    if s.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    for _ in 0..600 {
+        std::thread::sleep(Duration::from_millis(100));
+        if s.write_all(b"#").and_then(|()| s.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn a_server_dripping_bytes_is_cut_off_at_the_request_deadline() {
+    let port = serve_stream(drip);
+    let dir = chart_dir(&format!("http://127.0.0.1:{port}/charts"), &[("app", "1.x")]);
+    let started = std::time::Instant::now();
+    let (o, j) = online_with(dir.path(), &["--retries", "0", "--timeout", "2"], &[]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "unreadable is a warning: {j:#}");
+    assert!(has(&j, "repository-unavailable", "timed out while reading the response after 1 attempts"), "{j:#}");
+    // Per-read timeouts never fire here (a byte every 100 ms); the deadline is 2 s.
+    assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(6), "took {took:?}");
+}
+
+#[test]
+fn unresponsive_repositories_are_read_in_parallel_within_one_budget() {
+    let (port, seen) = serve(Box::new(|_, _| None));
+    let repos: Vec<String> = (0..4).map(|i| format!("http://127.0.0.1:{port}/r{i}")).collect();
+    let dir = chart_with_repos(&repos.iter().map(String::as_str).collect::<Vec<_>>(), "1.x");
+    let started = std::time::Instant::now();
+    let (o, j) = online_with(dir.path(), &["--retries", "0", "--timeout", "2"], &[]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    let messages: Vec<String> = findings(&j).into_iter().map(|(_, m)| m).collect();
+    assert_eq!(messages.len(), 4, "{j:#}");
+    for (i, m) in messages.iter().enumerate() {
+        // In dependency order, whatever order the answers came in.
+        assert!(m.contains(&format!("/r{i} of `app{i}`")) && m.contains("timed out after 1 attempts"), "{m}");
+    }
+    assert_eq!(seen.lock().unwrap().len(), 4);
+    // One after another would take 8 s; four at a time, about one 2 s deadline.
+    assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn findings_keep_dependency_order_when_later_repositories_answer_first() {
+    let (port, _) = serve(Box::new(|req, _| {
+        // The first repository answers last.
+        if req.path.starts_with("/r0/") {
+            std::thread::sleep(Duration::from_millis(600));
+        }
+        Some(response("200 OK", &[], INDEX.as_bytes()))
+    }));
+    let repos: Vec<String> = (0..3).map(|i| format!("http://127.0.0.1:{port}/r{i}")).collect();
+    let dir = chart_with_repos(&repos.iter().map(String::as_str).collect::<Vec<_>>(), "~1.4.0");
+    let (o, j) = online(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    let deps: Vec<String> = j["charts"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["dependency"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(deps, ["app0", "app1", "app2"], "{j:#}");
+}
+
+#[test]
+fn endless_slow_tag_pages_stop_at_the_repository_budget() {
+    // Every page takes 400 ms and links to another: only the per-repository budget ends it.
+    let (port, seen) = serve(Box::new(|_, n| {
+        std::thread::sleep(Duration::from_millis(400));
+        let next = format!("</v2/charts/app/tags/list?n=1000&last={n}>; rel=\"next\"");
+        Some(response("200 OK", &[("Link", &next)], br#"{"name":"charts/app","tags":["1.0.0"]}"#))
+    }));
+    let dir = chart_dir(&format!("oci://127.0.0.1:{port}/charts"), &[("app", "1.x")]);
+    let started = std::time::Instant::now();
+    let (o, j) = online_with(dir.path(), &["--retries", "0", "--timeout", "1"], &["--plain-http"]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    assert!(has(&j, "repository-unavailable", "timed out"), "{j:#}");
+    assert!(seen.lock().unwrap().len() <= 4, "{:#?}", seen.lock().unwrap());
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+}
+
+#[test]
+fn registry_credentials_reach_a_plain_http_token_service_only_on_the_registry_itself() {
+    for same_origin in [false, true] {
+        let (token_port, token_seen) = serve(Box::new(|_, _| Some(response("200 OK", &[], br#"{"token":"t0k"}"#))));
+        let (port, seen) = serve(Box::new(move |req, _| {
+            Some(if req.path.starts_with("/token") {
+                response("200 OK", &[], br#"{"token":"t0k"}"#)
+            } else if req.header("authorization") == Some("Bearer t0k") {
+                response("200 OK", &[], br#"{"name":"charts/app","tags":["1.0.0"]}"#)
+            } else {
+                let host = req.header("host").unwrap().to_owned();
+                let realm = if same_origin {
+                    format!("http://{host}/token")
+                } else {
+                    format!("http://127.0.0.1:{token_port}/token")
+                };
+                response("401 Unauthorized", &[("WWW-Authenticate", &format!("Bearer realm=\"{realm}\""))], b"")
+            })
+        }));
+        let dir = chart_dir(&format!("oci://127.0.0.1:{port}/charts"), &[("app", "1.x")]);
+        let rc = dir.path().join("repositories.yaml");
+        std::fs::write(
+            &rc,
+            format!("repositories:\n- {{name: reg, url: oci://127.0.0.1:{port}/charts, username: reg-user, password: reg-pass}}\n"),
+        )
+        .unwrap();
+        let (o, j) = online(dir.path(), &["--plain-http", "--repository-config", rc.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{j:#}");
+        assert!(findings(&j).is_empty(), "the token flow worked: {j:#}");
+        let token_request = if same_origin {
+            seen.lock().unwrap().iter().find(|s| s.path.starts_with("/token")).cloned()
+        } else {
+            token_seen.lock().unwrap().first().cloned()
+        };
+        let auth = token_request.expect("the token service was asked").header("authorization").map(str::to_owned);
+        if same_origin {
+            assert_eq!(auth, Some(basic("reg-user", "reg-pass")), "--plain-http to the registry itself");
+        } else {
+            assert_eq!(auth, None, "a plain-http token service elsewhere gets no credentials");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn cache_entries_of_older_versions_holding_credentials_are_removed() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (port, _) = serve(Box::new(|_, _| Some(response("200 OK", &[], INDEX.as_bytes()))));
+    let dir = chart_dir(&format!("http://127.0.0.1:{port}/charts"), &[("app", "2.1.0")]);
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let (old, other) = ("a".repeat(64), "b".repeat(64));
+    std::fs::write(cache.join(format!("{old}.json")), r#"{"url":"https://olduser:old-s3cret@h.example/x"}"#).unwrap();
+    std::fs::write(cache.join(format!("{old}.yaml")), INDEX).unwrap();
+    std::fs::write(cache.join(format!("{other}.json")), r#"{"url":"https://h.example/y"}"#).unwrap();
+    std::fs::set_permissions(cache.join(format!("{other}.json")), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(cache.join("notes.txt"), "not ours").unwrap();
+    let (o, j) = online(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{j:#}");
+    assert!(!cache.join(format!("{old}.json")).exists() && !cache.join(format!("{old}.yaml")).exists());
+    let mode = |n: &str| std::fs::metadata(cache.join(n)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&format!("{other}.json")), 0o600);
+    assert_eq!(std::fs::read_to_string(cache.join("notes.txt")).unwrap(), "not ours", "other files are left alone");
+    for e in std::fs::read_dir(&cache).unwrap() {
+        assert!(!std::fs::read_to_string(e.unwrap().path()).unwrap().contains("old-s3cret"));
+    }
 }

@@ -149,6 +149,65 @@ fn every_golden_chart_lints_strict_and_renders_back_to_its_input_on_helm_3_and_4
     }
 }
 
+/// Renders `chart` as releases `blue` and `green` in one namespace and returns every broken
+/// side-by-side promise (see `chartwright::generate::sidebyside`).
+fn side_by_side(helm_bin: &Path, case: &Path, chart: &Path) -> Vec<String> {
+    let input = load_dir(&case.join("input"));
+    let ns = chartwright::generate::main_namespace(&input.objects).unwrap_or_else(|| "default".into());
+    let render = |release: &str| {
+        let out = helm(helm_bin, &["template", release, chart.to_str().unwrap(), "--namespace", &ns, "--include-crds"]);
+        assert!(out.status.success(), "{}: {}", case.display(), String::from_utf8_lossy(&out.stderr));
+        let mut l = Loaded::default();
+        manifest::load_text("<rendered>", String::from_utf8(out.stdout).unwrap(), &mut l).unwrap();
+        l
+    };
+    let (blue, green) = (render("blue"), render("green"));
+    chartwright::generate::sidebyside::check(
+        &case_name(case),
+        &input.objects,
+        [
+            chartwright::generate::sidebyside::Release { name: "blue", objects: &blue.objects },
+            chartwright::generate::sidebyside::Release { name: "green", objects: &green.objects },
+        ],
+        &ns,
+    )
+}
+
+#[test]
+fn every_golden_chart_keeps_two_releases_apart_on_helm_3_and_4() {
+    for case in cases().into_iter().filter(|c| case_name(c) != "conflict") {
+        let tmp = tempfile::tempdir().unwrap();
+        let chart = tmp.path().join("chart");
+        let code = generate(&case, &chart, &["--secrets", "inline"]).status.code();
+        assert!(matches!(code, Some(0 | 1)), "{}: exit {code:?}", case.display());
+        for (label, bin) in each_helm() {
+            let problems = side_by_side(bin, &case, &chart);
+            assert!(problems.is_empty(), "{label}: {}:\n{}", case.display(), problems.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn the_side_by_side_check_catches_selectors_and_references_that_do_not_follow() {
+    let case = root().join("golden/generate/shop");
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    assert!(matches!(generate(&case, &chart, &["--secrets", "inline"]).status.code(), Some(0 | 1)));
+    // Undo what keeps releases apart: the instance label in selectors, and one reference.
+    for e in std::fs::read_dir(chart.join("templates")).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let broken = text
+            .replace("{{- if ne (include \"shop.fullname\" .) .Chart.Name }}", "{{- if false }}")
+            .replace("http://{{ include \"shop.fullname\" . }}-backend:8080", "http://shop-backend:8080");
+        std::fs::write(&p, broken).unwrap();
+    }
+    let (_, h4) = common::helms();
+    let problems = side_by_side(h4, &case, &chart).join("\n");
+    assert!(problems.contains("selects the pods of"), "{problems}");
+    assert!(problems.contains("still names shop-backend"), "{problems}");
+}
+
 /// `checksum/*` annotations of every pod template in a rendered stream, by object.
 fn checksums(rendered: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut loaded = Loaded::default();
@@ -214,25 +273,6 @@ fn same_input_gives_byte_identical_output() {
     assert!(generate(&case, &a, &[]).status.success());
     assert!(generate(&case, &b, &[]).status.success());
     assert_eq!(files_under(&a), files_under(&b));
-}
-
-#[test]
-fn existing_output_is_kept_unless_forced() {
-    let case = root().join("golden/generate/cassandra");
-    let tmp = tempfile::tempdir().unwrap();
-    let out_dir = tmp.path().join("chart");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    std::fs::write(out_dir.join("mine.txt"), "keep me").unwrap();
-    let out = generate(&case, &out_dir, &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --force"));
-    assert_eq!(std::fs::read_to_string(out_dir.join("mine.txt")).unwrap(), "keep me");
-    let out = generate(&case, &out_dir, &["--force"]);
-    assert!(out.status.success());
-    assert!(!out_dir.join("mine.txt").exists());
-    assert!(out_dir.join("Chart.yaml").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 1, "no temporary directories are left behind: {leftovers:?}");
 }
 
 #[test]

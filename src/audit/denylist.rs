@@ -580,22 +580,23 @@ fn is_date(s: &str) -> bool {
         && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// Normalises a repository URL for comparison: trimmed, scheme and host lower-cased, `http`
-/// read as `https`, Docker Hub's registry aliases read as `docker.io`, trailing `/` removed.
+/// Normalises a repository URL for deny-list matching, so that spelling cannot dodge an entry:
+/// user information dropped, scheme and host lower-cased, default ports (`:443`, `:80`) and
+/// trailing or doubled `/` removed, `.`/`..` segments resolved, `http` read as `https`, Docker
+/// Hub's registry aliases read as `docker.io`. Not for credentials or caching: it merges `http`
+/// with `https` (see [`super::url::RepoUrl`]).
 pub fn normalize_url(url: &str) -> String {
-    let url = url.trim();
-    let (scheme, rest) = match url.split_once("://") {
-        Some((s, r)) => (s.to_ascii_lowercase(), r),
-        None => return url.trim_end_matches('/').to_owned(),
+    let Some(mut u) = super::url::RepoUrl::parse(url) else {
+        return url.trim().trim_end_matches('/').to_owned();
     };
-    let scheme = if scheme == "http" { "https".to_owned() } else { scheme };
-    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
-    let mut host = host.to_ascii_lowercase();
-    if scheme == "oci" && is_docker_hub(&host) {
-        host = "docker.io".into();
+    if u.scheme == "http" {
+        u = super::url::RepoUrl::parse(&format!("https://{}", u.canonical().trim_start_matches("http://")))
+            .unwrap_or(u);
     }
-    let path = path.trim_end_matches('/');
-    if path.is_empty() { format!("{scheme}://{host}") } else { format!("{scheme}://{host}/{path}") }
+    if u.scheme == "oci" && is_docker_hub(&u.host) {
+        u.host = "docker.io".into();
+    }
+    u.canonical()
 }
 
 fn is_docker_hub(host: &str) -> bool {
@@ -725,14 +726,41 @@ mod tests {
     }
 
     #[test]
-    fn url_normalisation_ignores_case_trailing_slash_and_scheme() {
+    fn deny_list_is_not_bypassed_by_url_spelling() {
         let l = DenyList::builtin();
-        for url in
-            ["HTTPS://Charts.Bitnami.com/bitnami/", "http://charts.bitnami.com/bitnami", "https://charts.bitnami.com"]
-        {
-            assert_eq!(l.check_repository(url, "redis").unwrap().id, "bitnami-charts-https", "{url}");
+        let table = [
+            ("https://charts.bitnami.com/bitnami", "bitnami-charts-https"),
+            ("https://user:pass@charts.bitnami.com/bitnami", "bitnami-charts-https"),
+            ("https://token@charts.bitnami.com/bitnami", "bitnami-charts-https"),
+            ("https://charts.bitnami.com:443/bitnami", "bitnami-charts-https"),
+            ("http://charts.bitnami.com:80/bitnami", "bitnami-charts-https"),
+            ("HTTPS://Charts.Bitnami.COM/bitnami/", "bitnami-charts-https"),
+            ("http://charts.bitnami.com/bitnami", "bitnami-charts-https"),
+            ("https://charts.bitnami.com", "bitnami-charts-https"),
+            ("https://charts.bitnami.com./bitnami", "bitnami-charts-https"),
+            ("https://charts.bitnami.com//bitnami//", "bitnami-charts-https"),
+            ("https://charts.bitnami.com/x/../bitnami", "bitnami-charts-https"),
+            ("https://charts.%62itnami.com/bitnami", "bitnami-charts-https"),
+            ("  https://charts.bitnami.com/bitnami  ", "bitnami-charts-https"),
+            ("oci://registry-1.docker.io/bitnamicharts", "bitnami-charts-oci"),
+            ("OCI://Registry-1.Docker.IO/bitnamicharts/", "bitnami-charts-oci"),
+            ("oci://registry-1.docker.io:443/bitnamicharts", "bitnami-charts-oci"),
+            ("oci://user:pass@registry-1.docker.io/bitnamicharts", "bitnami-charts-oci"),
+            ("oci://docker.io/bitnamicharts", "bitnami-charts-oci"),
+            ("oci://index.docker.io/bitnamicharts", "bitnami-charts-oci"),
+            ("oci://registry.hub.docker.com/bitnamicharts", "bitnami-charts-oci"),
+        ];
+        for (url, id) in table {
+            assert_eq!(l.check_repository(url, "redis").map(|h| h.id), Some(id.to_owned()), "{url}");
         }
-        assert!(l.check_repository("https://charts.bitnami.community/x", "redis").is_none());
+        for clean in [
+            "https://charts.bitnami.community/x",
+            "https://charts.bitnami.com.evil.example/bitnami",
+            "https://charts.bitnami.com:8443@evil.example/bitnami",
+            "oci://ghcr.io/bitnamicharts",
+        ] {
+            assert!(l.check_repository(clean, "redis").is_none(), "{clean}");
+        }
     }
 
     #[test]

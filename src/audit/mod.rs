@@ -9,6 +9,7 @@ pub mod images;
 pub mod online;
 pub mod repos;
 pub mod source;
+pub mod url;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -325,7 +326,16 @@ impl Engine<'_> {
                 if let Some(text) = tree.read("values.yaml", &shown)? {
                     values = Some((shown, text));
                 }
-                if u.depth < source::MAX_DEPTH {
+                if u.depth >= source::MAX_DEPTH {
+                    if !tree.subcharts(&u.display)?.is_empty() {
+                        return Err(AuditError::Invalid {
+                            file: u.display.clone(),
+                            line: 1,
+                            col: 1,
+                            message: format!("subcharts nest more than {} levels deep", source::MAX_DEPTH),
+                        });
+                    }
+                } else {
                     for (display, t) in tree.subcharts(&u.display)? {
                         let shown = format!("{display}/Chart.yaml");
                         let meta = match t.read("Chart.yaml", &shown)? {
@@ -512,7 +522,8 @@ impl Engine<'_> {
                     if let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) {
                         let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
                         let chart_yaml = dir.join("Chart.yaml");
-                        match std::fs::read_to_string(&chart_yaml)
+                        let shown = chart_yaml.display().to_string();
+                        match crate::textfile::read_limited(&chart_yaml, &shown, crate::limits::MAX_CHART_FILE_BYTES)
                             .ok()
                             .and_then(|t| chart::parse("", FileKind::Chart, &t).ok())
                         {
@@ -570,7 +581,7 @@ impl Engine<'_> {
                 let shown = if checked.is_empty() { "its vendored copy".to_owned() } else { checked.clone() };
                 let mut dg = hit_diag(&hit, diag("", hit.severity, d.repository_pos, String::new()), &dn, &shown);
                 if url.is_some() && checked != d.repository {
-                    dg = dg.field("resolved_repository", checked.clone());
+                    dg = dg.field("resolved_repository", online::redact(&checked));
                 }
                 self.emit(g, dg, Some(&dn), Some(&checked), None);
             }
@@ -795,7 +806,7 @@ fn lexical(p: &Path) -> String {
 }
 
 fn show_repo(r: &str) -> String {
-    if r.is_empty() { "charts/ (vendored)".into() } else { r.to_owned() }
+    if r.is_empty() { "charts/ (vendored)".into() } else { online::redact(r) }
 }
 
 fn is_remote(u: &str) -> bool {
@@ -805,6 +816,9 @@ fn is_remote(u: &str) -> bool {
 
 /// A deny-list hit as a finding on `base`'s location.
 fn hit_diag(hit: &Hit, base: Diagnostic, dep: &str, repo: &str) -> Diagnostic {
+    // A URL may carry `user:pass@`; findings end up in CI logs.
+    let repo = online::redact(repo);
+    let repo = repo.as_str();
     let mut msg = format!("dependency `{dep}` comes from {repo}: {}", hit.reason);
     if let Some(s) = &hit.since {
         msg.push_str(&format!(" [since {s}]"));

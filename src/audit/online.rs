@@ -2,9 +2,9 @@
 //! bounded retries and a revalidating cache, then compared with each dependency.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use semver::Version;
 
@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::yaml;
 
 use super::repos::RepoConfig;
+use super::url::RepoUrl;
 use super::{AuditError, RemoteDep, constraint};
 
 /// Settings for live checks.
@@ -19,7 +20,7 @@ use super::{AuditError, RemoteDep, constraint};
 pub struct OnlineOptions {
     /// Where indexes are cached with their ETag / Last-Modified.
     pub cache_dir: PathBuf,
-    /// Connect and whole-request timeout.
+    /// Deadline of one request, from connecting to the last byte of the body.
     pub timeout: Duration,
     /// Largest index accepted, in bytes.
     pub max_index_bytes: u64,
@@ -27,6 +28,34 @@ pub struct OnlineOptions {
     pub retries: u32,
     /// Talk plain HTTP to OCI registries (like `helm push --plain-http`).
     pub plain_http: bool,
+    /// Repositories read at the same time.
+    pub concurrency: usize,
+}
+
+/// Repositories read at the same time by default: enough to overlap slow servers, few enough
+/// not to look like a flood to one host.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+impl OnlineOptions {
+    /// The pause before retry `attempt` (1-based): 200 ms, 400 ms, … capped at 3.2 s.
+    pub fn backoff(attempt: u32) -> Duration {
+        Duration::from_millis(100u64 << attempt.min(5))
+    }
+
+    /// The most one repository may take: every attempt running into the deadline, plus the
+    /// pauses between them. Every request for a repository (index, OCI token, tag pages) draws
+    /// on this one budget, so a repository never takes longer, whatever the server does.
+    pub fn repository_budget(&self) -> Duration {
+        let pauses: Duration = (1..=self.retries).map(Self::backoff).sum();
+        self.timeout.saturating_mul(self.retries.saturating_add(1)) + pauses
+    }
+
+    /// The most `lookups` distinct repositories (or OCI charts) may take, read
+    /// [`Self::concurrency`] at a time.
+    pub fn worst_case(&self, lookups: usize) -> Duration {
+        let waves = lookups.div_ceil(self.concurrency.max(1));
+        self.repository_budget().saturating_mul(u32::try_from(waves).unwrap_or(u32::MAX))
+    }
 }
 
 impl Default for OnlineOptions {
@@ -37,6 +66,7 @@ impl Default for OnlineOptions {
             max_index_bytes: 64 * 1024 * 1024,
             retries: 2,
             plain_http: false,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -77,13 +107,14 @@ pub struct Catalog {
     pub charts: BTreeMap<String, Vec<Published>>,
 }
 
-/// Removes `user:pass@` so that URLs can be shown.
+/// Removes `user:pass@` so that URLs can be shown; the rest stays as written.
 pub fn redact(url: &str) -> String {
     match url.split_once("://") {
         Some((s, rest)) => {
-            let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
-            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-            if path.is_empty() { format!("{s}://{host}") } else { format!("{s}://{host}/{path}") }
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{s}://{host}{tail}")
         }
         None => url.to_owned(),
     }
@@ -130,10 +161,12 @@ pub fn parse_index(text: &str) -> Result<Catalog, String> {
     Ok(cat)
 }
 
+/// Reads one repository; `deadline` ends its budget.
 struct Fetcher<'a> {
-    client: reqwest::blocking::Client,
+    client: &'a reqwest::blocking::Client,
     o: &'a OnlineOptions,
     repos: &'a RepoConfig,
+    deadline: Instant,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Default)]
@@ -158,38 +191,53 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 impl Fetcher<'_> {
-    fn backoff(attempt: u32) {
-        std::thread::sleep(Duration::from_millis(100u64 << attempt.min(5)));
+    /// The deadline of the next request: the per-request timeout, or what is left of the
+    /// repository's budget if less; `None` once the budget is spent.
+    fn request_timeout(&self) -> Option<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        (left >= Duration::from_millis(1)).then(|| left.min(self.o.timeout))
     }
 
+    fn backoff(&self, attempt: u32) {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        std::thread::sleep(OnlineOptions::backoff(attempt).min(left));
+    }
+
+    fn out_of_time(&self) -> FetchError {
+        FetchError::Unavailable(format!(
+            "timed out (the {:.1} s budget for one repository is spent)",
+            self.o.repository_budget().as_secs_f64()
+        ))
+    }
+
+    /// Adds the basic-auth credentials configured for `url` (see [`RepoConfig::credentials_for`]).
     fn with_creds(&self, rb: reqwest::blocking::RequestBuilder, url: &str) -> reqwest::blocking::RequestBuilder {
-        match self.repos.by_url(url) {
-            Some(r) if r.username.is_some() => {
-                rb.basic_auth(r.username.clone().unwrap_or_default(), r.password.clone())
-            }
-            _ => rb,
+        // Credentials written into the URL are sent by the client itself, to that URL only.
+        if RepoUrl::parse(url).is_some_and(|u| u.userinfo.is_some()) {
+            return rb;
+        }
+        match self.repos.credentials_for(url) {
+            Some(r) => rb.basic_auth(r.username.clone().unwrap_or_default(), r.password.clone()),
+            None => rb,
         }
     }
 
     /// Reads a body up to the cap.
     fn body(&self, resp: reqwest::blocking::Response) -> Result<String, FetchError> {
-        let cap = self.o.max_index_bytes;
-        if resp.content_length().is_some_and(|l| l > cap) {
-            return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
-        }
-        let mut buf = Vec::new();
-        resp.take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|_| FetchError::Unavailable("the response was cut short".into()))?;
-        if buf.len() as u64 > cap {
-            return Err(FetchError::Unavailable(format!("the index is larger than the {cap}-byte limit")));
-        }
+        let buf = crate::net::read_capped(resp, self.o.max_index_bytes).map_err(|e| {
+            FetchError::Unavailable(match e {
+                crate::net::BodyError::TooLarge(_) => format!("the index is {e}"),
+                _ => e.to_string(),
+            })
+        })?;
         String::from_utf8(buf).map_err(|_| FetchError::Unavailable("the index is not UTF-8 text".into()))
     }
 
     fn index(&self, repo_url: &str) -> Result<Catalog, FetchError> {
         use sha2::Digest as _;
-        let norm = super::denylist::normalize_url(repo_url);
+        // The key and the stored URL never hold user information, and keep the scheme, so an
+        // answer over http is never taken for the https repository.
+        let norm = RepoUrl::parse(repo_url).map_or_else(|| redact(repo_url), |u| u.canonical());
         let key = format!("{:x}", sha2::Sha256::digest(norm.as_bytes()));
         let (text_path, meta_path) =
             (self.o.cache_dir.join(format!("{key}.yaml")), self.o.cache_dir.join(format!("{key}.json")));
@@ -201,11 +249,14 @@ impl Fetcher<'_> {
             .unwrap_or_default();
         let index_url = format!("{}/index.yaml", repo_url.trim_end_matches('/'));
         let mut last = String::new();
+        let mut attempts = 0;
         for attempt in 0..=self.o.retries {
             if attempt > 0 {
-                Self::backoff(attempt);
+                self.backoff(attempt);
             }
-            let mut rb = self.with_creds(self.client.get(&index_url), repo_url);
+            let Some(timeout) = self.request_timeout() else { break };
+            attempts += 1;
+            let mut rb = self.with_creds(self.client.get(&index_url).timeout(timeout), &index_url);
             if let Some(e) = &meta.etag {
                 rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
             }
@@ -245,7 +296,7 @@ impl Fetcher<'_> {
             };
             let text = match self.body(resp) {
                 Ok(t) => t,
-                Err(FetchError::Unavailable(m)) if m.contains("cut short") => {
+                Err(FetchError::Unavailable(m)) if m.contains("cut short") || m.starts_with("timed out") => {
                     last = m;
                     continue;
                 }
@@ -253,20 +304,19 @@ impl Fetcher<'_> {
             };
             let cat =
                 parse_index(&text).map_err(|m| FetchError::Unavailable(format!("{}: {m}", redact(&index_url))))?;
-            if std::fs::create_dir_all(&self.o.cache_dir).is_ok() {
-                let tmp = text_path.with_extension("tmp");
-                if std::fs::write(&tmp, &text).is_ok() && std::fs::rename(&tmp, &text_path).is_ok() {
-                    let _ = std::fs::write(&meta_path, serde_json::to_vec(&new_meta).unwrap_or_default());
-                }
+            // The cache is an optimisation: failing to write it is not worth a finding.
+            if create_private_dir(&self.o.cache_dir).is_ok()
+                && write_private(&self.o.cache_dir, &text_path, text.as_bytes()).is_ok()
+            {
+                let _ =
+                    write_private(&self.o.cache_dir, &meta_path, &serde_json::to_vec(&new_meta).unwrap_or_default());
             }
             return Ok(cat);
         }
-        Err(FetchError::Unavailable(format!(
-            "{} after {} attempts for {}",
-            last,
-            self.o.retries + 1,
-            redact(&index_url)
-        )))
+        if attempts == 0 {
+            return Err(self.out_of_time());
+        }
+        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {}", redact(&index_url))))
     }
 
     /// Sends with retries on timeouts, connection errors, 429 and 5xx.
@@ -276,11 +326,14 @@ impl Fetcher<'_> {
         what: &str,
     ) -> Result<reqwest::blocking::Response, FetchError> {
         let mut last = String::new();
+        let mut attempts = 0;
         for attempt in 0..=self.o.retries {
             if attempt > 0 {
-                Self::backoff(attempt);
+                self.backoff(attempt);
             }
-            match make().send() {
+            let Some(timeout) = self.request_timeout() else { break };
+            attempts += 1;
+            match make().timeout(timeout).send() {
                 Ok(r) if r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
                     last = format!("HTTP {}", r.status().as_u16());
                 }
@@ -288,7 +341,10 @@ impl Fetcher<'_> {
                 Err(e) => last = describe(&e),
             }
         }
-        Err(FetchError::Unavailable(format!("{last} after {} attempts for {what}", self.o.retries + 1)))
+        if attempts == 0 {
+            return Err(self.out_of_time());
+        }
+        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {what}")))
     }
 
     /// Tags of `oci://host/path/<chart>`, through the distribution API with the anonymous
@@ -370,7 +426,19 @@ impl Fetcher<'_> {
         if let Some(s) = fields.get("service") {
             query.push(("service", s.clone()));
         }
-        let make = || self.with_creds(self.client.get(realm).query(&query), repo_url);
+        // The registry names the token service; the credentials configured for the registry
+        // go there only over HTTPS, or over plain HTTP to the registry itself when the user
+        // asked for --plain-http.
+        let realm_ok = RepoUrl::parse(realm).is_some_and(|r| {
+            r.scheme == "https"
+                || (self.o.plain_http
+                    && r.scheme == "http"
+                    && RepoUrl::parse(repo_url).is_some_and(|g| g.host == r.host && g.port == r.port))
+        });
+        let make = || {
+            let rb = self.client.get(realm).query(&query);
+            if realm_ok { self.with_creds(rb, repo_url) } else { rb }
+        };
         let resp = self.send(&make, &redact(realm))?;
         if !resp.status().is_success() {
             return Err(FetchError::Unavailable(format!("the token service answered HTTP {}", resp.status().as_u16())));
@@ -383,6 +451,60 @@ impl Fetcher<'_> {
             .map(str::to_owned)
             .ok_or_else(|| FetchError::Unavailable("the token response holds no token".into()))
     }
+}
+
+/// Tidies cache entries written by earlier versions: entries whose stored URL holds user
+/// information are deleted, and the other entries made private. Only files named like ours
+/// (`<sha256>.yaml` / `<sha256>.json`) are touched.
+fn tidy_cache(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let path = e.path();
+        let Some((stem, ext)) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.split_once('.')) else {
+            continue;
+        };
+        let ours = stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit()) && matches!(ext, "yaml" | "json");
+        // Only regular files: a symlink planted in a shared directory is not followed.
+        if !ours || !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let leaked = ext == "json"
+            && std::fs::read(&path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<CacheMeta>(&b).ok())
+                .is_some_and(|m| RepoUrl::parse(&m.url).is_some_and(|u| u.userinfo.is_some()));
+        if leaked {
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(path.with_extension("yaml"));
+            continue;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            if e.metadata().is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+}
+
+/// Creates the cache directory (and missing parents) readable by the user only; an existing
+/// directory is left as it is (it may be shared on purpose), its files are private anyway.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Writes a file atomically through a uniquely named temporary file, which `tempfile` creates
+/// with mode 0600, so concurrent runs never see half a file and other users see nothing.
+fn write_private(dir: &std::path::Path, path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut tmp = tempfile::Builder::new().prefix(".chartwright-cache-").tempfile_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.persist(path).map(drop).map_err(|e| e.error)
 }
 
 /// Splits `a="x,y",b=c` on commas outside quotes.
@@ -404,6 +526,38 @@ fn split_challenge(s: &str) -> Vec<String> {
     out
 }
 
+/// Reads one repository's index, or one OCI chart's tags, within `f`'s budget.
+fn lookup(f: &Fetcher<'_>, original: &str, chart: &str) -> Result<Catalog, FetchError> {
+    if chart.is_empty() {
+        return f.index(original);
+    }
+    let tags = f.oci_tags(original, chart)?;
+    let mut versions: Vec<Published> = tags
+        .iter()
+        .filter_map(|t| {
+            let t = t.replace('_', "+");
+            Version::parse(&t).ok().map(|v| Published { version: v, original: t, deprecated: false })
+        })
+        .collect();
+    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    Ok(Catalog { charts: BTreeMap::from([(chart.to_owned(), versions)]) })
+}
+
+/// What makes two dependencies one lookup: the URL as fetched (the scheme kept, so `http` and
+/// `https` stay apart) and its user information (held in memory only).
+fn lookup_key(url: &str) -> String {
+    match RepoUrl::parse(url) {
+        Some(u) => {
+            let base = if u.scheme == "oci" { super::denylist::normalize_url(url) } else { u.canonical() };
+            match &u.userinfo {
+                Some(i) => format!("{base} {i}"),
+                None => base,
+            }
+        }
+        None => url.trim().to_owned(),
+    }
+}
+
 /// Allow-list subject of an online finding: (dependency name, repository).
 pub type OnlineSubject = (Option<String>, Option<String>);
 
@@ -418,6 +572,7 @@ pub fn check(
     deps: &[RemoteDep],
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Result<Vec<(usize, Diagnostic, OnlineSubject)>, AuditError> {
+    tidy_cache(&o.cache_dir);
     let client = reqwest::blocking::Client::builder()
         .timeout(o.timeout)
         .connect_timeout(o.timeout)
@@ -425,44 +580,63 @@ pub fn check(
         .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| AuditError::Online(format!("cannot set up HTTP: {e}")))?;
-    let f = Fetcher { client, o, repos };
     // Distinct lookups, in a stable order.
     let mut keys: BTreeMap<(String, String), ()> = BTreeMap::new();
     for d in deps {
         let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
-        let key = super::denylist::normalize_url(&d.repository);
+        let key = lookup_key(&d.repository);
         keys.insert((key, if oci { d.name.clone() } else { String::new() }), ());
     }
-    let total = keys.len();
-    let mut results: BTreeMap<(String, String), Result<Catalog, FetchError>> = BTreeMap::new();
-    for (i, (key, chart)) in keys.into_keys().enumerate() {
-        let original = deps
-            .iter()
-            .find(|d| super::denylist::normalize_url(&d.repository) == key)
-            .map_or(key.clone(), |d| d.repository.clone());
-        progress(i, total, &redact(&original));
-        let r = if chart.is_empty() {
-            f.index(&original)
-        } else {
-            f.oci_tags(&original, &chart).map(|tags| {
-                let mut versions: Vec<Published> = tags
-                    .iter()
-                    .filter_map(|t| {
-                        let t = t.replace('_', "+");
-                        Version::parse(&t).ok().map(|v| Published { version: v, original: t, deprecated: false })
-                    })
-                    .collect();
-                versions.sort_by(|a, b| b.version.cmp(&a.version));
-                Catalog { charts: BTreeMap::from([(chart.clone(), versions)]) }
-            })
-        };
-        results.insert((key, chart), r);
-    }
+    let jobs: Vec<(String, String, String)> = keys
+        .into_keys()
+        .map(|(key, chart)| {
+            let original =
+                deps.iter().find(|d| lookup_key(&d.repository) == key).map_or(key.clone(), |d| d.repository.clone());
+            (key, chart, original)
+        })
+        .collect();
+    let total = jobs.len();
+    let mut slots: Vec<Option<Result<Catalog, FetchError>>> = (0..total).map(|_| None).collect();
+    // A few worker threads take the lookups in order; the results land in their own slots, so
+    // the findings come out in the same order however the servers answer.
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Catalog, FetchError>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..o.concurrency.clamp(1, total.max(1)) {
+            let (tx, jobs, next, client) = (tx.clone(), &jobs, &next, &client);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((_, chart, original)) = jobs.get(i) else { break };
+                    let f = Fetcher { client, o, repos, deadline: Instant::now() + o.repository_budget() };
+                    if tx.send((i, lookup(&f, original, chart))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        progress(0, total, jobs.first().map(|j| redact(&j.2)).as_deref().unwrap_or(""));
+        // The progress callback is not `Send`: it runs here, as each repository finishes.
+        for (done, (i, r)) in rx.iter().enumerate() {
+            slots[i] = Some(r);
+            if done + 1 < total {
+                progress(done + 1, total, &redact(&jobs[i].2));
+            }
+        }
+    });
     progress(total, total, "");
+    let results: BTreeMap<(String, String), Result<Catalog, FetchError>> = jobs
+        .into_iter()
+        .zip(slots)
+        .map(|((key, chart, _), r)| {
+            ((key, chart), r.unwrap_or_else(|| Err(FetchError::Unavailable("not read".into()))))
+        })
+        .collect();
     let mut out = Vec::new();
     for d in deps {
         let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
-        let key = (super::denylist::normalize_url(&d.repository), if oci { d.name.clone() } else { String::new() });
+        let key = (lookup_key(&d.repository), if oci { d.name.clone() } else { String::new() });
         let shown = redact(&d.repository);
         let subject = (Some(d.display_name.clone()), Some(d.repository.clone()));
         let diag = |rule: &str, sev: Severity, msg: String| {
@@ -604,9 +778,23 @@ mod tests {
     }
 
     #[test]
+    fn worst_case_is_the_budget_per_wave_of_repositories() {
+        let o = OnlineOptions::default();
+        // 3 attempts of 30 s plus pauses of 0.2 s and 0.4 s.
+        assert_eq!(o.repository_budget(), Duration::from_millis(90_600));
+        assert_eq!(o.worst_case(1), Duration::from_millis(90_600));
+        assert_eq!(o.worst_case(4), Duration::from_millis(90_600));
+        assert_eq!(o.worst_case(5), Duration::from_millis(181_200));
+        let single = OnlineOptions { timeout: Duration::from_secs(10), retries: 0, concurrency: 1, ..o };
+        assert_eq!(single.worst_case(3), Duration::from_secs(30));
+    }
+
+    #[test]
     fn redaction_drops_user_info() {
         assert_eq!(redact("https://u:p@host/x/index.yaml"), "https://host/x/index.yaml");
         assert_eq!(redact("https://host"), "https://host");
+        assert_eq!(redact("https://host/"), "https://host/");
+        assert_eq!(redact("https://a@b@host:1?q=@x"), "https://host:1?q=@x");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::yaml;
 
 use super::AuditError;
+use super::url::RepoUrl;
 
 /// One `helm repo add`ed repository.
 #[derive(Clone, PartialEq, Eq)]
@@ -83,10 +84,17 @@ impl RepoConfig {
         self.repos.iter().find(|r| r.name == name)
     }
 
-    /// The repository entry whose URL is `url` (for credentials).
-    pub fn by_url(&self, url: &str) -> Option<&Repo> {
-        let n = super::denylist::normalize_url(url);
-        self.repos.iter().find(|r| super::denylist::normalize_url(&r.url) == n)
+    /// The entry whose credentials may be sent to `url`: same scheme, host and port, and `url`'s
+    /// path inside the entry's (the longest such entry wins). Plain `http://` gets credentials
+    /// only from an entry written with `http://` itself.
+    pub fn credentials_for(&self, url: &str) -> Option<&Repo> {
+        let target = RepoUrl::parse(url)?;
+        self.repos
+            .iter()
+            .filter(|r| r.username.is_some() || r.password.is_some())
+            .filter_map(|r| RepoUrl::parse(&r.url).filter(|c| c.covers(&target)).map(|c| (c.path.len(), r)))
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, r)| r)
     }
 }
 
@@ -107,10 +115,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.resolve("corp").unwrap().url, "https://charts.corp.example/");
-        assert!(c.by_url("https://charts.corp.example").is_some());
+        assert!(c.credentials_for("https://charts.corp.example").is_some());
         assert!(!format!("{c:?}").contains("s3cret"));
         assert_eq!(repo_reference("alias:stable"), Some("stable"));
         assert_eq!(repo_reference("@grafana"), Some("grafana"));
         assert_eq!(repo_reference("https://x"), None);
+    }
+
+    #[test]
+    fn credentials_match_scheme_host_port_and_path_prefix() {
+        let c = RepoConfig::parse(
+            "r.yaml",
+            "repositories:\n- {name: a, url: https://h.example/charts, username: a, password: pa}\n- {name: b, url: https://h.example/charts/team, username: b, password: pb}\n- {name: c, url: http://plain.example:8080, username: c, password: pc}\n- {name: d, url: https://h.example/public}\n",
+        )
+        .unwrap();
+        let who = |u: &str| c.credentials_for(u).map(|r| r.name.as_str());
+        assert_eq!(who("https://h.example/charts"), Some("a"));
+        assert_eq!(who("https://H.example:443/charts/other/"), Some("a"));
+        assert_eq!(who("https://h.example/charts/team/x"), Some("b"), "the most specific entry wins");
+        assert_eq!(who("http://h.example/charts"), None, "https credentials never go over http");
+        assert_eq!(who("https://h.example:8443/charts"), None);
+        assert_eq!(who("https://other.example/charts"), None);
+        assert_eq!(who("https://h.example/chartsX"), None);
+        assert_eq!(who("https://h.example/public"), None, "an entry without credentials gives none");
+        assert_eq!(who("http://plain.example:8080/x"), Some("c"), "configured as http itself");
+        assert_eq!(who("https://plain.example:8080/x"), None);
     }
 }

@@ -2,17 +2,14 @@
 //! dependency files; turned into [`Unit`]s the engine audits one by one.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::AuditError;
 use super::chart::FileKind;
 
-/// Decompressed bytes a single archive may hold: a chart is kilobytes, a bomb is not.
-const MAX_ARCHIVE_BYTES: u64 = 64 * 1024 * 1024;
 /// How deep `charts/` may nest.
-pub const MAX_DEPTH: usize = 16;
+pub const MAX_DEPTH: usize = crate::limits::MAX_SUBCHART_DEPTH;
 
 /// A chart's file tree.
 #[derive(Debug, Clone)]
@@ -20,7 +17,15 @@ pub enum Tree {
     /// A directory on disk.
     Dir(PathBuf),
     /// A directory inside an archive: all files of the archive plus the chart's prefix.
-    Archive(Arc<BTreeMap<String, Vec<u8>>>, String),
+    Archive(Arc<Archive>, String),
+}
+
+/// The kept files of one archive, its subchart nesting level and the limits it draws on.
+#[derive(Debug)]
+pub struct Archive {
+    files: crate::chart::Files,
+    depth: usize,
+    budget: Arc<crate::chart::Budget>,
 }
 
 /// One thing to audit: a chart (from a tree) or a set of loose dependency files.
@@ -62,13 +67,12 @@ impl Tree {
         let bytes = match self {
             Tree::Dir(d) => {
                 let p = d.join(rel);
-                match std::fs::read(&p) {
-                    Ok(b) => b,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                    Err(e) => return Err(io_err(&p, e)),
+                match crate::textfile::read_if_exists(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)? {
+                    Some(b) => b,
+                    None => return Ok(None),
                 }
             }
-            Tree::Archive(files, prefix) => match files.get(&format!("{prefix}/{rel}")) {
+            Tree::Archive(ar, prefix) => match ar.files.get(&format!("{prefix}/{rel}")) {
                 Some(b) => b.clone(),
                 None => return Ok(None),
             },
@@ -93,25 +97,27 @@ impl Tree {
                     if p.is_dir() && p.join("Chart.yaml").is_file() {
                         out.push((shown, Tree::Dir(p)));
                     } else if name.ends_with(".tgz") && p.is_file() {
-                        let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
-                        out.extend(archive_charts(&shown, &bytes)?);
+                        // Helm's directory loader holds charts/*.tgz to the per-file limit too.
+                        let bytes = crate::textfile::read_bytes(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)?;
+                        out.extend(archive_charts(&shown, &bytes, 0, Arc::default())?);
                     }
                 }
             }
-            Tree::Archive(files, prefix) => {
+            Tree::Archive(ar, prefix) => {
                 let base = format!("{prefix}/charts/");
                 let mut seen = std::collections::BTreeSet::new();
-                for (path, bytes) in files.range(base.clone()..) {
+                for (path, bytes) in ar.files.range(base.clone()..) {
                     let Some(rest) = path.strip_prefix(&base) else { break };
                     if let Some((dir, tail)) = rest.split_once('/') {
                         if tail == "Chart.yaml" && seen.insert(dir.to_owned()) {
                             out.push((
                                 format!("{parent}/charts/{dir}"),
-                                Tree::Archive(files.clone(), format!("{base}{dir}")),
+                                Tree::Archive(ar.clone(), format!("{base}{dir}")),
                             ));
                         }
                     } else if rest.ends_with(".tgz") {
-                        out.extend(archive_charts(&format!("{parent}/charts/{rest}"), bytes)?);
+                        let shown = format!("{parent}/charts/{rest}");
+                        out.extend(archive_charts(&shown, bytes, ar.depth + 1, ar.budget.clone())?);
                     }
                 }
             }
@@ -120,10 +126,25 @@ impl Tree {
     }
 }
 
-/// The chart(s) at the top of a `.tgz`: every top-level directory with a `Chart.yaml`.
-pub fn archive_charts(shown: &str, bytes: &[u8]) -> Result<Vec<(String, Tree)>, AuditError> {
-    let files = Arc::new(read_archive(shown, bytes)?);
-    let mut tops: Vec<String> = files
+/// The chart(s) at the top of a `.tgz` at subchart level `depth`: every top-level directory
+/// with a `Chart.yaml`. Archives nested in it share `budget`.
+pub fn archive_charts(
+    shown: &str,
+    bytes: &[u8],
+    depth: usize,
+    budget: Arc<crate::chart::Budget>,
+) -> Result<Vec<(String, Tree)>, AuditError> {
+    // Only what the audit reads, which keeps big archives cheap.
+    let keep = |p: &str| p.ends_with(".yaml") || p.ends_with(".yml") || p.ends_with(".lock") || p.ends_with(".tgz");
+    let files = crate::chart::read_archive(bytes, depth, &budget, &keep).map_err(|e| AuditError::Invalid {
+        file: shown.to_owned(),
+        line: 1,
+        col: 1,
+        message: e.to_string(),
+    })?;
+    let ar = Arc::new(Archive { files, depth, budget });
+    let mut tops: Vec<String> = ar
+        .files
         .keys()
         .filter_map(|k| k.strip_suffix("/Chart.yaml").filter(|d| !d.contains('/')).map(str::to_owned))
         .collect();
@@ -136,41 +157,7 @@ pub fn archive_charts(shown: &str, bytes: &[u8]) -> Result<Vec<(String, Tree)>, 
             message: "the archive holds no <chart>/Chart.yaml".into(),
         });
     }
-    Ok(tops.into_iter().map(|t| (format!("{shown}!/{t}"), Tree::Archive(files.clone(), t))).collect())
-}
-
-fn read_archive(shown: &str, bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, AuditError> {
-    let bad = |m: String| AuditError::Invalid { file: shown.to_owned(), line: 1, col: 1, message: m };
-    let gz = flate2::read::GzDecoder::new(bytes);
-    let mut ar = tar::Archive::new(gz.take(MAX_ARCHIVE_BYTES + 1));
-    let mut files = BTreeMap::new();
-    let mut total = 0u64;
-    let entries = ar.entries().map_err(|e| bad(format!("not a gzipped tar archive: {e}")))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| bad(format!("corrupt archive: {e}")))?;
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let path = entry
-            .path()
-            .map_err(|e| bad(format!("corrupt archive: {e}")))?
-            .to_string_lossy()
-            .trim_start_matches("./")
-            .to_string();
-        // Only what the audit reads, which keeps big archives cheap.
-        let keep =
-            path.ends_with(".yaml") || path.ends_with(".yml") || path.ends_with(".lock") || path.ends_with(".tgz");
-        total += entry.size();
-        if total > MAX_ARCHIVE_BYTES {
-            return Err(bad(format!("the archive unpacks to more than {MAX_ARCHIVE_BYTES} bytes")));
-        }
-        if keep {
-            let mut buf = Vec::new();
-            entry.read_to_end(&mut buf).map_err(|e| bad(format!("corrupt archive: {e}")))?;
-            files.insert(path, buf);
-        }
-    }
-    Ok(files)
+    Ok(tops.into_iter().map(|t| (format!("{shown}!/{t}"), Tree::Archive(ar.clone(), t))).collect())
 }
 
 fn is_chart_dir(p: &Path) -> bool {
@@ -188,7 +175,9 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Unit>, AuditError> {
             if is_chart_dir(input) || input.join("requirements.yaml").is_file() {
                 units.push(dir_unit(input));
             } else {
-                walk(input, &mut units, &mut loose, 0)?;
+                let mut visited = crate::textfile::Visited::default();
+                visited.first_visit(input);
+                walk(input, &mut units, &mut loose, 0, &mut visited)?;
             }
         } else {
             add_file(input, &mut units, &mut loose, true)?;
@@ -212,8 +201,19 @@ fn dir_unit(p: &Path) -> Unit {
     }
 }
 
-fn walk(dir: &Path, units: &mut Vec<Unit>, loose: &mut BTreeMap<String, Unit>, depth: usize) -> Result<(), AuditError> {
-    if depth > 32 {
+fn walk(
+    dir: &Path,
+    units: &mut Vec<Unit>,
+    loose: &mut BTreeMap<String, Unit>,
+    depth: usize,
+    visited: &mut crate::textfile::Visited,
+) -> Result<(), AuditError> {
+    if depth > crate::limits::MAX_WALK_DEPTH {
+        eprintln!(
+            "chartwright: skipped {}: deeper than {} directory levels",
+            display(dir),
+            crate::limits::MAX_WALK_DEPTH
+        );
         return Ok(());
     }
     let rd = std::fs::read_dir(dir).map_err(|e| io_err(dir, e))?;
@@ -225,11 +225,15 @@ fn walk(dir: &Path, units: &mut Vec<Unit>, loose: &mut BTreeMap<String, Unit>, d
             continue;
         }
         if p.is_dir() {
-            if is_chart_dir(&p) {
+            if !visited.first_visit(&p) {
+                eprintln!("chartwright: skipped {}: a directory already walked (symlink cycle)", display(&p));
+            } else if is_chart_dir(&p) {
                 units.push(dir_unit(&p));
             } else {
-                walk(&p, units, loose, depth + 1)?;
+                walk(&p, units, loose, depth + 1, visited)?;
             }
+        } else if let Some(what) = std::fs::metadata(&p).ok().and_then(|m| crate::textfile::kind_name(m.file_type())) {
+            eprintln!("chartwright: skipped {}: not a regular file ({what})", display(&p));
         } else {
             add_file(&p, units, loose, false)?;
         }
@@ -245,8 +249,8 @@ fn add_file(
 ) -> Result<(), AuditError> {
     let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     if name.ends_with(".tgz") {
-        let bytes = std::fs::read(p).map_err(|e| io_err(p, e))?;
-        for (shown, tree) in archive_charts(&display(p), &bytes)? {
+        let bytes = crate::textfile::read_bytes(p, &display(p), crate::limits::MAX_CHART_BYTES)?;
+        for (shown, tree) in archive_charts(&display(p), &bytes, 0, Arc::default())? {
             units.push(Unit { display: shown, tree: Some(tree), loose: BTreeMap::new(), base_dir: None, depth: 0 });
         }
         return Ok(());

@@ -4,7 +4,6 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use chartwright::audit::{self, DenyList, Options, online::OnlineOptions, repos::RepoConfig};
 use chartwright::diag::{self, FailOn, Format};
 
@@ -13,7 +12,7 @@ use chartwright::diag::{self, FailOn, Format};
 pub struct Args {
     /// Chart directories, .tgz charts, Chart.yaml / Chart.lock / requirements.yaml /
     /// requirements.lock files, or directories holding them.
-    #[arg(required_unless_present = "print_default_deny_list")]
+    #[arg(required_unless_present_any = ["print_default_deny_list", "explain"])]
     inputs: Vec<PathBuf>,
     /// Extra deny-list file (format: schemas/deny-list.schema.json); tried before the built-in list.
     #[arg(long = "deny-list", value_name = "FILE")]
@@ -24,6 +23,9 @@ pub struct Args {
     /// Print the built-in deny-list and exit.
     #[arg(long, exclusive = true)]
     print_default_deny_list: bool,
+    /// Print what a check or deny-list entry means (with its severity and replacement) and exit.
+    #[arg(long, value_name = "CHECK")]
+    explain: Option<String>,
     /// Extra values file scanned for images (repeatable).
     #[arg(short = 'f', long = "values", value_name = "FILE")]
     values: Vec<PathBuf>,
@@ -40,7 +42,7 @@ pub struct Args {
     /// With --online, where repository indexes are cached [default: ~/.cache/chartwright/repositories].
     #[arg(long, value_name = "DIR", requires = "online")]
     cache_dir: Option<PathBuf>,
-    /// With --online, seconds before a request is abandoned.
+    /// With --online, seconds one request may take, from connecting to the last byte.
     #[arg(long, value_name = "SECS", default_value_t = 30, requires = "online")]
     timeout: u64,
     /// With --online, the largest index accepted, in bytes.
@@ -68,11 +70,23 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     let mut deny = DenyList::empty();
     for f in &a.deny_lists {
-        let text = std::fs::read_to_string(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        let text = read_deny_list(f)?;
         deny.extend(DenyList::parse(&f.to_string_lossy(), &text)?);
     }
     if !a.no_default_deny_list {
         deny.extend(DenyList::builtin());
+    }
+    if let Some(id) = &a.explain {
+        let Some(doc) = explain(id, &deny) else {
+            let checks: Vec<&str> = audit::RULES.iter().map(|(r, ..)| *r).collect();
+            eprintln!(
+                "chartwright: error: unknown check `{id}` (checks: {}; deny-list entry ids: chartwright audit --print-default-deny-list)",
+                checks.join(", ")
+            );
+            return Ok(2);
+        };
+        super::print_out(&doc)?;
+        return Ok(0);
     }
     let repos = match &a.repository_config {
         Some(p) => RepoConfig::load(p)?,
@@ -87,6 +101,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         max_index_bytes: a.max_index_size,
         retries: a.retries,
         plain_http: a.plain_http,
+        concurrency: audit::online::DEFAULT_CONCURRENCY,
     });
     let opts = Options { deny, values_files: a.values.clone(), repos, online };
     let bar = a.online && !a.quiet && std::io::stderr().is_terminal();
@@ -117,6 +132,41 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     super::print_out(&out)?;
     let failed = fail_at.is_some_and(|f| report.max_severity().is_some_and(|m| m >= f));
     Ok(u8::from(failed))
+}
+
+/// The documentation of a fixed check or of a deny-list entry (`--deny-list` files first, as matching does).
+fn explain(id: &str, deny: &DenyList) -> Option<String> {
+    if let Some((id, severity, summary)) = audit::RULES.iter().find(|(r, ..)| *r == id) {
+        return Some(format!("{id} (audit check)\n\nDefault severity: {}. {summary}\n", severity.as_str()));
+    }
+    let e = deny.entries.iter().find(|e| e.id == id)?;
+    let mut s = format!(
+        "{} (deny-list entry, {}:{})\n\nSeverity: {}. {}\n",
+        e.id,
+        e.file,
+        e.pos.line,
+        e.severity.as_str(),
+        e.reason
+    );
+    if let Some(since) = &e.since {
+        s.push_str(&format!("Since: {since}\n"));
+    }
+    let mut replacements: Vec<(Option<&str>, &audit::denylist::Replacement)> =
+        e.replacement.iter().map(|r| (None, r)).collect();
+    replacements.extend(e.replacements.iter().map(|(k, r)| (Some(k.as_str()), r)));
+    for (chart, r) in replacements {
+        let target = match (&r.repository, &r.chart) {
+            (Some(repo), Some(c)) => format!(" ({c} from {repo})"),
+            (Some(repo), None) => format!(" ({repo})"),
+            (None, Some(c)) => format!(" ({c})"),
+            (None, None) => String::new(),
+        };
+        match chart {
+            Some(c) => s.push_str(&format!("Replacement for {c}: {}{target}\n", r.text)),
+            None => s.push_str(&format!("Replacement: {}{target}\n", r.text)),
+        }
+    }
+    Some(s)
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -158,4 +208,9 @@ fn json(report: &audit::Report) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Reads a deny-list file; the message names the file and the OS error once.
+fn read_deny_list(f: &std::path::Path) -> anyhow::Result<String> {
+    Ok(chartwright::textfile::read(f, &f.display().to_string())?)
 }

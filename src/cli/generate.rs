@@ -78,7 +78,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("warning: {p}");
     }
     let out = a.output.unwrap_or_else(|| PathBuf::from(&a.name));
-    if let Err(e) = generate::write_chart(&chart, &out, a.force) {
+    if let Err(e) = generate::write_chart(&chart, &out, a.force, &a.inputs) {
         eprintln!("chartwright: error: {e}");
         return Ok(2);
     }
@@ -108,28 +108,75 @@ fn lint_findings(loaded: &manifest::Loaded) -> Vec<Diagnostic> {
     findings
 }
 
-fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, placeholders: bool) -> anyhow::Result<u8> {
-    let main_ns = generate::main_namespace(&loaded.objects);
-    let ns = main_ns.clone().unwrap_or_else(|| "default".into());
+/// Release names unlike any chart name, for the side-by-side check.
+const OTHER_RELEASES: [&str; 2] = ["blue", "green"];
+
+fn helm_template(
+    helm: &Path,
+    chart: &Path,
+    release: &str,
+    ns: &str,
+) -> anyhow::Result<Result<manifest::Loaded, String>> {
     let out = std::process::Command::new(helm)
-        .args(["template", name])
+        .args(["template", release])
         .arg(chart)
-        .args(["--namespace", &ns, "--include-crds"])
+        .args(["--namespace", ns, "--include-crds"])
         .output()
         .with_context(|| format!("cannot run {}", helm.display()))?;
     if !out.status.success() {
-        eprintln!("chartwright: verify: helm template failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        return Ok(1);
+        return Ok(Err(String::from_utf8_lossy(&out.stderr).into_owned()));
     }
     let mut rendered = manifest::Loaded::default();
     manifest::load_text("<helm template>", String::from_utf8_lossy(&out.stdout).into_owned(), &mut rendered)?;
-    let diffs = generate::verify::compare(&loaded.objects, &rendered.objects, main_ns.as_deref(), &ns, placeholders);
-    if diffs.is_empty() {
-        eprintln!("verified: helm template reproduces all {} input objects", loaded.objects.len());
+    Ok(Ok(rendered))
+}
+
+/// Renders the chart under its own name (the round trip must reproduce the input) and as two
+/// other releases side by side (names and references follow, nothing collides or
+/// cross-selects), the three renders at once.
+fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, placeholders: bool) -> anyhow::Result<u8> {
+    let main_ns = generate::main_namespace(&loaded.objects);
+    let ns = main_ns.clone().unwrap_or_else(|| "default".into());
+    let releases = [name, OTHER_RELEASES[0], OTHER_RELEASES[1]];
+    let renders = std::thread::scope(|s| {
+        let handles: Vec<_> = releases.iter().map(|r| s.spawn(|| helm_template(helm, chart, r, &ns))).collect();
+        handles.into_iter().map(|h| h.join().expect("helm thread")).collect::<anyhow::Result<Vec<_>>>()
+    })?;
+    let mut rendered = Vec::new();
+    for (release, r) in releases.iter().zip(renders) {
+        match r {
+            Ok(l) => rendered.push(l),
+            Err(stderr) => {
+                eprintln!("chartwright: verify: helm template {release} failed:\n{stderr}");
+                return Ok(1);
+            }
+        }
+    }
+    let mut problems: Vec<String> =
+        generate::verify::compare(&loaded.objects, &rendered[0].objects, main_ns.as_deref(), &ns, placeholders)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    problems.extend(generate::sidebyside::check(
+        name,
+        &loaded.objects,
+        [
+            generate::sidebyside::Release { name: OTHER_RELEASES[0], objects: &rendered[1].objects },
+            generate::sidebyside::Release { name: OTHER_RELEASES[1], objects: &rendered[2].objects },
+        ],
+        &ns,
+    ));
+    if problems.is_empty() {
+        eprintln!(
+            "verified: helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
+            loaded.objects.len(),
+            OTHER_RELEASES[0],
+            OTHER_RELEASES[1]
+        );
         return Ok(0);
     }
-    for d in &diffs {
-        eprintln!("verify: {d}");
+    for p in &problems {
+        eprintln!("verify: {p}");
     }
     Ok(1)
 }

@@ -10,7 +10,7 @@ use chartwright::manifest;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Manifest files or directories (walked recursively), or `-` for stdin (`helm template ... | chartwright lint -`).
-    #[arg(value_name = "INPUT", required_unless_present = "list_rules")]
+    #[arg(value_name = "INPUT", required_unless_present_any = ["list_rules", "explain"])]
     inputs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -27,6 +27,9 @@ pub struct Args {
     /// Print the rules (id, default severity, summary) and exit.
     #[arg(long)]
     list_rules: bool,
+    /// Print a rule's documentation (what it checks, why, how to fix, an example) and exit.
+    #[arg(long, value_name = "RULE", exclusive = true)]
+    explain: Option<String>,
     /// Configuration file [default: ./.chartwright.yaml when it exists].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -42,6 +45,14 @@ pub struct Args {
 
 /// Runs `lint`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if let Some(id) = &a.explain {
+        let Some(rule) = lint::rules::find(id) else {
+            eprintln!("chartwright: error: unknown rule `{id}` (chartwright lint --list-rules lists them)");
+            return Ok(2);
+        };
+        crate::cli::print_out(&lint::docs::explain(rule))?;
+        return Ok(0);
+    }
     if a.list_rules {
         crate::cli::print_out(&list_rules(a.format))?;
         return Ok(0);

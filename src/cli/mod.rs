@@ -3,8 +3,10 @@
 mod audit;
 mod generate;
 mod lint;
+mod shell;
 mod validate;
 
+use chartwright::diag::{self, ColorChoice};
 use clap::{Parser, Subcommand};
 
 /// Turn Kubernetes manifests into Helm charts, and keep charts honest.
@@ -13,6 +15,9 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to color text output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -25,15 +30,22 @@ enum Command {
     Audit(audit::Args),
     /// Catch production failures in manifests (probes, PDBs, resources, APIs, wiring).
     Lint(lint::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page, or write one page per command into a directory.
+    Man(shell::ManArgs),
 }
 
 /// Runs the chosen subcommand; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    diag::set_color(cli.color);
     match cli.command {
         Command::Generate(a) => generate::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Lint(a) => lint::run(a),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man(a) => shell::man(a),
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Context<'a> {
     pub plans: Vec<Plan>,
     /// Name expressions by `(kind, name)`.
     pub names: HashMap<(String, String), NameExpr>,
+    /// Name expressions by name alone (see [`any_name_map`]).
+    pub any_names: HashMap<String, NameExpr>,
     /// Kinds whose namespacing a CRD in the input declares.
     pub crd_scopes: HashMap<String, bool>,
     /// Workload index → the `.Values` path of its autoscaling toggle.
@@ -65,6 +67,12 @@ impl Context<'_> {
     /// The object's name expression.
     pub fn name_of(&self, kind: &str, name: &str) -> Option<&NameExpr> {
         self.names.get(&(kind.to_string(), name.to_string()))
+    }
+
+    /// The name expression of a reference to a `kind` object, or to any object of the chart
+    /// with that name when no `kind` object has it (see [`any_name_map`]).
+    pub fn name_of_any(&self, kind: &str, name: &str) -> Option<&NameExpr> {
+        self.name_of(kind, name).or_else(|| self.any_names.get(name))
     }
 
     /// True when the object is namespaced (known built-ins, CRD scopes, or a namespace set).
@@ -104,17 +112,17 @@ fn is_builtin_namespaced(kind: &str) -> bool {
 }
 
 /// Kinds whose names are global or fixed by convention and must never be rewritten.
+/// Cluster-wide objects whose name is their identity (an API group version, a class that other
+/// objects name): they keep it, so releases side by side share one copy.
+pub fn is_shared_cluster_object(kind: &str) -> bool {
+    matches!(kind, "APIService" | "PriorityClass" | "StorageClass" | "IngressClass" | "RuntimeClass")
+}
+
 fn keeps_literal_name(o: &Object, name: &str) -> bool {
-    matches!(
-        o.kind.as_str(),
-        "CustomResourceDefinition"
-            | "APIService"
-            | "PriorityClass"
-            | "StorageClass"
-            | "IngressClass"
-            | "RuntimeClass"
-            | "Namespace"
-    ) || name.contains(':')
+    // `system:` names are reserved for Kubernetes' own objects.
+    is_shared_cluster_object(&o.kind)
+        || matches!(o.kind.as_str(), "CustomResourceDefinition" | "Namespace")
+        || name.starts_with("system:")
 }
 
 /// Runs pass one.
@@ -281,10 +289,12 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         workloads,
         plans,
         names: HashMap::new(),
+        any_names: HashMap::new(),
         crd_scopes,
         autoscaled,
     };
     ctx.names = name_map(&ctx);
+    ctx.any_names = any_name_map(&ctx.names);
     assign_files(&mut ctx);
     ctx
 }
@@ -305,7 +315,7 @@ fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold
             && x.node
                 .path(&["spec", "ports"])
                 .and_then(Node::as_seq)
-                .is_some_and(|p| p.len() == 1 && p[0].get("port").and_then(Node::as_i64).is_some())
+                .is_some_and(|p| !p.is_empty() && p.iter().all(|p| p.get("port").and_then(Node::as_i64).is_some()))
     });
     Scaffold {
         workload: Some(*w),
@@ -386,7 +396,27 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
         };
         names.insert((o.kind.clone(), name.clone()), expr);
     }
+    // Secrets that cert-manager writes for a Certificate of the chart are the chart's too:
+    // release-named, so two releases never share one, with every reference following.
+    for o in ctx.objects.iter().filter(|o| o.kind == "Certificate" && o.group() == "cert-manager.io") {
+        if let Some(secret) = o.node.str_at(&["spec", "secretName"]) {
+            names.entry(("Secret".to_string(), secret.to_string())).or_insert_with(|| base_name(chart, o, secret));
+        }
+    }
     names
+}
+
+/// Each name the chart rewrites, whatever the kind: references whose kind is unknown (a flag
+/// value, a custom resource's `*Ref`) or an object another object of the input creates (a
+/// Secret a Job writes, named like the Job's other objects) follow it.
+fn any_name_map(names: &HashMap<(String, String), NameExpr>) -> HashMap<String, NameExpr> {
+    let mut sorted: Vec<_> = names.iter().filter(|(_, e)| !matches!(e, NameExpr::Literal(_))).collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = HashMap::new();
+    for ((_, name), expr) in sorted {
+        out.entry(name.clone()).or_insert_with(|| expr.clone());
+    }
+    out
 }
 
 /// How an object's own name is written, before kind-specific wrapping (service account
@@ -431,6 +461,21 @@ fn sanitize(s: &str) -> String {
         .collect()
 }
 
+/// Longest template file stem: object names run to 253 characters, file names to 255 bytes, and
+/// a namespace or counter suffix may follow.
+const MAX_STEM: usize = 100;
+
+/// `stem` cut to [`MAX_STEM`] with a digest of the whole, so long names stay unique.
+fn bounded_stem(stem: String) -> String {
+    use sha2::Digest as _;
+    if stem.len() <= MAX_STEM {
+        return stem;
+    }
+    let digest = format!("{:x}", sha2::Sha256::digest(stem.as_bytes()));
+    // sanitize() leaves ASCII only, so any byte index is a char boundary.
+    format!("{}-{}", stem[..MAX_STEM - 11].trim_end_matches('-'), &digest[..10])
+}
+
 fn assign_files(ctx: &mut Context<'_>) {
     let mut per_kind: HashMap<String, usize> = HashMap::new();
     for o in ctx.objects {
@@ -451,6 +496,7 @@ fn assign_files(ctx: &mut Context<'_>) {
             });
             format!("{}-{}", short_kind(&o.kind), sanitize(&name))
         };
+        let stem = bounded_stem(stem);
         let dir = if o.kind == "CustomResourceDefinition" { "crds" } else { "templates" };
         let mut file = format!("{dir}/{stem}.yaml");
         let mut n = 2;

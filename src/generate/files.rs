@@ -17,13 +17,17 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 /// Why the generator's own templates failed.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
-    /// An override file could not be read.
-    #[error("{path}: cannot read template override: {source}")]
-    Io {
+    /// The override directory or one of its files could not be read.
+    #[error(transparent)]
+    Read(#[from] crate::textfile::ReadError),
+    /// A file in the override directory that is none of the templates (a typo would
+    /// otherwise be ignored without a word).
+    #[error("{path}: not one of chartwright's templates (they are: {known})")]
+    Unknown {
         /// The file.
         path: String,
-        /// The OS error.
-        source: std::io::Error,
+        /// The template names.
+        known: String,
     },
     /// A template did not parse or render.
     #[error("template {name}: {message}")]
@@ -50,12 +54,14 @@ fn tera_message(e: &tera::Error) -> String {
 pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, TemplateError> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![]);
+    if let Some(dir) = overrides {
+        check_override_dir(dir)?;
+    }
     for (name, text) in EMBEDDED {
         let owned;
-        let body = match overrides.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        let body = match overrides.map(|d| d.join(name)).filter(|p| p.exists()) {
             Some(p) => {
-                owned = std::fs::read_to_string(&p)
-                    .map_err(|source| TemplateError::Io { path: p.display().to_string(), source })?;
+                owned = crate::textfile::read(&p, &p.display().to_string())?;
                 owned.as_str()
             }
             None => text,
@@ -64,6 +70,29 @@ pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, TemplateError> {
             .map_err(|e| TemplateError::Tera { name: (*name).to_string(), message: tera_message(&e) })?;
     }
     Ok(tera)
+}
+
+/// The override directory must exist and hold only templates chartwright knows (dot files
+/// aside).
+fn check_override_dir(dir: &Path) -> Result<(), TemplateError> {
+    let shown = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|e| crate::textfile::ReadError::io(shown.clone(), e))?;
+    let mut names: Vec<String> = Vec::new();
+    for e in entries {
+        let e = e.map_err(|e| crate::textfile::ReadError::io(shown.clone(), e))?;
+        names.push(e.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    for name in names {
+        if !name.starts_with('.') && !EMBEDDED.iter().any(|(n, _)| *n == name) {
+            let known: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
+            return Err(TemplateError::Unknown {
+                path: dir.join(&name).display().to_string(),
+                known: known.join(", "),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Renders one template with a serializable context.

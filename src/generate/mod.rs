@@ -8,9 +8,11 @@ mod context;
 mod files;
 mod kinds;
 pub mod names;
+pub mod refs;
 pub mod rules;
 mod scaffold;
 pub mod schema;
+pub mod sidebyside;
 pub mod tpl;
 pub mod values;
 pub mod verify;
@@ -89,6 +91,34 @@ pub enum GenerateError {
     Template(#[from] TemplateError),
 }
 
+/// The top-level keys of a single-workload chart in the order `helm create` writes them.
+const HELM_CREATE_ORDER: &[&str] = &[
+    "replicaCount",
+    "image",
+    "imagePullSecrets",
+    "nameOverride",
+    "fullnameOverride",
+    "serviceAccount",
+    "podAnnotations",
+    "podLabels",
+    "podSecurityContext",
+    "securityContext",
+    "service",
+    "ingress",
+    "env",
+    "resources",
+    "startupProbe",
+    "livenessProbe",
+    "readinessProbe",
+    "autoscaling",
+    "podDisruptionBudget",
+    "networkPolicy",
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+    "topologySpreadConstraints",
+];
+
 /// A generated chart: relative path → file contents, in sorted order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
@@ -126,6 +156,8 @@ struct SecretKeyNote {
 #[derive(Serialize)]
 struct SecretNote {
     name: String,
+    /// The Secret's name as it renders (NOTES.txt is a template).
+    rendered: String,
     existing: String,
     existing_key: String,
     keys: Vec<SecretKeyNote>,
@@ -172,10 +204,20 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         "Replaces the release-and-chart full name in object names.",
         values::Hint::Plain,
     );
-    let mut g = kinds::Gen { ctx: &ctx, values, secrets: opts.secrets, notes: Notes::default(), rules: Vec::new() };
+    let mut g = kinds::Gen {
+        ctx: &ctx,
+        values,
+        secrets: opts.secrets,
+        notes: Notes::default(),
+        rules: Vec::new(),
+        refs: refs::RefIndex::new(&ctx),
+        maybe_refs: Vec::new(),
+        current: 0,
+    };
     let mut out = BTreeMap::new();
     let mut ingresses = Vec::new();
     let mut services = Vec::new();
+    let mut shared = false;
     for (i, o) in objects.iter().enumerate() {
         let Some(file) = ctx.plans[i].file.clone() else {
             notes.push(format!(
@@ -191,7 +233,18 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             continue;
         }
         let mut t = tpl::T::from_node(&o.node);
-        let condition = kinds::process(&mut g, i, &mut t);
+        let mut condition = kinds::process(&mut g, i, &mut t);
+        if context::is_shared_cluster_object(&o.kind) {
+            let owns = format!(
+                "include \"{}.ownsShared\" (list . {} {} {})",
+                opts.name,
+                crate::yaml::quote_double(&o.api_version),
+                crate::yaml::quote_double(&o.kind),
+                crate::yaml::quote_double(o.name.as_deref().unwrap_or_default())
+            );
+            condition = Some(condition.map_or_else(|| owns.clone(), |c| format!("and {c} ({owns})")));
+            shared = true;
+        }
         if o.kind == "Ingress" {
             let slot = &ctx.plans[i].slot;
             // NOTES.txt reads these inside `range`, where only `$` reaches the values.
@@ -205,7 +258,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                 services.push(n.tpl(&opts.name));
             }
         }
-        out.insert(file, render_template(&opts.name, &tpl::Document { body: t, condition }));
+        out.insert(file, tpl::render(&tpl::Document { body: t, condition }));
     }
     for (file, doc) in scaffold::documents(&mut g) {
         if file == "templates/ingress.yaml" {
@@ -213,8 +266,13 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                 |k: &str| names::values_ref(&["ingress".to_string(), k.to_string()]).replacen(".Values", "$.Values", 1);
             ingresses.push(IngressNote { enabled: r("enabled"), hosts: r("hosts"), tls: r("tls") });
         }
-        out.insert(file, render_template(&opts.name, &doc));
+        out.insert(file, tpl::render(&doc));
     }
+    let guard_file = ["templates/validate.yaml", "templates/validate-values.yaml"]
+        .into_iter()
+        .find(|f| !out.contains_key(*f))
+        .unwrap_or("templates/chartwright-validate-values.yaml");
+    out.insert(guard_file.into(), guard_template(&opts.name));
 
     let app_version = opts.app_version.clone().or_else(|| main_tag(&ctx));
     let chart_yaml = files::render(
@@ -251,7 +309,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let helpers = files::render(
         &tera,
         "_helpers.tpl.tera",
-        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers, "validate_lines": validate_lines}),
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers, "validate_lines": validate_lines, "shared": shared}),
     )?;
     out.insert("templates/_helpers.tpl".into(), ensure_newline(helpers));
 
@@ -269,8 +327,14 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
                     SecretKeyNote { path: path.join("."), reference: names::values_ref(&path) }
                 })
                 .collect();
+            let rendered = match ctx.name_of("Secret", &s.name) {
+                Some(names::NameExpr::ExistingOr(_, generated)) => generated.tpl(&opts.name),
+                Some(other) => other.tpl(&opts.name),
+                None => s.name.clone(),
+            };
             SecretNote {
                 name: s.name.clone(),
+                rendered,
                 existing: names::values_ref(&existing),
                 existing_key: existing.join("."),
                 keys,
@@ -299,19 +363,28 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         }),
     )?;
     out.insert("README.md".into(), ensure_newline(readme));
+    if let [w] = ctx.workloads[..] {
+        if ctx.plans[w].slot.is_empty() {
+            g.values.reorder_root(HELM_CREATE_ORDER, &["config", "secrets", "persistence"]);
+        }
+    }
     out.insert("values.yaml".into(), g.values.to_yaml());
     let schema_json = schema::build(&g.values, &g.rules);
     let problems = self_check(&schema_json, &g.values);
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
+    notes.extend(g.maybe_refs);
     Ok(Chart { files: out, notes, problems })
 }
 
-/// A template file: the checks first (every template runs them, so they hold on every render
-/// path), then the document.
-fn render_template(chart: &str, doc: &tpl::Document) -> String {
-    format!("{{{{- include \"{chart}.validateValues\" . }}}}\n{}", tpl::render(doc))
+/// The one template that runs the values checks, so a failing check names this file.
+fn guard_template(chart: &str) -> String {
+    format!(
+        "{{{{- /*\nThe checks of `{chart}.validateValues` (_helpers.tpl), run once per render. They hold\n\
+         even with --skip-schema-validation, and a failing one names the values key and the fix.\n*/}}}}\n\
+         {{{{- include \"{chart}.validateValues\" . }}}}\n"
+    )
 }
 
 /// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so

@@ -41,6 +41,30 @@ fn metadata(g: &Gen<'_>, name: &str) -> T {
     ])
 }
 
+/// The backend port line of an offered Ingress: the Service's one port from values, or of
+/// several the one named like a web port (else the first), by name when it has one.
+fn ingress_backend_port(svc: &crate::manifest::Object) -> String {
+    let ports = svc.node.path(&["spec", "ports"]).and_then(Node::as_seq).map_or(&[][..], Vec::as_slice);
+    if ports.len() <= 1 {
+        return format!(
+            "number: {{{{ {} }}}}",
+            values_ref(&path(&["service", "port"])).replacen(".Values", "$.Values", 1)
+        );
+    }
+    let web = ports.iter().position(|p| matches!(p.str_at(&["name"]), Some("http" | "web" | "https"))).unwrap_or(0);
+    match ports[web].str_at(&["name"]) {
+        Some(name) => format!("name: {}", crate::yaml::quote_double(name)),
+        None => format!("number: {{{{ (index $.Values.service.ports {web}).port }}}}"),
+    }
+}
+
+/// The workload's selector labels, scoped to the release like the input's own selectors.
+fn release_selector(g: &Gen<'_>, selector: &Node) -> T {
+    let mut labels = T::from_node(selector);
+    super::kinds::scope_to_release(g, Some(&mut labels), true);
+    labels
+}
+
 /// The documents to add, by template file.
 pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
     let sc = g.ctx.scaffold.clone();
@@ -60,7 +84,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
     if let Some(si) = sc.ingress_service {
         let svc = &g.ctx.objects[si];
         let svc_name = svc.name.as_ref().and_then(|n| g.ctx.name_of("Service", n)).map(|e| e.pipeline_in(&chart, "$"));
-        let port_ref = values_ref(&path(&["service", "port"])).replacen(".Values", "$.Values", 1);
+        let backend_port = ingress_backend_port(svc);
         g.values.describe(&path(&["ingress"]), "An Ingress to the Service (not in the input; off by default).");
         let enabled = g.values.set(
             &path(&["ingress", "enabled"]),
@@ -118,7 +142,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
                 svc_name.unwrap_or_else(|| format!("include \"{chart}.fullname\" $"))
             ),
             "            port:".into(),
-            format!("              number: {{{{ {port_ref} }}}}"),
+            format!("              {backend_port}"),
             "      {{- end }}".into(),
             "{{- end }}".into(),
         ];
@@ -213,12 +237,13 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
                 format!("{field} (a number or a percentage); set exactly one of minAvailable and maxUnavailable, leave the other empty."),
                 Hint::IntOrPercent,
             );
+            g.values.mark_optional(&path(&["podDisruptionBudget", field]));
             spec.push(Entry::If(
                 format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")"),
                 vec![pair(field, T::Expr(format!("{{{{ {r} }}}}")))],
             ));
         }
-        spec.push(pair("selector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])));
+        spec.push(pair("selector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])));
         let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
         let autoscaling = g.ctx.autoscaled.get(&w).cloned();
         g.rules.push(Rule::Pdb { slot: path(&["podDisruptionBudget"]), replicas: replicas_path, autoscaling });
@@ -256,7 +281,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "NetworkPolicy",
             metadata(g, &workload_name),
             T::Map(vec![
-                pair("podSelector", T::Map(vec![pair("matchLabels", T::from_node(&selector))])),
+                pair("podSelector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])),
                 pair("policyTypes", T::Seq(vec![lit("Ingress")])),
                 pair("ingress", T::Seq(vec![T::Map(vec![pair("from", T::Map(vec![Entry::Lines(from)]))])])),
             ]),

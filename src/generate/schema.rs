@@ -86,6 +86,7 @@ pub fn type_name(values: &Values, path: &[String], node: &Node) -> String {
     match values.meta(path).map(|m| &m.hint) {
         Some(Hint::Quantity) => "quantity".into(),
         Some(Hint::IntOrPercent) => "integer or percentage".into(),
+        Some(Hint::PortOrName) => "port number or name".into(),
         _ => type_of(node).into(),
     }
 }
@@ -101,7 +102,7 @@ fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[
         let key = k.as_str().unwrap_or_default().to_string();
         path.push(key.clone());
         props.insert(key.clone(), value_schema(values, v, path, rules));
-        if !is_empty_default(v) {
+        if !is_empty_default(v) && !values.meta(path).is_some_and(|m| m.optional) {
             required.push(json!(key));
         }
         path.pop();
@@ -151,6 +152,12 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[R
         }
         Hint::Count => json!({"type": "integer", "minimum": 0}),
         Hint::Port => json!({"type": "integer", "minimum": 1, "maximum": 65535}),
+        Hint::PortOrName => json!({
+            "type": ["integer", "string"],
+            "minimum": 1,
+            "maximum": 65535,
+            "pattern": "^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$"
+        }),
         Hint::Quantity => json!({"$ref": "#/definitions/quantity"}),
         Hint::IntOrPercent => json!({"type": ["integer", "string"], "minimum": 0, "pattern": "^([0-9]+%?)?$"}),
         Hint::Cron => json!({"type": "string", "pattern": CRON_PATTERN}),

@@ -20,6 +20,9 @@ pub enum T {
     Expr(String),
     /// A pipeline whose YAML form is the value: `{{- toYaml P | nindent N }}` below the key.
     ToYaml(String),
+    /// Template lines among the items of a sequence, at the items' indentation (`{N}`), e.g.
+    /// a user's extra items appended after the input's.
+    Lines(Vec<String>),
 }
 
 /// An entry of a mapping in a template.
@@ -90,6 +93,19 @@ impl T {
         }
     }
 
+    /// Replaces the pair `key` with template lines at the same position (an optional field
+    /// that renders only when its value is set).
+    pub fn replace_entry(&mut self, key: &str, entry: Entry) -> bool {
+        let T::Map(m) = self else { return false };
+        match m.iter().position(|e| matches!(e, Entry::Pair(k, _) if k == key)) {
+            Some(i) => {
+                m[i] = entry;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Sets `key`, replacing in place or appending.
     pub fn set(&mut self, key: &str, value: T) {
         if !self.replace(key, value.clone()) {
@@ -130,6 +146,15 @@ pub fn with_block(pipeline: &str, key: &str) -> Entry {
         format!("{{{{- with {pipeline} }}}}"),
         format!("{}:", emit_key(key)),
         "  {{- toYaml . | nindent {N+2} }}".to_string(),
+        "{{- end }}".to_string(),
+    ])
+}
+
+/// The items of list P appended to a sequence: `{{- with P }}{{- toYaml . | nindent N }}`.
+pub fn extra_items(pipeline: &str) -> T {
+    T::Lines(vec![
+        format!("{{{{- with {pipeline} }}}}"),
+        "{{- toYaml . | nindent {N} }}".to_string(),
         "{{- end }}".to_string(),
     ])
 }
@@ -238,6 +263,14 @@ fn emit_value_after_key(out: &mut String, v: &T, indent: usize) {
             out.push_str(e);
             out.push('\n');
         }
+        T::Lines(lines) => {
+            out.push('\n');
+            for l in lines {
+                pad(out, indent + 2);
+                out.push_str(&expand_indent(l, indent + 2));
+                out.push('\n');
+            }
+        }
         T::ToYaml(p) => {
             out.push('\n');
             pad(out, indent + 2);
@@ -280,6 +313,14 @@ fn emit_literal(out: &mut String, value: &Value, block_indent: usize) {
 
 fn emit_items(out: &mut String, items: &[T], indent: usize) {
     for item in items {
+        if let T::Lines(lines) = item {
+            for l in lines {
+                pad(out, indent);
+                out.push_str(&expand_indent(l, indent));
+                out.push('\n');
+            }
+            continue;
+        }
         pad(out, indent);
         out.push('-');
         match item {

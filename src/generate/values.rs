@@ -19,6 +19,8 @@ pub enum Hint {
     Count,
     /// A TCP/UDP port 1-65535.
     Port,
+    /// A container port by number (1-65535) or by name (an IANA service name).
+    PortOrName,
     /// A Kubernetes quantity (cpu, memory, storage).
     Quantity,
     /// One of the listed strings.
@@ -59,6 +61,9 @@ pub struct Meta {
     pub desc: String,
     /// Schema hint.
     pub hint: Hint,
+    /// The templates tolerate the key's absence, so a user may delete it with `key: null`
+    /// (Helm's way): the schema does not require it.
+    pub optional: bool,
 }
 
 /// The values tree.
@@ -102,14 +107,37 @@ impl Values {
                 *cur = Node::map();
             }
         }
-        self.meta.insert(path_key(path), Meta { desc: desc.into(), hint });
+        self.meta.insert(path_key(path), Meta { desc: desc.into(), hint, optional: false });
         values_ref(path)
+    }
+
+    /// Puts the top-level keys named in `first` first, in that order, and those in `last` last;
+    /// the others keep their order in between.
+    pub fn reorder_root(&mut self, first: &[&str], last: &[&str]) {
+        let Some(m) = self.root.as_map_mut() else { return };
+        let rank = |k: &Node| {
+            let k = k.as_str().unwrap_or_default();
+            match (first.iter().position(|f| *f == k), last.iter().position(|l| *l == k)) {
+                (Some(i), _) => (0, i),
+                (None, Some(i)) => (2, i),
+                (None, None) => (1, 0),
+            }
+        };
+        // A stable sort keeps the input order within the middle group.
+        m.sort_by_key(|(k, _)| rank(k));
+    }
+
+    /// Marks a key the templates read only when present (see [`Meta::optional`]).
+    pub fn mark_optional(&mut self, path: &[String]) {
+        if let Some(m) = self.meta.get_mut(&path_key(path)) {
+            m.optional = true;
+        }
     }
 
     /// Describes an intermediate key (a mapping) without setting a value.
     pub fn describe(&mut self, path: &[String], desc: impl Into<String>) {
         let key = path_key(path);
-        self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain });
+        self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain, optional: false });
     }
 
     /// Metadata for a path.
@@ -156,7 +184,8 @@ impl Values {
                 Some(m) => Some(m),
                 // Keys the handlers group things under, and the keys of chart-owned maps.
                 None if matches!(v.value, Value::Map(_)) && !self.in_pass_through(path) => {
-                    fallback = Meta { desc: super::schema::fallback_description(path), hint: Hint::Plain };
+                    fallback =
+                        Meta { desc: super::schema::fallback_description(path), hint: Hint::Plain, optional: false };
                     Some(&fallback)
                 }
                 None => None,

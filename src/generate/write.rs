@@ -1,10 +1,22 @@
-//! Writing a chart: into a temporary directory beside the target, renamed into place, so a
-//! failure never leaves a half-written chart and nothing the user owns is replaced without
-//! `--force`.
+//! Writing a chart safely: nothing the user owns is replaced without `--force`, `--force` never
+//! replaces an input, a repository or a directory that is not a chart, and no failure leaves a
+//! half-written chart or a temporary directory behind.
+//!
+//! The chart is staged in a hidden `.chartwright-<pid>-*` directory beside the target and renamed
+//! into place. Where a rename cannot work (the target is a mount point, such as a container
+//! volume) the chart is staged inside the target and moved into it entry by entry. Staging
+//! directories of runs that were killed are removed by the next run in the same place.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use super::Chart;
+
+/// Prefix of the staging directories; the pid that follows lets a later run tell a stale one
+/// (its process is gone) from one in use by a concurrent run.
+const STAGING_PREFIX: &str = ".chartwright-";
+
+/// How often a rename race with a concurrent run is retried before giving up.
+const SWAP_ATTEMPTS: usize = 16;
 
 /// Why a chart could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -15,10 +27,18 @@ pub enum WriteError {
     /// The target exists and is a file.
     #[error("{0}: output path exists and is not a directory")]
     NotADirectory(PathBuf),
+    /// `--force` was asked to replace something it must never replace.
+    #[error("{path}: refusing to replace it with --force: {why}; choose another --output")]
+    Refused {
+        /// The output as the user named it.
+        path: PathBuf,
+        /// Why it is off limits.
+        why: String,
+    },
     /// Filesystem error.
     #[error("{path}: {source}")]
     Io {
-        /// Where.
+        /// Where (the user's path, never a staging path).
         path: PathBuf,
         /// The OS error.
         source: std::io::Error,
@@ -29,44 +49,299 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |source| WriteError::Io { path: path.to_path_buf(), source }
 }
 
-/// Writes the chart to `out`.
-pub fn write_chart(chart: &Chart, out: &Path, force: bool) -> Result<(), WriteError> {
-    if out.exists() {
-        if !out.is_dir() {
-            return Err(WriteError::NotADirectory(out.to_path_buf()));
-        }
-        let non_empty = std::fs::read_dir(out).map_err(io(out))?.next().is_some();
-        if non_empty && !force {
-            return Err(WriteError::NotEmpty(out.to_path_buf()));
-        }
+/// Writes the chart to `out`. `inputs` are the paths the chart was generated from (`-` for
+/// stdin is ignored): `--force` refuses any output that overlaps one of them.
+pub fn write_chart(chart: &Chart, out: &Path, force: bool, inputs: &[PathBuf]) -> Result<(), WriteError> {
+    let target = absolute(out).map_err(io(out))?;
+    let exists = std::fs::symlink_metadata(&target).is_ok();
+    if exists && !target.is_dir() {
+        return Err(WriteError::NotADirectory(out.to_path_buf()));
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let non_empty = exists && std::fs::read_dir(&target).map_err(io(out))?.next().is_some();
+    if force {
+        check_replaceable(out, &target, non_empty, inputs)?;
+    } else if non_empty {
+        return Err(WriteError::NotEmpty(out.to_path_buf()));
+    }
+    let parent = target.parent().map_or_else(|| target.clone(), Path::to_path_buf);
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let tmp = tempfile::Builder::new().prefix(".chartwright-").tempdir_in(&parent).map_err(io(&parent))?;
-    for (rel, content) in &chart.files {
-        let path = tmp.path().join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
-        }
-        std::fs::write(&path, content).map_err(io(&path))?;
+    remove_stale_staging(&parent);
+    if exists && is_mount_point(&target, &parent) {
+        remove_stale_staging(&target);
+        return write_in_place(chart, out, &target);
     }
-    let staged = tmp.keep();
-    if out.exists() {
-        // Move the old directory aside first, so that a failed rename can be undone.
-        let old = parent.join(format!(".chartwright-old-{}", std::process::id()));
-        std::fs::rename(out, &old).map_err(io(out))?;
-        if let Err(e) = std::fs::rename(&staged, out) {
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(WriteError::Io { path: out.to_path_buf(), source: e });
+    let staged = stage(chart, out, &parent)?;
+    swap_into_place(staged, out, &target, &parent)
+}
+
+/// The checks `--force` makes before it replaces anything.
+fn check_replaceable(out: &Path, target: &Path, non_empty: bool, inputs: &[PathBuf]) -> Result<(), WriteError> {
+    let refuse = |why: String| Err(WriteError::Refused { path: out.to_path_buf(), why });
+    if target.parent().is_none() {
+        return refuse("it is the root directory".into());
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()).and_then(|h| absolute(Path::new(&h)).ok()) {
+        if home.starts_with(target) {
+            return refuse("it is the home directory or holds it".into());
         }
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    } else if let Err(e) = std::fs::rename(&staged, out) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(WriteError::Io { path: out.to_path_buf(), source: e });
+    }
+    if let Ok(cwd) = std::env::current_dir().and_then(|c| absolute(&c)) {
+        if cwd.starts_with(target) {
+            return refuse("it is the working directory or holds it".into());
+        }
+    }
+    for input in inputs.iter().filter(|i| i.as_os_str() != "-") {
+        let Ok(abs) = absolute(input) else { continue };
+        if abs == target {
+            return refuse(format!("it is the input {}", input.display()));
+        }
+        if abs.starts_with(target) {
+            return refuse(format!("it holds the input {}", input.display()));
+        }
+        if target.starts_with(&abs) {
+            return refuse(format!("it lies inside the input {}", input.display()));
+        }
+    }
+    if !non_empty {
+        return Ok(());
+    }
+    if target.join(".git").exists() {
+        return refuse("it holds a .git directory".into());
+    }
+    if !target.join("Chart.yaml").is_file() {
+        return refuse("it is not empty and holds no Chart.yaml, so it is not a chart".into());
     }
     Ok(())
+}
+
+/// `path` made absolute with symlinks resolved as far as it exists, and `.`/`..` folded in the
+/// part that does not exist yet, so two spellings of one place compare equal.
+fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let mut existing = joined.clone();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            existing = c;
+            break;
+        }
+        match (existing.file_name().map(ToOwned::to_owned), existing.parent().map(Path::to_path_buf)) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            // `..` at the end, or nothing that exists: fold lexically below.
+            _ => break,
+        }
+    }
+    let mut out = PathBuf::new();
+    for c in existing.components().chain(rest.iter().rev().map(|n| Component::Normal(n))) {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// A directory whose device differs from its parent's (or that is its own parent) cannot be
+/// renamed: it is a mount point.
+#[cfg(unix)]
+fn is_mount_point(dir: &Path, parent: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (std::fs::metadata(dir), std::fs::metadata(parent)) {
+        (Ok(d), Ok(p)) => d.dev() != p.dev() || d.ino() == p.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_dir: &Path, _parent: &Path) -> bool {
+    false
+}
+
+/// Removes staging directories in `dir` left by runs that no longer exist (killed, or the
+/// machine went down), so they do not pile up.
+fn remove_stale_staging(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if !process_alive(pid) && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Whether process `pid` runs; where that cannot be known, it is assumed to.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    pid == std::process::id() || proc.join(pid.to_string()).exists()
+}
+
+fn staging_dir(inside: &Path, what: &str) -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix(&format!("{STAGING_PREFIX}{}-{what}", std::process::id())).tempdir_in(inside)
+}
+
+/// Writes every file under `root`; errors name the file as it will be in `out`.
+fn write_files(chart: &Chart, root: &Path, out: &Path) -> Result<(), WriteError> {
+    for (rel, content) in &chart.files {
+        let path = root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(&out.join(rel)))?;
+        }
+        std::fs::write(&path, content).map_err(io(&out.join(rel)))?;
+    }
+    Ok(())
+}
+
+/// The chart written to a staging directory in `parent`, removed again on failure.
+fn stage(chart: &Chart, out: &Path, parent: &Path) -> Result<tempfile::TempDir, WriteError> {
+    let tmp = staging_dir(parent, "new-").map_err(io(parent))?;
+    write_files(chart, tmp.path(), out)?;
+    Ok(tmp)
+}
+
+/// Renames the staged chart to `target`, moving an existing directory aside first so a failed
+/// rename can be undone. A concurrent run may put its chart in place between our two renames:
+/// then ours is retried, so the last run wins with a whole chart and nothing is left over.
+fn swap_into_place(staged: tempfile::TempDir, out: &Path, target: &Path, parent: &Path) -> Result<(), WriteError> {
+    let mut aside = Vec::new();
+    let mut result = Err(WriteError::Io { path: out.to_path_buf(), source: std::io::ErrorKind::ResourceBusy.into() });
+    for _ in 0..SWAP_ATTEMPTS {
+        if std::fs::symlink_metadata(target).is_ok() {
+            let old = match staging_dir(parent, "old-") {
+                Ok(d) => d.keep(),
+                Err(e) => {
+                    result = Err(WriteError::Io { path: parent.to_path_buf(), source: e });
+                    break;
+                }
+            };
+            // rename(2) replaces the empty placeholder directory atomically.
+            match std::fs::rename(target, &old) {
+                Ok(()) => aside.push(old),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let _ = std::fs::remove_dir(&old);
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_dir(&old);
+                    result = Err(WriteError::Io { path: out.to_path_buf(), source: e });
+                    break;
+                }
+            }
+        }
+        match std::fs::rename(staged.path(), target) {
+            Ok(()) => {
+                result = Ok(());
+                break;
+            }
+            // Another run placed its chart meanwhile: move that aside too and try again.
+            Err(e) if std::fs::symlink_metadata(target).is_ok() && e.kind() != std::io::ErrorKind::NotFound => {
+                result = Err(WriteError::Io { path: out.to_path_buf(), source: e });
+            }
+            Err(e) => {
+                result = Err(WriteError::Io { path: out.to_path_buf(), source: e });
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        // The staged directory is now the target: keep TempDir from deleting it.
+        let _ = staged.keep();
+    } else if let Some(first) = aside.first() {
+        // Put the user's chart back; if even that fails, keep it where it is rather than lose it.
+        if std::fs::symlink_metadata(target).is_ok() || std::fs::rename(first, target).is_err() {
+            aside.remove(0);
+        }
+    }
+    for old in &aside {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    result
+}
+
+/// Writes into a directory that cannot be renamed (a mount point): the chart is staged inside
+/// it, the old contents (already checked to be a chart, or nothing) are removed, and the staged
+/// entries are moved up.
+fn write_in_place(chart: &Chart, out: &Path, target: &Path) -> Result<(), WriteError> {
+    let staged = staging_dir(target, "new-").map_err(io(out))?;
+    write_files(chart, staged.path(), out)?;
+    let staged_name = staged.path().file_name().map(ToOwned::to_owned);
+    for e in std::fs::read_dir(target).map_err(io(out))? {
+        let e = e.map_err(io(out))?;
+        if Some(e.file_name()) == staged_name {
+            continue;
+        }
+        let p = e.path();
+        let removed = if e.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        removed.map_err(io(&out.join(e.file_name())))?;
+    }
+    for e in std::fs::read_dir(staged.path()).map_err(io(out))? {
+        let e = e.map_err(io(out))?;
+        std::fs::rename(e.path(), target.join(e.file_name())).map_err(io(&out.join(e.file_name())))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart() -> Chart {
+        let mut files = std::collections::BTreeMap::new();
+        files.insert("Chart.yaml".to_string(), "name: x\n".to_string());
+        files.insert("templates/a.yaml".to_string(), "a: 1\n".to_string());
+        Chart { files, notes: Vec::new(), problems: Vec::new() }
+    }
+
+    #[test]
+    fn in_place_write_replaces_a_chart_and_leaves_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("vol");
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(dir.join("Chart.yaml"), "old").unwrap();
+        std::fs::write(dir.join("templates/old.yaml"), "old").unwrap();
+        write_in_place(&chart(), &dir, &dir).unwrap();
+        let mut names: Vec<_> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        assert_eq!(names, ["Chart.yaml", "templates"]);
+        assert_eq!(std::fs::read_to_string(dir.join("Chart.yaml")).unwrap(), "name: x\n");
+        assert!(!dir.join("templates/old.yaml").exists());
+    }
+
+    #[test]
+    fn stale_staging_of_dead_runs_is_removed_and_live_ones_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        // pid_max is at most 2^22 on Linux, so this pid never runs.
+        let dead = tmp.path().join(".chartwright-999999999-new-abc");
+        let live = tmp.path().join(format!(".chartwright-{}-new-abc", std::process::id()));
+        let foreign = tmp.path().join(".chartwright-notes");
+        for d in [&dead, &live, &foreign] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        remove_stale_staging(tmp.path());
+        assert!(!dead.exists());
+        assert!(live.exists());
+        assert!(foreign.exists());
+    }
+
+    #[test]
+    fn absolute_folds_dots_in_paths_that_do_not_exist() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        assert_eq!(absolute(&base.join("a/../b/./c")).unwrap(), base.join("b/c"));
+        assert_eq!(absolute(&base.join(".")).unwrap(), base);
+    }
 }

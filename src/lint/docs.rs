@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::rules::{Category, RULES};
+use super::rules::{Category, RULES, Rule};
 use super::{BAD_IGNORE_RULE, IGNORE_ANNOTATION, apis};
 
 const CONFIG_EXAMPLE: &str = r#"```yaml
@@ -19,6 +19,22 @@ lint:
 ```
 
 "#;
+
+/// One rule's reference (what `chartwright lint --explain RULE` prints): a title line, then the
+/// same paragraphs as its section of `docs/rules.md`.
+pub fn explain(r: &Rule) -> String {
+    format!("{} ({})\n\n{}", r.id, r.category.title(), rule_body(r))
+}
+
+fn rule_body(r: &Rule) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Default severity: **{}**. {}\n", r.severity.as_str(), r.summary);
+    let _ = writeln!(s, "**What it checks.** {}\n", r.what);
+    let _ = writeln!(s, "**Why it matters.** {}\n", r.why);
+    let _ = writeln!(s, "**How to fix.** {}\n", r.fix);
+    let _ = writeln!(s, "**Example** (flagged; `# <-` marks the reported line):\n\n```yaml\n{}```\n", r.example);
+    s
+}
 
 /// The rule reference as Markdown.
 pub fn rules_markdown() -> String {
@@ -99,11 +115,7 @@ pub fn rules_markdown() -> String {
             let _ = writeln!(s, "## {}\n", r.category.title());
         }
         let _ = writeln!(s, "### {}\n", r.id);
-        let _ = writeln!(s, "Default severity: **{}**. {}\n", r.severity.as_str(), r.summary);
-        let _ = writeln!(s, "**What it checks.** {}\n", r.what);
-        let _ = writeln!(s, "**Why it matters.** {}\n", r.why);
-        let _ = writeln!(s, "**How to fix.** {}\n", r.fix);
-        let _ = writeln!(s, "**Example** (flagged; `# <-` marks the reported line):\n\n```yaml\n{}```\n", r.example);
+        s.push_str(&rule_body(r));
     }
     s.push_str("## The API table\n\n`api-removed` and `api-deprecated` read `src/lint/apis.yaml`:\n\n");
     s.push_str("| apiVersion | Kinds | Replacement | Removed in | Source |\n|---|---|---|---|---|\n");

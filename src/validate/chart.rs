@@ -2,12 +2,12 @@
 //! keeping only what validation needs: metadata, dependencies, `values.yaml` and the schema.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::Path;
 
 use super::ValidateError;
 use super::helmignore::HelmIgnore;
 use super::tree::{K, V};
+use crate::limits;
 use crate::yaml::{Node, Value};
 
 /// One `dependencies:` entry of `Chart.yaml`.
@@ -54,6 +54,9 @@ pub struct Chart {
     pub schema: Option<std::sync::Arc<serde_json::Value>>,
     /// Where the schema file is, for messages.
     pub schema_path: String,
+    /// The chart's other JSON files (outside `charts/`) by path in the chart: the only files a
+    /// local `$ref` may name (shared like `schema`).
+    pub schema_files: std::sync::Arc<BTreeMap<String, Vec<u8>>>,
     /// Declared dependencies.
     pub deps: Vec<Dependency>,
     /// Charts found under `charts/`, sorted by directory or archive name.
@@ -81,25 +84,33 @@ pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Resu
     let meta = std::fs::metadata(path).map_err(|e| ValidateError::Chart {
         message: format!("{display}: cannot read the chart: {}", super::io_reason(&e)),
     })?;
+    let budget = crate::chart::Budget::default();
     let files = if meta.is_dir() {
         // Like Helm's directory loader, the chart root's .helmignore applies to the whole tree.
-        let ignore =
-            std::fs::read_to_string(path.join(".helmignore")).map(|t| HelmIgnore::parse(&t)).unwrap_or_default();
+        let ignore = crate::textfile::read_if_exists(&path.join(".helmignore"), &display, limits::MAX_CHART_FILE_BYTES)
+            .map_err(read_error)?
+            .map(|b| HelmIgnore::parse(&String::from_utf8_lossy(&b)))
+            .unwrap_or_default();
         let mut files = BTreeMap::new();
-        read_dir_files(path, "", &ignore, &mut files)?;
+        let mut visited = crate::textfile::Visited::default();
+        visited.first_visit(path);
+        read_dir_files(path, "", &ignore, &mut files, &mut visited)?;
         files
     } else {
-        let bytes = std::fs::read(path).map_err(|e| ValidateError::Chart {
-            message: format!("{display}: cannot read the chart: {}", super::io_reason(&e)),
-        })?;
-        untar(&bytes, &display)?
+        let bytes = crate::textfile::read_bytes(path, &display, limits::MAX_CHART_BYTES).map_err(read_error)?;
+        untar(&bytes, &display, 0, &budget)?
     };
     let mut next_id = 0;
-    from_files(files, &display, multi_doc, sources, &mut next_id)
+    from_files(files, &display, multi_doc, sources, &mut next_id, 0, &budget)
 }
 
-/// Which files of a chart tree matter: the chart's own metadata, values and schema, and every
-/// entry under `charts/` (recursively, with the same rule).
+fn read_error(e: crate::textfile::ReadError) -> ValidateError {
+    ValidateError::Chart { message: e.to_string() }
+}
+
+/// Which files of a chart tree matter: the chart's own metadata, values and schema, JSON files
+/// (which local `$ref`s may name), and every entry under `charts/` (recursively, with the same
+/// rule).
 fn keep(rel: &str) -> bool {
     let parts: Vec<&str> = rel.split('/').collect();
     let mut i = 0;
@@ -107,13 +118,17 @@ fn keep(rel: &str) -> bool {
         match parts.len() - i {
             0 => return false,
             1 => {
-                return matches!(parts[i], "Chart.yaml" | "values.yaml" | "values.schema.json" | "requirements.yaml");
+                return matches!(parts[i], "Chart.yaml" | "values.yaml" | "requirements.yaml") || is_json(parts[i]);
             }
             2 if parts[i] == "charts" => return true,
             _ if parts[i] == "charts" => i += 2,
-            _ => return false,
+            _ => return parts.last().is_some_and(|f| is_json(f)),
         }
     }
+}
+
+fn is_json(name: &str) -> bool {
+    name.ends_with(".json")
 }
 
 fn read_dir_files(
@@ -121,6 +136,7 @@ fn read_dir_files(
     rel: &str,
     ignore: &HelmIgnore,
     out: &mut BTreeMap<String, Vec<u8>>,
+    visited: &mut crate::textfile::Visited,
 ) -> Result<(), ValidateError> {
     let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
     let entries = std::fs::read_dir(&dir).map_err(|e| ValidateError::Chart {
@@ -139,41 +155,40 @@ fn read_dir_files(
             continue;
         }
         if is_dir {
-            // Only descend where a kept file can live.
-            if keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x")) {
-                read_dir_files(root, &child, ignore, out)?;
+            // Only descend where a kept file can live (JSON files can live anywhere).
+            // A symlink back up the tree is followed once, not forever.
+            if (keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x.json")))
+                && visited.first_visit(&root.join(&child))
+            {
+                read_dir_files(root, &child, ignore, out, visited)?;
             }
         } else if keep(&child) {
-            let bytes = std::fs::read(root.join(&child)).map_err(|e| ValidateError::Chart {
-                message: format!("{}: cannot read: {}", root.join(&child).display(), super::io_reason(&e)),
-            })?;
+            // Helm's directory loader holds every file to MaxDecompressedFileSize too.
+            let p = root.join(&child);
+            let bytes = crate::textfile::read_bytes(&p, &p.display().to_string(), limits::MAX_CHART_FILE_BYTES)
+                .map_err(read_error)?;
             out.insert(child, bytes);
         }
     }
     Ok(())
 }
 
-/// Reads a chart archive; like Helm, the first path component (the chart directory) is dropped.
-fn untar(bytes: &[u8], display: &str) -> Result<BTreeMap<String, Vec<u8>>, ValidateError> {
+/// Reads a chart archive at nesting level `depth`; like Helm, the first path component (the
+/// chart directory) is dropped.
+fn untar(
+    bytes: &[u8],
+    display: &str,
+    depth: usize,
+    budget: &crate::chart::Budget,
+) -> Result<BTreeMap<String, Vec<u8>>, ValidateError> {
     let bad = |why: String| ValidateError::Chart { message: format!("{display}: not a chart archive: {why}") };
-    let gz = flate2::read::GzDecoder::new(bytes);
-    let mut ar = tar::Archive::new(gz);
-    let mut out = BTreeMap::new();
-    let entries = ar.entries().map_err(|e| bad(e.to_string()))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| bad(e.to_string()))?;
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let path = entry.path().map_err(|e| bad(e.to_string()))?.to_string_lossy().replace('\\', "/");
-        let Some((_, rel)) = path.trim_start_matches("./").split_once('/') else { continue };
-        if !keep(rel) {
-            continue;
-        }
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).map_err(|e| bad(e.to_string()))?;
-        out.insert(rel.to_string(), data);
-    }
+    let files =
+        crate::chart::read_archive(bytes, depth, budget, &|p| p.split_once('/').is_some_and(|(_, rel)| keep(rel)))
+            .map_err(|e| ValidateError::Chart { message: format!("{display}: cannot load the chart archive: {e}") })?;
+    let out: BTreeMap<String, Vec<u8>> = files
+        .into_iter()
+        .filter_map(|(path, data)| path.split_once('/').map(|(_, rel)| (rel.to_string(), data)))
+        .collect();
     if out.is_empty() {
         return Err(bad("no chart files found".into()));
     }
@@ -192,7 +207,14 @@ fn from_files(
     multi_doc: bool,
     sources: &mut Vec<SourceFile>,
     next_id: &mut usize,
+    depth: usize,
+    budget: &crate::chart::Budget,
 ) -> Result<Chart, ValidateError> {
+    if depth > limits::MAX_SUBCHART_DEPTH {
+        return Err(ValidateError::Chart {
+            message: format!("{display}: subcharts nest more than {} levels deep", limits::MAX_SUBCHART_DEPTH),
+        });
+    }
     let id = *next_id;
     *next_id += 1;
     let chart_yaml_name = format!("{display}/Chart.yaml");
@@ -241,10 +263,16 @@ fn from_files(
         }
     };
 
-    // Group the rest by the entry directly under charts/.
+    // Group the rest by the entry directly under charts/; JSON files outside it are the chart's.
     let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    let mut schema_files = BTreeMap::new();
     for (rel, data) in files {
-        let Some(rest) = rel.strip_prefix("charts/") else { continue };
+        let Some(rest) = rel.strip_prefix("charts/") else {
+            if is_json(&rel) {
+                schema_files.insert(rel, data);
+            }
+            continue;
+        };
         if rest.ends_with(".prov") {
             continue;
         }
@@ -259,17 +287,18 @@ fn from_files(
         let sub_display = format!("{display}/charts/{cname}");
         let sub = if Path::new(&cname).extension().is_some_and(|e| e == "tgz") {
             let data = group.remove("").unwrap_or_default();
-            let inner = untar(&data, &sub_display)?;
-            from_files(inner, &sub_display, multi_doc, sources, next_id)
+            let inner = untar(&data, &sub_display, depth + 1, budget)?;
+            from_files(inner, &sub_display, multi_doc, sources, next_id, depth + 1, budget)
         } else {
             group.remove("");
-            from_files(group, &sub_display, multi_doc, sources, next_id)
+            from_files(group, &sub_display, multi_doc, sources, next_id, depth + 1, budget)
         };
         subcharts.push(sub.map_err(|e| ValidateError::Chart {
             message: format!("error unpacking subchart {cname} in {name}: {e}"),
         })?);
     }
-    Ok(Chart { name, version, values, schema, schema_path, deps, subcharts, id })
+    let schema_files = std::sync::Arc::new(schema_files);
+    Ok(Chart { name, version, values, schema, schema_path, schema_files, deps, subcharts, id })
 }
 
 fn strip_pos(e: &serde_json::Error) -> String {
@@ -382,6 +411,7 @@ mod tests {
         assert!(keep("Chart.yaml"));
         assert!(keep("values.schema.json"));
         assert!(!keep("templates/deploy.yaml"));
+        assert!(keep("schemas/defs.json") && keep("defs.json") && keep("charts/sub/schemas/defs.json"));
         assert!(keep("charts/sub-1.0.0.tgz"));
         assert!(keep("charts/sub/values.yaml"));
         assert!(!keep("charts/sub/templates/x.yaml"));

@@ -393,6 +393,7 @@ mod tests {
             values: V::new(K::Map(defaults.clone())),
             schema: None,
             schema_path: String::new(),
+            schema_files: std::sync::Arc::default(),
             deps: Vec::new(),
             subcharts: Vec::new(),
             id: 0,

@@ -89,7 +89,7 @@ impl Prepared {
         let mut schemas: Vec<Option<Arc<Compiled>>> = vec![None; all.len()];
         for c in all {
             if let Some(doc) = &c.schema {
-                schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, opts)?));
+                schemas[c.id] = Some(Arc::new(schema::compile(doc, &c.schema_path, &c.schema_files, opts)?));
             }
         }
         let has_deps = chart.all().iter().any(|c| !c.deps.is_empty());
@@ -124,15 +124,12 @@ pub fn validate(opts: &Options) -> Result<Report, ValidateError> {
 
 fn read_text(path: &Path) -> Result<Result<String, (u32, u32)>, ValidateError> {
     let name = display(path);
-    let bytes = if name == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
-            .map_err(|e| ValidateError::Input { message: format!("cannot read stdin: {e}") })?;
-        b
+    let read = if name == "-" {
+        crate::textfile::read_stdin("stdin", crate::limits::MAX_INPUT_BYTES)
     } else {
-        std::fs::read(path)
-            .map_err(|e| ValidateError::Input { message: format!("{name}: cannot read: {}", io_reason(&e)) })?
+        crate::textfile::read_bytes(path, &name, crate::limits::MAX_INPUT_BYTES)
     };
+    let bytes = read.map_err(|e| ValidateError::Input { message: read_message(&e) })?;
     Ok(match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
@@ -140,6 +137,14 @@ fn read_text(path: &Path) -> Result<Result<String, (u32, u32)>, ValidateError> {
             Err(values::utf8_error_position(e.as_bytes(), valid))
         }
     })
+}
+
+/// A read error in this module's words (the OS error without its number).
+fn read_message(e: &crate::textfile::ReadError) -> String {
+    match e {
+        crate::textfile::ReadError::Io { path, err } => format!("{path}: cannot read: {}", io_reason(err)),
+        other => other.to_string(),
+    }
 }
 
 /// The path as the user typed it.
@@ -199,11 +204,23 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     for kind in [SetKind::Json, SetKind::Typed, SetKind::Str, SetKind::File, SetKind::Literal] {
         sets.extend(opts.sets.iter().filter(|(k, _)| *k == kind).cloned());
     }
+    let mut slots = 0usize;
     for (kind, text) in &sets {
         let mut scratch = Map::new();
-        strvals::parse_into(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| ValidateError::Input {
-            message: format!("failed parsing {} data {text:?}: {e}", kind.flag()),
+        slots += strvals::parse_into_counted(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| {
+            ValidateError::Input {
+                message: format!("failed parsing {} data {:?}: {e}", kind.flag(), crate::diag::clip_line(text, 1).0),
+            }
         })?;
+        // Every run holds all flags' lists at once; their sum is what memory depends on.
+        if slots > crate::limits::MAX_SET_LIST_SLOTS {
+            return Err(ValidateError::Input {
+                message: format!(
+                    "the --set flags create more than {} list entries in total (see README, Limits)",
+                    crate::limits::MAX_SET_LIST_SLOTS
+                ),
+            });
+        }
     }
     let ctx = RunCtx { p, base: &base, base_sources: &base_sources, base_error: base_error.as_ref(), sets: &sets };
 
@@ -241,9 +258,11 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
 }
 
 fn read_set_file(path: &str) -> Result<String, String> {
-    std::fs::read(path)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| format!("open {path}: {}", io_reason(&e)))
+    match crate::textfile::read_bytes(Path::new(path), path, crate::limits::MAX_INPUT_BYTES) {
+        Ok(b) => Ok(String::from_utf8_lossy(&b).into_owned()),
+        Err(crate::textfile::ReadError::Io { err, .. }) => Err(format!("open {path}: {}", io_reason(&err))),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn non_utf8(chart: &str, file: &str, line: u32, col: u32) -> ErrorOut {
@@ -270,7 +289,7 @@ fn yaml_error(chart: &str, file: &str, text: &str, e: &values::ValuesError) -> E
         line: Some(e.line),
         column: Some(e.col),
         help: None,
-        source_line: text.lines().nth(e.line.saturating_sub(1) as usize).map(str::to_string),
+        source_line: crate::diag::LineIndex::new(text).snippet(text, e.line, e.col),
     }
 }
 
@@ -339,31 +358,40 @@ impl RunCtx<'_> {
                     pointer: String::new(),
                     message: format!("failed parsing {} data: {e}", kind.flag()),
                     keyword: "set".into(),
-                    file: Some(format!("{} {text}", kind.flag())),
+                    file: Some(flag_text(*kind, text)),
                     line: Some(1),
                     column: Some(1),
                     help: None,
-                    source_line: Some(format!("{} {text}", kind.flag())),
+                    source_line: Some((flag_text(*kind, text), 1)),
                 });
                 report.valid = false;
                 return Ok(report);
             }
         }
-        let source_of = |src: u32| -> (String, Option<&str>) {
+        // Line lookups go through one index per source: a file with thousands of errors must
+        // not be scanned once per error.
+        let indexes: std::cell::RefCell<std::collections::HashMap<u32, crate::diag::LineIndex>> =
+            std::cell::RefCell::default();
+        let source_of = |src: u32, line: u32, col: u32| -> (String, Option<(String, u32)>) {
             let i = src as usize;
+            let text = |t: &str| {
+                let mut ix = indexes.borrow_mut();
+                let index = ix.entry(src).or_insert_with(|| crate::diag::LineIndex::new(t));
+                index.snippet(t, line, col)
+            };
             if let Some(s) = p.sources.get(i) {
-                return (s.name.clone(), Some(s.text.as_str()));
+                return (s.name.clone(), text(&s.text));
             }
             let i = i - p.sources.len();
             if let Some(s) = self.base_sources.get(i) {
-                return (s.name.clone(), Some(s.text.as_str()));
+                return (s.name.clone(), text(&s.text));
             }
             if i == self.base_sources.len() {
-                return (file.map(|f| display(f)).unwrap_or_default(), Some(run_text.as_str()));
+                return (file.map(|f| display(f)).unwrap_or_default(), text(&run_text));
             }
             let j = i - self.base_sources.len() - 1;
             match self.sets.get(j) {
-                Some((k, t)) => (format!("{} {t}", k.flag()), None),
+                Some((k, t)) => (flag_text(*k, t), None),
                 None => (String::new(), None),
             }
         };
@@ -406,13 +434,7 @@ impl RunCtx<'_> {
         Ok(report)
     }
 
-    fn check<'s>(
-        &self,
-        c: &Chart,
-        vals: &V,
-        out: &mut Vec<ErrorOut>,
-        source_of: &dyn Fn(u32) -> (String, Option<&'s str>),
-    ) {
+    fn check(&self, c: &Chart, vals: &V, out: &mut Vec<ErrorOut>, source_of: &SourceOf<'_>) {
         if let Some(compiled) = &self.p.schemas[c.id] {
             for f in compiled.validate(&vals.to_json()) {
                 let origin = match &f.key {
@@ -451,14 +473,19 @@ impl RunCtx<'_> {
     }
 }
 
-fn locate_into<'s>(err: &mut ErrorOut, origin: Option<Origin>, source_of: &dyn Fn(u32) -> (String, Option<&'s str>)) {
+/// Given a source index, line and column: the source's name and the line cut around the column.
+type SourceOf<'a> = dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>) + 'a;
+
+fn locate_into(err: &mut ErrorOut, origin: Option<Origin>, source_of: &SourceOf<'_>) {
     let Some(o) = origin else { return };
-    let (name, text) = source_of(o.src);
-    err.source_line = match text {
-        Some(t) => t.lines().nth(o.line.saturating_sub(1) as usize).map(str::to_string),
-        None => Some(name.clone()),
-    };
+    let (name, snippet) = source_of(o.src, o.line, o.col);
+    err.source_line = snippet.or_else(|| Some((name.clone(), 1)));
     err.file = Some(name);
     err.line = Some(o.line);
     err.column = Some(o.col);
+}
+
+/// A `--set` flag as messages name it, cut to a readable length.
+fn flag_text(kind: SetKind, text: &str) -> String {
+    crate::diag::clip_line(&format!("{} {text}", kind.flag()), 1).0
 }

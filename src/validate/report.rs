@@ -55,9 +55,10 @@ pub struct ErrorOut {
     /// A suggested fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// The source line, for the text format's excerpt.
+    /// The source line cut around the column, and the caret's column in it, for the text
+    /// format's excerpt.
     #[serde(skip)]
-    pub source_line: Option<String>,
+    pub source_line: Option<(String, u32)>,
 }
 
 impl ErrorOut {
@@ -123,35 +124,10 @@ impl Report {
                         if let Some(h) = &e.help {
                             d = d.help(h.clone());
                         }
+                        d.snippet = e.source_line.clone();
                         d
                     })
                     .collect(),
-            })
-            .collect()
-    }
-
-    /// Source excerpts for the text format: only the lines errors point at, so that memory
-    /// stays independent of the size of the files.
-    fn sparse_sources(&self) -> Sources {
-        let mut lines: std::collections::BTreeMap<String, std::collections::BTreeMap<u32, String>> =
-            std::collections::BTreeMap::new();
-        for e in self.runs.iter().flat_map(|r| &r.errors) {
-            if let (Some(f), Some(l), Some(text)) = (&e.file, e.line, &e.source_line) {
-                lines.entry(f.clone()).or_default().insert(l, text.clone());
-            }
-        }
-        lines
-            .into_iter()
-            .map(|(f, ls)| {
-                let max = ls.keys().copied().max().unwrap_or(0);
-                let mut text = String::new();
-                for n in 1..=max {
-                    if let Some(t) = ls.get(&n) {
-                        text.push_str(t);
-                    }
-                    text.push('\n');
-                }
-                (f, text)
             })
             .collect()
     }
@@ -161,7 +137,7 @@ impl Report {
         match format {
             Format::Json => self.to_json(),
             Format::Text => {
-                let mut out = diag::render_text(&self.groups(), &self.sparse_sources(), color);
+                let mut out = diag::render_text(&self.groups(), &Sources::new(), color);
                 let invalid = self.runs.iter().filter(|r| !r.valid).count();
                 let errors: usize = self.runs.iter().map(|r| r.errors.len()).sum();
                 out.push_str(&format!(

@@ -1,8 +1,10 @@
 //! Compiling a chart's `values.schema.json` as Helm does, and turning validation errors into
 //! Helm 4's pointers and messages.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, Retrieve, Uri, ValidationError, Validator};
@@ -72,40 +74,100 @@ pub fn draft_for(doc: &serde_json::Value, compat: Compat) -> Draft {
     }
 }
 
+/// The largest remote `$ref` document accepted, counted while reading (Content-Length is not
+/// trusted): far above any real schema, far below what hurts.
+pub const MAX_REMOTE_REF_BYTES: u64 = 16 * 1024 * 1024;
+/// Remote documents fetched for one chart's schema at most (each may `$ref` further ones).
+pub const MAX_REMOTE_REFS: usize = 32;
+/// Deadline of one remote document, from connecting to the last byte.
+pub const REMOTE_REF_TIMEOUT: Duration = Duration::from_secs(15);
+/// Time all remote documents of one chart's schema may take together.
+pub const REMOTE_REFS_BUDGET: Duration = Duration::from_secs(60);
+
+/// Where the schema seems to live, for resolving relative `$ref`s. Helm 4 uses
+/// `file:///values.schema.json`, so its relative refs read the machine's root directory; here
+/// they resolve inside the chart, and a resolved path outside this directory has left it.
+const CHART_ROOT: &str = "/chart/";
+
 struct Fetcher {
     allow_remote: bool,
     compat: Compat,
+    /// The chart's JSON files, by path in the chart.
+    files: Arc<BTreeMap<String, Vec<u8>>>,
+    fetched: AtomicUsize,
+    deadline: Instant,
+}
+
+type RetrieveError = Box<dyn std::error::Error + Send + Sync>;
+
+impl Fetcher {
+    fn remote(&self, uri: &Uri<String>) -> Result<serde_json::Value, RetrieveError> {
+        if !self.allow_remote {
+            return Err(format!(
+                "remote $ref {uri} was not fetched; pass --allow-remote-refs to fetch it as Helm would"
+            )
+            .into());
+        }
+        if self.fetched.fetch_add(1, Ordering::Relaxed) >= MAX_REMOTE_REFS {
+            return Err(
+                format!("remote $ref {uri} was not fetched: more than {MAX_REMOTE_REFS} remote documents").into()
+            );
+        }
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(format!(
+                "remote $ref {uri} was not fetched: the {} s for all remote documents are spent",
+                REMOTE_REFS_BUDGET.as_secs()
+            )
+            .into());
+        }
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        // A request timeout (unlike the client's) bounds the body too.
+        let resp = client
+            .get(uri.as_str())
+            .timeout(left.min(REMOTE_REF_TIMEOUT))
+            .send()
+            .map_err(|e| format!("fetching $ref {uri}: {}", reqwest_reason(e)))?;
+        if resp.status() != reqwest::StatusCode::OK {
+            return Err(format!("fetching $ref {uri}: HTTP status {}", resp.status().as_u16()).into());
+        }
+        let buf = crate::net::read_capped(resp, MAX_REMOTE_REF_BYTES).map_err(|e| match e {
+            crate::net::BodyError::TooLarge(_) => format!("$ref {uri} is {e}"),
+            _ => format!("fetching $ref {uri}: {e}"),
+        })?;
+        Ok(serde_json::from_slice(&buf).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
+    }
+
+    /// A `file:` ref: one of the chart's JSON files, never anything else on the machine.
+    fn local(&self, uri: &Uri<String>) -> Result<serde_json::Value, RetrieveError> {
+        let path = uri.path().decode().to_string_lossy().into_owned();
+        let inside = uri.authority().is_none_or(|a| a.as_str().is_empty());
+        let Some(rel) = path.strip_prefix(CHART_ROOT).filter(|_| inside) else {
+            return Err(format!(
+                "$ref {uri} leaves the chart: local $refs resolve inside the chart directory and may not leave it"
+            )
+            .into());
+        };
+        let data = self.files.get(rel).ok_or_else(|| {
+            format!("$ref {uri}: the chart has no JSON file {rel} (local $refs resolve inside the chart)")
+        })?;
+        // serde_json's message names a line and column, never the content.
+        Ok(serde_json::from_slice(data).map_err(|e| format!("$ref {uri}: {rel} is not JSON: {e}"))?)
+    }
+}
+
+fn reqwest_reason(e: reqwest::Error) -> String {
+    if e.is_timeout() { "timed out".into() } else { e.without_url().to_string() }
 }
 
 impl Retrieve for Fetcher {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<serde_json::Value, RetrieveError> {
         match uri.scheme().as_str() {
-            "http" | "https" => {
-                if !self.allow_remote {
-                    return Err(format!(
-                        "remote $ref {uri} was not fetched; pass --allow-remote-refs to fetch it as Helm would"
-                    )
-                    .into());
-                }
-                let client = reqwest::blocking::Client::builder()
-                    .timeout(Duration::from_secs(15))
-                    .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
-                    .build()?;
-                let resp = client.get(uri.as_str()).send().map_err(|e| format!("fetching $ref {uri}: {e}"))?;
-                if resp.status() != reqwest::StatusCode::OK {
-                    return Err(format!("fetching $ref {uri}: HTTP status {}", resp.status().as_u16()).into());
-                }
-                let text = resp.text().map_err(|e| format!("fetching $ref {uri}: {e}"))?;
-                Ok(serde_json::from_str(&text).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
-            }
-            // Helm 4 resolves relative refs against file:///values.schema.json, so file refs
-            // read the local filesystem.
-            "file" => {
-                let path = uri.path().as_str().to_string();
-                let text =
-                    std::fs::read_to_string(&path).map_err(|e| format!("$ref {uri}: cannot read {path}: {e}"))?;
-                Ok(serde_json::from_str(&text).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
-            }
+            "http" | "https" => self.remote(uri),
+            "file" => self.local(uri),
             // Helm 4.1 replaces an unresolved URN by a permissive `true` schema.
             "urn" if self.compat == Compat::Helm4 => Ok(serde_json::Value::Bool(true)),
             _ => Err(format!("$ref {uri} cannot be resolved").into()),
@@ -117,7 +179,12 @@ impl Retrieve for Fetcher {
 ///
 /// # Errors
 /// The schema does not compile, or a `$ref` cannot be resolved (named in the message).
-pub fn compile(doc: &serde_json::Value, path: &str, opts: SchemaOptions) -> Result<Compiled, ValidateError> {
+pub fn compile(
+    doc: &serde_json::Value,
+    path: &str,
+    files: &Arc<BTreeMap<String, Vec<u8>>>,
+    opts: SchemaOptions,
+) -> Result<Compiled, ValidateError> {
     let draft = draft_for(doc, opts.compat);
     let mut stripped = doc.clone();
     // The draft is decided above, exactly as Helm decides it; the crate must not second-guess
@@ -132,8 +199,14 @@ pub fn compile(doc: &serde_json::Value, path: &str, opts: SchemaOptions) -> Resu
     };
     let validator = jsonschema::options()
         .with_draft(draft)
-        .with_base_uri("file:///values.schema.json")
-        .with_retriever(Fetcher { allow_remote: opts.allow_remote_refs, compat: opts.compat })
+        .with_base_uri(format!("file://{CHART_ROOT}values.schema.json"))
+        .with_retriever(Fetcher {
+            allow_remote: opts.allow_remote_refs,
+            compat: opts.compat,
+            files: files.clone(),
+            fetched: AtomicUsize::new(0),
+            deadline: Instant::now() + REMOTE_REFS_BUDGET,
+        })
         .should_validate_formats(formats)
         .build(&stripped)
         .map_err(|e| ValidateError::Schema { message: format!("{path}: the schema does not compile: {e}") })?;
@@ -253,10 +326,12 @@ fn quote(s: &str) -> String {
     format!("'{s}'")
 }
 
+/// A value as messages quote it, cut around its start so that a megabyte string failing a
+/// pattern does not become a megabyte message per error.
 fn json_short(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => quote(s),
-        other => other.to_string(),
+        serde_json::Value::String(s) => quote(&crate::diag::clip_line(s, 1).0),
+        other => crate::diag::clip_line(&other.to_string(), 1).0,
     }
 }
 
@@ -326,7 +401,13 @@ fn message(kind: &ValidationErrorKind, instance: &serde_json::Value) -> String {
 /// An allowed key one or two edits away (insertions, deletions, substitutions, swaps).
 pub fn suggest(key: &str, allowed: &[String]) -> Option<String> {
     let mut best: Option<(usize, &String)> = None;
+    let len = key.chars().count();
     for a in allowed {
+        // More than two characters apart in length is more than two edits: skip the quadratic
+        // distance (a hostile key can be megabytes long).
+        if a.chars().count().abs_diff(len) > 2 {
+            continue;
+        }
         let d = edit_distance(key, a);
         if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, a));
@@ -392,16 +473,18 @@ mod tests {
         let bad = serde_json::json!({"e": "not-an-email"});
         let modern = serde_json::json!({"properties": {"e": {"format": "email"}}});
         let draft7 = serde_json::json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"e": {"format": "email"}}});
-        assert!(compile(&modern, "s", opts4).unwrap().validate(&bad).is_empty());
-        assert_eq!(compile(&draft7, "s", opts4).unwrap().validate(&bad)[0].keyword, "format");
-        assert_eq!(compile(&modern, "s", opts3).unwrap().validate(&bad)[0].keyword, "format");
+        assert!(compile(&modern, "s", &Arc::default(), opts4).unwrap().validate(&bad).is_empty());
+        assert_eq!(compile(&draft7, "s", &Arc::default(), opts4).unwrap().validate(&bad)[0].keyword, "format");
+        assert_eq!(compile(&modern, "s", &Arc::default(), opts3).unwrap().validate(&bad)[0].keyword, "format");
     }
 
     #[test]
     fn remote_refs_are_refused_by_name_without_the_flag() {
         let opts = SchemaOptions { compat: Compat::Helm4, allow_remote_refs: false };
         let doc = serde_json::json!({"properties": {"a": {"$ref": "https://example.invalid/x.json"}}});
-        let Err(ValidateError::Schema { message }) = compile(&doc, "s", opts) else { panic!("expected an error") };
+        let Err(ValidateError::Schema { message }) = compile(&doc, "s", &Arc::default(), opts) else {
+            panic!("expected an error")
+        };
         assert!(
             message.contains("https://example.invalid/x.json") && message.contains("--allow-remote-refs"),
             "{message}"

@@ -46,6 +46,11 @@ type R<T> = Result<T, Stop>;
 struct Parser<'a> {
     s: Vec<char>,
     i: usize,
+    /// Current nesting of keys and indices: Helm recurses without bound over `a[0][0]...`,
+    /// which would overflow our stack; past [`crate::limits::MAX_NESTING`] it is an error.
+    nest: usize,
+    /// List slots created so far (padding included).
+    slots: usize,
     kind: SetKind,
     at: Option<Origin>,
     read_file: &'a dyn Fn(&str) -> Result<String, String>,
@@ -63,14 +68,33 @@ pub fn parse_into(
     at: Option<Origin>,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<(), String> {
-    let mut p = Parser { s: text.chars().collect(), i: 0, kind, at, read_file };
+    parse_into_counted(text, kind, dest, at, read_file).map(|_| ())
+}
+
+/// [`parse_into`], returning how many list slots (nulls of padding included) the text created,
+/// so that the caller can bound their sum over all flags.
+///
+/// # Errors
+/// As [`parse_into`].
+pub fn parse_into_counted(
+    text: &str,
+    kind: SetKind,
+    dest: &mut Map,
+    at: Option<Origin>,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<usize, String> {
+    let mut p = Parser { s: text.chars().collect(), i: 0, nest: 0, slots: 0, kind, at, read_file };
     loop {
         match p.key(dest, 0) {
             Ok(()) => {}
-            Err(Stop::Eof) => return Ok(()),
+            Err(Stop::Eof) => return Ok(p.slots),
             Err(Stop::Msg(m)) => return Err(m),
         }
     }
+}
+
+fn too_deep() -> Stop {
+    Stop::Msg(format!("keys and indices nest deeper than {} levels", crate::limits::MAX_NESTING))
 }
 
 fn go_type_name(v: Option<&V>) -> &'static str {
@@ -193,7 +217,12 @@ impl Parser<'_> {
                         )));
                     }
                 };
+                if self.nest >= crate::limits::MAX_NESTING {
+                    return Err(too_deep());
+                }
+                self.nest += 1;
                 let res = self.key(inner.as_map_mut().expect("map"), level);
+                self.nest -= 1;
                 let empty = inner.as_map().is_none_or(Map::is_empty);
                 if existed || !empty {
                     if !empty {
@@ -320,7 +349,7 @@ impl Parser<'_> {
             .map_err(|_| Stop::Msg(format!("error parsing index: strconv.Atoi: parsing {v:?}: invalid syntax")))
     }
 
-    fn set_index(&self, mut list: Vec<V>, index: i64, val: V) -> (Vec<V>, R<()>) {
+    fn set_index(&mut self, mut list: Vec<V>, index: i64, val: V) -> (Vec<V>, R<()>) {
         if index < 0 {
             return (list, Err(Stop::Msg(format!("negative {index} index not allowed"))));
         }
@@ -332,6 +361,7 @@ impl Parser<'_> {
         }
         let i = usize::try_from(index).unwrap_or(0);
         if list.len() <= i {
+            self.slots += i + 1 - list.len();
             list.resize(i + 1, V::new(K::Null));
         }
         list[i] = val;
@@ -393,6 +423,9 @@ impl Parser<'_> {
                     Ok(n) => n,
                     Err(e) => return (list, Err(e)),
                 };
+                if self.nest >= crate::limits::MAX_NESTING {
+                    return (list, Err(too_deep()));
+                }
                 let current = match list.get(idx).map(|v| &v.kind) {
                     None | Some(K::Null) => Vec::new(),
                     Some(K::Seq(l)) => l.clone(),
@@ -406,7 +439,9 @@ impl Parser<'_> {
                         );
                     }
                 };
+                self.nest += 1;
                 let (inner, res) = self.list_item(current, next, level);
+                self.nest -= 1;
                 if res.is_err() {
                     return (list, res);
                 }
@@ -422,7 +457,12 @@ impl Parser<'_> {
                     }
                     None => self.node(K::Map(Map::new())),
                 };
+                if self.nest >= crate::limits::MAX_NESTING {
+                    return (list, Err(too_deep()));
+                }
+                self.nest += 1;
                 let res = self.key(inner.as_map_mut().expect("map"), level);
+                self.nest -= 1;
                 if let Err(e) = res {
                     if let Some(slot) = list.get_mut(idx) {
                         *slot = inner;
@@ -490,6 +530,23 @@ mod tests {
         assert!(run(SetKind::Typed, &["a=1", "a.b=2"]).unwrap_err().contains("interface conversion"));
         assert!(run(SetKind::Json, &["a={"]).is_err());
         assert!(run(SetKind::Typed, &["a={x"]).unwrap_err().contains("terminate"));
+    }
+
+    #[test]
+    fn nesting_is_bounded_where_helm_recurses_without_end() {
+        let deep = format!("a{}=1", "[0]".repeat(crate::limits::MAX_NESTING + 5));
+        assert!(run(SetKind::Typed, &[&deep]).unwrap_err().contains("nest deeper than"));
+        let mixed = format!("a{}=1", "[0].b".repeat(crate::limits::MAX_NESTING + 5));
+        assert!(run(SetKind::Typed, &[&mixed]).unwrap_err().contains("nest deeper than"));
+        let ok = format!("a{}=1", "[0]".repeat(100));
+        assert!(run(SetKind::Typed, &[&ok]).is_ok());
+    }
+
+    #[test]
+    fn list_slots_are_counted_with_their_padding() {
+        let mut m = Map::new();
+        let n = parse_into_counted("a[9]=1,b[0][4]=2", SetKind::Typed, &mut m, None, &|_| Ok(String::new())).unwrap();
+        assert_eq!(n, 10 + 1 + 5);
     }
 
     #[test]

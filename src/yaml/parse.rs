@@ -49,14 +49,27 @@ pub struct DuplicateKey {
 pub struct ParseLimits {
     /// Maximum nesting depth of collections.
     pub max_depth: usize,
-    /// Maximum number of nodes an alias may copy in total across a stream.
+    /// Maximum number of nodes aliases may copy in total across a stream.
     pub max_alias_nodes: usize,
+    /// Maximum bytes (scalars and keys) aliases may copy in total across a stream.
+    pub max_alias_bytes: usize,
 }
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits { max_depth: 256, max_alias_nodes: 1_000_000 }
+        ParseLimits {
+            max_depth: crate::limits::MAX_NESTING,
+            max_alias_nodes: crate::limits::MAX_ALIAS_NODES,
+            max_alias_bytes: crate::limits::MAX_ALIAS_BYTES,
+        }
     }
+}
+
+/// An anchored node and what copying it costs.
+struct Anchored {
+    node: Node,
+    nodes: usize,
+    bytes: usize,
 }
 
 fn pos_of(mark: Mark) -> Pos {
@@ -111,15 +124,17 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
     parser.set_input_string(&mut bytes);
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<String, Node> = HashMap::new();
-    let mut alias_budget = limits.max_alias_nodes;
+    let mut anchors: HashMap<String, Anchored> = HashMap::new();
+    let mut alias_nodes = limits.max_alias_nodes;
+    let mut alias_bytes = limits.max_alias_bytes;
     let mut doc_line = 1;
     let mut root: Option<Node> = None;
     let mut duplicates: Vec<DuplicateKey> = Vec::new();
     loop {
         let event = parser.parse().map_err(|e| {
-            let mark = e.problem_mark().unwrap_or_default();
-            YamlError { pos: pos_of(mark), message: e.problem().to_string() }
+            // Reader errors (a control character, bad UTF-8) carry no mark: find the spot.
+            let pos = e.problem_mark().map_or_else(|| first_forbidden_char(src), pos_of);
+            YamlError { pos, message: e.problem().to_string() }
         })?;
         let pos = pos_of(event.start_mark);
         let finished: Option<(Node, Option<String>)> = match event.data {
@@ -140,22 +155,26 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 None
             }
             EventData::Alias { anchor } => {
-                let node = anchors.get(&anchor).ok_or_else(|| YamlError {
+                let a = anchors.get(&anchor).ok_or_else(|| YamlError {
                     pos,
                     message: format!("alias *{anchor} refers to an unknown anchor"),
                 })?;
-                let size = count_nodes(node);
-                if size > alias_budget {
+                let over = if a.nodes > alias_nodes {
+                    Some((limits.max_alias_nodes, "nodes"))
+                } else if a.bytes > alias_bytes {
+                    Some((limits.max_alias_bytes, "bytes"))
+                } else {
+                    None
+                };
+                if let Some((limit, unit)) = over {
                     return Err(YamlError {
                         pos,
-                        message: format!(
-                            "aliases expand to more than {} nodes (a YAML alias bomb?)",
-                            limits.max_alias_nodes
-                        ),
+                        message: format!("aliases expand to more than {limit} {unit} (a YAML alias bomb?)"),
                     });
                 }
-                alias_budget -= size;
-                let mut copy = node.clone();
+                alias_nodes -= a.nodes;
+                alias_bytes -= a.bytes;
+                let mut copy = a.node.clone();
                 copy.pos = pos;
                 Some((copy, None))
             }
@@ -189,7 +208,8 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
         };
         if let Some((node, anchor)) = finished {
             if let Some(a) = anchor {
-                anchors.insert(a, node.clone());
+                let (nodes, bytes) = measure(&node);
+                anchors.insert(a, Anchored { node: node.clone(), nodes, bytes });
             }
             match stack.last_mut() {
                 None => root = Some(node),
@@ -221,18 +241,47 @@ fn too_deep(pos: Pos, limits: ParseLimits) -> YamlError {
     YamlError { pos, message: format!("input is nested deeper than {} levels", limits.max_depth) }
 }
 
-fn count_nodes(node: &Node) -> usize {
-    let mut count = 0;
+/// Nodes and bytes (scalar and key text, at least one byte a node) of a tree.
+fn measure(node: &Node) -> (usize, usize) {
+    let (mut nodes, mut bytes) = (0usize, 0usize);
     let mut todo = vec![node];
     while let Some(n) = todo.pop() {
-        count += 1;
+        nodes += 1;
+        bytes += 1;
         match &n.value {
+            Value::Str(s) => bytes += s.len(),
             Value::Seq(items) => todo.extend(items),
-            Value::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    bytes += k.as_str().map_or(0, str::len);
+                    todo.push(v);
+                }
+            }
             _ => {}
         }
     }
-    count
+    (nodes, bytes)
+}
+
+/// The position of the first character libyaml's reader refuses (a control character).
+fn first_forbidden_char(src: &str) -> Pos {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{85}' | '\x20'..='\x7e' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+            || c >= '\u{10000}'
+    };
+    let (mut line, mut col) = (1u32, 1u32);
+    for c in src.chars() {
+        if !allowed(c) {
+            return Pos { line, col };
+        }
+        if c == '\n' {
+            line = line.saturating_add(1);
+            col = 1;
+        } else {
+            col = col.saturating_add(1);
+        }
+    }
+    Pos { line: 1, col: 1 }
 }
 
 fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&str>, pos: Pos) -> Result<Node, YamlError> {
@@ -267,13 +316,15 @@ fn key_node(node: Node) -> Node {
     Node { value: Value::Str(s), pos: node.pos }
 }
 
-/// YAML 1.1 merge keys (`<<: *base`): explicit keys win over merged ones.
+/// YAML 1.1 merge keys (`<<: *base`): explicit keys win over merged ones, and among merged
+/// maps the first to name a key wins. Linear in the number of keys (a set of names taken).
 fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     if !entries.iter().any(|(k, _)| k.as_str() == Some("<<")) {
         return entries;
     }
     let mut out: Vec<(Node, Node)> = Vec::new();
     let mut merged: Vec<(Node, Node)> = Vec::new();
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (k, v) in entries {
         if k.as_str() == Some("<<") {
             let sources: Vec<Node> = match v.value {
@@ -284,7 +335,7 @@ fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
             for src in sources {
                 if let Value::Map(m) = src.value {
                     for (mk, mv) in m {
-                        if !merged.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
+                        if taken.insert(mk.as_str().unwrap_or_default().to_string()) {
                             merged.push((mk, mv));
                         }
                     }
@@ -294,11 +345,9 @@ fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
             out.push((k, v));
         }
     }
-    for (mk, mv) in merged {
-        if !out.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
-            out.push((mk, mv));
-        }
-    }
+    let explicit: std::collections::HashSet<String> =
+        out.iter().map(|(k, _)| k.as_str().unwrap_or_default().to_string()).collect();
+    out.extend(merged.into_iter().filter(|(mk, _)| !explicit.contains(mk.as_str().unwrap_or_default())));
     out
 }
 
@@ -371,6 +420,31 @@ mod tests {
             vec![DuplicateKey { key: "c".into(), first: Pos { line: 3, col: 3 }, again: Pos { line: 4, col: 3 } }]
         );
         assert!(docs[1].duplicate_keys.is_empty());
+    }
+
+    #[test]
+    fn merged_maps_give_way_to_explicit_keys_and_the_first_source_wins() {
+        let docs = parse_stream("a: &a {p: 1, q: 1}\nb: &b {q: 2, r: 2}\nm:\n  r: 3\n  <<: [*a, *b]\n").unwrap();
+        let m = docs[0].root.as_ref().unwrap().get("m").unwrap();
+        let got: Vec<(&str, i64)> =
+            m.as_map().unwrap().iter().map(|(k, v)| (k.as_str().unwrap(), v.as_i64().unwrap())).collect();
+        assert_eq!(got, vec![("r", 3), ("p", 1), ("q", 1)]);
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded_in_bytes() {
+        let limits = ParseLimits { max_alias_bytes: 1000, ..ParseLimits::default() };
+        let src = format!("s: &s {}\nl: [*s, *s, *s]\n", "x".repeat(400));
+        let err = parse_stream_with(&src, limits).unwrap_err();
+        assert_eq!(err.message, "aliases expand to more than 1000 bytes (a YAML alias bomb?)");
+        assert_eq!(err.pos.line, 2);
+        assert!(parse_stream_with(&format!("s: &s {}\nl: [*s, *s]\n", "x".repeat(400)), limits).is_ok());
+    }
+
+    #[test]
+    fn a_control_character_is_reported_where_it_is() {
+        let err = parse_stream("a: 1\nbc: d\u{1}e\n").unwrap_err();
+        assert_eq!((err.pos.line, err.pos.col), (2, 6), "{err:?}");
     }
 
     #[test]

@@ -25,7 +25,10 @@ pub fn resolve_plain(s: &str) -> Value {
         return Value::Int(i);
     }
     if is_float(s) {
-        if let Ok(f) = s.replace('_', "").parse::<f64>() {
+        // Go's ParseFloat fails on overflow (`1e400`) and yaml.v2 then keeps the text a string.
+        if let Ok(f) =
+            s.replace('_', "").parse::<f64>().map_err(|_| ()).and_then(|f| if f.is_finite() { Ok(f) } else { Err(()) })
+        {
             return Value::Float(f);
         }
     }
@@ -118,6 +121,14 @@ pub fn format_float(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_float_that_overflows_stays_a_string_as_in_yaml_v2() {
+        assert!(matches!(resolve_plain("1e400"), Value::Str(s) if s == "1e400"));
+        assert!(matches!(resolve_plain("-1e400"), Value::Str(_)));
+        assert!(matches!(resolve_plain("1e300"), Value::Float(f) if f == 1e300));
+        assert!(matches!(resolve_plain(".inf"), Value::Float(f) if f.is_infinite()));
+    }
 
     fn typed(s: &str) -> String {
         match resolve_plain(s) {

@@ -1,20 +1,42 @@
-//! ConfigMaps: `data` moves to values (`config`), rendered back with `toYaml`.
+//! ConfigMaps: `data` moves to values (`config`), rendered back with `toYaml`; keys whose text
+//! names objects of the chart stay in the template, where those names follow the release.
 
-use super::super::tpl::T;
+use crate::yaml::{Node, Value};
+
+use super::super::refs::Site;
+use super::super::tpl::{Entry, T, with_inline};
 use super::super::values::Hint;
 use super::Gen;
 
 /// Handles a ConfigMap.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     let o = &g.ctx.objects[i];
-    let data = o.node.get("data").filter(|d| d.as_map().is_some_and(|m| !m.is_empty()))?;
+    let data = o.node.get("data").filter(|d| d.as_map().is_some_and(|m| !m.is_empty()))?.clone();
+    let name = o.name.clone().unwrap_or_default();
     let slot = g.ctx.plans[i].slot.clone();
-    let r = g.values.set(
-        &slot,
-        data.clone(),
-        format!("Data of the ConfigMap `{}`, key by key.", o.name.as_deref().unwrap_or("")),
-        Hint::StringMap,
-    );
-    t.replace("data", T::ToYaml(r));
+    let mut plain = Vec::new();
+    let mut templated = Vec::new();
+    for (k, v) in data.as_map().into_iter().flatten() {
+        let key = k.as_str().unwrap_or_default().to_string();
+        let mut tv = T::from_node(v);
+        if matches!(v.value, Value::Str(_)) && super::follow_refs_in(g, &mut tv, Site::Text) {
+            templated.push(Entry::Pair(key, tv));
+        } else {
+            plain.push((k.clone(), v.clone()));
+        }
+    }
+    let desc = format!("Data of the ConfigMap `{name}`, key by key.");
+    if templated.is_empty() {
+        let r = g.values.set(&slot, data, desc, Hint::StringMap);
+        t.replace("data", T::ToYaml(r));
+        return None;
+    }
+    let mut entries = Vec::new();
+    if !plain.is_empty() {
+        let r = g.values.set(&slot, Node::new(Value::Map(plain)), desc, Hint::StringMap);
+        entries.push(with_inline(&r));
+    }
+    entries.extend(templated);
+    t.replace("data", T::Map(entries));
     None
 }

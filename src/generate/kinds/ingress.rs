@@ -24,7 +24,13 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         match spec.get("ingressClassName") {
             Some(c) => {
                 let r = g.values.set(&join(&slot, &["className"]), c.clone(), class_desc, Hint::DnsName);
-                st.replace("ingressClassName", T::Expr(format!("{{{{ {r} }}}}")));
+                // Rendered only when set: `className: ""` means the cluster default, not an
+                // empty class name.
+                if c.as_str().is_some_and(|s| !s.is_empty()) {
+                    st.replace_entry("ingressClassName", with_scalar(&r, "ingressClassName", false));
+                } else {
+                    st.replace("ingressClassName", T::Expr(format!("{{{{ {r} }}}}")));
+                }
             }
             None => {
                 let r = g.values.set(&join(&slot, &["className"]), Node::str(""), class_desc, Hint::DnsName);
@@ -58,7 +64,12 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     match spec.get("tls") {
         Some(tls) => {
             let r = g.values.set(&join(&slot, &["tls"]), tls.clone(), tls_desc, Hint::IngressTls);
-            st.replace("tls", T::ToYaml(r));
+            // An input that writes `tls: []` keeps it; otherwise `tls` renders only when set.
+            if tls.as_seq().is_some_and(|s| s.is_empty()) {
+                st.replace("tls", T::ToYaml(r));
+            } else {
+                st.replace_entry("tls", with_block(&r, "tls"));
+            }
         }
         None => {
             let r = g.values.set(&join(&slot, &["tls"]), Node::new(Value::Seq(vec![])), tls_desc, Hint::IngressTls);

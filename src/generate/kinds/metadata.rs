@@ -54,6 +54,19 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
     let mut labels = standard_label_entries(g, own_labels);
     let name = o.name.as_ref().and_then(|n| g.ctx.name_of(&o.kind, n)).map(|e| e.tpl(&g.ctx.chart));
     let Some(meta) = t.get_mut("metadata") else { return };
+    // Annotations that stay in the template (cert-manager.io/inject-ca-from: ns/name...).
+    let mut annotations = meta.get_mut("annotations").cloned();
+    if let Some(T::Map(entries)) = &mut annotations {
+        for e in entries.iter_mut() {
+            if let Entry::Pair(_, v) = e {
+                super::follow_refs_in(g, v, super::super::refs::Site::Text);
+            }
+        }
+    }
+    let Some(meta) = t.get_mut("metadata") else { return };
+    if let Some(a) = annotations {
+        meta.replace("annotations", a);
+    }
     if let Some(name) = name {
         meta.replace("name", if name.contains("{{") { T::Expr(name) } else { T::Lit(crate::yaml::Value::Str(name)) });
     }

@@ -17,7 +17,7 @@ mod webhook;
 mod workload;
 
 use super::context::Context;
-use super::tpl::T;
+use super::tpl::{Entry, T};
 use super::values::Values;
 use super::{Notes, SecretsMode};
 
@@ -33,10 +33,17 @@ pub struct Gen<'a> {
     pub notes: Notes,
     /// Cross-field rules for the schema and `validateValues`.
     pub rules: Vec<super::rules::Rule>,
+    /// Names of the input's objects, for references inside strings.
+    pub refs: super::refs::RefIndex,
+    /// Words that might name a Service, left as written (`file:line: word`).
+    pub maybe_refs: Vec<String>,
+    /// The object being templated.
+    pub current: usize,
 }
 
 /// Runs the handler for object `i`; returns the condition the whole document renders under.
 pub fn process(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+    g.current = i;
     let kind = g.ctx.objects[i].kind.clone();
     let cond = match kind.as_str() {
         "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicaSet" | "ReplicationController" => {
@@ -64,7 +71,12 @@ pub fn process(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             webhook::apply(g, i, t);
             None
         }
-        _ => None,
+        _ => {
+            if let Some(spec) = t.get_mut("spec") {
+                custom_refs(g, spec);
+            }
+            None
+        }
     };
     metadata::object_metadata(g, i, t);
     cond
@@ -73,11 +85,69 @@ pub fn process(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
 /// Replaces the name at `path` inside `t` with the chart name expression of a `kind` object,
 /// when the input defines that object.
 pub fn rename_at(g: &Gen<'_>, t: &mut T, path: &[&str], kind: &str) {
-    let Some(slot) = t.path_mut(path) else { return };
+    if let Some(slot) = t.path_mut(path) {
+        rename(g, slot, kind);
+    }
+}
+
+/// Replaces the literal name `slot` with the chart name expression of a `kind` object (or of
+/// any object of the chart with that name), when the input defines it.
+fn rename(g: &Gen<'_>, slot: &mut T, kind: &str) {
     let T::Lit(crate::yaml::Value::Str(name)) = slot else { return };
-    if let Some(expr) = g.ctx.name_of(kind, name) {
+    if let Some(expr) = g.ctx.name_of_any(kind, name) {
         let text = expr.tpl(&g.ctx.chart);
         *slot = if text.contains("{{") { T::Expr(text) } else { T::Lit(crate::yaml::Value::Str(text)) };
+    }
+}
+
+/// Reference fields of custom resources (cert-manager's `issuerRef` and `secretName`, and the
+/// usual `*Ref.name`, `secretRef`, `configMapRef`, `serviceName` shapes, and certificate host
+/// names): names of the chart's objects follow them.
+fn custom_refs(g: &mut Gen<'_>, t: &mut T) {
+    match t {
+        T::Map(entries) => {
+            for e in entries {
+                let Entry::Pair(key, v) = e else { continue };
+                let by_field = match key.as_str() {
+                    "secretName" => Some("Secret"),
+                    "serviceName" => Some("Service"),
+                    "configMapName" => Some("ConfigMap"),
+                    "claimName" => Some("PersistentVolumeClaim"),
+                    _ => None,
+                };
+                if let Some(kind) = by_field {
+                    rename(g, v, kind);
+                    continue;
+                }
+                // Host names a certificate is for: the Services' names as they render.
+                if key == "dnsNames" || key == "commonName" {
+                    match v {
+                        T::Seq(items) => items.iter_mut().for_each(|i| {
+                            follow_refs_in(g, i, super::refs::Site::EnvValue);
+                        }),
+                        other => {
+                            follow_refs_in(g, other, super::refs::Site::EnvValue);
+                        }
+                    }
+                    continue;
+                }
+                if key.ends_with("Ref") && v.get_mut("name").is_some() {
+                    let kind = match key.as_str() {
+                        "secretRef" => "Secret".to_string(),
+                        "configMapRef" => "ConfigMap".to_string(),
+                        _ => match v.get_mut("kind") {
+                            Some(T::Lit(crate::yaml::Value::Str(k))) => k.clone(),
+                            _ => String::new(),
+                        },
+                    };
+                    rename_at(g, v, &["name"], &kind);
+                    continue;
+                }
+                custom_refs(g, v);
+            }
+        }
+        T::Seq(items) => items.iter_mut().for_each(|i| custom_refs(g, i)),
+        _ => {}
     }
 }
 
@@ -87,6 +157,61 @@ pub fn rename_list(g: &Gen<'_>, t: Option<&mut T>, kind: &str, path: &[&str]) {
         for item in items {
             rename_at(g, item, path, kind);
         }
+    }
+}
+
+/// The standard label that tells releases apart.
+pub const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
+
+/// Template condition: the release is named after the chart, so names and selectors render as
+/// written and objects that already run are adopted (the same test as `componentName`).
+pub fn adopting(chart: &str) -> String {
+    format!("eq (include \"{chart}.fullname\" .) .Chart.Name")
+}
+
+/// Makes a set of labels follow the release: an `app.kubernetes.io/instance` value written in
+/// the input stays as written for the adopting release and becomes the release name for any
+/// other. With `add`, a label map that lacks it gains it for other releases, so the selectors of
+/// two releases side by side never select each other's pods (pods carry the label already).
+pub fn scope_to_release(g: &Gen<'_>, labels: Option<&mut T>, add: bool) {
+    let Some(labels) = labels else { return };
+    let chart = &g.ctx.chart;
+    if let Some(slot) = labels.get_mut(INSTANCE_LABEL) {
+        if let T::Lit(crate::yaml::Value::Str(v)) = slot {
+            let adopt = adopting(chart);
+            *slot = T::Expr(format!("\"{{{{ if {adopt} }}}}{v}{{{{ else }}}}{{{{ .Release.Name }}}}{{{{ end }}}}\""));
+        }
+    } else if add && matches!(labels, T::Map(m) if !m.is_empty()) {
+        labels.push(super::tpl::Entry::If(
+            format!("ne (include \"{chart}.fullname\" .) .Chart.Name"),
+            vec![super::tpl::Entry::Pair(INSTANCE_LABEL.into(), T::Expr("{{ .Release.Name }}".into()))],
+        ));
+    }
+}
+
+/// Rewrites names of the input's objects inside the literal string `t` (see [`super::refs`]);
+/// true when it did.
+pub fn follow_refs_in(g: &mut Gen<'_>, t: &mut T, site: super::refs::Site) -> bool {
+    let T::Lit(crate::yaml::Value::Str(s)) = t else { return false };
+    let found = g.refs.scan(s, site);
+    let o = &g.ctx.objects[g.current];
+    for word in found.maybe {
+        let note = format!(
+            "{}:{}: {}: the word `{word}` may name the Service {word}; left as written, so it keeps that name under every release",
+            o.file,
+            o.line,
+            o.display_name()
+        );
+        if !g.maybe_refs.contains(&note) {
+            g.maybe_refs.push(note);
+        }
+    }
+    match found.template {
+        Some(text) => {
+            *t = T::Expr(text);
+            true
+        }
+        None => false,
     }
 }
 

@@ -1,4 +1,5 @@
-//! NetworkPolicies: an enabled toggle; rules stay as written.
+//! NetworkPolicies: an enabled toggle; rules stay as written, with the pod selectors of this
+//! namespace scoped to the release.
 
 use crate::yaml::{Node, Value};
 
@@ -7,7 +8,7 @@ use super::super::values::{Hint, join};
 use super::Gen;
 
 /// Handles a NetworkPolicy.
-pub fn apply(g: &mut Gen<'_>, i: usize, _t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     let o = &g.ctx.objects[i];
     let slot = g.ctx.plans[i].slot.clone();
     g.values.describe(&slot, format!("The NetworkPolicy `{}`.", o.name.as_deref().unwrap_or("")));
@@ -17,5 +18,19 @@ pub fn apply(g: &mut Gen<'_>, i: usize, _t: &mut T) -> Option<String> {
         "Create the NetworkPolicy.",
         Hint::Plain,
     );
+    if let Some(spec) = t.get_mut("spec") {
+        // An empty podSelector means every pod of the namespace, the chart's or not: kept.
+        super::scope_to_release(g, spec.path_mut(&["podSelector", "matchLabels"]), true);
+        for (rules, peers) in [("ingress", "from"), ("egress", "to")] {
+            for rule in spec.get_mut(rules).and_then(T::items_mut).into_iter().flatten() {
+                for peer in rule.get_mut(peers).and_then(T::items_mut).into_iter().flatten() {
+                    // Peers with a namespaceSelector select pods of other namespaces too.
+                    if peer.get_mut("namespaceSelector").is_none() {
+                        super::scope_to_release(g, peer.path_mut(&["podSelector", "matchLabels"]), true);
+                    }
+                }
+            }
+        }
+    }
     Some(r)
 }

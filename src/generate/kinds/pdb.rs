@@ -19,6 +19,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         Hint::Plain,
     );
     let st = t.get_mut("spec")?;
+    super::scope_to_release(g, st.path_mut(&["selector", "matchLabels"]), true);
     for field in ["minAvailable", "maxUnavailable"] {
         let v = node.path(&["spec", field]).cloned().unwrap_or_else(|| Node::str(""));
         let r = g.values.set(
@@ -27,6 +28,8 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             format!("{field} (a number or a percentage); set exactly one of minAvailable and maxUnavailable, leave the other empty."),
             Hint::IntOrPercent,
         );
+        // The template renders the field only when it is set.
+        g.values.mark_optional(&join(&slot, &[field]));
         let entry = Entry::Pair(field.to_string(), T::Expr(format!("{{{{ {r} }}}}")));
         // Present and not empty: `toString` of a deleted (null) key is "<nil>", not "".
         let cond = format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")");

@@ -4,7 +4,8 @@ use crate::kube::split_image;
 use crate::yaml::{Node, Value};
 
 use super::super::names::key_for;
-use super::super::tpl::{Entry, T, with_block, with_inline, with_scalar};
+use super::super::refs::Site;
+use super::super::tpl::{Entry, T, extra_items, with_block, with_inline, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
 
@@ -25,6 +26,7 @@ pub fn pod_template(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, 
     if let Some(spec) = t.get_mut("spec") {
         pod_spec_before_containers(g, prefix, spec, &spec_node);
         containers(g, prefix, spec, &spec_node);
+        extra_list(g, prefix, spec, "volumes", "extraVolumes", "Extra volumes of the pods, after the input's.");
         pod_spec_scheduling(g, prefix, spec, &spec_node);
     }
 }
@@ -41,6 +43,7 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
         "Annotations added to every pod.",
         Hint::StringMap,
     );
+    g.values.mark_optional(&join(prefix, &["podAnnotations"]));
     let labels_ref = g.values.set(
         &join(prefix, &["podLabels"]),
         Node::map(),
@@ -54,7 +57,10 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
         label_entries.extend(existing);
     }
     label_entries.push(with_inline(&labels_ref));
-    meta.set("labels", T::Map(label_entries));
+    let mut labels = T::Map(label_entries);
+    // Pods carry the release's instance label already; one the input wrote follows the release.
+    super::scope_to_release(g, Some(&mut labels), false);
+    meta.set("labels", labels);
     // Annotations: config checksums first, then the values.
     if checksums.is_empty() {
         if let Some(T::Map(m)) = Some(&mut *meta) {
@@ -201,7 +207,12 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
         let tag_ref = g.values.set(
             &join(vp, &["image", "tag"]),
             Node::str(tag.clone().unwrap_or_default()),
-            if main { "Image tag; defaults to the chart's appVersion when empty." } else { "Image tag." },
+            // Says what the template below does: only a tagged main image falls back to appVersion.
+            if tag.is_some() && main {
+                "Image tag; defaults to the chart's appVersion when empty."
+            } else {
+                "Image tag; empty leaves the tag off (the registry's latest)."
+            },
             Hint::Plain,
         );
         if tag.is_some() && main {
@@ -253,6 +264,23 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
         None => {}
     }
     env(g, vp, c, node);
+    if main {
+        extra_list(g, vp, c, "env", "extraEnv", "Extra environment variables (EnvVar objects), after the input's.");
+        extra_list(
+            g,
+            vp,
+            c,
+            "envFrom",
+            "extraEnvFrom",
+            "Extra envFrom sources (ConfigMaps, Secrets), after the input's.",
+        );
+        extra_list(g, vp, c, "volumeMounts", "extraVolumeMounts", "Extra volume mounts, after the input's.");
+    }
+    for key in ["command", "args"] {
+        for item in c.get_mut(key).and_then(T::items_mut).into_iter().flatten() {
+            super::follow_refs_in(g, item, Site::Arg);
+        }
+    }
     match node.get("resources") {
         Some(res) => {
             let r = g.values.set(
@@ -283,12 +311,33 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
                 continue;
             }
             if !described {
-                g.values.describe(&join(vp, &[probe]), format!("Timings of the {probe}."));
+                g.values.describe(&join(vp, &[probe]), format!("The {probe}."));
                 described = true;
             }
             let r = g.values.set(&join(vp, &[probe, field]), v.clone(), format!("{probe} {field}."), Hint::Count);
             if let Some(pt) = c.get_mut(probe) {
                 pt.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
+            }
+        }
+        // Where the probe looks: the HTTP path and the port (a number or a port name).
+        for (handler, field) in [("httpGet", "path"), ("httpGet", "port"), ("tcpSocket", "port"), ("grpc", "port")] {
+            let Some(v) = pnode.path(&[handler, field]) else { continue };
+            let hint = match (&v.value, field) {
+                (Value::Str(_), "path") => Hint::Plain,
+                (Value::Int(_) | Value::Str(_), _) => Hint::PortOrName,
+                _ => continue,
+            };
+            if !described {
+                g.values.describe(&join(vp, &[probe]), format!("The {probe}."));
+                described = true;
+            }
+            let what = if field == "path" { "HTTP path" } else { "port (number or name)" };
+            let r = g.values.set(&join(vp, &[probe, field]), v.clone(), format!("{probe} {what}."), hint);
+            if let Some(slot) = c.get_mut(probe).and_then(|pt| pt.get_mut(handler)) {
+                // A path is a string; a port may be set to a number or a name, and toYaml
+                // writes either so that YAML reads it back with its type.
+                let pipe = if field == "path" { "quote" } else { "toYaml" };
+                slot.replace(field, T::Expr(format!("{{{{ {r} | {pipe} }}}}")));
             }
         }
     }
@@ -311,6 +360,12 @@ fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
         if !matches!(value.value, Value::Str(_)) {
             continue;
         }
+        // A value that names objects of the chart is rendered with the names they get.
+        if let Some(v) = t.get_mut("value") {
+            if super::follow_refs_in(g, v, Site::EnvValue) {
+                continue;
+            }
+        }
         if !described {
             g.values.describe(&join(vp, &["env"]), "Plain environment variables, by name.");
             described = true;
@@ -321,6 +376,17 @@ fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
         }
         let r = g.values.set(&path, value.clone(), format!("Environment variable {name}."), Hint::Plain);
         t.replace("value", T::Expr(format!("{{{{ {r} | quote }}}}")));
+    }
+}
+
+/// A list the user can extend without editing templates: its items are appended to the
+/// input's (or form the list when the input has none).
+fn extra_list(g: &mut Gen<'_>, prefix: &[String], t: &mut T, key: &str, values_key: &str, desc: &str) {
+    let r = g.values.set(&join(prefix, &[values_key]), Node::new(Value::Seq(vec![])), desc, Hint::OpenList);
+    match t.get_mut(key) {
+        Some(T::Seq(items)) if !items.is_empty() => items.push(extra_items(&r)),
+        Some(_) => {}
+        None => t.push(with_block(&r, key)),
     }
 }
 

@@ -16,6 +16,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     let spec = o.node.get("spec").cloned().unwrap_or_else(Node::map);
     let headless = spec.get("clusterIP").and_then(Node::as_str) == Some("None");
     let st = t.get_mut("spec")?;
+    super::scope_to_release(g, st.get_mut("selector"), true);
     match spec.get("type") {
         Some(ty) => {
             let r =

@@ -2,10 +2,10 @@
 //! ReplicationController): replicas, schedules, volume claim templates, and the pod template.
 
 use crate::kube::WorkloadKind;
-use crate::yaml::Node;
+use crate::yaml::{Node, Value};
 
 use super::super::names::{key_for, values_ref};
-use super::super::tpl::T;
+use super::super::tpl::{Entry, T};
 use super::super::values::{Hint, join};
 use super::{Gen, pod, pvc, rename_at};
 
@@ -19,7 +19,19 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
     }
     let node = o.node.clone();
     if wk.has_replicas() {
-        if let Some(rep) = node.path(&["spec", "replicas"]) {
+        // Scaled by an HPA of the input and no replicas written: the count it starts from,
+        // so switching autoscaling off keeps a sane number of pods.
+        let from_hpa = || {
+            let hpa = g
+                .ctx
+                .objects
+                .iter()
+                .enumerate()
+                .find(|(j, h)| h.kind == "HorizontalPodAutoscaler" && g.ctx.plans[*j].owner == Some(i))?;
+            Some(hpa.1.node.path(&["spec", "minReplicas"]).cloned().unwrap_or_else(|| Node::new(Value::Int(1))))
+        };
+        let replicas = node.path(&["spec", "replicas"]).cloned().or_else(from_hpa);
+        if let Some(rep) = &replicas {
             let desc = if g.ctx.autoscaled.contains_key(&i) {
                 "Number of pods; ignored while autoscaling is enabled."
             } else {
@@ -27,9 +39,21 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
             };
             let r = g.values.set(&join(&prefix, &["replicaCount"]), rep.clone(), desc, Hint::Count);
             if let Some(spec) = t.get_mut("spec") {
-                spec.replace("replicas", T::Expr(format!("{{{{ {r} }}}}")));
-                if let Some(enabled) = g.ctx.autoscaled.get(&i) {
-                    spec.wrap_if("replicas", &format!("not {}", values_ref(enabled)));
+                let expr = T::Expr(format!("{{{{ {r} }}}}"));
+                match g.ctx.autoscaled.get(&i) {
+                    Some(enabled) if node.path(&["spec", "replicas"]).is_none() => {
+                        spec.push_front(Entry::If(
+                            format!("not {}", values_ref(enabled)),
+                            vec![Entry::Pair("replicas".into(), expr)],
+                        ));
+                    }
+                    Some(enabled) => {
+                        spec.replace("replicas", expr);
+                        spec.wrap_if("replicas", &format!("not {}", values_ref(enabled)));
+                    }
+                    None => {
+                        spec.replace("replicas", expr);
+                    }
                 }
             }
         }
@@ -53,6 +77,19 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
             rename_at(g, spec, &["serviceName"], "Service");
         }
         volume_claim_templates(g, &prefix, t, &node);
+    }
+    if let Some(spec) = t.get_mut("spec") {
+        match wk {
+            WorkloadKind::Deployment
+            | WorkloadKind::StatefulSet
+            | WorkloadKind::DaemonSet
+            | WorkloadKind::ReplicaSet => {
+                super::scope_to_release(g, spec.path_mut(&["selector", "matchLabels"]), true);
+            }
+            WorkloadKind::ReplicationController => super::scope_to_release(g, spec.get_mut("selector"), true),
+            // Jobs select their pods by a generated controller-uid.
+            WorkloadKind::Job | WorkloadKind::CronJob => {}
+        }
     }
     let checksums = checksums(g, i);
     let tpl_path = wk.pod_template_path();

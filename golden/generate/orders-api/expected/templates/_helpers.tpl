@@ -81,8 +81,8 @@ Name of the service account.
 
 
 {{/*
-Checks on the values that hold even with --skip-schema-validation. Every template includes it,
-so a render fails with a message that names the key and the fix.
+Checks on the values that hold even with --skip-schema-validation. templates/validate.yaml
+runs them on every render, so a render fails with a message that names the key and the fix.
 */}}
 {{- define "orders-api.validateValues" -}}
 {{- if and .Values.secrets.existingSecret .Values.secrets.password }}

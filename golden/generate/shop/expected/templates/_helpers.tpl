@@ -70,8 +70,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 
 {{/*
-Checks on the values that hold even with --skip-schema-validation. Every template includes it,
-so a render fails with a message that names the key and the fix.
+Checks on the values that hold even with --skip-schema-validation. templates/validate.yaml
+runs them on every render, so a render fails with a message that names the key and the fix.
 */}}
 {{- define "shop.validateValues" -}}
 {{- if not .Values.backend.image.repository }}

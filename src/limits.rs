@@ -1,0 +1,47 @@
+//! Every bound chartwright puts on its inputs, in one place; README "Limits" lists them with
+//! what happens when one is reached (always a clear message and exit 2, never a crash).
+
+/// Decompressed bytes of a whole chart tree read from archives, nested subchart archives
+/// included: Helm's `MaxDecompressedChartSize` (helm/helm `pkg/chart/loader/archive`, 100 MiB).
+pub const MAX_CHART_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Bytes of one file of a chart: Helm's `MaxDecompressedFileSize` (5 MiB), which Helm applies
+/// to archive entries and to the files of a chart directory alike.
+pub const MAX_CHART_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Entries of a chart tree across all its nested archives; a real chart has tens to hundreds.
+pub const MAX_CHART_FILES: usize = 20_000;
+
+/// How deep subcharts may nest (`charts/a` or `charts/a.tgz` holding `charts/b...`); Helm has
+/// no bound, real charts have two or three levels.
+pub const MAX_SUBCHART_DEPTH: usize = 16;
+
+/// Bytes of any other input file read whole: manifests, values files, schemas, `$ref`
+/// targets, deny-lists, `--set-file` and stdin. Ten times the largest object etcd stores
+/// (1.5 MiB by default), for multi-document streams.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Nesting depth of YAML collections, and of `--set` keys and indices together.
+pub const MAX_NESTING: usize = 256;
+
+/// Nodes that YAML aliases may copy in total across one stream.
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
+
+/// Bytes that YAML aliases may copy in total across one stream (scalars and keys counted by
+/// their length). A Kubernetes object is at most 1.5 MiB (etcd's default request limit) and a
+/// Helm release, chart and values included, must fit one 1 MiB Secret after gzip, so an
+/// expansion several times larger than both can only be a bomb.
+pub const MAX_ALIAS_BYTES: usize = 8 * 1024 * 1024;
+
+/// List slots (including the nulls Helm pads with) that the `--set` family may create in one
+/// invocation. Helm bounds each index at 65536 but not their sum; 16 full lists are allowed.
+pub const MAX_SET_LIST_SLOTS: usize = 16 * 65_537;
+
+/// Characters of a source line quoted in a text diagnostic, centred on the column.
+pub const MAX_SNIPPET_CHARS: usize = 160;
+
+/// Characters of one diagnostic message; longer ones are cut with a marker.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// Directory levels a manifest or audit directory walk descends.
+pub const MAX_WALK_DEPTH: usize = 64;

@@ -1,0 +1,299 @@
+//! Regressions in what `generate` writes, each checked by rendering with Helm 3.17.2 and 4.1.4.
+
+mod common;
+
+use std::path::Path;
+
+use chartwright::manifest::{self, Loaded, Object};
+use common::{chartwright, each_helm, helm};
+
+fn generate(dir: &Path, manifests: &str, name: &str) -> std::path::PathBuf {
+    std::fs::write(dir.join("in.yaml"), manifests).unwrap();
+    let out = dir.join("chart");
+    let o =
+        chartwright().current_dir(dir).args(["generate", "in.yaml", "--name", name, "-o", "chart"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn render(helm_bin: &Path, label: &str, chart: &Path, args: &[&str]) -> Vec<Object> {
+    let mut all = vec!["template", "rel", chart.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = helm(helm_bin, &all);
+    assert!(o.status.success(), "{label}: {}", String::from_utf8_lossy(&o.stderr));
+    let mut l = Loaded::default();
+    manifest::load_text("<rendered>", String::from_utf8(o.stdout).unwrap(), &mut l).unwrap();
+    l.objects
+}
+
+const WEB: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports:
+        - {name: http, containerPort: 8080}
+        - {name: metrics, containerPort: 9090}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - {name: metrics, port: 9090, targetPort: metrics}
+  - {name: http, port: 80, targetPort: http}
+";
+
+#[test]
+fn ingress_from_the_input_renders_class_and_tls_only_when_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ing = "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  ingressClassName: nginx\n  tls:\n  - hosts: [web.example.com]\n    secretName: web-tls\n  rules:\n  - host: web.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: web\n            port:\n              number: 80\n";
+    let chart = generate(tmp.path(), &format!("{WEB}{ing}"), "web");
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &[]);
+        let ingress = objs.iter().find(|o| o.kind == "Ingress").unwrap();
+        assert_eq!(ingress.node.str_at(&["spec", "ingressClassName"]), Some("nginx"), "{label}");
+        let objs = render(h, label, &chart, &["--set", "ingress.className=", "--set-json", "ingress.tls=[]"]);
+        let spec = objs.iter().find(|o| o.kind == "Ingress").unwrap().node.get("spec").unwrap().clone();
+        assert!(spec.get("ingressClassName").is_none(), "{label}: empty className renders nothing");
+        assert!(spec.get("tls").is_none(), "{label}: empty tls renders nothing");
+    }
+}
+
+#[test]
+fn single_workload_with_several_service_ports_is_offered_an_ingress_to_its_web_port() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let values = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+    assert!(values.contains("ingress:\n  # -- Create the Ingress.\n  enabled: false"), "{values}");
+    for (label, h) in each_helm() {
+        assert!(render(h, label, &chart, &[]).iter().all(|o| o.kind != "Ingress"), "{label}: off by default");
+        let objs = render(h, label, &chart, &["--set", "ingress.enabled=true"]);
+        let ingress = objs.iter().find(|o| o.kind == "Ingress").unwrap_or_else(|| panic!("{label}: no Ingress"));
+        let service = objs.iter().find(|o| o.kind == "Service").unwrap();
+        let backend = ingress.node.path(&["spec", "rules"]).and_then(|r| r.as_seq()).unwrap()[0]
+            .path(&["http", "paths"])
+            .and_then(|p| p.as_seq())
+            .unwrap()[0]
+            .path(&["backend", "service"])
+            .unwrap()
+            .clone();
+        assert_eq!(backend.str_at(&["name"]), service.name.as_deref(), "{label}");
+        assert_eq!(backend.str_at(&["port", "name"]), Some("http"), "{label}: the web port, not the first");
+    }
+}
+
+#[test]
+fn image_tag_comment_says_what_the_template_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let values = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+    assert!(values.contains("# -- Image tag; empty leaves the tag off"), "{values}");
+    assert!(!values.contains("appVersion"), "{values}");
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &[]);
+        let d = objs.iter().find(|o| o.kind == "Deployment").unwrap();
+        let c = &d.node.path(&["spec", "template", "spec", "containers"]).and_then(|c| c.as_seq()).unwrap()[0];
+        assert_eq!(c.str_at(&["image"]), Some("nginx"), "{label}: an untagged image stays untagged");
+    }
+}
+
+const ORDERS: &str = "golden/generate/orders-api/input";
+
+fn generate_case(dir: &Path, case: &str, name: &str) -> std::path::PathBuf {
+    let out = dir.join("chart");
+    let o = chartwright()
+        .arg("generate")
+        .arg(common::root().join(case))
+        .args(["--name", name, "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+#[test]
+fn a_failing_guard_names_the_dedicated_guard_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate_case(tmp.path(), ORDERS, "orders-api");
+    for (label, h) in each_helm() {
+        let o = helm(
+            h,
+            &[
+                "template",
+                "rel",
+                chart.to_str().unwrap(),
+                "--skip-schema-validation",
+                "--set",
+                "autoscaling.minReplicas=8",
+                "--set",
+                "autoscaling.maxReplicas=4",
+            ],
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{label}");
+        assert!(err.contains("templates/validate.yaml") && err.contains("minReplicas"), "{label}: {err}");
+    }
+}
+
+#[test]
+fn a_workload_scaled_by_an_hpa_without_replicas_gets_a_replica_count_from_min_replicas() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hpa = "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 6\n  metrics:\n  - type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}\n";
+    let chart = generate(tmp.path(), &format!("{}{hpa}", WEB.replace("  replicas: 2\n", "")), "web");
+    let values = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+    assert!(values.contains("replicaCount: 3"), "{values}");
+    for (label, h) in each_helm() {
+        let replicas = |args: &[&str]| {
+            let objs = render(h, label, &chart, args);
+            let d = objs.iter().find(|o| o.kind == "Deployment").unwrap().node.clone();
+            d.path(&["spec", "replicas"]).and_then(|r| r.as_i64())
+        };
+        assert_eq!(replicas(&[]), None, "{label}: the HPA owns replicas by default");
+        assert_eq!(replicas(&["--set", "autoscaling.enabled=false"]), Some(3), "{label}");
+    }
+}
+
+/// NOTES.txt is rendered by `helm install --dry-run=client`, which Helm 3.17 cannot run
+/// without a cluster; Helm 4 can.
+#[test]
+fn notes_name_the_secret_as_it_renders_under_the_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate_case(tmp.path(), ORDERS, "orders-api");
+    let (_, h4) = common::helms();
+    let o = helm(h4, &["install", "blue", chart.to_str().unwrap(), "--dry-run=client"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("the Secret \"blue-orders-api-db\" has empty values"), "{out}");
+}
+
+#[test]
+fn a_null_that_deletes_a_default_the_templates_do_without_is_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let values = tmp.path().join("values-null.yaml");
+    std::fs::write(&values, "podDisruptionBudget:\n  enabled: true\n  maxUnavailable: null\n  minAvailable: 1\n")
+        .unwrap();
+    let o = chartwright().arg("validate").arg(&chart).arg(&values).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &["-f", values.to_str().unwrap()]);
+        let pdb = objs.iter().find(|o| o.kind == "PodDisruptionBudget").unwrap_or_else(|| panic!("{label}: no PDB"));
+        assert_eq!(pdb.node.path(&["spec", "minAvailable"]).and_then(|v| v.as_i64()), Some(1), "{label}");
+        assert!(pdb.node.path(&["spec", "maxUnavailable"]).is_none(), "{label}");
+    }
+}
+
+#[test]
+fn switched_on_scaffolds_keep_two_releases_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = generate(tmp.path(), WEB, "web");
+    let on = ["--set", "podDisruptionBudget.enabled=true", "--set", "networkPolicy.enabled=true"];
+    for (label, h) in each_helm() {
+        let blue = {
+            let mut a = vec!["template", "blue", chart.to_str().unwrap()];
+            a.extend_from_slice(&on);
+            let o = helm(h, &a);
+            let mut l = Loaded::default();
+            manifest::load_text("<blue>", String::from_utf8(o.stdout).unwrap(), &mut l).unwrap();
+            l.objects
+        };
+        let green = render(h, label, &chart, &on);
+        let mut input = Loaded::default();
+        manifest::load_text("in.yaml", WEB.to_string(), &mut input).unwrap();
+        let problems = chartwright::generate::sidebyside::check(
+            "web",
+            &input.objects,
+            [
+                chartwright::generate::sidebyside::Release { name: "blue", objects: &blue },
+                chartwright::generate::sidebyside::Release { name: "rel", objects: &green },
+            ],
+            "default",
+        );
+        assert!(problems.is_empty(), "{label}: {problems:?}");
+        assert!(blue.iter().any(|o| o.kind == "PodDisruptionBudget") && blue.iter().any(|o| o.kind == "NetworkPolicy"));
+    }
+}
+
+#[test]
+fn extra_env_volumes_and_probe_targets_are_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let probe = "        readinessProbe:\n          httpGet: {path: /ready, port: http}\n";
+    let chart = generate(tmp.path(), &WEB.replace("        ports:\n", &format!("{probe}        ports:\n")), "web");
+    let extra = tmp.path().join("extra.yaml");
+    std::fs::write(
+        &extra,
+        "extraEnv: [{name: EXTRA, value: \"1\"}]\nextraEnvFrom: [{configMapRef: {name: more}}]\n\
+         extraVolumes: [{name: scratch, emptyDir: {}}]\nextraVolumeMounts: [{name: scratch, mountPath: /scratch}]\n\
+         readinessProbe: {path: /healthz, port: 9090}\n",
+    )
+    .unwrap();
+    let o = chartwright().arg("validate").arg(&chart).arg(&extra).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &["-f", extra.to_str().unwrap()]);
+        let pod = objs
+            .iter()
+            .find(|o| o.kind == "Deployment")
+            .unwrap()
+            .node
+            .path(&["spec", "template", "spec"])
+            .unwrap()
+            .clone();
+        let c = &pod.get("containers").and_then(|c| c.as_seq()).unwrap()[0];
+        let names = |key: &str, field: &[&str]| -> Vec<String> {
+            c.get(key)
+                .and_then(|l| l.as_seq())
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.str_at(field).map(str::to_string))
+                .collect()
+        };
+        assert_eq!(names("env", &["name"]), ["EXTRA"], "{label}");
+        assert_eq!(names("envFrom", &["configMapRef", "name"]), ["more"], "{label}");
+        assert_eq!(names("volumeMounts", &["mountPath"]), ["/scratch"], "{label}");
+        let vols: Vec<_> =
+            pod.get("volumes").and_then(|v| v.as_seq()).unwrap().iter().filter_map(|v| v.str_at(&["name"])).collect();
+        assert_eq!(vols, ["scratch"], "{label}");
+        assert_eq!(c.str_at(&["readinessProbe", "httpGet", "path"]), Some("/healthz"), "{label}");
+        assert_eq!(c.path(&["readinessProbe", "httpGet", "port"]).and_then(|p| p.as_i64()), Some(9090), "{label}");
+    }
+}
+
+#[test]
+fn every_duplicate_pair_is_refused_in_one_run_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cm = |n: &str| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\n");
+    std::fs::write(tmp.path().join("a.yaml"), [cm("one"), cm("two")].concat()).unwrap();
+    std::fs::write(tmp.path().join("b.yaml"), [cm("two"), cm("one")].concat()).unwrap();
+    let o = chartwright()
+        .current_dir(tmp.path())
+        .args(["generate", "a.yaml", "b.yaml", "--name", "x", "-o", "out"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("2 objects are defined twice"), "{err}");
+    assert!(err.contains("a.yaml:7: ConfigMap/two is defined twice (again at b.yaml:2)"), "{err}");
+    assert!(err.contains("a.yaml:2: ConfigMap/one is defined twice (again at b.yaml:7)"), "{err}");
+    assert!(!tmp.path().join("out").exists());
+}
