@@ -210,7 +210,6 @@ pub fn set_color(choice: ColorChoice) {
     COLOR.store(v, std::sync::atomic::Ordering::Relaxed);
 }
 
-
 /// Where each line of a text starts, so that finding a line costs a lookup, not a scan.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
