@@ -259,7 +259,8 @@ pub fn load_text(file: &str, text: String, loaded: &mut Loaded) -> Result<(), Lo
             loaded.kustomizations.push(Kustomization { file: file_arc.clone(), node: root });
             continue;
         }
-        let template = sources.iter().rev().find(|(l, _)| *l <= line).map(|(_, s)| s.clone());
+        let before = sources.partition_point(|(l, _)| *l <= line);
+        let template = before.checked_sub(1).map(|k| sources[k].1.clone());
         let first = loaded.objects.len();
         add_object(file, &file_arc, root, template, loaded);
         // A duplicate key belongs to the last object of the document that starts before it.

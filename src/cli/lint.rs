@@ -146,18 +146,22 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
 /// name replaced by `chart_root` when given) and the line is counted from the start of the
 /// rendered document, which matches the template where no template logic precedes the field.
 fn in_templates(loaded: &manifest::Loaded, report: &lint::Report, chart_root: Option<&Path>) -> Vec<Diagnostic> {
-    let stdin = loaded.sources.get("<stdin>");
+    // 1-based lines of the `# Source:` comments of the stream, in order.
+    let comments: Vec<u32> = loaded
+        .sources
+        .get("<stdin>")
+        .map(|text| {
+            let lines = text.lines().enumerate().filter(|(_, l)| l.starts_with("# Source: "));
+            lines.map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)).collect()
+        })
+        .unwrap_or_default();
     let mut findings = report.findings.clone();
     for d in &mut findings {
         let Some(template) = d.fields.get("template").and_then(|t| t.as_str()).map(str::to_string) else { continue };
-        let (Some(loc), Some(text)) = (d.location.as_mut(), stdin) else { continue };
-        if loc.file != "<stdin>" {
-            continue;
-        }
-        let comment =
-            text.lines().take(loc.line as usize).enumerate().filter(|(_, l)| l.starts_with("# Source: ")).last();
-        let Some((index, _)) = comment else { continue };
-        loc.line = loc.line.saturating_sub(u32::try_from(index + 1).unwrap_or(u32::MAX)).max(1);
+        let Some(loc) = d.location.as_mut().filter(|l| l.file == "<stdin>") else { continue };
+        let before = comments.partition_point(|&c| c <= loc.line);
+        let Some(&comment) = before.checked_sub(1).map(|k| &comments[k]) else { continue };
+        loc.line = loc.line.saturating_sub(comment).max(1);
         loc.file = match chart_root {
             Some(root) => {
                 let root = root.to_string_lossy().replace('\\', "/");

@@ -69,12 +69,9 @@ pub fn lint(loaded: &Loaded, cfg: &LintConfig) -> Report {
     for obj in &loaded.objects {
         report.findings.extend(bad_ignores(obj));
     }
-    report.findings.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            let l = d.location.as_ref();
-            (l.map(|l| l.file.clone()), l.map(|l| l.line), l.map(|l| l.column))
-        };
-        key(a).cmp(&key(b)).then_with(|| a.rule.cmp(&b.rule)).then_with(|| a.message.cmp(&b.message))
+    report.findings.sort_by_cached_key(|d| {
+        let l = d.location.as_ref();
+        (l.map(|l| l.file.clone()), l.map(|l| l.line), l.map(|l| l.column), d.rule.clone(), d.message.clone())
     });
     report
 }

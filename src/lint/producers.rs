@@ -14,7 +14,12 @@ use super::context::Ctx;
 /// True when something in the input creates the `kind` (`ConfigMap` or `Secret`) named `name`
 /// for a pod in `obj`'s namespace.
 pub fn produced(cx: &Ctx<'_>, obj: &Object, kind: &str, name: &str) -> bool {
-    if kind == "Secret" && cx.objects.iter().any(|o| Ctx::same_namespace(obj, o) && creates_secret(o, name)) {
+    if kind == "Secret"
+        && ["Certificate", "SealedSecret", "ExternalSecret", "Job"]
+            .iter()
+            .flat_map(|k| cx.of_kind(k))
+            .any(|(_, o)| Ctx::same_namespace(obj, o) && creates_secret(o, name))
+    {
         return true;
     }
     let section = if kind == "Secret" { "secretGenerator" } else { "configMapGenerator" };
