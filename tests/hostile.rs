@@ -293,6 +293,30 @@ fn aliases_copying_more_than_eight_mib_are_refused() {
     assert!(r.stderr.contains("bomb.yaml:"), "{}", r.stderr);
 }
 
+#[test]
+fn chained_aliases_cannot_build_a_tree_deep_enough_to_overflow_the_stack() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 60 anchors, each 200 levels deep around the previous one: 12,000 levels from 24 KB.
+    let mut y = format!("a0: &a0 {}1{}\n", "[".repeat(200), "]".repeat(200));
+    for k in 1..60 {
+        y.push_str(&format!("a{k}: &a{k} {}*a{}{}\n", "[".repeat(200), k - 1, "]".repeat(200)));
+    }
+    std::fs::write(tmp.path().join("deep.yaml"), &y).unwrap();
+    chart_dir(tmp.path(), true);
+    for args in [vec!["lint", "deep.yaml"], vec!["generate", "deep.yaml", "--name", "x", "--output", "o"]] {
+        let r = run_bounded(cw(&args, tmp.path()), SECS);
+        assert_bounded(&r, 2, args[0]);
+        assert!(
+            r.stderr.contains("deep.yaml:2:209: invalid YAML: input is nested deeper than 256 levels"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = run_bounded(cw(&["validate", "c", "-f", "deep.yaml"], tmp.path()), SECS);
+    assert_bounded(&r, 1, "validate");
+    assert!(r.stdout.contains("input is nested deeper than 256 levels"), "{}", r.stdout);
+}
+
 // ---- item 6: diagnostics on long lines and many errors ----
 
 #[test]

@@ -51,11 +51,12 @@ impl Default for ParseLimits {
     }
 }
 
-/// An anchored node and what copying it costs.
+/// An anchored node, what copying it costs, and how deep it is.
 struct Anchored {
     node: Node,
     nodes: usize,
     bytes: usize,
+    height: usize,
 }
 
 fn pos_of(mark: Mark) -> Pos {
@@ -147,6 +148,11 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 } else {
                     None
                 };
+                // A copy nests the anchored tree where the alias stands: chained anchors would
+                // otherwise build trees thousands of levels deep from a shallow text.
+                if stack.len() + a.height > limits.max_depth {
+                    return Err(too_deep(pos, limits));
+                }
                 if let Some((limit, unit)) = over {
                     return Err(YamlError {
                         pos,
@@ -189,8 +195,8 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
         };
         if let Some((node, anchor)) = finished {
             if let Some(a) = anchor {
-                let (nodes, bytes) = measure(&node);
-                anchors.insert(a, Anchored { node: node.clone(), nodes, bytes });
+                let (nodes, bytes, height) = measure(&node);
+                anchors.insert(a, Anchored { node: node.clone(), nodes, bytes, height });
             }
             match stack.last_mut() {
                 None => root = Some(node),
@@ -221,26 +227,31 @@ fn too_deep(pos: Pos, limits: ParseLimits) -> YamlError {
     YamlError { pos, message: format!("input is nested deeper than {} levels", limits.max_depth) }
 }
 
-/// Nodes and bytes (scalar and key text, at least one byte a node) of a tree.
-fn measure(node: &Node) -> (usize, usize) {
-    let (mut nodes, mut bytes) = (0usize, 0usize);
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
+/// Nodes, bytes (scalar and key text, at least one byte a node) and collection levels of a
+/// tree.
+fn measure(node: &Node) -> (usize, usize, usize) {
+    let (mut nodes, mut bytes, mut height) = (0usize, 0usize, 0usize);
+    let mut todo = vec![(node, 0usize)];
+    while let Some((n, depth)) = todo.pop() {
         nodes += 1;
         bytes += 1;
         match &n.value {
             Value::Str(s) => bytes += s.len(),
-            Value::Seq(items) => todo.extend(items),
+            Value::Seq(items) => {
+                height = height.max(depth + 1);
+                todo.extend(items.iter().map(|i| (i, depth + 1)));
+            }
             Value::Map(entries) => {
+                height = height.max(depth + 1);
                 for (k, v) in entries {
                     bytes += k.as_str().map_or(0, str::len);
-                    todo.push(v);
+                    todo.push((v, depth + 1));
                 }
             }
             _ => {}
         }
     }
-    (nodes, bytes)
+    (nodes, bytes, height)
 }
 
 /// The position of the first character libyaml's reader refuses (a control character).
@@ -371,6 +382,16 @@ mod tests {
         let src = "[".repeat(10_000);
         let err = parse_stream(&src).unwrap_err();
         assert!(err.message.contains("nested deeper"), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_cannot_nest_past_the_depth_limit() {
+        let mut src = format!("a0: &a0 {}1{}\n", "[".repeat(200), "]".repeat(200));
+        src.push_str(&format!("a1: &a1 {}*a0{}\n", "[".repeat(100), "]".repeat(100)));
+        let err = parse_stream(&src).unwrap_err();
+        assert!(err.message.contains("nested deeper than 256"), "{}", err.message);
+        assert_eq!(err.pos.line, 2);
+        assert!(parse_stream(&format!("a0: &a0 {}1{}\nb: [[*a0]]\n", "[".repeat(200), "]".repeat(200))).is_ok());
     }
 
     #[test]
