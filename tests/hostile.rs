@@ -455,6 +455,22 @@ fn special_files_inside_a_chart_are_refused() {
 }
 
 #[test]
+fn a_schema_ref_to_a_device_or_fifo_is_refused_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    chart_dir(tmp.path(), false);
+    let fifo = tmp.path().join("ref.json");
+    mkfifo(&fifo);
+    for target in ["file:///dev/zero".to_string(), format!("file://{}", fifo.display())] {
+        let schema = format!(r#"{{"type": "object", "properties": {{"a": {{"$ref": "{target}"}}}}}}"#);
+        std::fs::write(tmp.path().join("c/values.schema.json"), schema).unwrap();
+        let r = run_bounded(cw(&["validate", "c"], tmp.path()), Duration::from_secs(30));
+        // Refused (as not a regular file, or as outside the chart): either way never read.
+        assert_bounded(&r, 2, &target);
+        assert!(r.stderr.contains("c/values.schema.json"), "{}", r.stderr);
+    }
+}
+
+#[test]
 fn a_file_dependency_that_is_a_fifo_does_not_hang_audit() {
     let tmp = tempfile::tempdir().unwrap();
     let c = tmp.path().join("c");
