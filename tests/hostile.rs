@@ -294,6 +294,18 @@ fn aliases_copying_more_than_eight_mib_are_refused() {
 }
 
 #[test]
+fn nested_anchors_without_any_alias_are_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 200 nested anchors around 200,000 items: each anchor keeps its own copy (40M nodes, 2.8 GB before).
+    let opens: String = (0..200).map(|i| format!("&a{i} [")).collect();
+    let y = format!("v: {opens}{}{}\n", vec!["x"; 200_000].join(", "), "]".repeat(200));
+    std::fs::write(tmp.path().join("anchors.yaml"), y).unwrap();
+    let r = run_bounded(cw(&["lint", "anchors.yaml"], tmp.path()), SECS);
+    assert_bounded(&r, 2, "lint");
+    assert!(r.stderr.contains("anchored values hold more than 1000000 nodes in one document"), "{}", r.stderr);
+}
+
+#[test]
 fn chained_aliases_cannot_build_a_tree_deep_enough_to_overflow_the_stack() {
     let tmp = tempfile::tempdir().unwrap();
     // 60 anchors, each 200 levels deep around the previous one: 12,000 levels from 24 KB.

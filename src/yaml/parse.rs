@@ -114,6 +114,9 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
     let mut anchors: HashMap<String, Anchored> = HashMap::new();
     let mut alias_nodes = limits.max_alias_nodes;
     let mut alias_bytes = limits.max_alias_bytes;
+    // Every anchor holds a copy of its node for later aliases; nested anchors copy the same
+    // nodes again and again, so the copies held in a document share the node budget's size.
+    let mut anchor_nodes = limits.max_alias_nodes;
     let mut doc_line = 1;
     let mut root: Option<Node> = None;
     loop {
@@ -129,6 +132,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
             EventData::DocumentStart { .. } => {
                 doc_line = pos.line.max(1);
                 anchors.clear();
+                anchor_nodes = limits.max_alias_nodes;
                 root = None;
                 None
             }
@@ -196,6 +200,13 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
         if let Some((node, anchor)) = finished {
             if let Some(a) = anchor {
                 let (nodes, bytes, height) = measure(&node);
+                anchor_nodes = anchor_nodes.checked_sub(nodes).ok_or_else(|| YamlError {
+                    pos: node.pos,
+                    message: format!(
+                        "anchored values hold more than {} nodes in one document (nested anchors?)",
+                        limits.max_alias_nodes
+                    ),
+                })?;
                 anchors.insert(a, Anchored { node: node.clone(), nodes, bytes, height });
             }
             match stack.last_mut() {
@@ -428,6 +439,18 @@ mod tests {
         assert_eq!(err.message, "aliases expand to more than 1000 bytes (a YAML alias bomb?)");
         assert_eq!(err.pos.line, 2);
         assert!(parse_stream_with(&format!("s: &s {}\nl: [*s, *s]\n", "x".repeat(400)), limits).is_ok());
+    }
+
+    #[test]
+    fn nested_anchors_are_bounded_by_the_nodes_they_hold() {
+        let limits = ParseLimits { max_alias_nodes: 1000, ..ParseLimits::default() };
+        let nested = |n: usize| {
+            let opens: String = (0..n).map(|i| format!("&a{i} [")).collect();
+            format!("v: {opens}{}{}\n", vec!["x"; 100].join(", "), "]".repeat(n))
+        };
+        assert!(parse_stream_with(&nested(5), limits).is_ok());
+        let err = parse_stream_with(&nested(20), limits).unwrap_err();
+        assert!(err.message.contains("anchored values hold more than 1000 nodes"), "{}", err.message);
     }
 
     #[test]
