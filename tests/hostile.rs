@@ -426,6 +426,11 @@ fn set_lists_are_bounded_in_total() {
     let r = run_bounded(cw(&argv, tmp.path()), SECS);
     assert_bounded(&r, 2, "--set lists");
     assert!(r.stderr.contains("create more than 1048592 list entries in total"), "{}", r.stderr);
+    // One flag nesting large indices: 100 lists of 65,537 slots.
+    let flag = format!("a{}=1", "[65536]".repeat(100));
+    let r = run_bounded(cw(&["validate", "c", "--set", &flag], tmp.path()), SECS);
+    assert_bounded(&r, 2, "--set nested lists");
+    assert!(r.stderr.contains("create more than 1048592 list entries in total"), "{}", r.stderr);
 }
 
 // ---- item 9: special files and symlink cycles ----

@@ -99,6 +99,18 @@ pub fn parse_into_counted(
     }
 }
 
+/// The message for more list slots than [`crate::limits::MAX_SET_LIST_SLOTS`].
+pub fn too_many_slots_message() -> String {
+    format!(
+        "the --set flags create more than {} list entries in total (see README, Limits)",
+        crate::limits::MAX_SET_LIST_SLOTS
+    )
+}
+
+fn too_many_slots() -> Stop {
+    Stop::Msg(too_many_slots_message())
+}
+
 fn too_deep() -> Stop {
     Stop::Msg(format!("keys and indices nest deeper than {} levels", crate::limits::MAX_NESTING))
 }
@@ -370,6 +382,11 @@ impl Parser<'_> {
         let i = usize::try_from(index).unwrap_or(0);
         if list.len() <= i {
             self.slots += i + 1 - list.len();
+            // Checked here too: one flag nesting large indices would fill memory before the
+            // caller could add its slots up.
+            if self.slots > crate::limits::MAX_SET_LIST_SLOTS {
+                return (list, Err(too_many_slots()));
+            }
             list.resize(i + 1, V::new(K::Null));
         }
         list[i] = val;
