@@ -293,6 +293,42 @@ fn aliases_copying_more_than_eight_mib_are_refused() {
     assert!(r.stderr.contains("bomb.yaml:"), "{}", r.stderr);
 }
 
+#[test]
+fn nested_anchors_without_any_alias_are_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 200 nested anchors around 200,000 items: each anchor keeps its own copy (40M nodes, 2.8 GB before).
+    let opens: String = (0..200).map(|i| format!("&a{i} [")).collect();
+    let y = format!("v: {opens}{}{}\n", vec!["x"; 200_000].join(", "), "]".repeat(200));
+    std::fs::write(tmp.path().join("anchors.yaml"), y).unwrap();
+    let r = run_bounded(cw(&["lint", "anchors.yaml"], tmp.path()), SECS);
+    assert_bounded(&r, 2, "lint");
+    assert!(r.stderr.contains("anchored values hold more than 1000000 nodes in one document"), "{}", r.stderr);
+}
+
+#[test]
+fn chained_aliases_cannot_build_a_tree_deep_enough_to_overflow_the_stack() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 60 anchors, each 200 levels deep around the previous one: 12,000 levels from 24 KB.
+    let mut y = format!("a0: &a0 {}1{}\n", "[".repeat(200), "]".repeat(200));
+    for k in 1..60 {
+        y.push_str(&format!("a{k}: &a{k} {}*a{}{}\n", "[".repeat(200), k - 1, "]".repeat(200)));
+    }
+    std::fs::write(tmp.path().join("deep.yaml"), &y).unwrap();
+    chart_dir(tmp.path(), true);
+    for args in [vec!["lint", "deep.yaml"], vec!["generate", "deep.yaml", "--name", "x", "--output", "o"]] {
+        let r = run_bounded(cw(&args, tmp.path()), SECS);
+        assert_bounded(&r, 2, args[0]);
+        assert!(
+            r.stderr.contains("deep.yaml:2:209: invalid YAML: input is nested deeper than 256 levels"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = run_bounded(cw(&["validate", "c", "-f", "deep.yaml"], tmp.path()), SECS);
+    assert_bounded(&r, 1, "validate");
+    assert!(r.stdout.contains("input is nested deeper than 256 levels"), "{}", r.stdout);
+}
+
 // ---- item 6: diagnostics on long lines and many errors ----
 
 #[test]
@@ -367,6 +403,17 @@ fn deeply_nested_set_indices_are_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn a_long_set_json_flag_is_read_in_linear_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    chart_dir(tmp.path(), false);
+    // 12,000 JSON values in one 97 KB flag: each once copied the rest of the flag (42 s of CPU).
+    let flag: Vec<String> = (0..12_000).map(|i| format!("k{i}=1")).collect();
+    let r = run_bounded(cw(&["validate", "c", "--set-json", &flag.join(",")], tmp.path()), SECS);
+    assert_bounded(&r, 0, "--set-json");
+    assert!(r.cpu < Duration::from_secs(10), "{:?} of CPU", r.cpu);
+}
+
+#[test]
 fn set_lists_are_bounded_in_total() {
     let tmp = tempfile::tempdir().unwrap();
     chart_dir(tmp.path(), false);
@@ -378,6 +425,11 @@ fn set_lists_are_bounded_in_total() {
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = run_bounded(cw(&argv, tmp.path()), SECS);
     assert_bounded(&r, 2, "--set lists");
+    assert!(r.stderr.contains("create more than 1048592 list entries in total"), "{}", r.stderr);
+    // One flag nesting large indices: 100 lists of 65,537 slots.
+    let flag = format!("a{}=1", "[65536]".repeat(100));
+    let r = run_bounded(cw(&["validate", "c", "--set", &flag], tmp.path()), SECS);
+    assert_bounded(&r, 2, "--set nested lists");
     assert!(r.stderr.contains("create more than 1048592 list entries in total"), "{}", r.stderr);
 }
 
@@ -428,6 +480,22 @@ fn special_files_inside_a_chart_are_refused() {
     let r = run_bounded(cw(&["audit", "c"], tmp.path()), Duration::from_secs(30));
     assert_bounded(&r, 2, "audit");
     assert!(r.stderr.contains("values.yaml: not a regular file (a FIFO)"), "{}", r.stderr);
+}
+
+#[test]
+fn a_schema_ref_to_a_device_or_fifo_is_refused_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    chart_dir(tmp.path(), false);
+    let fifo = tmp.path().join("ref.json");
+    mkfifo(&fifo);
+    for target in ["file:///dev/zero".to_string(), format!("file://{}", fifo.display())] {
+        let schema = format!(r#"{{"type": "object", "properties": {{"a": {{"$ref": "{target}"}}}}}}"#);
+        std::fs::write(tmp.path().join("c/values.schema.json"), schema).unwrap();
+        let r = run_bounded(cw(&["validate", "c"], tmp.path()), Duration::from_secs(30));
+        // Refused (as not a regular file, or as outside the chart): either way never read.
+        assert_bounded(&r, 2, &target);
+        assert!(r.stderr.contains("c/values.schema.json"), "{}", r.stderr);
+    }
 }
 
 #[test]

@@ -191,5 +191,11 @@ pub(crate) mod tests {
         assert!(matches!(e, ArchiveError::TooLarge { .. }), "{e}");
         let e = read_archive(&bytes, limits::MAX_SUBCHART_DEPTH + 1, &Budget::default(), &|_| true).unwrap_err();
         assert!(matches!(e, ArchiveError::TooDeep { .. }), "{e}");
+        let one_file = Budget { bytes: AtomicU64::new(1 << 20), files: AtomicUsize::new(1) };
+        let two = tgz(&[("c/a", b"1"), ("c/b", b"2")]);
+        assert_eq!(
+            read_archive(&two, 0, &one_file, &|_| true),
+            Err(ArchiveError::TooManyFiles { limit: limits::MAX_CHART_FILES })
+        );
     }
 }

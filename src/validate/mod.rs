@@ -252,12 +252,7 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         })?;
         // Every run holds all flags' lists at once; their sum is what memory depends on.
         if slots > crate::limits::MAX_SET_LIST_SLOTS {
-            return Err(ValidateError::Input {
-                message: format!(
-                    "the --set flags create more than {} list entries in total (see README, Limits)",
-                    crate::limits::MAX_SET_LIST_SLOTS
-                ),
-            });
+            return Err(ValidateError::Input { message: strvals::too_many_slots_message() });
         }
     }
     let mut notes = Vec::new();

@@ -46,6 +46,10 @@ type R<T> = Result<T, Stop>;
 struct Parser<'a> {
     s: Vec<char>,
     i: usize,
+    /// The text, and the byte offset of every character (plus the end), so that a JSON value
+    /// is read in place: copying the rest of the text for each one was quadratic.
+    text: &'a str,
+    offsets: Vec<usize>,
     /// Current nesting of keys and indices: Helm recurses without bound over `a[0][0]...`,
     /// which would overflow our stack; past [`crate::limits::MAX_NESTING`] it is an error.
     nest: usize,
@@ -83,7 +87,9 @@ pub fn parse_into_counted(
     at: Option<Origin>,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<usize, String> {
-    let mut p = Parser { s: text.chars().collect(), i: 0, nest: 0, slots: 0, kind, at, read_file };
+    let mut offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    offsets.push(text.len());
+    let mut p = Parser { s: text.chars().collect(), i: 0, text, offsets, nest: 0, slots: 0, kind, at, read_file };
     loop {
         match p.key(dest, 0) {
             Ok(()) => {}
@@ -91,6 +97,18 @@ pub fn parse_into_counted(
             Err(Stop::Msg(m)) => return Err(m),
         }
     }
+}
+
+/// The message for more list slots than [`crate::limits::MAX_SET_LIST_SLOTS`].
+pub fn too_many_slots_message() -> String {
+    format!(
+        "the --set flags create more than {} list entries in total (see README, Limits)",
+        crate::limits::MAX_SET_LIST_SLOTS
+    )
+}
+
+fn too_many_slots() -> Stop {
+    Stop::Msg(too_many_slots_message())
 }
 
 fn too_deep() -> Stop {
@@ -281,12 +299,14 @@ impl Parser<'_> {
     }
 
     fn json_value(&mut self) -> R<V> {
-        let rest: String = self.s[self.i..].iter().collect();
-        let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
+        let start = self.offsets[self.i];
+        let rest = &self.text[start..];
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
         match stream.next() {
             Some(Ok(j)) => {
-                let used = stream.byte_offset();
-                self.i += rest[..used].chars().count();
+                let end = start + stream.byte_offset();
+                // serde_json stops on a character boundary, so the offset is one of ours.
+                self.i = self.offsets.partition_point(|&b| b < end);
                 Ok(V::from_json(&j, self.at))
             }
             Some(Err(e)) => Err(Stop::Msg(e.to_string())),
@@ -362,6 +382,11 @@ impl Parser<'_> {
         let i = usize::try_from(index).unwrap_or(0);
         if list.len() <= i {
             self.slots += i + 1 - list.len();
+            // Checked here too: one flag nesting large indices would fill memory before the
+            // caller could add its slots up.
+            if self.slots > crate::limits::MAX_SET_LIST_SLOTS {
+                return (list, Err(too_many_slots()));
+            }
             list.resize(i + 1, V::new(K::Null));
         }
         list[i] = val;
@@ -540,6 +565,14 @@ mod tests {
         assert!(run(SetKind::Typed, &[&mixed]).unwrap_err().contains("nest deeper than"));
         let ok = format!("a{}=1", "[0]".repeat(100));
         assert!(run(SetKind::Typed, &[&ok]).is_ok());
+    }
+
+    #[test]
+    fn json_values_after_multibyte_characters_are_read_in_place() {
+        assert_eq!(
+            run(SetKind::Json, &[r#"é={"ü":[1]},b="ß",c=3"#]).unwrap(),
+            serde_json::json!({"é": {"ü": [1]}, "b": "ß", "c": 3})
+        );
     }
 
     #[test]

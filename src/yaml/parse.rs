@@ -65,11 +65,12 @@ impl Default for ParseLimits {
     }
 }
 
-/// An anchored node and what copying it costs.
+/// An anchored node, what copying it costs, and how deep it is.
 struct Anchored {
     node: Node,
     nodes: usize,
     bytes: usize,
+    height: usize,
 }
 
 fn pos_of(mark: Mark) -> Pos {
@@ -128,6 +129,9 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
     let mut anchors: HashMap<String, Anchored> = HashMap::new();
     let mut alias_nodes = limits.max_alias_nodes;
     let mut alias_bytes = limits.max_alias_bytes;
+    // Every anchor holds a copy of its node for later aliases; nested anchors copy the same
+    // nodes again and again, so the copies held in a document share the node budget's size.
+    let mut anchor_nodes = limits.max_alias_nodes;
     let mut doc_line = 1;
     let mut root: Option<Node> = None;
     let mut duplicates: Vec<DuplicateKey> = Vec::new();
@@ -145,6 +149,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
             EventData::DocumentStart { .. } => {
                 doc_line = pos.line.max(1);
                 anchors.clear();
+                anchor_nodes = limits.max_alias_nodes;
                 root = None;
                 None
             }
@@ -168,6 +173,11 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 } else {
                     None
                 };
+                // A copy nests the anchored tree where the alias stands: chained anchors would
+                // otherwise build trees thousands of levels deep from a shallow text.
+                if stack.len() + a.height > limits.max_depth {
+                    return Err(too_deep(pos, limits));
+                }
                 if let Some((limit, unit)) = over {
                     return Err(YamlError {
                         pos,
@@ -214,8 +224,15 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
         };
         if let Some((node, anchor)) = finished {
             if let Some(a) = anchor {
-                let (nodes, bytes) = measure(&node);
-                anchors.insert(a, Anchored { node: node.clone(), nodes, bytes });
+                let (nodes, bytes, height) = measure(&node);
+                anchor_nodes = anchor_nodes.checked_sub(nodes).ok_or_else(|| YamlError {
+                    pos: node.pos,
+                    message: format!(
+                        "anchored values hold more than {} nodes in one document (nested anchors?)",
+                        limits.max_alias_nodes
+                    ),
+                })?;
+                anchors.insert(a, Anchored { node: node.clone(), nodes, bytes, height });
             }
             match stack.last_mut() {
                 None => root = Some(node),
@@ -247,26 +264,31 @@ fn too_deep(pos: Pos, limits: ParseLimits) -> YamlError {
     YamlError { pos, message: format!("input is nested deeper than {} levels", limits.max_depth) }
 }
 
-/// Nodes and bytes (scalar and key text, at least one byte a node) of a tree.
-fn measure(node: &Node) -> (usize, usize) {
-    let (mut nodes, mut bytes) = (0usize, 0usize);
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
+/// Nodes, bytes (scalar and key text, at least one byte a node) and collection levels of a
+/// tree.
+fn measure(node: &Node) -> (usize, usize, usize) {
+    let (mut nodes, mut bytes, mut height) = (0usize, 0usize, 0usize);
+    let mut todo = vec![(node, 0usize)];
+    while let Some((n, depth)) = todo.pop() {
         nodes += 1;
         bytes += 1;
         match &n.value {
             Value::Str(s) => bytes += s.len(),
-            Value::Seq(items) => todo.extend(items),
+            Value::Seq(items) => {
+                height = height.max(depth + 1);
+                todo.extend(items.iter().map(|i| (i, depth + 1)));
+            }
             Value::Map(entries) => {
+                height = height.max(depth + 1);
                 for (k, v) in entries {
                     bytes += k.as_str().map_or(0, str::len);
-                    todo.push(v);
+                    todo.push((v, depth + 1));
                 }
             }
             _ => {}
         }
     }
-    (nodes, bytes)
+    (nodes, bytes, height)
 }
 
 /// The position of the first character libyaml's reader refuses (a control character).
@@ -400,6 +422,16 @@ mod tests {
     }
 
     #[test]
+    fn aliases_cannot_nest_past_the_depth_limit() {
+        let mut src = format!("a0: &a0 {}1{}\n", "[".repeat(200), "]".repeat(200));
+        src.push_str(&format!("a1: &a1 {}*a0{}\n", "[".repeat(100), "]".repeat(100)));
+        let err = parse_stream(&src).unwrap_err();
+        assert!(err.message.contains("nested deeper than 256"), "{}", err.message);
+        assert_eq!(err.pos.line, 2);
+        assert!(parse_stream(&format!("a0: &a0 {}1{}\nb: [[*a0]]\n", "[".repeat(200), "]".repeat(200))).is_ok());
+    }
+
+    #[test]
     fn syntax_errors_carry_a_position() {
         let err = parse_stream("a: 1\nb: [1, 2\n").unwrap_err();
         assert!(err.pos.line >= 2, "{err:?}");
@@ -458,6 +490,18 @@ mod tests {
         assert_eq!(err.message, "aliases expand to more than 1000 bytes (a YAML alias bomb?)");
         assert_eq!(err.pos.line, 2);
         assert!(parse_stream_with(&format!("s: &s {}\nl: [*s, *s]\n", "x".repeat(400)), limits).is_ok());
+    }
+
+    #[test]
+    fn nested_anchors_are_bounded_by_the_nodes_they_hold() {
+        let limits = ParseLimits { max_alias_nodes: 1000, ..ParseLimits::default() };
+        let nested = |n: usize| {
+            let opens: String = (0..n).map(|i| format!("&a{i} [")).collect();
+            format!("v: {opens}{}{}\n", vec!["x"; 100].join(", "), "]".repeat(n))
+        };
+        assert!(parse_stream_with(&nested(5), limits).is_ok());
+        let err = parse_stream_with(&nested(20), limits).unwrap_err();
+        assert!(err.message.contains("anchored values hold more than 1000 nodes"), "{}", err.message);
     }
 
     #[test]
