@@ -253,3 +253,60 @@ fn online_audit_draws_no_progress_bar_when_stderr_is_not_a_terminal() {
     let stderr = text(&out.stderr);
     assert!(!stderr.contains('\r') && !stderr.contains(ESC), "progress on a pipe: {stderr:?}");
 }
+
+/// Bad input now reaches `main` as an error: one line, printed once (no cause repeated after
+/// it), exit code 2.
+fn assert_one_error_line(args: &[&str], cwd: &Path, expected: &str) {
+    let out = common::chartwright().args(args).current_dir(cwd).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), format!("chartwright: error: {expected}\n"), "{args:?}");
+}
+
+#[test]
+fn errors_returned_to_main_print_one_line_and_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // validate: a nested error keeps Helm's wording, quoted once.
+    std::fs::create_dir_all(dir.join("c/charts/sub")).unwrap();
+    std::fs::write(dir.join("c/Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    std::fs::write(dir.join("c/charts/sub/values.yaml"), "a: 1\n").unwrap();
+    assert_one_error_line(
+        &["validate", "c"],
+        dir,
+        "error unpacking subchart sub in c: c/charts/sub: Chart.yaml file is missing",
+    );
+    assert_one_error_line(&["validate", "nope"], dir, "nope: cannot read the chart: no such file or directory");
+    // lint: a broken config file, an unknown --disable, an empty input.
+    std::fs::write(dir.join("empty.yaml"), "# nothing\n").unwrap();
+    std::fs::write(dir.join("cfg.yaml"), "disable: [\n").unwrap();
+    let out =
+        common::chartwright().args(["lint", "--config", "cfg.yaml", "empty.yaml"]).current_dir(dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("chartwright: error: cfg.yaml:") && err.lines().count() == 1, "{err}");
+    assert_one_error_line(
+        &["lint", "--disable", "no-such-rule", "empty.yaml"],
+        dir,
+        "unknown rule `no-such-rule` (chartwright lint --list-rules lists them)",
+    );
+    assert_one_error_line(
+        &["lint", "empty.yaml"],
+        dir,
+        "no Kubernetes objects in empty.yaml (--allow-empty accepts that)",
+    );
+    // generate: the output path is a file.
+    std::fs::write(dir.join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n")
+        .unwrap();
+    std::fs::write(dir.join("out"), "").unwrap();
+    let out = common::chartwright()
+        .args(["generate", "cm.yaml", "--name", "x", "--output", "out"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).ends_with("chartwright: error: out: output path exists and is not a directory\n"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -79,11 +79,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     if let Some(id) = &a.explain {
         let Some(doc) = explain(id, &deny) else {
             let checks: Vec<&str> = audit::RULES.iter().map(|(r, ..)| *r).collect();
-            eprintln!(
-                "chartwright: error: unknown check `{id}` (checks: {}; deny-list entry ids: chartwright audit --print-default-deny-list)",
+            anyhow::bail!(
+                "unknown check `{id}` (checks: {}; deny-list entry ids: chartwright audit --print-default-deny-list)",
                 checks.join(", ")
             );
-            return Ok(2);
         };
         super::print_out(&doc)?;
         return Ok(0);

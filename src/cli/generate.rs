@@ -47,13 +47,7 @@ pub struct Args {
 
 /// Runs `generate`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    let loaded = match manifest::load_inputs(&a.inputs) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("chartwright: error: {e}");
-            return Ok(2);
-        }
-    };
+    let loaded = manifest::load_inputs(&a.inputs)?;
     let warnings = Group { name: "generate".into(), diagnostics: loaded.warnings.clone() };
     eprint!("{}", diag::render_text(&[warnings], &loaded.sources, false));
     let opts = Options {
@@ -63,13 +57,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         secrets: a.secrets,
         templates: a.templates,
     };
-    let chart = match generate::generate(&loaded, &opts) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("chartwright: error: {e}");
-            return Ok(2);
-        }
-    };
+    let chart = generate::generate(&loaded, &opts)?;
     for n in &chart.notes {
         eprintln!("note: {n}");
     }
@@ -78,10 +66,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("warning: {p}");
     }
     let out = a.output.unwrap_or_else(|| PathBuf::from(&a.name));
-    if let Err(e) = generate::write_chart(&chart, &out, a.force, &a.inputs) {
-        eprintln!("chartwright: error: {e}");
-        return Ok(2);
-    }
+    // `WriteError::Io` quotes its OS error in its own message: print it without the chain.
+    generate::write_chart(&chart, &out, a.force, &a.inputs).map_err(|e| anyhow::Error::msg(e.to_string()))?;
     eprintln!("wrote chart {} ({} files) to {}", a.name, chart.files.len(), out.display());
     let verified =
         if a.verify { verify(&loaded, &out, &a.name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };

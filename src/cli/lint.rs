@@ -46,10 +46,7 @@ pub struct Args {
 /// Runs `lint`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     if let Some(id) = &a.explain {
-        let Some(rule) = lint::rules::find(id) else {
-            eprintln!("chartwright: error: unknown rule `{id}` (chartwright lint --list-rules lists them)");
-            return Ok(2);
-        };
+        let Some(rule) = lint::rules::find(id) else { return Err(unknown_rule(id)) };
         crate::cli::print_out(&lint::docs::explain(rule))?;
         return Ok(0);
     }
@@ -57,17 +54,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         crate::cli::print_out(&list_rules(a.format))?;
         return Ok(0);
     }
-    let mut cfg = match load_config(a.config.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("chartwright: error: {e}");
-            return Ok(2);
-        }
-    };
+    let mut cfg = load_config(a.config.as_deref())?;
     for id in a.disable.iter().chain(&a.enable) {
         if lint::rules::find(id).is_none() {
-            eprintln!("chartwright: error: unknown rule `{id}` (chartwright lint --list-rules lists them)");
-            return Ok(2);
+            return Err(unknown_rule(id));
         }
     }
     cfg.disabled.extend(a.disable.iter().cloned());
@@ -77,13 +67,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     // Duplicates are findings and a broken file does not stop the others: a whole repository
     // can be linted in one call.
     let options = manifest::LoadOptions { keep_duplicates: true, keep_going: true };
-    let loaded = match manifest::load_inputs_with(&a.inputs, options) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("chartwright: error: {e}");
-            return Ok(2);
-        }
-    };
+    let loaded = manifest::load_inputs_with(&a.inputs, options)?;
     if !loaded.warnings.is_empty() {
         let skipped = Group { name: "lint".into(), diagnostics: loaded.warnings.clone() };
         eprint!("{}", diag::render_text(&[skipped], &loaded.sources, false));
@@ -111,8 +95,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .iter()
             .map(|p| if p.as_os_str() == "-" { "<stdin>".to_string() } else { p.display().to_string() })
             .collect();
-        eprintln!("chartwright: error: no Kubernetes objects in {} (--allow-empty accepts that)", inputs.join(", "));
-        return Ok(2);
+        anyhow::bail!("no Kubernetes objects in {} (--allow-empty accepts that)", inputs.join(", "));
     }
     let report = lint::lint(&loaded, &cfg);
     let threshold = a.fail_on.threshold();
@@ -139,6 +122,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(2);
     }
     Ok(u8::from(failed))
+}
+
+fn unknown_rule(id: &str) -> anyhow::Error {
+    anyhow::anyhow!("unknown rule `{id}` (chartwright lint --list-rules lists them)")
 }
 
 /// Findings on piped `helm template` output located in their chart template, for formats that

@@ -77,13 +77,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         compat: if a.helm_compat == "3" { Compat::Helm3 } else { Compat::Helm4 },
         allow_remote_refs: a.allow_remote_refs,
     };
-    let report = match validate::validate(&opts) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("chartwright: error: {e}");
-            return Ok(2);
-        }
-    };
+    let report = validate::validate(&opts)?;
     for n in report.all_notes() {
         eprintln!("note: {n}");
     }

@@ -96,8 +96,10 @@ pub struct SourceFile {
 /// A missing or unreadable chart, a broken `Chart.yaml`, `values.yaml` or schema file.
 pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Result<Chart, ValidateError> {
     let display = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| ValidateError::Chart {
-        message: format!("{display}: cannot read the chart: {}", super::io_reason(&e)),
+    let meta = std::fs::metadata(path).map_err(|e| ValidateError::Unreadable {
+        path: display.clone(),
+        what: "chart",
+        reason: super::io_reason(&e),
     })?;
     let budget = crate::chart::Budget::default();
     let files = if meta.is_dir() {
@@ -120,7 +122,7 @@ pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Resu
 }
 
 fn read_error(e: crate::textfile::ReadError) -> ValidateError {
-    ValidateError::Chart { message: e.to_string() }
+    ValidateError::Read(e)
 }
 
 /// Which files of a chart tree matter: the chart's own metadata, values and schema, JSON files
@@ -154,8 +156,10 @@ fn read_dir_files(
     visited: &mut crate::textfile::Visited,
 ) -> Result<(), ValidateError> {
     let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
-    let entries = std::fs::read_dir(&dir).map_err(|e| ValidateError::Chart {
-        message: format!("{}: cannot read the directory: {}", dir.display(), super::io_reason(&e)),
+    let entries = std::fs::read_dir(&dir).map_err(|e| ValidateError::Unreadable {
+        path: dir.display().to_string(),
+        what: "directory",
+        reason: super::io_reason(&e),
     })?;
     let mut names: Vec<(String, bool)> = Vec::new();
     for e in entries.flatten() {
@@ -196,24 +200,22 @@ fn untar(
     depth: usize,
     budget: &crate::chart::Budget,
 ) -> Result<BTreeMap<String, Vec<u8>>, ValidateError> {
-    let bad = |why: String| ValidateError::Chart { message: format!("{display}: not a chart archive: {why}") };
     let files =
         crate::chart::read_archive(bytes, depth, budget, &|p| p.split_once('/').is_some_and(|(_, rel)| keep(rel)))
-            .map_err(|e| ValidateError::Chart { message: format!("{display}: cannot load the chart archive: {e}") })?;
+            .map_err(|error| ValidateError::Archive { archive: display.to_string(), error })?;
     let out: BTreeMap<String, Vec<u8>> = files
         .into_iter()
         .filter_map(|(path, data)| path.split_once('/').map(|(_, rel)| (rel.to_string(), data)))
         .collect();
     if out.is_empty() {
-        return Err(bad("no chart files found".into()));
+        return Err(ValidateError::EmptyArchive { archive: display.to_string() });
     }
     Ok(out)
 }
 
 fn text_of(bytes: Vec<u8>, name: &str) -> Result<String, ValidateError> {
-    String::from_utf8(bytes).map_err(|e| ValidateError::Chart {
-        message: format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-    })
+    String::from_utf8(bytes)
+        .map_err(|e| ValidateError::NotUtf8 { file: name.to_string(), byte: e.utf8_error().valid_up_to() })
 }
 
 fn from_files(
@@ -226,21 +228,19 @@ fn from_files(
     budget: &crate::chart::Budget,
 ) -> Result<Chart, ValidateError> {
     if depth > limits::MAX_SUBCHART_DEPTH {
-        return Err(ValidateError::Chart {
-            message: format!("{display}: subcharts nest more than {} levels deep", limits::MAX_SUBCHART_DEPTH),
-        });
+        return Err(ValidateError::TooDeep { chart: display.to_string(), limit: limits::MAX_SUBCHART_DEPTH });
     }
     let id = *next_id;
     *next_id += 1;
     let chart_yaml_name = format!("{display}/Chart.yaml");
     let Some(chart_yaml) = files.remove("Chart.yaml") else {
-        return Err(ValidateError::Chart { message: format!("{display}: Chart.yaml file is missing") });
+        return Err(ValidateError::NoChartYaml { chart: display.to_string() });
     };
     let chart_yaml = text_of(chart_yaml, &chart_yaml_name)?;
     let meta = parse_single(&chart_yaml, &chart_yaml_name)?;
     let name = meta.as_ref().and_then(|m| m.str_at(&["name"])).unwrap_or_default().to_string();
     if name.is_empty() {
-        return Err(ValidateError::Chart { message: format!("{chart_yaml_name}: chart.metadata.name is required") });
+        return Err(ValidateError::NoName { file: chart_yaml_name });
     }
     let version = meta.as_ref().and_then(|m| m.get("version")).map(scalar_text).unwrap_or_default();
     let mut deps = meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name, &chart_yaml)).transpose()?.unwrap_or_default();
@@ -259,8 +259,11 @@ fn from_files(
             let vname = format!("{display}/values.yaml");
             let text = text_of(bytes, &vname)?;
             let src = u32::try_from(sources.len()).unwrap_or(u32::MAX);
-            let v = super::values::read_values(&text, src, multi_doc).map_err(|e| ValidateError::Chart {
-                message: format!("{vname}:{}:{}: cannot load values.yaml: {}", e.line, e.col, e.message),
+            let v = super::values::read_values(&text, src, multi_doc).map_err(|e| ValidateError::Values {
+                file: vname.clone(),
+                line: e.line,
+                col: e.col,
+                message: e.message,
             })?;
             sources.push(SourceFile { name: vname, text });
             v
@@ -272,8 +275,11 @@ fn from_files(
         None => None,
         Some(bytes) => {
             let text = text_of(bytes, &schema_path)?;
-            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ValidateError::Chart {
-                message: format!("{schema_path}:{}:{}: invalid JSON: {}", e.line(), e.column(), strip_pos(&e)),
+            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ValidateError::SchemaJson {
+                file: schema_path.clone(),
+                line: e.line(),
+                col: e.column(),
+                message: strip_pos(&e),
             })?;
             Some(std::sync::Arc::new(doc))
         }
@@ -309,8 +315,10 @@ fn from_files(
             group.remove("");
             from_files(group, &sub_display, multi_doc, sources, next_id, depth + 1, budget)
         };
-        subcharts.push(sub.map_err(|e| ValidateError::Chart {
-            message: format!("error unpacking subchart {cname} in {name}: {e}"),
+        subcharts.push(sub.map_err(|e| ValidateError::Subchart {
+            name: cname.clone(),
+            parent: name.clone(),
+            error: Box::new(e),
         })?);
     }
     let schema_files = std::sync::Arc::new(schema_files);
@@ -326,8 +334,12 @@ fn strip_pos(e: &serde_json::Error) -> String {
 }
 
 fn parse_single(text: &str, name: &str) -> Result<Option<Node>, ValidateError> {
-    let docs = crate::yaml::parse_stream(text)
-        .map_err(|e| ValidateError::Chart { message: format!("{name}:{}:{}: {}", e.pos.line, e.pos.col, e.message) })?;
+    let docs = crate::yaml::parse_stream(text).map_err(|e| ValidateError::Yaml {
+        file: name.to_string(),
+        line: e.pos.line,
+        col: e.pos.col,
+        message: e.message,
+    })?;
     Ok(docs.into_iter().next().and_then(|d| d.root))
 }
 
@@ -347,8 +359,10 @@ fn parse_deps(meta: &Node, name: &str, source: &str) -> Result<Vec<Dependency>, 
         if list.is_null() {
             return Ok(Vec::new());
         }
-        return Err(ValidateError::Chart {
-            message: format!("{name}:{}:{}: dependencies must be a list", list.pos.line, list.pos.col),
+        return Err(ValidateError::DependenciesNotList {
+            file: name.to_string(),
+            line: list.pos.line,
+            col: list.pos.col,
         });
     };
     let mut out = Vec::new();

@@ -26,11 +26,8 @@ pub struct Violation {
 /// The keyword is present but is not a list of rules this chartwright knows.
 pub fn parse(doc: &J, schema_path: &str) -> Result<Vec<Rule>, ValidateError> {
     let Some(v) = doc.get(GUARDS_KEYWORD) else { return Ok(Vec::new()) };
-    serde_json::from_value(v.clone()).map_err(|e| ValidateError::Schema {
-        message: format!(
-            "{schema_path}: {GUARDS_KEYWORD} is not a list of rules this chartwright knows (written by a newer one?): {e}"
-        ),
-    })
+    serde_json::from_value(v.clone())
+        .map_err(|e| ValidateError::Guards { path: schema_path.to_string(), reason: e.to_string() })
 }
 
 /// Every rule of `rules` that the values break.
@@ -266,9 +263,10 @@ mod tests {
     #[test]
     fn an_unknown_guard_rule_is_a_schema_error_naming_the_file() {
         let doc = json!({"x-chartwright-guards": [{"rule": "teleport", "slot": ["a"]}]});
-        let Err(ValidateError::Schema { message }) = parse(&doc, "c/values.schema.json") else {
+        let Err(e @ ValidateError::Guards { .. }) = parse(&doc, "c/values.schema.json") else {
             panic!("expected a schema error")
         };
+        let message = e.to_string();
         assert!(message.starts_with("c/values.schema.json: x-chartwright-guards is not a list of rules"), "{message}");
         assert_eq!(parse(&json!({}), "x").unwrap(), Vec::new());
     }

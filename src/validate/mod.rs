@@ -32,25 +32,161 @@ use schema::{Compiled, SchemaOptions};
 use tree::{K, Map, Origin, V};
 
 /// Why validation could not run at all (exit code 2).
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum ValidateError {
-    /// The chart is missing or broken.
-    #[error("{message}")]
-    Chart {
-        /// One sentence with the file (and position when known).
+    /// The chart, or a directory in it, cannot be read (the OS reason without its number).
+    #[error("{path}: cannot read the {what}: {reason}")]
+    Unreadable {
+        /// The path as shown to the user.
+        path: String,
+        /// `chart` or `directory`.
+        what: &'static str,
+        /// The OS reason.
+        reason: String,
+    },
+    /// A file of the chart, or an input file, is unreadable, not a regular file or too large.
+    #[error("{0}")]
+    Read(crate::textfile::ReadError),
+    /// A `-f` or values file cannot be opened (the OS reason without its number).
+    #[error("{path}: cannot read: {reason}")]
+    InputUnreadable {
+        /// The path as shown to the user.
+        path: String,
+        /// The OS reason.
+        reason: String,
+    },
+    /// A file of the chart is not UTF-8.
+    #[error("{file}: not UTF-8 text (byte {byte})")]
+    NotUtf8 {
+        /// The file, under the chart's path.
+        file: String,
+        /// Offset of the first bad byte.
+        byte: usize,
+    },
+    /// A `.tgz` chart that holds no chart files.
+    #[error("{archive}: not a chart archive: no chart files found")]
+    EmptyArchive {
+        /// The archive as shown to the user.
+        archive: String,
+    },
+    /// A `.tgz` chart that cannot be unpacked within the limits.
+    #[error("{archive}: cannot load the chart archive: {error}")]
+    Archive {
+        /// The archive as shown to the user.
+        archive: String,
+        /// Why (not a `#[source]`: the message already holds it).
+        error: crate::chart::ArchiveError,
+    },
+    /// Subcharts nested deeper than the limit.
+    #[error("{chart}: subcharts nest more than {limit} levels deep")]
+    TooDeep {
+        /// The chart as shown to the user.
+        chart: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A chart without `Chart.yaml`.
+    #[error("{chart}: Chart.yaml file is missing")]
+    NoChartYaml {
+        /// The chart as shown to the user.
+        chart: String,
+    },
+    /// A `Chart.yaml` without a name.
+    #[error("{file}: chart.metadata.name is required")]
+    NoName {
+        /// The `Chart.yaml` path.
+        file: String,
+    },
+    /// `Chart.yaml` or `requirements.yaml` is not YAML.
+    #[error("{file}:{line}:{col}: {message}")]
+    Yaml {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        col: u32,
+        /// The parser's message.
         message: String,
     },
-    /// A schema is not JSON, does not compile, or has an unresolvable `$ref`.
-    #[error("{message}")]
-    Schema {
-        /// One sentence naming the schema file.
+    /// `dependencies:` is neither a list nor null.
+    #[error("{file}:{line}:{col}: dependencies must be a list")]
+    DependenciesNotList {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        col: u32,
+    },
+    /// The chart's `values.yaml` cannot be loaded.
+    #[error("{file}:{line}:{col}: cannot load values.yaml: {message}")]
+    Values {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        col: u32,
+        /// Why.
         message: String,
     },
-    /// A flag or input file is unusable.
-    #[error("{message}")]
-    Input {
-        /// One sentence.
+    /// `values.schema.json` is not JSON.
+    #[error("{file}:{line}:{col}: invalid JSON: {message}")]
+    SchemaJson {
+        /// The schema file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        col: usize,
+        /// The parser's message without its position.
         message: String,
+    },
+    /// A subchart failed to load; Helm's wording.
+    #[error("error unpacking subchart {name} in {parent}: {error}")]
+    Subchart {
+        /// The entry under `charts/`.
+        name: String,
+        /// The parent chart's name.
+        parent: String,
+        /// Why (not a `#[source]`: the message already holds it).
+        error: Box<ValidateError>,
+    },
+    /// A schema does not compile or has an unresolvable `$ref`.
+    #[error("{path}: the schema does not compile: {reason}")]
+    SchemaCompile {
+        /// The schema file.
+        path: String,
+        /// The compiler's message.
+        reason: String,
+    },
+    /// The guards keyword of a schema is not understood.
+    #[error(
+        "{path}: {} is not a list of rules this chartwright knows (written by a newer one?): {reason}",
+        crate::generate::rules::GUARDS_KEYWORD
+    )]
+    Guards {
+        /// The schema file.
+        path: String,
+        /// The deserializer's message.
+        reason: String,
+    },
+    /// A `--set` family flag does not parse.
+    #[error("failed parsing {flag} data {text:?}: {reason}")]
+    SetFlag {
+        /// The flag, e.g. `--set`.
+        flag: &'static str,
+        /// Its first line, clipped.
+        text: String,
+        /// Why.
+        reason: String,
+    },
+    /// The `--set` flags together create too many list slots.
+    #[error("the --set flags create more than {limit} list entries in total (see README, Limits)")]
+    TooManySetSlots {
+        /// The limit.
+        limit: usize,
     },
 }
 
@@ -167,7 +303,12 @@ fn read_text(path: &Path) -> Result<Result<String, (u32, u32)>, ValidateError> {
     } else {
         crate::textfile::read_bytes(path, &name, crate::limits::MAX_INPUT_BYTES)
     };
-    let bytes = read.map_err(|e| ValidateError::Input { message: read_message(&e) })?;
+    let bytes = read.map_err(|e| match e {
+        crate::textfile::ReadError::Io { path, err } => {
+            ValidateError::InputUnreadable { path, reason: io_reason(&err) }
+        }
+        other => ValidateError::Read(other),
+    })?;
     Ok(match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
@@ -175,14 +316,6 @@ fn read_text(path: &Path) -> Result<Result<String, (u32, u32)>, ValidateError> {
             Err(values::utf8_error_position(e.as_bytes(), valid))
         }
     })
-}
-
-/// A read error in this module's words (the OS error without its number).
-fn read_message(e: &crate::textfile::ReadError) -> String {
-    match e {
-        crate::textfile::ReadError::Io { path, err } => format!("{path}: cannot read: {}", io_reason(err)),
-        other => other.to_string(),
-    }
 }
 
 /// The path as the user typed it.
@@ -246,13 +379,15 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     for (kind, text) in &sets {
         let mut scratch = Map::new();
         slots += strvals::parse_into_counted(text, *kind, &mut scratch, None, &read_set_file).map_err(|e| {
-            ValidateError::Input {
-                message: format!("failed parsing {} data {:?}: {e}", kind.flag(), crate::diag::clip_line(text, 1).0),
+            ValidateError::SetFlag {
+                flag: kind.flag(),
+                text: crate::diag::clip_line(text, 1).0.to_string(),
+                reason: e.to_string(),
             }
         })?;
         // Every run holds all flags' lists at once; their sum is what memory depends on.
         if slots > crate::limits::MAX_SET_LIST_SLOTS {
-            return Err(ValidateError::Input { message: strvals::too_many_slots_message() });
+            return Err(ValidateError::TooManySetSlots { limit: crate::limits::MAX_SET_LIST_SLOTS });
         }
     }
     let mut notes = Vec::new();

@@ -213,7 +213,7 @@ pub fn compile(
         })
         .should_validate_formats(formats)
         .build(&stripped)
-        .map_err(|e| ValidateError::Schema { message: format!("{path}: the schema does not compile: {e}") })?;
+        .map_err(|e| ValidateError::SchemaCompile { path: path.to_string(), reason: e.to_string() })?;
     Ok(Compiled { validator, doc: stripped, draft })
 }
 
@@ -490,9 +490,10 @@ mod tests {
     fn remote_refs_are_refused_by_name_without_the_flag() {
         let opts = SchemaOptions { compat: Compat::Helm4, allow_remote_refs: false };
         let doc = serde_json::json!({"properties": {"a": {"$ref": "https://example.invalid/x.json"}}});
-        let Err(ValidateError::Schema { message }) = compile(&doc, "s", &Arc::default(), opts) else {
+        let Err(e @ ValidateError::SchemaCompile { .. }) = compile(&doc, "s", &Arc::default(), opts) else {
             panic!("expected an error")
         };
+        let message = e.to_string();
         assert!(
             message.contains("https://example.invalid/x.json") && message.contains("--allow-remote-refs"),
             "{message}"
