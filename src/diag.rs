@@ -185,6 +185,81 @@ pub struct RuleInfo {
 /// Source texts by file name, for excerpts in the text format.
 pub type Sources = BTreeMap<String, String>;
 
+/// Everything one command reports, in the shape every format reads; [`render`] turns it into
+/// the chosen format, so the per-format dispatch exists once.
+#[derive(Debug, Clone, Default)]
+pub struct Report<'a> {
+    /// The command: the SARIF tool component and the JUnit suite.
+    pub tool: &'a str,
+    /// The findings by group, for text and JUnit.
+    pub groups: Vec<Group>,
+    /// The findings as code scanning should attach them (GitHub, SARIF), when they are located
+    /// differently from `groups`.
+    pub annotations: Option<Vec<Group>>,
+    /// Source texts for the text format's excerpts.
+    pub sources: Sources,
+    /// What the text format prints after the findings (the command's summary).
+    pub text_footer: String,
+    /// The command's JSON document (its own schema under `schemas/`).
+    pub document: serde_json::Value,
+    /// Rule metadata for SARIF.
+    pub rules: Vec<RuleInfo>,
+    /// The severity at which JUnit marks a test case failed.
+    pub fail_at: Option<Severity>,
+}
+
+/// Renders `report` in `format`; `color` only matters for text.
+pub fn render(format: Format, report: &Report<'_>, color: bool) -> String {
+    let annotations = report.annotations.as_ref().unwrap_or(&report.groups);
+    match format {
+        Format::Text => {
+            let mut out = render_text(&report.groups, &report.sources, color);
+            out.push_str(&report.text_footer);
+            out
+        }
+        Format::Json => json_document(&report.document),
+        Format::Github => render_github(annotations),
+        Format::Sarif => render_sarif(report.tool, annotations, &report.rules),
+        Format::Junit => render_junit(report.tool, &report.groups, report.fail_at),
+    }
+}
+
+/// A JSON document as every command prints it: pretty, newline-terminated.
+pub fn json_document(doc: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Findings per severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Info.
+    pub info: usize,
+}
+
+/// Counts `diagnostics` per severity.
+pub fn counts<'d>(diagnostics: impl IntoIterator<Item = &'d Diagnostic>) -> Counts {
+    let mut c = Counts::default();
+    for d in diagnostics {
+        match d.severity {
+            Severity::Error => c.errors += 1,
+            Severity::Warning => c.warnings += 1,
+            Severity::Info => c.info += 1,
+        }
+    }
+    c
+}
+
+/// `1 error`, `2 errors`: `n` with the word in its number.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// When text output is colored (`--color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -555,6 +630,37 @@ pub fn render_junit(suite: &str, groups: &[Group], fail_at: Option<Severity>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn render_sends_code_scanning_formats_the_annotations_and_the_rest_the_groups() {
+        let moved = vec![Group {
+            name: "chart/templates/d.yaml".into(),
+            diagnostics: vec![Diagnostic::new("r", Severity::Error, "m").at("chart/templates/d.yaml", 1, 1)],
+        }];
+        let report = Report {
+            tool: "lint",
+            groups: sample(),
+            annotations: Some(moved),
+            text_footer: "footer\n".into(),
+            document: serde_json::json!({"a": 1}),
+            ..Report::default()
+        };
+        assert!(render(Format::Github, &report, false).contains("file=chart/templates/d.yaml"));
+        assert!(render(Format::Sarif, &report, false).contains("chart/templates/d.yaml"));
+        assert!(!render(Format::Junit, &report, false).contains("chart/templates/d.yaml"));
+        let text = render(Format::Text, &report, false);
+        assert!(text.contains("deploy.yaml:2:10") && text.ends_with("footer\n"), "{text}");
+        assert_eq!(render(Format::Json, &report, false), "{\n  \"a\": 1\n}\n");
+    }
+
+    #[test]
+    fn counts_and_plural_agree_with_the_summaries() {
+        let c = counts(sample().iter().flat_map(|g| &g.diagnostics));
+        assert_eq!((c.errors, c.warnings, c.info), (0, 1, 0));
+        assert_eq!(plural(1, "chart", "charts"), "1 chart");
+        assert_eq!(plural(0, "info", "info"), "0 info");
+        assert_eq!(plural(2, "info", "infos"), "2 infos");
+    }
 
     fn sample() -> Vec<Group> {
         vec![Group {

@@ -112,11 +112,9 @@ impl Report {
         self.groups.iter().flat_map(|g| &g.diagnostics).map(|d| d.severity).max()
     }
 
-    /// Number of findings per severity: (errors, warnings, infos).
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let all = || self.groups.iter().flat_map(|g| &g.diagnostics);
-        let n = |s| all().filter(|d| d.severity == s).count();
-        (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+    /// Number of findings per severity.
+    pub fn counts(&self) -> crate::diag::Counts {
+        crate::diag::counts(self.groups.iter().flat_map(|g| &g.diagnostics))
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chartwright::audit::{self, DenyList, Options, online::OnlineOptions, repos::RepoConfig};
-use chartwright::diag::{self, FailOn, Format};
+use chartwright::diag::{self, FailOn, Format, plural};
 
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
@@ -121,13 +121,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     };
     let report = audit::audit(&a.inputs, &opts, &mut progress)?;
     let fail_at = a.fail_on.threshold();
-    let out = match a.format {
-        Format::Text => text(&report, diag::color_wanted()),
-        Format::Json => json(&report),
-        Format::Github => diag::render_github(&report.groups),
-        Format::Sarif => diag::render_sarif("audit", &report.groups, &audit::rule_infos(&opts.deny)),
-        Format::Junit => diag::render_junit("audit", &report.groups, fail_at),
+    let output = diag::Report {
+        tool: "audit",
+        groups: report.groups.clone(),
+        annotations: None,
+        sources: report.sources.clone(),
+        text_footer: text_footer(&report),
+        document: json(&report),
+        rules: audit::rule_infos(&opts.deny),
+        fail_at,
     };
+    let out = diag::render(a.format, &output, a.format == Format::Text && diag::color_wanted());
     super::print_out(&out)?;
     let failed = fail_at.is_some_and(|f| report.max_severity().is_some_and(|m| m >= f));
     Ok(u8::from(failed))
@@ -168,12 +172,9 @@ fn explain(id: &str, deny: &DenyList) -> Option<String> {
     Some(s)
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
-}
-
-fn text(report: &audit::Report, color: bool) -> String {
-    let mut out = diag::render_text(&report.groups, &report.sources, color);
+/// The allowed findings and the summary, after the findings of the text format.
+fn text_footer(report: &audit::Report) -> String {
+    let mut out = String::new();
     for s in &report.suppressed {
         let loc = s.diagnostic.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
         out.push_str(&format!(
@@ -181,13 +182,13 @@ fn text(report: &audit::Report, color: bool) -> String {
             s.diagnostic.rule, s.diagnostic.message, s.allowed_by, s.allow_reason
         ));
     }
-    let (e, w, i) = report.counts();
+    let c = report.counts();
     out.push_str(&format!(
         "audited {}: {}, {}, {}",
-        plural(report.groups.len(), "chart"),
-        plural(e, "error"),
-        plural(w, "warning"),
-        plural(i, "info")
+        plural(report.groups.len(), "chart", "charts"),
+        plural(c.errors, "error", "errors"),
+        plural(c.warnings, "warning", "warnings"),
+        plural(c.info, "info", "infos")
     ));
     if !report.suppressed.is_empty() {
         out.push_str(&format!(", {} allowed", report.suppressed.len()));
@@ -196,17 +197,14 @@ fn text(report: &audit::Report, color: bool) -> String {
     out
 }
 
-fn json(report: &audit::Report) -> String {
-    let (e, w, i) = report.counts();
-    let doc = serde_json::json!({
+fn json(report: &audit::Report) -> serde_json::Value {
+    let c = report.counts();
+    serde_json::json!({
         "tool": "chartwright audit",
         "charts": report.groups.iter().map(|g| serde_json::json!({"name": g.name, "findings": g.diagnostics})).collect::<Vec<_>>(),
         "allowed": report.suppressed,
-        "summary": {"charts": report.groups.len(), "errors": e, "warnings": w, "infos": i, "allowed": report.suppressed.len()},
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+        "summary": {"charts": report.groups.len(), "errors": c.errors, "warnings": c.warnings, "infos": c.info, "allowed": report.suppressed.len()},
+    })
 }
 
 /// Reads a deny-list file; the message names the file and the OS error once.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chartwright::diag::{self, Diagnostic, FailOn, Format, Group, Severity};
+use chartwright::diag::{self, Diagnostic, FailOn, Format, Group, plural};
 use chartwright::lint::{self, LintConfig, RULES};
 use chartwright::manifest;
 
@@ -100,23 +100,18 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let report = lint::lint(&loaded, &cfg);
     let threshold = a.fail_on.threshold();
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|d| d.severity >= t));
-    let out = match a.format {
-        Format::Json => json(&report, &loaded, a.fail_on, failed),
-        Format::Text => {
-            let mut s = diag::render_text(&groups(&loaded, &report.findings), &loaded.sources, diag::color_wanted());
-            s.push_str(&summary_line(&report, &loaded));
-            s
-        }
-        Format::Github => {
-            diag::render_github(&groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref())))
-        }
-        Format::Sarif => diag::render_sarif(
-            "lint",
-            &groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref())),
-            &lint::rule_infos(&cfg),
-        ),
-        Format::Junit => diag::render_junit("lint", &groups(&loaded, &report.findings), threshold),
+    let output = diag::Report {
+        tool: "lint",
+        groups: groups(&loaded, &report.findings),
+        annotations: matches!(a.format, Format::Github | Format::Sarif)
+            .then(|| groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref()))),
+        sources: loaded.sources.clone(),
+        text_footer: summary_line(&report, &loaded),
+        document: json(&report, &loaded, a.fail_on, failed),
+        rules: lint::rule_infos(&cfg),
+        fail_at: threshold,
     };
+    let out = diag::render(a.format, &output, a.format == Format::Text && diag::color_wanted());
     crate::cli::print_out(&out)?;
     if !loaded.invalid.is_empty() {
         return Ok(2);
@@ -193,29 +188,20 @@ fn groups(loaded: &manifest::Loaded, findings: &[Diagnostic]) -> Vec<Group> {
     groups
 }
 
-fn counts(findings: &[Diagnostic]) -> (usize, usize, usize) {
-    let n = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
-    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
-}
-
 fn summary_line(report: &lint::Report, loaded: &manifest::Loaded) -> String {
-    let (e, w, i) = counts(&report.findings);
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut s = format!(
-        "{}, {}, {} in {} ({} suppressed)\n",
-        plural(e, "error", "errors"),
-        plural(w, "warning", "warnings"),
-        plural(i, "info", "info"),
-        plural(loaded.objects.len(), "object", "objects"),
-        report.suppressed
-    );
-    if report.findings.is_empty() {
-        s = format!(
-            "no findings in {} ({} suppressed)\n",
-            plural(loaded.objects.len(), "object", "objects"),
+    let c = diag::counts(&report.findings);
+    let objects = plural(loaded.objects.len(), "object", "objects");
+    let mut s = if report.findings.is_empty() {
+        format!("no findings in {objects} ({} suppressed)\n", report.suppressed)
+    } else {
+        format!(
+            "{}, {}, {} in {objects} ({} suppressed)\n",
+            plural(c.errors, "error", "errors"),
+            plural(c.warnings, "warning", "warnings"),
+            plural(c.info, "info", "info"),
             report.suppressed
-        );
-    }
+        )
+    };
     if !loaded.invalid.is_empty() {
         s.insert_str(
             s.len() - 1,
@@ -225,24 +211,21 @@ fn summary_line(report: &lint::Report, loaded: &manifest::Loaded) -> String {
     s
 }
 
-fn json(report: &lint::Report, loaded: &manifest::Loaded, fail_on: FailOn, failed: bool) -> String {
-    let (e, w, i) = counts(&report.findings);
-    let doc = serde_json::json!({
+fn json(report: &lint::Report, loaded: &manifest::Loaded, fail_on: FailOn, failed: bool) -> serde_json::Value {
+    let c = diag::counts(&report.findings);
+    serde_json::json!({
         "findings": report.findings,
         "summary": {
             "files": loaded.sources.len(),
             "objects": loaded.objects.len(),
-            "errors": e,
-            "warnings": w,
-            "info": i,
+            "errors": c.errors,
+            "warnings": c.warnings,
+            "info": c.info,
             "suppressed": report.suppressed,
             "failOn": fail_on.as_str(),
             "failed": failed,
         }
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    })
 }
 
 fn list_rules(format: Format) -> String {
@@ -259,9 +242,7 @@ fn list_rules(format: Format) -> String {
                 })
             })
             .collect();
-        let mut s = serde_json::to_string_pretty(&rules).unwrap_or_default();
-        s.push('\n');
-        return s;
+        return diag::json_document(&rules);
     }
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut s = String::new();

@@ -116,9 +116,7 @@ impl Report {
 
     /// The JSON document (pretty, newline-terminated).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
-        s
+        diag::json_document(self)
     }
 
     /// One diagnostics group per run.
@@ -152,23 +150,27 @@ impl Report {
 
     /// Renders in `format`; `color` only matters for text.
     pub fn render(&self, format: Format, color: bool) -> String {
-        match format {
-            Format::Json => self.to_json(),
-            Format::Text => {
-                let mut out = diag::render_text(&self.groups(), &Sources::new(), color);
-                let invalid = self.runs.iter().filter(|r| !r.valid).count();
-                let errors: usize = self.runs.iter().map(|r| r.errors.len()).sum();
-                let warnings: usize = self.runs.iter().map(|r| r.warnings.len()).sum();
-                let warned = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
-                out.push_str(&format!(
-                    "validate: {} run(s) checked, {invalid} invalid, {errors} error(s){warned}\n",
-                    self.runs.len()
-                ));
-                out
-            }
-            Format::Github => diag::render_github(&self.groups()),
-            Format::Sarif => diag::render_sarif("validate", &self.groups(), &rules()),
-            Format::Junit => diag::render_junit("validate", &self.groups(), Some(Severity::Error)),
+        diag::render(format, &self.output(), color)
+    }
+
+    /// This report in the shared diagnostics model.
+    pub fn output(&self) -> diag::Report<'static> {
+        let invalid = self.runs.iter().filter(|r| !r.valid).count();
+        let errors: usize = self.runs.iter().map(|r| r.errors.len()).sum();
+        let warnings: usize = self.runs.iter().map(|r| r.warnings.len()).sum();
+        let warned = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
+        diag::Report {
+            tool: "validate",
+            groups: self.groups(),
+            annotations: None,
+            sources: Sources::new(),
+            text_footer: format!(
+                "validate: {} run(s) checked, {invalid} invalid, {errors} error(s){warned}\n",
+                self.runs.len()
+            ),
+            document: serde_json::to_value(self).unwrap_or_default(),
+            rules: rules(),
+            fail_at: Some(Severity::Error),
         }
     }
 }
