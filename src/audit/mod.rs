@@ -3,6 +3,7 @@
 //! `@name` repository references), offline by default and against live repositories on request.
 
 pub mod chart;
+pub mod checks;
 pub mod constraint;
 pub mod denylist;
 pub mod images;
@@ -18,6 +19,7 @@ use crate::diag::{Diagnostic, Group, RuleInfo, Severity, Sources};
 use crate::yaml::{self, Pos};
 
 use chart::{Dep, DepFile, FileKind};
+pub use checks::{CHECKS, Check};
 use constraint::Constraint;
 pub use denylist::{DenyList, Hit, Replacement};
 use denylist::{Subject, normalize_url};
@@ -118,41 +120,10 @@ impl Report {
     }
 }
 
-/// Checks with a fixed id (deny-list hits use the entry id).
-pub const RULES: &[(&str, Severity, &str)] = &[
-    ("dependency-invalid", Severity::Error, "A dependency Helm refuses: no name, bad alias, or a name used twice."),
-    ("dependency-unknown-key", Severity::Warning, "A dependency field Helm silently ignores (often a typo)."),
-    ("invalid-constraint", Severity::Error, "A version constraint Helm cannot parse (Masterminds/semver)."),
-    ("vendored-chart-missing", Severity::Error, "A dependency without repository whose charts/<name> is absent."),
-    ("vendored-version-mismatch", Severity::Error, "A vendored subchart whose version the constraint rejects."),
-    ("file-dependency-missing", Severity::Error, "A file:// dependency whose directory holds no chart."),
-    ("file-dependency-version", Severity::Error, "A file:// chart whose version the constraint rejects."),
-    ("unresolved-repository", Severity::Warning, "An @name/alias:name repository not found in repositories.yaml."),
-    (
-        "lock-out-of-sync",
-        Severity::Error,
-        "Chart.lock no longer matches the dependencies (helm dependency build refuses it).",
-    ),
-    ("insecure-images-allowed", Severity::Info, "global.security.allowInsecureImages marks overridden Bitnami images."),
-    ("constraint-unsatisfiable", Severity::Error, "No published version satisfies the constraint."),
-    ("newer-version", Severity::Info, "A newer version than the resolved one is published."),
-    ("deprecated-chart", Severity::Warning, "The repository marks the chart deprecated."),
-    ("chart-gone", Severity::Error, "The repository no longer publishes the chart."),
-    ("locked-version-gone", Severity::Warning, "The repository no longer lists the locked version."),
-    ("repository-gone", Severity::Error, "The repository answers 404/410 for its index or tags."),
-    (
-        "repository-unavailable",
-        Severity::Warning,
-        "The repository could not be read (timeouts, errors, invalid index).",
-    ),
-];
-
 /// SARIF rule metadata for the fixed checks and every deny entry.
 pub fn rule_infos(deny: &DenyList) -> Vec<RuleInfo> {
-    let mut v: Vec<RuleInfo> = RULES
-        .iter()
-        .map(|(id, severity, summary)| RuleInfo { id: (*id).into(), summary: (*summary).into(), severity: *severity })
-        .collect();
+    let mut v: Vec<RuleInfo> =
+        CHECKS.iter().map(|c| RuleInfo { id: c.id.into(), summary: c.summary.into(), severity: c.severity }).collect();
     for e in &deny.entries {
         if !v.iter().any(|r| r.id == e.id) {
             v.push(RuleInfo { id: e.id.clone(), summary: e.reason.clone(), severity: e.severity });
@@ -412,184 +383,30 @@ impl Engine<'_> {
         let mut follow = Vec::new();
         let mut names: BTreeMap<String, Pos> = BTreeMap::new();
         for d in &f.deps {
-            let at = |p: Pos| (f.file.clone(), p.line, p.col);
-            let diag = |rule: &str, sev: Severity, p: Pos, msg: String| {
-                let (file, l, c) = at(p);
-                Diagnostic::new(rule, sev, msg).at(file, l, c).field("dependency", d.effective_name())
-            };
-            let dn = d.effective_name().to_owned();
-            let repo_field = Some(d.repository.as_str()).filter(|r| !r.is_empty());
-            if d.name.is_empty() {
-                let dg = diag(
-                    "dependency-invalid",
-                    Severity::Error,
-                    d.pos,
-                    "dependency has no `name`; Helm refuses the chart".into(),
-                );
-                self.emit(g, dg, None, repo_field, None);
+            if !self.dependency_shape(g, f, d, &mut names) {
                 continue;
             }
-            for (key, pos) in &d.unknown_keys {
-                let mut dg = diag(
-                    "dependency-unknown-key",
-                    Severity::Warning,
-                    *pos,
-                    format!("dependency `{dn}` has a field `{key}` that Helm silently ignores"),
-                );
-                if let Some(k) = did_you_mean(key) {
-                    dg = dg.help(format!("did you mean `{k}`?"));
-                }
-                self.emit(g, dg, Some(&dn), repo_field, None);
-            }
-            if let Some(a) = &d.alias {
-                if !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                    let dg = diag(
-                        "dependency-invalid",
-                        Severity::Error,
-                        d.pos,
-                        format!("alias `{a}` may only use letters, digits, `-` and `_`"),
-                    );
-                    self.emit(g, dg, Some(&dn), repo_field, None);
-                }
-            }
-            if let Some(first) = names.insert(dn.clone(), d.pos) {
-                let dg = diag(
-                    "dependency-invalid",
-                    Severity::Error,
-                    d.pos,
-                    format!("more than one dependency with name or alias `{dn}` (first at line {})", first.line),
-                )
-                .help("give one of them an `alias`");
-                self.emit(g, dg, Some(&dn), repo_field, None);
-            }
-            let constraint = match d.version.as_deref() {
-                None | Some("") => {
-                    let dg = diag(
-                        "invalid-constraint",
-                        Severity::Error,
-                        d.version_pos,
-                        format!("dependency `{dn}` has no version; Helm cannot resolve an empty constraint"),
-                    )
-                    .help("pin a version or a range such as \"^1.2.0\"");
-                    self.emit(g, dg, Some(&dn), repo_field, None);
+            let constraint = self.constraint_of(g, f, d);
+            let url = match repo_form(&d.repository) {
+                RepoForm::Vendored => {
+                    self.vendored(g, f, d, u, subs, constraint.as_ref());
                     None
                 }
-                Some(v) => match Constraint::parse(v) {
-                    Ok(c) => Some(c),
-                    Err(err) => {
-                        let dg = diag(
-                            "invalid-constraint",
-                            Severity::Error,
-                            d.version_pos,
-                            format!("dependency `{dn}`: {err}"),
-                        );
-                        self.emit(g, dg, Some(&dn), repo_field, None);
-                        None
-                    }
-                },
-            };
-            let mut url: Option<String> = None;
-            match repo_form(&d.repository) {
-                RepoForm::Vendored => {
-                    let knows_dir = u.tree.is_some() || u.base_dir.is_some();
-                    if knows_dir {
-                        match subs.iter().find(|s| s.name.as_deref() == Some(d.name.as_str())) {
-                            None => {
-                                let dg = diag(
-                                    "vendored-chart-missing",
-                                    Severity::Error,
-                                    d.pos,
-                                    format!("dependency `{dn}` has no repository, so Helm expects it in charts/{}, which is missing", d.name),
-                                )
-                                .help("vendor the chart with `helm dependency build`, or set `repository`");
-                                self.emit(g, dg, Some(&dn), None, None);
-                            }
-                            Some(s) => self.version_check(
-                                g,
-                                f,
-                                d,
-                                constraint.as_ref(),
-                                s.version.as_deref(),
-                                "vendored-version-mismatch",
-                                "charts/",
-                            ),
-                        }
-                    }
-                }
                 RepoForm::File(p) => {
-                    if let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) {
-                        let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
-                        let chart_yaml = dir.join("Chart.yaml");
-                        let shown = chart_yaml.display().to_string();
-                        match crate::textfile::read_limited(&chart_yaml, &shown, crate::limits::MAX_CHART_FILE_BYTES)
-                            .ok()
-                            .and_then(|t| chart::parse("", FileKind::Chart, &t).ok())
-                        {
-                            None => {
-                                let dg = diag(
-                                    "file-dependency-missing",
-                                    Severity::Error,
-                                    d.repository_pos,
-                                    format!("dependency `{dn}` points at {}, which holds no Chart.yaml", d.repository),
-                                );
-                                self.emit(g, dg, Some(&dn), Some(&d.repository), None);
-                            }
-                            Some(m) => {
-                                self.version_check(
-                                    g,
-                                    f,
-                                    d,
-                                    constraint.as_ref(),
-                                    m.version.as_deref(),
-                                    "file-dependency-version",
-                                    &d.repository,
-                                );
-                                follow.push(dir);
-                            }
-                        }
-                    }
+                    follow.extend(self.file_dependency(g, f, d, u, p, constraint.as_ref()));
+                    None
                 }
-                RepoForm::Named(n) => match self.opts.repos.resolve(n) {
-                    Some(r) => url = Some(r.url.clone()),
-                    None => {
-                        if let Some(hit) = self.opts.deny.check_repo_name(n, &d.name) {
-                            let dg = hit_diag(
-                                &hit,
-                                diag("", hit.severity, d.repository_pos, String::new()),
-                                &dn,
-                                &d.repository,
-                            );
-                            self.emit(g, dg, Some(&dn), Some(&d.repository), None);
-                        } else {
-                            let dg = diag(
-                                "unresolved-repository",
-                                Severity::Warning,
-                                d.repository_pos,
-                                format!("dependency `{dn}` uses repository `{}`, which no repositories.yaml resolves; it was not checked", d.repository),
-                            )
-                            .help(format!("run `helm repo add {n} <url>`, pass --repository-config, or write the URL"));
-                            self.emit(g, dg, Some(&dn), Some(&d.repository), None);
-                        }
-                    }
-                },
-                RepoForm::Url => url = Some(d.repository.clone()),
-            }
-            let checked = url.clone().unwrap_or_default();
-            if let Some(hit) = self.opts.deny.check_repository(&checked, &d.name) {
-                let shown = if checked.is_empty() { "its vendored copy".to_owned() } else { checked.clone() };
-                let mut dg = hit_diag(&hit, diag("", hit.severity, d.repository_pos, String::new()), &dn, &shown);
-                if url.is_some() && checked != d.repository {
-                    dg = dg.field("resolved_repository", online::redact(&checked));
-                }
-                self.emit(g, dg, Some(&dn), Some(&checked), None);
-            }
+                RepoForm::Named(n) => self.named_repository(g, f, d, n),
+                RepoForm::Url => Some(d.repository.clone()),
+            };
+            self.denied_repository(g, f, d, url.as_deref());
             if let Some(url) = url.filter(|u| is_remote(u)) {
                 self.remote.push(RemoteDep {
                     group: g,
                     file: f.file.clone(),
                     pos: d.version_pos,
                     name: d.name.clone(),
-                    display_name: dn.clone(),
+                    display_name: d.effective_name().to_owned(),
                     repository: url,
                     constraint,
                     locked: None,
@@ -597,6 +414,148 @@ impl Engine<'_> {
             }
         }
         follow
+    }
+
+    /// `dependency-invalid` and `dependency-unknown-key`; false when the dependency has no name
+    /// (nothing else can be checked then).
+    fn dependency_shape(&mut self, g: usize, f: &DepFile, d: &Dep, names: &mut BTreeMap<String, Pos>) -> bool {
+        let dn = d.effective_name();
+        let repo_field = Some(d.repository.as_str()).filter(|r| !r.is_empty());
+        if d.name.is_empty() {
+            let dg =
+                dep_diag(&checks::DEPENDENCY_INVALID, f, d, d.pos, "dependency has no `name`; Helm refuses the chart");
+            self.emit(g, dg, None, repo_field, None);
+            return false;
+        }
+        for (key, pos) in &d.unknown_keys {
+            let msg = format!("dependency `{dn}` has a field `{key}` that Helm silently ignores");
+            let mut dg = dep_diag(&checks::DEPENDENCY_UNKNOWN_KEY, f, d, *pos, msg);
+            if let Some(k) = did_you_mean(key) {
+                dg = dg.help(format!("did you mean `{k}`?"));
+            }
+            self.emit(g, dg, Some(dn), repo_field, None);
+        }
+        if let Some(a) = &d.alias {
+            if !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                let msg = format!("alias `{a}` may only use letters, digits, `-` and `_`");
+                let dg = dep_diag(&checks::DEPENDENCY_INVALID, f, d, d.pos, msg);
+                self.emit(g, dg, Some(dn), repo_field, None);
+            }
+        }
+        if let Some(first) = names.insert(dn.to_owned(), d.pos) {
+            let msg = format!("more than one dependency with name or alias `{dn}` (first at line {})", first.line);
+            let dg = dep_diag(&checks::DEPENDENCY_INVALID, f, d, d.pos, msg).help("give one of them an `alias`");
+            self.emit(g, dg, Some(dn), repo_field, None);
+        }
+        true
+    }
+
+    /// The dependency's version constraint; `invalid-constraint` when it is empty or does not parse.
+    fn constraint_of(&mut self, g: usize, f: &DepFile, d: &Dep) -> Option<Constraint> {
+        let dn = d.effective_name();
+        let repo_field = Some(d.repository.as_str()).filter(|r| !r.is_empty());
+        let dg = match d.version.as_deref() {
+            None | Some("") => {
+                let msg = format!("dependency `{dn}` has no version; Helm cannot resolve an empty constraint");
+                dep_diag(&checks::INVALID_CONSTRAINT, f, d, d.version_pos, msg)
+                    .help("pin a version or a range such as \"^1.2.0\"")
+            }
+            Some(v) => match Constraint::parse(v) {
+                Ok(c) => return Some(c),
+                Err(err) => {
+                    dep_diag(&checks::INVALID_CONSTRAINT, f, d, d.version_pos, format!("dependency `{dn}`: {err}"))
+                }
+            },
+        };
+        self.emit(g, dg, Some(dn), repo_field, None);
+        None
+    }
+
+    /// A dependency without repository: its copy under `charts/` must exist and match.
+    fn vendored(&mut self, g: usize, f: &DepFile, d: &Dep, u: &Unit, subs: &[Sub], c: Option<&Constraint>) {
+        let knows_dir = u.tree.is_some() || u.base_dir.is_some();
+        if !knows_dir {
+            return;
+        }
+        let dn = d.effective_name();
+        match subs.iter().find(|s| s.name.as_deref() == Some(d.name.as_str())) {
+            None => {
+                let msg = format!(
+                    "dependency `{dn}` has no repository, so Helm expects it in charts/{}, which is missing",
+                    d.name
+                );
+                let dg = dep_diag(&checks::VENDORED_CHART_MISSING, f, d, d.pos, msg)
+                    .help("vendor the chart with `helm dependency build`, or set `repository`");
+                self.emit(g, dg, Some(dn), None, None);
+            }
+            Some(s) => {
+                self.version_check(g, f, d, c, s.version.as_deref(), &checks::VENDORED_VERSION_MISMATCH, "charts/");
+            }
+        }
+    }
+
+    /// A `file://` dependency: its chart must exist and match; returns its directory to audit next.
+    fn file_dependency(
+        &mut self,
+        g: usize,
+        f: &DepFile,
+        d: &Dep,
+        u: &Unit,
+        p: &str,
+        c: Option<&Constraint>,
+    ) -> Option<PathBuf> {
+        let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) else { return None };
+        let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
+        let chart_yaml = dir.join("Chart.yaml");
+        let shown = chart_yaml.display().to_string();
+        let meta = crate::textfile::read_limited(&chart_yaml, &shown, crate::limits::MAX_CHART_FILE_BYTES)
+            .ok()
+            .and_then(|t| chart::parse("", FileKind::Chart, &t).ok());
+        let Some(m) = meta else {
+            let msg =
+                format!("dependency `{}` points at {}, which holds no Chart.yaml", d.effective_name(), d.repository);
+            let dg = dep_diag(&checks::FILE_DEPENDENCY_MISSING, f, d, d.repository_pos, msg);
+            self.emit(g, dg, Some(d.effective_name()), Some(&d.repository), None);
+            return None;
+        };
+        self.version_check(g, f, d, c, m.version.as_deref(), &checks::FILE_DEPENDENCY_VERSION, &d.repository);
+        Some(dir)
+    }
+
+    /// An `@name` / `alias:name` repository: its URL from repositories.yaml, else a deny-list hit
+    /// on the name or `unresolved-repository`.
+    fn named_repository(&mut self, g: usize, f: &DepFile, d: &Dep, n: &str) -> Option<String> {
+        if let Some(r) = self.opts.repos.resolve(n) {
+            return Some(r.url.clone());
+        }
+        let dn = d.effective_name();
+        let dg = if let Some(hit) = self.opts.deny.check_repo_name(n, &d.name) {
+            let base = dep_base(Diagnostic::new("", hit.severity, ""), f, d, d.repository_pos);
+            hit_diag(&hit, base, dn, &d.repository)
+        } else {
+            let msg = format!(
+                "dependency `{dn}` uses repository `{}`, which no repositories.yaml resolves; it was not checked",
+                d.repository
+            );
+            dep_diag(&checks::UNRESOLVED_REPOSITORY, f, d, d.repository_pos, msg)
+                .help(format!("run `helm repo add {n} <url>`, pass --repository-config, or write the URL"))
+        };
+        self.emit(g, dg, Some(dn), Some(&d.repository), None);
+        None
+    }
+
+    /// A deny-list hit on the dependency's (resolved) repository, or on its vendored copy.
+    fn denied_repository(&mut self, g: usize, f: &DepFile, d: &Dep, url: Option<&str>) {
+        let checked = url.unwrap_or_default();
+        let Some(hit) = self.opts.deny.check_repository(checked, &d.name) else { return };
+        let dn = d.effective_name();
+        let shown = if checked.is_empty() { "its vendored copy" } else { checked };
+        let base = dep_base(Diagnostic::new("", hit.severity, ""), f, d, d.repository_pos);
+        let mut dg = hit_diag(&hit, base, dn, shown);
+        if url.is_some() && checked != d.repository {
+            dg = dg.field("resolved_repository", online::redact(checked));
+        }
+        self.emit(g, dg, Some(dn), Some(checked), None);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -607,22 +566,17 @@ impl Engine<'_> {
         d: &Dep,
         c: Option<&Constraint>,
         actual: Option<&str>,
-        rule: &str,
+        check: &Check,
         place: &str,
     ) {
         let (Some(c), Some(v)) = (c, actual) else { return };
         let ok = constraint::parse_version(v).is_ok_and(|ver| c.matches(&ver));
         if !ok {
             let dn = d.effective_name();
-            let dg = Diagnostic::new(
-                rule,
-                Severity::Error,
-                format!(
-                    "dependency `{dn}` wants version {c} but {place} holds version {v}; Helm reports it as missing"
-                ),
-            )
-            .at(f.file.clone(), d.version_pos.line, d.version_pos.col)
-            .field("dependency", dn);
+            let msg = format!(
+                "dependency `{dn}` wants version {c} but {place} holds version {v}; Helm reports it as missing"
+            );
+            let dg = dep_diag(check, f, d, d.version_pos, msg);
             self.emit(g, dg, Some(dn), None, None);
         }
     }
@@ -650,7 +604,8 @@ impl Engine<'_> {
         }
         let Some(meta) = meta else { return };
         let out_of_sync = |file: &str, p: Pos, msg: String| {
-            Diagnostic::new("lock-out-of-sync", Severity::Error, msg)
+            checks::LOCK_OUT_OF_SYNC
+                .diagnostic(msg)
                 .at(file.to_owned(), p.line, p.col)
                 .help("run `helm dependency update` and commit the new lock")
         };
@@ -776,9 +731,7 @@ impl Engine<'_> {
         }
         if let Some(n) = root.path(&["global", "security", "allowInsecureImages"]).filter(|n| n.as_bool() == Some(true))
         {
-            let dg = Diagnostic::new(
-                "insecure-images-allowed",
-                Severity::Info,
+            let dg = checks::INSECURE_IMAGES_ALLOWED.diagnostic(
                 "global.security.allowInsecureImages is true: this Bitnami chart's images were overridden; check every image is maintained",
             )
             .at(shown.to_owned(), n.pos.line, n.pos.col);
@@ -786,6 +739,16 @@ impl Engine<'_> {
         }
         Ok(())
     }
+}
+
+/// A finding of `check` about dependency `d` of `f`, at `pos`.
+fn dep_diag(check: &Check, f: &DepFile, d: &Dep, pos: Pos, msg: impl Into<String>) -> Diagnostic {
+    dep_base(check.diagnostic(msg), f, d, pos)
+}
+
+/// `dg` located at `pos` in `f` and naming dependency `d`.
+fn dep_base(dg: Diagnostic, f: &DepFile, d: &Dep, pos: Pos) -> Diagnostic {
+    dg.at(f.file.clone(), pos.line, pos.col).field("dependency", d.effective_name())
 }
 
 /// `a/b/../c` → `a/c`, for display only (symlinks are not resolved).

@@ -639,8 +639,9 @@ pub fn check(
         let key = (lookup_key(&d.repository), if oci { d.name.clone() } else { String::new() });
         let shown = redact(&d.repository);
         let subject = (Some(d.display_name.clone()), Some(d.repository.clone()));
-        let diag = |rule: &str, sev: Severity, msg: String| {
-            Diagnostic::new(rule, sev, msg)
+        let diag = |check: &super::Check, msg: String| {
+            check
+                .diagnostic(msg)
                 .at(d.file.clone(), d.pos.line, d.pos.col)
                 .field("dependency", d.display_name.as_str())
                 .field("repository", shown.as_str())
@@ -650,7 +651,7 @@ pub fn check(
             Err(FetchError::Gone(m)) if oci => {
                 out.push((
                     d.group,
-                    diag("chart-gone", Severity::Error, format!("chart `{}` is not in {shown} ({m})", d.name)),
+                    diag(&super::checks::CHART_GONE, format!("chart `{}` is not in {shown} ({m})", d.name)),
                     subject,
                 ));
                 continue;
@@ -659,8 +660,7 @@ pub fn check(
                 out.push((
                     d.group,
                     diag(
-                        "repository-gone",
-                        Severity::Error,
+                        &super::checks::REPOSITORY_GONE,
                         format!("repository {shown} of `{}` is gone ({m})", d.display_name),
                     ),
                     subject,
@@ -671,8 +671,7 @@ pub fn check(
                 out.push((
                     d.group,
                     diag(
-                        "repository-unavailable",
-                        Severity::Warning,
+                        &super::checks::REPOSITORY_UNAVAILABLE,
                         format!("repository {shown} of `{}` could not be read: {m}", d.display_name),
                     ),
                     subject,
@@ -683,7 +682,7 @@ pub fn check(
         let Some(versions) = cat.charts.get(&d.name).filter(|v| !v.is_empty()) else {
             out.push((
                 d.group,
-                diag("chart-gone", Severity::Error, format!("chart `{}` is no longer published in {shown}", d.name)),
+                diag(&super::checks::CHART_GONE, format!("chart `{}` is no longer published in {shown}", d.name)),
                 subject,
             ));
             continue;
@@ -693,8 +692,7 @@ pub fn check(
             out.push((
                 d.group,
                 diag(
-                    "deprecated-chart",
-                    Severity::Warning,
+                    &super::checks::DEPRECATED_CHART,
                     format!(
                         "chart `{}` is deprecated in {shown} (latest version {} is marked deprecated)",
                         d.name, latest.original
@@ -708,8 +706,7 @@ pub fn check(
             out.push((
                 d.group,
                 diag(
-                    "constraint-unsatisfiable",
-                    Severity::Error,
+                    &super::checks::CONSTRAINT_UNSATISFIABLE,
                     format!(
                         "no published version of `{}` in {shown} satisfies \"{c}\" (latest is {})",
                         d.name, latest.original
@@ -724,8 +721,7 @@ pub fn check(
                 out.push((
                     d.group,
                     diag(
-                        "locked-version-gone",
-                        Severity::Warning,
+                        &super::checks::LOCKED_VERSION_GONE,
                         format!("the locked version {l} of `{}` is no longer listed in {shown}", d.name),
                     ),
                     subject.clone(),
@@ -742,19 +738,18 @@ pub fn check(
                 } else {
                     "patch"
                 };
-                let sev = if kind == "major" { Severity::Warning } else { Severity::Info };
-                out.push((
-                    d.group,
-                    diag(
-                        "newer-version",
-                        sev,
-                        format!("`{}` {cur} is behind: {} is published ({kind} update)", d.name, latest.original),
-                    )
-                    .field("current", cur.as_str())
-                    .field("latest", latest.original.as_str())
-                    .field("update", kind),
-                    subject.clone(),
-                ));
+                let mut dg = diag(
+                    &super::checks::NEWER_VERSION,
+                    format!("`{}` {cur} is behind: {} is published ({kind} update)", d.name, latest.original),
+                )
+                .field("current", cur.as_str())
+                .field("latest", latest.original.as_str())
+                .field("update", kind);
+                // A major jump usually breaks values: worth more than the check's default.
+                if kind == "major" {
+                    dg.severity = Severity::Warning;
+                }
+                out.push((d.group, dg, subject.clone()));
             }
         }
     }

@@ -78,7 +78,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     if let Some(id) = &a.explain {
         let Some(doc) = explain(id, &deny) else {
-            let checks: Vec<&str> = audit::RULES.iter().map(|(r, ..)| *r).collect();
+            let checks: Vec<&str> = audit::CHECKS.iter().map(|c| c.id).collect();
             anyhow::bail!(
                 "unknown check `{id}` (checks: {}; deny-list entry ids: chartwright audit --print-default-deny-list)",
                 checks.join(", ")
@@ -139,8 +139,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
 
 /// The documentation of a fixed check or of a deny-list entry (`--deny-list` files first, as matching does).
 fn explain(id: &str, deny: &DenyList) -> Option<String> {
-    if let Some((id, severity, summary)) = audit::RULES.iter().find(|(r, ..)| *r == id) {
-        return Some(format!("{id} (audit check)\n\nDefault severity: {}. {summary}\n", severity.as_str()));
+    if let Some(c) = audit::checks::find(id) {
+        return Some(format!("{} (audit check)\n\nDefault severity: {}. {}\n", c.id, c.severity.as_str(), c.summary));
     }
     let e = deny.entries.iter().find(|e| e.id == id)?;
     let mut s = format!(
