@@ -1,6 +1,8 @@
 //! What chartwright knows about Kubernetes kinds, shared by `generate` and `lint`.
 
+pub use crate::image::split_image;
 use crate::yaml::Node;
+pub use crate::yaml::scalar_string;
 
 /// Built-in kinds that live outside namespaces.
 const CLUSTER_SCOPED: &[&str] = &[
@@ -106,18 +108,6 @@ pub fn labels(meta_owner: &Node) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// A scalar as the string Kubernetes would see after decoding.
-pub fn scalar_string(n: &Node) -> Option<String> {
-    use crate::yaml::Value;
-    match &n.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        _ => None,
-    }
-}
-
 /// True when a label selector (`matchLabels` and `matchExpressions`, or a plain map for
 /// Services) selects the given labels. An empty selector selects everything.
 pub fn selector_matches(selector: &Node, labels: &[(String, String)]) -> bool {
@@ -154,30 +144,4 @@ pub fn selector_matches(selector: &Node, labels: &[(String, String)]) -> bool {
         }
     }
     true
-}
-
-/// Splits an image reference into repository and tag (digests stay with the repository).
-pub fn split_image(image: &str) -> (String, Option<String>) {
-    if image.contains('@') {
-        return (image.to_string(), None);
-    }
-    let last_slash = image.rfind('/').map_or(0, |i| i + 1);
-    match image[last_slash..].rfind(':') {
-        Some(i) => (image[..last_slash + i].to_string(), Some(image[last_slash + i + 1..].to_string())),
-        None => (image.to_string(), None),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn image_references_split_at_the_tag_not_the_registry_port() {
-        assert_eq!(split_image("nginx"), ("nginx".into(), None));
-        assert_eq!(split_image("nginx:1.25"), ("nginx".into(), Some("1.25".into())));
-        assert_eq!(split_image("reg:5000/app/x:v1"), ("reg:5000/app/x".into(), Some("v1".into())));
-        assert_eq!(split_image("reg:5000/app/x"), ("reg:5000/app/x".into(), None));
-        assert_eq!(split_image("x@sha256:abc"), ("x@sha256:abc".into(), None));
-    }
 }

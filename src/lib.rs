@@ -5,13 +5,16 @@
 
 pub mod audit;
 pub mod chart;
+pub mod denylist;
 pub mod diag;
 pub mod generate;
+pub mod image;
 pub mod kube;
 pub mod limits;
 pub mod lint;
 pub mod manifest;
 pub mod net;
+pub mod repo_url;
 pub mod textfile;
 pub mod validate;
 pub mod yaml;

@@ -12,8 +12,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::yaml;
 
 use super::repos::RepoConfig;
-use super::url::RepoUrl;
 use super::{AuditError, RemoteDep, constraint};
+use crate::repo_url::RepoUrl;
 
 /// Settings for live checks.
 #[derive(Debug, Clone)]
@@ -352,7 +352,7 @@ impl Fetcher<'_> {
     fn oci_tags(&self, repo_url: &str, chart: &str) -> Result<Vec<String>, FetchError> {
         let rest = repo_url.trim_start_matches("oci://").trim_end_matches('/');
         let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
-        let host = if super::denylist::normalize_url(&format!("oci://{host}")) == "oci://docker.io" {
+        let host = if crate::denylist::normalize_url(&format!("oci://{host}")) == "oci://docker.io" {
             "registry-1.docker.io"
         } else {
             host
@@ -548,7 +548,7 @@ fn lookup(f: &Fetcher<'_>, original: &str, chart: &str) -> Result<Catalog, Fetch
 fn lookup_key(url: &str) -> String {
     match RepoUrl::parse(url) {
         Some(u) => {
-            let base = if u.scheme == "oci" { super::denylist::normalize_url(url) } else { u.canonical() };
+            let base = if u.scheme == "oci" { crate::denylist::normalize_url(url) } else { u.canonical() };
             match &u.userinfo {
                 Some(i) => format!("{base} {i}"),
                 None => base,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::yaml;
 
 use super::AuditError;
-use super::url::RepoUrl;
+use crate::repo_url::RepoUrl;
 
 /// One `helm repo add`ed repository.
 #[derive(Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ mod scalar;
 
 pub use emit::{emit_document, emit_key, emit_scalar_inline, escape_template, needs_quotes, quote_double};
 pub use parse::{Document, DuplicateKey, ParseLimits, YamlError, parse_stream, parse_stream_with};
-pub use scalar::{format_float, resolve_plain};
+pub use scalar::{format_float, resolve_plain, scalar_string};
 
 /// A 1-based line and column in a source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]

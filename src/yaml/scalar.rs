@@ -106,6 +106,18 @@ fn is_float(s: &str) -> bool {
     i == b.len()
 }
 
+/// A scalar node as the string Kubernetes sees after decoding (Go's `%v`: `1.0` is `1`);
+/// `None` for null and collections.
+pub fn scalar_string(n: &super::Node) -> Option<String> {
+    match &n.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
 /// Formats a float so that it reads back as the same float (never as an integer).
 pub fn format_float(f: f64) -> String {
     if f.is_nan() {

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use crate::audit::denylist::DenyList;
+use crate::denylist::DenyList;
 use crate::diag::Severity;
 
 use super::common::label;

@@ -1,17 +1,19 @@
 //! The deny-list: dead, frozen and deprecated chart sources and container images, as data.
+//! Top level because both `audit` and `lint` (image-deny-listed) match against it.
 //!
 //! The list is a YAML file (format in `schemas/deny-list.schema.json`); the built-in one is
-//! embedded from `default-deny-list.yaml` so that the facts live in one reviewable place and
+//! embedded from `src/audit/default-deny-list.yaml` so that the facts live in one reviewable place and
 //! users can extend, override or disable them without a new release.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::diag::Severity;
+use crate::image::ImageRef;
 use crate::yaml::{self, Node, Pos, Value};
 
 /// The built-in deny-list, as shipped.
-pub const DEFAULT_DENY_LIST: &str = include_str!("default-deny-list.yaml");
+pub const DEFAULT_DENY_LIST: &str = include_str!("audit/default-deny-list.yaml");
 
 /// File name used for the built-in list in diagnostics.
 pub const BUILTIN_NAME: &str = "<built-in deny-list>";
@@ -338,16 +340,6 @@ fn seq_or_null(v: &Node) -> Result<&[Node], String> {
     }
 }
 
-fn scalar_string(v: &Node) -> Option<String> {
-    match &v.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(yaml::format_float(*f)),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 fn parse_entry(file: &str, item: &Node) -> Result<Entry, DenyListError> {
     let err = |pos: Pos, message: String| DenyListError { file: file.to_owned(), pos, message };
     let map = item.as_map().ok_or_else(|| err(item.pos, "a deny entry is a mapping".into()))?;
@@ -360,7 +352,7 @@ fn parse_entry(file: &str, item: &Node) -> Result<Entry, DenyListError> {
     let mut matcher = None;
     let mut charts = Vec::new();
     let string = |v: &Node, key: &str| {
-        scalar_string(v)
+        yaml::scalar_string(v)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| err(v.pos, format!("`{key}` must be a non-empty string")))
     };
@@ -441,7 +433,7 @@ fn parse_match(file: &str, v: &Node) -> Result<(Matcher, Vec<String>), DenyListE
     for (k, val) in map {
         let key = k.as_str().unwrap_or_default();
         let s = || {
-            scalar_string(val)
+            yaml::scalar_string(val)
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| err(val.pos, format!("`{key}` must be a non-empty string")))
         };
@@ -468,7 +460,7 @@ fn parse_match(file: &str, v: &Node) -> Result<(Matcher, Vec<String>), DenyListE
             "charts" => {
                 let items = val.as_seq().ok_or_else(|| err(val.pos, "`charts` is a list of chart names".into()))?;
                 for i in items {
-                    charts.push(scalar_string(i).ok_or_else(|| err(i.pos, "a chart name is a string".into()))?);
+                    charts.push(yaml::scalar_string(i).ok_or_else(|| err(i.pos, "a chart name is a string".into()))?);
                 }
                 continue;
             }
@@ -511,7 +503,7 @@ fn parse_replacement(file: &str, v: &Node) -> Result<Replacement, DenyListError>
     let map = v.as_map().ok_or_else(|| err(v.pos, "a replacement is a string or a mapping with `text`".into()))?;
     let mut r = Replacement { text: String::new(), repository: None, chart: None };
     for (k, val) in map {
-        let s = scalar_string(val).ok_or_else(|| err(val.pos, "a replacement field is a string".into()))?;
+        let s = yaml::scalar_string(val).ok_or_else(|| err(val.pos, "a replacement field is a string".into()))?;
         match k.as_str().unwrap_or_default() {
             "text" => r.text = s,
             "repository" => r.repository = Some(s),
@@ -543,7 +535,7 @@ fn parse_allow(file: &str, item: &Node) -> Result<Allow, DenyListError> {
         defined_at: format!("{file}:{}:{}", item.pos.line, item.pos.col),
     };
     for (k, v) in map {
-        let s = scalar_string(v).filter(|s| !s.is_empty());
+        let s = yaml::scalar_string(v).filter(|s| !s.is_empty());
         let key = k.as_str().unwrap_or_default();
         let s = || s.clone().ok_or_else(|| err(v.pos, format!("`{key}` must be a non-empty string")));
         match key {
@@ -584,23 +576,19 @@ fn is_date(s: &str) -> bool {
 /// user information dropped, scheme and host lower-cased, default ports (`:443`, `:80`) and
 /// trailing or doubled `/` removed, `.`/`..` segments resolved, `http` read as `https`, Docker
 /// Hub's registry aliases read as `docker.io`. Not for credentials or caching: it merges `http`
-/// with `https` (see [`super::url::RepoUrl`]).
+/// with `https` (see [`crate::repo_url::RepoUrl`]).
 pub fn normalize_url(url: &str) -> String {
-    let Some(mut u) = super::url::RepoUrl::parse(url) else {
+    let Some(mut u) = crate::repo_url::RepoUrl::parse(url) else {
         return url.trim().trim_end_matches('/').to_owned();
     };
     if u.scheme == "http" {
-        u = super::url::RepoUrl::parse(&format!("https://{}", u.canonical().trim_start_matches("http://")))
+        u = crate::repo_url::RepoUrl::parse(&format!("https://{}", u.canonical().trim_start_matches("http://")))
             .unwrap_or(u);
     }
-    if u.scheme == "oci" && is_docker_hub(&u.host) {
+    if u.scheme == "oci" && crate::image::is_docker_hub(&u.host) {
         u.host = "docker.io".into();
     }
     u.canonical()
-}
-
-fn is_docker_hub(host: &str) -> bool {
-    matches!(host, "docker.io" | "registry-1.docker.io" | "index.docker.io" | "registry.hub.docker.com")
 }
 
 /// `*` matches any text (slashes included), `?` one character; everything else literally.
@@ -626,67 +614,6 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
         }
     }
     p[pi..].iter().all(|&c| c == '*')
-}
-
-/// A container image reference split the way the container runtimes read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
-    /// Registry host, `docker.io` when none is written.
-    pub registry: String,
-    /// Repository path, with `library/` for Docker Hub official images.
-    pub repository: String,
-    /// Tag, if written.
-    pub tag: Option<String>,
-    /// Digest, if written.
-    pub digest: Option<String>,
-}
-
-impl ImageRef {
-    /// Splits `[registry/]repository[:tag][@digest]`; `bitnami/nginx:1.2` and
-    /// `docker.io/bitnami/nginx:1.2` give the same reference.
-    pub fn parse(image: &str) -> ImageRef {
-        let image = image.trim();
-        let (rest, digest) = match image.split_once('@') {
-            Some((r, d)) => (r, Some(d.to_owned())),
-            None => (image, None),
-        };
-        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match rest[last_slash..].rfind(':') {
-            Some(i) => (&rest[..last_slash + i], Some(rest[last_slash + i + 1..].to_owned())),
-            None => (rest, None),
-        };
-        let (registry, repository) = match name.split_once('/') {
-            Some((first, path)) if first.contains('.') || first.contains(':') || first == "localhost" => {
-                (first.to_ascii_lowercase(), path.to_owned())
-            }
-            _ => ("docker.io".to_owned(), name.to_owned()),
-        };
-        let registry = if is_docker_hub(&registry) { "docker.io".to_owned() } else { registry };
-        let repository = if registry == "docker.io" && !repository.contains('/') {
-            format!("library/{repository}")
-        } else {
-            repository
-        };
-        ImageRef { registry, repository, tag, digest }
-    }
-
-    /// `registry/repository`.
-    pub fn name(&self) -> String {
-        format!("{}/{}", self.registry, self.repository)
-    }
-}
-
-impl fmt::Display for ImageRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.registry, self.repository)?;
-        if let Some(t) = &self.tag {
-            write!(f, ":{t}")?;
-        }
-        if let Some(d) = &self.digest {
-            write!(f, "@{d}")?;
-        }
-        Ok(())
-    }
 }
 
 fn normalize_image_pattern(p: &str) -> String {
