@@ -62,7 +62,7 @@ fn golden_json_and_it_matches_the_output_schema() {
 
 #[test]
 fn golden_github_sarif_junit() {
-    for (fmt, file) in [("github", "all.github"), ("sarif", "all.sarif.json"), ("junit", "all.junit.xml")] {
+    for (fmt, file) in [("github", "all.github"), ("sarif", "all.sarif"), ("junit", "all.junit.xml")] {
         let o = run(&[ALL, &["--format", fmt]].concat());
         assert_eq!(o.status.code(), Some(1), "{fmt}");
         assert_golden(&golden(file), &stdout(&o));
