@@ -109,7 +109,7 @@ proptest! {
                         prop_assert!(positions_inside(root, lines).is_ok(), "{:?}", positions_inside(root, lines));
                         // The recursive consumers of trees must cope with whatever the parser allows.
                         let _ = root.to_json();
-                        let _ = chartwright::validate::tree::V::from_yaml(root, 0);
+                        let _ = chartwright::validate::tree::ValueNode::from_yaml(root, 0);
                         let _ = chartwright::yaml::emit_document(root);
                     }
                 }

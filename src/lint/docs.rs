@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn the_documented_config_example_is_a_valid_config() {
         let yaml = CONFIG_EXAMPLE.trim().trim_start_matches("```yaml").trim_end_matches("```");
-        let cfg = super::super::LintConfig::from_text("docs", yaml).unwrap();
+        let cfg = crate::lint::LintConfig::from_text("docs", yaml).unwrap();
         assert!(cfg.disabled.contains("cpu-limit-missing"));
         assert_eq!(cfg.ignores[0].namespace.as_deref(), Some("storage"));
     }

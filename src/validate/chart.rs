@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::ValidateError;
 use super::helmignore::HelmIgnore;
-use super::tree::{K, V};
+use super::tree::{ValueKind, ValueNode};
 use crate::limits;
 use crate::yaml::{Node, Value};
 
@@ -64,7 +64,7 @@ pub struct Chart {
     /// `version` from Chart.yaml.
     pub version: String,
     /// Default values (`values.yaml`), a map.
-    pub values: V,
+    pub values: ValueNode,
     /// The schema document, if the chart has one (shared: charts are cloned for every run).
     pub schema: Option<std::sync::Arc<serde_json::Value>>,
     /// Where the schema file is, for messages.
@@ -254,7 +254,7 @@ fn from_files(
     }
 
     let values = match files.remove("values.yaml") {
-        None => V::empty_map(),
+        None => ValueNode::empty_map(),
         Some(bytes) => {
             let vname = format!("{display}/values.yaml");
             let text = text_of(bytes, &vname)?;
@@ -434,7 +434,7 @@ impl Chart {
     /// A map of this chart's values (they are a map by construction).
     pub fn values_map(&self) -> &super::tree::Map {
         match &self.values.kind {
-            K::Map(m) => m,
+            ValueKind::Map(m) => m,
             _ => unreachable!("chart values are always a map"),
         }
     }

@@ -4,7 +4,7 @@
 //! the one Helm 3.17 difference that changes verdicts, nested `null` handling, is switchable.
 
 use super::chart::{Chart, Import, compatible};
-use super::tree::{Entry, K, Map, V};
+use super::tree::{Entry, Map, ValueKind, ValueNode};
 
 /// Which Helm's rules to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compat: Compat) -> Result
         for (i, d) in c.deps.iter().enumerate() {
             let (mut has_true, mut has_false) = (false, false);
             for t in &d.tags {
-                if let Some(K::Bool(b)) = tags.get(t).map(|e| &e.val.kind) {
+                if let Some(ValueKind::Bool(b)) = tags.get(t).map(|e| &e.val.kind) {
                     if *b {
                         has_true = true;
                     } else {
@@ -91,7 +91,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compat: Compat) -> Result
             if cond.is_empty() {
                 continue;
             }
-            if let Some(K::Bool(b)) = path_value(&cvals, &format!("{path}{cond}")).map(|v| &v.kind) {
+            if let Some(ValueKind::Bool(b)) = path_value(&cvals, &format!("{path}{cond}")).map(|v| &v.kind) {
                 enabled[i] = *b;
                 break;
             }
@@ -109,7 +109,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compat: Compat) -> Result
 }
 
 /// `Values.PathValue`: a non-table value at a dotted path.
-fn path_value<'a>(m: &'a Map, path: &str) -> Option<&'a V> {
+fn path_value<'a>(m: &'a Map, path: &str) -> Option<&'a ValueNode> {
     let parts: Vec<&str> = path.split('.').collect();
     let (last, tables) = parts.split_last()?;
     let mut cur = m;
@@ -136,7 +136,7 @@ fn path_to_map(path: &str, data: Map) -> Map {
     let mut cur = data;
     for p in path.split('.').rev() {
         let mut m = Map::new();
-        m.insert(p.to_string(), Entry { key_at: None, val: V::new(K::Map(cur)) });
+        m.insert(p.to_string(), Entry { key_at: None, val: ValueNode::new(ValueKind::Map(cur)) });
         cur = m;
     }
     cur
@@ -166,7 +166,7 @@ fn process_imports(c: &mut Chart, compat: Compat) {
         }
     }
     coalesce_tables(&mut cvals, b, true, compat);
-    c.values = V { kind: K::Map(cvals), at: c.values.at };
+    c.values = ValueNode { kind: ValueKind::Map(cvals), at: c.values.at };
 }
 
 fn coalesce(c: &Chart, dest: &mut Map, merge: bool, compat: Compat) -> Result<(), CoalesceError> {
@@ -174,7 +174,7 @@ fn coalesce(c: &Chart, dest: &mut Map, merge: bool, compat: Compat) -> Result<()
     for sub in &c.subcharts {
         match dest.get(&sub.name) {
             None => {
-                dest.insert(sub.name.clone(), Entry { key_at: None, val: V::empty_map() });
+                dest.insert(sub.name.clone(), Entry { key_at: None, val: ValueNode::empty_map() });
             }
             Some(e) if !e.val.is_map() => {
                 return Err(CoalesceError {
@@ -194,7 +194,7 @@ fn coalesce(c: &Chart, dest: &mut Map, merge: bool, compat: Compat) -> Result<()
     Ok(())
 }
 
-fn coalesce_globals(dest: &mut Map, src: Option<&V>, compat: Compat) {
+fn coalesce_globals(dest: &mut Map, src: Option<&ValueNode>, compat: Compat) {
     let mut dg = match dest.get("global") {
         None => Map::new(),
         Some(e) => match e.val.as_map() {
@@ -214,12 +214,18 @@ fn coalesce_globals(dest: &mut Map, src: Option<&V>, compat: Compat) {
             let mut vv = sm.clone();
             match dg.get(&key) {
                 None => {
-                    dg.insert(key, Entry { key_at: e.key_at, val: V { kind: K::Map(vv), at: e.val.at } });
+                    dg.insert(
+                        key,
+                        Entry { key_at: e.key_at, val: ValueNode { kind: ValueKind::Map(vv), at: e.val.at } },
+                    );
                 }
                 Some(d) => {
                     if let Some(dm) = d.val.as_map() {
                         coalesce_tables(&mut vv, dm.clone(), true, compat);
-                        dg.insert(key, Entry { key_at: e.key_at, val: V { kind: K::Map(vv), at: e.val.at } });
+                        dg.insert(
+                            key,
+                            Entry { key_at: e.key_at, val: ValueNode { kind: ValueKind::Map(vv), at: e.val.at } },
+                        );
                     }
                 }
             }
@@ -231,7 +237,7 @@ fn coalesce_globals(dest: &mut Map, src: Option<&V>, compat: Compat) {
     }
     let at = dest.get("global").and_then(|e| e.val.at);
     let key_at = dest.get("global").and_then(|e| e.key_at);
-    dest.insert("global".into(), Entry { key_at, val: V { kind: K::Map(dg), at } });
+    dest.insert("global".into(), Entry { key_at, val: ValueNode { kind: ValueKind::Map(dg), at } });
 }
 
 /// `coalesceValues`: chart defaults under the user map, for one chart.
@@ -271,7 +277,7 @@ pub fn coalesce_tables(dst: &mut Map, src: Map, merge: bool, compat: Compat) {
             if !merge && deletes {
                 dst.remove(&key);
             }
-        } else if let K::Map(sm) = se.val.kind {
+        } else if let ValueKind::Map(sm) = se.val.kind {
             if let Some(dm) = de.val.as_map_mut() {
                 coalesce_tables(dm, sm, merge, compat);
             }
@@ -292,7 +298,7 @@ pub fn coalesce_json(defaults: &Map, user: &Map, compat: Compat) -> serde_json::
             // A top-level user null always deletes (coalesceValues, not coalesceTables).
             Some(u) if u.val.is_null() => {}
             Some(u) => match (&u.val.kind, &d.val.kind) {
-                (K::Map(um), K::Map(dm)) => {
+                (ValueKind::Map(um), ValueKind::Map(dm)) => {
                     out.insert(key.clone(), tables_json(um, dm, compat));
                 }
                 _ => {
@@ -326,7 +332,7 @@ fn tables_json(dst: &Map, src: &Map, compat: Compat) -> serde_json::Value {
                 }
             }
             Some(de) => match (&de.val.kind, &se.val.kind) {
-                (K::Map(dm), K::Map(sm)) => {
+                (ValueKind::Map(dm), ValueKind::Map(sm)) => {
                     out.insert(key.clone(), tables_json(dm, sm, compat));
                 }
                 _ => {
@@ -348,14 +354,14 @@ mod tests {
     use super::*;
 
     fn map(j: serde_json::Value) -> Map {
-        match V::from_json(&j, None).kind {
-            K::Map(m) => m,
+        match ValueNode::from_json(&j, None).kind {
+            ValueKind::Map(m) => m,
             _ => unreachable!(),
         }
     }
 
     fn js(m: Map) -> serde_json::Value {
-        V::new(K::Map(m)).to_json()
+        ValueNode::new(ValueKind::Map(m)).to_json()
     }
 
     #[test]
@@ -390,7 +396,7 @@ mod tests {
         let chart = Chart {
             name: "t".into(),
             version: "1.0.0".into(),
-            values: V::new(K::Map(defaults.clone())),
+            values: ValueNode::new(ValueKind::Map(defaults.clone())),
             schema: None,
             schema_path: String::new(),
             schema_files: std::sync::Arc::default(),
@@ -410,7 +416,7 @@ mod tests {
     #[test]
     fn dotted_paths_read_values_and_tables() {
         let m = map(serde_json::json!({"a": {"b": true, "c": {"d": 1}}}));
-        assert!(matches!(path_value(&m, "a.b").map(|v| &v.kind), Some(K::Bool(true))));
+        assert!(matches!(path_value(&m, "a.b").map(|v| &v.kind), Some(ValueKind::Bool(true))));
         assert!(path_value(&m, "a.c").is_none());
         assert!(table(&m, "a.c").is_some());
         assert_eq!(js(path_to_map("x.y", map(serde_json::json!({"z": 1})))), serde_json::json!({"x": {"y": {"z": 1}}}));

@@ -5,7 +5,7 @@
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
-use serde_json::Value as J;
+use serde_json::Value as Json;
 
 /// A plain-words account of a combinator failure.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +94,7 @@ fn join_words(items: &[String], conj: &str) -> String {
 /// The per-branch details of a `oneOf`/`anyOf` failure.
 pub fn branches(
     context: &[Vec<ValidationError<'_>>],
-    message: &dyn Fn(&ValidationErrorKind, &J) -> String,
+    message: &dyn Fn(&ValidationErrorKind, &Json) -> String,
 ) -> Vec<Branch> {
     context
         .iter()
@@ -115,7 +115,7 @@ pub fn branches(
 }
 
 /// The explanation of one failure, if the schema lets us give one.
-pub fn explain(e: &ValidationError<'_>, doc: &J, branches: &[Branch]) -> Option<Explain> {
+pub fn explain(e: &ValidationError<'_>, doc: &Json, branches: &[Branch]) -> Option<Explain> {
     let loc = e.schema_path().as_str().to_string();
     match e.kind() {
         ValidationErrorKind::OneOfMultipleValid { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
@@ -151,7 +151,7 @@ pub fn explain(e: &ValidationError<'_>, doc: &J, branches: &[Branch]) -> Option<
             let object = inst.rsplitn(hops + 1, '/').last().unwrap_or_default().to_string();
             let mut keys: Vec<String> = if_schema
                 .get("properties")
-                .and_then(J::as_object)
+                .and_then(Json::as_object)
                 .map(|p| p.keys().cloned().collect())
                 .unwrap_or_default();
             keys.sort();
@@ -173,11 +173,11 @@ pub fn explain(e: &ValidationError<'_>, doc: &J, branches: &[Branch]) -> Option<
 
 /// `oneOf` alternatives that each say "this one key is set": the classic pair of keys of
 /// which exactly one may be set.
-fn key_alternatives(alts: &[J], doc: &J, loc: &str, branches: &[Branch]) -> Option<Explain> {
+fn key_alternatives(alts: &[Json], doc: &Json, loc: &str, branches: &[Branch]) -> Option<Explain> {
     let parent_required = parent_object(doc, loc)
         .and_then(|o| o.get("required"))
-        .and_then(J::as_array)
-        .map(|r| r.iter().filter_map(J::as_str).map(str::to_string).collect::<Vec<_>>())
+        .and_then(Json::as_array)
+        .map(|r| r.iter().filter_map(Json::as_str).map(str::to_string).collect::<Vec<_>>())
         .unwrap_or_default();
     let mut keys = Vec::new();
     let mut empty = Vec::new();
@@ -198,7 +198,7 @@ fn key_alternatives(alts: &[J], doc: &J, loc: &str, branches: &[Branch]) -> Opti
 }
 
 /// The object schema a combinator at `loc` belongs to.
-fn parent_object<'a>(doc: &'a J, loc: &str) -> Option<&'a J> {
+fn parent_object<'a>(doc: &'a Json, loc: &str) -> Option<&'a Json> {
     let mut parts: Vec<&str> = loc.split('/').collect();
     while let Some(last) = parts.last() {
         let combinator = matches!(*last, "oneOf" | "anyOf" | "allOf" | "not" | "then" | "else" | "if")
@@ -213,7 +213,7 @@ fn parent_object<'a>(doc: &'a J, loc: &str) -> Option<&'a J> {
 
 /// `{required: [k], properties: {k: {not: {const: ""}}}}`: the key, and the values that make
 /// the alternative fail other than leaving the key out.
-fn key_branch(s: &J) -> Option<(String, Vec<String>)> {
+fn key_branch(s: &Json) -> Option<(String, Vec<String>)> {
     let o = s.as_object()?;
     if o.keys().any(|k| !matches!(k.as_str(), "required" | "properties" | "description" | "title")) {
         return None;
@@ -229,9 +229,9 @@ fn key_branch(s: &J) -> Option<(String, Vec<String>)> {
         if let Some(p) = props.get(&k) {
             if let Some(c) = p.pointer("/not/const") {
                 ways.push(c.to_string());
-            } else if let Some(e) = p.pointer("/not/enum").and_then(J::as_array) {
-                ways.extend(e.iter().map(J::to_string));
-            } else if p.get("minLength").and_then(J::as_u64) == Some(1) {
+            } else if let Some(e) = p.pointer("/not/enum").and_then(Json::as_array) {
+                ways.extend(e.iter().map(Json::to_string));
+            } else if p.get("minLength").and_then(Json::as_u64) == Some(1) {
                 ways.push("\"\"".into());
             } else {
                 return None;
@@ -242,18 +242,18 @@ fn key_branch(s: &J) -> Option<(String, Vec<String>)> {
 }
 
 /// A condition schema in words (`enabled is true`, `existingSecret is set`).
-fn describe(s: &J) -> Option<String> {
+fn describe(s: &Json) -> Option<String> {
     if let Some((k, _)) = key_branch(s) {
         return Some(format!("{k} is set"));
     }
     let o = s.as_object()?;
-    if let Some(all) = o.get("allOf").and_then(J::as_array) {
+    if let Some(all) = o.get("allOf").and_then(Json::as_array) {
         if o.len() == 1 {
             let parts: Option<Vec<String>> = all.iter().map(describe).collect();
             return Some(parts?.join(" and "));
         }
     }
-    if let Some(any) = o.get("anyOf").and_then(J::as_array) {
+    if let Some(any) = o.get("anyOf").and_then(Json::as_array) {
         if o.len() == 1 {
             let keys: Option<Vec<String>> = any.iter().map(|a| key_branch(a).map(|(k, _)| k)).collect();
             if let Some(keys) = keys {
@@ -276,12 +276,12 @@ fn describe(s: &J) -> Option<String> {
     Some(format!("{k} is {c}"))
 }
 
-fn not_words(s: &J) -> Option<String> {
+fn not_words(s: &Json) -> Option<String> {
     if let Some(c) = s.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("const")) {
         return Some(format!("must not be {c}"));
     }
-    if let Some(e) = s.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("enum")).and_then(J::as_array) {
-        let items: Vec<String> = e.iter().map(J::to_string).collect();
+    if let Some(e) = s.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("enum")).and_then(Json::as_array) {
+        let items: Vec<String> = e.iter().map(Json::to_string).collect();
         return Some(format!("must not be any of {}", join_words(&items, "or")));
     }
     let cond = describe(s)?;

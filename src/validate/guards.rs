@@ -3,7 +3,7 @@
 //! (Go template truth, sprig's `int` and `toString`), so that `validate` fails where
 //! `helm template` fails.
 
-use serde_json::Value as J;
+use serde_json::Value as Json;
 
 use super::ValidateError;
 use super::tree::pointer_of as pointer;
@@ -24,14 +24,14 @@ pub struct Violation {
 ///
 /// # Errors
 /// The keyword is present but is not a list of rules this chartwright knows.
-pub fn parse(doc: &J, schema_path: &str) -> Result<Vec<Rule>, ValidateError> {
+pub fn parse(doc: &Json, schema_path: &str) -> Result<Vec<Rule>, ValidateError> {
     let Some(v) = doc.get(GUARDS_KEYWORD) else { return Ok(Vec::new()) };
     serde_json::from_value(v.clone())
         .map_err(|e| ValidateError::Guards { path: schema_path.to_string(), reason: e.to_string() })
 }
 
 /// Every rule of `rules` that the values break.
-pub fn check(rules: &[Rule], values: &J) -> Vec<Violation> {
+pub fn check(rules: &[Rule], values: &Json) -> Vec<Violation> {
     let mut out = Vec::new();
     for r in rules {
         if let Err(v) = check_rule(r, values, &mut out) {
@@ -49,11 +49,11 @@ fn join(path: &[String], key: &str) -> Vec<String> {
 
 /// `.Values.a.b.c`: a missing key reads as nil, but reading a field of nil or of a non-map
 /// stops the template with an error, which is a violation of its own.
-fn field<'a>(values: &'a J, path: &[String]) -> Result<Option<&'a J>, Violation> {
+fn field<'a>(values: &'a Json, path: &[String]) -> Result<Option<&'a Json>, Violation> {
     let mut cur = Some(values);
     for (i, k) in path.iter().enumerate() {
         cur = match cur {
-            Some(J::Object(m)) => m.get(k),
+            Some(Json::Object(m)) => m.get(k),
             _ => {
                 let parent = &path[..i];
                 return Err(Violation {
@@ -72,40 +72,40 @@ fn field<'a>(values: &'a J, path: &[String]) -> Result<Option<&'a J>, Violation>
 }
 
 /// Go template truth: false, 0, nil and empty strings, lists and maps are false.
-fn truthy(v: Option<&J>) -> bool {
+fn truthy(v: Option<&Json>) -> bool {
     match v {
-        None | Some(J::Null) => false,
-        Some(J::Bool(b)) => *b,
-        Some(J::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
-        Some(J::String(s)) => !s.is_empty(),
-        Some(J::Array(a)) => !a.is_empty(),
-        Some(J::Object(o)) => !o.is_empty(),
+        None | Some(Json::Null) => false,
+        Some(Json::Bool(b)) => *b,
+        Some(Json::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Json::String(s)) => !s.is_empty(),
+        Some(Json::Array(a)) => !a.is_empty(),
+        Some(Json::Object(o)) => !o.is_empty(),
     }
 }
 
 /// sprig's `toString`, as far as the guards compare it: only `""`, `"0"`, `"0%"` and `"100%"`
 /// matter, and no number but zero prints as one of them.
-fn to_string(v: Option<&J>) -> String {
+fn to_string(v: Option<&Json>) -> String {
     match v {
-        None | Some(J::Null) => "<nil>".into(),
-        Some(J::String(s)) => s.clone(),
-        Some(J::Number(n)) if n.as_f64() == Some(0.0) && !n.to_string().starts_with('-') => "0".into(),
+        None | Some(Json::Null) => "<nil>".into(),
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Number(n)) if n.as_f64() == Some(0.0) && !n.to_string().starts_with('-') => "0".into(),
         Some(other) => other.to_string(),
     }
 }
 
 /// `kindIs "invalid" x` is false and `toString x` is not empty.
-fn is_set(v: Option<&J>) -> bool {
-    !matches!(v, None | Some(J::Null)) && !to_string(v).is_empty()
+fn is_set(v: Option<&Json>) -> bool {
+    !matches!(v, None | Some(Json::Null)) && !to_string(v).is_empty()
 }
 
 /// sprig's `int` (cast.ToInt without its error): numbers truncate, strings parse as Go
 /// integer literals (`1.0` counts as `1`), anything else is 0.
-fn to_int(v: Option<&J>) -> i64 {
+fn to_int(v: Option<&Json>) -> i64 {
     match v {
-        Some(J::Number(n)) => n.as_i64().unwrap_or_else(|| n.as_f64().map_or(0, |f| f as i64)),
-        Some(J::Bool(b)) => i64::from(*b),
-        Some(J::String(s)) => parse_go_int(s),
+        Some(Json::Number(n)) => n.as_i64().unwrap_or_else(|| n.as_f64().map_or(0, |f| f as i64)),
+        Some(Json::Bool(b)) => i64::from(*b),
+        Some(Json::String(s)) => parse_go_int(s),
         _ => 0,
     }
 }
@@ -140,7 +140,7 @@ fn parse_go_int(s: &str) -> i64 {
     }
 }
 
-fn check_rule(rule: &Rule, values: &J, out: &mut Vec<Violation>) -> Result<(), Violation> {
+fn check_rule(rule: &Rule, values: &Json, out: &mut Vec<Violation>) -> Result<(), Violation> {
     let slot_ptr = pointer(rule.slot());
     let mut push = |check: Check, blame: Vec<Vec<String>>| {
         out.push(Violation {
@@ -170,7 +170,7 @@ fn check_rule(rule: &Rule, values: &J, out: &mut Vec<Violation>) -> Result<(), V
             if !truthy(field(values, &join(slot, "enabled"))?) {
                 return Ok(());
             }
-            let Some(J::Object(m)) = pdb else { return Ok(()) };
+            let Some(Json::Object(m)) = pdb else { return Ok(()) };
             let (min_p, max_p) = (join(slot, "minAvailable"), join(slot, "maxUnavailable"));
             let (min, max) = (m.get("minAvailable"), m.get("maxUnavailable"));
             let (min_set, max_set) = (is_set(min), is_set(max));
@@ -188,7 +188,7 @@ fn check_rule(rule: &Rule, values: &J, out: &mut Vec<Violation>) -> Result<(), V
                     Some(p) => !truthy(field(values, p)?),
                     None => true,
                 };
-                if scaling_off && !matches!(min, Some(J::String(_))) {
+                if scaling_off && !matches!(min, Some(Json::String(_))) {
                     let count = match replicas {
                         Some(p) => to_int(field(values, p)?),
                         None => 1,

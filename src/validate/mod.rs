@@ -29,7 +29,7 @@ pub use strvals::SetKind;
 
 use chart::{Chart, SourceFile};
 use schema::{Compiled, SchemaOptions};
-use tree::{K, Map, Origin, V};
+use tree::{Map, Origin, ValueKind, ValueNode};
 
 /// Why validation could not run at all (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -359,7 +359,7 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         };
         match values::read_values(&text, src, multi_doc) {
             Ok(v) => {
-                if let K::Map(m) = v.kind {
+                if let ValueKind::Map(m) = v.kind {
                     base = values::merge_maps(base, m);
                 }
             }
@@ -555,7 +555,7 @@ impl RunCtx<'_> {
                     let src = u32::try_from(run_src).unwrap_or(u32::MAX);
                     match values::read_values(&text, src, p.compat == Compat::Helm4) {
                         Ok(v) => {
-                            if let K::Map(m) = v.kind {
+                            if let ValueKind::Map(m) = v.kind {
                                 user = values::merge_maps(user, m);
                             }
                         }
@@ -655,7 +655,7 @@ impl RunCtx<'_> {
                 return Ok(report);
             }
         };
-        let vals = V::new(K::Map(vals));
+        let vals = ValueNode::new(ValueKind::Map(vals));
         self.check(&chart, &vals, &mut report.errors, &source_of);
         report.valid = report.errors.is_empty();
         self.warn_unread(&mut report, unread, &source_of);
@@ -704,7 +704,7 @@ impl RunCtx<'_> {
         }
     }
 
-    fn check(&self, c: &Chart, vals: &V, out: &mut Vec<ErrorOut>, source_of: &SourceOf<'_>) {
+    fn check(&self, c: &Chart, vals: &ValueNode, out: &mut Vec<ErrorOut>, source_of: &SourceOf<'_>) {
         let json = vals.to_json();
         let mut schema_pointers: Vec<String> = Vec::new();
         if let Some(compiled) = &self.p.schemas[c.id] {

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::tree::{K, Map};
+use super::tree::{Map, ValueKind};
 
 /// What the files of a chart tree read of `.Values`.
 #[derive(Debug, Clone, Default)]
@@ -150,11 +150,11 @@ impl Reads {
         }
     }
 
-    fn scan_value(&mut self, k: &K) {
+    fn scan_value(&mut self, k: &ValueKind) {
         match k {
-            K::Str(s) if s.contains(".Values") => self.scan(s, "a values string", false),
-            K::Map(m) => self.scan_values(m),
-            K::Seq(items) => items.iter().for_each(|v| self.scan_value(&v.kind)),
+            ValueKind::Str(s) if s.contains(".Values") => self.scan(s, "a values string", false),
+            ValueKind::Map(m) => self.scan_values(m),
+            ValueKind::Seq(items) => items.iter().for_each(|v| self.scan_value(&v.kind)),
             _ => {}
         }
     }
@@ -217,7 +217,7 @@ fn walk_unread(
         if reads.reads_whole(path) {
             // Read, with everything under it.
         } else if reads.reads_below(path) {
-            if let K::Map(m) = &e.val.kind {
+            if let ValueKind::Map(m) = &e.val.kind {
                 let d = default.and_then(|d| d.val.as_map());
                 walk_unread(m, d, reads, skip_top, path, out);
             }

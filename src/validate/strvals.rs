@@ -2,7 +2,7 @@
 //! maps, `\` escapes the next character, `[i]` indexes lists (padding with nulls), `{a,b}` makes
 //! a list, and `--set` types `true`/`false`/`null`/decimal integers while the others keep strings.
 
-use super::tree::{Entry, K, Map, Origin, V};
+use super::tree::{Entry, Map, Origin, ValueKind, ValueNode};
 
 /// Which flag the text came from; it decides how values are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,16 +115,16 @@ fn too_deep() -> Stop {
     Stop::Msg(format!("keys and indices nest deeper than {} levels", crate::limits::MAX_NESTING))
 }
 
-fn go_type_name(v: Option<&V>) -> &'static str {
-    v.map_or("<nil>", V::go_type)
+fn go_type_name(v: Option<&ValueNode>) -> &'static str {
+    v.map_or("<nil>", ValueNode::go_type)
 }
 
 impl Parser<'_> {
-    fn node(&self, kind: K) -> V {
-        V { kind, at: self.at }
+    fn node(&self, kind: ValueKind) -> ValueNode {
+        ValueNode { kind, at: self.at }
     }
 
-    fn set(&self, data: &mut Map, key: String, val: V) {
+    fn set(&self, data: &mut Map, key: String, val: ValueNode) {
         if key.is_empty() {
             return;
         }
@@ -158,23 +158,23 @@ impl Parser<'_> {
         }
     }
 
-    fn typed(&self, rs: &str) -> R<V> {
+    fn typed(&self, rs: &str) -> R<ValueNode> {
         let kind = match self.kind {
-            SetKind::Str | SetKind::Literal | SetKind::Json => K::Str(rs.to_string()),
-            SetKind::File => K::Str((self.read_file)(rs).map_err(Stop::Msg)?),
+            SetKind::Str | SetKind::Literal | SetKind::Json => ValueKind::Str(rs.to_string()),
+            SetKind::File => ValueKind::Str((self.read_file)(rs).map_err(Stop::Msg)?),
             SetKind::Typed => {
                 if rs.eq_ignore_ascii_case("true") {
-                    K::Bool(true)
+                    ValueKind::Bool(true)
                 } else if rs.eq_ignore_ascii_case("false") {
-                    K::Bool(false)
+                    ValueKind::Bool(false)
                 } else if rs.eq_ignore_ascii_case("null") {
-                    K::Null
+                    ValueKind::Null
                 } else if rs == "0" {
-                    K::Int(0)
+                    ValueKind::Int(0)
                 } else if !rs.is_empty() && !rs.starts_with('0') && is_go_decimal(rs) {
-                    rs.parse::<i64>().map_or_else(|_| K::Str(rs.to_string()), K::Int)
+                    rs.parse::<i64>().map_or_else(|_| ValueKind::Str(rs.to_string()), ValueKind::Int)
                 } else {
-                    K::Str(rs.to_string())
+                    ValueKind::Str(rs.to_string())
                 }
             }
         };
@@ -196,7 +196,7 @@ impl Parser<'_> {
                 let i = self.key_index()?;
                 let list = match data.remove(&k) {
                     None => Vec::new(),
-                    Some(Entry { val: V { kind: K::Seq(l), .. }, .. }) => l,
+                    Some(Entry { val: ValueNode { kind: ValueKind::Seq(l), .. }, .. }) => l,
                     Some(e) => {
                         let t = go_type_name(Some(&e.val));
                         data.insert(k, e);
@@ -206,13 +206,13 @@ impl Parser<'_> {
                     }
                 };
                 let (list, res) = self.list_item(list, i, level);
-                let v = self.node(K::Seq(list));
+                let v = self.node(ValueKind::Seq(list));
                 self.set(data, k, v);
                 res
             }
             Some('=') => self.assign(data, k),
             Some(',') => {
-                let v = self.node(K::Str(String::new()));
+                let v = self.node(ValueKind::Str(String::new()));
                 self.set(data, k.clone(), v);
                 Err(Stop::Msg(format!("key {k:?} has no value (cannot end with ,)")))
             }
@@ -225,8 +225,8 @@ impl Parser<'_> {
                 }
                 let existed = data.contains_key(&k);
                 let mut inner = match data.remove(&k) {
-                    None => V { kind: K::Map(Map::new()), at: self.at },
-                    Some(Entry { val: v @ V { kind: K::Map(_), .. }, .. }) => v,
+                    None => ValueNode { kind: ValueKind::Map(Map::new()), at: self.at },
+                    Some(Entry { val: v @ ValueNode { kind: ValueKind::Map(_), .. }, .. }) => v,
                     Some(e) => {
                         let t = go_type_name(Some(&e.val));
                         data.insert(k, e);
@@ -261,13 +261,13 @@ impl Parser<'_> {
             SetKind::Literal => {
                 let rest: String = self.s[self.i..].iter().collect();
                 self.i = self.s.len();
-                let v = self.node(K::Str(rest));
+                let v = self.node(ValueKind::Str(rest));
                 self.set(data, k, v);
                 Ok(())
             }
             SetKind::Json => {
                 if self.empty_val() {
-                    let v = self.node(K::Null);
+                    let v = self.node(ValueKind::Null);
                     self.set(data, k, v);
                     return Ok(());
                 }
@@ -278,13 +278,13 @@ impl Parser<'_> {
             }
             _ => match self.val_list()? {
                 Some(Ok(list)) => {
-                    let v = self.node(K::Seq(list));
+                    let v = self.node(ValueKind::Seq(list));
                     self.set(data, k, v);
                     Ok(())
                 }
                 Some(Err(e)) => Err(e),
                 None if self.i >= self.s.len() => {
-                    let v = self.node(K::Str(String::new()));
+                    let v = self.node(ValueKind::Str(String::new()));
                     self.set(data, k, v);
                     Err(Stop::Eof)
                 }
@@ -298,7 +298,7 @@ impl Parser<'_> {
         }
     }
 
-    fn json_value(&mut self) -> R<V> {
+    fn json_value(&mut self) -> R<ValueNode> {
         let start = self.offsets[self.i];
         let rest = &self.text[start..];
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
@@ -307,7 +307,7 @@ impl Parser<'_> {
                 let end = start + stream.byte_offset();
                 // serde_json stops on a character boundary, so the offset is one of ours.
                 self.i = self.offsets.partition_point(|&b| b < end);
-                Ok(V::from_json(&j, self.at))
+                Ok(ValueNode::from_json(&j, self.at))
             }
             Some(Err(e)) => Err(Stop::Msg(e.to_string())),
             None => Err(Stop::Eof),
@@ -331,7 +331,7 @@ impl Parser<'_> {
 
     /// `Some(Ok(list))` for `{a,b}`, `None` when the value is not a list (or the text ended).
     #[allow(clippy::type_complexity)]
-    fn val_list(&mut self) -> R<Option<Result<Vec<V>, Stop>>> {
+    fn val_list(&mut self) -> R<Option<Result<Vec<ValueNode>, Stop>>> {
         match self.s.get(self.i) {
             None => return Ok(None),
             Some('{') => self.i += 1,
@@ -369,7 +369,7 @@ impl Parser<'_> {
             .map_err(|_| Stop::Msg(format!("error parsing index: strconv.Atoi: parsing {v:?}: invalid syntax")))
     }
 
-    fn set_index(&mut self, mut list: Vec<V>, index: i64, val: V) -> (Vec<V>, R<()>) {
+    fn set_index(&mut self, mut list: Vec<ValueNode>, index: i64, val: ValueNode) -> (Vec<ValueNode>, R<()>) {
         if index < 0 {
             return (list, Err(Stop::Msg(format!("negative {index} index not allowed"))));
         }
@@ -387,13 +387,13 @@ impl Parser<'_> {
             if self.slots > crate::limits::MAX_SET_LIST_SLOTS {
                 return (list, Err(too_many_slots()));
             }
-            list.resize(i + 1, V::new(K::Null));
+            list.resize(i + 1, ValueNode::new(ValueKind::Null));
         }
         list[i] = val;
         (list, Ok(()))
     }
 
-    fn list_item(&mut self, mut list: Vec<V>, i: i64, level: usize) -> (Vec<V>, R<()>) {
+    fn list_item(&mut self, mut list: Vec<ValueNode>, i: i64, level: usize) -> (Vec<ValueNode>, R<()>) {
         if i < 0 {
             return (list, Err(Stop::Msg(format!("negative {i} index not allowed"))));
         }
@@ -409,11 +409,11 @@ impl Parser<'_> {
                     SetKind::Literal => {
                         let rest: String = self.s[self.i..].iter().collect();
                         self.i = self.s.len();
-                        self.node(K::Str(rest))
+                        self.node(ValueKind::Str(rest))
                     }
                     SetKind::Json => {
                         if self.empty_val() {
-                            self.node(K::Null)
+                            self.node(ValueKind::Null)
                         } else {
                             match self.json_value() {
                                 Ok(v) => {
@@ -429,9 +429,9 @@ impl Parser<'_> {
                         }
                     }
                     _ => match self.val_list() {
-                        Ok(Some(Ok(l))) => self.node(K::Seq(l)),
+                        Ok(Some(Ok(l))) => self.node(ValueKind::Seq(l)),
                         Ok(Some(Err(e))) | Err(e) => return (list, Err(e)),
-                        Ok(None) if self.i >= self.s.len() => self.node(K::Str(String::new())),
+                        Ok(None) if self.i >= self.s.len() => self.node(ValueKind::Str(String::new())),
                         Ok(None) => {
                             let (rs, _) = self.until(&[',']);
                             match self.typed(&rs) {
@@ -452,8 +452,8 @@ impl Parser<'_> {
                     return (list, Err(too_deep()));
                 }
                 let current = match list.get(idx).map(|v| &v.kind) {
-                    None | Some(K::Null) => Vec::new(),
-                    Some(K::Seq(l)) => l.clone(),
+                    None | Some(ValueKind::Null) => Vec::new(),
+                    Some(ValueKind::Seq(l)) => l.clone(),
                     Some(_) => {
                         let t = go_type_name(list.get(idx));
                         return (
@@ -470,17 +470,17 @@ impl Parser<'_> {
                 if res.is_err() {
                     return (list, res);
                 }
-                let v = self.node(K::Seq(inner));
+                let v = self.node(ValueKind::Seq(inner));
                 self.set_index(list, i, v)
             }
             Some(_) => {
                 let mut inner = match list.get_mut(idx) {
-                    Some(v) if v.is_map() => std::mem::replace(v, V::new(K::Null)),
+                    Some(v) if v.is_map() => std::mem::replace(v, ValueNode::new(ValueKind::Null)),
                     Some(v) => {
-                        *v = self.node(K::Map(Map::new()));
-                        std::mem::replace(v, V::new(K::Null))
+                        *v = self.node(ValueKind::Map(Map::new()));
+                        std::mem::replace(v, ValueNode::new(ValueKind::Null))
                     }
-                    None => self.node(K::Map(Map::new())),
+                    None => self.node(ValueKind::Map(Map::new())),
                 };
                 if self.nest >= crate::limits::MAX_NESTING {
                     return (list, Err(too_deep()));
@@ -515,7 +515,7 @@ mod tests {
         for t in texts {
             parse_into(t, kind, &mut m, None, &|p| Ok(format!("content of {p}")))?;
         }
-        Ok(V::new(K::Map(m)).to_json())
+        Ok(ValueNode::new(ValueKind::Map(m)).to_json())
     }
 
     #[test]

@@ -19,9 +19,9 @@ pub struct Origin {
 
 /// A values node.
 #[derive(Debug, Clone, PartialEq)]
-pub struct V {
+pub struct ValueNode {
     /// The value.
-    pub kind: K,
+    pub kind: ValueKind,
     /// Where the value was written, if anywhere.
     pub at: Option<Origin>,
 }
@@ -32,7 +32,7 @@ pub struct Entry {
     /// Where the key was written.
     pub key_at: Option<Origin>,
     /// The value.
-    pub val: V,
+    pub val: ValueNode,
 }
 
 /// The JSON pointer of `key` under the object at `parent` (RFC 6901 escaping).
@@ -50,7 +50,7 @@ pub type Map = BTreeMap<String, Entry>;
 
 /// The kinds of values Helm's Go maps hold after YAML or `--set` parsing.
 #[derive(Debug, Clone, PartialEq)]
-pub enum K {
+pub enum ValueKind {
     /// `nil`.
     Null,
     /// A bool.
@@ -62,36 +62,36 @@ pub enum K {
     /// A string.
     Str(String),
     /// A list.
-    Seq(Vec<V>),
+    Seq(Vec<ValueNode>),
     /// A map.
     Map(Map),
 }
 
-impl V {
+impl ValueNode {
     /// A node without a position.
-    pub fn new(kind: K) -> V {
-        V { kind, at: None }
+    pub fn new(kind: ValueKind) -> ValueNode {
+        ValueNode { kind, at: None }
     }
 
     /// An empty map without a position.
-    pub fn empty_map() -> V {
-        V::new(K::Map(Map::new()))
+    pub fn empty_map() -> ValueNode {
+        ValueNode::new(ValueKind::Map(Map::new()))
     }
 
     /// True for `nil`.
     pub fn is_null(&self) -> bool {
-        matches!(self.kind, K::Null)
+        matches!(self.kind, ValueKind::Null)
     }
 
     /// True for a map.
     pub fn is_map(&self) -> bool {
-        matches!(self.kind, K::Map(_))
+        matches!(self.kind, ValueKind::Map(_))
     }
 
     /// The map, if this is one.
     pub fn as_map(&self) -> Option<&Map> {
         match &self.kind {
-            K::Map(m) => Some(m),
+            ValueKind::Map(m) => Some(m),
             _ => None,
         }
     }
@@ -99,71 +99,73 @@ impl V {
     /// The map, mutable, if this is one.
     pub fn as_map_mut(&mut self) -> Option<&mut Map> {
         match &mut self.kind {
-            K::Map(m) => Some(m),
+            ValueKind::Map(m) => Some(m),
             _ => None,
         }
     }
 
     /// The value under `key`.
-    pub fn get(&self, key: &str) -> Option<&V> {
+    pub fn get(&self, key: &str) -> Option<&ValueNode> {
         self.as_map()?.get(key).map(|e| &e.val)
     }
 
     /// Go's type name of the value, as Helm's messages print it.
     pub fn go_type(&self) -> &'static str {
         match self.kind {
-            K::Null => "<nil>",
-            K::Bool(_) => "bool",
-            K::Num(_) => "float64",
-            K::Int(_) => "int64",
-            K::Str(_) => "string",
-            K::Seq(_) => "[]interface {}",
-            K::Map(_) => "map[string]interface {}",
+            ValueKind::Null => "<nil>",
+            ValueKind::Bool(_) => "bool",
+            ValueKind::Num(_) => "float64",
+            ValueKind::Int(_) => "int64",
+            ValueKind::Str(_) => "string",
+            ValueKind::Seq(_) => "[]interface {}",
+            ValueKind::Map(_) => "map[string]interface {}",
         }
     }
 
     /// Converts a parsed YAML node the way `sigs.k8s.io/yaml` does: numbers become float64,
     /// and infinities or NaN are refused as Go's JSON encoder refuses them.
-    pub fn from_yaml(node: &Node, src: u32) -> Result<V, NotJson> {
+    pub fn from_yaml(node: &Node, src: u32) -> Result<ValueNode, NotJson> {
         let at = Some(Origin { src, line: node.pos.line, col: node.pos.col });
         let kind = match &node.value {
-            Value::Null => K::Null,
-            Value::Bool(b) => K::Bool(*b),
+            Value::Null => ValueKind::Null,
+            Value::Bool(b) => ValueKind::Bool(*b),
             #[allow(clippy::cast_precision_loss)]
-            Value::Int(i) => K::Num(*i as f64),
-            Value::Float(f) if f.is_finite() => K::Num(*f),
+            Value::Int(i) => ValueKind::Num(*i as f64),
+            Value::Float(f) if f.is_finite() => ValueKind::Num(*f),
             Value::Float(f) => {
                 return Err(NotJson { line: node.pos.line, col: node.pos.col, what: crate::yaml::format_float(*f) });
             }
-            Value::Str(s) => K::Str(s.clone()),
-            Value::Seq(items) => K::Seq(items.iter().map(|n| V::from_yaml(n, src)).collect::<Result<_, _>>()?),
+            Value::Str(s) => ValueKind::Str(s.clone()),
+            Value::Seq(items) => {
+                ValueKind::Seq(items.iter().map(|n| ValueNode::from_yaml(n, src)).collect::<Result<_, _>>()?)
+            }
             Value::Map(entries) => {
                 let mut m = Map::new();
                 for (k, v) in entries {
                     let key = k.as_str().unwrap_or_default().to_string();
                     let key_at = Some(Origin { src, line: k.pos.line, col: k.pos.col });
-                    m.insert(key, Entry { key_at, val: V::from_yaml(v, src)? });
+                    m.insert(key, Entry { key_at, val: ValueNode::from_yaml(v, src)? });
                 }
-                K::Map(m)
+                ValueKind::Map(m)
             }
         };
-        Ok(V { kind, at })
+        Ok(ValueNode { kind, at })
     }
 
     /// Converts JSON (from `--set-json`): numbers become float64 as Go's `encoding/json` does.
-    pub fn from_json(j: &serde_json::Value, at: Option<Origin>) -> V {
+    pub fn from_json(j: &serde_json::Value, at: Option<Origin>) -> ValueNode {
         use serde_json::Value as J;
         let kind = match j {
-            J::Null => K::Null,
-            J::Bool(b) => K::Bool(*b),
-            J::Number(n) => K::Num(n.as_f64().unwrap_or(0.0)),
-            J::String(s) => K::Str(s.clone()),
-            J::Array(a) => K::Seq(a.iter().map(|x| V::from_json(x, at)).collect()),
-            J::Object(o) => {
-                K::Map(o.iter().map(|(k, v)| (k.clone(), Entry { key_at: at, val: V::from_json(v, at) })).collect())
-            }
+            J::Null => ValueKind::Null,
+            J::Bool(b) => ValueKind::Bool(*b),
+            J::Number(n) => ValueKind::Num(n.as_f64().unwrap_or(0.0)),
+            J::String(s) => ValueKind::Str(s.clone()),
+            J::Array(a) => ValueKind::Seq(a.iter().map(|x| ValueNode::from_json(x, at)).collect()),
+            J::Object(o) => ValueKind::Map(
+                o.iter().map(|(k, v)| (k.clone(), Entry { key_at: at, val: ValueNode::from_json(v, at) })).collect(),
+            ),
         };
-        V { kind, at }
+        ValueNode { kind, at }
     }
 
     /// The JSON the schema sees. Integer-valued floats become JSON integers, which is how both
@@ -171,10 +173,10 @@ impl V {
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.kind {
-            K::Null => J::Null,
-            K::Bool(b) => J::Bool(*b),
-            K::Int(i) => J::from(*i),
-            K::Num(f) =>
+            ValueKind::Null => J::Null,
+            ValueKind::Bool(b) => J::Bool(*b),
+            ValueKind::Int(i) => J::from(*i),
+            ValueKind::Num(f) =>
             {
                 #[allow(clippy::cast_possible_truncation)]
                 if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
@@ -183,9 +185,9 @@ impl V {
                     serde_json::Number::from_f64(*f).map_or(J::Null, J::Number)
                 }
             }
-            K::Str(s) => J::String(s.clone()),
-            K::Seq(items) => J::Array(items.iter().map(V::to_json).collect()),
-            K::Map(m) => J::Object(m.iter().map(|(k, e)| (k.clone(), e.val.to_json())).collect()),
+            ValueKind::Str(s) => J::String(s.clone()),
+            ValueKind::Seq(items) => J::Array(items.iter().map(ValueNode::to_json).collect()),
+            ValueKind::Map(m) => J::Object(m.iter().map(|(k, e)| (k.clone(), e.val.to_json())).collect()),
         }
     }
 
@@ -201,13 +203,13 @@ impl V {
         for raw in pointer.split('/').skip(1) {
             let tok = raw.replace("~1", "/").replace("~0", "~");
             let next = match &cur.kind {
-                K::Map(m) => m.get(&tok).map(|e| (e.key_at, &e.val)),
-                K::Seq(items) => tok.parse::<usize>().ok().and_then(|i| items.get(i)).map(|v| (v.at, v)),
+                ValueKind::Map(m) => m.get(&tok).map(|e| (e.key_at, &e.val)),
+                ValueKind::Seq(items) => tok.parse::<usize>().ok().and_then(|i| items.get(i)).map(|v| (v.at, v)),
                 _ => None,
             };
             let Some((key_at, v)) = next else { return best };
             best = match v.kind {
-                K::Map(_) | K::Seq(_) => key_at.or(v.at).or(best),
+                ValueKind::Map(_) | ValueKind::Seq(_) => key_at.or(v.at).or(best),
                 _ => v.at.or(key_at).or(best),
             };
             cur = v;
@@ -221,8 +223,8 @@ impl V {
         for raw in pointer.split('/').skip(1) {
             let tok = raw.replace("~1", "/").replace("~0", "~");
             cur = match &cur.kind {
-                K::Map(m) => &m.get(&tok)?.val,
-                K::Seq(items) => items.get(tok.parse::<usize>().ok()?)?,
+                ValueKind::Map(m) => &m.get(&tok)?.val,
+                ValueKind::Seq(items) => items.get(tok.parse::<usize>().ok()?)?,
                 _ => return None,
             };
         }
@@ -246,9 +248,9 @@ pub struct NotJson {
 mod tests {
     use super::*;
 
-    fn parse(src: &str) -> V {
+    fn parse(src: &str) -> ValueNode {
         let docs = crate::yaml::parse_stream(src).unwrap();
-        V::from_yaml(docs[0].root.as_ref().unwrap(), 0).unwrap()
+        ValueNode::from_yaml(docs[0].root.as_ref().unwrap(), 0).unwrap()
     }
 
     #[test]
@@ -260,7 +262,7 @@ mod tests {
     #[test]
     fn infinity_is_refused_with_its_position() {
         let docs = crate::yaml::parse_stream("a:\n  b: .inf\n").unwrap();
-        let err = V::from_yaml(docs[0].root.as_ref().unwrap(), 0).unwrap_err();
+        let err = ValueNode::from_yaml(docs[0].root.as_ref().unwrap(), 0).unwrap_err();
         assert_eq!((err.line, err.col), (2, 6));
     }
 

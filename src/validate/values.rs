@@ -1,6 +1,6 @@
 //! Reading a values file the way Helm does (`LoadValues` over `sigs.k8s.io/yaml`).
 
-use super::tree::{Entry, K, Map, V};
+use super::tree::{Entry, Map, ValueKind, ValueNode};
 
 /// Why a values text could not be read, with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct ValuesError {
 /// Reads values text into a map. Helm 4 merges every document of the stream; Helm 3 reads the
 /// first one only (`multi_doc` false). Empty documents are empty maps; a list or a scalar at
 /// the top is refused as Helm refuses to unmarshal it into a map.
-pub fn read_values(text: &str, src: u32, multi_doc: bool) -> Result<V, ValuesError> {
+pub fn read_values(text: &str, src: u32, multi_doc: bool) -> Result<ValueNode, ValuesError> {
     let docs = crate::yaml::parse_stream(text).map_err(|e| ValuesError {
         line: e.pos.line.max(1),
         col: e.pos.col.max(1),
@@ -26,19 +26,19 @@ pub fn read_values(text: &str, src: u32, multi_doc: bool) -> Result<V, ValuesErr
     let mut at = None;
     for doc in docs.iter().take(if multi_doc { usize::MAX } else { 1 }) {
         let Some(root) = &doc.root else { continue };
-        let v = V::from_yaml(root, src).map_err(|e| ValuesError {
+        let v = ValueNode::from_yaml(root, src).map_err(|e| ValuesError {
             line: e.line,
             col: e.col,
             message: format!("{} is not a number JSON can hold (json: unsupported value)", e.what),
         })?;
         match v.kind {
-            K::Null => {}
-            K::Map(m) => {
+            ValueKind::Null => {}
+            ValueKind::Map(m) => {
                 at = at.or(v.at);
                 out = merge_maps(out, m);
             }
             other => {
-                let what = if matches!(other, K::Seq(_)) { "a list" } else { "a single value" };
+                let what = if matches!(other, ValueKind::Seq(_)) { "a list" } else { "a single value" };
                 return Err(ValuesError {
                     line: root.pos.line,
                     col: root.pos.col,
@@ -47,7 +47,7 @@ pub fn read_values(text: &str, src: u32, multi_doc: bool) -> Result<V, ValuesErr
             }
         }
     }
-    Ok(V { kind: K::Map(out), at })
+    Ok(ValueNode { kind: ValueKind::Map(out), at })
 }
 
 /// Helm's `MergeMaps` for `-f` files: maps merge recursively, anything else from `b` replaces.
@@ -55,10 +55,10 @@ pub fn merge_maps(mut a: Map, b: Map) -> Map {
     for (k, eb) in b {
         match (a.remove(&k), eb) {
             (
-                Some(Entry { val: V { kind: K::Map(am), .. }, .. }),
-                Entry { key_at, val: V { kind: K::Map(bm), at } },
+                Some(Entry { val: ValueNode { kind: ValueKind::Map(am), .. }, .. }),
+                Entry { key_at, val: ValueNode { kind: ValueKind::Map(bm), at } },
             ) => {
-                a.insert(k, Entry { key_at, val: V { kind: K::Map(merge_maps(am, bm)), at } });
+                a.insert(k, Entry { key_at, val: ValueNode { kind: ValueKind::Map(merge_maps(am, bm)), at } });
             }
             (_, eb) => {
                 a.insert(k, eb);

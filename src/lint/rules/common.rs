@@ -2,7 +2,7 @@
 
 use crate::yaml::{Node, Pos, Value};
 
-use super::super::context::{Container, Ctx, Field, Out, Workload};
+use crate::lint::context::{Container, Ctx, Field, Out, Workload};
 
 /// How a container is named in messages.
 pub fn label(c: &Container<'_>) -> String {

@@ -3,8 +3,8 @@
 use crate::diag::Severity;
 use crate::yaml::Node;
 
-use super::super::context::Field;
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::Field;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {
@@ -52,7 +52,7 @@ fn optional(f: &Field<'_>) -> bool {
     f.node.get("optional").and_then(Node::as_bool) == Some(true)
 }
 
-fn refs<'a>(w: &super::super::context::Workload<'a>) -> Vec<Ref<'a>> {
+fn refs<'a>(w: &crate::lint::context::Workload<'a>) -> Vec<Ref<'a>> {
     let mut out = Vec::new();
     let mut push = |kind: &'static str, src: Field<'a>, name_key: &str, key: Option<&str>| {
         if optional(&src) {

@@ -3,8 +3,8 @@
 use crate::diag::Severity;
 use crate::yaml::{Node, Pos, Value};
 
-use super::super::context::escape_pointer;
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::escape_pointer;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {

@@ -4,8 +4,8 @@ use crate::diag::Severity;
 use crate::manifest::Object;
 use crate::yaml::{Node, Value};
 
-use super::super::context::Field;
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::Field;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {

@@ -2,8 +2,8 @@
 
 use crate::diag::Severity;
 
-use super::super::context::Field;
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::Field;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {

@@ -2,9 +2,9 @@
 
 use crate::diag::Severity;
 
-use super::super::context::Field;
 use super::common::deepest;
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::Field;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {

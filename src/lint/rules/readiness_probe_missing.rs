@@ -4,9 +4,9 @@ use crate::diag::Severity;
 use crate::kube::WorkloadKind;
 use crate::yaml::Node;
 
-use super::super::context::{Container, Workload};
 use super::common::{label, port_matches};
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::{Container, Workload};
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {

@@ -3,9 +3,9 @@
 use crate::diag::Severity;
 use crate::yaml::Node;
 
-use super::super::context::Field;
 use super::common::{deepest, expected_replicas, replicas_phrase};
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::Field;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {

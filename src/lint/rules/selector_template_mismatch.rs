@@ -29,7 +29,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             WorkloadKind::Job if !manual => continue,
             _ => {}
         }
-        let Some(selector) = super::super::context::Field::root(&obj.node).path(&["spec", "selector"]) else {
+        let Some(selector) = crate::lint::context::Field::root(&obj.node).path(&["spec", "selector"]) else {
             continue;
         };
         // A selector that is not a mapping is someone else's problem (the schema); an empty one

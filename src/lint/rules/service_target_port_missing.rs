@@ -3,9 +3,9 @@
 use crate::diag::Severity;
 use crate::yaml::{Node, Value};
 
-use super::super::context::Field;
 use super::common::port_matches;
 use super::{Category, Ctx, Out, Rule};
+use crate::lint::context::Field;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {

@@ -40,7 +40,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             }
         });
         let Some((_, pdb)) = blocking else { continue };
-        let root = super::super::context::Field::root(&obj.node);
+        let root = crate::lint::context::Field::root(&obj.node);
         let (pos, ptr) = super::common::deepest(&root, &["spec", "replicas"]);
         out.report_at(
             cx,
