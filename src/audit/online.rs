@@ -12,7 +12,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::yaml;
 
 use super::repos::RepoConfig;
-use super::{AuditError, RemoteDep, constraint};
+use super::{AuditError, RemoteDep};
+use crate::chart::constraint;
 use crate::repo_url::RepoUrl;
 
 /// Settings for live checks.

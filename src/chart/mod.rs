@@ -1,6 +1,9 @@
 //! Chart archives (`.tgz`) read the one way both `validate` and `audit` use: entry paths
 //! checked, and every archive of a chart tree (nested subchart archives included) drawing on
-//! one [`Budget`] of decompressed bytes, entries and nesting depth (see [`crate::limits`]).
+//! one [`Budget`] of decompressed bytes, entries and nesting depth (see [`crate::limits`]); and
+//! Helm's (Masterminds) version constraints, which both check dependencies against.
+
+pub mod constraint;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;

@@ -414,7 +414,7 @@ fn go_print(n: &Node) -> String {
 
 /// Helm's `IsCompatibleRange`: a Masterminds constraint check that is false on any parse error.
 pub fn compatible(constraint: &str, version: &str) -> bool {
-    use crate::audit::constraint::{Constraint, parse_version};
+    use crate::chart::constraint::{Constraint, parse_version};
     match (Constraint::parse(constraint), parse_version(version)) {
         (Ok(c), Ok(v)) => c.matches(&v),
         _ => false,
