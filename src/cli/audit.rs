@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chartwright::audit::{self, DenyList, Options, online::OnlineOptions, repos::RepoConfig};
-use chartwright::diag::{self, FailOn, Format, plural};
+use chartwright::diag::{self, FailOn, Format};
 
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
@@ -121,16 +121,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     };
     let report = audit::audit(&a.inputs, &opts, &mut progress)?;
     let fail_at = a.fail_on.threshold();
-    let output = diag::Report {
-        tool: "audit",
-        groups: report.groups.clone(),
-        annotations: None,
-        sources: report.sources.clone(),
-        text_footer: text_footer(&report),
-        document: json(&report),
-        rules: audit::rule_infos(&opts.deny),
-        fail_at,
-    };
+    let output = report.output(&opts.deny, fail_at);
     let out = diag::render(a.format, &output, a.format == Format::Text && diag::color_wanted());
     super::print_out(&out)?;
     let failed = fail_at.is_some_and(|f| report.max_severity().is_some_and(|m| m >= f));
@@ -170,41 +161,6 @@ fn explain(id: &str, deny: &DenyList) -> Option<String> {
         }
     }
     Some(s)
-}
-
-/// The allowed findings and the summary, after the findings of the text format.
-fn text_footer(report: &audit::Report) -> String {
-    let mut out = String::new();
-    for s in &report.suppressed {
-        let loc = s.diagnostic.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
-        out.push_str(&format!(
-            "{loc}allowed[{}]: {} (allow-list entry at {}: {})\n",
-            s.diagnostic.rule, s.diagnostic.message, s.allowed_by, s.allow_reason
-        ));
-    }
-    let c = report.counts();
-    out.push_str(&format!(
-        "audited {}: {}, {}, {}",
-        plural(report.groups.len(), "chart", "charts"),
-        plural(c.errors, "error", "errors"),
-        plural(c.warnings, "warning", "warnings"),
-        plural(c.info, "info", "infos")
-    ));
-    if !report.suppressed.is_empty() {
-        out.push_str(&format!(", {} allowed", report.suppressed.len()));
-    }
-    out.push('\n');
-    out
-}
-
-fn json(report: &audit::Report) -> serde_json::Value {
-    let c = report.counts();
-    serde_json::json!({
-        "tool": "chartwright audit",
-        "charts": report.groups.iter().map(|g| serde_json::json!({"name": g.name, "findings": g.diagnostics})).collect::<Vec<_>>(),
-        "allowed": report.suppressed,
-        "summary": {"charts": report.groups.len(), "errors": c.errors, "warnings": c.warnings, "infos": c.info, "allowed": report.suppressed.len()},
-    })
 }
 
 /// Reads a deny-list file; the message names the file and the OS error once.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chartwright::diag::{self, Diagnostic, FailOn, Format, Group, plural};
+use chartwright::diag::{self, FailOn, Format, Group};
 use chartwright::lint::{self, LintConfig, RULES};
 use chartwright::manifest;
 
@@ -98,63 +98,19 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         anyhow::bail!("no Kubernetes objects in {} (--allow-empty accepts that)", inputs.join(", "));
     }
     let report = lint::lint(&loaded, &cfg);
-    let threshold = a.fail_on.threshold();
-    let failed = threshold.is_some_and(|t| report.findings.iter().any(|d| d.severity >= t));
-    let output = diag::Report {
-        tool: "lint",
-        groups: groups(&loaded, &report.findings),
-        annotations: matches!(a.format, Format::Github | Format::Sarif)
-            .then(|| groups(&loaded, &in_templates(&loaded, &report, a.chart_root.as_deref()))),
-        sources: loaded.sources.clone(),
-        text_footer: summary_line(&report, &loaded),
-        document: json(&report, &loaded, a.fail_on, failed),
-        rules: lint::rule_infos(&cfg),
-        fail_at: threshold,
-    };
+    let code_scanning = matches!(a.format, Format::Github | Format::Sarif);
+    let output =
+        lint::output::output(&report, &loaded, &cfg, a.fail_on, code_scanning.then_some(a.chart_root.as_deref()));
     let out = diag::render(a.format, &output, a.format == Format::Text && diag::color_wanted());
     crate::cli::print_out(&out)?;
     if !loaded.invalid.is_empty() {
         return Ok(2);
     }
-    Ok(u8::from(failed))
+    Ok(u8::from(lint::output::failed(&report, a.fail_on)))
 }
 
 fn unknown_rule(id: &str) -> anyhow::Error {
     anyhow::anyhow!("unknown rule `{id}` (chartwright lint --list-rules lists them)")
-}
-
-/// Findings on piped `helm template` output located in their chart template, for formats that
-/// code scanning attaches to repository files: the file is the `# Source:` path (its chart
-/// name replaced by `chart_root` when given) and the line is counted from the start of the
-/// rendered document, which matches the template where no template logic precedes the field.
-fn in_templates(loaded: &manifest::Loaded, report: &lint::Report, chart_root: Option<&Path>) -> Vec<Diagnostic> {
-    // 1-based lines of the `# Source:` comments of the stream, in order.
-    let comments: Vec<u32> = loaded
-        .sources
-        .get("<stdin>")
-        .map(|text| {
-            let lines = text.lines().enumerate().filter(|(_, l)| l.starts_with("# Source: "));
-            lines.map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)).collect()
-        })
-        .unwrap_or_default();
-    let mut findings = report.findings.clone();
-    for d in &mut findings {
-        let Some(template) = d.fields.get("template").and_then(|t| t.as_str()).map(str::to_string) else { continue };
-        let Some(loc) = d.location.as_mut().filter(|l| l.file == "<stdin>") else { continue };
-        let before = comments.partition_point(|&c| c <= loc.line);
-        let Some(&comment) = before.checked_sub(1).map(|k| &comments[k]) else { continue };
-        loc.line = loc.line.saturating_sub(comment).max(1);
-        loc.file = match chart_root {
-            Some(root) => {
-                let root = root.to_string_lossy().replace('\\', "/");
-                let root = root.trim_start_matches("./").trim_end_matches('/');
-                let rest = template.split_once('/').map_or(template.as_str(), |(_, r)| r);
-                if root.is_empty() || root == "." { rest.to_string() } else { format!("{root}/{rest}") }
-            }
-            None => template,
-        };
-    }
-    findings
 }
 
 fn load_config(explicit: Option<&Path>) -> Result<LintConfig, lint::ConfigError> {
@@ -163,69 +119,6 @@ fn load_config(explicit: Option<&Path>) -> Result<LintConfig, lint::ConfigError>
     }
     let default = Path::new(".chartwright.yaml");
     if default.is_file() { LintConfig::from_file(default) } else { Ok(LintConfig::default()) }
-}
-
-/// One group per input file, findings included in file order. Outside JSON the message names
-/// the object and the chart template, since those formats have no separate fields for them.
-fn groups(loaded: &manifest::Loaded, findings: &[Diagnostic]) -> Vec<Group> {
-    let mut groups: Vec<Group> =
-        loaded.sources.keys().map(|f| Group { name: f.clone(), diagnostics: Vec::new() }).collect();
-    for d in findings {
-        let mut d = d.clone();
-        let object = d.fields.get("object").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        if !object.is_empty() {
-            d.message = format!("{object}: {}", d.message);
-        }
-        if let Some(t) = d.fields.get("template").and_then(|v| v.as_str()) {
-            d.message = format!("{} (template {t})", d.message);
-        }
-        let file = d.location.as_ref().map(|l| l.file.clone()).unwrap_or_default();
-        match groups.iter_mut().find(|g| g.name == file) {
-            Some(g) => g.diagnostics.push(d),
-            None => groups.push(Group { name: file, diagnostics: vec![d] }),
-        }
-    }
-    groups
-}
-
-fn summary_line(report: &lint::Report, loaded: &manifest::Loaded) -> String {
-    let c = diag::counts(&report.findings);
-    let objects = plural(loaded.objects.len(), "object", "objects");
-    let mut s = if report.findings.is_empty() {
-        format!("no findings in {objects} ({} suppressed)\n", report.suppressed)
-    } else {
-        format!(
-            "{}, {}, {} in {objects} ({} suppressed)\n",
-            plural(c.errors, "error", "errors"),
-            plural(c.warnings, "warning", "warnings"),
-            plural(c.info, "info", "info"),
-            report.suppressed
-        )
-    };
-    if !loaded.invalid.is_empty() {
-        s.insert_str(
-            s.len() - 1,
-            &format!("; {} not valid YAML (see above)", plural(loaded.invalid.len(), "file", "files")),
-        );
-    }
-    s
-}
-
-fn json(report: &lint::Report, loaded: &manifest::Loaded, fail_on: FailOn, failed: bool) -> serde_json::Value {
-    let c = diag::counts(&report.findings);
-    serde_json::json!({
-        "findings": report.findings,
-        "summary": {
-            "files": loaded.sources.len(),
-            "objects": loaded.objects.len(),
-            "errors": c.errors,
-            "warnings": c.warnings,
-            "info": c.info,
-            "suppressed": report.suppressed,
-            "failOn": fail_on.as_str(),
-            "failed": failed,
-        }
-    })
 }
 
 fn list_rules(format: Format) -> String {

@@ -8,6 +8,7 @@ pub mod apis;
 pub mod config;
 pub mod context;
 pub mod docs;
+pub mod output;
 pub mod producers;
 pub mod rules;
 
