@@ -1,7 +1,7 @@
 //! Dependency files as Helm reads them: `Chart.yaml`, `requirements.yaml`, `Chart.lock`,
 //! `requirements.lock`, with the position of every field kept for diagnostics.
 
-use crate::yaml::{self, Node, Pos, Value};
+use crate::yaml::{self, Pos, Value};
 
 use super::AuditError;
 
@@ -104,17 +104,6 @@ pub struct DepFile {
     pub pos: Pos,
 }
 
-/// A scalar as the text Helm reads.
-pub(super) fn scalar(n: &Node) -> Option<String> {
-    match &n.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(yaml::format_float(*f)),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// Parses a dependency file; YAML errors and wrong shapes are errors with `file:line:col`.
 pub fn parse(file: &str, kind: FileKind, text: &str) -> Result<DepFile, AuditError> {
     let bad = |pos: Pos, message: String| AuditError::Invalid {
@@ -142,11 +131,11 @@ pub fn parse(file: &str, kind: FileKind, text: &str) -> Result<DepFile, AuditErr
     if root.as_map().is_none() {
         return Err(bad(root.pos, "expected a mapping at the top of the file".into()));
     }
-    out.api_version = root.get("apiVersion").and_then(scalar);
-    out.name = root.get("name").and_then(scalar);
-    out.version = root.get("version").and_then(scalar);
+    out.api_version = root.get("apiVersion").and_then(yaml::scalar_string);
+    out.name = root.get("name").and_then(yaml::scalar_string);
+    out.version = root.get("version").and_then(yaml::scalar_string);
     if kind.is_lock() {
-        out.digest = root.get("digest").and_then(|d| scalar(d).map(|s| (s, d.pos)));
+        out.digest = root.get("digest").and_then(|d| yaml::scalar_string(d).map(|s| (s, d.pos)));
     }
     let Some(deps) = root.get("dependencies") else {
         return Ok(out);
@@ -177,20 +166,22 @@ pub fn parse(file: &str, kind: FileKind, text: &str) -> Result<DepFile, AuditErr
             let key = k.as_str().unwrap_or_default();
             match key {
                 "name" => {
-                    d.name = scalar(v).unwrap_or_default();
+                    d.name = yaml::scalar_string(v).unwrap_or_default();
                     d.name_pos = v.pos;
                 }
                 "version" => {
-                    d.version = scalar(v);
+                    d.version = yaml::scalar_string(v);
                     d.version_pos = v.pos;
                 }
                 "repository" => {
-                    d.repository = scalar(v).unwrap_or_default();
+                    d.repository = yaml::scalar_string(v).unwrap_or_default();
                     d.repository_pos = v.pos;
                 }
-                "alias" => d.alias = scalar(v).filter(|s| !s.is_empty()),
-                "condition" => d.condition = scalar(v).filter(|s| !s.is_empty()),
-                "tags" => d.tags = v.as_seq().map(|s| s.iter().filter_map(scalar).collect()).unwrap_or_default(),
+                "alias" => d.alias = yaml::scalar_string(v).filter(|s| !s.is_empty()),
+                "condition" => d.condition = yaml::scalar_string(v).filter(|s| !s.is_empty()),
+                "tags" => {
+                    d.tags = v.as_seq().map(|s| s.iter().filter_map(yaml::scalar_string).collect()).unwrap_or_default()
+                }
                 "enabled" => d.enabled = v.as_bool(),
                 "import-values" => d.import_values = Some(v.to_json()).filter(|j| !j.is_null()),
                 _ => d.unknown_keys.push((key.to_owned(), k.pos)),

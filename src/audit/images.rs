@@ -16,7 +16,7 @@ pub struct FoundImage {
 
 /// A scalar as text; booleans are never part of an image reference.
 fn scalar(n: &Node) -> Option<String> {
-    super::chart::scalar(n).filter(|_| n.as_bool().is_none())
+    crate::yaml::scalar_string(n).filter(|_| n.as_bool().is_none())
 }
 
 fn looks_like_image(s: &str) -> bool {

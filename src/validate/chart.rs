@@ -344,13 +344,7 @@ fn parse_single(text: &str, name: &str) -> Result<Option<Node>, ValidateError> {
 }
 
 fn scalar_text(n: &Node) -> String {
-    match &n.value {
-        Value::Str(s) => s.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => crate::yaml::format_float(*f),
-        Value::Bool(b) => b.to_string(),
-        _ => String::new(),
-    }
+    crate::yaml::scalar_string(n).unwrap_or_default()
 }
 
 fn parse_deps(meta: &Node, name: &str, source: &str) -> Result<Vec<Dependency>, ValidateError> {

@@ -106,14 +106,15 @@ fn is_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// A scalar node as the string Kubernetes sees after decoding (Go's `%v`: `1.0` is `1`);
-/// `None` for null and collections.
+/// A scalar node as text, floats in the form that reads back as the same float (`1.0` stays
+/// `1.0`); `None` for null and collections. The one conversion audit, validate, the deny-list
+/// and lint use.
 pub fn scalar_string(n: &super::Node) -> Option<String> {
     match &n.value {
         Value::Str(s) => Some(s.clone()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
+        Value::Float(f) => Some(format_float(*f)),
         _ => None,
     }
 }
@@ -133,6 +134,17 @@ pub fn format_float(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scalar_strings_keep_a_float_a_float_and_refuse_collections() {
+        let node = super::super::Node::new;
+        assert_eq!(scalar_string(&node(Value::Float(1.0))).as_deref(), Some("1.0"));
+        assert_eq!(scalar_string(&node(Value::Float(0.5))).as_deref(), Some("0.5"));
+        assert_eq!(scalar_string(&node(Value::Int(3))).as_deref(), Some("3"));
+        assert_eq!(scalar_string(&node(Value::Bool(true))).as_deref(), Some("true"));
+        assert_eq!(scalar_string(&node(Value::Null)), None);
+        assert_eq!(scalar_string(&super::super::Node::map()), None);
+    }
 
     #[test]
     fn a_float_that_overflows_stays_a_string_as_in_yaml_v2() {
