@@ -248,17 +248,17 @@ fn go_dep(s: &mut String, d: &Dep, repository: &str) {
 
 /// Go's `encoding/json`: object keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped.
 fn go_json(v: &serde_json::Value) -> String {
-    use serde_json::Value as J;
+    use serde_json::Value as Json;
     match v {
-        J::Object(m) => {
+        Json::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
             let parts: Vec<String> =
-                keys.iter().map(|k| format!("{}:{}", go_json(&J::from(k.as_str())), go_json(&m[*k]))).collect();
+                keys.iter().map(|k| format!("{}:{}", go_json(&Json::from(k.as_str())), go_json(&m[*k]))).collect();
             format!("{{{}}}", parts.join(","))
         }
-        J::Array(a) => format!("[{}]", a.iter().map(go_json).collect::<Vec<_>>().join(",")),
-        J::String(_) => serde_json::to_string(v)
+        Json::Array(a) => format!("[{}]", a.iter().map(go_json).collect::<Vec<_>>().join(",")),
+        Json::String(_) => serde_json::to_string(v)
             .unwrap_or_default()
             .replace('<', "\\u003c")
             .replace('>', "\\u003e")

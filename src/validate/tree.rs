@@ -154,14 +154,14 @@ impl ValueNode {
 
     /// Converts JSON (from `--set-json`): numbers become float64 as Go's `encoding/json` does.
     pub fn from_json(j: &serde_json::Value, at: Option<Origin>) -> ValueNode {
-        use serde_json::Value as J;
+        use serde_json::Value as Json;
         let kind = match j {
-            J::Null => ValueKind::Null,
-            J::Bool(b) => ValueKind::Bool(*b),
-            J::Number(n) => ValueKind::Num(n.as_f64().unwrap_or(0.0)),
-            J::String(s) => ValueKind::Str(s.clone()),
-            J::Array(a) => ValueKind::Seq(a.iter().map(|x| ValueNode::from_json(x, at)).collect()),
-            J::Object(o) => ValueKind::Map(
+            Json::Null => ValueKind::Null,
+            Json::Bool(b) => ValueKind::Bool(*b),
+            Json::Number(n) => ValueKind::Num(n.as_f64().unwrap_or(0.0)),
+            Json::String(s) => ValueKind::Str(s.clone()),
+            Json::Array(a) => ValueKind::Seq(a.iter().map(|x| ValueNode::from_json(x, at)).collect()),
+            Json::Object(o) => ValueKind::Map(
                 o.iter().map(|(k, v)| (k.clone(), Entry { key_at: at, val: ValueNode::from_json(v, at) })).collect(),
             ),
         };
@@ -171,23 +171,23 @@ impl ValueNode {
     /// The JSON the schema sees. Integer-valued floats become JSON integers, which is how both
     /// of Helm's schema libraries treat them (`type: integer` accepts `1.0`).
     pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value as J;
+        use serde_json::Value as Json;
         match &self.kind {
-            ValueKind::Null => J::Null,
-            ValueKind::Bool(b) => J::Bool(*b),
-            ValueKind::Int(i) => J::from(*i),
+            ValueKind::Null => Json::Null,
+            ValueKind::Bool(b) => Json::Bool(*b),
+            ValueKind::Int(i) => Json::from(*i),
             ValueKind::Num(f) =>
             {
                 #[allow(clippy::cast_possible_truncation)]
                 if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
-                    J::from(*f as i64)
+                    Json::from(*f as i64)
                 } else {
-                    serde_json::Number::from_f64(*f).map_or(J::Null, J::Number)
+                    serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)
                 }
             }
-            ValueKind::Str(s) => J::String(s.clone()),
-            ValueKind::Seq(items) => J::Array(items.iter().map(ValueNode::to_json).collect()),
-            ValueKind::Map(m) => J::Object(m.iter().map(|(k, e)| (k.clone(), e.val.to_json())).collect()),
+            ValueKind::Str(s) => Json::String(s.clone()),
+            ValueKind::Seq(items) => Json::Array(items.iter().map(ValueNode::to_json).collect()),
+            ValueKind::Map(m) => Json::Object(m.iter().map(|(k, e)| (k.clone(), e.val.to_json())).collect()),
         }
     }
 

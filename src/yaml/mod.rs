@@ -213,30 +213,30 @@ impl Node {
 
     /// Converts to JSON; integers stay integers.
     pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value as J;
+        use serde_json::Value as Json;
         match &self.value {
-            Value::Null => J::Null,
-            Value::Bool(b) => J::Bool(*b),
-            Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::Str(s) => J::String(s.clone()),
-            Value::Seq(s) => J::Array(s.iter().map(Node::to_json).collect()),
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::Str(s) => Json::String(s.clone()),
+            Value::Seq(s) => Json::Array(s.iter().map(Node::to_json).collect()),
             Value::Map(m) => {
-                J::Object(m.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.to_json())).collect())
+                Json::Object(m.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.to_json())).collect())
             }
         }
     }
 
     /// Builds a node from JSON (no positions).
     pub fn from_json(j: &serde_json::Value) -> Node {
-        use serde_json::Value as J;
+        use serde_json::Value as Json;
         Node::new(match j {
-            J::Null => Value::Null,
-            J::Bool(b) => Value::Bool(*b),
-            J::Number(n) => n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
-            J::String(s) => Value::Str(s.clone()),
-            J::Array(a) => Value::Seq(a.iter().map(Node::from_json).collect()),
-            J::Object(o) => Value::Map(o.iter().map(|(k, v)| (Node::str(k), Node::from_json(v))).collect()),
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
+            Json::String(s) => Value::Str(s.clone()),
+            Json::Array(a) => Value::Seq(a.iter().map(Node::from_json).collect()),
+            Json::Object(o) => Value::Map(o.iter().map(|(k, v)| (Node::str(k), Node::from_json(v))).collect()),
         })
     }
 }
