@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use chartwright::diag::{self, Diagnostic, Group, Severity};
+use chartwright::audit::DenyList;
+use chartwright::generate::catalog::Catalog;
 use chartwright::generate::{self, Options, SecretsMode};
 use chartwright::lint;
 use chartwright::manifest;
@@ -13,11 +15,11 @@ use chartwright::manifest;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Manifest files or directories (walked recursively), or `-` for stdin.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "print_catalog", value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Chart name (lower case, digits and dashes).
-    #[arg(long)]
-    name: String,
+    #[arg(long, required_unless_present = "print_catalog")]
+    name: Option<String>,
     /// Output directory [default: ./<NAME>].
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -43,10 +45,54 @@ pub struct Args {
     /// The Helm binary `--verify` runs.
     #[arg(long, value_name = "PATH", default_value = "helm")]
     helm: PathBuf,
+    /// Add a maintained chart from the catalog as a dependency (repeatable); CONSTRAINT
+    /// replaces the catalog's default version constraint.
+    #[arg(long = "dependency", value_name = "NAME[@CONSTRAINT]")]
+    dependencies: Vec<String>,
+    /// Extra catalog file (format: schemas/catalog.schema.json); its entries add to the
+    /// built-in catalog and replace built-in entries of the same name.
+    #[arg(long = "catalog", value_name = "FILE")]
+    catalogs: Vec<PathBuf>,
+    /// Do not use the built-in catalog.
+    #[arg(long)]
+    no_default_catalog: bool,
+    /// Print the built-in catalog of maintained charts and exit.
+    #[arg(long)]
+    print_catalog: bool,
+}
+
+/// The catalog from the built-in one and the `--catalog` files, and the built-in deny-list.
+fn catalog(a: &Args) -> anyhow::Result<Catalog> {
+    let mut cat = if a.no_default_catalog { Catalog::default() } else { Catalog::builtin() };
+    for f in &a.catalogs {
+        let text = chartwright::textfile::read(f, &f.display().to_string())?;
+        cat.overlay(Catalog::parse(&f.to_string_lossy(), &text)?);
+    }
+    Ok(cat)
 }
 
 /// Runs `generate`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.print_catalog {
+        super::print_out(generate::catalog::DEFAULT_CATALOG)?;
+        return Ok(0);
+    }
+    let name = a.name.clone().unwrap_or_default();
+    let catalog = match catalog(&a) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("chartwright: error: {e}");
+            return Ok(2);
+        }
+    };
+    let deny = DenyList::builtin();
+    let dependencies = match generate::deps::resolve_all(&a.dependencies, &catalog, &deny) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("chartwright: error: {e}");
+            return Ok(2);
+        }
+    };
     let loaded = match manifest::load_inputs(&a.inputs) {
         Ok(l) => l,
         Err(e) => {
@@ -57,11 +103,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let warnings = Group { name: "generate".into(), diagnostics: loaded.warnings.clone() };
     eprint!("{}", diag::render_text(&[warnings], &loaded.sources, false));
     let opts = Options {
-        name: a.name.clone(),
+        name: name.clone(),
         chart_version: a.chart_version,
         app_version: a.app_version,
         secrets: a.secrets,
         templates: a.templates,
+        dependencies,
     };
     let chart = match generate::generate(&loaded, &opts) {
         Ok(c) => c,
@@ -70,21 +117,21 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
-    for n in &chart.notes {
+    for n in chart.notes.iter().chain(&generate::deps::advise(&loaded.objects, &catalog, &deny, &opts.dependencies)) {
         eprintln!("note: {n}");
     }
     let findings = lint_findings(&loaded);
     for p in &chart.problems {
         eprintln!("warning: {p}");
     }
-    let out = a.output.unwrap_or_else(|| PathBuf::from(&a.name));
+    let out = a.output.unwrap_or_else(|| PathBuf::from(&name));
     if let Err(e) = generate::write_chart(&chart, &out, a.force, &a.inputs) {
         eprintln!("chartwright: error: {e}");
         return Ok(2);
     }
-    eprintln!("wrote chart {} ({} files) to {}", a.name, chart.files.len(), out.display());
+    eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
     let verified =
-        if a.verify { verify(&loaded, &out, &a.name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
+        if a.verify { verify(&loaded, &out, &name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
     let has_errors = findings.iter().any(|d| d.severity == Severity::Error) || !chart.problems.is_empty();
     Ok(if has_errors { 1 } else { verified })
 }

@@ -4,7 +4,9 @@
 //! runs one handler per kind ([`kinds`]) over a template tree ([`tpl`]) of each object while
 //! building the values model ([`values`]); [`write`] puts the chart on disk atomically.
 
+pub mod catalog;
 mod context;
+pub mod deps;
 mod files;
 mod kinds;
 pub mod names;
@@ -52,6 +54,8 @@ pub struct Options {
     pub secrets: SecretsMode,
     /// Directory with template overrides.
     pub templates: Option<PathBuf>,
+    /// Maintained charts to depend on (`--dependency`), resolved against the catalog.
+    pub dependencies: Vec<deps::Dependency>,
 }
 
 /// Facts the handlers collect for NOTES.txt and the README.
@@ -86,6 +90,11 @@ pub enum GenerateError {
     /// The chart version is not SemVer.
     #[error("chart version {0:?} is not a SemVer 2 version (e.g. 0.1.0)")]
     BadVersion(String),
+    /// A dependency's values key is one of the chart's own keys.
+    #[error(
+        "--dependency {0}: its values key `{1}` is already one of the chart's own values keys; give the dependency another `key` in a --catalog file"
+    )]
+    DependencyKey(String, String),
     /// The generator's own templates failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -283,6 +292,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             "description": emit_scalar_inline(&Value::Str(format!("A Helm chart for {}", opts.name))),
             "version": emit_scalar_inline(&Value::Str(opts.chart_version.clone())),
             "app_version": app_version.as_ref().map(|v| crate::yaml::quote_double(v)),
+            "dependencies": deps::chart_yaml(&opts.dependencies),
         }),
     )?;
     out.insert("Chart.yaml".into(), ensure_newline(chart_yaml));
@@ -349,6 +359,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     out.insert("templates/NOTES.txt".into(), ensure_newline(notes_txt));
     out.insert(".helmignore".into(), files::render(&tera, "helmignore.tera", &serde_json::json!({}))?);
 
+    if let Some(d) = deps::taken_key(&g.values, &opts.dependencies) {
+        return Err(GenerateError::DependencyKey(d.entry.clone(), d.key.clone()));
+    }
     let rows = values_rows(&g.values);
     let readme = files::render(
         &tera,
@@ -360,6 +373,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             "namespace": ctx.main_namespace.clone().unwrap_or_else(|| "default".into()),
             "secrets": secret_notes,
             "values_table": rows,
+            "dependencies": deps::readme(&opts.dependencies),
         }),
     )?;
     out.insert("README.md".into(), ensure_newline(readme));
@@ -368,6 +382,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             g.values.reorder_root(HELM_CREATE_ORDER, &["config", "secrets", "persistence"]);
         }
     }
+    deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
     let schema_json = schema::build(&g.values, &g.rules);
     let problems = self_check(&schema_json, &g.values);

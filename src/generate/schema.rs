@@ -241,6 +241,10 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[R
                 "additionalProperties": false
             }
         }),
+        Hint::Subchart => json!({
+            "type": "object",
+            "properties": {"enabled": {"type": "boolean", "description": "Installs the subchart with this chart."}}
+        }),
         Hint::Plain => match &node.value {
             Value::Map(_) => return with_description(object_schema(values, node, path, rules), &desc),
             v => {

@@ -52,6 +52,8 @@ pub enum Hint {
     IngressTls,
     /// A Service's list of ports.
     ServicePorts,
+    /// A subchart's values: `enabled` plus whatever the subchart takes.
+    Subchart,
 }
 
 /// Metadata for one key.
