@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use chartwright::diag::{self, Diagnostic, Group, Severity};
 use chartwright::audit::DenyList;
+use chartwright::diag::{self, Diagnostic, Group, Severity};
 use chartwright::generate::catalog::Catalog;
 use chartwright::generate::{self, Options, SecretsMode};
 use chartwright::lint;
@@ -76,6 +76,14 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     if a.print_catalog {
         super::print_out(generate::catalog::DEFAULT_CATALOG)?;
         return Ok(0);
+    }
+    if a.verify && !a.dependencies.is_empty() {
+        // helm template cannot render a chart whose dependencies are not in charts/ yet, and
+        // fetching them here would make generate reach the network.
+        eprintln!(
+            "chartwright: error: --verify cannot render a chart with --dependency before `helm dependency build`; generate without --verify, run `helm dependency build`, then `helm template`"
+        );
+        return Ok(2);
     }
     let name = a.name.clone().unwrap_or_default();
     let catalog = match catalog(&a) {

@@ -220,7 +220,7 @@ fn parse_entry(file: &str, item: &Node) -> Result<Entry, CatalogError> {
             "repository" => {
                 let s = string(v, key)?;
                 if !(s.starts_with("https://") || s.starts_with("oci://") || s.starts_with("http://")) {
-                    return Err(err(v.pos, format!("repository `{s}` must be an https:// or oci:// URL")));
+                    return Err(err(v.pos, format!("repository `{s}` must be an https://, http:// or oci:// URL")));
                 }
                 e.repository = Some(s);
             }
@@ -239,7 +239,8 @@ fn parse_entry(file: &str, item: &Node) -> Result<Entry, CatalogError> {
                 e.key = Some(s);
             }
             "replaces" => {
-                let m = v.as_map().ok_or_else(|| err(v.pos, "`replaces` maps `charts` and `images` to lists".into()))?;
+                let m =
+                    v.as_map().ok_or_else(|| err(v.pos, "`replaces` maps `charts` and `images` to lists".into()))?;
                 for (rk, rv) in m {
                     match rk.as_str().unwrap_or_default() {
                         "charts" => e.replaces_charts = list(rv, "charts")?,

@@ -51,7 +51,9 @@ pub enum DependencyError {
         reason: String,
     },
     /// No catalog entry has the name.
-    #[error("--dependency {name}: no catalog entry has that name; catalog entries: {names} (add your own with --catalog FILE)")]
+    #[error(
+        "--dependency {name}: no catalog entry has that name; catalog entries: {names} (add your own with --catalog FILE)"
+    )]
     Unknown {
         /// As given.
         name: String,
@@ -69,7 +71,9 @@ pub enum DependencyError {
         message: String,
     },
     /// Two dependencies want the same values key.
-    #[error("--dependency {second}: its values key `{key}` is already taken by {first}; give one of them another `key` in a --catalog file")]
+    #[error(
+        "--dependency {second}: its values key `{key}` is already taken by {first}; give one of them another `key` in a --catalog file"
+    )]
     SameKey {
         /// The earlier one.
         first: String,
@@ -139,7 +143,10 @@ pub fn resolve(spec: &str, catalog: &Catalog, deny: &DenyList) -> Result<Depende
         if h.severity == crate::diag::Severity::Error {
             return Err(DependencyError::Denied {
                 spec: spec.to_owned(),
-                why: format!("catalog entry {} ({}) uses a deny-listed repository ({}: {})", e.name, e.defined_at, h.id, h.reason),
+                why: format!(
+                    "catalog entry {} ({}) uses a deny-listed repository ({}: {})",
+                    e.name, e.defined_at, h.id, h.reason
+                ),
                 instead: instead(catalog, &chart, h.replacement.map(|r| r.to_string())),
             });
         }
@@ -157,7 +164,14 @@ pub fn resolve(spec: &str, catalog: &Catalog, deny: &DenyList) -> Result<Depende
         }
         None => field(&e.version),
     };
-    Ok(Dependency { entry: e.name.clone(), description: e.description.clone(), chart, repository, version, key: field(&e.key) })
+    Ok(Dependency {
+        entry: e.name.clone(),
+        description: e.description.clone(),
+        chart,
+        repository,
+        version,
+        key: field(&e.key),
+    })
 }
 
 /// Resolves every `--dependency`, in order, refusing two on one values key.
@@ -203,7 +217,7 @@ pub fn chart_yaml(deps: &[Dependency]) -> Vec<ChartYamlDep> {
 
 /// The chart's own values key a dependency would collide with, if any.
 pub fn taken_key<'a>(values: &Values, deps: &'a [Dependency]) -> Option<&'a Dependency> {
-    deps.iter().find(|d| values.has(&[d.key.clone()]))
+    deps.iter().find(|d| values.has(std::slice::from_ref(&d.key)))
 }
 
 /// Adds `<key>: {enabled: true}` per dependency; the schema leaves the key open for the
@@ -213,7 +227,7 @@ pub fn add_values(values: &mut Values, deps: &[Dependency]) {
         let mut m = Node::map();
         m.set("enabled", Node::new(Value::Bool(true)));
         values.set(
-            &[d.key.clone()],
+            std::slice::from_ref(&d.key),
             m,
             format!(
                 "Values of the `{}` subchart ({}), from {}; any of its own values go here too.",
