@@ -338,7 +338,8 @@ fn seq_or_null(v: &Node) -> Result<&[Node], String> {
     }
 }
 
-fn scalar_string(v: &Node) -> Option<String> {
+/// A scalar as text (numbers and booleans as written), for fields that are strings.
+pub(crate) fn scalar_string(v: &Node) -> Option<String> {
     match &v.value {
         Value::Str(s) => Some(s.clone()),
         Value::Int(i) => Some(i.to_string()),

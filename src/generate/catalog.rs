@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::audit::constraint::Constraint;
-use crate::audit::denylist::{ImageRef, glob_match};
+use crate::audit::denylist::{ImageRef, glob_match, scalar_string};
 use crate::yaml::{self, Node, Pos, Value};
 
 /// The built-in catalog, as shipped.
@@ -163,15 +163,6 @@ impl Catalog {
 /// Image globs are written like the deny-list's: `bitnami/*` means `docker.io/bitnami/*`.
 fn normalize_image_glob(p: &str) -> String {
     ImageRef::parse(p).name()
-}
-
-fn scalar_string(v: &Node) -> Option<String> {
-    match &v.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(yaml::format_float(*f)),
-        _ => None,
-    }
 }
 
 /// A Helm dependency alias and a values key both: letters, digits, `-` and `_`.
