@@ -136,14 +136,40 @@ fn print_catalog_and_catalog_files() {
 }
 
 #[test]
+fn a_dependency_key_that_the_chart_already_uses_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = tmp.path().join("catalog.yaml");
+    // The shop chart has its own `redis` values (its Redis Deployment).
+    std::fs::write(
+        &catalog,
+        "charts:\n  - name: valkey\n    description: d\n    chart: valkey\n    repository: https://valkey.io/valkey-helm/\n    version: 1.0.0\n    key: redis\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("chart");
+    let o = chartwright()
+        .arg("generate")
+        .arg(root().join("golden/generate/shop/input"))
+        .args(["--name", "shop", "--dependency", "valkey", "--catalog", catalog.to_str().unwrap(), "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("values key `redis` is already one of the chart's own values keys"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+#[test]
 fn the_written_chart_yaml_passes_audit_offline() {
     let tmp = tempfile::tempdir().unwrap();
     let chart = tmp.path().join("chart");
-    let o = generate(
-        &orders_api(),
-        &chart,
-        &["--dependency", "cnpg-cluster", "--dependency", "kube-prometheus-stack", "--dependency", "valkey"],
-    );
+    // Every entry the built-in catalog can add, at once.
+    let catalog = chartwright::generate::catalog::Catalog::builtin();
+    let mut args = Vec::new();
+    for e in catalog.entries.iter().filter(|e| e.refuse.is_none()) {
+        args.extend(["--dependency", e.name.as_str()]);
+    }
+    assert!(args.len() >= 16, "{args:?}");
+    let o = generate(&orders_api(), &chart, &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = chartwright().arg("audit").arg(&chart).args(["--format", "json"]).output().unwrap();
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
