@@ -297,3 +297,63 @@ fn every_duplicate_pair_is_refused_in_one_run_and_nothing_is_written() {
     assert!(err.contains("a.yaml:2: ConfigMap/one is defined twice (again at b.yaml:7)"), "{err}");
     assert!(!tmp.path().join("out").exists());
 }
+
+const API: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: \"nginx:1.27\"}]}
+";
+
+#[test]
+fn a_pdb_over_pods_the_chart_does_not_scale_gets_no_replica_rule_and_the_defaults_render() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cr = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: prom}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: prometheus}}\n---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s}\nspec:\n  replicas: 2\n";
+    std::fs::write(tmp.path().join("in.yaml"), format!("{API}{cr}")).unwrap();
+    let o = chartwright()
+        .current_dir(tmp.path())
+        .args(["generate", "in.yaml", "--name", "api", "-o", "chart"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("will not render"), "{err}");
+    let chart = tmp.path().join("chart");
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &[]);
+        assert!(objs.iter().any(|o| o.kind == "PodDisruptionBudget"), "{label}");
+        let lint = helm(h, &["lint", "--strict", chart.to_str().unwrap()]);
+        assert!(lint.status.success(), "{label}: {}", String::from_utf8_lossy(&lint.stdout));
+    }
+}
+
+#[test]
+fn an_input_that_trips_the_guard_exits_1_naming_key_value_why_and_a_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  selector: {matchLabels: {app: api}}\n";
+    std::fs::write(tmp.path().join("in.yaml"), format!("{API}{pdb}")).unwrap();
+    let o = chartwright()
+        .current_dir(tmp.path())
+        .args(["generate", "in.yaml", "--name", "api", "-o", "chart"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "error: values.yaml: podDisruptionBudget.minAvailable is 2 from the input, and the chart's guard refuses it \
+             (podDisruptionBudget.minAvailable: must be lower than replicaCount, or every eviction is blocked); \
+             set podDisruptionBudget.minAvailable to 1; the chart will not render until that changes"
+        ),
+        "{err}"
+    );
+    // And Helm agrees: the defaults do not render, and the suggested value does.
+    for (label, h) in each_helm() {
+        let chart = tmp.path().join("chart");
+        assert!(!helm(h, &["template", "api", chart.to_str().unwrap()]).status.success(), "{label}");
+        render(h, label, &chart, &["--set", "podDisruptionBudget.minAvailable=1"]);
+    }
+}
