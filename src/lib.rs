@@ -12,6 +12,7 @@ pub mod limits;
 pub mod lint;
 pub mod manifest;
 pub mod net;
+pub mod pointer;
 pub mod textfile;
 pub mod validate;
 pub mod yaml;

@@ -409,13 +409,7 @@ fn switched_off_ingress_hpa_pdb_and_network_policy_render_consistent_objects_whe
         assert_eq!(find("PodDisruptionBudget").node.path(&["spec", "selector", "matchLabels"]), Some(selector));
         assert_eq!(find("NetworkPolicy").node.path(&["spec", "podSelector", "matchLabels"]), Some(selector));
         let ingress = find("Ingress");
-        let backend = ingress.node.path(&["spec", "rules"]).and_then(|r| r.as_seq()).unwrap()[0]
-            .path(&["http", "paths"])
-            .and_then(|p| p.as_seq())
-            .unwrap()[0]
-            .path(&["backend", "service"])
-            .unwrap()
-            .clone();
+        let backend = common::first_service_backend(&ingress.node);
         let service = find("Service");
         assert_eq!(backend.str_at(&["name"]), service.name.as_deref(), "{label}");
         assert_eq!(

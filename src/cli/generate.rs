@@ -132,6 +132,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     for p in &chart.problems {
         eprintln!("warning: {p}");
     }
+    for p in &chart.unrenderable {
+        eprintln!("error: {p}");
+    }
     let out = a.output.unwrap_or_else(|| PathBuf::from(&name));
     if let Err(e) = generate::write_chart(&chart, &out, a.force, &a.inputs) {
         eprintln!("chartwright: error: {e}");
@@ -140,7 +143,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
     let verified =
         if a.verify { verify(&loaded, &out, &name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
-    let has_errors = findings.iter().any(|d| d.severity == Severity::Error) || !chart.problems.is_empty();
+    let has_errors = findings.iter().any(|d| d.severity == Severity::Error)
+        || !chart.problems.is_empty()
+        || !chart.unrenderable.is_empty();
     Ok(if has_errors { 1 } else { verified })
 }
 

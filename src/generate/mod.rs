@@ -8,6 +8,7 @@ pub mod catalog;
 mod context;
 pub mod deps;
 mod files;
+pub mod guards;
 mod kinds;
 pub mod names;
 pub mod refs;
@@ -138,6 +139,10 @@ pub struct Chart {
     /// Default values that fail the chart's own schema: the input holds a value Kubernetes
     /// would refuse (a port that is not a number, annotations that are not strings...).
     pub problems: Vec<String>,
+    /// Default values that trip the chart's own guard (a drain-blocking PDB in the input): the
+    /// chart does not render until they change. One sentence each, with the key, the value,
+    /// why, and a value that passes.
+    pub unrenderable: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -386,11 +391,12 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     out.insert("values.yaml".into(), g.values.to_yaml());
     let schema_json = schema::build(&g.values, &g.rules);
     let problems = self_check(&schema_json, &g.values);
+    let unrenderable = guard_check(&g.rules, &g.values);
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
     notes.extend(g.maybe_refs);
-    Ok(Chart { files: out, notes, problems })
+    Ok(Chart { files: out, notes, problems, unrenderable })
 }
 
 /// The one template that runs the values checks, so a failing check names this file.
@@ -455,6 +461,24 @@ fn self_check(schema: &serde_json::Value, values: &values::Values) -> Vec<String
     out.sort();
     out.dedup();
     out
+}
+
+/// The guard's rules over the defaults, as `helm template` would run them.
+fn guard_check(rules: &[rules::Rule], values: &values::Values) -> Vec<String> {
+    let json = values.root.to_json();
+    guards::check(rules, &json)
+        .into_iter()
+        .map(|v| {
+            let blamed = v.blame.first().cloned().unwrap_or_else(|| v.pointer.clone());
+            let key = blamed.trim_start_matches('/').replace('/', ".");
+            let value = json.pointer(&blamed).map_or_else(|| "nothing".to_string(), ToString::to_string);
+            let fix = v.fix.map(|f| format!("; {f}")).unwrap_or_default();
+            format!(
+                "values.yaml: {key} is {value} from the input, and the chart's guard refuses it ({}){fix}; the chart will not render until that changes",
+                v.message
+            )
+        })
+        .collect()
 }
 
 fn pointer_or_root(p: &str) -> String {

@@ -12,6 +12,15 @@ use super::values::join;
 /// `values.schema.json` (JSON Schema and both Helms ignore unknown `x-` keywords).
 pub const GUARDS_KEYWORD: &str = "x-chartwright-guards";
 
+fn known() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_known(v: &bool) -> bool {
+    *v
+}
+
 /// A rule over the values under a path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
@@ -37,6 +46,11 @@ pub enum Rule {
         /// Path of the workload's autoscaling toggle, when an HPA scales it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         autoscaling: Option<Vec<String>>,
+        /// Whether the chart knows how many pods the PDB guards: false when they come from an
+        /// object it does not scale (a custom resource, a DaemonSet, a workload outside the
+        /// input), and then no rule compares minAvailable with a count.
+        #[serde(default = "known", skip_serializing_if = "is_known")]
+        count_known: bool,
     },
     /// HPA bounds: 1 ≤ minReplicas ≤ maxReplicas.
     HpaBounds {
@@ -146,7 +160,7 @@ impl Rule {
                 let hosts = values_ref(&join(slot, &["hosts"]));
                 fail(&format!("and {enabled} (not {hosts})"), &self.message(Check::IngressHosts))
             }
-            Rule::Pdb { slot, replicas, autoscaling } => {
+            Rule::Pdb { slot, replicas, autoscaling, count_known } => {
                 let root = |p: &[String]| values_ref(p).replacen(".Values", "$.Values", 1);
                 let mut lines = vec![format!("{{{{- with {} }}}}", values_ref(slot)), "{{- if .enabled }}".into()];
                 lines.push(format!("{{{{- $minSet := {} }}}}", is_set(".minAvailable")));
@@ -163,10 +177,12 @@ impl Rule {
                 let count = replicas.as_ref().map_or_else(|| "1".to_string(), |p| format!("(int {})", root(p)));
                 let scaling_off =
                     autoscaling.as_ref().map_or_else(|| "true".to_string(), |p| format!("(not {})", root(p)));
-                lines.extend(fail(
-                    &format!("and $minSet {scaling_off} (not (kindIs \"string\" .minAvailable)) (ge (int .minAvailable) {count})"),
-                    &self.message(Check::PdbMinReplicas),
-                ));
+                if *count_known {
+                    lines.extend(fail(
+                        &format!("and $minSet {scaling_off} (not (kindIs \"string\" .minAvailable)) (ge (int .minAvailable) {count})"),
+                        &self.message(Check::PdbMinReplicas),
+                    ));
+                }
                 lines.push("{{- end }}".into());
                 lines.push("{{- end }}".into());
                 lines

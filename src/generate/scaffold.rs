@@ -246,7 +246,12 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         spec.push(pair("selector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])));
         let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
         let autoscaling = g.ctx.autoscaled.get(&w).cloned();
-        g.rules.push(Rule::Pdb { slot: path(&["podDisruptionBudget"]), replicas: replicas_path, autoscaling });
+        g.rules.push(Rule::Pdb {
+            slot: path(&["podDisruptionBudget"]),
+            replicas: replicas_path,
+            autoscaling,
+            count_known: true,
+        });
         let body = object("policy/v1", "PodDisruptionBudget", metadata(g, &workload_name), T::Map(spec));
         docs.push(("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) }));
     }
