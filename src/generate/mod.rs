@@ -8,11 +8,11 @@ pub mod catalog;
 mod context;
 pub mod deps;
 mod files;
-pub mod guards;
+pub mod guard;
+pub mod guard_check;
 mod kinds;
 pub mod names;
 pub mod refs;
-pub mod rules;
 mod scaffold;
 pub mod schema;
 pub mod sidebyside;
@@ -223,7 +223,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         values,
         secrets: opts.secrets,
         notes: Notes::default(),
-        rules: Vec::new(),
+        guards: Vec::new(),
         refs: refs::RefIndex::new(&ctx),
         maybe_refs: Vec::new(),
         current: 0,
@@ -320,7 +320,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             }
         })
         .collect();
-    let validate_lines: Vec<String> = g.rules.iter().flat_map(rules::Rule::fail_lines).collect();
+    let validate_lines: Vec<String> = g.guards.iter().flat_map(guard::Guard::fail_lines).collect();
     let helpers = files::render(
         &tera,
         "_helpers.tpl.tera",
@@ -389,9 +389,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     }
     deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
-    let schema_json = schema::build(&g.values, &g.rules);
+    let schema_json = schema::build(&g.values, &g.guards);
     let problems = self_check(&schema_json, &g.values);
-    let unrenderable = guard_check(&g.rules, &g.values);
+    let unrenderable = guard_check(&g.guards, &g.values);
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
@@ -464,9 +464,9 @@ fn self_check(schema: &serde_json::Value, values: &values::Values) -> Vec<String
 }
 
 /// The guard's rules over the defaults, as `helm template` would run them.
-fn guard_check(rules: &[rules::Rule], values: &values::Values) -> Vec<String> {
+fn guard_check(rules: &[guard::Guard], values: &values::Values) -> Vec<String> {
     let json = values.root.to_json();
-    guards::check(rules, &json)
+    guard_check::check(rules, &json)
         .into_iter()
         .map(|v| {
             let blamed = v.blame.first().cloned().unwrap_or_else(|| v.pointer.clone());
@@ -523,7 +523,7 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
             });
             if pass_through || !matches!(&child.value, Value::Map(mm) if !mm.is_empty()) {
                 let default = serde_json::to_string(&child.to_json()).unwrap_or_default();
-                let description = meta.map_or_else(|| schema::fallback_description(path), |m| m.desc.clone());
+                let description = meta.map_or_else(|| values::fallback_description(path), |m| m.desc.clone());
                 rows.push(Row {
                     key: path.join("."),
                     kind: schema::type_name(v, path, child),

@@ -6,14 +6,14 @@
 use serde_json::Value as J;
 
 use super::ValidateError;
-pub use crate::generate::guards::{Violation, check};
-use crate::generate::rules::{GUARDS_KEYWORD, Rule};
+use crate::generate::guard::{GUARDS_KEYWORD, Guard};
+pub use crate::generate::guard_check::{Violation, check};
 
 /// The rules of a schema document (none when it has no guard keyword).
 ///
 /// # Errors
 /// The keyword is present but is not a list of rules this chartwright knows.
-pub fn parse(doc: &J, schema_path: &str) -> Result<Vec<Rule>, ValidateError> {
+pub fn parse(doc: &J, schema_path: &str) -> Result<Vec<Guard>, ValidateError> {
     let Some(v) = doc.get(GUARDS_KEYWORD) else { return Ok(Vec::new()) };
     serde_json::from_value(v.clone()).map_err(|e| ValidateError::Schema {
         message: format!(

@@ -104,7 +104,7 @@ pub struct Prepared {
     has_deps: bool,
     schemas: Vec<Option<Arc<Compiled>>>,
     /// The `x-chartwright-guards` rules of each chart's schema, by chart id.
-    guards: Vec<Vec<crate::generate::rules::Rule>>,
+    guards: Vec<Vec<crate::generate::guard::Guard>>,
     sources: Vec<SourceFile>,
     compat: Compat,
     /// Declared dependencies absent from `charts/`: every run fails on them, as Helm does.

@@ -47,6 +47,6 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     // of 1) tells how many pods the PDB guards.
     let count_known =
         owner.is_some_and(|w| crate::kube::WorkloadKind::of(&g.ctx.objects[w].kind).is_some_and(|k| k.has_replicas()));
-    g.rules.push(super::super::rules::Rule::Pdb { slot, replicas, autoscaling, count_known });
+    g.guards.push(crate::generate::guard::Guard::Pdb { slot, replicas, autoscaling, count_known });
     Some(enabled)
 }

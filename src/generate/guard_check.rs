@@ -5,7 +5,7 @@
 
 use serde_json::Value as J;
 
-use super::rules::{Check, Rule};
+use super::guard::{Check, Guard};
 use crate::pointer::pointer_of as pointer;
 
 /// One rule that `helm template` would stop at.
@@ -22,7 +22,7 @@ pub struct Violation {
 }
 
 /// Every rule of `rules` that the values break.
-pub fn check(rules: &[Rule], values: &J) -> Vec<Violation> {
+pub fn check(rules: &[Guard], values: &J) -> Vec<Violation> {
     let mut out = Vec::new();
     for r in rules {
         if let Err(v) = check_rule(r, values, &mut out) {
@@ -133,7 +133,7 @@ fn parse_go_int(s: &str) -> i64 {
 }
 
 /// Values that make `check` of `rule` pass, given the other `values`.
-fn fix_for(rule: &Rule, check: Check, values: &J) -> String {
+fn fix_for(rule: &Guard, check: Check, values: &J) -> String {
     let key = |k: &str| {
         let mut p = rule.slot().to_vec();
         p.push(k.to_string());
@@ -141,13 +141,15 @@ fn fix_for(rule: &Rule, check: Check, values: &J) -> String {
     };
     let int_at = |p: &[String]| field(values, p).ok().flatten().map_or(0, |v| to_int(Some(v)));
     match (rule, check) {
-        (Rule::ImageRepository { image }, _) => format!("set {}.repository to the image's repository", image.join(".")),
+        (Guard::ImageRepository { image }, _) => {
+            format!("set {}.repository to the image's repository", image.join("."))
+        }
         (_, Check::IngressHosts) => format!("add a host to {}, or set {} to false", key("hosts"), key("enabled")),
         (_, Check::PdbExactlyOne) => {
             format!("set {} to 1 and {} to \"\" (or null)", key("maxUnavailable"), key("minAvailable"))
         }
         (_, Check::PdbMaxZero) => format!("set {} to 1", key("maxUnavailable")),
-        (Rule::Pdb { replicas, .. }, Check::PdbMinFull | Check::PdbMinReplicas) => {
+        (Guard::Pdb { replicas, .. }, Check::PdbMinFull | Check::PdbMinReplicas) => {
             let count = replicas.as_ref().map_or(1, |p| int_at(p));
             if count > 1 {
                 format!("set {} to {}", key("minAvailable"), count - 1)
@@ -169,7 +171,7 @@ fn fix_for(rule: &Rule, check: Check, values: &J) -> String {
     }
 }
 
-fn check_rule(rule: &Rule, values: &J, out: &mut Vec<Violation>) -> Result<(), Violation> {
+fn check_rule(rule: &Guard, values: &J, out: &mut Vec<Violation>) -> Result<(), Violation> {
     let slot_ptr = pointer(rule.slot());
     let mut push = |check: Check, blame: Vec<Vec<String>>| {
         out.push(Violation {
@@ -180,19 +182,19 @@ fn check_rule(rule: &Rule, values: &J, out: &mut Vec<Violation>) -> Result<(), V
         });
     };
     match rule {
-        Rule::ImageRepository { image } => {
+        Guard::ImageRepository { image } => {
             let repo = join(image, "repository");
             if !truthy(field(values, &repo)?) {
                 push(Check::ImageRepository, vec![repo]);
             }
         }
-        Rule::IngressHosts { slot } => {
+        Guard::IngressHosts { slot } => {
             let (enabled, hosts) = (join(slot, "enabled"), join(slot, "hosts"));
             if truthy(field(values, &enabled)?) && !truthy(field(values, &hosts)?) {
                 push(Check::IngressHosts, vec![hosts, enabled]);
             }
         }
-        Rule::Pdb { slot, replicas, autoscaling, count_known } => {
+        Guard::Pdb { slot, replicas, autoscaling, count_known } => {
             let pdb = field(values, slot)?;
             if !truthy(pdb) {
                 return Ok(());
@@ -231,7 +233,7 @@ fn check_rule(rule: &Rule, values: &J, out: &mut Vec<Violation>) -> Result<(), V
                 }
             }
         }
-        Rule::HpaBounds { slot, has_min } => {
+        Guard::HpaBounds { slot, has_min } => {
             if !truthy(field(values, &join(slot, "enabled"))?) {
                 return Ok(());
             }
@@ -247,7 +249,7 @@ fn check_rule(rule: &Rule, values: &J, out: &mut Vec<Violation>) -> Result<(), V
                 push(Check::HpaMaxBelowOne, vec![max_p]);
             }
         }
-        Rule::SecretSource { slot, keys } => {
+        Guard::SecretSource { slot, keys } => {
             let existing = join(slot, "existingSecret");
             if truthy(field(values, &existing)?) {
                 let mut set = Vec::new();
@@ -292,7 +294,7 @@ mod tests {
 
     #[test]
     fn hpa_bounds_compare_min_and_max_only_while_enabled() {
-        let rule = Rule::HpaBounds { slot: s(&["autoscaling"]), has_min: true };
+        let rule = Guard::HpaBounds { slot: s(&["autoscaling"]), has_min: true };
         let bad = json!({"autoscaling": {"enabled": true, "minReplicas": 8, "maxReplicas": 4}});
         let v = check(std::slice::from_ref(&rule), &bad);
         assert_eq!(v.len(), 1);
@@ -303,7 +305,7 @@ mod tests {
 
     #[test]
     fn reading_under_a_missing_map_is_a_violation_as_helm_stops_with_nil_pointer() {
-        let rule = Rule::ImageRepository { image: s(&["web", "image"]) };
+        let rule = Guard::ImageRepository { image: s(&["web", "image"]) };
         let v = check(&[rule], &json!({"web": {}}));
         assert_eq!(v.len(), 1);
         assert!(v[0].message.contains("nil pointer"), "{}", v[0].message);
