@@ -169,7 +169,7 @@ fn lint_findings(loaded: &manifest::Loaded) -> Vec<Diagnostic> {
 }
 
 /// Release names unlike any chart name, for the side-by-side check.
-const OTHER_RELEASES: [&str; 2] = ["blue", "green"];
+const OTHER_RELEASES: [&str; 4] = ["blue", "green", "amber", "violet"];
 
 fn helm_template(
     helm: &Path,
@@ -197,7 +197,10 @@ fn helm_template(
 fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, placeholders: bool) -> anyhow::Result<u8> {
     let main_ns = generate::main_namespace(&loaded.objects);
     let ns = main_ns.clone().unwrap_or_else(|| "default".into());
-    let releases = [name, OTHER_RELEASES[0], OTHER_RELEASES[1]];
+    // Two names unlike the chart's (a release whose name holds the chart's adopts its objects).
+    let mut others = OTHER_RELEASES.into_iter().filter(|r| !r.contains(name) && !name.contains(r));
+    let (a, b) = (others.next().unwrap_or("blue"), others.next().unwrap_or("green"));
+    let releases = [name, a, b];
     let renders = std::thread::scope(|s| {
         let handles: Vec<_> = releases.iter().map(|r| s.spawn(|| helm_template(helm, chart, r, &ns))).collect();
         handles.into_iter().map(|h| h.join().expect("helm thread")).collect::<anyhow::Result<Vec<_>>>()
@@ -221,8 +224,8 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
         name,
         &loaded.objects,
         [
-            generate::sidebyside::Release { name: OTHER_RELEASES[0], objects: &rendered[1].objects },
-            generate::sidebyside::Release { name: OTHER_RELEASES[1], objects: &rendered[2].objects },
+            generate::sidebyside::Release { name: a, objects: &rendered[1].objects },
+            generate::sidebyside::Release { name: b, objects: &rendered[2].objects },
         ],
         &ns,
     ));
@@ -230,8 +233,8 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
         eprintln!(
             "verified: helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
             loaded.objects.len(),
-            OTHER_RELEASES[0],
-            OTHER_RELEASES[1]
+            a,
+            b
         );
         return Ok(0);
     }
