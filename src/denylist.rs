@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::diag::Severity;
-use crate::image::ImageRef;
+// Re-exported for `generate::catalog`, which reads image references and scalars through this
+// module's path.
+pub use crate::image::ImageRef;
+pub(crate) use crate::yaml::scalar_string;
 use crate::yaml::{self, Node, Pos, Value};
 
 /// The built-in deny-list, as shipped.

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod lint;
 pub mod manifest;
 pub mod net;
+pub mod pointer;
 pub mod repo_url;
 pub mod textfile;
 pub mod validate;

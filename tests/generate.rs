@@ -20,6 +20,13 @@ fn cases() -> Vec<PathBuf> {
     v
 }
 
+/// The cases without extra arguments: a case with an `args` file repeats another case's input
+/// with dependencies, which need `helm dependency build` before Helm can render them
+/// (tests/generate_deps.rs renders such a chart against a loopback repository).
+fn plain_cases() -> Vec<PathBuf> {
+    cases().into_iter().filter(|c| !c.join("args").exists()).collect()
+}
+
 fn case_name(dir: &Path) -> String {
     dir.file_name().unwrap().to_str().unwrap().to_string()
 }
@@ -43,15 +50,22 @@ fn files_under(dir: &Path) -> BTreeMap<String, String> {
     out
 }
 
-/// Runs generate in the case directory (so paths in messages are relative and stable).
+/// Runs generate in the case directory (so paths in messages are relative and stable); the
+/// chart is named after the case unless `extra` names it.
 fn generate(case: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    chartwright()
-        .current_dir(case)
-        .args(["generate", "input", "--name", &case_name(case), "--output"])
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap()
+    let mut cmd = chartwright();
+    cmd.current_dir(case).args(["generate", "input", "--output"]).arg(out).args(extra);
+    if !extra.contains(&"--name") {
+        cmd.args(["--name", &case_name(case)]);
+    }
+    cmd.output().unwrap()
+}
+
+/// Extra arguments of a golden case: its `args` file, one argument per line.
+fn case_args(case: &Path) -> Vec<String> {
+    std::fs::read_to_string(case.join("args"))
+        .map(|t| t.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -59,7 +73,8 @@ fn golden_charts_match_byte_for_byte() {
     for case in cases() {
         let tmp = tempfile::tempdir().unwrap();
         let out_dir = tmp.path().join("chart");
-        let out = generate(&case, &out_dir, &[]);
+        let args = case_args(&case);
+        let out = generate(&case, &out_dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
         let stderr = String::from_utf8_lossy(&out.stderr).replace(&out_dir.display().to_string(), "<OUT>");
         let status = format!("exit {}\n", out.status.code().unwrap_or(-1));
         assert_golden(&case.join("expected.stderr"), &format!("{status}{stderr}"));
@@ -129,7 +144,7 @@ fn round_trip(helm_bin: &Path, label: &str, case: &Path, chart: &Path, placehold
 
 #[test]
 fn every_golden_chart_lints_strict_and_renders_back_to_its_input_on_helm_3_and_4() {
-    for case in cases().into_iter().filter(|c| case_name(c) != "conflict") {
+    for case in plain_cases().into_iter().filter(|c| case_name(c) != "conflict") {
         let tmp = tempfile::tempdir().unwrap();
         let inline = tmp.path().join("inline");
         let placeholder = tmp.path().join("placeholder");
@@ -175,7 +190,7 @@ fn side_by_side(helm_bin: &Path, case: &Path, chart: &Path) -> Vec<String> {
 
 #[test]
 fn every_golden_chart_keeps_two_releases_apart_on_helm_3_and_4() {
-    for case in cases().into_iter().filter(|c| case_name(c) != "conflict") {
+    for case in plain_cases().into_iter().filter(|c| case_name(c) != "conflict") {
         let tmp = tempfile::tempdir().unwrap();
         let chart = tmp.path().join("chart");
         let code = generate(&case, &chart, &["--secrets", "inline"]).status.code();
@@ -394,13 +409,7 @@ fn switched_off_ingress_hpa_pdb_and_network_policy_render_consistent_objects_whe
         assert_eq!(find("PodDisruptionBudget").node.path(&["spec", "selector", "matchLabels"]), Some(selector));
         assert_eq!(find("NetworkPolicy").node.path(&["spec", "podSelector", "matchLabels"]), Some(selector));
         let ingress = find("Ingress");
-        let backend = ingress.node.path(&["spec", "rules"]).and_then(|r| r.as_seq()).unwrap()[0]
-            .path(&["http", "paths"])
-            .and_then(|p| p.as_seq())
-            .unwrap()[0]
-            .path(&["backend", "service"])
-            .unwrap()
-            .clone();
+        let backend = common::first_service_backend(&ingress.node);
         let service = find("Service");
         assert_eq!(backend.str_at(&["name"]), service.name.as_deref(), "{label}");
         assert_eq!(

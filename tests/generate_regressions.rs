@@ -7,13 +7,16 @@ use std::path::Path;
 use chartwright::manifest::{self, Loaded, Object};
 use common::{chartwright, each_helm, helm};
 
-fn generate(dir: &Path, manifests: &str, name: &str) -> std::path::PathBuf {
+/// Runs `generate` on `manifests` written to `dir/in.yaml`, into `dir/chart`.
+fn run_generate(dir: &Path, manifests: &str, name: &str) -> std::process::Output {
     std::fs::write(dir.join("in.yaml"), manifests).unwrap();
-    let out = dir.join("chart");
-    let o =
-        chartwright().current_dir(dir).args(["generate", "in.yaml", "--name", name, "-o", "chart"]).output().unwrap();
+    chartwright().current_dir(dir).args(["generate", "in.yaml", "--name", name, "-o", "chart"]).output().unwrap()
+}
+
+fn generate(dir: &Path, manifests: &str, name: &str) -> std::path::PathBuf {
+    let o = run_generate(dir, manifests, name);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
+    dir.join("chart")
 }
 
 fn render(helm_bin: &Path, label: &str, chart: &Path, args: &[&str]) -> Vec<Object> {
@@ -83,13 +86,7 @@ fn single_workload_with_several_service_ports_is_offered_an_ingress_to_its_web_p
         let objs = render(h, label, &chart, &["--set", "ingress.enabled=true"]);
         let ingress = objs.iter().find(|o| o.kind == "Ingress").unwrap_or_else(|| panic!("{label}: no Ingress"));
         let service = objs.iter().find(|o| o.kind == "Service").unwrap();
-        let backend = ingress.node.path(&["spec", "rules"]).and_then(|r| r.as_seq()).unwrap()[0]
-            .path(&["http", "paths"])
-            .and_then(|p| p.as_seq())
-            .unwrap()[0]
-            .path(&["backend", "service"])
-            .unwrap()
-            .clone();
+        let backend = common::first_service_backend(&ingress.node);
         assert_eq!(backend.str_at(&["name"]), service.name.as_deref(), "{label}");
         assert_eq!(backend.str_at(&["port", "name"]), Some("http"), "{label}: the web port, not the first");
     }
@@ -296,4 +293,54 @@ fn every_duplicate_pair_is_refused_in_one_run_and_nothing_is_written() {
     assert!(err.contains("a.yaml:7: ConfigMap/two is defined twice (again at b.yaml:2)"), "{err}");
     assert!(err.contains("a.yaml:2: ConfigMap/one is defined twice (again at b.yaml:7)"), "{err}");
     assert!(!tmp.path().join("out").exists());
+}
+
+const API: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: \"nginx:1.27\"}]}
+";
+
+#[test]
+fn a_pdb_over_pods_the_chart_does_not_scale_gets_no_replica_rule_and_the_defaults_render() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cr = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: prom}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: prometheus}}\n---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s}\nspec:\n  replicas: 2\n";
+    let o = run_generate(tmp.path(), &format!("{API}{cr}"), "api");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("will not render"), "{err}");
+    let chart = tmp.path().join("chart");
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &[]);
+        assert!(objs.iter().any(|o| o.kind == "PodDisruptionBudget"), "{label}");
+        let lint = helm(h, &["lint", "--strict", chart.to_str().unwrap()]);
+        assert!(lint.status.success(), "{label}: {}", String::from_utf8_lossy(&lint.stdout));
+    }
+}
+
+#[test]
+fn an_input_that_trips_the_guard_exits_1_naming_key_value_why_and_a_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  selector: {matchLabels: {app: api}}\n";
+    let o = run_generate(tmp.path(), &format!("{API}{pdb}"), "api");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "error: values.yaml: podDisruptionBudget.minAvailable is 2 from the input, and the chart's guard refuses it \
+             (podDisruptionBudget.minAvailable: must be lower than replicaCount, or every eviction is blocked); \
+             set podDisruptionBudget.minAvailable to 1; the chart will not render until that changes"
+        ),
+        "{err}"
+    );
+    // And Helm agrees: the defaults do not render, and the suggested value does.
+    for (label, h) in each_helm() {
+        let chart = tmp.path().join("chart");
+        assert!(!helm(h, &["template", "api", chart.to_str().unwrap()]).status.success(), "{label}");
+        render(h, label, &chart, &["--set", "podDisruptionBudget.minAvailable=1"]);
+    }
 }

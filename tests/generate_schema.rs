@@ -440,6 +440,9 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("expected/Chart.yaml").is_file())
+        // A case with an `args` file repeats another case's input with dependencies, which
+        // need `helm dependency build` (tests/generate_deps.rs renders those).
+        .filter(|p| !p.join("args").exists())
         .collect();
     charts.sort();
     assert!(charts.len() >= 8);

@@ -77,9 +77,29 @@ fn deny_list_schema_accepts_the_default_list_and_rejects_a_typo() {
 }
 
 #[test]
+fn catalog_schema_accepts_the_default_catalog_and_rejects_what_the_parser_rejects() {
+    use chartwright::generate::catalog::{Catalog, DEFAULT_CATALOG};
+    let v = schema("catalog.schema.json");
+    assert_eq!(errors(&v, &yaml_json(DEFAULT_CATALOG)), Vec::<String>::new());
+    let entry = "charts:\n  - name: x\n    description: d\n    sources: {chart: \"https://x.example\"}\n";
+    for bad in [
+        entry.replace("description", "descripton"),
+        // Neither a chart nor the reason there is none.
+        entry.to_string(),
+        format!("{entry}    chart: c\n    repository: ftp://x\n    version: '1'\n    key: k\n"),
+    ] {
+        assert!(Catalog::parse("bad.yaml", &bad).is_err(), "the parser accepts {bad:?}");
+        assert!(!v.is_valid(&yaml_json(&bad)), "the schema accepts {bad:?}");
+    }
+    let good = format!("{entry}    refuse: no chart\n");
+    assert!(Catalog::parse("ok.yaml", &good).is_ok());
+    assert!(v.is_valid(&yaml_json(&good)));
+}
+
+#[test]
 fn readme_shows_the_yaml_language_server_line_for_both_schemas() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    for name in ["chartwright-config.schema.json", "deny-list.schema.json"] {
+    for name in ["chartwright-config.schema.json", "deny-list.schema.json", "catalog.schema.json"] {
         assert!(common::root().join("schemas").join(name).is_file());
         assert!(
             readme.lines().any(|l| l.starts_with("# yaml-language-server: $schema=") && l.ends_with(name)),

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
+use chartwright::audit::DenyList;
 use chartwright::diag::{self, Diagnostic, Group, Severity};
+use chartwright::generate::catalog::Catalog;
 use chartwright::generate::{self, Options, SecretsMode};
 use chartwright::lint;
 use chartwright::manifest;
@@ -13,11 +15,11 @@ use chartwright::manifest;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Manifest files or directories (walked recursively), or `-` for stdin.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "print_catalog", value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Chart name (lower case, digits and dashes).
-    #[arg(long)]
-    name: String,
+    #[arg(long, required_unless_present = "print_catalog")]
+    name: Option<String>,
     /// Output directory [default: ./<NAME>].
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -43,35 +45,80 @@ pub struct Args {
     /// The Helm binary `--verify` runs.
     #[arg(long, value_name = "PATH", default_value = "helm")]
     helm: PathBuf,
+    /// Add a maintained chart from the catalog as a dependency (repeatable); CONSTRAINT
+    /// replaces the catalog's default version constraint.
+    #[arg(long = "dependency", value_name = "NAME[@CONSTRAINT]")]
+    dependencies: Vec<String>,
+    /// Extra catalog file (format: schemas/catalog.schema.json); its entries add to the
+    /// built-in catalog and replace built-in entries of the same name.
+    #[arg(long = "catalog", value_name = "FILE")]
+    catalogs: Vec<PathBuf>,
+    /// Do not use the built-in catalog.
+    #[arg(long)]
+    no_default_catalog: bool,
+    /// Print the built-in catalog of maintained charts and exit.
+    #[arg(long)]
+    print_catalog: bool,
+}
+
+/// The catalog from the built-in one and the `--catalog` files, and the built-in deny-list.
+fn catalog(a: &Args) -> anyhow::Result<Catalog> {
+    let mut cat = if a.no_default_catalog { Catalog::default() } else { Catalog::builtin() };
+    for f in &a.catalogs {
+        let text = chartwright::textfile::read(f, &f.display().to_string())?;
+        cat.overlay(Catalog::parse(&f.to_string_lossy(), &text)?);
+    }
+    Ok(cat)
 }
 
 /// Runs `generate`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.print_catalog {
+        super::print_out(generate::catalog::DEFAULT_CATALOG)?;
+        return Ok(0);
+    }
+    if a.verify && !a.dependencies.is_empty() {
+        // helm template cannot render a chart whose dependencies are not in charts/ yet, and
+        // fetching them here would make generate reach the network.
+        anyhow::bail!(
+            "--verify cannot render a chart with --dependency before `helm dependency build`; generate without --verify, run `helm dependency build`, then `helm template`"
+        );
+    }
+    let name = a.name.clone().unwrap_or_default();
+    let catalog = catalog(&a)?;
+    let deny = DenyList::builtin();
+    let dependencies = generate::deps::resolve_all(&a.dependencies, &catalog, &deny)?;
     let loaded = manifest::load_inputs(&a.inputs)?;
     let warnings = Group { name: "generate".into(), diagnostics: loaded.warnings.clone() };
     eprint!("{}", diag::render_text(&[warnings], &loaded.sources, false));
     let opts = Options {
-        name: a.name.clone(),
+        name: name.clone(),
         chart_version: a.chart_version,
         app_version: a.app_version,
         secrets: a.secrets,
         templates: a.templates,
+        dependencies,
     };
     let chart = generate::generate(&loaded, &opts)?;
-    for n in &chart.notes {
+    for n in chart.notes.iter().chain(&generate::deps::advise(&loaded.objects, &catalog, &deny, &opts.dependencies)) {
         eprintln!("note: {n}");
     }
     let findings = lint_findings(&loaded);
     for p in &chart.problems {
         eprintln!("warning: {p}");
     }
-    let out = a.output.unwrap_or_else(|| PathBuf::from(&a.name));
+    for p in &chart.unrenderable {
+        eprintln!("error: {p}");
+    }
+    let out = a.output.unwrap_or_else(|| PathBuf::from(&name));
     // `WriteError::Io` quotes its OS error in its own message: print it without the chain.
     generate::write_chart(&chart, &out, a.force, &a.inputs).map_err(|e| anyhow::Error::msg(e.to_string()))?;
-    eprintln!("wrote chart {} ({} files) to {}", a.name, chart.files.len(), out.display());
+    eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
     let verified =
-        if a.verify { verify(&loaded, &out, &a.name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
-    let has_errors = findings.iter().any(|d| d.severity == Severity::Error) || !chart.problems.is_empty();
+        if a.verify { verify(&loaded, &out, &name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
+    let has_errors = findings.iter().any(|d| d.severity == Severity::Error)
+        || !chart.problems.is_empty()
+        || !chart.unrenderable.is_empty();
     Ok(if has_errors { 1 } else { verified })
 }
 
@@ -95,7 +142,7 @@ fn lint_findings(loaded: &manifest::Loaded) -> Vec<Diagnostic> {
 }
 
 /// Release names unlike any chart name, for the side-by-side check.
-const OTHER_RELEASES: [&str; 2] = ["blue", "green"];
+const OTHER_RELEASES: [&str; 4] = ["blue", "green", "amber", "violet"];
 
 fn helm_template(
     helm: &Path,
@@ -123,7 +170,10 @@ fn helm_template(
 fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, placeholders: bool) -> anyhow::Result<u8> {
     let main_ns = generate::main_namespace(&loaded.objects);
     let ns = main_ns.clone().unwrap_or_else(|| "default".into());
-    let releases = [name, OTHER_RELEASES[0], OTHER_RELEASES[1]];
+    // Two names unlike the chart's (a release whose name holds the chart's adopts its objects).
+    let mut others = OTHER_RELEASES.into_iter().filter(|r| !r.contains(name) && !name.contains(r));
+    let (a, b) = (others.next().unwrap_or("blue"), others.next().unwrap_or("green"));
+    let releases = [name, a, b];
     let renders = std::thread::scope(|s| {
         let handles: Vec<_> = releases.iter().map(|r| s.spawn(|| helm_template(helm, chart, r, &ns))).collect();
         handles.into_iter().map(|h| h.join().expect("helm thread")).collect::<anyhow::Result<Vec<_>>>()
@@ -147,8 +197,8 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
         name,
         &loaded.objects,
         [
-            generate::sidebyside::Release { name: OTHER_RELEASES[0], objects: &rendered[1].objects },
-            generate::sidebyside::Release { name: OTHER_RELEASES[1], objects: &rendered[2].objects },
+            generate::sidebyside::Release { name: a, objects: &rendered[1].objects },
+            generate::sidebyside::Release { name: b, objects: &rendered[2].objects },
         ],
         &ns,
     ));
@@ -156,8 +206,8 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
         eprintln!(
             "verified: helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
             loaded.objects.len(),
-            OTHER_RELEASES[0],
-            OTHER_RELEASES[1]
+            a,
+            b
         );
         return Ok(0);
     }

@@ -4,12 +4,15 @@
 //! runs one handler per kind ([`kinds`]) over a template tree ([`tpl`]) of each object while
 //! building the values model ([`values`]); [`write`] puts the chart on disk atomically.
 
+pub mod catalog;
 mod context;
+pub mod deps;
 mod files;
+pub mod guard;
+pub mod guard_check;
 mod kinds;
 pub mod names;
 pub mod refs;
-pub mod rules;
 mod scaffold;
 pub mod schema;
 pub mod sidebyside;
@@ -52,6 +55,8 @@ pub struct Options {
     pub secrets: SecretsMode,
     /// Directory with template overrides.
     pub templates: Option<PathBuf>,
+    /// Maintained charts to depend on (`--dependency`), resolved against the catalog.
+    pub dependencies: Vec<deps::Dependency>,
 }
 
 /// Facts the handlers collect for NOTES.txt and the README.
@@ -86,6 +91,11 @@ pub enum GenerateError {
     /// The chart version is not SemVer.
     #[error("chart version {0:?} is not a SemVer 2 version (e.g. 0.1.0)")]
     BadVersion(String),
+    /// A dependency's values key is one of the chart's own keys.
+    #[error(
+        "--dependency {0}: its values key `{1}` is already one of the chart's own values keys; give the dependency another `key` in a --catalog file"
+    )]
+    DependencyKey(String, String),
     /// The generator's own templates failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -129,6 +139,10 @@ pub struct Chart {
     /// Default values that fail the chart's own schema: the input holds a value Kubernetes
     /// would refuse (a port that is not a number, annotations that are not strings...).
     pub problems: Vec<String>,
+    /// Default values that trip the chart's own guard (a drain-blocking PDB in the input): the
+    /// chart does not render until they change. One sentence each, with the key, the value,
+    /// why, and a value that passes.
+    pub unrenderable: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -209,7 +223,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         values,
         secrets: opts.secrets,
         notes: Notes::default(),
-        rules: Vec::new(),
+        guards: Vec::new(),
         refs: refs::RefIndex::new(&ctx),
         maybe_refs: Vec::new(),
         current: 0,
@@ -283,6 +297,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             "description": emit_scalar_inline(&Value::Str(format!("A Helm chart for {}", opts.name))),
             "version": emit_scalar_inline(&Value::Str(opts.chart_version.clone())),
             "app_version": app_version.as_ref().map(|v| crate::yaml::quote_double(v)),
+            "dependencies": deps::chart_yaml(&opts.dependencies),
         }),
     )?;
     out.insert("Chart.yaml".into(), ensure_newline(chart_yaml));
@@ -305,7 +320,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             }
         })
         .collect();
-    let validate_lines: Vec<String> = g.rules.iter().flat_map(rules::Rule::fail_lines).collect();
+    let validate_lines: Vec<String> = g.guards.iter().flat_map(guard::Guard::fail_lines).collect();
     let helpers = files::render(
         &tera,
         "_helpers.tpl.tera",
@@ -349,6 +364,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     out.insert("templates/NOTES.txt".into(), ensure_newline(notes_txt));
     out.insert(".helmignore".into(), files::render(&tera, "helmignore.tera", &serde_json::json!({}))?);
 
+    if let Some(d) = deps::taken_key(&g.values, &opts.dependencies) {
+        return Err(GenerateError::DependencyKey(d.entry.clone(), d.key.clone()));
+    }
     let rows = values_rows(&g.values);
     let readme = files::render(
         &tera,
@@ -360,6 +378,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             "namespace": ctx.main_namespace.clone().unwrap_or_else(|| "default".into()),
             "secrets": secret_notes,
             "values_table": rows,
+            "dependencies": deps::readme(&opts.dependencies),
         }),
     )?;
     out.insert("README.md".into(), ensure_newline(readme));
@@ -368,14 +387,16 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             g.values.reorder_root(HELM_CREATE_ORDER, &["config", "secrets", "persistence"]);
         }
     }
+    deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
-    let schema_json = schema::build(&g.values, &g.rules);
+    let schema_json = schema::build(&g.values, &g.guards);
     let problems = self_check(&schema_json, &g.values);
+    let unrenderable = guard_check(&g.guards, &g.values);
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
     notes.extend(g.maybe_refs);
-    Ok(Chart { files: out, notes, problems })
+    Ok(Chart { files: out, notes, problems, unrenderable })
 }
 
 /// The one template that runs the values checks, so a failing check names this file.
@@ -442,6 +463,24 @@ fn self_check(schema: &serde_json::Value, values: &values::Values) -> Vec<String
     out
 }
 
+/// The guard's rules over the defaults, as `helm template` would run them.
+fn guard_check(rules: &[guard::Guard], values: &values::Values) -> Vec<String> {
+    let json = values.root.to_json();
+    guard_check::check(rules, &json)
+        .into_iter()
+        .map(|v| {
+            let blamed = v.blame.first().cloned().unwrap_or_else(|| v.pointer.clone());
+            let key = blamed.trim_start_matches('/').replace('/', ".");
+            let value = json.pointer(&blamed).map_or_else(|| "nothing".to_string(), ToString::to_string);
+            let fix = v.fix.map(|f| format!("; {f}")).unwrap_or_default();
+            format!(
+                "values.yaml: {key} is {value} from the input, and the chart's guard refuses it ({}){fix}; the chart will not render until that changes",
+                v.message
+            )
+        })
+        .collect()
+}
+
 fn pointer_or_root(p: &str) -> String {
     if p.is_empty() { " (root)".into() } else { format!(" at {p}") }
 }
@@ -484,7 +523,7 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
             });
             if pass_through || !matches!(&child.value, Value::Map(mm) if !mm.is_empty()) {
                 let default = serde_json::to_string(&child.to_json()).unwrap_or_default();
-                let description = meta.map_or_else(|| schema::fallback_description(path), |m| m.desc.clone());
+                let description = meta.map_or_else(|| values::fallback_description(path), |m| m.desc.clone());
                 rows.push(Row {
                     key: path.join("."),
                     kind: schema::type_name(v, path, child),

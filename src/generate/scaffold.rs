@@ -5,9 +5,9 @@
 
 use crate::yaml::{Node, Value};
 
+use super::guard::Guard;
 use super::kinds::Gen;
 use super::names::values_ref;
-use super::rules::Rule;
 use super::tpl::{Document, Entry, T, include_lines, with_block, with_scalar};
 use super::values::Hint;
 
@@ -126,7 +126,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "TLS settings: secretName and hosts.",
             Hint::IngressTls,
         );
-        g.rules.push(Rule::IngressHosts { slot: path(&["ingress"]) });
+        g.guards.push(Guard::IngressHosts { slot: path(&["ingress"]) });
         let rules = vec![
             format!("{{{{- range {hosts} }}}}"),
             "- host: {{ .host | quote }}".into(),
@@ -189,7 +189,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "Target average CPU utilization (percent of requests).",
             Hint::Percent,
         );
-        g.rules.push(Rule::HpaBounds { slot: path(&["autoscaling"]), has_min: true });
+        g.guards.push(Guard::HpaBounds { slot: path(&["autoscaling"]), has_min: true });
         let metrics = vec![
             format!("{{{{- with {cpu} }}}}"),
             "- type: Resource".into(),
@@ -246,7 +246,12 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         spec.push(pair("selector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])));
         let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
         let autoscaling = g.ctx.autoscaled.get(&w).cloned();
-        g.rules.push(Rule::Pdb { slot: path(&["podDisruptionBudget"]), replicas: replicas_path, autoscaling });
+        g.guards.push(Guard::Pdb {
+            slot: path(&["podDisruptionBudget"]),
+            replicas: replicas_path,
+            autoscaling,
+            count_known: true,
+        });
         let body = object("policy/v1", "PodDisruptionBudget", metadata(g, &workload_name), T::Map(spec));
         docs.push(("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) }));
     }

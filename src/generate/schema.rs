@@ -7,8 +7,8 @@ use serde_json::{Map, Value as J, json};
 
 use crate::yaml::{Node, Value};
 
-use super::rules::Rule;
-use super::values::{Hint, Values};
+use super::guard::Guard;
+use super::values::{Hint, Values, fallback_description};
 
 /// A Kubernetes quantity: `250m`, `1.5`, `512Mi`, `1e3`, `2G`.
 pub const QUANTITY_PATTERN: &str = r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$";
@@ -21,7 +21,7 @@ pub const HOST_PATTERN: &str = r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9
 pub const DNS_PATTERN: &str = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$";
 
 /// The schema of a chart's values.
-pub fn build(values: &Values, rules: &[Rule]) -> J {
+pub fn build(values: &Values, rules: &[Guard]) -> J {
     let mut root = object_schema(values, &values.root, &mut Vec::new(), rules);
     let obj = root.as_object_mut().expect("root is an object");
     obj.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
@@ -51,7 +51,7 @@ pub fn build(values: &Values, rules: &[Rule]) -> J {
     // The rules in machine-readable form, for `chartwright validate` (the guard template is
     // written from the same list).
     if !rules.is_empty() {
-        obj.insert(super::rules::GUARDS_KEYWORD.into(), serde_json::to_value(rules).unwrap_or(J::Null));
+        obj.insert(super::guard::GUARDS_KEYWORD.into(), serde_json::to_value(rules).unwrap_or(J::Null));
     }
     // Stable key order at the top: $schema first reads best.
     let mut ordered = Map::new();
@@ -65,7 +65,7 @@ pub fn build(values: &Values, rules: &[Rule]) -> J {
         "additionalProperties",
         "allOf",
         "definitions",
-        super::rules::GUARDS_KEYWORD,
+        super::guard::GUARDS_KEYWORD,
     ] {
         if let Some(v) = obj.remove(k) {
             ordered.insert(k.into(), v);
@@ -101,7 +101,7 @@ fn is_empty_default(node: &Node) -> bool {
     node.is_empty_value()
 }
 
-fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Rule]) -> J {
+fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Guard]) -> J {
     let mut props = Map::new();
     let mut required = Vec::new();
     for (k, v) in node.as_map().into_iter().flatten() {
@@ -125,14 +125,14 @@ fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[
         s.insert("required".into(), J::Array(required));
     }
     s.insert("additionalProperties".into(), json!(false));
-    let extra: Vec<J> = rules.iter().filter(|r| r.slot() == path.as_slice()).filter_map(Rule::schema).collect();
+    let extra: Vec<J> = rules.iter().filter(|r| r.slot() == path.as_slice()).filter_map(Guard::schema).collect();
     if !extra.is_empty() {
         s.insert("allOf".into(), J::Array(extra));
     }
     J::Object(s)
 }
 
-fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Rule]) -> J {
+fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Guard]) -> J {
     let meta = values.meta(path);
     let desc = meta.map(|m| m.desc.clone()).unwrap_or_else(|| fallback_description(path));
     let hint = meta.map_or(Hint::Plain, |m| m.hint.clone());
@@ -241,6 +241,10 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[R
                 "additionalProperties": false
             }
         }),
+        Hint::Subchart => json!({
+            "type": "object",
+            "properties": {"enabled": {"type": "boolean", "description": "Installs the subchart with this chart."}}
+        }),
         Hint::Plain => match &node.value {
             Value::Map(_) => return with_description(object_schema(values, node, path, rules), &desc),
             v => {
@@ -260,23 +264,4 @@ fn with_description(mut s: J, desc: &str) -> J {
         o.entry("description").or_insert_with(|| json!(desc));
     }
     s
-}
-
-/// Descriptions for keys the handlers group things under.
-pub fn fallback_description(path: &[String]) -> String {
-    let key = path.last().map(String::as_str).unwrap_or("");
-    match key {
-        "sidecars" => "Sidecar containers, by container name.".into(),
-        "initContainers" => "Init containers, by container name.".into(),
-        "persistence" => "Persistent volume claims, by claim name.".into(),
-        "services" => "Services, by name.".into(),
-        "ingresses" => "Ingresses, by name.".into(),
-        "autoscalers" => "Horizontal pod autoscalers, by name.".into(),
-        "podDisruptionBudgets" => "Pod disruption budgets, by name.".into(),
-        "networkPolicies" => "Network policies, by name.".into(),
-        "serviceAccounts" => "Service accounts, by name.".into(),
-        "config" => "ConfigMap data, by ConfigMap.".into(),
-        "secrets" => "Secret values, by Secret.".into(),
-        other => format!("Settings of `{other}`."),
-    }
 }

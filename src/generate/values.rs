@@ -52,6 +52,8 @@ pub enum Hint {
     IngressTls,
     /// A Service's list of ports.
     ServicePorts,
+    /// A subchart's values: `enabled` plus whatever the subchart takes.
+    Subchart,
 }
 
 /// Metadata for one key.
@@ -184,8 +186,7 @@ impl Values {
                 Some(m) => Some(m),
                 // Keys the handlers group things under, and the keys of chart-owned maps.
                 None if matches!(v.value, Value::Map(_)) && !self.in_pass_through(path) => {
-                    fallback =
-                        Meta { desc: super::schema::fallback_description(path), hint: Hint::Plain, optional: false };
+                    fallback = Meta { desc: fallback_description(path), hint: Hint::Plain, optional: false };
                     Some(&fallback)
                 }
                 None => None,
@@ -248,6 +249,25 @@ impl Values {
             }
             path.pop();
         }
+    }
+}
+
+/// Descriptions for keys the handlers group things under.
+pub fn fallback_description(path: &[String]) -> String {
+    let key = path.last().map(String::as_str).unwrap_or("");
+    match key {
+        "sidecars" => "Sidecar containers, by container name.".into(),
+        "initContainers" => "Init containers, by container name.".into(),
+        "persistence" => "Persistent volume claims, by claim name.".into(),
+        "services" => "Services, by name.".into(),
+        "ingresses" => "Ingresses, by name.".into(),
+        "autoscalers" => "Horizontal pod autoscalers, by name.".into(),
+        "podDisruptionBudgets" => "Pod disruption budgets, by name.".into(),
+        "networkPolicies" => "Network policies, by name.".into(),
+        "serviceAccounts" => "Service accounts, by name.".into(),
+        "config" => "ConfigMap data, by ConfigMap.".into(),
+        "secrets" => "Secret values, by Secret.".into(),
+        other => format!("Settings of `{other}`."),
     }
 }
 

@@ -302,7 +302,7 @@ mod tests {
         let mut files = std::collections::BTreeMap::new();
         files.insert("Chart.yaml".to_string(), "name: x\n".to_string());
         files.insert("templates/a.yaml".to_string(), "a: 1\n".to_string());
-        Chart { files, notes: Vec::new(), problems: Vec::new() }
+        Chart { files, notes: Vec::new(), problems: Vec::new(), unrenderable: Vec::new() }
     }
 
     #[test]

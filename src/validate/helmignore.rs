@@ -7,11 +7,11 @@
 /// Parsed rules.
 #[derive(Debug, Clone, Default)]
 pub struct HelmIgnore {
-    rules: Vec<Rule>,
+    rules: Vec<Guard>,
 }
 
 #[derive(Debug, Clone)]
-struct Rule {
+struct Guard {
     pattern: String,
     negate: bool,
     dir_only: bool,
@@ -38,7 +38,7 @@ impl HelmIgnore {
                 None => (p.to_string(), p.contains('/')),
             };
             if !pattern.is_empty() {
-                rules.push(Rule { pattern, negate, dir_only, whole_path });
+                rules.push(Guard { pattern, negate, dir_only, whole_path });
             }
         }
         HelmIgnore { rules }

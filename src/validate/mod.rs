@@ -164,7 +164,7 @@ pub enum ValidateError {
     /// The guards keyword of a schema is not understood.
     #[error(
         "{path}: {} is not a list of rules this chartwright knows (written by a newer one?): {reason}",
-        crate::generate::rules::GUARDS_KEYWORD
+        crate::generate::guard::GUARDS_KEYWORD
     )]
     Guards {
         /// The schema file.
@@ -240,7 +240,7 @@ pub struct Prepared {
     has_deps: bool,
     schemas: Vec<Option<Arc<Compiled>>>,
     /// The `x-chartwright-guards` rules of each chart's schema, by chart id.
-    guards: Vec<Vec<crate::generate::rules::Rule>>,
+    guards: Vec<Vec<crate::generate::guard::Guard>>,
     sources: Vec<SourceFile>,
     compat: Compat,
     /// Declared dependencies absent from `charts/`: every run fails on them, as Helm does.

@@ -35,15 +35,7 @@ pub struct Entry {
     pub val: ValueNode,
 }
 
-/// The JSON pointer of `key` under the object at `parent` (RFC 6901 escaping).
-pub fn child_pointer(parent: &str, key: &str) -> String {
-    format!("{parent}/{}", key.replace('~', "~0").replace('/', "~1"))
-}
-
-/// The JSON pointer of a path of keys.
-pub fn pointer_of(path: &[String]) -> String {
-    path.iter().fold(String::new(), |p, k| child_pointer(&p, k))
-}
+pub use crate::pointer::{child_pointer, pointer_of};
 
 /// A map; ordered by key so that every output is deterministic (Go's maps have no order).
 pub type Map = BTreeMap<String, Entry>;

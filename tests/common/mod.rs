@@ -95,3 +95,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The Service backend of the first path of the first rule of a rendered Ingress.
+pub fn first_service_backend(ingress: &chartwright::yaml::Node) -> chartwright::yaml::Node {
+    let rule = &ingress.path(&["spec", "rules"]).and_then(|r| r.as_seq()).expect("rules")[0];
+    let path = &rule.path(&["http", "paths"]).and_then(|p| p.as_seq()).expect("paths")[0];
+    path.path(&["backend", "service"]).expect("a Service backend").clone()
+}

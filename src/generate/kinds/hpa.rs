@@ -60,6 +60,6 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         }
     }
     let has_min = g.values.has(&join(&slot, &["minReplicas"]));
-    g.rules.push(super::super::rules::Rule::HpaBounds { slot, has_min });
+    g.guards.push(crate::generate::guard::Guard::HpaBounds { slot, has_min });
     Some(enabled)
 }

@@ -54,7 +54,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     if v1 {
         if let Some(backends) = service_backends(&spec) {
             hosts(g, &slot, t, &spec, &backends);
-            g.rules.push(super::super::rules::Rule::IngressHosts { slot: slot.clone() });
+            g.guards.push(crate::generate::guard::Guard::IngressHosts { slot: slot.clone() });
         } else {
             rename_backends(g, t);
         }

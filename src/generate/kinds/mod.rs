@@ -31,8 +31,8 @@ pub struct Gen<'a> {
     pub secrets: SecretsMode,
     /// Facts for NOTES.txt and the README.
     pub notes: Notes,
-    /// Cross-field rules for the schema and `validateValues`.
-    pub rules: Vec<super::rules::Rule>,
+    /// The values guards (cross-field checks) for the schema and `validateValues`.
+    pub guards: Vec<super::guard::Guard>,
     /// Names of the input's objects, for references inside strings.
     pub refs: super::refs::RefIndex,
     /// Words that might name a Service, left as written (`file:line: word`).

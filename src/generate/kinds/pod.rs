@@ -226,7 +226,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
             text.push_str(&format!("{{{{ with {dr} }}}}@{{{{ . }}}}{{{{ end }}}}"));
         }
         c.replace("image", T::Expr(format!("\"{text}\"")));
-        g.rules.push(super::super::rules::Rule::ImageRepository { image: join(vp, &["image"]) });
+        g.guards.push(crate::generate::guard::Guard::ImageRepository { image: join(vp, &["image"]) });
         let policy_desc = "When to pull the image: Always, IfNotPresent or Never.";
         let hint = Hint::Enum(vec!["Always", "IfNotPresent", "Never"]);
         match node.get("imagePullPolicy") {

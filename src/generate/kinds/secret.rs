@@ -66,7 +66,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         }
     }
     if g.secrets == SecretsMode::Placeholder && !keys.is_empty() {
-        g.rules.push(super::super::rules::Rule::SecretSource { slot: slot.clone(), keys: keys.clone() });
+        g.guards.push(crate::generate::guard::Guard::SecretSource { slot: slot.clone(), keys: keys.clone() });
     }
     g.notes.secrets.push(super::super::SecretInfo { name, slot, keys });
     Some(format!("not {existing}"))

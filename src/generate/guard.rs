@@ -1,6 +1,7 @@
-//! Rules a chart's values must follow that span several keys. Each rule is written twice from
-//! the same definition: as JSON Schema (`values.schema.json`) and as a `fail` in
-//! `<chart>.validateValues`, which also runs under `--skip-schema-validation`.
+//! Values guards: checks a chart's values must pass that span several keys. Each guard is written
+//! twice from the same definition: as JSON Schema (`values.schema.json`) and as a `fail` in
+//! `<chart>.validateValues`, which also runs under `--skip-schema-validation`; "rule" is left
+//! for lint rules.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as J, json};
@@ -12,10 +13,19 @@ use super::values::join;
 /// `values.schema.json` (JSON Schema and both Helms ignore unknown `x-` keywords).
 pub const GUARDS_KEYWORD: &str = "x-chartwright-guards";
 
+fn known() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_known(v: &bool) -> bool {
+    *v
+}
+
 /// A rule over the values under a path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
-pub enum Rule {
+pub enum Guard {
     /// `<image>.repository` must be set.
     ImageRepository {
         /// Path of the `image` map.
@@ -37,6 +47,11 @@ pub enum Rule {
         /// Path of the workload's autoscaling toggle, when an HPA scales it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         autoscaling: Option<Vec<String>>,
+        /// Whether the chart knows how many pods the PDB guards: false when they come from an
+        /// object it does not scale (a custom resource, a DaemonSet, a workload outside the
+        /// input), and then no rule compares minAvailable with a count.
+        #[serde(default = "known", skip_serializing_if = "is_known")]
+        count_known: bool,
     },
     /// HPA bounds: 1 ≤ minReplicas ≤ maxReplicas.
     HpaBounds {
@@ -102,12 +117,12 @@ pub enum Check {
     SecretBoth,
 }
 
-impl Rule {
+impl Guard {
     /// What the `fail` of `check` says (also what `validate` reports for it).
     pub fn message(&self, check: Check) -> String {
         let key = dotted(self.slot());
         match (self, check) {
-            (Rule::ImageRepository { image }, _) => {
+            (Guard::ImageRepository { image }, _) => {
                 format!("{}: set the container image repository", dotted(&join(image, &["repository"])))
             }
             (_, Check::IngressHosts) => {
@@ -122,7 +137,7 @@ impl Rule {
             (_, Check::PdbMinFull) => {
                 format!("{key}.minAvailable: 100% blocks every voluntary eviction, so node drains hang; lower it")
             }
-            (Rule::Pdb { replicas, .. }, Check::PdbMinReplicas) => {
+            (Guard::Pdb { replicas, .. }, Check::PdbMinReplicas) => {
                 let replicas_key = replicas.as_ref().map_or_else(|| "the replica count (1)".to_string(), |p| dotted(p));
                 format!("{key}.minAvailable: must be lower than {replicas_key}, or every eviction is blocked")
             }
@@ -137,16 +152,16 @@ impl Rule {
     /// The Go-template lines of the rule's `fail` checks.
     pub fn fail_lines(&self) -> Vec<String> {
         match self {
-            Rule::ImageRepository { image } => {
+            Guard::ImageRepository { image } => {
                 let r = values_ref(&join(image, &["repository"]));
                 fail(&format!("not {r}"), &self.message(Check::ImageRepository))
             }
-            Rule::IngressHosts { slot } => {
+            Guard::IngressHosts { slot } => {
                 let enabled = values_ref(&join(slot, &["enabled"]));
                 let hosts = values_ref(&join(slot, &["hosts"]));
                 fail(&format!("and {enabled} (not {hosts})"), &self.message(Check::IngressHosts))
             }
-            Rule::Pdb { slot, replicas, autoscaling } => {
+            Guard::Pdb { slot, replicas, autoscaling, count_known } => {
                 let root = |p: &[String]| values_ref(p).replacen(".Values", "$.Values", 1);
                 let mut lines = vec![format!("{{{{- with {} }}}}", values_ref(slot)), "{{- if .enabled }}".into()];
                 lines.push(format!("{{{{- $minSet := {} }}}}", is_set(".minAvailable")));
@@ -163,15 +178,17 @@ impl Rule {
                 let count = replicas.as_ref().map_or_else(|| "1".to_string(), |p| format!("(int {})", root(p)));
                 let scaling_off =
                     autoscaling.as_ref().map_or_else(|| "true".to_string(), |p| format!("(not {})", root(p)));
-                lines.extend(fail(
-                    &format!("and $minSet {scaling_off} (not (kindIs \"string\" .minAvailable)) (ge (int .minAvailable) {count})"),
-                    &self.message(Check::PdbMinReplicas),
-                ));
+                if *count_known {
+                    lines.extend(fail(
+                        &format!("and $minSet {scaling_off} (not (kindIs \"string\" .minAvailable)) (ge (int .minAvailable) {count})"),
+                        &self.message(Check::PdbMinReplicas),
+                    ));
+                }
                 lines.push("{{- end }}".into());
                 lines.push("{{- end }}".into());
                 lines
             }
-            Rule::HpaBounds { slot, has_min } => {
+            Guard::HpaBounds { slot, has_min } => {
                 let enabled = values_ref(&join(slot, &["enabled"]));
                 let min = values_ref(&join(slot, &["minReplicas"]));
                 let max = values_ref(&join(slot, &["maxReplicas"]));
@@ -185,7 +202,7 @@ impl Rule {
                 lines.push("{{- end }}".into());
                 lines
             }
-            Rule::SecretSource { slot, keys } => {
+            Guard::SecretSource { slot, keys } => {
                 let existing = values_ref(&join(slot, &["existingSecret"]));
                 let any: Vec<String> = keys.iter().map(|k| values_ref(&join(slot, &[k]))).collect();
                 let any = if any.len() == 1 { any[0].clone() } else { format!("(or {})", any.join(" ")) };
@@ -197,9 +214,9 @@ impl Rule {
     /// The values path of the object the rule constrains.
     pub fn slot(&self) -> &[String] {
         match self {
-            Rule::ImageRepository { image } => image,
-            Rule::IngressHosts { slot } | Rule::Pdb { slot, .. } | Rule::HpaBounds { slot, .. } => slot,
-            Rule::SecretSource { slot, .. } => slot,
+            Guard::ImageRepository { image } => image,
+            Guard::IngressHosts { slot } | Guard::Pdb { slot, .. } | Guard::HpaBounds { slot, .. } => slot,
+            Guard::SecretSource { slot, .. } => slot,
         }
     }
 
@@ -209,13 +226,13 @@ impl Rule {
     pub fn schema(&self) -> Option<J> {
         let enabled = json!({"properties": {"enabled": {"const": true}}, "required": ["enabled"]});
         match self {
-            Rule::ImageRepository { .. } => Some(json!({"properties": {"repository": {"minLength": 1}}})),
-            Rule::IngressHosts { .. } => Some(json!({
+            Guard::ImageRepository { .. } => Some(json!({"properties": {"repository": {"minLength": 1}}})),
+            Guard::IngressHosts { .. } => Some(json!({
                 "if": enabled,
                 "then": {"required": ["hosts"], "properties": {"hosts": {"minItems": 1}}}
             })),
             // Like the `fail` rules, these hold only while the PDB is enabled.
-            Rule::Pdb { .. } => Some(json!({
+            Guard::Pdb { .. } => Some(json!({
                 "if": enabled,
                 "then": {
                     "oneOf": [set_schema("minAvailable"), set_schema("maxUnavailable")],
@@ -225,8 +242,8 @@ impl Rule {
                     }
                 }
             })),
-            Rule::HpaBounds { .. } => None,
-            Rule::SecretSource { keys, .. } => {
+            Guard::HpaBounds { .. } => None,
+            Guard::SecretSource { keys, .. } => {
                 let any: Vec<J> = keys.iter().map(|k| set_schema(k)).collect();
                 Some(json!({"not": {"allOf": [set_schema("existingSecret"), {"anyOf": any}]}}))
             }
