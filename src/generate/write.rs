@@ -16,7 +16,7 @@ use super::Chart;
 const STAGING_PREFIX: &str = ".chartwright-";
 
 /// How often a rename race with a concurrent run is retried before giving up.
-const SWAP_ATTEMPTS: usize = 16;
+const SWAP_ATTEMPTS: usize = 64;
 
 /// Why a chart could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -242,8 +242,9 @@ fn swap_into_place(staged: tempfile::TempDir, out: &Path, target: &Path, parent:
                 result = Ok(());
                 break;
             }
-            // Another run placed its chart meanwhile: move that aside too and try again.
-            Err(e) if std::fs::symlink_metadata(target).is_ok() && e.kind() != std::io::ErrorKind::NotFound => {
+            // Another run placed its chart meanwhile (it may even be gone again by now): move
+            // whatever is there aside and try again.
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists) => {
                 result = Err(WriteError::Io { path: out.to_path_buf(), source: e });
             }
             Err(e) => {
