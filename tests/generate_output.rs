@@ -302,3 +302,26 @@ fn the_example_chart_still_generates_into_a_fresh_directory() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(names(tmp.path()), ["out"]);
 }
+
+/// Item 11 of the hostile-input issue, bounded like the others: a large chart forced over an
+/// earlier one, beside the staging leftovers of killed runs, finishes in bounded time and memory
+/// and leaves exactly the chart.
+#[test]
+fn a_large_forced_write_over_leftovers_is_bounded_and_leaves_only_the_chart() {
+    let ws = workspace();
+    let big: String = (0..2000)
+        .map(|i| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  k: \"{i}\"\n"))
+        .collect();
+    std::fs::write(ws.path().join("big.yaml"), big).unwrap();
+    let o = run(ws.path(), &["big.yaml", "--name", "big", "-o", "chart"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for stale in [".chartwright-999999999-new-a", ".chartwright-999999998-old-b"] {
+        std::fs::create_dir_all(ws.path().join(stale).join("templates")).unwrap();
+    }
+    let mut cmd = chartwright();
+    cmd.current_dir(ws.path()).args(["generate", "big.yaml", "--name", "big", "-o", "chart", "--force"]);
+    let r = common::run_bounded(cmd, common::SECS);
+    common::assert_bounded(&r, 0, "forced write of 2,000 objects");
+    assert_eq!(names(ws.path()), ["big.yaml", "chart", "manifests"]);
+    assert_eq!(names(&ws.path().join("chart/templates")).len(), 2000 + 3);
+}

@@ -57,9 +57,16 @@ pub fn write_chart(chart: &Chart, out: &Path, force: bool, inputs: &[PathBuf]) -
     if exists && !target.is_dir() {
         return Err(WriteError::NotADirectory(out.to_path_buf()));
     }
-    let non_empty = exists && std::fs::read_dir(&target).map_err(io(out))?.next().is_some();
+    // One listing of one directory: a concurrent run may swap the target between two looks,
+    // but an open directory keeps listing the one it opened.
+    let listing: Vec<std::ffi::OsString> = if exists {
+        std::fs::read_dir(&target).map_err(io(out))?.filter_map(|e| e.ok().map(|e| e.file_name())).collect()
+    } else {
+        Vec::new()
+    };
+    let non_empty = !listing.is_empty();
     if force {
-        check_replaceable(out, &target, non_empty, inputs)?;
+        check_replaceable(out, &target, &listing, inputs)?;
     } else if non_empty {
         return Err(WriteError::NotEmpty(out.to_path_buf()));
     }
@@ -75,7 +82,12 @@ pub fn write_chart(chart: &Chart, out: &Path, force: bool, inputs: &[PathBuf]) -
 }
 
 /// The checks `--force` makes before it replaces anything.
-fn check_replaceable(out: &Path, target: &Path, non_empty: bool, inputs: &[PathBuf]) -> Result<(), WriteError> {
+fn check_replaceable(
+    out: &Path,
+    target: &Path,
+    listing: &[std::ffi::OsString],
+    inputs: &[PathBuf],
+) -> Result<(), WriteError> {
     let refuse = |why: String| Err(WriteError::Refused { path: out.to_path_buf(), why });
     if target.parent().is_none() {
         return refuse("it is the root directory".into());
@@ -102,13 +114,13 @@ fn check_replaceable(out: &Path, target: &Path, non_empty: bool, inputs: &[PathB
             return refuse(format!("it lies inside the input {}", input.display()));
         }
     }
-    if !non_empty {
+    if listing.is_empty() {
         return Ok(());
     }
-    if target.join(".git").exists() {
+    if listing.iter().any(|n| n == ".git") {
         return refuse("it holds a .git directory".into());
     }
-    if !target.join("Chart.yaml").is_file() {
+    if !listing.iter().any(|n| n == "Chart.yaml") {
         return refuse("it is not empty and holds no Chart.yaml, so it is not a chart".into());
     }
     Ok(())

@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// Repository root.
 pub fn root() -> PathBuf {
@@ -101,4 +102,121 @@ pub fn first_service_backend(ingress: &chartwright::yaml::Node) -> chartwright::
     let rule = &ingress.path(&["spec", "rules"]).and_then(|r| r.as_seq()).expect("rules")[0];
     let path = &rule.path(&["http", "paths"]).and_then(|p| p.as_seq()).expect("paths")[0];
     path.path(&["backend", "service"]).expect("a Service backend").clone()
+}
+
+// Bounded runs of the real binary (hostile input, output writing): the child's address space is
+// capped with `setrlimit(RLIMIT_AS)`, its CPU time read from `wait4`.
+
+/// What a bounded run produced.
+pub struct Run {
+    pub code: Option<i32>,
+    /// The first 256 KiB of stdout, and its total length.
+    pub stdout: String,
+    /// Total bytes written to stdout.
+    pub stdout_len: usize,
+    /// Standard error.
+    pub stderr: String,
+    /// CPU time of the child (user and system).
+    pub cpu: Duration,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<(Vec<u8>, usize)> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut total = 0;
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = r.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            total += n;
+            if kept.len() < 256 * 1024 {
+                kept.extend_from_slice(&buf[..n]);
+            }
+        }
+        (kept, total)
+    })
+}
+
+/// Runs `cmd`, killing it after `limit`; the child's resource usage comes from `wait4`.
+// The child is reaped by `wait4`, which std's `Child::wait` cannot stand in for.
+#[allow(clippy::zombie_processes)]
+pub fn run_bounded(mut cmd: Command, limit: Duration) -> Run {
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).env("NO_COLOR", "1");
+    // SAFETY: setrlimit is async-signal-safe, as pre_exec requires.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            let cap = libc::rlimit { rlim_cur: AS_LIMIT, rlim_max: AS_LIMIT };
+            if libc::setrlimit(libc::RLIMIT_AS, &cap) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let out = drain(child.stdout.take().unwrap());
+    let err = drain(child.stderr.take().unwrap());
+    let pid = i32::try_from(child.id()).unwrap();
+    let start = Instant::now();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            while start.elapsed() < limit {
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            // SAFETY: the pid is our own child, not yet reaped (wait4 below reaps it).
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        })
+    };
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: plain syscall on our child's pid with valid pointers.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4 failed");
+    let elapsed = start.elapsed();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    let (stdout, stdout_len) = out.join().unwrap();
+    let (stderr, _) = err.join().unwrap();
+    let code = if libc::WIFEXITED(status) { Some(libc::WEXITSTATUS(status)) } else { None };
+    assert!(elapsed < limit, "killed after {limit:?}: the run did not finish");
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap()) + Duration::from_micros(u64::try_from(t.tv_usec).unwrap())
+    };
+    Run {
+        code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stdout_len,
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        elapsed,
+    }
+}
+
+/// Generous: a debug build on a shared two-core machine.
+pub const SECS: Duration = Duration::from_secs(60);
+/// CPU time a run may take.
+pub const CPU: Duration = Duration::from_secs(30);
+/// Address space of a run: the debug binary maps ~170 MiB and each thread's malloc arena
+/// reserves 64 MiB; the defects this guards needed 3 to 8 GiB.
+pub const AS_LIMIT: libc::rlim_t = 1536 * 1024 * 1024;
+
+pub fn assert_bounded(r: &Run, code: i32, what: &str) {
+    assert_eq!(
+        r.code,
+        Some(code),
+        "{what}: exit code (134 or none: out of memory or killed)\nstderr: {}\nstdout: {}",
+        r.stderr,
+        r.stdout
+    );
+    assert!(r.cpu < CPU, "{what}: {:?} of CPU", r.cpu);
+    assert!(!r.stderr.contains("internal error"), "{what}: {}", r.stderr);
+    eprintln!("{what}: exit {code}, {:?} wall, {:?} CPU, {} bytes out", r.elapsed, r.cpu, r.stdout_len);
 }
