@@ -9,3 +9,7 @@ for s in scripts/provision-*.sh; do
   [ -e "$s" ] && bash "$s"
 done
 cargo test --all-targets
+# The corpus test of validate --strict needs real charts: run it where the shared corpus is.
+if [ -d ../shared/corpus/charts ]; then
+  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test validate_corpus -- --ignored
+fi
