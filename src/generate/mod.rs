@@ -205,22 +205,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let mut notes = Vec::new();
     let objects = name_generated(&loaded.objects, &mut notes);
     let ctx = context::analyze(&opts.name, &objects);
-    let mut values = values::Values::default();
-    values.set(
-        &["nameOverride".to_string()],
-        Node::str(""),
-        "Replaces the chart name in object names.",
-        values::Hint::Plain,
-    );
-    values.set(
-        &["fullnameOverride".to_string()],
-        Node::str(""),
-        "Replaces the release-and-chart full name in object names.",
-        values::Hint::Plain,
-    );
     let mut g = kinds::Gen {
         ctx: &ctx,
-        values,
+        values: base_values(),
         secrets: opts.secrets,
         notes: Notes::default(),
         guards: Vec::new(),
@@ -228,65 +215,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         maybe_refs: Vec::new(),
         current: 0,
     };
-    let mut out = BTreeMap::new();
-    let mut ingresses = Vec::new();
-    let mut services = Vec::new();
-    let mut shared = false;
-    for (i, o) in objects.iter().enumerate() {
-        let Some(file) = ctx.plans[i].file.clone() else {
-            notes.push(format!(
-                "{}:{}: {} left out: `helm install --create-namespace` creates the release namespace",
-                o.file,
-                o.line,
-                o.display_name()
-            ));
-            continue;
-        };
-        if o.kind == "CustomResourceDefinition" {
-            out.insert(file, emit_document(&o.node));
-            continue;
-        }
-        let mut t = tpl::T::from_node(&o.node);
-        let mut condition = kinds::process(&mut g, i, &mut t);
-        if context::is_shared_cluster_object(&o.kind) {
-            let owns = format!(
-                "include \"{}.ownsShared\" (list . {} {} {})",
-                opts.name,
-                crate::yaml::quote_double(&o.api_version),
-                crate::yaml::quote_double(&o.kind),
-                crate::yaml::quote_double(o.name.as_deref().unwrap_or_default())
-            );
-            condition = Some(condition.map_or_else(|| owns.clone(), |c| format!("and {c} ({owns})")));
-            shared = true;
-        }
-        if o.kind == "Ingress" {
-            let slot = &ctx.plans[i].slot;
-            // NOTES.txt reads these inside `range`, where only `$` reaches the values.
-            let r = |k: &str| names::values_ref(&values::join(slot, &[k])).replacen(".Values", "$.Values", 1);
-            if g.values.has(&values::join(slot, &["hosts"])) {
-                ingresses.push(IngressNote { enabled: r("enabled"), hosts: r("hosts"), tls: r("tls") });
-            }
-        }
-        if o.kind == "Service" {
-            if let Some(n) = o.name.as_ref().and_then(|n| ctx.name_of("Service", n)) {
-                services.push(n.tpl(&opts.name));
-            }
-        }
-        out.insert(file, tpl::render(&tpl::Document { body: t, condition }));
-    }
-    for (file, doc) in scaffold::documents(&mut g) {
-        if file == "templates/ingress.yaml" {
-            let r =
-                |k: &str| names::values_ref(&["ingress".to_string(), k.to_string()]).replacen(".Values", "$.Values", 1);
-            ingresses.push(IngressNote { enabled: r("enabled"), hosts: r("hosts"), tls: r("tls") });
-        }
-        out.insert(file, tpl::render(&doc));
-    }
-    let guard_file = ["templates/validate.yaml", "templates/validate-values.yaml"]
-        .into_iter()
-        .find(|f| !out.contains_key(*f))
-        .unwrap_or("templates/chartwright-validate-values.yaml");
-    out.insert(guard_file.into(), guard_template(&opts.name));
+    let Templates { mut out, ingresses, services, shared } = template_objects(&mut g, opts, &mut notes);
 
     let app_version = opts.app_version.clone().or_else(|| main_tag(&ctx));
     let chart_yaml = files::render(
@@ -302,60 +231,15 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     )?;
     out.insert("Chart.yaml".into(), ensure_newline(chart_yaml));
 
-    let sa_helpers: Vec<SaHelper> = ctx
-        .objects
-        .iter()
-        .enumerate()
-        .filter(|(i, o)| o.kind == "ServiceAccount" && ctx.plans[*i].owner.is_some())
-        .map(|(i, o)| {
-            let plan = &ctx.plans[i];
-            let slot = &plan.slot;
-            let base = context::base_name(&opts.name, o, o.name.as_deref().unwrap_or_default());
-            SaHelper {
-                helper: context::sa_helper(&opts.name, plan),
-                prefix: plan.owner_prefix.clone().unwrap_or_default().join("."),
-                create: names::values_ref(&values::join(slot, &["create"])),
-                name: names::values_ref(&values::join(slot, &["name"])),
-                default_name: base.pipeline(&opts.name),
-            }
-        })
-        .collect();
     let validate_lines: Vec<String> = g.guards.iter().flat_map(guard::Guard::fail_lines).collect();
     let helpers = files::render(
         &tera,
         "_helpers.tpl.tera",
-        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers, "validate_lines": validate_lines, "shared": shared}),
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers(&ctx, &opts.name), "validate_lines": validate_lines, "shared": shared}),
     )?;
     out.insert("templates/_helpers.tpl".into(), ensure_newline(helpers));
 
-    let secret_notes: Vec<SecretNote> = g
-        .notes
-        .secrets
-        .iter()
-        .map(|s| {
-            let existing = values::join(&s.slot, &["existingSecret"]);
-            let keys = s
-                .keys
-                .iter()
-                .map(|k| {
-                    let path = values::join(&s.slot, &[k]);
-                    SecretKeyNote { path: path.join("."), reference: names::values_ref(&path) }
-                })
-                .collect();
-            let rendered = match ctx.name_of("Secret", &s.name) {
-                Some(names::NameExpr::ExistingOr(_, generated)) => generated.tpl(&opts.name),
-                Some(other) => other.tpl(&opts.name),
-                None => s.name.clone(),
-            };
-            SecretNote {
-                name: s.name.clone(),
-                rendered,
-                existing: names::values_ref(&existing),
-                existing_key: existing.join("."),
-                keys,
-            }
-        })
-        .collect();
+    let secret_notes = secret_notes(&g, &opts.name);
     let notes_txt = files::render(
         &tera,
         "NOTES.txt.tera",
@@ -366,6 +250,11 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
 
     if let Some(d) = deps::taken_key(&g.values, &opts.dependencies) {
         return Err(GenerateError::DependencyKey(d.entry.clone(), d.key.clone()));
+    }
+    if let [w] = ctx.workloads[..] {
+        if ctx.plans[w].slot.is_empty() {
+            g.values.reorder_root(HELM_CREATE_ORDER, &["config", "secrets", "persistence"]);
+        }
     }
     let rows = values_rows(&g.values);
     let readme = files::render(
@@ -382,11 +271,6 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         }),
     )?;
     out.insert("README.md".into(), ensure_newline(readme));
-    if let [w] = ctx.workloads[..] {
-        if ctx.plans[w].slot.is_empty() {
-            g.values.reorder_root(HELM_CREATE_ORDER, &["config", "secrets", "persistence"]);
-        }
-    }
     deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
     let schema_json = schema::build(&g.values, &g.guards);
@@ -397,6 +281,151 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     out.insert("values.schema.json".into(), schema_text);
     notes.extend(g.maybe_refs);
     Ok(Chart { files: out, notes, problems, unrenderable })
+}
+
+/// The values every chart starts with.
+fn base_values() -> values::Values {
+    let mut values = values::Values::default();
+    values.set(
+        &["nameOverride".to_string()],
+        Node::str(""),
+        "Replaces the chart name in object names.",
+        values::Hint::Plain,
+    );
+    values.set(
+        &["fullnameOverride".to_string()],
+        Node::str(""),
+        "Replaces the release-and-chart full name in object names.",
+        values::Hint::Plain,
+    );
+    values
+}
+
+/// The object templates, and what NOTES.txt and the helpers need to know about them.
+struct Templates {
+    out: BTreeMap<String, String>,
+    ingresses: Vec<IngressNote>,
+    services: Vec<String>,
+    /// Some object is a cluster-wide class rendered once (the `ownsShared` helper is needed).
+    shared: bool,
+}
+
+/// Templates every object of the input (CRDs verbatim), the scaffolded optional objects and
+/// the guard template.
+fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<String>) -> Templates {
+    let ctx = g.ctx;
+    let mut t_out = Templates { out: BTreeMap::new(), ingresses: Vec::new(), services: Vec::new(), shared: false };
+    for (i, o) in ctx.objects.iter().enumerate() {
+        let Some(file) = ctx.plans[i].file.clone() else {
+            notes.push(format!(
+                "{}:{}: {} left out: `helm install --create-namespace` creates the release namespace",
+                o.file,
+                o.line,
+                o.display_name()
+            ));
+            continue;
+        };
+        if o.kind == "CustomResourceDefinition" {
+            t_out.out.insert(file, emit_document(&o.node));
+            continue;
+        }
+        let mut t = tpl::T::from_node(&o.node);
+        let mut condition = kinds::process(g, i, &mut t);
+        if context::is_shared_cluster_object(&o.kind) {
+            let owns = format!(
+                "include \"{}.ownsShared\" (list . {} {} {})",
+                opts.name,
+                crate::yaml::quote_double(&o.api_version),
+                crate::yaml::quote_double(&o.kind),
+                crate::yaml::quote_double(o.name.as_deref().unwrap_or_default())
+            );
+            condition = Some(condition.map_or_else(|| owns.clone(), |c| format!("and {c} ({owns})")));
+            t_out.shared = true;
+        }
+        if o.kind == "Ingress" {
+            let slot = &ctx.plans[i].slot;
+            if g.values.has(&values::join(slot, &["hosts"])) {
+                t_out.ingresses.push(ingress_note(slot));
+            }
+        }
+        if o.kind == "Service" {
+            if let Some(n) = o.name.as_ref().and_then(|n| ctx.name_of("Service", n)) {
+                t_out.services.push(n.tpl(&opts.name));
+            }
+        }
+        t_out.out.insert(file, tpl::render(&tpl::Document { body: t, condition }));
+    }
+    for (file, doc) in scaffold::documents(g) {
+        if file == "templates/ingress.yaml" {
+            t_out.ingresses.push(ingress_note(&["ingress".to_string()]));
+        }
+        t_out.out.insert(file, tpl::render(&doc));
+    }
+    let guard_file = ["templates/validate.yaml", "templates/validate-values.yaml"]
+        .into_iter()
+        .find(|f| !t_out.out.contains_key(*f))
+        .unwrap_or("templates/chartwright-validate-values.yaml");
+    t_out.out.insert(guard_file.into(), guard_template(&opts.name));
+    t_out
+}
+
+/// What NOTES.txt reads of an Ingress under `slot`; it reads them inside `range`, where only
+/// `$` reaches the values.
+fn ingress_note(slot: &[String]) -> IngressNote {
+    let r = |k: &str| names::values_ref(&values::join(slot, &[k])).replacen(".Values", "$.Values", 1);
+    IngressNote { enabled: r("enabled"), hosts: r("hosts"), tls: r("tls") }
+}
+
+/// The service-account name helpers of workloads that own a ServiceAccount.
+fn sa_helpers(ctx: &context::Context<'_>, chart: &str) -> Vec<SaHelper> {
+    ctx.objects
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| o.kind == "ServiceAccount" && ctx.plans[*i].owner.is_some())
+        .map(|(i, o)| {
+            let plan = &ctx.plans[i];
+            let slot = &plan.slot;
+            let base = context::base_name(chart, o, o.name.as_deref().unwrap_or_default());
+            SaHelper {
+                helper: context::sa_helper(chart, plan),
+                prefix: plan.owner_prefix.clone().unwrap_or_default().join("."),
+                create: names::values_ref(&values::join(slot, &["create"])),
+                name: names::values_ref(&values::join(slot, &["name"])),
+                default_name: base.pipeline(chart),
+            }
+        })
+        .collect()
+}
+
+/// What NOTES.txt and the README say about each Secret whose values the user supplies.
+fn secret_notes(g: &kinds::Gen<'_>, chart: &str) -> Vec<SecretNote> {
+    g.notes
+        .secrets
+        .iter()
+        .map(|s| {
+            let existing = values::join(&s.slot, &["existingSecret"]);
+            let keys = s
+                .keys
+                .iter()
+                .map(|k| {
+                    let path = values::join(&s.slot, &[k]);
+                    SecretKeyNote { path: path.join("."), reference: names::values_ref(&path) }
+                })
+                .collect();
+            let rendered = match g.ctx.name_of("Secret", &s.name) {
+                Some(names::NameExpr::ExistingOr(_, generated)) => generated.tpl(chart),
+                Some(other) => other.tpl(chart),
+                None => s.name.clone(),
+            };
+            SecretNote {
+                name: s.name.clone(),
+                rendered,
+                existing: names::values_ref(&existing),
+                existing_key: existing.join("."),
+                keys,
+            }
+        })
+        .collect()
 }
 
 /// The one template that runs the values checks, so a failing check names this file.
