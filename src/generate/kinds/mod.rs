@@ -166,7 +166,17 @@ pub const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
 /// Template condition: the release is named after the chart, so names and selectors render as
 /// written and objects that already run are adopted (the same test as `componentName`).
 pub fn adopting(chart: &str) -> String {
-    format!("eq (include \"{chart}.fullname\" .) .Chart.Name")
+    format!("eq {}", fullname_and_chart_name(chart))
+}
+
+/// Template condition: a release not named after the chart, whose selectors must tell it apart.
+fn apart(chart: &str) -> String {
+    format!("ne {}", fullname_and_chart_name(chart))
+}
+
+/// The two operands `componentName` compares.
+fn fullname_and_chart_name(chart: &str) -> String {
+    format!("(include \"{chart}.fullname\" .) .Chart.Name")
 }
 
 /// Makes a set of labels follow the release: an `app.kubernetes.io/instance` value written in
@@ -182,9 +192,9 @@ pub fn scope_to_release(g: &Gen<'_>, labels: Option<&mut T>, add: bool) {
             *slot = T::Expr(format!("\"{{{{ if {adopt} }}}}{v}{{{{ else }}}}{{{{ .Release.Name }}}}{{{{ end }}}}\""));
         }
     } else if add && matches!(labels, T::Map(m) if !m.is_empty()) {
-        labels.push(super::tpl::Entry::If(
-            format!("ne (include \"{chart}.fullname\" .) .Chart.Name"),
-            vec![super::tpl::Entry::Pair(INSTANCE_LABEL.into(), T::Expr("{{ .Release.Name }}".into()))],
+        labels.push(Entry::If(
+            apart(chart),
+            vec![Entry::Pair(INSTANCE_LABEL.into(), T::Expr("{{ .Release.Name }}".into()))],
         ));
     }
 }
