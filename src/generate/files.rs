@@ -121,9 +121,12 @@ mod tests {
             !text.contains("{%") && !text.contains("%}") && !text.contains("{#"),
             "no Tera syntax may leak: {text}"
         );
-        let notes =
-            render(&tera, "NOTES.txt.tera", &serde_json::json!({"ingresses": [], "services": ["svc"], "secrets": []}))
-                .unwrap();
+        let notes = render(
+            &tera,
+            "NOTES.txt.tera",
+            &serde_json::json!({"name": "demo", "ingresses": [], "services": ["svc"], "secrets": []}),
+        )
+        .unwrap();
         assert!(notes.starts_with("{{ .Chart.Name }} {{ .Chart.Version }} is installed"), "{notes}");
     }
 }

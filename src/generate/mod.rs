@@ -11,6 +11,7 @@ mod files;
 pub mod guard;
 pub mod guard_check;
 mod kinds;
+pub mod knobs;
 pub mod names;
 pub mod refs;
 mod scaffold;
@@ -214,8 +215,12 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
         refs: refs::RefIndex::new(&ctx),
         maybe_refs: Vec::new(),
         current: 0,
+        extra_metadata: Vec::new(),
+        knobs: knobs::Knobs::default(),
     };
+    knobs::chart_values(&opts.name, &mut g.values, &mut g.knobs);
     let Templates { mut out, ingresses, services, shared } = template_objects(&mut g, opts, &mut notes);
+    knobs::templates(&mut g, &mut out);
 
     let app_version = opts.app_version.clone().or_else(|| main_tag(&ctx));
     let chart_yaml = files::render(
@@ -227,6 +232,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
             "version": emit_scalar_inline(&Value::Str(opts.chart_version.clone())),
             "app_version": app_version.as_ref().map(|v| crate::yaml::quote_double(v)),
             "dependencies": deps::chart_yaml(&opts.dependencies),
+            "kube_version": knobs::kube_version(&out),
         }),
     )?;
     out.insert("Chart.yaml".into(), ensure_newline(chart_yaml));
@@ -243,7 +249,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let notes_txt = files::render(
         &tera,
         "NOTES.txt.tera",
-        &serde_json::json!({"ingresses": ingresses, "services": services, "secrets": secret_notes}),
+        &serde_json::json!({"name": opts.name, "ingresses": ingresses, "services": services, "secrets": secret_notes}),
     )?;
     out.insert("templates/NOTES.txt".into(), ensure_newline(notes_txt));
     out.insert(".helmignore".into(), files::render(&tera, "helmignore.tera", &serde_json::json!({}))?);
@@ -279,6 +285,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
+    out.extend(g.knobs.ci_files());
     notes.extend(g.maybe_refs);
     Ok(Chart { files: out, notes, problems, unrenderable })
 }

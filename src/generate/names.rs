@@ -48,6 +48,12 @@ impl NameExpr {
     }
 }
 
+/// The namespace of objects that render into the release namespace, as template text:
+/// `namespaceOverride` when set (see `<chart>.namespace` in _helpers.tpl).
+pub fn release_namespace(chart: &str) -> String {
+    format!("{{{{ include \"{chart}.namespace\" . }}}}")
+}
+
 /// Splits a name into lower-case word tokens at `-`, `_`, `.`, `/`, `:`, spaces and camel humps.
 pub fn tokens(name: &str) -> Vec<String> {
     let mut out = Vec::new();

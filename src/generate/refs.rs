@@ -197,7 +197,7 @@ impl RefIndex {
         if pods_own || Some(ns_word) == ns.as_deref() {
             let name = Part::Expr(expr.tpl(&self.chart));
             if !pods_own && ns.is_some() && *ns == self.main_namespace {
-                let release_ns = Part::Expr("{{ .Release.Namespace }}/".into());
+                let release_ns = Part::Expr(format!("{}/", super::names::release_namespace(&self.chart)));
                 return Some((ns_word.len() + 1, vec![release_ns, name]));
             }
             return Some((0, vec![name]));
@@ -212,7 +212,7 @@ impl RefIndex {
         if let Some((ns, rest)) = labels.split_first() {
             parts.push(Part::Lit(".".into()));
             if Some(*ns) == self.main_namespace.as_deref() {
-                parts.push(Part::Expr("{{ .Release.Namespace }}".into()));
+                parts.push(Part::Expr(super::names::release_namespace(&self.chart)));
             } else {
                 parts.push(Part::Lit((*ns).to_string()));
             }
@@ -308,10 +308,10 @@ webhooks: []
     fn service_names_with_ports_urls_and_namespace_suffixes_follow() {
         assert_eq!(rendered("redis:6379", Site::Text), format!("\"{REDIS}:6379\""));
         assert_eq!(rendered("http://redis:6379/x", Site::Text), format!("\"http://{REDIS}:6379/x\""));
-        assert_eq!(rendered("redis.shop", Site::Text), format!("\"{REDIS}.{{{{ .Release.Namespace }}}}\""));
+        assert_eq!(rendered("redis.shop", Site::Text), format!("\"{REDIS}.{{{{ include \"app.namespace\" . }}}}\""));
         assert_eq!(
             rendered("redis.shop.svc.cluster.local:6379", Site::Text),
-            format!("\"{REDIS}.{{{{ .Release.Namespace }}}}.svc.cluster.local:6379\"")
+            format!("\"{REDIS}.{{{{ include \"app.namespace\" . }}}}.svc.cluster.local:6379\"")
         );
         assert_eq!(rendered("redis", Site::EnvValue), format!("\"{REDIS}\""));
         assert_eq!(rendered("redis.$(NS).svc", Site::Text), format!("\"{REDIS}.$(NS).svc\""));
@@ -327,7 +327,7 @@ webhooks: []
             rendered("--publish-service=$(POD_NAMESPACE)/redis", Site::Arg),
             format!("\"--publish-service=$(POD_NAMESPACE)/{REDIS}\"")
         );
-        assert_eq!(rendered("shop/redis", Site::Text), format!("\"{{{{ .Release.Namespace }}}}/{REDIS}\""));
+        assert_eq!(rendered("shop/redis", Site::Text), format!("\"{{{{ include \"app.namespace\" . }}}}/{REDIS}\""));
     }
 
     #[test]

@@ -7,8 +7,9 @@ use crate::yaml::{Node, Value};
 
 use super::guard::Guard;
 use super::kinds::Gen;
+use super::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
 use super::names::values_ref;
-use super::tpl::{Document, Entry, T, include_lines, with_block, with_scalar};
+use super::tpl::{Document, Entry, T, include_lines, with_block, with_inline, with_scalar};
 use super::values::Hint;
 
 fn path(keys: &[&str]) -> Vec<String> {
@@ -33,12 +34,20 @@ fn object(api_version: &str, kind: &str, metadata: T, spec: T) -> T {
     ])
 }
 
-fn metadata(g: &Gen<'_>, name: &str) -> T {
-    T::Map(vec![
+/// Metadata of an offered object; `annotations` are its own user annotations, if it has some.
+fn metadata(g: &Gen<'_>, name: &str, annotations: Option<&str>) -> T {
+    let mut m = T::Map(vec![
         pair("name", T::Expr(name.to_string())),
-        pair("namespace", T::Expr("{{ .Release.Namespace }}".into())),
-        pair("labels", T::Map(vec![include_lines(&format!("include \"{}.labels\" .", g.ctx.chart))])),
-    ])
+        pair("namespace", T::Expr(super::names::release_namespace(&g.ctx.chart))),
+        pair(
+            "labels",
+            T::Map(vec![include_lines(&format!("include \"{}.labels\" .", g.ctx.chart)), with_inline(COMMON_LABELS)]),
+        ),
+    ]);
+    let refs: Vec<String> =
+        annotations.into_iter().map(str::to_string).chain([COMMON_ANNOTATIONS.to_string()]).collect();
+    add_user_maps(&mut m, "annotations", &refs);
+    m
 }
 
 /// The backend port line of an offered Ingress: the Service's one port from values, or of
@@ -86,6 +95,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         let svc_name = svc.name.as_ref().and_then(|n| g.ctx.name_of("Service", n)).map(|e| e.pipeline_in(&chart, "$"));
         let backend_port = ingress_backend_port(svc);
         g.values.describe(&path(&["ingress"]), "An Ingress to the Service (not in the input; off by default).");
+        g.knobs.toggle(&path(&["ingress", "enabled"]), Node::new(Value::Bool(true)));
         let enabled = g.values.set(
             &path(&["ingress", "enabled"]),
             Node::new(Value::Bool(false)),
@@ -149,11 +159,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         let body = object(
             "networking.k8s.io/v1",
             "Ingress",
-            {
-                let mut m = metadata(g, &workload_name);
-                m.push(with_block(&ann, "annotations"));
-                m
-            },
+            metadata(g, &workload_name, Some(&ann)),
             T::Map(vec![
                 with_scalar(&class, "ingressClassName", false),
                 with_block(&tls, "tls"),
@@ -165,6 +171,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
 
     if sc.autoscaling {
         g.values.describe(&path(&["autoscaling"]), "Horizontal pod autoscaling (not in the input; off by default).");
+        g.knobs.toggle(&path(&["autoscaling", "enabled"]), Node::new(Value::Bool(true)));
         let enabled = g.values.set(
             &path(&["autoscaling", "enabled"]),
             Node::new(Value::Bool(false)),
@@ -203,7 +210,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         let body = object(
             "autoscaling/v2",
             "HorizontalPodAutoscaler",
-            metadata(g, &workload_name),
+            metadata(g, &workload_name, None),
             T::Map(vec![
                 pair(
                     "scaleTargetRef",
@@ -223,6 +230,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
 
     if sc.pdb {
         g.values.describe(&path(&["podDisruptionBudget"]), "Pod disruption budget (not in the input; off by default).");
+        g.knobs.toggle(&path(&["podDisruptionBudget", "enabled"]), Node::new(Value::Bool(true)));
         let enabled = g.values.set(
             &path(&["podDisruptionBudget", "enabled"]),
             Node::new(Value::Bool(false)),
@@ -252,7 +260,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             autoscaling,
             count_known: true,
         });
-        let body = object("policy/v1", "PodDisruptionBudget", metadata(g, &workload_name), T::Map(spec));
+        let body = object("policy/v1", "PodDisruptionBudget", metadata(g, &workload_name, None), T::Map(spec));
         docs.push(("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) }));
     }
 
@@ -261,6 +269,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             &path(&["networkPolicy"]),
             "A NetworkPolicy admitting traffic from this namespace only (not in the input; off by default).",
         );
+        g.knobs.toggle(&path(&["networkPolicy", "enabled"]), Node::new(Value::Bool(true)));
         let enabled = g.values.set(
             &path(&["networkPolicy", "enabled"]),
             Node::new(Value::Bool(false)),
@@ -284,7 +293,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         let body = object(
             "networking.k8s.io/v1",
             "NetworkPolicy",
-            metadata(g, &workload_name),
+            metadata(g, &workload_name, None),
             T::Map(vec![
                 pair("podSelector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])),
                 pair("policyTypes", T::Seq(vec![lit("Ingress")])),

@@ -27,10 +27,12 @@ pub fn build(values: &Values, rules: &[Guard]) -> J {
     obj.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
     obj.insert("title".into(), json!("Values"));
     if let Some(J::Object(props)) = obj.get_mut("properties") {
-        props.insert(
-            "global".into(),
-            json!({"type": "object", "description": "Values Helm shares with every subchart when this chart is used as a dependency."}),
-        );
+        // Open: a parent chart shares its own globals with this one.
+        let mut global = json!({"type": "object", "description": "Values Helm shares with every subchart when this chart is used as a dependency."});
+        if let Some(J::Object(own)) = props.get("global").and_then(|g| g.get("properties")) {
+            global["properties"] = J::Object(own.clone());
+        }
+        props.insert("global".into(), global);
     }
     obj.insert(
         "definitions".into(),
@@ -149,6 +151,30 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[G
             "additionalProperties": false
         }),
         Hint::OpenList => json!({"type": "array"}),
+        Hint::ObjectList => json!({"type": "array", "items": {"type": "object"}}),
+        Hint::EnvVars => json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "description": "Variable name."},
+                    "value": {"type": "string", "description": "Value."},
+                    "valueFrom": {"type": "object", "description": "Where the value comes from."}
+                },
+                "required": ["name"],
+                "additionalProperties": false
+            }
+        }),
+        Hint::Containers => json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string", "pattern": DNS_PATTERN, "minLength": 1, "description": "Container name."}},
+                "required": ["name"]
+            }
+        }),
+        Hint::Strings => json!({"type": "array", "items": {"type": "string"}}),
+        Hint::OptionalInt => json!({"type": ["integer", "null"], "minimum": 0}),
         Hint::Enum(options) => {
             let mut opts: Vec<J> = options.iter().map(|o| json!(o)).collect();
             if node.as_str() == Some("") {

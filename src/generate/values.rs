@@ -43,6 +43,16 @@ pub enum Hint {
     Resources,
     /// A list passed through as is.
     OpenList,
+    /// A list of Kubernetes objects (`extraObjects`).
+    ObjectList,
+    /// A list of EnvVar objects (`extraEnv`).
+    EnvVars,
+    /// A list of containers (`extraContainers`), each with a name.
+    Containers,
+    /// A list of strings (arguments, CIDR ranges).
+    Strings,
+    /// An integer ≥ 0, or null for "not set".
+    OptionalInt,
     /// A secret value.
     Secret,
     /// Ingress hosts with their paths; the Service keys paths may name (empty when every path

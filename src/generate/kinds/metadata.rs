@@ -3,8 +3,48 @@
 
 use crate::yaml::Node;
 
-use super::super::tpl::{Entry, T, include_lines};
+use super::super::tpl::{Entry, T, include_lines, with_inline};
 use super::Gen;
+
+/// `.Values` reference of the labels added to every object (and pod template).
+pub const COMMON_LABELS: &str = ".Values.commonLabels";
+/// `.Values` reference of the annotations added to every object.
+pub const COMMON_ANNOTATIONS: &str = ".Values.commonAnnotations";
+
+/// Adds the user maps `refs` to the metadata map `key` (labels, annotations) of `meta`: merged
+/// into the input's entries when it has some, else rendered only when one of them is set, so
+/// that at their defaults nothing changes. Never used on selectors.
+pub fn add_user_maps(meta: &mut T, key: &str, refs: &[String]) {
+    if refs.is_empty() {
+        return;
+    }
+    match meta.get_mut(key) {
+        Some(T::Map(m)) if !m.is_empty() => {
+            m.extend(refs.iter().map(|r| with_inline(r)));
+        }
+        existing => {
+            // An input's explicit `{}` stays `{}` when no user map is set.
+            let explicit_empty = existing.is_some();
+            let merged = if refs.len() == 1 { refs[0].clone() } else { format!("merge (dict) {}", refs.join(" ")) };
+            let mut lines = vec![
+                format!("{{{{- with {merged} }}}}"),
+                format!("{key}:"),
+                "  {{- toYaml . | nindent {N+2} }}".to_string(),
+            ];
+            if explicit_empty {
+                lines.push("{{- else }}".into());
+                lines.push(format!("{key}: {{}}"));
+            }
+            lines.push("{{- end }}".into());
+            if let T::Map(m) = meta {
+                match m.iter().position(|e| matches!(e, Entry::Pair(k, _) if k == key)) {
+                    Some(i) => m[i] = Entry::Lines(lines),
+                    None => m.push(Entry::Lines(lines)),
+                }
+            }
+        }
+    }
+}
 
 /// The standard labels and the helper expression for each.
 fn standard_labels(chart: &str) -> [(&'static str, String); 5] {
@@ -71,12 +111,18 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
         meta.replace("name", if name.contains("{{") { T::Expr(name) } else { T::Lit(crate::yaml::Value::Str(name)) });
     }
     if namespaced && in_main {
-        meta.set("namespace", T::Expr("{{ .Release.Namespace }}".into()));
+        meta.set("namespace", T::Expr(super::super::names::release_namespace(&g.ctx.chart)));
     }
     if let Some(T::Map(existing)) = meta.get_mut("labels").cloned() {
         labels.extend(existing);
     }
     meta.set("labels", T::Map(labels));
+    let extra = std::mem::take(&mut g.extra_metadata);
+    let refs = |key: &str, common: &str| -> Vec<String> {
+        extra.iter().filter(|(k, _)| k == key).map(|(_, r)| r.clone()).chain([common.to_string()]).collect()
+    };
+    add_user_maps(meta, "labels", &refs("labels", COMMON_LABELS));
+    add_user_maps(meta, "annotations", &refs("annotations", COMMON_ANNOTATIONS));
     if let T::Map(entries) = meta {
         entries.sort_by_key(metadata_rank);
     }
@@ -93,6 +139,7 @@ fn metadata_rank(e: &Entry) -> u8 {
             _ => 4,
         },
         Entry::Lines(lines) if lines.iter().any(|l| l.starts_with("annotations:")) => 3,
+        Entry::Lines(lines) if lines.iter().any(|l| l.starts_with("labels:")) => 2,
         _ => 4,
     }
 }

@@ -39,6 +39,12 @@ pub struct Gen<'a> {
     pub maybe_refs: Vec<String>,
     /// The object being templated.
     pub current: usize,
+    /// User label and annotation maps the handler of the current object adds to its metadata
+    /// (`("labels" | "annotations", .Values reference)`), besides the common ones.
+    pub extra_metadata: Vec<(String, String)>,
+    /// Every knob the chart offers, with a value that shows its effect (the `ci/` values file
+    /// that sets them all is written from these).
+    pub knobs: super::knobs::Knobs,
 }
 
 /// Runs the handler for object `i`; returns the condition the whole document renders under.
@@ -230,7 +236,7 @@ pub fn release_namespace_at(g: &Gen<'_>, t: &mut T, path: &[&str]) {
     let Some(slot) = t.path_mut(path) else { return };
     if let T::Lit(crate::yaml::Value::Str(ns)) = slot {
         if Some(ns.as_str()) == g.ctx.main_namespace.as_deref() {
-            *slot = T::Expr("{{ .Release.Namespace }}".into());
+            *slot = T::Expr(super::names::release_namespace(&g.ctx.chart));
         }
     }
 }

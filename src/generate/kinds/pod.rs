@@ -203,7 +203,8 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
         let (repo, tag, digest) = split_full_image(image);
         g.values.describe(&join(vp, &["image"]), "Container image.");
         let r = g.values.set(&join(vp, &["image", "repository"]), Node::str(repo), "Image repository.", Hint::Plain);
-        let mut text = format!("{{{{ {r} }}}}");
+        // Under global.imageRegistry (a mirror) when set.
+        let mut text = format!("{{{{ include \"{}.imageRepository\" (list $ {r}) }}}}", g.ctx.chart);
         let tag_ref = g.values.set(
             &join(vp, &["image", "tag"]),
             Node::str(tag.clone().unwrap_or_default()),

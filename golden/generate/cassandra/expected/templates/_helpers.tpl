@@ -68,6 +68,35 @@ app.kubernetes.io/name: {{ include "cassandra.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/*
+Namespace of the objects that render into the release namespace: namespaceOverride when set.
+*/}}
+{{- define "cassandra.namespace" -}}
+{{- default .Release.Namespace .Values.namespaceOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+An image repository under global.imageRegistry: the registry replaces the repository's own
+(its first part when that has a dot or a colon, or is localhost) and is put in front of a
+repository that has none (docker.io's short names).
+Usage: include "cassandra.imageRepository" (list $ .Values.image.repository)
+*/}}
+{{- define "cassandra.imageRepository" -}}
+{{- $root := index . 0 }}
+{{- $repo := index . 1 }}
+{{- $registry := dig "imageRegistry" "" (default (dict) $root.Values.global) }}
+{{- if $registry }}
+{{- $parts := splitList "/" $repo }}
+{{- $first := first $parts }}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) }}
+{{- $repo = rest $parts | join "/" }}
+{{- end }}
+{{- printf "%s/%s" (trimSuffix "/" $registry) $repo }}
+{{- else }}
+{{- $repo }}
+{{- end }}
+{{- end }}
+
 
 {{/*
 Checks on the values that hold even with --skip-schema-validation. templates/validate.yaml
