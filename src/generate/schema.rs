@@ -174,7 +174,7 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[G
             }
         }),
         Hint::Strings => json!({"type": "array", "items": {"type": "string"}}),
-        Hint::OptionalInt => json!({"type": ["integer", "null"], "minimum": 0}),
+        Hint::NodePort => json!({"type": "integer", "minimum": 0, "maximum": 65535}),
         Hint::Enum(options) => {
             let mut opts: Vec<J> = options.iter().map(|o| json!(o)).collect();
             if node.as_str() == Some("") {

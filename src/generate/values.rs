@@ -51,8 +51,8 @@ pub enum Hint {
     Containers,
     /// A list of strings (arguments, CIDR ranges).
     Strings,
-    /// An integer ≥ 0, or null for "not set".
-    OptionalInt,
+    /// A node port: 0 (Kubernetes picks) or 1-65535.
+    NodePort,
     /// A secret value.
     Secret,
     /// Ingress hosts with their paths; the Service keys paths may name (empty when every path

@@ -3,6 +3,9 @@
 use crate::kube::split_image;
 use crate::yaml::{Node, Value};
 
+use super::super::knobs::{
+    EXAMPLE_ARG, EXAMPLE_ENV, EXAMPLE_GRACE, EXAMPLE_PRIORITY_CLASS, EXAMPLE_REGISTRY, list, map,
+};
 use super::super::names::key_for;
 use super::super::refs::Site;
 use super::super::tpl::{Entry, T, extra_items, with_block, with_inline, with_scalar};
@@ -26,7 +29,58 @@ pub fn pod_template(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, 
     if let Some(spec) = t.get_mut("spec") {
         pod_spec_before_containers(g, prefix, spec, &spec_node);
         containers(g, prefix, spec, &spec_node);
+        extra_list(
+            g,
+            prefix,
+            spec,
+            "containers",
+            "extraContainers",
+            "Extra containers of the pods, after the input's.",
+        );
+        extra_list(
+            g,
+            prefix,
+            spec,
+            "initContainers",
+            "extraInitContainers",
+            "Extra init containers of the pods, after the input's.",
+        );
         extra_list(g, prefix, spec, "volumes", "extraVolumes", "Extra volumes of the pods, after the input's.");
+        optional_field(
+            g,
+            prefix,
+            spec,
+            &spec_node,
+            Field {
+                key: "priorityClassName",
+                values_key: "priorityClassName",
+                desc: "PriorityClass of the pods; empty keeps the cluster default.",
+                hint: Hint::DnsName,
+                default: Node::str(""),
+                example: Node::str(EXAMPLE_PRIORITY_CLASS),
+                block: false,
+            },
+        );
+        let grace = spec_node.get("terminationGracePeriodSeconds").and_then(Node::as_i64);
+        optional_field(
+            g,
+            prefix,
+            spec,
+            &spec_node,
+            Field {
+                key: "terminationGracePeriodSeconds",
+                values_key: "terminationGracePeriodSeconds",
+                desc: "Seconds the pods get to stop (30, the Kubernetes default, renders nothing).",
+                hint: Hint::Count,
+                default: Node::new(Value::Int(30)),
+                example: Node::new(Value::Int(if grace == Some(EXAMPLE_GRACE) {
+                    EXAMPLE_GRACE + 15
+                } else {
+                    EXAMPLE_GRACE
+                })),
+                block: false,
+            },
+        );
         pod_spec_scheduling(g, prefix, spec, &spec_node);
     }
 }
@@ -56,6 +110,7 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
     if let Some(T::Map(existing)) = meta.get_mut("labels").cloned() {
         label_entries.extend(existing);
     }
+    label_entries.push(with_inline(super::metadata::COMMON_LABELS));
     label_entries.push(with_inline(&labels_ref));
     let mut labels = T::Map(label_entries);
     // Pods carry the release's instance label already; one the input wrote follows the release.
@@ -276,6 +331,25 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
             "Extra envFrom sources (ConfigMaps, Secrets), after the input's.",
         );
         extra_list(g, vp, c, "volumeMounts", "extraVolumeMounts", "Extra volume mounts, after the input's.");
+        extra_list(g, vp, c, "args", "extraArgs", "Extra arguments of the main container, after the input's.");
+        optional_field(
+            g,
+            vp,
+            c,
+            node,
+            Field {
+                key: "lifecycle",
+                values_key: "lifecycle",
+                desc: "Lifecycle hooks (postStart, preStop) of the main container.",
+                hint: Hint::OpenMap,
+                default: Node::map(),
+                example: map(vec![(
+                    "preStop",
+                    map(vec![("exec", map(vec![("command", list(vec![Node::str("sleep"), Node::str("5")]))]))]),
+                )]),
+                block: true,
+            },
+        );
     }
     for key in ["command", "args"] {
         for item in c.get_mut(key).and_then(T::items_mut).into_iter().flatten() {
@@ -342,6 +416,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
             }
         }
     }
+    probe_knobs(g, vp, c, node, main);
     if let Some(from) = c.get_mut("envFrom").and_then(T::items_mut) {
         for f in from {
             super::rename_at(g, f, &["configMapRef", "name"], "ConfigMap");
@@ -383,12 +458,129 @@ fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
 /// A list the user can extend without editing templates: its items are appended to the
 /// input's (or form the list when the input has none).
 fn extra_list(g: &mut Gen<'_>, prefix: &[String], t: &mut T, key: &str, values_key: &str, desc: &str) {
-    let r = g.values.set(&join(prefix, &[values_key]), Node::new(Value::Seq(vec![])), desc, Hint::OpenList);
+    let (hint, example) = extra_example(values_key);
+    g.knobs.add(&join(prefix, &[values_key]), example);
+    let r = g.values.set(&join(prefix, &[values_key]), Node::new(Value::Seq(vec![])), desc, hint);
     match t.get_mut(key) {
         Some(T::Seq(items)) if !items.is_empty() => items.push(extra_items(&r)),
         Some(_) => {}
         None => t.push(with_block(&r, key)),
     }
+}
+
+/// The schema hint of an `extra*` list and a value that shows its effect.
+fn extra_example(values_key: &str) -> (Hint, Node) {
+    let name = || Node::str("chartwright-knob");
+    let container = |n: &str| {
+        map(vec![
+            ("name", Node::str(n)),
+            ("image", Node::str(format!("{EXAMPLE_REGISTRY}/busybox:1.36"))),
+            ("command", list(vec![Node::str("sleep"), Node::str("3600")])),
+        ])
+    };
+    match values_key {
+        "extraEnv" => {
+            (Hint::EnvVars, list(vec![map(vec![("name", Node::str(EXAMPLE_ENV)), ("value", Node::str("on"))])]))
+        }
+        "extraArgs" => (Hint::Strings, list(vec![Node::str(EXAMPLE_ARG)])),
+        "extraEnvFrom" => (
+            Hint::ObjectList,
+            list(vec![map(vec![(
+                "configMapRef",
+                map(vec![("name", name()), ("optional", Node::new(Value::Bool(true)))]),
+            )])]),
+        ),
+        "extraVolumes" => (Hint::ObjectList, list(vec![map(vec![("name", name()), ("emptyDir", Node::map())])])),
+        "extraVolumeMounts" => {
+            (Hint::ObjectList, list(vec![map(vec![("name", name()), ("mountPath", Node::str("/chartwright-knob"))])]))
+        }
+        "extraContainers" => (Hint::Containers, list(vec![container("chartwright-knob")])),
+        "extraInitContainers" => (Hint::Containers, list(vec![container("chartwright-knob-init")])),
+        _ => (Hint::OpenList, list(Vec::new())),
+    }
+}
+
+/// The probe a `ci/` values file puts in place of every probe, and as every absent probe.
+pub fn example_probe() -> Node {
+    map(vec![
+        ("exec", map(vec![("command", list(vec![Node::str("true")]))])),
+        ("periodSeconds", Node::new(Value::Int(17))),
+    ])
+}
+
+/// Probes of a container: `<probe>.enabled` switches the input's off, `custom<Probe>` (a whole
+/// probe object) replaces it or adds one the input lacks (the main container only).
+fn probe_knobs(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool) {
+    for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
+        let custom_key = format!("custom{}{}", probe[..1].to_uppercase(), &probe[1..]);
+        let present = node.get(probe).is_some();
+        if !present && !main {
+            continue;
+        }
+        let custom = g.values.set(
+            &join(vp, &[&custom_key]),
+            Node::map(),
+            format!("A whole {probe} object that replaces the input's (or adds one); empty keeps the input's."),
+            Hint::OpenMap,
+        );
+        g.knobs.add(&join(vp, &[&custom_key]), example_probe());
+        if present {
+            let enabled = g.values.set(
+                &join(vp, &[probe, "enabled"]),
+                Node::new(Value::Bool(true)),
+                format!("Keep the input's {probe}; false switches it off."),
+                Hint::Plain,
+            );
+            g.knobs.add(&join(vp, &[probe, "enabled"]), Node::new(Value::Bool(false)));
+            c.wrap_if(probe, &format!("and {enabled} (not {custom})"));
+        }
+        c.push(with_block(&custom, probe));
+    }
+}
+
+/// An optional field of `t` set from `<prefix>.<key>`: the input's value when it has one,
+/// else `default` (which renders nothing: a Kubernetes default, or empty).
+pub fn optional_field(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, field: Field<'_>) {
+    let path = join(prefix, &[field.values_key]);
+    g.knobs.add(&path, field.example);
+    match node.get(field.key) {
+        Some(v) => {
+            let r = g.values.set(&path, v.clone(), field.desc, field.hint.clone());
+            let value = if field.block { T::ToYaml(r) } else { T::Expr(format!("{{{{ {r} }}}}")) };
+            t.replace(field.key, value);
+        }
+        None => {
+            let r = g.values.set(&path, field.default.clone(), field.desc, field.hint.clone());
+            let entry = match (&field.default.value, field.block) {
+                (_, true) => with_block(&r, field.key),
+                // A number whose default is Kubernetes' own renders only when it differs.
+                (Value::Int(d), false) => Entry::If(
+                    format!("ne (int {r}) {d}"),
+                    vec![Entry::Pair(field.key.to_string(), T::Expr(format!("{{{{ {r} }}}}")))],
+                ),
+                _ => with_scalar(&r, field.key, false),
+            };
+            t.push(entry);
+        }
+    }
+}
+
+/// An optional field (see [`optional_field`]).
+pub struct Field<'a> {
+    /// The Kubernetes key.
+    pub key: &'a str,
+    /// The values key.
+    pub values_key: &'a str,
+    /// Its description.
+    pub desc: &'a str,
+    /// Its schema hint.
+    pub hint: Hint,
+    /// Its default when the input has none.
+    pub default: Node,
+    /// A value that shows its effect.
+    pub example: Node,
+    /// Rendered with toYaml (maps, lists) rather than inline.
+    pub block: bool,
 }
 
 /// Repository, tag and digest of an image reference.

@@ -2,7 +2,8 @@
 
 use crate::yaml::{Node, Value};
 
-use super::super::tpl::{T, with_scalar};
+use super::super::knobs::{list, string_map};
+use super::super::tpl::{Entry, T, with_block, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
 
@@ -34,6 +35,25 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         }
         None => {}
     }
+    let external_name = spec.get("type").and_then(Node::as_str) == Some("ExternalName");
+    user_maps(g, &slot);
+    if !headless && !external_name {
+        g.knobs.add(&join(&slot, &["type"]), Node::str("LoadBalancer"));
+        balancer_fields(g, &slot, st, &spec);
+    }
+    if !external_name {
+        optional(
+            g,
+            &slot,
+            st,
+            &spec,
+            ("ipFamilyPolicy", "SingleStack"),
+            "IP families: SingleStack, PreferDualStack or RequireDualStack; empty keeps the cluster default.",
+            Hint::Enum(vec!["SingleStack", "PreferDualStack", "RequireDualStack"]),
+        );
+    }
+    let type_ref =
+        g.values.has(&join(&slot, &["type"])).then(|| super::super::names::values_ref(&join(&slot, &["type"])));
     let ports = spec.get("ports").and_then(Node::as_seq).cloned().unwrap_or_default();
     if ports.len() == 1 {
         let p = &ports[0];
@@ -49,6 +69,21 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
                         Hint::Port,
                     );
                     item.replace("nodePort", T::Expr(format!("{{{{ {r} }}}}")));
+                } else if let Some(ty) = &type_ref {
+                    // Only NodePort and LoadBalancer Services take a node port; 0 lets
+                    // Kubernetes pick one.
+                    let r = g.values.set(
+                        &join(&slot, &["nodePort"]),
+                        Node::new(Value::Int(0)),
+                        "Node port when the type is NodePort or LoadBalancer; 0 lets Kubernetes pick one.",
+                        Hint::NodePort,
+                    );
+                    let example = 30000 + i64::try_from(i % 2700).unwrap_or(0);
+                    g.knobs.add(&join(&slot, &["nodePort"]), Node::new(Value::Int(example)));
+                    item.push(Entry::If(
+                        format!("and {r} (has {ty} (list \"NodePort\" \"LoadBalancer\"))"),
+                        vec![Entry::Pair("nodePort".into(), T::Expr(format!("{{{{ {r} }}}}")))],
+                    ));
                 }
             }
         }
@@ -58,6 +93,84 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         st.replace("ports", T::ToYaml(r));
     }
     None
+}
+
+/// `annotations` and `labels` the user adds to the Service (never to its selector).
+fn user_maps(g: &mut Gen<'_>, slot: &[String]) {
+    for (key, what) in [("annotations", "Annotations"), ("labels", "Labels")] {
+        let path = join(slot, &[key]);
+        let r = g.values.set(
+            &path,
+            Node::map(),
+            format!("{what} added to the Service (cloud load balancer settings...), besides the input's."),
+            Hint::StringMap,
+        );
+        g.knobs.add(&path, string_map(SERVICE_KEY, "service"));
+        g.extra_metadata.push((key.to_string(), r));
+    }
+}
+
+/// The label and annotation key the `ci/` values set on Services (another key than the common
+/// one, so the two never meet in one map).
+pub const SERVICE_KEY: &str = "chartwright.dev/service-knob";
+
+/// What a LoadBalancer or NodePort Service takes.
+fn balancer_fields(g: &mut Gen<'_>, slot: &[String], st: &mut T, spec: &Node) {
+    optional(
+        g,
+        slot,
+        st,
+        spec,
+        ("loadBalancerIP", "10.0.0.10"),
+        "IP a LoadBalancer asks for (deprecated by Kubernetes, still honoured by many clouds); empty lets the cloud pick.",
+        Hint::Plain,
+    );
+    let path = join(slot, &["loadBalancerSourceRanges"]);
+    g.knobs.add(&path, list(vec![Node::str("10.0.0.0/8")]));
+    let desc = "CIDR ranges a LoadBalancer admits; empty admits all.";
+    match spec.get("loadBalancerSourceRanges") {
+        Some(v) => {
+            let r = g.values.set(&path, v.clone(), desc, Hint::Strings);
+            st.replace("loadBalancerSourceRanges", T::ToYaml(r));
+        }
+        None => {
+            let r = g.values.set(&path, list(Vec::new()), desc, Hint::Strings);
+            st.push(with_block(&r, "loadBalancerSourceRanges"));
+        }
+    }
+    optional(
+        g,
+        slot,
+        st,
+        spec,
+        ("externalTrafficPolicy", "Local"),
+        "Cluster or Local (keeps client addresses; NodePort and LoadBalancer only); empty keeps the default (Cluster).",
+        Hint::Enum(vec!["Cluster", "Local"]),
+    );
+}
+
+/// A scalar field: the input's value, else empty (not rendered).
+fn optional(
+    g: &mut Gen<'_>,
+    slot: &[String],
+    st: &mut T,
+    spec: &Node,
+    (key, example): (&str, &str),
+    desc: &str,
+    hint: Hint,
+) {
+    let path = join(slot, &[key]);
+    g.knobs.add(&path, Node::str(example));
+    match spec.get(key) {
+        Some(v) => {
+            let r = g.values.set(&path, v.clone(), desc, hint);
+            st.replace(key, T::Expr(format!("{{{{ {r} }}}}")));
+        }
+        None => {
+            let r = g.values.set(&path, Node::str(""), desc, hint);
+            st.push(with_scalar(&r, key, false));
+        }
+    }
 }
 
 /// The values reference of a Service's single port, if it has one.

@@ -31,6 +31,29 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
             Some(hpa.1.node.path(&["spec", "minReplicas"]).cloned().unwrap_or_else(|| Node::new(Value::Int(1))))
         };
         let replicas = node.path(&["spec", "replicas"]).cloned().or_else(from_hpa);
+        let example = replicas.as_ref().and_then(Node::as_i64).unwrap_or(1) + 1;
+        g.knobs.add(&join(&prefix, &["replicaCount"]), Node::new(Value::Int(example)));
+        if replicas.is_none() {
+            // Left to Kubernetes' default of 1: rendered only when it differs, so the default
+            // render is still the input.
+            let r = g.values.set(
+                &join(&prefix, &["replicaCount"]),
+                Node::new(Value::Int(1)),
+                "Number of pods (1, the Kubernetes default, renders no replicas field).",
+                Hint::Count,
+            );
+            let differs = format!("ne (int {r}) 1");
+            let cond = match g.ctx.autoscaled.get(&i) {
+                Some(enabled) => format!("and (not {}) ({differs})", values_ref(enabled)),
+                None => differs,
+            };
+            if let Some(spec) = t.get_mut("spec") {
+                spec.push_front(Entry::If(
+                    cond,
+                    vec![Entry::Pair("replicas".into(), T::Expr(format!("{{{{ {r} }}}}")))],
+                ));
+            }
+        }
         if let Some(rep) = &replicas {
             let desc = if g.ctx.autoscaled.contains_key(&i) {
                 "Number of pods; ignored while autoscaling is enabled."
@@ -91,11 +114,46 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
             WorkloadKind::Job | WorkloadKind::CronJob => {}
         }
     }
+    update_strategy(g, &prefix, t, &node, wk);
     let checksums = checksums(g, i);
     let tpl_path = wk.pod_template_path();
     let tpl_node = node.path(tpl_path).cloned().unwrap_or_else(Node::map);
     if let Some(tt) = t.path_mut(tpl_path) {
         pod::pod_template(g, &prefix, tt, &tpl_node, &checksums);
+    }
+}
+
+/// `updateStrategy`: a Deployment's `strategy`, a StatefulSet's or DaemonSet's `updateStrategy`.
+fn update_strategy(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, wk: WorkloadKind) {
+    let (key, example) = match wk {
+        WorkloadKind::Deployment => ("strategy", "Recreate"),
+        WorkloadKind::StatefulSet | WorkloadKind::DaemonSet => ("updateStrategy", "OnDelete"),
+        _ => return,
+    };
+    let spec_node = node.get("spec").cloned().unwrap_or_else(Node::map);
+    let Some(spec) = t.get_mut("spec") else { return };
+    pod::optional_field(
+        g,
+        prefix,
+        spec,
+        &spec_node,
+        pod::Field {
+            key,
+            values_key: "updateStrategy",
+            desc: &format!("How pods are replaced on an update (the {}'s `{key}`).", wk_name(wk)),
+            hint: Hint::OpenMap,
+            default: Node::map(),
+            example: super::super::knobs::map(vec![("type", Node::str(example))]),
+            block: true,
+        },
+    );
+}
+
+fn wk_name(wk: WorkloadKind) -> &'static str {
+    match wk {
+        WorkloadKind::Deployment => "Deployment",
+        WorkloadKind::StatefulSet => "StatefulSet",
+        _ => "DaemonSet",
     }
 }
 
