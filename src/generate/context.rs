@@ -133,8 +133,24 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     let single = workloads.len() == 1;
     let crd_scopes = crd_scopes(objects);
 
-    let reserved =
-        ["nameOverride", "fullnameOverride", "config", "secrets", "ingress", "ingresses", "global", "imagePullSecrets"];
+    let reserved = [
+        "nameOverride",
+        "fullnameOverride",
+        "config",
+        "secrets",
+        "ingress",
+        "ingresses",
+        "global",
+        "imagePullSecrets",
+        // Chart-wide knobs (see knobs.rs).
+        "namespaceOverride",
+        "commonLabels",
+        "commonAnnotations",
+        "extraObjects",
+        "serviceMonitor",
+        "tests",
+        "crds",
+    ];
     let mut prefixes: HashMap<usize, Vec<String>> = HashMap::new();
     let mut used: Vec<String> = Vec::new();
     for &w in &workloads {

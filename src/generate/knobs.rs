@@ -153,9 +153,115 @@ pub fn chart_values(chart: &str, values: &mut Values, knobs: &mut Knobs) {
 
 /// The chart-wide templates the knobs need, added to `out` under names no input object took.
 pub fn templates(g: &mut super::kinds::Gen<'_>, out: &mut BTreeMap<String, String>) {
-    let _ = g;
     let file = free_name(out, &["extra-objects", "extraobjects", "chartwright-extra-objects"]);
     out.insert(file, extra_objects_template());
+    for (file, text) in connection_tests(g) {
+        out.insert(file, text);
+    }
+    for (file, doc) in super::monitoring::documents(g) {
+        let file = if out.contains_key(&file) { free_name(out, &["chartwright-servicemonitor"]) } else { file };
+        out.insert(file, super::tpl::render(&doc));
+    }
+}
+
+/// A `helm test` pod per Service with a TCP port, as `helm create` writes one: busybox's wget
+/// connects to the Service by its name and port.
+fn connection_tests(g: &mut super::kinds::Gen<'_>) -> Vec<(String, String)> {
+    let ctx = g.ctx;
+    let chart = ctx.chart.clone();
+    let mut out = Vec::new();
+    let mut enabled = None;
+    for (i, o) in ctx.objects.iter().enumerate() {
+        if o.kind != "Service" || ctx.plans[i].file.is_none() {
+            continue;
+        }
+        let spec = o.node.get("spec");
+        if spec.and_then(|s| s.get("type")).and_then(Node::as_str) == Some("ExternalName") {
+            continue;
+        }
+        let ports = spec.and_then(|s| s.get("ports")).and_then(Node::as_seq).map_or(&[][..], Vec::as_slice);
+        let Some((idx, first)) =
+            ports.iter().enumerate().find(|(_, p)| p.get("protocol").and_then(Node::as_str).is_none_or(|p| p == "TCP"))
+        else {
+            continue;
+        };
+        let Some(name) = o.name.as_ref().and_then(|n| ctx.name_of("Service", n)).map(|e| e.tpl(&chart)) else {
+            continue;
+        };
+        let slot = &ctx.plans[i].slot;
+        let port = if g.values.has(&join_path(slot, "port")) {
+            format!("{{{{ {} }}}}", super::names::values_ref(&join_path(slot, "port")))
+        } else if g.values.has(&join_path(slot, "ports")) {
+            format!("{{{{ (index {} {idx}).port }}}}", super::names::values_ref(&join_path(slot, "ports")))
+        } else {
+            match first.get("port").and_then(Node::as_i64) {
+                Some(n) => n.to_string(),
+                None => continue,
+            }
+        };
+        let enabled = enabled.get_or_insert_with(|| {
+            g.values.describe(&path(&["tests"]), "`helm test` pods that connect to each Service.");
+            let r = g.values.set(
+                &path(&["tests", "enabled"]),
+                Node::new(Value::Bool(true)),
+                "Render the test pods (`helm test` runs them; they are not installed).",
+                Hint::Plain,
+            );
+            g.values.describe(&path(&["tests", "image"]), "Image of the test pods (needs wget).");
+            g.values.set(
+                &path(&["tests", "image", "repository"]),
+                Node::str("busybox"),
+                "Image repository.",
+                Hint::Plain,
+            );
+            g.values.set(&path(&["tests", "image", "tag"]), Node::str("1.36"), "Image tag.", Hint::Plain);
+            g.guards.push(super::guard::Guard::ImageRepository { image: path(&["tests", "image"]) });
+            r
+        });
+        let key = slot.last().cloned().unwrap_or_else(|| "service".into());
+        let stem = if slot.is_empty() {
+            "test-connection".to_string()
+        } else {
+            format!("test-connection-{}", super::names::tokens(&key).join("-"))
+        };
+        let ns = super::names::release_namespace(&chart);
+        let text = [
+            format!("{{{{- if {enabled} }}}}"),
+            "apiVersion: v1".into(),
+            "kind: Pod".into(),
+            "metadata:".into(),
+            format!("  name: \"{name}-test-connection\""),
+            format!("  namespace: {ns}"),
+            "  labels:".into(),
+            format!("    {{{{- include \"{chart}.labels\" . | nindent 4 }}}}"),
+            "    {{- with .Values.commonLabels }}".into(),
+            "    {{- toYaml . | nindent 4 }}".into(),
+            "    {{- end }}".into(),
+            "  annotations:".into(),
+            "    \"helm.sh/hook\": test".into(),
+            "    {{- with .Values.commonAnnotations }}".into(),
+            "    {{- toYaml . | nindent 4 }}".into(),
+            "    {{- end }}".into(),
+            "spec:".into(),
+            "  containers:".into(),
+            "    - name: wget".into(),
+            format!(
+                "      image: \"{{{{ include \"{chart}.imageRepository\" (list $ .Values.tests.image.repository) }}}}:{{{{ .Values.tests.image.tag }}}}\""
+            ),
+            "      command: ['wget']".into(),
+            format!("      args: ['{name}:{port}']"),
+            "  restartPolicy: Never".into(),
+            "{{- end }}".into(),
+        ]
+        .join("\n")
+            + "\n";
+        out.push((format!("templates/tests/{stem}.yaml"), text));
+    }
+    out
+}
+
+fn join_path(slot: &[String], key: &str) -> Vec<String> {
+    super::values::join(slot, &[key])
 }
 
 /// The first `templates/<stem>.yaml` not taken.

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod guard_check;
 mod kinds;
 pub mod knobs;
+pub mod monitoring;
 pub mod names;
 pub mod refs;
 mod scaffold;

@@ -3,8 +3,9 @@
 //!
 //! Allowed differences, and only these: the standard labels the chart adds (on objects and
 //! pod templates), `checksum/*` pod annotations, the release namespace, `replicas` of a
-//! workload whose HorizontalPodAutoscaler is enabled, and the name given to an object that
-//! only had `generateName` (Helm cannot track it otherwise).
+//! workload whose HorizontalPodAutoscaler is enabled, the name given to an object that
+//! only had `generateName` (Helm cannot track it otherwise), and `helm test` pods (hooks that
+//! `helm install` does not create).
 
 use crate::kube::WorkloadKind;
 use crate::manifest::Object;
@@ -79,11 +80,19 @@ pub fn compare(
         }
     }
     for (j, r) in rendered.iter().enumerate() {
-        if !used[j] {
+        if !used[j] && !is_test_hook(r) {
             out.push(Mismatch { object: r.display_name(), detail: "rendered but not in the input".into() });
         }
     }
     out
+}
+
+/// A `helm test` pod: `helm install` does not create it, so it is no difference.
+fn is_test_hook(o: &Object) -> bool {
+    o.node
+        .path(&["metadata", "annotations", "helm.sh/hook"])
+        .and_then(Node::as_str)
+        .is_some_and(|h| h.split(',').any(|h| matches!(h.trim(), "test" | "test-success")))
 }
 
 struct Allowed<'a> {

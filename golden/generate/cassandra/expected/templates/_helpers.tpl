@@ -132,4 +132,7 @@ runs them on every render, so a render fails with a message that names the key a
 {{- fail "autoscaling: minReplicas must not be greater than maxReplicas" }}
 {{- end }}
 {{- end }}
+{{- if not .Values.tests.image.repository }}
+{{- fail "tests.image.repository: set the container image repository" }}
+{{- end }}
 {{- end }}

@@ -149,4 +149,7 @@ runs them on every render, so a render fails with a message that names the key a
 {{- if and .Values.ingress.enabled (not .Values.ingress.hosts) }}
 {{- fail "ingress.hosts: an enabled ingress needs at least one host; add one or set ingress.enabled=false" }}
 {{- end }}
+{{- if not .Values.tests.image.repository }}
+{{- fail "tests.image.repository: set the container image repository" }}
+{{- end }}
 {{- end }}
