@@ -218,11 +218,10 @@ fn connection_tests(g: &mut super::kinds::Gen<'_>) -> Vec<(String, String)> {
             g.guards.push(super::guard::Guard::ImageRepository { image: path(&["tests", "image"]) });
             r
         });
-        let key = slot.last().cloned().unwrap_or_else(|| "service".into());
         let stem = if slot.is_empty() {
             "test-connection".to_string()
         } else {
-            format!("test-connection-{}", super::names::tokens(&key).join("-"))
+            format!("test-connection-{}", slot_stem(slot))
         };
         let ns = super::names::release_namespace(&chart);
         let text = [
@@ -258,6 +257,11 @@ fn connection_tests(g: &mut super::kinds::Gen<'_>) -> Vec<(String, String)> {
         out.push((format!("templates/tests/{stem}.yaml"), text));
     }
     out
+}
+
+/// A values slot as a file-name stem: `backend.service` → `backend-service`.
+pub fn slot_stem(slot: &[String]) -> String {
+    slot.iter().flat_map(|k| super::names::tokens(k)).collect::<Vec<_>>().join("-")
 }
 
 fn join_path(slot: &[String], key: &str) -> Vec<String> {

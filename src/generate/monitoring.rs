@@ -201,8 +201,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             ),
         ]);
         let file = if many {
-            let key = ctx.plans[i].slot.last().cloned().unwrap_or_else(|| "service".into());
-            format!("templates/servicemonitor-{}.yaml", super::names::tokens(&key).join("-"))
+            format!("templates/servicemonitor-{}.yaml", super::knobs::slot_stem(&ctx.plans[i].slot))
         } else {
             "templates/servicemonitor.yaml".to_string()
         };
