@@ -1,5 +1,5 @@
 //! The knobs every generated chart has (issue 17), on real Helm 3.17.2 and 4.1.4: at their
-//! defaults nothing changes (tests/generate.rs checks the round trip), and the chart's own
+//! defaults nothing changes (the default render is the input), and the chart's own
 //! `ci/knobs-values.yaml`, which sets every knob, renders each effect where it belongs. Checked
 //! by parsing the render, for every golden case, and for every directory of the shared corpus
 //! (`CHARTWRIGHT_CORPUS=/work/shared/corpus/manifests cargo test --test generate_knobs -- --ignored`,
@@ -299,7 +299,7 @@ fn monitor_effects(chart: &Path, with_api: &[Object], without_api: &[Object]) ->
 }
 
 /// Generates, lints with both ci files and checks every knob's effect, on one Helm.
-fn check_input(label: &str, bin: &Path, ns: &str, chart: &Path) -> Vec<String> {
+fn check_input(label: &str, bin: &Path, input: &[Object], ns: &str, chart: &Path) -> Vec<String> {
     let mut bad = Vec::new();
     let c = chart.to_str().unwrap();
     for ci in [CI_KNOBS, CI_OBJECTS] {
@@ -311,7 +311,11 @@ fn check_input(label: &str, bin: &Path, ns: &str, chart: &Path) -> Vec<String> {
     }
     let knobs_file = chart.join(CI_KNOBS);
     let k = knobs_file.to_str().unwrap();
-    let plain = render(bin, chart, ns, &[]);
+    let plain = render(bin, chart, ns, &["--include-crds"]);
+    // The knobs at their defaults change nothing.
+    let main_ns = chartwright::generate::main_namespace(input);
+    let diffs = chartwright::generate::verify::compare(input, &plain, main_ns.as_deref(), ns, false);
+    bad.extend(diffs.iter().map(|d| format!("{label}: default render: {d}")));
     let with_api = render(bin, chart, ns, &["-f", k, "--api-versions", SERVICE_MONITOR_API]);
     let without_api = render(bin, chart, ns, &["-f", k]);
     bad.extend(knob_effects(ns, &plain, &with_api).into_iter().map(|b| format!("{label}: {b}")));
@@ -330,15 +334,15 @@ fn check_all(inputs: &[PathBuf]) -> (usize, Vec<String>) {
         }
         let loaded = manifest::load_inputs(std::slice::from_ref(input)).unwrap();
         let ns = chartwright::generate::main_namespace(&loaded.objects).unwrap_or_else(|| "default".into());
-        jobs.push((input.clone(), chart, ns));
+        jobs.push((input.clone(), loaded.objects, chart, ns));
     }
     let problems = std::thread::scope(|s| {
         let handles: Vec<_> = jobs
             .iter()
-            .flat_map(|(input, chart, ns)| {
+            .flat_map(|(input, objects, chart, ns)| {
                 each_helm().map(|(label, bin)| {
                     s.spawn(move || {
-                        check_input(label, bin, ns, chart)
+                        check_input(label, bin, objects, ns, chart)
                             .into_iter()
                             .map(|b| format!("{}: {b}", input.display()))
                             .collect::<Vec<_>>()
@@ -400,5 +404,54 @@ fn a_probe_switched_off_is_gone_and_the_default_render_keeps_it() {
         };
         assert!(probe(&render(bin, &chart, "default", &[])), "{label}");
         assert!(!probe(&render(bin, &chart, "default", &["--set", "livenessProbe.enabled=false"])), "{label}");
+    }
+}
+
+#[test]
+fn crds_as_templates_round_trip_and_follow_crds_enabled_and_crds_keep() {
+    let case = root().join("golden/generate/widget-operator");
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    let out = chartwright()
+        .current_dir(&case)
+        .args([
+            "generate",
+            "input",
+            "--name",
+            "widget-operator",
+            "--crds",
+            "templates",
+            "--secrets",
+            "inline",
+            "--output",
+        ])
+        .arg(&chart)
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!chart.join("crds").exists() && chart.join("templates/crds/widgets.example.com.yaml").is_file());
+    let input = manifest::load_inputs(&[case.join("input")]).unwrap();
+    let ns = chartwright::generate::main_namespace(&input.objects).unwrap_or_else(|| "default".into());
+    let crd = |objs: &[Object]| objs.iter().find(|o| o.kind == "CustomResourceDefinition").cloned();
+    for (label, bin) in each_helm() {
+        let lint = helm(bin, &["lint", "--strict", chart.to_str().unwrap()]);
+        assert!(lint.status.success(), "{label}: {}", String::from_utf8_lossy(&lint.stdout));
+        let args = ["template", "widget-operator", chart.to_str().unwrap(), "--namespace", &ns];
+        let out = helm(bin, &args);
+        assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+        let mut rendered = Loaded::default();
+        manifest::load_text("<rendered>", String::from_utf8(out.stdout).unwrap(), &mut rendered).unwrap();
+        let diffs = chartwright::generate::verify::compare(&input.objects, &rendered.objects, Some(&ns), &ns, false);
+        assert!(diffs.is_empty(), "{label}: {diffs:?}");
+        let kept = crd(&rendered.objects).expect("the CRD renders by default");
+        assert_eq!(
+            str_at(&kept.node, &["metadata", "annotations", "helm.sh/resource-policy"]),
+            Some("keep"),
+            "{label}"
+        );
+        let off = render(bin, &chart, &ns, &["--set", "crds.enabled=false"]);
+        assert!(crd(&off).is_none(), "{label}: crds.enabled=false still renders the CRD");
+        let unkept = crd(&render(bin, &chart, &ns, &["--set", "crds.keep=false"])).unwrap();
+        assert!(unkept.node.path(&["metadata", "annotations"]).is_none(), "{label}: crds.keep=false keeps");
     }
 }

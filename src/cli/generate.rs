@@ -32,6 +32,9 @@ pub struct Args {
     /// Keep Secret values out of values.yaml (placeholder) or copy them in (inline).
     #[arg(long, value_enum, default_value_t = SecretsMode::Placeholder)]
     secrets: SecretsMode,
+    /// Where CRDs go: crds/ (installed once) or templates behind crds.enabled and crds.keep.
+    #[arg(long, value_enum, default_value_t = generate::CrdsMode::CrdsDir)]
+    crds: generate::CrdsMode,
     /// Replace an existing non-empty output directory.
     #[arg(long)]
     force: bool,
@@ -98,6 +101,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         secrets: a.secrets,
         templates: a.templates,
         dependencies,
+        crds: a.crds,
     };
     let chart = generate::generate(&loaded, &opts)?;
     for n in chart.notes.iter().chain(&generate::deps::advise(&loaded.objects, &catalog, &deny, &opts.dependencies)) {

@@ -259,6 +259,62 @@ fn connection_tests(g: &mut super::kinds::Gen<'_>) -> Vec<(String, String)> {
     out
 }
 
+/// A CRD as a template under `templates/crds/` (`--crds templates`): rendered while
+/// `crds.enabled`, and kept on uninstall (`helm.sh/resource-policy: keep`) while `crds.keep`.
+pub fn crd_template(g: &mut super::kinds::Gen<'_>, i: usize, file: &str) -> (String, String) {
+    let p = |keys: &[&str]| path(keys);
+    if !g.values.has(&p(&["crds", "enabled"])) {
+        g.values.describe(&p(&["crds"]), "The CustomResourceDefinitions, rendered as templates.");
+        g.values.set(
+            &p(&["crds", "enabled"]),
+            Node::new(Value::Bool(true)),
+            "Install and upgrade the CRDs with the release.",
+            Hint::Plain,
+        );
+        g.values.set(
+            &p(&["crds", "keep"]),
+            Node::new(Value::Bool(true)),
+            "Keep the CRDs (and so every custom resource) when the release is uninstalled.",
+            Hint::Plain,
+        );
+    }
+    let node = g.ctx.objects[i].node.clone();
+    let mut t = super::tpl::T::from_node(&node);
+    super::kinds::metadata::object_metadata(g, i, &mut t);
+    let keep = super::tpl::Entry::If(
+        ".Values.crds.keep".into(),
+        vec![super::tpl::Entry::Pair("helm.sh/resource-policy".into(), super::tpl::T::Lit(Value::Str("keep".into())))],
+    );
+    if let Some(meta) = t.get_mut("metadata") {
+        match meta.get_mut("annotations") {
+            Some(super::tpl::T::Map(m)) => m.insert(0, keep),
+            _ => {
+                // No annotations in the input: the block holds the keep annotation and the
+                // common ones, and renders only when one of them is there.
+                if let super::tpl::T::Map(entries) = meta {
+                    entries.retain(|e| {
+                        !matches!(e, super::tpl::Entry::Lines(l) if l.iter().any(|l| l.starts_with("annotations:")))
+                    });
+                    entries.push(super::tpl::Entry::Lines(vec![
+                        format!("{{{{- if or .Values.crds.keep {} }}}}", super::kinds::metadata::COMMON_ANNOTATIONS),
+                        "annotations:".into(),
+                        "  {{- if .Values.crds.keep }}".into(),
+                        "  helm.sh/resource-policy: keep".into(),
+                        "  {{- end }}".into(),
+                        format!("  {{{{- with {} }}}}", super::kinds::metadata::COMMON_ANNOTATIONS),
+                        "  {{- toYaml . | nindent {N+2} }}".into(),
+                        "  {{- end }}".into(),
+                        "{{- end }}".into(),
+                    ]));
+                }
+            }
+        }
+    }
+    let file = format!("templates/crds/{}", file.strip_prefix("crds/").unwrap_or(file));
+    let doc = super::tpl::Document { body: t, condition: Some(".Values.crds.enabled".into()) };
+    (file, super::tpl::render(&doc))
+}
+
 /// A values slot as a file-name stem: `backend.service` → `backend-service`.
 pub fn slot_stem(slot: &[String]) -> String {
     slot.iter().flat_map(|k| super::names::tokens(k)).collect::<Vec<_>>().join("-")

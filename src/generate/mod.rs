@@ -44,6 +44,17 @@ pub enum SecretsMode {
     Inline,
 }
 
+/// Where the input's CustomResourceDefinitions go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CrdsMode {
+    /// `crds/`: installed once, never upgraded or deleted by Helm.
+    #[default]
+    CrdsDir,
+    /// Templates behind `crds.enabled`, kept on uninstall with `crds.keep`, upgraded with the
+    /// release.
+    Templates,
+}
+
 /// Options of one generation.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -59,6 +70,8 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// Maintained charts to depend on (`--dependency`), resolved against the catalog.
     pub dependencies: Vec<deps::Dependency>,
+    /// Where CRDs go (`--crds`).
+    pub crds: CrdsMode,
 }
 
 /// Facts the handlers collect for NOTES.txt and the README.
@@ -334,7 +347,11 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
             continue;
         };
         if o.kind == "CustomResourceDefinition" {
-            t_out.out.insert(file, emit_document(&o.node));
+            let (file, text) = match opts.crds {
+                CrdsMode::CrdsDir => (file, emit_document(&o.node)),
+                CrdsMode::Templates => knobs::crd_template(g, i, &file),
+            };
+            t_out.out.insert(file, text);
             continue;
         }
         let mut t = tpl::T::from_node(&o.node);

@@ -4,7 +4,8 @@
 //! Allowed differences, and only these: the standard labels the chart adds (on objects and
 //! pod templates), `checksum/*` pod annotations, the release namespace, `replicas` of a
 //! workload whose HorizontalPodAutoscaler is enabled, the name given to an object that
-//! only had `generateName` (Helm cannot track it otherwise), and `helm test` pods (hooks that
+//! only had `generateName` (Helm cannot track it otherwise), the `helm.sh/resource-policy: keep`
+//! of CRDs rendered as templates, and `helm test` pods (hooks that
 //! `helm install` does not create).
 
 use crate::kube::WorkloadKind;
@@ -116,6 +117,9 @@ impl Allowed<'_> {
             }
         }
         strip_added(&mut got, inp.node.get("metadata"), "metadata");
+        if inp.kind == "CustomResourceDefinition" {
+            strip_keep(&mut got, inp.node.get("metadata"));
+        }
         if inp.name.is_none() {
             if let Some(m) = got.get_mut("metadata") {
                 m.remove("name");
@@ -151,6 +155,19 @@ impl Allowed<'_> {
         }
         first_difference(&want, &got, String::new())
     }
+}
+
+/// The `helm.sh/resource-policy: keep` a chart adds to the CRDs it renders as templates, and
+/// the annotation map it leaves empty.
+fn strip_keep(got: &mut Node, own_meta: Option<&Node>) {
+    let had = |k: &str| own_meta.and_then(|m| m.get("annotations")).and_then(|a| a.get(k)).is_some();
+    if had("helm.sh/resource-policy") {
+        return;
+    }
+    if let Some(a) = got.get_mut("metadata").and_then(|m| m.get_mut("annotations")).and_then(Node::as_map_mut) {
+        a.retain(|(k, _)| k.as_str() != Some("helm.sh/resource-policy"));
+    }
+    drop_if_empty(got, own_meta, "annotations");
 }
 
 /// Standard labels and checksum annotations of a pod template (or Pod), and the maps they

@@ -463,6 +463,18 @@ fn extra_list(g: &mut Gen<'_>, prefix: &[String], t: &mut T, key: &str, values_k
     let r = g.values.set(&join(prefix, &[values_key]), Node::new(Value::Seq(vec![])), desc, hint);
     match t.get_mut(key) {
         Some(T::Seq(items)) if !items.is_empty() => items.push(extra_items(&r)),
+        // An explicit empty list stays `[]` until the user adds items.
+        Some(T::Seq(_)) => {
+            t.replace(
+                key,
+                T::Lines(vec![
+                    format!("{{{{- with {r} }}}}"),
+                    "{{- toYaml . | nindent {N} }}".to_string(),
+                    "{{- else }} []".to_string(),
+                    "{{- end }}".to_string(),
+                ]),
+            );
+        }
         Some(_) => {}
         None => t.push(with_block(&r, key)),
     }
