@@ -63,7 +63,7 @@ fn str_at<'a>(n: &'a Node, path: &[&str]) -> Option<&'a str> {
     n.path(path).and_then(Node::as_str)
 }
 
-fn seq<'a>(n: Option<&'a Node>) -> &'a [Node] {
+fn seq(n: Option<&Node>) -> &[Node] {
     n.and_then(Node::as_seq).map_or(&[][..], Vec::as_slice)
 }
 

@@ -79,7 +79,7 @@ fn nest(entries: &[(Vec<String>, Node)]) -> Node {
                 cur.set(k, v.clone());
                 break;
             }
-            if !cur.get(k).is_some_and(|n| n.as_map().is_some()) {
+            if cur.get(k).is_none_or(|n| n.as_map().is_none()) {
                 cur.set(k, Node::map());
             }
             cur = cur.get_mut(k).expect("just set");
