@@ -13,3 +13,7 @@ cargo test --all-targets
 if [ -d ../shared/corpus/charts ]; then
   CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test validate_corpus -- --ignored
 fi
+# Every knob of a chart generated from each corpus directory renders its effect (issue 17).
+if [ -d ../shared/corpus/manifests ]; then
+  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/manifests && pwd)" cargo test --test generate_knobs -- --ignored
+fi
