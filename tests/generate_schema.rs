@@ -369,6 +369,16 @@ fn guard_cases(schema: &J, values: &J) -> Vec<(String, Case)> {
                     add("maxReplicas 1", vec![on.clone(), (p(&slot, "maxReplicas"), "1".into())], false);
                 }
             }
+            "serviceType" => {
+                let slot = path(&r["slot"]);
+                let ty = |v: &str| (p(&slot, "type"), v.to_string());
+                let policy = (p(&slot, "externalTrafficPolicy"), "Local".to_string());
+                let ranges = (p(&slot, "loadBalancerSourceRanges"), "[10.0.0.0/8]".to_string());
+                add("externalTrafficPolicy on ClusterIP", vec![ty("ClusterIP"), policy.clone()], true);
+                add("externalTrafficPolicy on NodePort", vec![ty("NodePort"), policy], false);
+                add("loadBalancerSourceRanges on NodePort", vec![ty("NodePort"), ranges.clone()], true);
+                add("loadBalancerSourceRanges on LoadBalancer", vec![ty("LoadBalancer"), ranges], false);
+            }
             "secretSource" => {
                 let slot = path(&r["slot"]);
                 let key = r["keys"][0].as_str().unwrap().to_string();

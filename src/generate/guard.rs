@@ -60,6 +60,12 @@ pub enum Guard {
         /// Whether the values have minReplicas.
         has_min: bool,
     },
+    /// A Service's `externalTrafficPolicy` needs type NodePort or LoadBalancer, and its
+    /// `loadBalancerSourceRanges` type LoadBalancer (Kubernetes refuses them otherwise).
+    ServiceType {
+        /// Path of the Service values.
+        slot: Vec<String>,
+    },
     /// A Secret's values come from `existingSecret` or from the values, not both.
     SecretSource {
         /// Path of the Secret values.
@@ -115,6 +121,10 @@ pub enum Check {
     HpaMaxBelowOne,
     /// existingSecret and secret values are both set.
     SecretBoth,
+    /// externalTrafficPolicy on a Service that is neither NodePort nor LoadBalancer.
+    TrafficPolicyType,
+    /// loadBalancerSourceRanges on a Service that is not a LoadBalancer.
+    SourceRangesType,
 }
 
 impl Guard {
@@ -145,6 +155,12 @@ impl Guard {
             (_, Check::HpaMinAboveMax) => format!("{key}: minReplicas must not be greater than maxReplicas"),
             (_, Check::HpaMaxBelowOne) => format!("{key}.maxReplicas: must be at least 1"),
             (_, Check::SecretBoth) => format!("{key}: set either existingSecret or the secret values, not both"),
+            (_, Check::TrafficPolicyType) => format!(
+                "{key}.externalTrafficPolicy: Kubernetes takes it only for NodePort and LoadBalancer Services; set {key}.type to one of them or empty it"
+            ),
+            (_, Check::SourceRangesType) => format!(
+                "{key}.loadBalancerSourceRanges: Kubernetes takes them only for LoadBalancer Services; set {key}.type to LoadBalancer or empty them"
+            ),
             (_, Check::ImageRepository | Check::PdbMinReplicas) => format!("{key}: invalid values"),
         }
     }
@@ -202,6 +218,20 @@ impl Guard {
                 lines.push("{{- end }}".into());
                 lines
             }
+            Guard::ServiceType { slot } => {
+                let ty = values_ref(&join(slot, &["type"]));
+                let policy = values_ref(&join(slot, &["externalTrafficPolicy"]));
+                let ranges = values_ref(&join(slot, &["loadBalancerSourceRanges"]));
+                let mut lines = fail(
+                    &format!("and {policy} (not (has (toString {ty}) (list \"NodePort\" \"LoadBalancer\")))"),
+                    &self.message(Check::TrafficPolicyType),
+                );
+                lines.extend(fail(
+                    &format!("and {ranges} (ne (toString {ty}) \"LoadBalancer\")"),
+                    &self.message(Check::SourceRangesType),
+                ));
+                lines
+            }
             Guard::SecretSource { slot, keys } => {
                 let existing = values_ref(&join(slot, &["existingSecret"]));
                 let any: Vec<String> = keys.iter().map(|k| values_ref(&join(slot, &[k]))).collect();
@@ -216,7 +246,7 @@ impl Guard {
         match self {
             Guard::ImageRepository { image } => image,
             Guard::IngressHosts { slot } | Guard::Pdb { slot, .. } | Guard::HpaBounds { slot, .. } => slot,
-            Guard::SecretSource { slot, .. } => slot,
+            Guard::SecretSource { slot, .. } | Guard::ServiceType { slot } => slot,
         }
     }
 
@@ -243,6 +273,16 @@ impl Guard {
                 }
             })),
             Guard::HpaBounds { .. } => None,
+            Guard::ServiceType { .. } => Some(json!({"allOf": [
+                {
+                    "if": {"required": ["externalTrafficPolicy"], "properties": {"externalTrafficPolicy": {"minLength": 1}}},
+                    "then": {"required": ["type"], "properties": {"type": {"enum": ["NodePort", "LoadBalancer"]}}}
+                },
+                {
+                    "if": {"required": ["loadBalancerSourceRanges"], "properties": {"loadBalancerSourceRanges": {"minItems": 1}}},
+                    "then": {"required": ["type"], "properties": {"type": {"const": "LoadBalancer"}}}
+                }
+            ]})),
             Guard::SecretSource { keys, .. } => {
                 let any: Vec<J> = keys.iter().map(|k| set_schema(k)).collect();
                 Some(json!({"not": {"allOf": [set_schema("existingSecret"), {"anyOf": any}]}}))

@@ -167,6 +167,12 @@ fn fix_for(rule: &Guard, check: Check, values: &J) -> String {
         }
         (_, Check::HpaMaxBelowOne) => format!("set {} to 1", key("maxReplicas")),
         (_, Check::SecretBoth) => format!("empty {} or the secret values", key("existingSecret")),
+        (_, Check::TrafficPolicyType) => {
+            format!("set {} to LoadBalancer, or {} to \"\"", key("type"), key("externalTrafficPolicy"))
+        }
+        (_, Check::SourceRangesType) => {
+            format!("set {} to LoadBalancer, or {} to []", key("type"), key("loadBalancerSourceRanges"))
+        }
         (_, _) => "change the values this rule names".into(),
     }
 }
@@ -247,6 +253,18 @@ fn check_rule(rule: &Guard, values: &J, out: &mut Vec<Violation>) -> Result<(), 
                 }
             } else if to_int(field(values, &max_p)?) < 1 {
                 push(Check::HpaMaxBelowOne, vec![max_p]);
+            }
+        }
+        Guard::ServiceType { slot } => {
+            let ty_p = join(slot, "type");
+            let ty = to_string(field(values, &ty_p)?);
+            let policy = join(slot, "externalTrafficPolicy");
+            if truthy(field(values, &policy)?) && !matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
+                push(Check::TrafficPolicyType, vec![policy, ty_p.clone()]);
+            }
+            let ranges = join(slot, "loadBalancerSourceRanges");
+            if truthy(field(values, &ranges)?) && ty != "LoadBalancer" {
+                push(Check::SourceRangesType, vec![ranges, ty_p]);
             }
         }
         Guard::SecretSource { slot, keys } => {

@@ -106,6 +106,12 @@ runs them on every render, so a render fails with a message that names the key a
 {{- if not .Values.image.repository }}
 {{- fail "image.repository: set the container image repository" }}
 {{- end }}
+{{- if and .Values.service.externalTrafficPolicy (not (has (toString .Values.service.type) (list "NodePort" "LoadBalancer"))) }}
+{{- fail "service.externalTrafficPolicy: Kubernetes takes it only for NodePort and LoadBalancer Services; set service.type to one of them or empty it" }}
+{{- end }}
+{{- if and .Values.service.loadBalancerSourceRanges (ne (toString .Values.service.type) "LoadBalancer") }}
+{{- fail "service.loadBalancerSourceRanges: Kubernetes takes them only for LoadBalancer Services; set service.type to LoadBalancer or empty them" }}
+{{- end }}
 {{- if and .Values.ingress.enabled (not .Values.ingress.hosts) }}
 {{- fail "ingress.hosts: an enabled ingress needs at least one host; add one or set ingress.enabled=false" }}
 {{- end }}

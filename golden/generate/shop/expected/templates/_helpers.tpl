@@ -112,14 +112,32 @@ runs them on every render, so a render fails with a message that names the key a
 {{- if not .Values.backend.initContainers.migrate.image.repository }}
 {{- fail "backend.initContainers.migrate.image.repository: set the container image repository" }}
 {{- end }}
+{{- if and .Values.backend.service.externalTrafficPolicy (not (has (toString .Values.backend.service.type) (list "NodePort" "LoadBalancer"))) }}
+{{- fail "backend.service.externalTrafficPolicy: Kubernetes takes it only for NodePort and LoadBalancer Services; set backend.service.type to one of them or empty it" }}
+{{- end }}
+{{- if and .Values.backend.service.loadBalancerSourceRanges (ne (toString .Values.backend.service.type) "LoadBalancer") }}
+{{- fail "backend.service.loadBalancerSourceRanges: Kubernetes takes them only for LoadBalancer Services; set backend.service.type to LoadBalancer or empty them" }}
+{{- end }}
 {{- if and .Values.secrets.existingSecret .Values.secrets.url }}
 {{- fail "secrets: set either existingSecret or the secret values, not both" }}
 {{- end }}
 {{- if not .Values.frontend.image.repository }}
 {{- fail "frontend.image.repository: set the container image repository" }}
 {{- end }}
+{{- if and .Values.frontend.service.externalTrafficPolicy (not (has (toString .Values.frontend.service.type) (list "NodePort" "LoadBalancer"))) }}
+{{- fail "frontend.service.externalTrafficPolicy: Kubernetes takes it only for NodePort and LoadBalancer Services; set frontend.service.type to one of them or empty it" }}
+{{- end }}
+{{- if and .Values.frontend.service.loadBalancerSourceRanges (ne (toString .Values.frontend.service.type) "LoadBalancer") }}
+{{- fail "frontend.service.loadBalancerSourceRanges: Kubernetes takes them only for LoadBalancer Services; set frontend.service.type to LoadBalancer or empty them" }}
+{{- end }}
 {{- if not .Values.redis.image.repository }}
 {{- fail "redis.image.repository: set the container image repository" }}
+{{- end }}
+{{- if and .Values.redis.service.externalTrafficPolicy (not (has (toString .Values.redis.service.type) (list "NodePort" "LoadBalancer"))) }}
+{{- fail "redis.service.externalTrafficPolicy: Kubernetes takes it only for NodePort and LoadBalancer Services; set redis.service.type to one of them or empty it" }}
+{{- end }}
+{{- if and .Values.redis.service.loadBalancerSourceRanges (ne (toString .Values.redis.service.type) "LoadBalancer") }}
+{{- fail "redis.service.loadBalancerSourceRanges: Kubernetes takes them only for LoadBalancer Services; set redis.service.type to LoadBalancer or empty them" }}
 {{- end }}
 {{- if and .Values.ingress.enabled (not .Values.ingress.hosts) }}
 {{- fail "ingress.hosts: an enabled ingress needs at least one host; add one or set ingress.enabled=false" }}
