@@ -455,3 +455,19 @@ fn crds_as_templates_round_trip_and_follow_crds_enabled_and_crds_keep() {
         assert!(unkept.node.path(&["metadata", "annotations"]).is_none(), "{label}: crds.keep=false keeps");
     }
 }
+
+#[test]
+fn common_labels_that_repeat_a_standard_label_are_refused_by_the_schema() {
+    let case = root().join("golden/generate/guestbook-json/input");
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    generate(&case, &chart).unwrap();
+    let c = chart.to_str().unwrap();
+    for (label, bin) in each_helm() {
+        // Rendered beside the chart's own helm.sh/chart label, the key would be there twice.
+        let out = helm(bin, &["template", "x", c, "--set", "commonLabels.helm\\.sh/chart=mine"]);
+        assert!(!out.status.success(), "{label}: a repeated standard label must be refused");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("helm.sh/chart"), "{label}");
+        assert!(helm(bin, &["template", "x", c, "--set", "commonLabels.team=shop"]).status.success(), "{label}");
+    }
+}

@@ -119,8 +119,8 @@ pub fn chart_values(chart: &str, values: &mut Values, knobs: &mut Knobs) {
     values.set(
         &path(&["commonLabels"]),
         Node::map(),
-        "Labels added to every object and pod (never to selectors).",
-        Hint::StringMap,
+        "Labels added to every object and pod (never to selectors); not the chart's standard app.kubernetes.io/* and helm.sh/chart labels.",
+        Hint::ExtraLabels,
     );
     knobs.add(&path(&["commonLabels"]), string_map(EXAMPLE_KEY, "common"));
     values.set(&path(&["commonAnnotations"]), Node::map(), "Annotations added to every object.", Hint::StringMap);

@@ -595,7 +595,13 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
             path.push(k.as_str().unwrap_or_default().to_string());
             let meta = v.meta(path);
             let pass_through = meta.is_some_and(|m| {
-                matches!(m.hint, values::Hint::OpenMap | values::Hint::StringMap | values::Hint::Resources)
+                matches!(
+                    m.hint,
+                    values::Hint::OpenMap
+                        | values::Hint::StringMap
+                        | values::Hint::ExtraLabels
+                        | values::Hint::Resources
+                )
             });
             if pass_through || !matches!(&child.value, Value::Map(mm) if !mm.is_empty()) {
                 let default = serde_json::to_string(&child.to_json()).unwrap_or_default();

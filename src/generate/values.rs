@@ -39,6 +39,9 @@ pub enum Hint {
     OpenMap,
     /// A map of strings with any keys (labels, annotations, nodeSelector, ConfigMap data).
     StringMap,
+    /// Labels added next to the chart's standard labels: any keys but those (a key twice in
+    /// one map stops the install).
+    ExtraLabels,
     /// Container resources: requests and limits of quantities (extended resources allowed).
     Resources,
     /// A list passed through as is.
@@ -160,7 +163,9 @@ impl Values {
     /// True when a parent of `path` is a map Kubernetes passes through (its keys are data).
     fn in_pass_through(&self, path: &[String]) -> bool {
         (1..path.len()).any(|n| {
-            self.meta(&path[..n]).is_some_and(|m| matches!(m.hint, Hint::OpenMap | Hint::StringMap | Hint::Resources))
+            self.meta(&path[..n]).is_some_and(|m| {
+                matches!(m.hint, Hint::OpenMap | Hint::StringMap | Hint::ExtraLabels | Hint::Resources)
+            })
         })
     }
 

@@ -46,6 +46,15 @@ pub fn add_user_maps(meta: &mut T, key: &str, refs: &[String]) {
     }
 }
 
+/// The keys of the standard labels (no user label map may repeat them).
+pub const STANDARD_LABEL_KEYS: [&str; 5] = [
+    "helm.sh/chart",
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/version",
+    "app.kubernetes.io/managed-by",
+];
+
 /// The standard labels and the helper expression for each.
 fn standard_labels(chart: &str) -> [(&'static str, String); 5] {
     [

@@ -104,7 +104,7 @@ fn user_maps(g: &mut Gen<'_>, slot: &[String]) {
             &path,
             Node::map(),
             format!("{what} added to the Service (cloud load balancer settings...), besides the input's."),
-            Hint::StringMap,
+            if key == "labels" { Hint::ExtraLabels } else { Hint::StringMap },
         );
         g.knobs.add(&path, string_map(SERVICE_KEY, "service"));
         g.extra_metadata.push((key.to_string(), r));
