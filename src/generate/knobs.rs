@@ -364,7 +364,8 @@ const API_SINCE: &[(&str, &str, u32)] = &[
     ("autoscaling/v2", "*", 23),
     ("flowcontrol.apiserver.k8s.io/v1beta3", "*", 26),
     ("flowcontrol.apiserver.k8s.io/v1", "*", 29),
-    ("resource.k8s.io/v1", "*", 34),
+    // Nothing newer than 1.32: `helm template` checks kubeVersion against its own default
+    // (v1.32.0 for Helm 3.17) and would refuse a chart that asks for more.
 ];
 
 /// The oldest minor version serving an API version and kind, if it is one of [`API_SINCE`].

@@ -68,6 +68,9 @@ fn endpoint(objects: &[Object], svc: &Object) -> Option<Endpoint> {
     let ann = |key: &str| annotation(&svc.node, key).or_else(|| pods.iter().find_map(|p| annotation(p, key)));
     let path = ann("prometheus.io/path").unwrap_or("/metrics").to_string();
     let scheme = ann("prometheus.io/scheme").map(str::to_string);
+    if ann("prometheus.io/scrape") == Some("false") {
+        return None;
+    }
     if let Some(p) = ports.iter().find(|p| p.get("name").and_then(Node::as_str).is_some_and(metrics_name)) {
         return Some(endpoint_of(p, path, scheme));
     }
