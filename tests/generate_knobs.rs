@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chartwright::generate::knobs::{
     CI_KNOBS, CI_OBJECTS, EXAMPLE_ARG, EXAMPLE_ENV, EXAMPLE_EXTRA_OBJECT, EXAMPLE_KEY, EXAMPLE_NAMESPACE,
-    EXAMPLE_PRIORITY_CLASS, EXAMPLE_REGISTRY,
+    EXAMPLE_PRIORITY_CLASS, EXAMPLE_REGISTRY, OWN_KEY,
 };
 use chartwright::generate::monitoring::SERVICE_MONITOR_API;
 use chartwright::manifest::{self, Loaded, Object};
@@ -107,6 +107,14 @@ fn knob_effects(ns: &str, plain: &[Object], knobs: &[Object]) -> Vec<String> {
     );
     for o in knobs.iter().filter(|o| !is_extra(o)) {
         let name = o.display_name();
+        // A user map rendered as a second block beside the object's own would repeat its key.
+        check(o.duplicate_keys.is_empty(), format!("{name}: a key is written twice: {:?}", o.duplicate_keys));
+        if o.kind == "Ingress" {
+            check(
+                str_at(&o.node, &["metadata", "annotations", OWN_KEY]) == Some("ingress"),
+                format!("{name}: the Ingress's own annotations are lost"),
+            );
+        }
         check(
             str_at(&o.node, &["metadata", "labels", EXAMPLE_KEY]) == Some("common"),
             format!("{name}: commonLabels missing"),
@@ -316,6 +324,9 @@ fn check_input(label: &str, bin: &Path, input: &[Object], ns: &str, chart: &Path
     let main_ns = chartwright::generate::main_namespace(input);
     let diffs = chartwright::generate::verify::compare(input, &plain, main_ns.as_deref(), ns, false);
     bad.extend(diffs.iter().map(|d| format!("{label}: default render: {d}")));
+    for o in plain.iter().filter(|o| !o.duplicate_keys.is_empty()) {
+        bad.push(format!("{label}: default render: {}: a key is written twice", o.display_name()));
+    }
     let with_api = render(bin, chart, ns, &["-f", k, "--api-versions", SERVICE_MONITOR_API]);
     let without_api = render(bin, chart, ns, &["-f", k]);
     bad.extend(knob_effects(ns, &plain, &with_api).into_iter().map(|b| format!("{label}: {b}")));
@@ -470,4 +481,13 @@ fn common_labels_that_repeat_a_standard_label_are_refused_by_the_schema() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("helm.sh/chart"), "{label}");
         assert!(helm(bin, &["template", "x", c, "--set", "commonLabels.team=shop"]).status.success(), "{label}");
     }
+}
+
+#[test]
+fn a_bare_pod_gets_each_label_and_annotation_once() {
+    // A Pod is both an object and its own pod template: its labels and annotations were once
+    // written twice (standard labels, and the common maps beside podAnnotations).
+    let (charts, problems) = check_all(&[root().join("tests/fixtures/generate/bare-pod")]);
+    assert_eq!(charts, 1);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -14,6 +14,9 @@ use super::values::{Hint, Values};
 /// The label and annotation key the `ci/` values set through `commonLabels`,
 /// `commonAnnotations` and the Service maps.
 pub const EXAMPLE_KEY: &str = "chartwright.dev/knob";
+/// The annotation key the `ci/` values put in an object's own annotation values (an Ingress's,
+/// a ServiceAccount's), next to the common ones.
+pub const OWN_KEY: &str = "chartwright.dev/own-knob";
 /// The registry the `ci/` values mirror every image to.
 pub const EXAMPLE_REGISTRY: &str = "mirror.example.com";
 /// The namespace the `ci/` values move the release's objects to.

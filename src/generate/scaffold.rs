@@ -108,6 +108,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             "IngressClass name; empty uses the cluster default.",
             Hint::DnsName,
         );
+        g.knobs.add(&path(&["ingress", "annotations"]), super::knobs::string_map(super::knobs::OWN_KEY, "ingress"));
         let ann = g.values.set(
             &path(&["ingress", "annotations"]),
             Node::map(),

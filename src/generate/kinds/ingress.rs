@@ -3,6 +3,7 @@
 
 use crate::yaml::{Node, Value};
 
+use super::super::knobs::{OWN_KEY, string_map};
 use super::super::names::key_for;
 use super::super::tpl::{Entry, T, with_block, with_scalar};
 use super::super::values::{Hint, join};
@@ -45,12 +46,12 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         "Annotations on the Ingress (controller settings, cert-manager issuer...).",
         Hint::StringMap,
     );
-    if let Some(meta) = t.get_mut("metadata") {
-        if let T::Map(m) = meta {
-            m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
-        }
-        meta.push(with_block(&ar, "annotations"));
+    g.knobs.add(&join(&slot, &["annotations"]), string_map(OWN_KEY, "ingress"));
+    if let Some(T::Map(m)) = t.get_mut("metadata") {
+        m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
     }
+    // Rendered with commonAnnotations in one map (metadata.rs).
+    g.extra_metadata.push(("annotations".into(), ar));
     if v1 {
         if let Some(backends) = service_backends(&spec) {
             hosts(g, &slot, t, &spec, &backends);

@@ -100,7 +100,9 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
         t.set("metadata", T::Map(Vec::new()));
     }
     let own_labels = o.node.path(&["metadata", "labels"]);
-    let mut labels = standard_label_entries(g, own_labels);
+    // A bare Pod's labels were written as a pod template's (standard and common ones included).
+    let is_pod = o.kind == "Pod";
+    let mut labels = if is_pod { Vec::new() } else { standard_label_entries(g, own_labels) };
     let name = o.name.as_ref().and_then(|n| g.ctx.name_of(&o.kind, n)).map(|e| e.tpl(&g.ctx.chart));
     let Some(meta) = t.get_mut("metadata") else { return };
     // Annotations that stay in the template (cert-manager.io/inject-ca-from: ns/name...).
@@ -130,7 +132,9 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
     let refs = |key: &str, common: &str| -> Vec<String> {
         extra.iter().filter(|(k, _)| k == key).map(|(_, r)| r.clone()).chain([common.to_string()]).collect()
     };
-    add_user_maps(meta, "labels", &refs("labels", COMMON_LABELS));
+    if !is_pod {
+        add_user_maps(meta, "labels", &refs("labels", COMMON_LABELS));
+    }
     add_user_maps(meta, "annotations", &refs("annotations", COMMON_ANNOTATIONS));
     if let T::Map(entries) = meta {
         entries.sort_by_key(metadata_rank);

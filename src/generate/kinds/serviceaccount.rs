@@ -3,7 +3,8 @@
 
 use crate::yaml::Node;
 
-use super::super::tpl::{Entry, T, with_block};
+use super::super::knobs::{OWN_KEY, string_map};
+use super::super::tpl::{Entry, T};
 use super::super::values::{Hint, join};
 use super::Gen;
 
@@ -43,9 +44,11 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         "Name of the ServiceAccount; empty derives it from the release name.",
         Hint::DnsName,
     );
+    g.knobs.add(&join(&slot, &["annotations"]), string_map(OWN_KEY, "serviceaccount"));
     if let Some(T::Map(m)) = t.get_mut("metadata") {
         m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
-        m.push(with_block(&ar, "annotations"));
     }
+    // Rendered with commonAnnotations in one map (metadata.rs).
+    g.extra_metadata.push(("annotations".into(), ar));
     Some(create)
 }

@@ -165,6 +165,14 @@ pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut T) {
     let node = o.node.clone();
     let checksums = checksums(g, i);
     pod::pod_template(g, &prefix, t, &node, &checksums);
+    // The Pod's podAnnotations block becomes one map with commonAnnotations (metadata.rs).
+    if let Some(T::Map(m)) = t.get_mut("metadata") {
+        let before = m.len();
+        m.retain(|e| !matches!(e, Entry::Lines(l) if l.iter().any(|l| l.starts_with("annotations:"))));
+        if m.len() != before {
+            g.extra_metadata.push(("annotations".into(), values_ref(&join(&prefix, &["podAnnotations"]))));
+        }
+    }
 }
 
 fn volume_claim_templates(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node) {
