@@ -396,6 +396,7 @@ fn every_knob_of_every_corpus_chart_renders_its_effect_on_helm_3_and_4() {
     }
     inputs.sort();
     let (charts, problems) = check_all(&inputs);
+    eprintln!("{} corpus directories, {charts} charts checked on both Helms", inputs.len());
     assert!(charts > 0);
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }

@@ -213,3 +213,58 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
     }
     docs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{Loaded, load_text};
+
+    fn objects(yaml: &str) -> Vec<Object> {
+        let mut l = Loaded::default();
+        load_text("t.yaml", yaml.to_string(), &mut l).unwrap();
+        l.objects
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web}\n      annotations: ANN\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          ports:\n            - {name: http, containerPort: 8080}\n            - {name: CPORT, containerPort: 9090}\n---\n";
+
+    fn service(ports: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  selector: {{app: web}}\n  ports: {ports}\n"
+        )
+    }
+
+    fn found(ann: &str, cport: &str, ports: &str) -> Option<Endpoint> {
+        let text = DEPLOY.replace("ANN", ann).replace("CPORT", cport) + &service(ports);
+        let objs = objects(&text);
+        endpoint(&objs, &objs[1])
+    }
+
+    #[test]
+    fn a_service_port_named_metrics_is_scraped_by_name() {
+        let e = found("{}", "admin", "[{name: http, port: 80}, {name: http-metrics, port: 9090}]").unwrap();
+        assert_eq!(e.port, Ok("http-metrics".to_string()));
+        assert_eq!(e.path, "/metrics");
+    }
+
+    #[test]
+    fn a_service_port_leading_to_a_metrics_container_port_is_scraped() {
+        let e = found(
+            "{}",
+            "metrics",
+            "[{name: web, port: 80, targetPort: 8080}, {name: admin, port: 9000, targetPort: 9090}]",
+        )
+        .unwrap();
+        assert_eq!(e.port, Ok("admin".to_string()));
+    }
+
+    #[test]
+    fn prometheus_annotations_give_the_port_and_path_and_scrape_false_gives_nothing() {
+        let ann = "{prometheus.io/scrape: \"true\", prometheus.io/port: \"9090\", prometheus.io/path: /stats}";
+        let e = found(ann, "admin", "[{port: 80, targetPort: 8080}, {port: 9000, targetPort: 9090}]").unwrap();
+        assert_eq!(e.port, Err(Node::new(Value::Int(9090))), "an unnamed port is scraped by its target port");
+        assert_eq!(e.path, "/stats");
+        let off = "{prometheus.io/scrape: \"false\", prometheus.io/port: \"9090\"}";
+        assert_eq!(found(off, "metrics", "[{name: metrics, port: 9090}]"), None);
+        assert_eq!(found("{}", "admin", "[{name: http, port: 80}]"), None, "nothing says metrics");
+    }
+}

@@ -156,3 +156,41 @@ fn metadata_rank(e: &Entry) -> u8 {
         _ => 4,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::tpl::{Document, render};
+
+    fn meta(src: &str) -> T {
+        T::from_node(&crate::yaml::parse_stream(src).unwrap().remove(0).root.unwrap())
+    }
+
+    #[test]
+    fn user_maps_merge_into_the_inputs_entries_or_render_only_when_set() {
+        let refs = [".Values.a".to_string(), COMMON_ANNOTATIONS.to_string()];
+        let mut own = meta("annotations:\n  team: x\n");
+        add_user_maps(&mut own, "annotations", &refs);
+        let text = render(&Document { body: own, condition: None });
+        assert!(text.contains("  team: x\n  {{- with .Values.a }}\n"), "{text}");
+        let mut none = meta("name: x\n");
+        add_user_maps(&mut none, "annotations", &refs);
+        let text = render(&Document { body: none, condition: None });
+        assert!(
+            text.contains("{{- with merge (dict) .Values.a .Values.commonAnnotations }}\nannotations:\n"),
+            "{text}"
+        );
+        assert!(!text.contains("else"), "{text}");
+    }
+
+    #[test]
+    fn an_inputs_explicit_empty_map_stays_empty_until_a_user_map_is_set() {
+        let mut m = meta("annotations: {}\n");
+        add_user_maps(&mut m, "annotations", &[COMMON_ANNOTATIONS.to_string()]);
+        let text = render(&Document { body: m, condition: None });
+        assert_eq!(
+            text,
+            "{{- with .Values.commonAnnotations }}\nannotations:\n  {{- toYaml . | nindent 2 }}\n{{- else }}\nannotations: {}\n{{- end }}\n"
+        );
+    }
+}
