@@ -35,6 +35,10 @@ while IFS= read -r dir; do
     if ! lint=$("$helm" lint --strict "$out" 2>&1); then
       echo "FAIL $rel: helm lint --strict"; tail -5 <<<"$lint"; failed=$((failed + 1)); continue
     fi
+    # The ci/ values that set every knob and switch every optional object on (issue 17).
+    if ! lint=$("$helm" lint --strict "$out" -f "$out/ci/objects-values.yaml" 2>&1); then
+      echo "FAIL $rel: helm lint --strict -f ci/objects-values.yaml"; tail -5 <<<"$lint"; failed=$((failed + 1)); continue
+    fi
     charts=$((charts + 1))
   done
 done < <(find "$corpus/manifests" -type d | sort)
