@@ -34,11 +34,16 @@ fn golden_cases() -> Vec<PathBuf> {
 
 /// Generates a chart; None when the input is refused for defining an object twice.
 fn generate(input: &Path, out: &Path) -> Option<()> {
+    generate_with(input, out, &[])
+}
+
+fn generate_with(input: &Path, out: &Path, extra: &[&str]) -> Option<()> {
     let o = chartwright()
         .arg("generate")
         .arg(input)
         .args(["--name", "knobs", "--secrets", "inline", "--output"])
         .arg(out)
+        .args(extra)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -491,4 +496,20 @@ fn a_bare_pod_gets_each_label_and_annotation_once() {
     let (charts, problems) = check_all(&[root().join("tests/fixtures/generate/bare-pod")]);
     assert_eq!(charts, 1);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn crds_as_templates_carry_every_chart_knob_on_helm_3_and_4() {
+    let input = root().join("golden/generate/widget-operator/input");
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    generate_with(&input, &chart, &["--crds", "templates"]).unwrap();
+    let objects = manifest::load_inputs(std::slice::from_ref(&input)).unwrap().objects;
+    let ns = chartwright::generate::main_namespace(&objects).unwrap_or_else(|| "default".into());
+    for (label, bin) in each_helm() {
+        let problems = check_input(label, bin, &objects, &ns, &chart);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let knobs = render(bin, &chart, &ns, &["-f", chart.join(CI_KNOBS).to_str().unwrap()]);
+        assert!(knobs.iter().any(|o| o.kind == "CustomResourceDefinition"), "{label}: the CRD is a template");
+    }
 }
