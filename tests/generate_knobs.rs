@@ -513,3 +513,22 @@ fn crds_as_templates_carry_every_chart_knob_on_helm_3_and_4() {
         assert!(knobs.iter().any(|o| o.kind == "CustomResourceDefinition"), "{label}: the CRD is a template");
     }
 }
+
+#[test]
+fn a_service_label_and_a_common_label_with_one_key_render_once_the_services_winning() {
+    let case = root().join("golden/generate/guestbook-json/input");
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    generate(&case, &chart).unwrap();
+    let set =
+        ["--set", "service.labels.team=service,commonLabels.team=common,service.annotations.a=s,commonAnnotations.a=c"];
+    for (label, bin) in each_helm() {
+        let objs = render(bin, &chart, "default", &set);
+        let svc = objs.iter().find(|o| o.kind == "Service").unwrap();
+        assert!(svc.duplicate_keys.is_empty(), "{label}: {:?}", svc.duplicate_keys);
+        assert_eq!(str_at(&svc.node, &["metadata", "labels", "team"]), Some("service"), "{label}");
+        assert_eq!(str_at(&svc.node, &["metadata", "annotations", "a"]), Some("s"), "{label}");
+        let deploy = objs.iter().find(|o| o.kind == "Deployment").unwrap();
+        assert_eq!(str_at(&deploy.node, &["metadata", "labels", "team"]), Some("common"), "{label}");
+    }
+}

@@ -18,14 +18,13 @@ pub fn add_user_maps(meta: &mut T, key: &str, refs: &[String]) {
     if refs.is_empty() {
         return;
     }
+    // One map of the user maps (the first one's keys win), so they never repeat a key.
+    let merged = if refs.len() == 1 { refs[0].clone() } else { format!("merge (dict) {}", refs.join(" ")) };
     match meta.get_mut(key) {
-        Some(T::Map(m)) if !m.is_empty() => {
-            m.extend(refs.iter().map(|r| with_inline(r)));
-        }
+        Some(T::Map(m)) if !m.is_empty() => m.push(with_inline(&merged)),
         existing => {
             // An input's explicit `{}` stays `{}` when no user map is set.
             let explicit_empty = existing.is_some();
-            let merged = if refs.len() == 1 { refs[0].clone() } else { format!("merge (dict) {}", refs.join(" ")) };
             let mut lines = vec![
                 format!("{{{{- with {merged} }}}}"),
                 format!("{key}:"),
@@ -172,7 +171,7 @@ mod tests {
         let mut own = meta("annotations:\n  team: x\n");
         add_user_maps(&mut own, "annotations", &refs);
         let text = render(&Document { body: own, condition: None });
-        assert!(text.contains("  team: x\n  {{- with .Values.a }}\n"), "{text}");
+        assert!(text.contains("  team: x\n  {{- with merge (dict) .Values.a .Values.commonAnnotations }}\n"), "{text}");
         let mut none = meta("name: x\n");
         add_user_maps(&mut none, "annotations", &refs);
         let text = render(&Document { body: none, condition: None });
