@@ -532,3 +532,17 @@ fn a_service_label_and_a_common_label_with_one_key_render_once_the_services_winn
         assert_eq!(str_at(&deploy.node, &["metadata", "labels", "team"]), Some("common"), "{label}");
     }
 }
+
+#[test]
+fn a_user_map_deleted_with_null_still_merges_with_the_common_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    generate(&root().join("tests/fixtures/generate/bare-pod"), &chart).unwrap();
+    for (label, bin) in each_helm() {
+        // podAnnotations may be deleted (the templates do without it); merge must not see nil.
+        let objs = render(bin, &chart, "tools", &["--set", "probe.podAnnotations=null,commonAnnotations.x=y"]);
+        let pod = objs.iter().find(|o| o.kind == "Pod" && !is_hook(o)).unwrap();
+        assert_eq!(str_at(&pod.node, &["metadata", "annotations", "x"]), Some("y"), "{label}");
+        assert!(pod.node.path(&["metadata", "annotations", "team"]).is_none(), "{label}");
+    }
+}

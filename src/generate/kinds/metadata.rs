@@ -11,6 +11,18 @@ pub const COMMON_LABELS: &str = ".Values.commonLabels";
 /// `.Values` reference of the annotations added to every object.
 pub const COMMON_ANNOTATIONS: &str = ".Values.commonAnnotations";
 
+/// One map of the user maps `refs` (the first one's keys win), so they never repeat a key;
+/// a map deleted with `null` counts as empty.
+pub fn merged_maps(refs: &[String]) -> String {
+    match refs {
+        [one] => one.clone(),
+        _ => {
+            let maps: Vec<String> = refs.iter().map(|r| format!("(default (dict) {r})")).collect();
+            format!("merge (dict) {}", maps.join(" "))
+        }
+    }
+}
+
 /// Adds the user maps `refs` to the metadata map `key` (labels, annotations) of `meta`: merged
 /// into the input's entries when it has some, else rendered only when one of them is set, so
 /// that at their defaults nothing changes. Never used on selectors.
@@ -18,8 +30,7 @@ pub fn add_user_maps(meta: &mut T, key: &str, refs: &[String]) {
     if refs.is_empty() {
         return;
     }
-    // One map of the user maps (the first one's keys win), so they never repeat a key.
-    let merged = if refs.len() == 1 { refs[0].clone() } else { format!("merge (dict) {}", refs.join(" ")) };
+    let merged = merged_maps(refs);
     match meta.get_mut(key) {
         Some(T::Map(m)) if !m.is_empty() => m.push(with_inline(&merged)),
         existing => {
@@ -171,14 +182,12 @@ mod tests {
         let mut own = meta("annotations:\n  team: x\n");
         add_user_maps(&mut own, "annotations", &refs);
         let text = render(&Document { body: own, condition: None });
-        assert!(text.contains("  team: x\n  {{- with merge (dict) .Values.a .Values.commonAnnotations }}\n"), "{text}");
+        let merged = "merge (dict) (default (dict) .Values.a) (default (dict) .Values.commonAnnotations)";
+        assert!(text.contains(&format!("  team: x\n  {{{{- with {merged} }}}}\n")), "{text}");
         let mut none = meta("name: x\n");
         add_user_maps(&mut none, "annotations", &refs);
         let text = render(&Document { body: none, condition: None });
-        assert!(
-            text.contains("{{- with merge (dict) .Values.a .Values.commonAnnotations }}\nannotations:\n"),
-            "{text}"
-        );
+        assert!(text.contains(&format!("{{{{- with {merged} }}}}\nannotations:\n")), "{text}");
         assert!(!text.contains("else"), "{text}");
     }
 

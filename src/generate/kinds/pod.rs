@@ -110,8 +110,11 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
     if let Some(T::Map(existing)) = meta.get_mut("labels").cloned() {
         label_entries.extend(existing);
     }
-    label_entries.push(with_inline(super::metadata::COMMON_LABELS));
-    label_entries.push(with_inline(&labels_ref));
+    // One map, so a key in both renders once (podLabels winning).
+    label_entries.push(with_inline(&super::metadata::merged_maps(&[
+        labels_ref.clone(),
+        super::metadata::COMMON_LABELS.to_string(),
+    ])));
     let mut labels = T::Map(label_entries);
     // Pods carry the release's instance label already; one the input wrote follows the release.
     super::scope_to_release(g, Some(&mut labels), false);
