@@ -139,12 +139,23 @@ fn knob_effects(ns: &str, plain: &[Object], knobs: &[Object]) -> Vec<String> {
             format!("{name}: still in the release namespace despite namespaceOverride"),
         );
         let Some(pod) = chartwright::kube::pod_template(&o.node, &o.kind) else { continue };
-        for c in seq(pod.path(&["spec", "containers"])).iter().chain(seq(pod.path(&["spec", "initContainers"]))) {
-            let image = str_at(c, &["image"]).unwrap_or_default();
-            check(
-                image.starts_with(&format!("{EXAMPLE_REGISTRY}/")),
-                format!("{name}: image {image} is not under global.imageRegistry"),
-            );
+        let before = plain.iter().find(|p| p.kind == o.kind && p.name == o.name);
+        let before_pod = before.and_then(|b| chartwright::kube::pod_template(&b.node, &b.kind));
+        for list in ["containers", "initContainers"] {
+            for c in seq(pod.path(&["spec", list])) {
+                let image = str_at(c, &["image"]).unwrap_or_default();
+                // The same container in the default render: its registry is replaced, or the
+                // mirror goes in front of a name without one.
+                let was = before_pod
+                    .map(|p| seq(p.path(&["spec", list])))
+                    .and_then(|cs| cs.iter().find(|b| b.get("name") == c.get("name")))
+                    .and_then(|b| str_at(b, &["image"]));
+                let want = was.map(|w| format!("{EXAMPLE_REGISTRY}/{}", without_registry(w)));
+                check(
+                    image.starts_with(&format!("{EXAMPLE_REGISTRY}/")) && want.as_deref().is_none_or(|w| w == image),
+                    format!("{name}: image {image} is not {want:?} under global.imageRegistry"),
+                );
+            }
         }
         if is_hook(o) {
             continue;
@@ -179,6 +190,15 @@ fn knob_effects(ns: &str, plain: &[Object], knobs: &[Object]) -> Vec<String> {
         );
     }
     bad
+}
+
+/// An image reference without its registry (the first part, when it has a `.` or `:` or is
+/// `localhost`).
+fn without_registry(image: &str) -> &str {
+    match image.split_once('/') {
+        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => rest,
+        _ => image,
+    }
 }
 
 fn workload_effects(o: &Object, pod: &Node, plain: &[Object], check: &mut impl FnMut(bool, String)) {
