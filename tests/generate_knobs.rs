@@ -37,6 +37,15 @@ fn generate(input: &Path, out: &Path) -> Option<()> {
     generate_with(input, out, &[])
 }
 
+/// A chart generated from `input` (relative to the repository) into a fresh directory; the
+/// directory lives as long as the returned guard.
+fn fresh_chart(input: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("chart");
+    generate_with(&root().join(input), &chart, extra).unwrap();
+    (tmp, chart)
+}
+
 fn generate_with(input: &Path, out: &Path, extra: &[&str]) -> Option<()> {
     let o = chartwright()
         .arg("generate")
@@ -428,10 +437,7 @@ fn every_knob_of_every_corpus_chart_renders_its_effect_on_helm_3_and_4() {
 
 #[test]
 fn a_probe_switched_off_is_gone_and_the_default_render_keeps_it() {
-    let case = root().join("golden/generate/guestbook-json/input");
-    let tmp = tempfile::tempdir().unwrap();
-    let chart = tmp.path().join("chart");
-    generate(&case, &chart).unwrap();
+    let (_tmp, chart) = fresh_chart("golden/generate/guestbook-json/input", &[]);
     for (label, bin) in each_helm() {
         let probe = |objs: &[Object]| {
             let d = objs.iter().find(|o| o.kind == "Deployment").unwrap();
@@ -495,10 +501,7 @@ fn crds_as_templates_round_trip_and_follow_crds_enabled_and_crds_keep() {
 
 #[test]
 fn common_labels_that_repeat_a_standard_label_are_refused_by_the_schema() {
-    let case = root().join("golden/generate/guestbook-json/input");
-    let tmp = tempfile::tempdir().unwrap();
-    let chart = tmp.path().join("chart");
-    generate(&case, &chart).unwrap();
+    let (_tmp, chart) = fresh_chart("golden/generate/guestbook-json/input", &[]);
     let c = chart.to_str().unwrap();
     for (label, bin) in each_helm() {
         // Rendered beside the chart's own helm.sh/chart label, the key would be there twice.
@@ -520,10 +523,8 @@ fn a_bare_pod_gets_each_label_and_annotation_once() {
 
 #[test]
 fn crds_as_templates_carry_every_chart_knob_on_helm_3_and_4() {
+    let (_tmp, chart) = fresh_chart("golden/generate/widget-operator/input", &["--crds", "templates"]);
     let input = root().join("golden/generate/widget-operator/input");
-    let tmp = tempfile::tempdir().unwrap();
-    let chart = tmp.path().join("chart");
-    generate_with(&input, &chart, &["--crds", "templates"]).unwrap();
     let objects = manifest::load_inputs(std::slice::from_ref(&input)).unwrap().objects;
     let ns = chartwright::generate::main_namespace(&objects).unwrap_or_else(|| "default".into());
     for (label, bin) in each_helm() {
@@ -536,10 +537,7 @@ fn crds_as_templates_carry_every_chart_knob_on_helm_3_and_4() {
 
 #[test]
 fn a_service_label_and_a_common_label_with_one_key_render_once_the_services_winning() {
-    let case = root().join("golden/generate/guestbook-json/input");
-    let tmp = tempfile::tempdir().unwrap();
-    let chart = tmp.path().join("chart");
-    generate(&case, &chart).unwrap();
+    let (_tmp, chart) = fresh_chart("golden/generate/guestbook-json/input", &[]);
     let set =
         ["--set", "service.labels.team=service,commonLabels.team=common,service.annotations.a=s,commonAnnotations.a=c"];
     for (label, bin) in each_helm() {
@@ -555,9 +553,7 @@ fn a_service_label_and_a_common_label_with_one_key_render_once_the_services_winn
 
 #[test]
 fn a_user_map_deleted_with_null_still_merges_with_the_common_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    let chart = tmp.path().join("chart");
-    generate(&root().join("tests/fixtures/generate/bare-pod"), &chart).unwrap();
+    let (_tmp, chart) = fresh_chart("tests/fixtures/generate/bare-pod", &[]);
     for (label, bin) in each_helm() {
         // podAnnotations may be deleted (the templates do without it); merge must not see nil.
         let objs = render(bin, &chart, "tools", &["--set", "probe.podAnnotations=null,commonAnnotations.x=y"]);
