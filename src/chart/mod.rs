@@ -4,6 +4,7 @@
 //! Helm's (Masterminds) version constraints, which both check dependencies against.
 
 pub mod constraint;
+pub mod meta;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;

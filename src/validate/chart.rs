@@ -8,53 +8,9 @@ use super::ValidateError;
 use super::helmignore::HelmIgnore;
 use super::tree::{ValueKind, ValueNode};
 use crate::limits;
-use crate::yaml::{Node, Value};
 
-/// One `dependencies:` entry of `Chart.yaml`.
-#[derive(Debug, Clone)]
-pub struct Dependency {
-    /// The chart name.
-    pub name: String,
-    /// The version constraint.
-    pub version: String,
-    /// The alias, if any.
-    pub alias: Option<String>,
-    /// The comma-separated condition paths.
-    pub condition: String,
-    /// Tags that enable or disable the dependency.
-    pub tags: Vec<String>,
-    /// `import-values`: a string (`exports.<s>` into the root) or a `{child, parent}` pair.
-    pub import_values: Vec<Import>,
-    /// Where the entry is declared, for messages.
-    pub at: Option<Declared>,
-}
-
-/// Where a dependency is declared: file, 1-based line and column, and that line's text.
-#[derive(Debug, Clone)]
-pub struct Declared {
-    /// `Chart.yaml` (or `requirements.yaml`) as shown in diagnostics.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub col: u32,
-    /// The line's text.
-    pub text: String,
-}
-
-/// One `import-values` item.
-#[derive(Debug, Clone)]
-pub enum Import {
-    /// `- data` imports `exports.data` to the parent's root.
-    Export(String),
-    /// `- {child: a.b, parent: c}`.
-    Pair {
-        /// Path in the child.
-        child: String,
-        /// Path in the parent.
-        parent: String,
-    },
-}
+use crate::chart::meta::{self, FileKind, MetaError, Reading};
+pub use crate::chart::meta::{Dependency, Import};
 
 /// A loaded chart.
 #[derive(Debug, Clone)]
@@ -74,6 +30,9 @@ pub struct Chart {
     pub schema_files: std::sync::Arc<BTreeMap<String, Vec<u8>>>,
     /// Declared dependencies.
     pub deps: Vec<Dependency>,
+    /// The file that declares them (`Chart.yaml` or `requirements.yaml`), for positions
+    /// (shared like `schema`).
+    pub deps_file: std::sync::Arc<SourceFile>,
     /// Charts found under `charts/`, sorted by directory or archive name.
     pub subcharts: Vec<Chart>,
     /// A number unique to this chart in the loaded tree (schemas are compiled per id).
@@ -81,7 +40,7 @@ pub struct Chart {
 }
 
 /// A source file of the chart tree: its display name and text, for positions and excerpts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     /// As shown in diagnostics.
     pub name: String,
@@ -237,19 +196,22 @@ fn from_files(
         return Err(ValidateError::NoChartYaml { chart: display.to_string() });
     };
     let chart_yaml = text_of(chart_yaml, &chart_yaml_name)?;
-    let meta = parse_single(&chart_yaml, &chart_yaml_name)?;
-    let name = meta.as_ref().and_then(|m| m.str_at(&["name"])).unwrap_or_default().to_string();
+    let meta = parse_meta(&chart_yaml, &chart_yaml_name, FileKind::Chart)?;
+    // Helm's loader wants a string name; `name: 1` has none.
+    let name = meta.root.as_ref().and_then(|m| m.str_at(&["name"])).unwrap_or_default().to_string();
     if name.is_empty() {
         return Err(ValidateError::NoName { file: chart_yaml_name });
     }
-    let version = meta.as_ref().and_then(|m| m.get("version")).map(scalar_text).unwrap_or_default();
-    let mut deps = meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name, &chart_yaml)).transpose()?.unwrap_or_default();
+    let version = meta.version.unwrap_or_default();
+    let mut deps = meta.deps;
+    let mut deps_file = SourceFile { name: chart_yaml_name, text: chart_yaml };
     if let Some(req) = files.remove("requirements.yaml") {
         let req_name = format!("{display}/requirements.yaml");
         let req_text = text_of(req, &req_name)?;
-        let req = parse_single(&req_text, &req_name)?;
-        if let Some(r) = req {
-            deps = parse_deps(&r, &req_name, &req_text)?;
+        let req = parse_meta(&req_text, &req_name, FileKind::Requirements)?;
+        if req.root.is_some() {
+            deps = req.deps;
+            deps_file = SourceFile { name: req_name, text: req_text };
         }
     }
 
@@ -322,7 +284,8 @@ fn from_files(
         })?);
     }
     let schema_files = std::sync::Arc::new(schema_files);
-    Ok(Chart { name, version, values, schema, schema_path, schema_files, deps, subcharts, id })
+    let deps_file = std::sync::Arc::new(deps_file);
+    Ok(Chart { name, version, values, schema, schema_path, schema_files, deps, deps_file, subcharts, id })
 }
 
 fn strip_pos(e: &serde_json::Error) -> String {
@@ -333,77 +296,17 @@ fn strip_pos(e: &serde_json::Error) -> String {
     }
 }
 
-fn parse_single(text: &str, name: &str) -> Result<Option<Node>, ValidateError> {
-    let docs = crate::yaml::parse_stream(text).map_err(|e| ValidateError::Yaml {
-        file: name.to_string(),
-        line: e.pos.line,
-        col: e.pos.col,
-        message: e.message,
-    })?;
-    Ok(docs.into_iter().next().and_then(|d| d.root))
-}
-
-fn scalar_text(n: &Node) -> String {
-    crate::yaml::scalar_string(n).unwrap_or_default()
-}
-
-fn parse_deps(meta: &Node, name: &str, source: &str) -> Result<Vec<Dependency>, ValidateError> {
-    let Some(list) = meta.get("dependencies") else { return Ok(Vec::new()) };
-    let Some(items) = list.as_seq() else {
-        if list.is_null() {
-            return Ok(Vec::new());
+/// `Chart.yaml` or `requirements.yaml` read as Helm's loader does.
+fn parse_meta(text: &str, name: &str, kind: FileKind) -> Result<meta::DependencyFile, ValidateError> {
+    meta::parse(name, kind, text, Reading::Loader).map_err(|e| {
+        let (file, line, col) = (name.to_string(), e.pos().line, e.pos().col);
+        match e {
+            MetaError::Yaml { message, .. } => ValidateError::Yaml { file, line, col, message },
+            MetaError::DependenciesNotList { .. } => ValidateError::DependenciesNotList { file, line, col },
+            // The loader reading refuses nothing else; should that change, say what.
+            other => ValidateError::Yaml { file, line, col, message: other.to_string() },
         }
-        return Err(ValidateError::DependenciesNotList {
-            file: name.to_string(),
-            line: list.pos.line,
-            col: list.pos.col,
-        });
-    };
-    let mut out = Vec::new();
-    for item in items {
-        if item.is_null() {
-            continue;
-        }
-        let text = |k: &str| item.get(k).map(scalar_text).unwrap_or_default();
-        let tags =
-            item.get("tags").and_then(Node::as_seq).map(|t| t.iter().map(scalar_text).collect()).unwrap_or_default();
-        let mut import_values = Vec::new();
-        if let Some(ivs) = item.get("import-values").and_then(Node::as_seq) {
-            for iv in ivs {
-                match &iv.value {
-                    Value::Str(s) => import_values.push(Import::Export(s.clone())),
-                    Value::Map(_) => import_values.push(Import::Pair {
-                        child: iv.get("child").map(go_print).unwrap_or_else(|| "<nil>".into()),
-                        parent: iv.get("parent").map(go_print).unwrap_or_else(|| "<nil>".into()),
-                    }),
-                    _ => {}
-                }
-            }
-        }
-        let alias = text("alias");
-        let pos = item.get("name").map_or(&item.pos, |n| &n.pos);
-        let at = Some(Declared {
-            file: name.to_string(),
-            line: pos.line,
-            col: pos.col,
-            text: source.lines().nth(pos.line.saturating_sub(1) as usize).unwrap_or_default().to_string(),
-        });
-        out.push(Dependency {
-            name: text("name"),
-            version: text("version"),
-            alias: (!alias.is_empty()).then_some(alias),
-            condition: text("condition"),
-            tags,
-            import_values,
-            at,
-        });
-    }
-    Ok(out)
-}
-
-/// `fmt.Sprintf("%v", x)` for the scalars that appear in `import-values`.
-fn go_print(n: &Node) -> String {
-    if n.is_null() { "<nil>".into() } else { scalar_text(n) }
+    })
 }
 
 /// Helm's `IsCompatibleRange`: a Masterminds constraint check that is false on any parse error.
