@@ -517,57 +517,101 @@ impl RunCtx<'_> {
 
     fn run_values(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
         let p = self.p;
-        let mut value_names: Vec<String> = Vec::new();
-        if let Some(s) = p.sources.first() {
-            value_names.push(s.name.clone());
-        }
-        value_names.extend(self.base_sources.iter().map(|s| s.name.clone()));
-        let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
-        let mut report = RunReport {
-            name,
-            values: value_names,
-            valid: true,
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            notes: Vec::new(),
-        };
+        let mut report = self.empty_report(file);
         if let Some(e) = self.base_error {
             report.errors.push(e.clone());
             report.valid = false;
             return Ok(report);
         }
+        let Some((user, run_text)) = self.user_values(file, &mut report)? else {
+            report.valid = false;
+            return Ok(report);
+        };
+        let sources = RunSources { ctx: self, file, run_text: &run_text, indexes: std::cell::RefCell::default() };
+        let source_of = |src: u32, line: u32, col: u32| sources.source_of(src, line, col);
+        let unread = self.unread(&user);
+        // A chart without subcharts whose merged values pass needs no positioned tree at all.
+        if p.chart.subcharts.is_empty() && !p.has_deps && self.passes_flat(&user) {
+            self.warn_unread(&mut report, unread, &source_of);
+            return Ok(report);
+        }
+        // Without declared dependencies ProcessDependencies changes nothing: skip its copy.
+        let processed = if p.has_deps {
+            coalesce::process_dependencies(&p.chart, &user, p.compat).map(std::borrow::Cow::Owned)
+        } else {
+            Ok(std::borrow::Cow::Borrowed(&p.chart))
+        };
+        let processed = processed.and_then(|c| coalesce::coalesce_values_owned(&c, user, p.compat).map(|v| (c, v)));
+        let (chart, vals) = match processed {
+            Ok(x) => x,
+            Err(e) => {
+                let mut err = ErrorOut::new(
+                    p.chart.name.clone(),
+                    format!("/{}", e.sub),
+                    format!("type mismatch on {}: the values of a subchart must be a map, not {}", e.sub, e.got),
+                    "type",
+                );
+                locate_into(&mut err, e.at, &source_of);
+                report.errors.push(err);
+                report.valid = false;
+                return Ok(report);
+            }
+        };
+        let vals = ValueNode::new(ValueKind::Map(vals));
+        self.check(&chart, &vals, &mut report.errors, &source_of);
+        report.valid = report.errors.is_empty();
+        self.warn_unread(&mut report, unread, &source_of);
+        Ok(report)
+    }
+
+    /// A run's report before any check: its name and the values files it reads.
+    fn empty_report(&self, file: Option<&PathBuf>) -> RunReport {
+        let mut values: Vec<String> = Vec::new();
+        if let Some(s) = self.p.sources.first() {
+            values.push(s.name.clone());
+        }
+        values.extend(self.base_sources.iter().map(|s| s.name.clone()));
+        let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
+        RunReport { name, values, valid: true, errors: Vec::new(), warnings: Vec::new(), notes: Vec::new() }
+    }
+
+    /// The user's values of one run (the `-f` base, the run's file, the `--set` family) and
+    /// the run file's text; `None` when they cannot be read, the reason recorded in `report`.
+    fn user_values(
+        &self,
+        file: Option<&PathBuf>,
+        report: &mut RunReport,
+    ) -> Result<Option<(Map, String)>, ValidateError> {
+        let p = self.p;
         let run_src = p.sources.len() + self.base_sources.len();
         let mut user = self.base.clone();
         let mut run_text = String::new();
         if let Some(f) = file {
             let fname = display(f);
             report.values.push(fname.clone());
-            match read_text(f)? {
+            let text = match read_text(f)? {
                 Err((line, col)) => {
                     report.errors.push(non_utf8(&p.chart.name, &fname, line, col));
-                    report.valid = false;
-                    return Ok(report);
+                    return Ok(None);
                 }
-                Ok(text) => {
-                    if text.trim().is_empty() {
-                        report.notes.push(format!("{fname}: the file is empty; only the other values are checked"));
+                Ok(text) => text,
+            };
+            if text.trim().is_empty() {
+                report.notes.push(format!("{fname}: the file is empty; only the other values are checked"));
+            }
+            let src = u32::try_from(run_src).unwrap_or(u32::MAX);
+            match values::read_values(&text, src, p.compat == Compat::Helm4) {
+                Ok(v) => {
+                    if let ValueKind::Map(m) = v.kind {
+                        user = values::merge_maps(user, m);
                     }
-                    let src = u32::try_from(run_src).unwrap_or(u32::MAX);
-                    match values::read_values(&text, src, p.compat == Compat::Helm4) {
-                        Ok(v) => {
-                            if let ValueKind::Map(m) = v.kind {
-                                user = values::merge_maps(user, m);
-                            }
-                        }
-                        Err(e) => {
-                            report.errors.push(yaml_error(&p.chart.name, &fname, &text, &e));
-                            report.valid = false;
-                            return Ok(report);
-                        }
-                    }
-                    run_text = text;
+                }
+                Err(e) => {
+                    report.errors.push(yaml_error(&p.chart.name, &fname, &text, &e));
+                    return Ok(None);
                 }
             }
+            run_text = text;
         }
         let set_base = run_src + 1;
         for (i, (kind, text)) in self.sets.iter().enumerate() {
@@ -586,80 +630,23 @@ impl RunCtx<'_> {
                     branches: Vec::new(),
                     source_line: Some((flag_text(*kind, text), 1)),
                 });
-                report.valid = false;
-                return Ok(report);
+                return Ok(None);
             }
         }
-        // Line lookups go through one index per source: a file with thousands of errors must
-        // not be scanned once per error.
-        let indexes: std::cell::RefCell<std::collections::HashMap<u32, crate::diag::LineIndex>> =
-            std::cell::RefCell::default();
-        let source_of = |src: u32, line: u32, col: u32| -> (String, Option<(String, u32)>) {
-            let i = src as usize;
-            let text = |t: &str| {
-                let mut ix = indexes.borrow_mut();
-                let index = ix.entry(src).or_insert_with(|| crate::diag::LineIndex::new(t));
-                index.snippet(t, line, col)
-            };
-            if let Some(s) = p.sources.get(i) {
-                return (s.name.clone(), text(&s.text));
-            }
-            let i = i - p.sources.len();
-            if let Some(s) = self.base_sources.get(i) {
-                return (s.name.clone(), text(&s.text));
-            }
-            if i == self.base_sources.len() {
-                return (file.map(|f| display(f)).unwrap_or_default(), text(&run_text));
-            }
-            let j = i - self.base_sources.len() - 1;
-            match self.sets.get(j) {
-                Some((k, t)) => (flag_text(*k, t), None),
-                None => (String::new(), None),
-            }
-        };
-        let unread = self.unread(&user);
-        // A chart without subcharts whose merged values pass needs no positioned tree at all.
-        if p.chart.subcharts.is_empty() && !p.has_deps {
-            let passes = match &p.schemas[p.chart.id] {
-                None => true,
-                Some(c) => {
-                    let json = coalesce::coalesce_json(p.chart.values_map(), &user, p.compat);
-                    c.is_valid(&json) && guards::check(&p.guards[p.chart.id], &json).is_empty()
-                }
-            };
-            if passes {
-                self.warn_unread(&mut report, unread, &source_of);
-                return Ok(report);
+        Ok(Some((user, run_text)))
+    }
+
+    /// For a chart without subcharts: whether the user's values merged over the defaults
+    /// pass the schema and guards, checked on plain JSON.
+    fn passes_flat(&self, user: &Map) -> bool {
+        let p = self.p;
+        match &p.schemas[p.chart.id] {
+            None => true,
+            Some(c) => {
+                let json = coalesce::coalesce_json(p.chart.values_map(), user, p.compat);
+                c.is_valid(&json) && guards::check(&p.guards[p.chart.id], &json).is_empty()
             }
         }
-        // Without declared dependencies ProcessDependencies changes nothing: skip its copy.
-        let processed = if p.has_deps {
-            coalesce::process_dependencies(&p.chart, &user, p.compat).map(std::borrow::Cow::Owned)
-        } else {
-            Ok(std::borrow::Cow::Borrowed(&p.chart))
-        };
-        let processed = processed.and_then(|c| coalesce::coalesce_values_owned(&c, user, p.compat).map(|v| (c, v)));
-        let (chart, vals) = match processed {
-            Ok(x) => x,
-            Err(e) => {
-                let origin = e.at;
-                let mut err = ErrorOut::new(
-                    p.chart.name.clone(),
-                    format!("/{}", e.sub),
-                    format!("type mismatch on {}: the values of a subchart must be a map, not {}", e.sub, e.got),
-                    "type",
-                );
-                locate_into(&mut err, origin, &source_of);
-                report.errors.push(err);
-                report.valid = false;
-                return Ok(report);
-            }
-        };
-        let vals = ValueNode::new(ValueKind::Map(vals));
-        self.check(&chart, &vals, &mut report.errors, &source_of);
-        report.valid = report.errors.is_empty();
-        self.warn_unread(&mut report, unread, &source_of);
-        Ok(report)
     }
 
     /// `--strict`: the user's keys that nothing in the chart reads.
@@ -805,6 +792,45 @@ impl RunCtx<'_> {
 }
 
 /// Given a source index, line and column: the source's name and the line cut around the column.
+/// The texts a run's values come from, by `Origin::src`: the chart's values files, the `-f`
+/// base, the run's file, then the `--set` flags.
+struct RunSources<'a> {
+    ctx: &'a RunCtx<'a>,
+    file: Option<&'a PathBuf>,
+    run_text: &'a str,
+    // One line index per source: a file with thousands of errors must not be scanned once
+    // per error.
+    indexes: std::cell::RefCell<std::collections::HashMap<u32, crate::diag::LineIndex>>,
+}
+
+impl RunSources<'_> {
+    /// The name of source `src` and the excerpt of its `line` at `col`.
+    fn source_of(&self, src: u32, line: u32, col: u32) -> (String, Option<(String, u32)>) {
+        let (p, base_sources) = (self.ctx.p, self.ctx.base_sources);
+        let i = src as usize;
+        let text = |t: &str| {
+            let mut ix = self.indexes.borrow_mut();
+            let index = ix.entry(src).or_insert_with(|| crate::diag::LineIndex::new(t));
+            index.snippet(t, line, col)
+        };
+        if let Some(s) = p.sources.get(i) {
+            return (s.name.clone(), text(&s.text));
+        }
+        let i = i - p.sources.len();
+        if let Some(s) = base_sources.get(i) {
+            return (s.name.clone(), text(&s.text));
+        }
+        if i == base_sources.len() {
+            return (self.file.map(|f| display(f)).unwrap_or_default(), text(self.run_text));
+        }
+        let j = i - base_sources.len() - 1;
+        match self.ctx.sets.get(j) {
+            Some((k, t)) => (flag_text(*k, t), None),
+            None => (String::new(), None),
+        }
+    }
+}
+
 type SourceOf<'a> = dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>) + 'a;
 
 fn locate_into(err: &mut ErrorOut, origin: Option<Origin>, source_of: &SourceOf<'_>) {
