@@ -62,6 +62,24 @@ pub enum AuditError {
     Online(String),
 }
 
+impl From<crate::chart::tree::TreeError> for AuditError {
+    fn from(e: crate::chart::tree::TreeError) -> AuditError {
+        use crate::chart::tree::TreeError;
+        match e {
+            TreeError::Read(e) => AuditError::Read(e),
+            TreeError::Archive { archive, error } => {
+                AuditError::Invalid { file: archive, line: 1, col: 1, message: error.to_string() }
+            }
+            TreeError::NoChart { archive } => AuditError::Invalid {
+                file: archive,
+                line: 1,
+                col: 1,
+                message: "the archive holds no <chart>/Chart.yaml".into(),
+            },
+        }
+    }
+}
+
 impl AuditError {
     /// A YAML syntax error in `file`, at its position.
     pub(crate) fn yaml(file: &str, e: &yaml::YamlError) -> AuditError {
@@ -268,7 +286,7 @@ impl Engine<'_> {
     }
 
     fn unit(&mut self, u: Unit) -> Result<(), AuditError> {
-        if let Some(Tree::Dir(d)) = &u.tree {
+        if let Some(Tree::Dir(d, _)) = &u.tree {
             if let Ok(c) = d.canonicalize() {
                 if !self.visited.insert(c) {
                     return Ok(());
@@ -362,7 +380,7 @@ impl Engine<'_> {
                 depth: u.depth + 1,
             };
             let base = match &sub.tree {
-                Some(Tree::Dir(d)) => Some(d.clone()),
+                Some(Tree::Dir(d, _)) => Some(d.clone()),
                 _ => None,
             };
             self.unit(Unit { base_dir: base, ..sub })?;
@@ -371,7 +389,7 @@ impl Engine<'_> {
             let display = lexical(&dir);
             self.unit(Unit {
                 display,
-                tree: Some(Tree::Dir(dir.clone())),
+                tree: Some(Tree::dir(&dir)),
                 loose: BTreeMap::new(),
                 base_dir: Some(dir),
                 depth: u.depth + 1,
@@ -520,7 +538,7 @@ impl Engine<'_> {
         p: &str,
         c: Option<&Constraint>,
     ) -> Option<PathBuf> {
-        let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) else { return None };
+        let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(..)) | None)) else { return None };
         let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
         let chart_yaml = dir.join("Chart.yaml");
         let shown = chart_yaml.display().to_string();
@@ -833,7 +851,7 @@ fn hit_diag(hit: &Hit, base: Diagnostic, dep: &str, repo: &str) -> Diagnostic {
 /// Subcharts next to a lone `Chart.yaml`: `charts/<dir>` with a Chart.yaml, and `charts/*.tgz`.
 fn disk_subcharts(base: &Path) -> Vec<Sub> {
     let shown = base.to_string_lossy().to_string();
-    Tree::Dir(base.to_path_buf())
+    Tree::dir(base)
         .subcharts(&shown)
         .unwrap_or_default()
         .into_iter()
