@@ -2,9 +2,12 @@
 //! checked, and every archive of a chart tree (nested subchart archives included) drawing on
 //! one [`Budget`] of decompressed bytes, entries and nesting depth (see [`crate::limits`]); and
 //! Helm's (Masterminds) version constraints, which both check dependencies against; a chart's
-//! metadata and dependency files ([`meta`]); and a chart's file tree read lazily ([`tree`]).
+//! metadata and dependency files ([`meta`]); a chart's files read
+//! eagerly ([`files`], `.helmignore` applied) or its file tree read lazily ([`tree`]).
 
 pub mod constraint;
+pub mod files;
+pub mod helmignore;
 pub mod meta;
 pub mod tree;
 

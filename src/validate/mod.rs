@@ -11,7 +11,6 @@ pub mod coalesce;
 pub mod deps;
 pub mod explain;
 pub mod guards;
-pub mod helmignore;
 pub mod reads;
 pub mod report;
 pub mod schema;
