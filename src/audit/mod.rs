@@ -294,61 +294,13 @@ impl Engine<'_> {
             }
         }
         let g = self.group(&u.display);
-        let mut files: Vec<DependencyFile> = Vec::new();
-        let mut values: Option<(String, String)> = None;
-        let mut subs: Vec<Sub> = Vec::new();
-        match &u.tree {
+        let (files, values, mut subs) = match &u.tree {
             Some(tree) => {
-                for (rel, kind) in [
-                    ("Chart.yaml", FileKind::Chart),
-                    ("requirements.yaml", FileKind::Requirements),
-                    ("Chart.lock", FileKind::Lock),
-                    ("requirements.lock", FileKind::RequirementsLock),
-                ] {
-                    let shown = format!("{}/{rel}", u.display);
-                    if let Some(text) = tree.read(rel, &shown)? {
-                        files.push(chart::parse(&shown, kind, &text)?);
-                        self.report.sources.insert(shown, text);
-                    }
-                }
-                let shown = format!("{}/values.yaml", u.display);
-                if let Some(text) = tree.read("values.yaml", &shown)? {
-                    values = Some((shown, text));
-                }
-                if u.depth >= source::MAX_DEPTH {
-                    if !tree.subcharts(&u.display)?.is_empty() {
-                        return Err(AuditError::Invalid {
-                            file: u.display.clone(),
-                            line: 1,
-                            col: 1,
-                            message: format!("subcharts nest more than {} levels deep", source::MAX_DEPTH),
-                        });
-                    }
-                } else {
-                    for (display, t) in tree.subcharts(&u.display)? {
-                        let shown = format!("{display}/Chart.yaml");
-                        let meta = match t.read("Chart.yaml", &shown)? {
-                            Some(text) => Some(chart::parse(&shown, FileKind::Chart, &text)?),
-                            None => None,
-                        };
-                        subs.push(Sub {
-                            display,
-                            tree: t,
-                            name: meta.as_ref().and_then(|m| m.name.clone()),
-                            version: meta.and_then(|m| m.version),
-                        });
-                    }
-                }
+                let (files, values) = self.tree_files(&u, tree)?;
+                (files, values, tree_subcharts(&u, tree)?)
             }
-            None => {
-                for (path, text) in u.loose.values() {
-                    let shown = path.to_string_lossy().to_string();
-                    let kind = FileKind::from_name(&shown).unwrap_or(FileKind::Chart);
-                    files.push(chart::parse(&shown, kind, text)?);
-                    self.report.sources.insert(shown, text.clone());
-                }
-            }
-        }
+            None => (self.loose_files(&u)?, None, Vec::new()),
+        };
         if u.tree.is_none() {
             if let Some(base) = &u.base_dir {
                 subs.extend(disk_subcharts(base));
@@ -396,6 +348,43 @@ impl Engine<'_> {
             })?;
         }
         Ok(())
+    }
+
+    /// The dependency files and `values.yaml` of a chart tree; each file read is kept as a
+    /// source for excerpts.
+    fn tree_files(
+        &mut self,
+        u: &Unit,
+        tree: &Tree,
+    ) -> Result<(Vec<DependencyFile>, Option<ValuesFile>), AuditError> {
+        let mut files = Vec::new();
+        for (rel, kind) in [
+            ("Chart.yaml", FileKind::Chart),
+            ("requirements.yaml", FileKind::Requirements),
+            ("Chart.lock", FileKind::Lock),
+            ("requirements.lock", FileKind::RequirementsLock),
+        ] {
+            let shown = format!("{}/{rel}", u.display);
+            if let Some(text) = tree.read(rel, &shown)? {
+                files.push(chart::parse(&shown, kind, &text)?);
+                self.report.sources.insert(shown, text);
+            }
+        }
+        let shown = format!("{}/values.yaml", u.display);
+        let values = tree.read("values.yaml", &shown)?.map(|text| (shown, text));
+        Ok((files, values))
+    }
+
+    /// The loose dependency files of a unit, each kept as a source.
+    fn loose_files(&mut self, u: &Unit) -> Result<Vec<DependencyFile>, AuditError> {
+        let mut files = Vec::new();
+        for (path, text) in u.loose.values() {
+            let shown = path.to_string_lossy().to_string();
+            let kind = FileKind::from_name(&shown).unwrap_or(FileKind::Chart);
+            files.push(chart::parse(&shown, kind, text)?);
+            self.report.sources.insert(shown, text.clone());
+        }
+        Ok(files)
     }
 
     /// Checks Chart.yaml / requirements.yaml dependencies; returns `file://` charts to audit next.
@@ -755,6 +744,9 @@ impl Engine<'_> {
 }
 
 /// A finding of `check` about dependency `d` of `f`, at `pos`.
+/// A chart's `values.yaml`: the name shown and the text.
+type ValuesFile = (String, String);
+
 /// What comparing a dependency file with its lock found so far.
 struct LockSync {
     /// `Chart.lock` or `requirements.lock`, for messages.
@@ -846,6 +838,37 @@ fn hit_diag(hit: &Hit, base: Diagnostic, dep: &str, repo: &str) -> Diagnostic {
         }
     }
     d
+}
+
+/// The subcharts of a chart tree with their names and versions; below the nesting limit a
+/// chart may have none.
+fn tree_subcharts(u: &Unit, tree: &Tree) -> Result<Vec<Sub>, AuditError> {
+    if u.depth >= source::MAX_DEPTH {
+        if !tree.subcharts(&u.display)?.is_empty() {
+            return Err(AuditError::Invalid {
+                file: u.display.clone(),
+                line: 1,
+                col: 1,
+                message: format!("subcharts nest more than {} levels deep", source::MAX_DEPTH),
+            });
+        }
+        return Ok(Vec::new());
+    }
+    let mut subs = Vec::new();
+    for (display, t) in tree.subcharts(&u.display)? {
+        let shown = format!("{display}/Chart.yaml");
+        let meta = match t.read("Chart.yaml", &shown)? {
+            Some(text) => Some(chart::parse(&shown, FileKind::Chart, &text)?),
+            None => None,
+        };
+        subs.push(Sub {
+            display,
+            tree: t,
+            name: meta.as_ref().and_then(|m| m.name.clone()),
+            version: meta.and_then(|m| m.version),
+        });
+    }
+    Ok(subs)
 }
 
 /// Subcharts next to a lone `Chart.yaml`: `charts/<dir>` with a Chart.yaml, and `charts/*.tgz`.

@@ -339,9 +339,38 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 /// # Errors
 /// A `-f` file or a flag is unusable.
 pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, ValidateError> {
+    let (base_sources, base, base_error) = base_values(p, opts)?;
+    let sets = checked_sets(opts)?;
+    let mut notes = Vec::new();
+    let reads = if opts.strict { strict_reads(opts, &mut notes) } else { None };
+    let ctx = RunCtx {
+        p,
+        base: &base,
+        base_sources: &base_sources,
+        base_error: base_error.as_ref(),
+        sets: &sets,
+        reads: reads.as_ref(),
+    };
+    let mut files: Vec<Option<&PathBuf>> = Vec::new();
+    if opts.values_files.is_empty() || opts.defaults_run {
+        files.push(None);
+    }
+    files.extend(opts.values_files.iter().map(Some));
+    let runs = ctx.run_all(&files)?;
+    if p.has_no_schema() {
+        notes.push(format!(
+            "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
+            p.chart.name
+        ));
+    }
+    Ok(Report { runs, notes })
+}
+
+/// The `-f` files, parsed once: the shared base of every run, with their sources and the
+/// first error among them (which every run reports).
+fn base_values(p: &Prepared, opts: &Options) -> Result<(Vec<UserSource>, Map, Option<ErrorOut>), ValidateError> {
     let multi_doc = p.compat == Compat::Helm4;
     let n_chart = p.sources.len();
-    // The -f files: parsed once, the shared base of every run.
     let mut base_sources = Vec::new();
     let mut base = Map::new();
     let mut base_error: Option<ErrorOut> = None;
@@ -368,8 +397,12 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         }
         base_sources.push(UserSource { name, text });
     }
-    // The --set family, in Helm's precedence order; checked once so that a malformed flag is a
-    // bad invocation rather than a failure of every run.
+    Ok((base_sources, base, base_error))
+}
+
+/// The `--set` family in Helm's precedence order, checked once so that a malformed flag is a
+/// bad invocation rather than a failure of every run.
+fn checked_sets(opts: &Options) -> Result<Vec<(SetKind, String)>, ValidateError> {
     let mut sets: Vec<(SetKind, String)> = Vec::new();
     for kind in [SetKind::Json, SetKind::Typed, SetKind::Str, SetKind::File, SetKind::Literal] {
         sets.extend(opts.sets.iter().filter(|(k, _)| *k == kind).cloned());
@@ -389,67 +422,26 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
             return Err(ValidateError::TooManySetSlots { limit: crate::limits::MAX_SET_LIST_SLOTS });
         }
     }
-    let mut notes = Vec::new();
-    let reads = if opts.strict {
-        match reads::Reads::of_chart_dir(&opts.chart) {
-            Ok(r) if r.everything => {
-                notes.push(format!(
-                    "--strict: {}, so any key may be read: no unread-key warnings",
-                    r.why.as_deref().unwrap_or("a file")
-                ));
-                None
-            }
-            Ok(r) => Some(r),
-            Err(why) => {
-                notes.push(format!("--strict: {why} whose templates are not scanned: no unread-key warnings"));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let ctx = RunCtx {
-        p,
-        base: &base,
-        base_sources: &base_sources,
-        base_error: base_error.as_ref(),
-        sets: &sets,
-        reads: reads.as_ref(),
-    };
+    Ok(sets)
+}
 
-    let mut files: Vec<Option<&PathBuf>> = Vec::new();
-    if opts.values_files.is_empty() || opts.defaults_run {
-        files.push(None);
-    }
-    files.extend(opts.values_files.iter().map(Some));
-    let results: Vec<std::sync::Mutex<Option<Result<RunReport, ValidateError>>>> =
-        files.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len()).max(1);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(file) = files.get(i) else { break };
-                    let r = ctx.run(*file);
-                    *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
-                }
-            });
+/// `--strict`: what the chart's templates read, or a note saying why unread keys cannot be
+/// told.
+fn strict_reads(opts: &Options, notes: &mut Vec<String>) -> Option<reads::Reads> {
+    match reads::Reads::of_chart_dir(&opts.chart) {
+        Ok(r) if r.everything => {
+            notes.push(format!(
+                "--strict: {}, so any key may be read: no unread-key warnings",
+                r.why.as_deref().unwrap_or("a file")
+            ));
+            None
         }
-    });
-    let mut runs = Vec::with_capacity(files.len());
-    for r in results {
-        let r = r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        runs.push(r.expect("every run was executed")?);
+        Ok(r) => Some(r),
+        Err(why) => {
+            notes.push(format!("--strict: {why} whose templates are not scanned: no unread-key warnings"));
+            None
+        }
     }
-    if p.has_no_schema() {
-        notes.push(format!(
-            "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
-            p.chart.name
-        ));
-    }
-    Ok(Report { runs, notes })
 }
 
 fn read_set_file(path: &str) -> Result<String, String> {
@@ -503,6 +495,33 @@ struct RunCtx<'a> {
 }
 
 impl RunCtx<'_> {
+    /// One run per values file (`None`: the chart's defaults), on a few threads; the
+    /// reports keep the order of `files`.
+    fn run_all(&self, files: &[Option<&PathBuf>]) -> Result<Vec<RunReport>, ValidateError> {
+        let results: Vec<std::sync::Mutex<Option<Result<RunReport, ValidateError>>>> =
+            files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len()).max(1);
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        let r = self.run(*file);
+                        *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
+                    }
+                });
+            }
+        });
+        let mut runs = Vec::with_capacity(files.len());
+        for r in results {
+            let r = r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            runs.push(r.expect("every run was executed")?);
+        }
+        Ok(runs)
+    }
+
     fn run(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
         let mut report = self.run_values(file)?;
         if !self.p.missing_deps.is_empty() {
