@@ -352,11 +352,7 @@ impl Engine<'_> {
 
     /// The dependency files and `values.yaml` of a chart tree; each file read is kept as a
     /// source for excerpts.
-    fn tree_files(
-        &mut self,
-        u: &Unit,
-        tree: &Tree,
-    ) -> Result<(Vec<DependencyFile>, Option<ValuesFile>), AuditError> {
+    fn tree_files(&mut self, u: &Unit, tree: &Tree) -> Result<(Vec<DependencyFile>, Option<ValuesFile>), AuditError> {
         let mut files = Vec::new();
         for (rel, kind) in [
             ("Chart.yaml", FileKind::Chart),

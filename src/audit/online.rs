@@ -249,14 +249,7 @@ impl Fetcher<'_> {
             .filter(|m: &CacheMeta| m.url == norm && cached_text.is_some())
             .unwrap_or_default();
         let index_url = format!("{}/index.yaml", repo_url.trim_end_matches('/'));
-        let mut last = String::new();
-        let mut attempts = 0;
-        for attempt in 0..=self.o.retries {
-            if attempt > 0 {
-                self.backoff(attempt);
-            }
-            let Some(timeout) = self.request_timeout() else { break };
-            attempts += 1;
+        self.retrying(&redact(&index_url), &mut |timeout| {
             let mut rb = self.with_creds(self.client.get(&index_url).timeout(timeout), &index_url);
             if let Some(e) = &meta.etag {
                 rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
@@ -266,26 +259,27 @@ impl Fetcher<'_> {
             }
             let resp = match rb.send() {
                 Ok(r) => r,
-                Err(e) => {
-                    last = describe(&e);
-                    continue;
-                }
+                Err(e) => return Attempt::Retry(describe(&e)),
             };
             let status = resp.status();
             if status == reqwest::StatusCode::NOT_MODIFIED {
                 if let Some(t) = &cached_text {
-                    return parse_index(t).map_err(FetchError::Unavailable);
+                    return Attempt::Done(parse_index(t).map_err(FetchError::Unavailable));
                 }
             }
             if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
-                return Err(FetchError::Gone(format!("HTTP {} for {}", status.as_u16(), redact(&index_url))));
+                return Attempt::Done(Err(FetchError::Gone(format!(
+                    "HTTP {} for {}",
+                    status.as_u16(),
+                    redact(&index_url)
+                ))));
             }
             if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-                last = format!("HTTP {}", status.as_u16());
-                continue;
+                return Attempt::Retry(format!("HTTP {}", status.as_u16()));
             }
             if !status.is_success() {
-                return Err(FetchError::Unavailable(format!("HTTP {} for {}", status.as_u16(), redact(&index_url))));
+                let msg = format!("HTTP {} for {}", status.as_u16(), redact(&index_url));
+                return Attempt::Done(Err(FetchError::Unavailable(msg)));
             }
             let header = |h| {
                 resp.headers().get(h).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_owned)
@@ -298,13 +292,14 @@ impl Fetcher<'_> {
             let text = match self.body(resp) {
                 Ok(t) => t,
                 Err(FetchError::Unavailable(m)) if m.contains("cut short") || m.starts_with("timed out") => {
-                    last = m;
-                    continue;
+                    return Attempt::Retry(m);
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Attempt::Done(Err(e)),
             };
-            let cat =
-                parse_index(&text).map_err(|m| FetchError::Unavailable(format!("{}: {m}", redact(&index_url))))?;
+            let cat = match parse_index(&text) {
+                Ok(cat) => cat,
+                Err(m) => return Attempt::Done(Err(FetchError::Unavailable(format!("{}: {m}", redact(&index_url))))),
+            };
             // The cache is an optimisation: failing to write it is not worth a finding.
             if create_private_dir(&self.o.cache_dir).is_ok()
                 && write_private(&self.o.cache_dir, &text_path, text.as_bytes()).is_ok()
@@ -312,12 +307,31 @@ impl Fetcher<'_> {
                 let _ =
                     write_private(&self.o.cache_dir, &meta_path, &serde_json::to_vec(&new_meta).unwrap_or_default());
             }
-            return Ok(cat);
+            Attempt::Done(Ok(cat))
+        })
+    }
+
+    /// Runs `attempt` until it is done, at most `1 + retries` times with a backoff between
+    /// tries and each within what is left of the repository's time; `what` names the request
+    /// in the final error.
+    fn retrying<T>(&self, what: &str, attempt: &mut dyn FnMut(Duration) -> Attempt<T>) -> Result<T, FetchError> {
+        let mut last = String::new();
+        let mut attempts = 0;
+        for n in 0..=self.o.retries {
+            if n > 0 {
+                self.backoff(n);
+            }
+            let Some(timeout) = self.request_timeout() else { break };
+            attempts += 1;
+            match attempt(timeout) {
+                Attempt::Done(r) => return r,
+                Attempt::Retry(why) => last = why,
+            }
         }
         if attempts == 0 {
             return Err(self.out_of_time());
         }
-        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {}", redact(&index_url))))
+        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {what}")))
     }
 
     /// Sends with retries on timeouts, connection errors, 429 and 5xx.
@@ -326,26 +340,13 @@ impl Fetcher<'_> {
         make: &dyn Fn() -> reqwest::blocking::RequestBuilder,
         what: &str,
     ) -> Result<reqwest::blocking::Response, FetchError> {
-        let mut last = String::new();
-        let mut attempts = 0;
-        for attempt in 0..=self.o.retries {
-            if attempt > 0 {
-                self.backoff(attempt);
+        self.retrying(what, &mut |timeout| match make().timeout(timeout).send() {
+            Ok(r) if r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                Attempt::Retry(format!("HTTP {}", r.status().as_u16()))
             }
-            let Some(timeout) = self.request_timeout() else { break };
-            attempts += 1;
-            match make().timeout(timeout).send() {
-                Ok(r) if r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
-                    last = format!("HTTP {}", r.status().as_u16());
-                }
-                Ok(r) => return Ok(r),
-                Err(e) => last = describe(&e),
-            }
-        }
-        if attempts == 0 {
-            return Err(self.out_of_time());
-        }
-        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {what}")))
+            Ok(r) => Attempt::Done(Ok(r)),
+            Err(e) => Attempt::Retry(describe(&e)),
+        })
     }
 
     /// Tags of `oci://host/path/<chart>`, through the distribution API with the anonymous
@@ -557,6 +558,14 @@ fn lookup_key(url: &str) -> String {
         }
         None => url.trim().to_owned(),
     }
+}
+
+/// How one try of a request ended.
+enum Attempt<T> {
+    /// With an answer, or an error no retry would change.
+    Done(Result<T, FetchError>),
+    /// With a reason to try again.
+    Retry(String),
 }
 
 /// Allow-list subject of an online finding: (dependency name, repository).
