@@ -265,15 +265,6 @@ fn parse_meta(text: &str, name: &str, kind: FileKind) -> Result<meta::Dependency
     })
 }
 
-/// Helm's `IsCompatibleRange`: a Masterminds constraint check that is false on any parse error.
-pub fn compatible(constraint: &str, version: &str) -> bool {
-    use crate::chart::constraint::{Constraint, parse_version};
-    match (Constraint::parse(constraint), parse_version(version)) {
-        (Ok(c), Ok(v)) => c.matches(&v),
-        _ => false,
-    }
-}
-
 impl Chart {
     /// Every chart in the tree, depth first.
     pub fn all(&self) -> Vec<&Chart> {

@@ -3,8 +3,9 @@
 //! Follows Helm 4.1.4 (`pkg/chart/common/util/coalesce.go`, `pkg/chart/v2/util/dependencies.go`);
 //! the one Helm 3.17 difference that changes verdicts, nested `null` handling, is switchable.
 
-use super::chart::{Chart, Import, compatible};
+use super::chart::{Chart, Import};
 use super::tree::{Entry, Map, ValueKind, ValueNode};
+use crate::chart::constraint::compatible;
 
 /// Which Helm's rules to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
