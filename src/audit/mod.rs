@@ -260,6 +260,19 @@ struct Sub {
     version: Option<String>,
 }
 
+impl Sub {
+    /// The subchart at `tree` with the name and version its `Chart.yaml` gives.
+    fn read(display: String, tree: Tree) -> Result<Sub, AuditError> {
+        let shown = format!("{display}/Chart.yaml");
+        let meta = match tree.read("Chart.yaml", &shown)? {
+            Some(text) => Some(chart::parse(&shown, FileKind::Chart, &text)?),
+            None => None,
+        };
+        let name = meta.as_ref().and_then(|m| m.name.clone());
+        Ok(Sub { display, tree, name, version: meta.and_then(|m| m.version) })
+    }
+}
+
 impl Engine<'_> {
     fn group(&mut self, name: &str) -> usize {
         self.report.groups.push(Group { name: name.to_owned(), diagnostics: Vec::new() });
@@ -850,21 +863,7 @@ fn tree_subcharts(u: &Unit, tree: &Tree) -> Result<Vec<Sub>, AuditError> {
         }
         return Ok(Vec::new());
     }
-    let mut subs = Vec::new();
-    for (display, t) in tree.subcharts(&u.display)? {
-        let shown = format!("{display}/Chart.yaml");
-        let meta = match t.read("Chart.yaml", &shown)? {
-            Some(text) => Some(chart::parse(&shown, FileKind::Chart, &text)?),
-            None => None,
-        };
-        subs.push(Sub {
-            display,
-            tree: t,
-            name: meta.as_ref().and_then(|m| m.name.clone()),
-            version: meta.and_then(|m| m.version),
-        });
-    }
-    Ok(subs)
+    tree.subcharts(&u.display)?.into_iter().map(|(display, t)| Sub::read(display, t)).collect()
 }
 
 /// Subcharts next to a lone `Chart.yaml`: `charts/<dir>` with a Chart.yaml, and `charts/*.tgz`.
@@ -874,15 +873,10 @@ fn disk_subcharts(base: &Path) -> Vec<Sub> {
         .subcharts(&shown)
         .unwrap_or_default()
         .into_iter()
+        // They only serve the vendored checks of the loose files: one that cannot be read is
+        // a subchart without a name, not a stop.
         .map(|(display, tree)| {
-            let meta =
-                tree.read("Chart.yaml", "").ok().flatten().and_then(|t| chart::parse("", FileKind::Chart, &t).ok());
-            Sub {
-                display,
-                tree,
-                name: meta.as_ref().and_then(|m| m.name.clone()),
-                version: meta.and_then(|m| m.version),
-            }
+            Sub::read(display.clone(), tree.clone()).unwrap_or(Sub { display, tree, name: None, version: None })
         })
         .collect()
 }
