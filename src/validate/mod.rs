@@ -667,6 +667,116 @@ impl RunCtx<'_> {
         }
     }
 
+    /// The chart's schema over its coalesced values `vals` (`json`); the pointers it refused.
+    fn schema_errors(
+        &self,
+        c: &Chart,
+        vals: &ValueNode,
+        json: &serde_json::Value,
+        out: &mut Vec<ErrorOut>,
+        source_of: &SourceOf<'_>,
+    ) -> Vec<String> {
+        let mut schema_pointers: Vec<String> = Vec::new();
+        let Some(compiled) = &self.p.schemas[c.id] else { return schema_pointers };
+        for f in compiled.validate(json) {
+            schema_pointers.push(f.pointer.clone());
+            let mut origin = match &f.key {
+                Some((parent, k)) => vals.key_origin(parent, k),
+                None => vals.locate(&f.pointer),
+            };
+            let help = if let Some(s) = &f.suggestion {
+                Some(format!("did you mean '{s}'?"))
+            } else if f.wants_string {
+                Some("quote the value to keep it a string: Helm reads unquoted 1.20 as the number 1.2 and yes/on/off as booleans".into())
+            } else {
+                None
+            };
+            let explanation = f.explain.as_ref().map(|e| self.explanation(e, &f.pointer, vals, json, &mut origin));
+            let mut err = ErrorOut {
+                help,
+                explanation,
+                branches: f.branches,
+                ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword)
+            };
+            locate_into(&mut err, origin, source_of);
+            out.push(err);
+        }
+        schema_pointers
+    }
+
+    /// The words of an explained schema failure at `pointer`; moves `origin` to the key the
+    /// user set where that is the line to change.
+    fn explanation(
+        &self,
+        e: &explain::Explain,
+        pointer: &str,
+        vals: &ValueNode,
+        json: &serde_json::Value,
+        origin: &mut Option<Origin>,
+    ) -> String {
+        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
+        match e {
+            explain::Explain::Text(t) => t.clone(),
+            explain::Explain::When { text, object, keys } => {
+                // The value comes from the chart's defaults but the user switched the rule on:
+                // show the user's switch.
+                if origin.is_none_or(|o| o.src < user_src) {
+                    let switched = keys.iter().find_map(|k| {
+                        let ptr = tree::child_pointer(object, k);
+                        json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
+                    });
+                    if switched.is_some() {
+                        *origin = switched;
+                    }
+                }
+                text.clone()
+            }
+            explain::Explain::ExactlyOne { keys, set, empty } => {
+                let at = |k: &String| {
+                    let ptr = tree::child_pointer(pointer, k);
+                    json.pointer(&ptr).and(vals.locate(&ptr))
+                };
+                let by_user: Vec<String> =
+                    set.iter().filter(|k| at(k).is_some_and(|o| o.src >= user_src)).cloned().collect();
+                // Point at the key the user set: that is the line to change or keep.
+                if let Some(o) = by_user.first().and_then(at) {
+                    *origin = Some(o);
+                }
+                explain::exactly_one(keys, set, empty, &by_user)
+            }
+        }
+    }
+
+    /// The chart's values guards, except where the schema already refused (Helm stops there
+    /// and never renders the guard, so the guard would only repeat it).
+    fn guard_errors(
+        &self,
+        c: &Chart,
+        vals: &ValueNode,
+        json: &serde_json::Value,
+        schema_pointers: &[String],
+        out: &mut Vec<ErrorOut>,
+        source_of: &SourceOf<'_>,
+    ) {
+        for v in guards::check(&self.p.guards[c.id], json) {
+            if !v.pointer.is_empty()
+                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer)))
+            {
+                continue;
+            }
+            let origin = v
+                .blame
+                .iter()
+                .filter_map(|p| vals.locate(p))
+                .min_by_key(|o| std::cmp::Reverse(o.src))
+                .or_else(|| vals.locate(&v.pointer));
+            let mut err = ErrorOut::new(c.name.clone(), v.pointer, v.message, "guard");
+            err.help = Some("the chart's validateValues template refuses these values when Helm renders it".into());
+            locate_into(&mut err, origin, source_of);
+            out.push(err);
+        }
+    }
+
     /// `--strict`: the user's keys that nothing in the chart reads.
     fn unread(&self, user: &Map) -> Vec<reads::Unread> {
         let Some(reads) = self.reads else { return Vec::new() };
@@ -711,84 +821,8 @@ impl RunCtx<'_> {
 
     fn check(&self, c: &Chart, vals: &ValueNode, out: &mut Vec<ErrorOut>, source_of: &SourceOf<'_>) {
         let json = vals.to_json();
-        let mut schema_pointers: Vec<String> = Vec::new();
-        if let Some(compiled) = &self.p.schemas[c.id] {
-            for f in compiled.validate(&json) {
-                schema_pointers.push(f.pointer.clone());
-                let origin = match &f.key {
-                    Some((parent, k)) => vals.key_origin(parent, k),
-                    None => vals.locate(&f.pointer),
-                };
-                let help = if let Some(s) = &f.suggestion {
-                    Some(format!("did you mean '{s}'?"))
-                } else if f.wants_string {
-                    Some("quote the value to keep it a string: Helm reads unquoted 1.20 as the number 1.2 and yes/on/off as booleans".into())
-                } else {
-                    None
-                };
-                let mut origin = origin;
-                let explanation = match &f.explain {
-                    Some(explain::Explain::Text(t)) => Some(t.clone()),
-                    Some(explain::Explain::When { text, object, keys }) => {
-                        // The value comes from the chart's defaults but the user switched the
-                        // rule on: show the user's switch.
-                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
-                        if origin.is_none_or(|o| o.src < user_src) {
-                            let switched = keys.iter().find_map(|k| {
-                                let ptr = tree::child_pointer(object, k);
-                                json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
-                            });
-                            if switched.is_some() {
-                                origin = switched;
-                            }
-                        }
-                        Some(text.clone())
-                    }
-                    Some(explain::Explain::ExactlyOne { keys, set, empty }) => {
-                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
-                        let at = |k: &String| {
-                            let ptr = tree::child_pointer(&f.pointer, k);
-                            json.pointer(&ptr).and(vals.locate(&ptr))
-                        };
-                        let by_user: Vec<String> =
-                            set.iter().filter(|k| at(k).is_some_and(|o| o.src >= user_src)).cloned().collect();
-                        // Point at the key the user set: that is the line to change or keep.
-                        if let Some(o) = by_user.first().and_then(at) {
-                            origin = Some(o);
-                        }
-                        Some(explain::exactly_one(keys, set, empty, &by_user))
-                    }
-                    None => None,
-                };
-                let mut err = ErrorOut {
-                    help,
-                    explanation,
-                    branches: f.branches,
-                    ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword)
-                };
-                locate_into(&mut err, origin, source_of);
-                out.push(err);
-            }
-        }
-        for v in guards::check(&self.p.guards[c.id], &json) {
-            // The schema already refused something inside the rule's object: Helm stops there
-            // and never renders the guard, so the guard would only repeat it.
-            if !v.pointer.is_empty()
-                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer)))
-            {
-                continue;
-            }
-            let origin = v
-                .blame
-                .iter()
-                .filter_map(|p| vals.locate(p))
-                .min_by_key(|o| std::cmp::Reverse(o.src))
-                .or_else(|| vals.locate(&v.pointer));
-            let mut err = ErrorOut::new(c.name.clone(), v.pointer, v.message, "guard");
-            err.help = Some("the chart's validateValues template refuses these values when Helm renders it".into());
-            locate_into(&mut err, origin, source_of);
-            out.push(err);
-        }
+        let schema_pointers = self.schema_errors(c, vals, &json, out, source_of);
+        self.guard_errors(c, vals, &json, &schema_pointers, out, source_of);
         for sub in &c.subcharts {
             match vals.get(&sub.name) {
                 None => {}
