@@ -6,7 +6,7 @@ pub mod chart;
 pub mod checks;
 pub mod images;
 pub mod online;
-mod output;
+pub mod output;
 pub mod repos;
 pub mod source;
 

@@ -160,6 +160,32 @@ fn api_table(s: &mut String) {
     }
 }
 
+/// `lint --list-rules`: one line per rule (id, default severity, summary), or a JSON
+/// document with their category and fix too.
+pub fn rule_list(format: crate::diag::Format) -> String {
+    if format == crate::diag::Format::Json {
+        let rules: Vec<serde_json::Value> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "category": r.category.title(),
+                    "severity": r.severity.as_str(),
+                    "summary": r.summary,
+                    "fix": r.fix,
+                })
+            })
+            .collect();
+        return crate::diag::json_document(&rules);
+    }
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for r in RULES {
+        s.push_str(&format!("{:<width$}  {:<7}  {}\n", r.id, r.severity.as_str(), r.summary));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
