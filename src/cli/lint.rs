@@ -72,23 +72,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let skipped = Group { name: "lint".into(), diagnostics: loaded.warnings.clone() };
         eprint!("{}", diag::render_text(&[skipped], &loaded.sources, false));
     }
-    for e in &loaded.invalid {
-        let manifest::LoadError::Yaml { file, pos, message } = e else {
-            eprintln!("chartwright: error: {e}");
-            continue;
-        };
-        let text = loaded.sources.get(file).map(String::as_str).unwrap_or_default();
-        // The parser reports an unexpected end of input one line past the last one.
-        let last = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
-        let (line, col) = if pos.line > last && last > 0 {
-            let end = text.lines().last().map_or(0, |l| l.chars().count());
-            (last, u32::try_from(end + 1).unwrap_or(u32::MAX))
-        } else {
-            (pos.line, pos.col)
-        };
-        eprintln!("chartwright: error: {file}:{line}:{col}: invalid YAML: {message}");
-        eprint!("{}", diag::excerpt(text, line, col, false));
-    }
+    eprint!("{}", lint::output::load_errors(&loaded));
     if loaded.objects.is_empty() && loaded.invalid.is_empty() && !a.allow_empty {
         let inputs: Vec<String> = a
             .inputs
