@@ -120,6 +120,22 @@ fn many_sibling_subchart_archives_draw_on_one_budget() {
 }
 
 #[test]
+fn subchart_archives_of_a_chart_directory_draw_on_one_budget_in_audit() {
+    // 21 subchart archives of one 5 MiB file each beside a chart directory: each is allowed,
+    // their sum (105 MiB) is not, as for a chart archive.
+    let tmp = tempfile::tempdir().unwrap();
+    chart_dir(tmp.path(), false);
+    std::fs::create_dir(tmp.path().join("c/charts")).unwrap();
+    let sub = tgz(&[("s/Chart.yaml", chart_yaml("s")), ("s/templates/x.yaml", vec![b'#'; 5 * 1024 * 1024])]);
+    for i in 0..21 {
+        std::fs::write(tmp.path().join(format!("c/charts/s{i:02}.tgz")), &sub).unwrap();
+    }
+    let r = run_bounded(cw(&["audit", "c"], tmp.path()), SECS);
+    assert_bounded(&r, 2, "audit");
+    assert!(r.stderr.contains("decompresses to more than 104857600 bytes"), "{}", r.stderr);
+}
+
+#[test]
 fn garbage_after_the_gzip_stream_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let mut bytes = tgz(&[("c/Chart.yaml", chart_yaml("c"))]);

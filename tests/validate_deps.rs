@@ -165,3 +165,29 @@ fn a_missing_dependency_is_named_at_its_chart_yaml_line_with_the_fix() {
     assert!(text.contains("(even when its condition or tags disable it)"), "{text}");
     assert!(text.contains("help: run `helm dependency build app` to fetch it into charts/"), "{text}");
 }
+
+#[test]
+fn a_missing_dependency_of_requirements_yaml_is_named_at_its_line_there() {
+    // An apiVersion v1 chart declares its dependencies in requirements.yaml; Helm refuses the
+    // missing one as it does for Chart.yaml, and the error points into requirements.yaml.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("app");
+    write(&dir.join("Chart.yaml"), "apiVersion: v1\nname: app\nversion: 0.1.0\n");
+    write(&dir.join("requirements.yaml"), &format!("# fetched by helm dependency build\n{DB_DEP}"));
+    write(&dir.join("templates/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
+    for (label, bin) in each_helm() {
+        let h = helm(bin, &["template", "x", dir.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&h.stderr);
+        assert!(!h.status.success() && stderr.contains("missing in charts/ directory"), "{label}: {stderr}");
+    }
+    let out = chartwright().args(["validate", "app"]).current_dir(tmp.path()).env("NO_COLOR", "1").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "app/requirements.yaml:3:11: error[dependency]: app: dependency 'db' is declared but missing from charts/"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("3 |   - name: db"), "{text}");
+}

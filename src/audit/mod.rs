@@ -6,7 +6,7 @@ pub mod chart;
 pub mod checks;
 pub mod images;
 pub mod online;
-mod output;
+pub mod output;
 pub mod repos;
 pub mod source;
 
@@ -20,7 +20,7 @@ use crate::yaml::{self, Pos};
 pub use crate::chart::constraint;
 /// The deny-list lives at the top level (lint uses it too); audit's path to it stays.
 pub use crate::denylist;
-use chart::{Dep, DepFile, FileKind};
+use chart::{Dependency, DependencyFile, FileKind};
 pub use checks::{CHECKS, Check};
 use constraint::Constraint;
 pub use denylist::{DenyList, Hit, Replacement};
@@ -60,6 +60,24 @@ pub enum AuditError {
     /// The online checks could not be set up (e.g. the cache directory).
     #[error("{0}")]
     Online(String),
+}
+
+impl From<crate::chart::tree::TreeError> for AuditError {
+    fn from(e: crate::chart::tree::TreeError) -> AuditError {
+        use crate::chart::tree::TreeError;
+        match e {
+            TreeError::Read(e) => AuditError::Read(e),
+            TreeError::Archive { archive, error } => {
+                AuditError::Invalid { file: archive, line: 1, col: 1, message: error.to_string() }
+            }
+            TreeError::NoChart { archive } => AuditError::Invalid {
+                file: archive,
+                line: 1,
+                col: 1,
+                message: "the archive holds no <chart>/Chart.yaml".into(),
+            },
+        }
+    }
 }
 
 impl AuditError {
@@ -242,6 +260,19 @@ struct Sub {
     version: Option<String>,
 }
 
+impl Sub {
+    /// The subchart at `tree` with the name and version its `Chart.yaml` gives.
+    fn read(display: String, tree: Tree) -> Result<Sub, AuditError> {
+        let shown = format!("{display}/Chart.yaml");
+        let meta = match tree.read("Chart.yaml", &shown)? {
+            Some(text) => Some(chart::parse(&shown, FileKind::Chart, &text)?),
+            None => None,
+        };
+        let name = meta.as_ref().and_then(|m| m.name.clone());
+        Ok(Sub { display, tree, name, version: meta.and_then(|m| m.version) })
+    }
+}
+
 impl Engine<'_> {
     fn group(&mut self, name: &str) -> usize {
         self.report.groups.push(Group { name: name.to_owned(), diagnostics: Vec::new() });
@@ -268,7 +299,7 @@ impl Engine<'_> {
     }
 
     fn unit(&mut self, u: Unit) -> Result<(), AuditError> {
-        if let Some(Tree::Dir(d)) = &u.tree {
+        if let Some(Tree::Dir(d, _)) = &u.tree {
             if let Ok(c) = d.canonicalize() {
                 if !self.visited.insert(c) {
                     return Ok(());
@@ -276,61 +307,13 @@ impl Engine<'_> {
             }
         }
         let g = self.group(&u.display);
-        let mut files: Vec<DepFile> = Vec::new();
-        let mut values: Option<(String, String)> = None;
-        let mut subs: Vec<Sub> = Vec::new();
-        match &u.tree {
+        let (files, values, mut subs) = match &u.tree {
             Some(tree) => {
-                for (rel, kind) in [
-                    ("Chart.yaml", FileKind::Chart),
-                    ("requirements.yaml", FileKind::Requirements),
-                    ("Chart.lock", FileKind::Lock),
-                    ("requirements.lock", FileKind::RequirementsLock),
-                ] {
-                    let shown = format!("{}/{rel}", u.display);
-                    if let Some(text) = tree.read(rel, &shown)? {
-                        files.push(chart::parse(&shown, kind, &text)?);
-                        self.report.sources.insert(shown, text);
-                    }
-                }
-                let shown = format!("{}/values.yaml", u.display);
-                if let Some(text) = tree.read("values.yaml", &shown)? {
-                    values = Some((shown, text));
-                }
-                if u.depth >= source::MAX_DEPTH {
-                    if !tree.subcharts(&u.display)?.is_empty() {
-                        return Err(AuditError::Invalid {
-                            file: u.display.clone(),
-                            line: 1,
-                            col: 1,
-                            message: format!("subcharts nest more than {} levels deep", source::MAX_DEPTH),
-                        });
-                    }
-                } else {
-                    for (display, t) in tree.subcharts(&u.display)? {
-                        let shown = format!("{display}/Chart.yaml");
-                        let meta = match t.read("Chart.yaml", &shown)? {
-                            Some(text) => Some(chart::parse(&shown, FileKind::Chart, &text)?),
-                            None => None,
-                        };
-                        subs.push(Sub {
-                            display,
-                            tree: t,
-                            name: meta.as_ref().and_then(|m| m.name.clone()),
-                            version: meta.and_then(|m| m.version),
-                        });
-                    }
-                }
+                let (files, values) = self.tree_files(&u, tree)?;
+                (files, values, tree_subcharts(&u, tree)?)
             }
-            None => {
-                for (path, text) in u.loose.values() {
-                    let shown = path.to_string_lossy().to_string();
-                    let kind = FileKind::from_name(&shown).unwrap_or(FileKind::Chart);
-                    files.push(chart::parse(&shown, kind, text)?);
-                    self.report.sources.insert(shown, text.clone());
-                }
-            }
-        }
+            None => (self.loose_files(&u)?, None, Vec::new()),
+        };
         if u.tree.is_none() {
             if let Some(base) = &u.base_dir {
                 subs.extend(disk_subcharts(base));
@@ -362,7 +345,7 @@ impl Engine<'_> {
                 depth: u.depth + 1,
             };
             let base = match &sub.tree {
-                Some(Tree::Dir(d)) => Some(d.clone()),
+                Some(Tree::Dir(d, _)) => Some(d.clone()),
                 _ => None,
             };
             self.unit(Unit { base_dir: base, ..sub })?;
@@ -371,7 +354,7 @@ impl Engine<'_> {
             let display = lexical(&dir);
             self.unit(Unit {
                 display,
-                tree: Some(Tree::Dir(dir.clone())),
+                tree: Some(Tree::dir(&dir)),
                 loose: BTreeMap::new(),
                 base_dir: Some(dir),
                 depth: u.depth + 1,
@@ -380,8 +363,41 @@ impl Engine<'_> {
         Ok(())
     }
 
+    /// The dependency files and `values.yaml` of a chart tree; each file read is kept as a
+    /// source for excerpts.
+    fn tree_files(&mut self, u: &Unit, tree: &Tree) -> Result<(Vec<DependencyFile>, Option<ValuesFile>), AuditError> {
+        let mut files = Vec::new();
+        for (rel, kind) in [
+            ("Chart.yaml", FileKind::Chart),
+            ("requirements.yaml", FileKind::Requirements),
+            ("Chart.lock", FileKind::Lock),
+            ("requirements.lock", FileKind::RequirementsLock),
+        ] {
+            let shown = format!("{}/{rel}", u.display);
+            if let Some(text) = tree.read(rel, &shown)? {
+                files.push(chart::parse(&shown, kind, &text)?);
+                self.report.sources.insert(shown, text);
+            }
+        }
+        let shown = format!("{}/values.yaml", u.display);
+        let values = tree.read("values.yaml", &shown)?.map(|text| (shown, text));
+        Ok((files, values))
+    }
+
+    /// The loose dependency files of a unit, each kept as a source.
+    fn loose_files(&mut self, u: &Unit) -> Result<Vec<DependencyFile>, AuditError> {
+        let mut files = Vec::new();
+        for (path, text) in u.loose.values() {
+            let shown = path.to_string_lossy().to_string();
+            let kind = FileKind::from_name(&shown).unwrap_or(FileKind::Chart);
+            files.push(chart::parse(&shown, kind, text)?);
+            self.report.sources.insert(shown, text.clone());
+        }
+        Ok(files)
+    }
+
     /// Checks Chart.yaml / requirements.yaml dependencies; returns `file://` charts to audit next.
-    fn metadata_deps(&mut self, g: usize, f: &DepFile, u: &Unit, subs: &[Sub]) -> Vec<PathBuf> {
+    fn metadata_deps(&mut self, g: usize, f: &DependencyFile, u: &Unit, subs: &[Sub]) -> Vec<PathBuf> {
         let mut follow = Vec::new();
         let mut names: BTreeMap<String, Pos> = BTreeMap::new();
         for d in &f.deps {
@@ -420,7 +436,13 @@ impl Engine<'_> {
 
     /// `dependency-invalid` and `dependency-unknown-key`; false when the dependency has no name
     /// (nothing else can be checked then).
-    fn dependency_shape(&mut self, g: usize, f: &DepFile, d: &Dep, names: &mut BTreeMap<String, Pos>) -> bool {
+    fn dependency_shape(
+        &mut self,
+        g: usize,
+        f: &DependencyFile,
+        d: &Dependency,
+        names: &mut BTreeMap<String, Pos>,
+    ) -> bool {
         let dn = d.effective_name();
         let repo_field = Some(d.repository.as_str()).filter(|r| !r.is_empty());
         if d.name.is_empty() {
@@ -453,7 +475,7 @@ impl Engine<'_> {
     }
 
     /// The dependency's version constraint; `invalid-constraint` when it is empty or does not parse.
-    fn constraint_of(&mut self, g: usize, f: &DepFile, d: &Dep) -> Option<Constraint> {
+    fn constraint_of(&mut self, g: usize, f: &DependencyFile, d: &Dependency) -> Option<Constraint> {
         let dn = d.effective_name();
         let repo_field = Some(d.repository.as_str()).filter(|r| !r.is_empty());
         let dg = match d.version.as_deref() {
@@ -474,7 +496,15 @@ impl Engine<'_> {
     }
 
     /// A dependency without repository: its copy under `charts/` must exist and match.
-    fn vendored(&mut self, g: usize, f: &DepFile, d: &Dep, u: &Unit, subs: &[Sub], c: Option<&Constraint>) {
+    fn vendored(
+        &mut self,
+        g: usize,
+        f: &DependencyFile,
+        d: &Dependency,
+        u: &Unit,
+        subs: &[Sub],
+        c: Option<&Constraint>,
+    ) {
         let knows_dir = u.tree.is_some() || u.base_dir.is_some();
         if !knows_dir {
             return;
@@ -500,13 +530,13 @@ impl Engine<'_> {
     fn file_dependency(
         &mut self,
         g: usize,
-        f: &DepFile,
-        d: &Dep,
+        f: &DependencyFile,
+        d: &Dependency,
         u: &Unit,
         p: &str,
         c: Option<&Constraint>,
     ) -> Option<PathBuf> {
-        let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(_)) | None)) else { return None };
+        let (Some(base), true) = (&u.base_dir, matches!(u.tree, Some(Tree::Dir(..)) | None)) else { return None };
         let dir = if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
         let chart_yaml = dir.join("Chart.yaml");
         let shown = chart_yaml.display().to_string();
@@ -526,7 +556,7 @@ impl Engine<'_> {
 
     /// An `@name` / `alias:name` repository: its URL from repositories.yaml, else a deny-list hit
     /// on the name or `unresolved-repository`.
-    fn named_repository(&mut self, g: usize, f: &DepFile, d: &Dep, n: &str) -> Option<String> {
+    fn named_repository(&mut self, g: usize, f: &DependencyFile, d: &Dependency, n: &str) -> Option<String> {
         if let Some(r) = self.opts.repos.resolve(n) {
             return Some(r.url.clone());
         }
@@ -547,7 +577,7 @@ impl Engine<'_> {
     }
 
     /// A deny-list hit on the dependency's (resolved) repository, or on its vendored copy.
-    fn denied_repository(&mut self, g: usize, f: &DepFile, d: &Dep, url: Option<&str>) {
+    fn denied_repository(&mut self, g: usize, f: &DependencyFile, d: &Dependency, url: Option<&str>) {
         let checked = url.unwrap_or_default();
         let Some(hit) = self.opts.deny.check_repository(checked, &d.name) else { return };
         let dn = d.effective_name();
@@ -564,8 +594,8 @@ impl Engine<'_> {
     fn version_check(
         &mut self,
         g: usize,
-        f: &DepFile,
-        d: &Dep,
+        f: &DependencyFile,
+        d: &Dependency,
         c: Option<&Constraint>,
         actual: Option<&str>,
         check: &Check,
@@ -583,9 +613,37 @@ impl Engine<'_> {
         }
     }
 
-    fn lock(&mut self, g: usize, lock: &DepFile, meta: Option<&DepFile>) {
+    fn lock(&mut self, g: usize, lock: &DependencyFile, meta: Option<&DependencyFile>) {
         let lname = Path::new(&lock.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let lname = if lname.contains("requirements") { "requirements.lock" } else { "Chart.lock" };
+        self.locked_repositories(g, lock);
+        let Some(meta) = meta else { return };
+        let mut sync = LockSync {
+            lname,
+            used: vec![false; lock.deps.len()],
+            resolved: Vec::new(),
+            in_sync: true,
+            all_resolved: true,
+        };
+        for m in &meta.deps {
+            self.locked_entry(g, lock, meta, m, &mut sync);
+        }
+        for (i, l) in lock.deps.iter().enumerate() {
+            if !sync.used[i] {
+                sync.in_sync = false;
+                let msg = format!("{lname} lists `{}`, which is no longer a dependency", l.name);
+                let dg = out_of_sync(&lock.file, l.pos, msg);
+                self.emit(g, dg.field("dependency", l.name.as_str()), Some(&l.name), Some(&l.repository), None);
+            }
+        }
+        if sync.in_sync && sync.all_resolved && lock.kind == FileKind::Lock {
+            self.lock_digest(g, lock, meta, &sync);
+        }
+    }
+
+    /// The deny-list over the lock's repositories; records the locked versions that online
+    /// checks see whether are still published.
+    fn locked_repositories(&mut self, g: usize, lock: &DependencyFile) {
         for l in &lock.deps {
             if let Some(hit) = self.opts.deny.check_repository(&l.repository, &l.name) {
                 let base = Diagnostic::new("", hit.severity, "")
@@ -595,7 +653,6 @@ impl Engine<'_> {
                     .field("locked_version", l.version.clone().unwrap_or_default());
                 self.emit(g, dg, Some(&l.name), Some(&l.repository), None);
             }
-            // The lock names a resolved version; online checks see whether it is still published.
             if is_remote(&l.repository) {
                 if let Some(r) =
                     self.remote.iter_mut().rev().find(|r| r.group == g && r.name == l.name && r.locked.is_none())
@@ -604,111 +661,63 @@ impl Engine<'_> {
                 }
             }
         }
-        let Some(meta) = meta else { return };
-        let out_of_sync = |file: &str, p: Pos, msg: String| {
-            checks::LOCK_OUT_OF_SYNC
-                .diagnostic(msg)
-                .at(file.to_owned(), p.line, p.col)
-                .help("run `helm dependency update` and commit the new lock")
+    }
+
+    /// One dependency `m` against its lock entry: missing, from another repository, or pinned
+    /// at a version its constraint no longer allows.
+    fn locked_entry(
+        &mut self,
+        g: usize,
+        lock: &DependencyFile,
+        meta: &DependencyFile,
+        m: &Dependency,
+        sync: &mut LockSync,
+    ) {
+        let lname = sync.lname;
+        let repo = match repo_form(&m.repository) {
+            RepoForm::Named(n) => self.opts.repos.resolve(n).map(|r| r.url.clone()),
+            _ => Some(m.repository.clone()),
         };
-        let mut used = vec![false; lock.deps.len()];
-        let mut resolved = Vec::new();
-        let mut all_resolved = true;
-        let mut found_issue = false;
-        for m in &meta.deps {
-            let repo = match repo_form(&m.repository) {
-                RepoForm::Named(n) => self.opts.repos.resolve(n).map(|r| r.url.clone()),
-                _ => Some(m.repository.clone()),
-            };
-            all_resolved &= repo.is_some();
-            resolved.push(repo.clone().unwrap_or_else(|| m.repository.clone()));
-            let Some(i) = (0..lock.deps.len()).find(|&i| !used[i] && lock.deps[i].name == m.name) else {
-                found_issue = true;
-                let dg = out_of_sync(
-                    &meta.file,
-                    m.pos,
-                    format!("dependency `{}` is missing from {lname}", m.effective_name()),
-                );
-                self.emit(g, dg.field("dependency", m.effective_name()), Some(m.effective_name()), None, None);
-                continue;
-            };
-            used[i] = true;
-            let l = &lock.deps[i];
-            if let Some(repo) = &repo {
-                if normalize_url(repo) != normalize_url(&l.repository) {
-                    found_issue = true;
-                    let dg = out_of_sync(
-                        &lock.file,
-                        l.repository_pos,
-                        format!(
-                            "{lname} has `{}` from {} but the dependency now says {}",
-                            l.name,
-                            show_repo(&l.repository),
-                            show_repo(&m.repository)
-                        ),
-                    );
-                    self.emit(
-                        g,
-                        dg.field("dependency", m.effective_name()),
-                        Some(m.effective_name()),
-                        Some(&l.repository),
-                        None,
-                    );
-                    continue;
-                }
-            }
-            let lv = l.version.clone().unwrap_or_default();
-            let mv = m.version.clone().unwrap_or_default();
-            let ok = if m.repository.is_empty() {
-                lv == mv
-            } else {
-                match (Constraint::parse(&mv), constraint::parse_version(&lv)) {
-                    (Ok(c), Ok(v)) => c.matches(&v),
-                    (Err(_), _) => true, // already reported as invalid-constraint
-                    (Ok(_), Err(_)) => false,
-                }
-            };
-            if !ok {
-                found_issue = true;
-                let dg = out_of_sync(
-                    &lock.file,
-                    l.version_pos,
-                    format!("{lname} pins `{}` at {lv}, which the constraint \"{mv}\" no longer allows", l.name),
-                );
-                self.emit(
-                    g,
-                    dg.field("dependency", m.effective_name()),
-                    Some(m.effective_name()),
-                    Some(&l.repository),
-                    None,
-                );
-            }
-        }
-        for (i, l) in lock.deps.iter().enumerate() {
-            if !used[i] {
-                found_issue = true;
-                let dg = out_of_sync(
-                    &lock.file,
-                    l.pos,
-                    format!("{lname} lists `{}`, which is no longer a dependency", l.name),
-                );
-                self.emit(g, dg.field("dependency", l.name.as_str()), Some(&l.name), Some(&l.repository), None);
-            }
-        }
-        if found_issue || !all_resolved || lock.kind != FileKind::Lock {
+        sync.all_resolved &= repo.is_some();
+        sync.resolved.push(repo.clone().unwrap_or_else(|| m.repository.clone()));
+        let Some(i) = (0..lock.deps.len()).find(|&i| !sync.used[i] && lock.deps[i].name == m.name) else {
+            sync.in_sync = false;
+            let msg = format!("dependency `{}` is missing from {lname}", m.effective_name());
+            let dg = out_of_sync(&meta.file, m.pos, msg);
+            self.emit(g, dg.field("dependency", m.effective_name()), Some(m.effective_name()), None, None);
             return;
-        }
-        if let Some((digest, pos)) = &lock.digest {
-            let want = chart::helm_lock_digest(&meta.deps, &resolved, &lock.deps);
-            if *digest != want {
-                let dg = out_of_sync(
-                    &lock.file,
-                    *pos,
-                    format!("{lname} digest does not match the dependencies (a condition, tag, alias, import-values or version changed); helm dependency build refuses it"),
-                )
-                .field("expected_digest", want);
-                self.emit(g, dg, None, None, None);
-            }
+        };
+        sync.used[i] = true;
+        let l = &lock.deps[i];
+        let (pos, msg) = if repo.is_some_and(|repo| normalize_url(&repo) != normalize_url(&l.repository)) {
+            let (was, now) = (show_repo(&l.repository), show_repo(&m.repository));
+            (l.repository_pos, format!("{lname} has `{}` from {was} but the dependency now says {now}", l.name))
+        } else if !lock_allows(m, l) {
+            let (lv, mv) = (l.version.as_deref().unwrap_or_default(), m.version.as_deref().unwrap_or_default());
+            (
+                l.version_pos,
+                format!("{lname} pins `{}` at {lv}, which the constraint \"{mv}\" no longer allows", l.name),
+            )
+        } else {
+            return;
+        };
+        sync.in_sync = false;
+        let dg = out_of_sync(&lock.file, pos, msg).field("dependency", m.effective_name());
+        self.emit(g, dg, Some(m.effective_name()), Some(&l.repository), None);
+    }
+
+    /// Helm's lock digest, which `helm dependency build` compares before it builds anything.
+    fn lock_digest(&mut self, g: usize, lock: &DependencyFile, meta: &DependencyFile, sync: &LockSync) {
+        let Some((digest, pos)) = &lock.digest else { return };
+        let want = chart::helm_lock_digest(&meta.deps, &sync.resolved, &lock.deps);
+        if *digest != want {
+            let dg = out_of_sync(
+                &lock.file,
+                *pos,
+                format!("{} digest does not match the dependencies (a condition, tag, alias, import-values or version changed); helm dependency build refuses it", sync.lname),
+            )
+            .field("expected_digest", want);
+            self.emit(g, dg, None, None, None);
         }
     }
 
@@ -744,12 +753,52 @@ impl Engine<'_> {
 }
 
 /// A finding of `check` about dependency `d` of `f`, at `pos`.
-fn dep_diag(check: &Check, f: &DepFile, d: &Dep, pos: Pos, msg: impl Into<String>) -> Diagnostic {
+/// A chart's `values.yaml`: the name shown and the text.
+type ValuesFile = (String, String);
+
+/// What comparing a dependency file with its lock found so far.
+struct LockSync {
+    /// `Chart.lock` or `requirements.lock`, for messages.
+    lname: &'static str,
+    /// Lock entries matched by a dependency.
+    used: Vec<bool>,
+    /// Each dependency's repository with named repositories resolved (for the digest).
+    resolved: Vec<String>,
+    /// No entry is missing, extra, from another repository or at a disallowed version.
+    in_sync: bool,
+    /// Every named repository resolved (the digest needs their URLs).
+    all_resolved: bool,
+}
+
+fn out_of_sync(file: &str, p: Pos, msg: String) -> Diagnostic {
+    checks::LOCK_OUT_OF_SYNC
+        .diagnostic(msg)
+        .at(file.to_owned(), p.line, p.col)
+        .help("run `helm dependency update` and commit the new lock")
+}
+
+/// Whether the locked version `l` still satisfies dependency `m`: equal versions for a
+/// dependency without a repository, else the constraint (one that does not parse is reported
+/// as invalid-constraint, not here).
+fn lock_allows(m: &Dependency, l: &Dependency) -> bool {
+    let lv = l.version.as_deref().unwrap_or_default();
+    let mv = m.version.as_deref().unwrap_or_default();
+    if m.repository.is_empty() {
+        return lv == mv;
+    }
+    match (Constraint::parse(mv), constraint::parse_version(lv)) {
+        (Ok(c), Ok(v)) => c.matches(&v),
+        (Err(_), _) => true,
+        (Ok(_), Err(_)) => false,
+    }
+}
+
+fn dep_diag(check: &Check, f: &DependencyFile, d: &Dependency, pos: Pos, msg: impl Into<String>) -> Diagnostic {
     dep_base(check.diagnostic(msg), f, d, pos)
 }
 
 /// `dg` located at `pos` in `f` and naming dependency `d`.
-fn dep_base(dg: Diagnostic, f: &DepFile, d: &Dep, pos: Pos) -> Diagnostic {
+fn dep_base(dg: Diagnostic, f: &DependencyFile, d: &Dependency, pos: Pos) -> Diagnostic {
     dg.at(f.file.clone(), pos.line, pos.col).field("dependency", d.effective_name())
 }
 
@@ -800,22 +849,34 @@ fn hit_diag(hit: &Hit, base: Diagnostic, dep: &str, repo: &str) -> Diagnostic {
     d
 }
 
+/// The subcharts of a chart tree with their names and versions; below the nesting limit a
+/// chart may have none.
+fn tree_subcharts(u: &Unit, tree: &Tree) -> Result<Vec<Sub>, AuditError> {
+    if u.depth >= source::MAX_DEPTH {
+        if !tree.subcharts(&u.display)?.is_empty() {
+            return Err(AuditError::Invalid {
+                file: u.display.clone(),
+                line: 1,
+                col: 1,
+                message: format!("subcharts nest more than {} levels deep", source::MAX_DEPTH),
+            });
+        }
+        return Ok(Vec::new());
+    }
+    tree.subcharts(&u.display)?.into_iter().map(|(display, t)| Sub::read(display, t)).collect()
+}
+
 /// Subcharts next to a lone `Chart.yaml`: `charts/<dir>` with a Chart.yaml, and `charts/*.tgz`.
 fn disk_subcharts(base: &Path) -> Vec<Sub> {
     let shown = base.to_string_lossy().to_string();
-    Tree::Dir(base.to_path_buf())
+    Tree::dir(base)
         .subcharts(&shown)
         .unwrap_or_default()
         .into_iter()
+        // They only serve the vendored checks of the loose files: one that cannot be read is
+        // a subchart without a name, not a stop.
         .map(|(display, tree)| {
-            let meta =
-                tree.read("Chart.yaml", "").ok().flatten().and_then(|t| chart::parse("", FileKind::Chart, &t).ok());
-            Sub {
-                display,
-                tree,
-                name: meta.as_ref().and_then(|m| m.name.clone()),
-                version: meta.and_then(|m| m.version),
-            }
+            Sub::read(display.clone(), tree.clone()).unwrap_or(Sub { display, tree, name: None, version: None })
         })
         .collect()
 }

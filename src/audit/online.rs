@@ -1,7 +1,7 @@
 //! `--online`: chart repository indexes and OCI tag lists, fetched with timeouts, a size cap,
 //! bounded retries and a revalidating cache, then compared with each dependency.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -249,14 +249,7 @@ impl Fetcher<'_> {
             .filter(|m: &CacheMeta| m.url == norm && cached_text.is_some())
             .unwrap_or_default();
         let index_url = format!("{}/index.yaml", repo_url.trim_end_matches('/'));
-        let mut last = String::new();
-        let mut attempts = 0;
-        for attempt in 0..=self.o.retries {
-            if attempt > 0 {
-                self.backoff(attempt);
-            }
-            let Some(timeout) = self.request_timeout() else { break };
-            attempts += 1;
+        self.retrying(&redact(&index_url), &mut |timeout| {
             let mut rb = self.with_creds(self.client.get(&index_url).timeout(timeout), &index_url);
             if let Some(e) = &meta.etag {
                 rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
@@ -266,26 +259,27 @@ impl Fetcher<'_> {
             }
             let resp = match rb.send() {
                 Ok(r) => r,
-                Err(e) => {
-                    last = describe(&e);
-                    continue;
-                }
+                Err(e) => return Attempt::Retry(describe(&e)),
             };
             let status = resp.status();
             if status == reqwest::StatusCode::NOT_MODIFIED {
                 if let Some(t) = &cached_text {
-                    return parse_index(t).map_err(FetchError::Unavailable);
+                    return Attempt::Done(parse_index(t).map_err(FetchError::Unavailable));
                 }
             }
             if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
-                return Err(FetchError::Gone(format!("HTTP {} for {}", status.as_u16(), redact(&index_url))));
+                return Attempt::Done(Err(FetchError::Gone(format!(
+                    "HTTP {} for {}",
+                    status.as_u16(),
+                    redact(&index_url)
+                ))));
             }
             if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-                last = format!("HTTP {}", status.as_u16());
-                continue;
+                return Attempt::Retry(format!("HTTP {}", status.as_u16()));
             }
             if !status.is_success() {
-                return Err(FetchError::Unavailable(format!("HTTP {} for {}", status.as_u16(), redact(&index_url))));
+                let msg = format!("HTTP {} for {}", status.as_u16(), redact(&index_url));
+                return Attempt::Done(Err(FetchError::Unavailable(msg)));
             }
             let header = |h| {
                 resp.headers().get(h).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_owned)
@@ -298,13 +292,14 @@ impl Fetcher<'_> {
             let text = match self.body(resp) {
                 Ok(t) => t,
                 Err(FetchError::Unavailable(m)) if m.contains("cut short") || m.starts_with("timed out") => {
-                    last = m;
-                    continue;
+                    return Attempt::Retry(m);
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Attempt::Done(Err(e)),
             };
-            let cat =
-                parse_index(&text).map_err(|m| FetchError::Unavailable(format!("{}: {m}", redact(&index_url))))?;
+            let cat = match parse_index(&text) {
+                Ok(cat) => cat,
+                Err(m) => return Attempt::Done(Err(FetchError::Unavailable(format!("{}: {m}", redact(&index_url))))),
+            };
             // The cache is an optimisation: failing to write it is not worth a finding.
             if create_private_dir(&self.o.cache_dir).is_ok()
                 && write_private(&self.o.cache_dir, &text_path, text.as_bytes()).is_ok()
@@ -312,12 +307,31 @@ impl Fetcher<'_> {
                 let _ =
                     write_private(&self.o.cache_dir, &meta_path, &serde_json::to_vec(&new_meta).unwrap_or_default());
             }
-            return Ok(cat);
+            Attempt::Done(Ok(cat))
+        })
+    }
+
+    /// Runs `attempt` until it is done, at most `1 + retries` times with a backoff between
+    /// tries and each within what is left of the repository's time; `what` names the request
+    /// in the final error.
+    fn retrying<T>(&self, what: &str, attempt: &mut dyn FnMut(Duration) -> Attempt<T>) -> Result<T, FetchError> {
+        let mut last = String::new();
+        let mut attempts = 0;
+        for n in 0..=self.o.retries {
+            if n > 0 {
+                self.backoff(n);
+            }
+            let Some(timeout) = self.request_timeout() else { break };
+            attempts += 1;
+            match attempt(timeout) {
+                Attempt::Done(r) => return r,
+                Attempt::Retry(why) => last = why,
+            }
         }
         if attempts == 0 {
             return Err(self.out_of_time());
         }
-        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {}", redact(&index_url))))
+        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {what}")))
     }
 
     /// Sends with retries on timeouts, connection errors, 429 and 5xx.
@@ -326,26 +340,13 @@ impl Fetcher<'_> {
         make: &dyn Fn() -> reqwest::blocking::RequestBuilder,
         what: &str,
     ) -> Result<reqwest::blocking::Response, FetchError> {
-        let mut last = String::new();
-        let mut attempts = 0;
-        for attempt in 0..=self.o.retries {
-            if attempt > 0 {
-                self.backoff(attempt);
+        self.retrying(what, &mut |timeout| match make().timeout(timeout).send() {
+            Ok(r) if r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                Attempt::Retry(format!("HTTP {}", r.status().as_u16()))
             }
-            let Some(timeout) = self.request_timeout() else { break };
-            attempts += 1;
-            match make().timeout(timeout).send() {
-                Ok(r) if r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
-                    last = format!("HTTP {}", r.status().as_u16());
-                }
-                Ok(r) => return Ok(r),
-                Err(e) => last = describe(&e),
-            }
-        }
-        if attempts == 0 {
-            return Err(self.out_of_time());
-        }
-        Err(FetchError::Unavailable(format!("{last} after {attempts} attempts for {what}")))
+            Ok(r) => Attempt::Done(Ok(r)),
+            Err(e) => Attempt::Retry(describe(&e)),
+        })
     }
 
     /// Tags of `oci://host/path/<chart>`, through the distribution API with the anonymous
@@ -559,6 +560,14 @@ fn lookup_key(url: &str) -> String {
     }
 }
 
+/// How one try of a request ended.
+enum Attempt<T> {
+    /// With an answer, or an error no retry would change.
+    Done(Result<T, FetchError>),
+    /// With a reason to try again.
+    Retry(String),
+}
+
 /// Allow-list subject of an online finding: (dependency name, repository).
 pub type OnlineSubject = (Option<String>, Option<String>);
 
@@ -581,30 +590,54 @@ pub fn check(
         .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| AuditError::Online(format!("cannot set up HTTP: {e}")))?;
-    // Distinct lookups, in a stable order.
-    let mut keys: BTreeMap<(String, String), ()> = BTreeMap::new();
+    let results = fetch_all(o, repos, &client, lookups(deps), progress);
+    let mut out = Vec::new();
     for d in deps {
-        let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
-        let key = lookup_key(&d.repository);
-        keys.insert((key, if oci { d.name.clone() } else { String::new() }), ());
+        let subject: OnlineSubject = (Some(d.display_name.clone()), Some(d.repository.clone()));
+        let found = match &results[&lookup_of(d)] {
+            Ok(cat) => published_findings(d, cat),
+            Err(e) => vec![fetch_failure(d, e)],
+        };
+        out.extend(found.into_iter().map(|dg| (d.group, dg, subject.clone())));
     }
-    let jobs: Vec<(String, String, String)> = keys
-        .into_keys()
+    Ok(out)
+}
+
+/// What one dependency is looked up by: the repository's index key, and for OCI the chart.
+fn lookup_of(d: &RemoteDep) -> (String, String) {
+    let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
+    (lookup_key(&d.repository), if oci { d.name.clone() } else { String::new() })
+}
+
+/// The distinct lookups in a stable order, each with the repository as first written.
+fn lookups(deps: &[RemoteDep]) -> Vec<(String, String, String)> {
+    let keys: BTreeSet<(String, String)> = deps.iter().map(lookup_of).collect();
+    keys.into_iter()
         .map(|(key, chart)| {
             let original =
                 deps.iter().find(|d| lookup_key(&d.repository) == key).map_or(key.clone(), |d| d.repository.clone());
             (key, chart, original)
         })
-        .collect();
+        .collect()
+}
+
+/// Runs the lookups on a few worker threads, reporting progress as each repository finishes.
+fn fetch_all(
+    o: &OnlineOptions,
+    repos: &RepoConfig,
+    client: &reqwest::blocking::Client,
+    jobs: Vec<(String, String, String)>,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> BTreeMap<(String, String), Result<Catalog, FetchError>> {
     let total = jobs.len();
     let mut slots: Vec<Option<Result<Catalog, FetchError>>> = (0..total).map(|_| None).collect();
-    // A few worker threads take the lookups in order; the results land in their own slots, so
-    // the findings come out in the same order however the servers answer.
+    // The workers take the lookups in order; the results land in their own slots, so the
+    // findings come out in the same order however the servers answer.
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Catalog, FetchError>)>();
     std::thread::scope(|scope| {
         for _ in 0..o.concurrency.clamp(1, total.max(1)) {
-            let (tx, jobs, next, client) = (tx.clone(), &jobs, &next, &client);
+            let (tx, jobs, next) = (tx.clone(), &jobs, &next);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -627,134 +660,103 @@ pub fn check(
         }
     });
     progress(total, total, "");
-    let results: BTreeMap<(String, String), Result<Catalog, FetchError>> = jobs
-        .into_iter()
+    jobs.into_iter()
         .zip(slots)
         .map(|((key, chart, _), r)| {
             ((key, chart), r.unwrap_or_else(|| Err(FetchError::Unavailable("not read".into()))))
         })
-        .collect();
+        .collect()
+}
+
+/// A finding of `check` about dependency `d`, at its position.
+fn online_diag(d: &RemoteDep, check: &super::Check, msg: String) -> Diagnostic {
+    check
+        .diagnostic(msg)
+        .at(d.file.clone(), d.pos.line, d.pos.col)
+        .field("dependency", d.display_name.as_str())
+        .field("repository", redact(&d.repository).as_str())
+}
+
+/// The repository (or, for OCI, the chart) of `d` could not be read.
+fn fetch_failure(d: &RemoteDep, e: &FetchError) -> Diagnostic {
+    let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
+    let shown = redact(&d.repository);
+    match e {
+        FetchError::Gone(m) if oci => {
+            online_diag(d, &super::checks::CHART_GONE, format!("chart `{}` is not in {shown} ({m})", d.name))
+        }
+        FetchError::Gone(m) => online_diag(
+            d,
+            &super::checks::REPOSITORY_GONE,
+            format!("repository {shown} of `{}` is gone ({m})", d.display_name),
+        ),
+        FetchError::Unavailable(m) => online_diag(
+            d,
+            &super::checks::REPOSITORY_UNAVAILABLE,
+            format!("repository {shown} of `{}` could not be read: {m}", d.display_name),
+        ),
+    }
+}
+
+/// What the repository's list of versions says about `d`: gone, deprecated, unsatisfiable,
+/// its locked version withdrawn, or behind the latest.
+fn published_findings(d: &RemoteDep, cat: &Catalog) -> Vec<Diagnostic> {
+    let shown = redact(&d.repository);
+    let Some(versions) = cat.charts.get(&d.name).filter(|v| !v.is_empty()) else {
+        let msg = format!("chart `{}` is no longer published in {shown}", d.name);
+        return vec![online_diag(d, &super::checks::CHART_GONE, msg)];
+    };
     let mut out = Vec::new();
-    for d in deps {
-        let oci = d.repository.to_ascii_lowercase().starts_with("oci://");
-        let key = (lookup_key(&d.repository), if oci { d.name.clone() } else { String::new() });
-        let shown = redact(&d.repository);
-        let subject = (Some(d.display_name.clone()), Some(d.repository.clone()));
-        let diag = |check: &super::Check, msg: String| {
-            check
-                .diagnostic(msg)
-                .at(d.file.clone(), d.pos.line, d.pos.col)
-                .field("dependency", d.display_name.as_str())
-                .field("repository", shown.as_str())
-        };
-        let cat = match &results[&key] {
-            Ok(c) => c,
-            Err(FetchError::Gone(m)) if oci => {
-                out.push((
-                    d.group,
-                    diag(&super::checks::CHART_GONE, format!("chart `{}` is not in {shown} ({m})", d.name)),
-                    subject,
-                ));
-                continue;
-            }
-            Err(FetchError::Gone(m)) => {
-                out.push((
-                    d.group,
-                    diag(
-                        &super::checks::REPOSITORY_GONE,
-                        format!("repository {shown} of `{}` is gone ({m})", d.display_name),
-                    ),
-                    subject,
-                ));
-                continue;
-            }
-            Err(FetchError::Unavailable(m)) => {
-                out.push((
-                    d.group,
-                    diag(
-                        &super::checks::REPOSITORY_UNAVAILABLE,
-                        format!("repository {shown} of `{}` could not be read: {m}", d.display_name),
-                    ),
-                    subject,
-                ));
-                continue;
-            }
-        };
-        let Some(versions) = cat.charts.get(&d.name).filter(|v| !v.is_empty()) else {
-            out.push((
-                d.group,
-                diag(&super::checks::CHART_GONE, format!("chart `{}` is no longer published in {shown}", d.name)),
-                subject,
-            ));
-            continue;
-        };
-        let latest = versions.iter().find(|p| p.version.pre.is_empty()).unwrap_or(&versions[0]);
-        if latest.deprecated {
-            out.push((
-                d.group,
-                diag(
-                    &super::checks::DEPRECATED_CHART,
-                    format!(
-                        "chart `{}` is deprecated in {shown} (latest version {} is marked deprecated)",
-                        d.name, latest.original
-                    ),
-                ),
-                subject.clone(),
-            ));
-        }
-        let resolved = d.constraint.as_ref().map(|c| versions.iter().find(|p| c.matches(&p.version)));
-        if let (Some(None), Some(c)) = (&resolved, &d.constraint) {
-            out.push((
-                d.group,
-                diag(
-                    &super::checks::CONSTRAINT_UNSATISFIABLE,
-                    format!(
-                        "no published version of `{}` in {shown} satisfies \"{c}\" (latest is {})",
-                        d.name, latest.original
-                    ),
-                ),
-                subject.clone(),
-            ));
-        }
-        let locked = d.locked.as_deref().and_then(|l| constraint::parse_version(l).ok().map(|v| (l.to_owned(), v)));
-        if let Some((l, lv)) = &locked {
-            if !versions.iter().any(|p| p.version == *lv) {
-                out.push((
-                    d.group,
-                    diag(
-                        &super::checks::LOCKED_VERSION_GONE,
-                        format!("the locked version {l} of `{}` is no longer listed in {shown}", d.name),
-                    ),
-                    subject.clone(),
-                ));
-            }
-        }
-        let current = locked.or_else(|| resolved.flatten().map(|p| (p.original.clone(), p.version.clone())));
-        if let Some((cur, cv)) = current {
-            if latest.version > cv {
-                let kind = if latest.version.major != cv.major {
-                    "major"
-                } else if latest.version.minor != cv.minor {
-                    "minor"
-                } else {
-                    "patch"
-                };
-                let mut dg = diag(
-                    &super::checks::NEWER_VERSION,
-                    format!("`{}` {cur} is behind: {} is published ({kind} update)", d.name, latest.original),
-                )
-                .field("current", cur.as_str())
-                .field("latest", latest.original.as_str())
-                .field("update", kind);
-                // A major jump usually breaks values: worth more than the check's default.
-                if kind == "major" {
-                    dg.severity = Severity::Warning;
-                }
-                out.push((d.group, dg, subject.clone()));
-            }
+    let latest = versions.iter().find(|p| p.version.pre.is_empty()).unwrap_or(&versions[0]);
+    if latest.deprecated {
+        let msg = format!(
+            "chart `{}` is deprecated in {shown} (latest version {} is marked deprecated)",
+            d.name, latest.original
+        );
+        out.push(online_diag(d, &super::checks::DEPRECATED_CHART, msg));
+    }
+    let resolved = d.constraint.as_ref().map(|c| versions.iter().find(|p| c.matches(&p.version)));
+    if let (Some(None), Some(c)) = (&resolved, &d.constraint) {
+        let msg = format!(
+            "no published version of `{}` in {shown} satisfies \"{c}\" (latest is {})",
+            d.name, latest.original
+        );
+        out.push(online_diag(d, &super::checks::CONSTRAINT_UNSATISFIABLE, msg));
+    }
+    let locked = d.locked.as_deref().and_then(|l| constraint::parse_version(l).ok().map(|v| (l.to_owned(), v)));
+    if let Some((l, lv)) = &locked {
+        if !versions.iter().any(|p| p.version == *lv) {
+            let msg = format!("the locked version {l} of `{}` is no longer listed in {shown}", d.name);
+            out.push(online_diag(d, &super::checks::LOCKED_VERSION_GONE, msg));
         }
     }
-    Ok(out)
+    let current = locked.or_else(|| resolved.flatten().map(|p| (p.original.clone(), p.version.clone())));
+    out.extend(current.and_then(|(cur, cv)| newer_version(d, latest, &cur, &cv)));
+    out
+}
+
+/// `d` at `cur` is behind the latest published version.
+fn newer_version(d: &RemoteDep, latest: &Published, cur: &str, cv: &Version) -> Option<Diagnostic> {
+    if latest.version <= *cv {
+        return None;
+    }
+    let kind = if latest.version.major != cv.major {
+        "major"
+    } else if latest.version.minor != cv.minor {
+        "minor"
+    } else {
+        "patch"
+    };
+    let msg = format!("`{}` {cur} is behind: {} is published ({kind} update)", d.name, latest.original);
+    let mut dg = online_diag(d, &super::checks::NEWER_VERSION, msg)
+        .field("current", cur)
+        .field("latest", latest.original.as_str())
+        .field("update", kind);
+    // A major jump usually breaks values: worth more than the check's default.
+    if kind == "major" {
+        dg.severity = Severity::Warning;
+    }
+    Some(dg)
 }
 
 #[cfg(test)]

@@ -55,3 +55,39 @@ fn json(report: &Report) -> serde_json::Value {
         "summary": {"charts": report.groups.len(), "errors": c.errors, "warnings": c.warnings, "infos": c.info, "allowed": report.suppressed.len()},
     })
 }
+
+/// The documentation of a fixed check or of a deny-list entry (`--deny-list` files first, as matching does).
+/// `audit --explain`.
+pub fn explain(id: &str, deny: &DenyList) -> Option<String> {
+    if let Some(c) = super::checks::find(id) {
+        return Some(format!("{} (audit check)\n\nDefault severity: {}. {}\n", c.id, c.severity.as_str(), c.summary));
+    }
+    let e = deny.entries.iter().find(|e| e.id == id)?;
+    let mut s = format!(
+        "{} (deny-list entry, {}:{})\n\nSeverity: {}. {}\n",
+        e.id,
+        e.file,
+        e.pos.line,
+        e.severity.as_str(),
+        e.reason
+    );
+    if let Some(since) = &e.since {
+        s.push_str(&format!("Since: {since}\n"));
+    }
+    let mut replacements: Vec<(Option<&str>, &crate::denylist::Replacement)> =
+        e.replacement.iter().map(|r| (None, r)).collect();
+    replacements.extend(e.replacements.iter().map(|(k, r)| (Some(k.as_str()), r)));
+    for (chart, r) in replacements {
+        let target = match (&r.repository, &r.chart) {
+            (Some(repo), Some(c)) => format!(" ({c} from {repo})"),
+            (Some(repo), None) => format!(" ({repo})"),
+            (None, Some(c)) => format!(" ({c})"),
+            (None, None) => String::new(),
+        };
+        match chart {
+            Some(c) => s.push_str(&format!("Replacement for {c}: {}{target}\n", r.text)),
+            None => s.push_str(&format!("Replacement: {}{target}\n", r.text)),
+        }
+    }
+    Some(s)
+}

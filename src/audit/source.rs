@@ -11,22 +11,7 @@ use super::chart::FileKind;
 /// How deep `charts/` may nest.
 pub const MAX_DEPTH: usize = crate::limits::MAX_SUBCHART_DEPTH;
 
-/// A chart's file tree.
-#[derive(Debug, Clone)]
-pub enum Tree {
-    /// A directory on disk.
-    Dir(PathBuf),
-    /// A directory inside an archive: all files of the archive plus the chart's prefix.
-    Archive(Arc<Archive>, String),
-}
-
-/// The kept files of one archive, its subchart nesting level and the limits it draws on.
-#[derive(Debug)]
-pub struct Archive {
-    files: crate::chart::Files,
-    depth: usize,
-    budget: Arc<crate::chart::Budget>,
-}
+pub use crate::chart::tree::Tree;
 
 /// One thing to audit: a chart (from a tree) or a set of loose dependency files.
 #[derive(Debug, Clone)]
@@ -61,103 +46,18 @@ fn io_err(path: &Path, source: std::io::Error) -> AuditError {
     crate::textfile::ReadError::io(display(path), source).into()
 }
 
-impl Tree {
-    /// Reads `rel` (e.g. `Chart.yaml`) if it exists.
-    pub fn read(&self, rel: &str, shown: &str) -> Result<Option<String>, AuditError> {
-        let bytes = match self {
-            Tree::Dir(d) => {
-                let p = d.join(rel);
-                match crate::textfile::read_if_exists(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)? {
-                    Some(b) => b,
-                    None => return Ok(None),
-                }
-            }
-            Tree::Archive(ar, prefix) => match ar.files.get(&format!("{prefix}/{rel}")) {
-                Some(b) => b.clone(),
-                None => return Ok(None),
-            },
-        };
-        Ok(Some(crate::textfile::utf8(shown, bytes)?))
-    }
-
-    /// Subcharts under `charts/`: directories holding a `Chart.yaml` and `.tgz` archives, sorted.
-    pub fn subcharts(&self, parent: &str) -> Result<Vec<(String, Tree)>, AuditError> {
-        let mut out = Vec::new();
-        match self {
-            Tree::Dir(d) => {
-                let dir = d.join("charts");
-                let Ok(rd) = std::fs::read_dir(&dir) else {
-                    return Ok(out);
-                };
-                let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                entries.sort();
-                for p in entries {
-                    let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-                    let shown = format!("{parent}/charts/{name}");
-                    if p.is_dir() && p.join("Chart.yaml").is_file() {
-                        out.push((shown, Tree::Dir(p)));
-                    } else if name.ends_with(".tgz") && p.is_file() {
-                        // Helm's directory loader holds charts/*.tgz to the per-file limit too.
-                        let bytes = crate::textfile::read_bytes(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)?;
-                        out.extend(archive_charts(&shown, &bytes, 0, Arc::default())?);
-                    }
-                }
-            }
-            Tree::Archive(ar, prefix) => {
-                let base = format!("{prefix}/charts/");
-                let mut seen = std::collections::BTreeSet::new();
-                for (path, bytes) in ar.files.range(base.clone()..) {
-                    let Some(rest) = path.strip_prefix(&base) else { break };
-                    if let Some((dir, tail)) = rest.split_once('/') {
-                        if tail == "Chart.yaml" && seen.insert(dir.to_owned()) {
-                            out.push((
-                                format!("{parent}/charts/{dir}"),
-                                Tree::Archive(ar.clone(), format!("{base}{dir}")),
-                            ));
-                        }
-                    } else if rest.ends_with(".tgz") {
-                        let shown = format!("{parent}/charts/{rest}");
-                        out.extend(archive_charts(&shown, bytes, ar.depth + 1, ar.budget.clone())?);
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// The chart(s) at the top of a `.tgz` at subchart level `depth`: every top-level directory
-/// with a `Chart.yaml`. Archives nested in it share `budget`.
+/// The chart(s) at the top of a `.tgz` at subchart level `depth` (see
+/// [`crate::chart::tree::archive_charts`]).
+///
+/// # Errors
+/// The archive cannot be unpacked within the limits, or holds no chart.
 pub fn archive_charts(
     shown: &str,
     bytes: &[u8],
     depth: usize,
     budget: Arc<crate::chart::Budget>,
 ) -> Result<Vec<(String, Tree)>, AuditError> {
-    // Only what the audit reads, which keeps big archives cheap.
-    let keep = |p: &str| p.ends_with(".yaml") || p.ends_with(".yml") || p.ends_with(".lock") || p.ends_with(".tgz");
-    let files = crate::chart::read_archive(bytes, depth, &budget, &keep).map_err(|e| AuditError::Invalid {
-        file: shown.to_owned(),
-        line: 1,
-        col: 1,
-        message: e.to_string(),
-    })?;
-    let ar = Arc::new(Archive { files, depth, budget });
-    let mut tops: Vec<String> = ar
-        .files
-        .keys()
-        .filter_map(|k| k.strip_suffix("/Chart.yaml").filter(|d| !d.contains('/')).map(str::to_owned))
-        .collect();
-    tops.dedup();
-    if tops.is_empty() {
-        return Err(AuditError::Invalid {
-            file: shown.to_owned(),
-            line: 1,
-            col: 1,
-            message: "the archive holds no <chart>/Chart.yaml".into(),
-        });
-    }
-    Ok(tops.into_iter().map(|t| (format!("{shown}!/{t}"), Tree::Archive(ar.clone(), t))).collect())
+    Ok(crate::chart::tree::archive_charts(shown, bytes, depth, budget)?)
 }
 
 fn is_chart_dir(p: &Path) -> bool {
@@ -194,7 +94,7 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Unit>, AuditError> {
 fn dir_unit(p: &Path) -> Unit {
     Unit {
         display: display(p),
-        tree: Some(Tree::Dir(p.to_path_buf())),
+        tree: Some(Tree::dir(p)),
         loose: BTreeMap::new(),
         base_dir: Some(p.to_path_buf()),
         depth: 0,

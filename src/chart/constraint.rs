@@ -99,6 +99,15 @@ impl FromStr for Constraint {
     }
 }
 
+/// Helm's `IsCompatibleRange`: whether `version` satisfies `constraint`, false when either
+/// does not parse.
+pub fn compatible(constraint: &str, version: &str) -> bool {
+    match (Constraint::parse(constraint), parse_version(version)) {
+        (Ok(c), Ok(v)) => c.matches(&v),
+        _ => false,
+    }
+}
+
 /// Parse a version the lenient way Helm reads chart versions (v prefix, partial versions).
 ///
 /// This is Masterminds' `NewVersion`: `v1.2` and `1.2` both give `1.2.0`, `1`

@@ -1,9 +1,15 @@
 //! Chart archives (`.tgz`) read the one way both `validate` and `audit` use: entry paths
 //! checked, and every archive of a chart tree (nested subchart archives included) drawing on
 //! one [`Budget`] of decompressed bytes, entries and nesting depth (see [`crate::limits`]); and
-//! Helm's (Masterminds) version constraints, which both check dependencies against.
+//! Helm's (Masterminds) version constraints, which both check dependencies against; a chart's
+//! metadata and dependency files ([`meta`]); a chart's files read
+//! eagerly ([`files`], `.helmignore` applied) or its file tree read lazily ([`tree`]).
 
 pub mod constraint;
+pub mod files;
+pub mod helmignore;
+pub mod meta;
+pub mod tree;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -68,6 +74,12 @@ impl Default for Budget {
 }
 
 impl Budget {
+    /// A budget of `bytes` decompressed bytes.
+    #[cfg(test)]
+    pub(crate) fn with_bytes(bytes: u64) -> Budget {
+        Budget { bytes: AtomicU64::new(bytes), files: AtomicUsize::new(limits::MAX_CHART_FILES) }
+    }
+
     fn take_bytes(&self, n: u64) -> Result<(), ArchiveError> {
         self.bytes
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n))

@@ -77,7 +77,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         deny.extend(DenyList::builtin());
     }
     if let Some(id) = &a.explain {
-        let Some(doc) = explain(id, &deny) else {
+        let Some(doc) = audit::output::explain(id, &deny) else {
             let checks: Vec<&str> = audit::CHECKS.iter().map(|c| c.id).collect();
             anyhow::bail!(
                 "unknown check `{id}` (checks: {}; deny-list entry ids: chartwright audit --print-default-deny-list)",
@@ -126,41 +126,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     super::print_out(&out)?;
     let failed = fail_at.is_some_and(|f| report.max_severity().is_some_and(|m| m >= f));
     Ok(u8::from(failed))
-}
-
-/// The documentation of a fixed check or of a deny-list entry (`--deny-list` files first, as matching does).
-fn explain(id: &str, deny: &DenyList) -> Option<String> {
-    if let Some(c) = audit::checks::find(id) {
-        return Some(format!("{} (audit check)\n\nDefault severity: {}. {}\n", c.id, c.severity.as_str(), c.summary));
-    }
-    let e = deny.entries.iter().find(|e| e.id == id)?;
-    let mut s = format!(
-        "{} (deny-list entry, {}:{})\n\nSeverity: {}. {}\n",
-        e.id,
-        e.file,
-        e.pos.line,
-        e.severity.as_str(),
-        e.reason
-    );
-    if let Some(since) = &e.since {
-        s.push_str(&format!("Since: {since}\n"));
-    }
-    let mut replacements: Vec<(Option<&str>, &audit::denylist::Replacement)> =
-        e.replacement.iter().map(|r| (None, r)).collect();
-    replacements.extend(e.replacements.iter().map(|(k, r)| (Some(k.as_str()), r)));
-    for (chart, r) in replacements {
-        let target = match (&r.repository, &r.chart) {
-            (Some(repo), Some(c)) => format!(" ({c} from {repo})"),
-            (Some(repo), None) => format!(" ({repo})"),
-            (None, Some(c)) => format!(" ({c})"),
-            (None, None) => String::new(),
-        };
-        match chart {
-            Some(c) => s.push_str(&format!("Replacement for {c}: {}{target}\n", r.text)),
-            None => s.push_str(&format!("Replacement: {}{target}\n", r.text)),
-        }
-    }
-    Some(s)
 }
 
 /// Reads a deny-list file; the message names the file and the OS error once.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use chartwright::diag::{self, FailOn, Format, Group};
-use chartwright::lint::{self, LintConfig, RULES};
+use chartwright::lint::{self, LintConfig};
 use chartwright::manifest;
 
 /// Arguments of `lint`.
@@ -51,7 +51,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(0);
     }
     if a.list_rules {
-        crate::cli::print_out(&list_rules(a.format))?;
+        crate::cli::print_out(&lint::docs::rule_list(a.format))?;
         return Ok(0);
     }
     let mut cfg = load_config(a.config.as_deref())?;
@@ -72,23 +72,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let skipped = Group { name: "lint".into(), diagnostics: loaded.warnings.clone() };
         eprint!("{}", diag::render_text(&[skipped], &loaded.sources, false));
     }
-    for e in &loaded.invalid {
-        let manifest::LoadError::Yaml { file, pos, message } = e else {
-            eprintln!("chartwright: error: {e}");
-            continue;
-        };
-        let text = loaded.sources.get(file).map(String::as_str).unwrap_or_default();
-        // The parser reports an unexpected end of input one line past the last one.
-        let last = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
-        let (line, col) = if pos.line > last && last > 0 {
-            let end = text.lines().last().map_or(0, |l| l.chars().count());
-            (last, u32::try_from(end + 1).unwrap_or(u32::MAX))
-        } else {
-            (pos.line, pos.col)
-        };
-        eprintln!("chartwright: error: {file}:{line}:{col}: invalid YAML: {message}");
-        eprint!("{}", diag::excerpt(text, line, col, false));
-    }
+    eprint!("{}", lint::output::load_errors(&loaded));
     if loaded.objects.is_empty() && loaded.invalid.is_empty() && !a.allow_empty {
         let inputs: Vec<String> = a
             .inputs
@@ -119,28 +103,4 @@ fn load_config(explicit: Option<&Path>) -> Result<LintConfig, lint::ConfigError>
     }
     let default = Path::new(".chartwright.yaml");
     if default.is_file() { LintConfig::from_file(default) } else { Ok(LintConfig::default()) }
-}
-
-fn list_rules(format: Format) -> String {
-    if format == Format::Json {
-        let rules: Vec<serde_json::Value> = RULES
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "id": r.id,
-                    "category": r.category.title(),
-                    "severity": r.severity.as_str(),
-                    "summary": r.summary,
-                    "fix": r.fix,
-                })
-            })
-            .collect();
-        return diag::json_document(&rules);
-    }
-    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let mut s = String::new();
-    for r in RULES {
-        s.push_str(&format!("{:<width$}  {:<7}  {}\n", r.id, r.severity.as_str(), r.summary));
-    }
-    s
 }

@@ -39,6 +39,15 @@ fn rule_body(r: &Rule) -> String {
 /// The rule reference as Markdown.
 pub fn rules_markdown() -> String {
     let mut s = String::new();
+    intro(&mut s);
+    suppressing(&mut s);
+    rule_sections(&mut s);
+    api_table(&mut s);
+    s
+}
+
+/// What `lint` reads, its exit codes and severities, and how it treats whole repositories.
+fn intro(s: &mut String) {
     s.push_str("# chartwright lint rules\n\n");
     s.push_str("<!-- Generated from src/lint/rules/*.rs and src/lint/apis.yaml; do not edit. -->\n");
     s.push_str("<!-- Regenerate with: CHARTWRIGHT_BLESS=1 cargo test --test lint -->\n\n");
@@ -78,6 +87,10 @@ pub fn rules_markdown() -> String {
          `--chart-root DIR` replaces the chart name with the chart's directory in the repository \
          (`--chart-root deploy/charts/shop` gives `deploy/charts/shop/templates/pdb.yaml`).\n\n",
     );
+}
+
+/// Annotations and `.chartwright.yaml`.
+fn suppressing(s: &mut String) {
     s.push_str("## Suppressing findings\n\n");
     let _ = writeln!(
         s,
@@ -102,6 +115,10 @@ pub fn rules_markdown() -> String {
         "On the command line, `--disable RULE` turns a rule off and `--enable RULE` turns back on a rule that the \
          config file disables.\n\n",
     );
+}
+
+/// The rule table, then each rule under its category.
+fn rule_sections(s: &mut String) {
     s.push_str("## Rules\n\n| Rule | Severity | Summary |\n|---|---|---|\n");
     for r in RULES {
         let _ =
@@ -117,6 +134,10 @@ pub fn rules_markdown() -> String {
         let _ = writeln!(s, "### {}\n", r.id);
         s.push_str(&rule_body(r));
     }
+}
+
+/// The API table of `api-removed` and `api-deprecated`, with its sources.
+fn api_table(s: &mut String) {
     s.push_str("## The API table\n\n`api-removed` and `api-deprecated` read `src/lint/apis.yaml`:\n\n");
     s.push_str("| apiVersion | Kinds | Replacement | Removed in | Source |\n|---|---|---|---|---|\n");
     for e in apis::table() {
@@ -136,6 +157,31 @@ pub fn rules_markdown() -> String {
     s.push_str("\nSources:\n\n");
     for (k, v) in apis::sources() {
         let _ = writeln!(s, "- `{k}`: {v}");
+    }
+}
+
+/// `lint --list-rules`: one line per rule (id, default severity, summary), or a JSON
+/// document with their category and fix too.
+pub fn rule_list(format: crate::diag::Format) -> String {
+    if format == crate::diag::Format::Json {
+        let rules: Vec<serde_json::Value> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "category": r.category.title(),
+                    "severity": r.severity.as_str(),
+                    "summary": r.summary,
+                    "fix": r.fix,
+                })
+            })
+            .collect();
+        return crate::diag::json_document(&rules);
+    }
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for r in RULES {
+        s.push_str(&format!("{:<width$}  {:<7}  {}\n", r.id, r.severity.as_str(), r.summary));
     }
     s
 }

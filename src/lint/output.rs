@@ -131,3 +131,29 @@ fn json(report: &Report, loaded: &Loaded, fail_on: FailOn, failed: bool) -> serd
         }
     })
 }
+
+/// The inputs that could not be read, one `chartwright: error: ...` each (with the offending
+/// line for YAML errors): `lint` reports them all and lints the rest, so they are not one
+/// error that ends the run.
+pub fn load_errors(loaded: &Loaded) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for e in &loaded.invalid {
+        let crate::manifest::LoadError::Yaml { file, pos, message } = e else {
+            let _ = writeln!(out, "chartwright: error: {e}");
+            continue;
+        };
+        let text = loaded.sources.get(file).map(String::as_str).unwrap_or_default();
+        // The parser reports an unexpected end of input one line past the last one.
+        let last = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
+        let (line, col) = if pos.line > last && last > 0 {
+            let end = text.lines().last().map_or(0, |l| l.chars().count());
+            (last, u32::try_from(end + 1).unwrap_or(u32::MAX))
+        } else {
+            (pos.line, pos.col)
+        };
+        let _ = writeln!(out, "chartwright: error: {file}:{line}:{col}: invalid YAML: {message}");
+        out.push_str(&diag::excerpt(text, line, col, false));
+    }
+    out
+}

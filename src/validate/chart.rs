@@ -5,56 +5,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::ValidateError;
-use super::helmignore::HelmIgnore;
 use super::tree::{ValueKind, ValueNode};
+use crate::chart::{Files, files};
 use crate::limits;
-use crate::yaml::{Node, Value};
 
-/// One `dependencies:` entry of `Chart.yaml`.
-#[derive(Debug, Clone)]
-pub struct Dependency {
-    /// The chart name.
-    pub name: String,
-    /// The version constraint.
-    pub version: String,
-    /// The alias, if any.
-    pub alias: Option<String>,
-    /// The comma-separated condition paths.
-    pub condition: String,
-    /// Tags that enable or disable the dependency.
-    pub tags: Vec<String>,
-    /// `import-values`: a string (`exports.<s>` into the root) or a `{child, parent}` pair.
-    pub import_values: Vec<Import>,
-    /// Where the entry is declared, for messages.
-    pub at: Option<Declared>,
-}
-
-/// Where a dependency is declared: file, 1-based line and column, and that line's text.
-#[derive(Debug, Clone)]
-pub struct Declared {
-    /// `Chart.yaml` (or `requirements.yaml`) as shown in diagnostics.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub col: u32,
-    /// The line's text.
-    pub text: String,
-}
-
-/// One `import-values` item.
-#[derive(Debug, Clone)]
-pub enum Import {
-    /// `- data` imports `exports.data` to the parent's root.
-    Export(String),
-    /// `- {child: a.b, parent: c}`.
-    Pair {
-        /// Path in the child.
-        child: String,
-        /// Path in the parent.
-        parent: String,
-    },
-}
+use crate::chart::meta::{self, FileKind, MetaError, Reading};
+pub use crate::chart::meta::{Dependency, Import};
 
 /// A loaded chart.
 #[derive(Debug, Clone)]
@@ -74,6 +30,9 @@ pub struct Chart {
     pub schema_files: std::sync::Arc<BTreeMap<String, Vec<u8>>>,
     /// Declared dependencies.
     pub deps: Vec<Dependency>,
+    /// The file that declares them (`Chart.yaml` or `requirements.yaml`), for positions
+    /// (shared like `schema`).
+    pub deps_file: std::sync::Arc<SourceFile>,
     /// Charts found under `charts/`, sorted by directory or archive name.
     pub subcharts: Vec<Chart>,
     /// A number unique to this chart in the loaded tree (schemas are compiled per id).
@@ -81,7 +40,7 @@ pub struct Chart {
 }
 
 /// A source file of the chart tree: its display name and text, for positions and excerpts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     /// As shown in diagnostics.
     pub name: String,
@@ -96,34 +55,28 @@ pub struct SourceFile {
 /// A missing or unreadable chart, a broken `Chart.yaml`, `values.yaml` or schema file.
 pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Result<Chart, ValidateError> {
     let display = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| ValidateError::Unreadable {
-        path: display.clone(),
-        what: "chart",
-        reason: super::io_reason(&e),
-    })?;
     let budget = crate::chart::Budget::default();
-    let files = if meta.is_dir() {
-        // Like Helm's directory loader, the chart root's .helmignore applies to the whole tree.
-        let ignore = crate::textfile::read_if_exists(&path.join(".helmignore"), &display, limits::MAX_CHART_FILE_BYTES)
-            .map_err(read_error)?
-            .map(|b| HelmIgnore::parse(&String::from_utf8_lossy(&b)))
-            .unwrap_or_default();
-        let mut files = BTreeMap::new();
-        let mut visited = crate::textfile::Visited::default();
-        visited.first_visit(path);
-        read_dir_files(path, "", &ignore, &mut files, &mut visited)?;
-        files
-    } else {
-        let bytes = crate::textfile::read_bytes(path, &display, limits::MAX_CHART_BYTES).map_err(read_error)?;
-        untar(&bytes, &display, 0, &budget)?
-    };
-    let mut next_id = 0;
-    from_files(files, &display, multi_doc, sources, &mut next_id, 0, &budget)
+    let files = files::load(path, &display, &budget, &SELECT).map_err(load_error)?;
+    Loader { multi_doc, sources, next_id: 0, budget: &budget }.chart(files, &display, 0)
 }
 
-fn read_error(e: crate::textfile::ReadError) -> ValidateError {
-    ValidateError::Read(e)
+fn load_error(e: files::LoadError) -> ValidateError {
+    match e {
+        files::LoadError::Io { path, what, err } => {
+            ValidateError::Unreadable { path, what, reason: super::io_reason(&err) }
+        }
+        files::LoadError::Read(e) => ValidateError::Read(e),
+        files::LoadError::Archive { archive, error } => ValidateError::Archive { archive, error },
+        files::LoadError::EmptyArchive { archive } => ValidateError::EmptyArchive { archive },
+    }
 }
+
+/// What validation reads of a chart tree.
+const SELECT: files::Select<'static> = files::Select {
+    file: &keep,
+    // Only descend where a kept file can live (JSON files can live anywhere).
+    dir: &|dir| keep(&format!("{dir}/Chart.yaml")) || keep(&format!("{dir}/x.json")),
+};
 
 /// Which files of a chart tree matter: the chart's own metadata, values and schema, JSON files
 /// (which local `$ref`s may name), and every entry under `charts/` (recursively, with the same
@@ -148,181 +101,147 @@ fn is_json(name: &str) -> bool {
     name.ends_with(".json")
 }
 
-fn read_dir_files(
-    root: &Path,
-    rel: &str,
-    ignore: &HelmIgnore,
-    out: &mut BTreeMap<String, Vec<u8>>,
-    visited: &mut crate::textfile::Visited,
-) -> Result<(), ValidateError> {
-    let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
-    let entries = std::fs::read_dir(&dir).map_err(|e| ValidateError::Unreadable {
-        path: dir.display().to_string(),
-        what: "directory",
-        reason: super::io_reason(&e),
-    })?;
-    let mut names: Vec<(String, bool)> = Vec::new();
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let is_dir = e.path().is_dir();
-        names.push((name, is_dir));
-    }
-    names.sort();
-    for (name, is_dir) in names {
-        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
-        if ignore.ignored(&child, is_dir) {
-            continue;
-        }
-        if is_dir {
-            // Only descend where a kept file can live (JSON files can live anywhere).
-            // A symlink back up the tree is followed once, not forever.
-            if (keep(&format!("{child}/Chart.yaml")) || keep(&format!("{child}/x.json")))
-                && visited.first_visit(&root.join(&child))
-            {
-                read_dir_files(root, &child, ignore, out, visited)?;
-            }
-        } else if keep(&child) {
-            // Helm's directory loader holds every file to MaxDecompressedFileSize too.
-            let p = root.join(&child);
-            let bytes = crate::textfile::read_bytes(&p, &p.display().to_string(), limits::MAX_CHART_FILE_BYTES)
-                .map_err(read_error)?;
-            out.insert(child, bytes);
-        }
-    }
-    Ok(())
-}
-
-/// Reads a chart archive at nesting level `depth`; like Helm, the first path component (the
-/// chart directory) is dropped.
-fn untar(
-    bytes: &[u8],
-    display: &str,
-    depth: usize,
-    budget: &crate::chart::Budget,
-) -> Result<BTreeMap<String, Vec<u8>>, ValidateError> {
-    let files =
-        crate::chart::read_archive(bytes, depth, budget, &|p| p.split_once('/').is_some_and(|(_, rel)| keep(rel)))
-            .map_err(|error| ValidateError::Archive { archive: display.to_string(), error })?;
-    let out: BTreeMap<String, Vec<u8>> = files
-        .into_iter()
-        .filter_map(|(path, data)| path.split_once('/').map(|(_, rel)| (rel.to_string(), data)))
-        .collect();
-    if out.is_empty() {
-        return Err(ValidateError::EmptyArchive { archive: display.to_string() });
-    }
-    Ok(out)
-}
-
 fn text_of(bytes: Vec<u8>, name: &str) -> Result<String, ValidateError> {
     String::from_utf8(bytes)
         .map_err(|e| ValidateError::NotUtf8 { file: name.to_string(), byte: e.utf8_error().valid_up_to() })
 }
 
-fn from_files(
-    mut files: BTreeMap<String, Vec<u8>>,
-    display: &str,
+/// Builds the charts of one tree from their files, numbering them as it goes.
+struct Loader<'a> {
     multi_doc: bool,
-    sources: &mut Vec<SourceFile>,
-    next_id: &mut usize,
-    depth: usize,
-    budget: &crate::chart::Budget,
-) -> Result<Chart, ValidateError> {
-    if depth > limits::MAX_SUBCHART_DEPTH {
-        return Err(ValidateError::TooDeep { chart: display.to_string(), limit: limits::MAX_SUBCHART_DEPTH });
+    /// Every `values.yaml` read, in load order.
+    sources: &'a mut Vec<SourceFile>,
+    next_id: usize,
+    budget: &'a crate::chart::Budget,
+}
+
+/// A chart's name, version and dependencies, and the file that declares them.
+struct Metadata {
+    name: String,
+    version: String,
+    deps: Vec<Dependency>,
+    deps_file: SourceFile,
+}
+
+impl Loader<'_> {
+    /// The chart at subchart level `depth` whose files (by path in the chart) are `files`.
+    fn chart(&mut self, mut files: Files, display: &str, depth: usize) -> Result<Chart, ValidateError> {
+        if depth > limits::MAX_SUBCHART_DEPTH {
+            return Err(ValidateError::TooDeep { chart: display.to_string(), limit: limits::MAX_SUBCHART_DEPTH });
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        let Metadata { name, version, deps, deps_file } = metadata(&mut files, display)?;
+        let values = self.default_values(&mut files, display)?;
+        let schema_path = format!("{display}/values.schema.json");
+        let schema = schema(&mut files, &schema_path)?;
+        // Group the rest by the entry directly under charts/; JSON files outside it are the chart's.
+        let mut groups: BTreeMap<String, Files> = BTreeMap::new();
+        let mut schema_files = BTreeMap::new();
+        for (rel, data) in files {
+            let Some(rest) = rel.strip_prefix("charts/") else {
+                if is_json(&rel) {
+                    schema_files.insert(rel, data);
+                }
+                continue;
+            };
+            if rest.ends_with(".prov") {
+                continue;
+            }
+            let (cname, inner) = rest.split_once('/').unwrap_or((rest, ""));
+            groups.entry(cname.to_string()).or_default().insert(inner.to_string(), data);
+        }
+        let mut subcharts = Vec::new();
+        for (cname, group) in groups {
+            if cname.starts_with(['_', '.']) {
+                continue;
+            }
+            let sub = self.subchart(&cname, group, display, depth + 1);
+            subcharts.push(sub.map_err(|e| ValidateError::Subchart {
+                name: cname.clone(),
+                parent: name.clone(),
+                error: Box::new(e),
+            })?);
+        }
+        let schema_files = std::sync::Arc::new(schema_files);
+        let deps_file = std::sync::Arc::new(deps_file);
+        Ok(Chart { name, version, values, schema, schema_path, schema_files, deps, deps_file, subcharts, id })
     }
-    let id = *next_id;
-    *next_id += 1;
+
+    /// The entry `cname` under the parent's `charts/`: a directory's files, or an archive
+    /// (the group's one file, at path "").
+    fn subchart(&mut self, cname: &str, mut group: Files, parent: &str, depth: usize) -> Result<Chart, ValidateError> {
+        let display = format!("{parent}/charts/{cname}");
+        let own = group.remove("");
+        if Path::new(cname).extension().is_some_and(|e| e == "tgz") {
+            let data = own.unwrap_or_default();
+            let inner = files::unpack(&data, &display, depth, self.budget, &keep).map_err(load_error)?;
+            self.chart(inner, &display, depth)
+        } else {
+            self.chart(group, &display, depth)
+        }
+    }
+
+    /// `values.yaml` (an empty map without one), recorded in `sources`.
+    fn default_values(&mut self, files: &mut Files, display: &str) -> Result<ValueNode, ValidateError> {
+        let Some(bytes) = files.remove("values.yaml") else { return Ok(ValueNode::empty_map()) };
+        let vname = format!("{display}/values.yaml");
+        let text = text_of(bytes, &vname)?;
+        let src = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+        let v = super::values::read_values(&text, src, self.multi_doc).map_err(|e| ValidateError::Values {
+            file: vname.clone(),
+            line: e.line,
+            col: e.col,
+            message: e.message,
+        })?;
+        self.sources.push(SourceFile { name: vname, text });
+        Ok(v)
+    }
+}
+
+/// `Chart.yaml`, and `requirements.yaml` whose dependencies replace its own when it has any
+/// content.
+fn metadata(files: &mut Files, display: &str) -> Result<Metadata, ValidateError> {
     let chart_yaml_name = format!("{display}/Chart.yaml");
     let Some(chart_yaml) = files.remove("Chart.yaml") else {
         return Err(ValidateError::NoChartYaml { chart: display.to_string() });
     };
     let chart_yaml = text_of(chart_yaml, &chart_yaml_name)?;
-    let meta = parse_single(&chart_yaml, &chart_yaml_name)?;
-    let name = meta.as_ref().and_then(|m| m.str_at(&["name"])).unwrap_or_default().to_string();
+    let meta = parse_meta(&chart_yaml, &chart_yaml_name, FileKind::Chart)?;
+    // Helm's loader wants a string name; `name: 1` has none.
+    let name = meta.root.as_ref().and_then(|m| m.str_at(&["name"])).unwrap_or_default().to_string();
     if name.is_empty() {
         return Err(ValidateError::NoName { file: chart_yaml_name });
     }
-    let version = meta.as_ref().and_then(|m| m.get("version")).map(scalar_text).unwrap_or_default();
-    let mut deps = meta.as_ref().map(|m| parse_deps(m, &chart_yaml_name, &chart_yaml)).transpose()?.unwrap_or_default();
+    let mut out = Metadata {
+        name,
+        version: meta.version.unwrap_or_default(),
+        deps: meta.deps,
+        deps_file: SourceFile { name: chart_yaml_name, text: chart_yaml },
+    };
     if let Some(req) = files.remove("requirements.yaml") {
         let req_name = format!("{display}/requirements.yaml");
         let req_text = text_of(req, &req_name)?;
-        let req = parse_single(&req_text, &req_name)?;
-        if let Some(r) = req {
-            deps = parse_deps(&r, &req_name, &req_text)?;
+        let req = parse_meta(&req_text, &req_name, FileKind::Requirements)?;
+        if req.root.is_some() {
+            out.deps = req.deps;
+            out.deps_file = SourceFile { name: req_name, text: req_text };
         }
     }
+    Ok(out)
+}
 
-    let values = match files.remove("values.yaml") {
-        None => ValueNode::empty_map(),
-        Some(bytes) => {
-            let vname = format!("{display}/values.yaml");
-            let text = text_of(bytes, &vname)?;
-            let src = u32::try_from(sources.len()).unwrap_or(u32::MAX);
-            let v = super::values::read_values(&text, src, multi_doc).map_err(|e| ValidateError::Values {
-                file: vname.clone(),
-                line: e.line,
-                col: e.col,
-                message: e.message,
-            })?;
-            sources.push(SourceFile { name: vname, text });
-            v
-        }
-    };
-
-    let schema_path = format!("{display}/values.schema.json");
-    let schema = match files.remove("values.schema.json") {
-        None => None,
-        Some(bytes) => {
-            let text = text_of(bytes, &schema_path)?;
-            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ValidateError::SchemaJson {
-                file: schema_path.clone(),
-                line: e.line(),
-                col: e.column(),
-                message: strip_pos(&e),
-            })?;
-            Some(std::sync::Arc::new(doc))
-        }
-    };
-
-    // Group the rest by the entry directly under charts/; JSON files outside it are the chart's.
-    let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
-    let mut schema_files = BTreeMap::new();
-    for (rel, data) in files {
-        let Some(rest) = rel.strip_prefix("charts/") else {
-            if is_json(&rel) {
-                schema_files.insert(rel, data);
-            }
-            continue;
-        };
-        if rest.ends_with(".prov") {
-            continue;
-        }
-        let (cname, inner) = rest.split_once('/').unwrap_or((rest, ""));
-        groups.entry(cname.to_string()).or_default().insert(inner.to_string(), data);
-    }
-    let mut subcharts = Vec::new();
-    for (cname, mut group) in groups {
-        if cname.starts_with(['_', '.']) {
-            continue;
-        }
-        let sub_display = format!("{display}/charts/{cname}");
-        let sub = if Path::new(&cname).extension().is_some_and(|e| e == "tgz") {
-            let data = group.remove("").unwrap_or_default();
-            let inner = untar(&data, &sub_display, depth + 1, budget)?;
-            from_files(inner, &sub_display, multi_doc, sources, next_id, depth + 1, budget)
-        } else {
-            group.remove("");
-            from_files(group, &sub_display, multi_doc, sources, next_id, depth + 1, budget)
-        };
-        subcharts.push(sub.map_err(|e| ValidateError::Subchart {
-            name: cname.clone(),
-            parent: name.clone(),
-            error: Box::new(e),
-        })?);
-    }
-    let schema_files = std::sync::Arc::new(schema_files);
-    Ok(Chart { name, version, values, schema, schema_path, schema_files, deps, subcharts, id })
+/// `values.schema.json`, if the chart has one.
+fn schema(files: &mut Files, schema_path: &str) -> Result<Option<std::sync::Arc<serde_json::Value>>, ValidateError> {
+    let Some(bytes) = files.remove("values.schema.json") else { return Ok(None) };
+    let text = text_of(bytes, schema_path)?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| ValidateError::SchemaJson {
+        file: schema_path.to_string(),
+        line: e.line(),
+        col: e.column(),
+        message: strip_pos(&e),
+    })?;
+    Ok(Some(std::sync::Arc::new(doc)))
 }
 
 fn strip_pos(e: &serde_json::Error) -> String {
@@ -333,86 +252,17 @@ fn strip_pos(e: &serde_json::Error) -> String {
     }
 }
 
-fn parse_single(text: &str, name: &str) -> Result<Option<Node>, ValidateError> {
-    let docs = crate::yaml::parse_stream(text).map_err(|e| ValidateError::Yaml {
-        file: name.to_string(),
-        line: e.pos.line,
-        col: e.pos.col,
-        message: e.message,
-    })?;
-    Ok(docs.into_iter().next().and_then(|d| d.root))
-}
-
-fn scalar_text(n: &Node) -> String {
-    crate::yaml::scalar_string(n).unwrap_or_default()
-}
-
-fn parse_deps(meta: &Node, name: &str, source: &str) -> Result<Vec<Dependency>, ValidateError> {
-    let Some(list) = meta.get("dependencies") else { return Ok(Vec::new()) };
-    let Some(items) = list.as_seq() else {
-        if list.is_null() {
-            return Ok(Vec::new());
+/// `Chart.yaml` or `requirements.yaml` read as Helm's loader does.
+fn parse_meta(text: &str, name: &str, kind: FileKind) -> Result<meta::DependencyFile, ValidateError> {
+    meta::parse(name, kind, text, Reading::Loader).map_err(|e| {
+        let (file, line, col) = (name.to_string(), e.pos().line, e.pos().col);
+        match e {
+            MetaError::Yaml { message, .. } => ValidateError::Yaml { file, line, col, message },
+            MetaError::DependenciesNotList { .. } => ValidateError::DependenciesNotList { file, line, col },
+            // The loader reading refuses nothing else; should that change, say what.
+            other => ValidateError::Yaml { file, line, col, message: other.to_string() },
         }
-        return Err(ValidateError::DependenciesNotList {
-            file: name.to_string(),
-            line: list.pos.line,
-            col: list.pos.col,
-        });
-    };
-    let mut out = Vec::new();
-    for item in items {
-        if item.is_null() {
-            continue;
-        }
-        let text = |k: &str| item.get(k).map(scalar_text).unwrap_or_default();
-        let tags =
-            item.get("tags").and_then(Node::as_seq).map(|t| t.iter().map(scalar_text).collect()).unwrap_or_default();
-        let mut import_values = Vec::new();
-        if let Some(ivs) = item.get("import-values").and_then(Node::as_seq) {
-            for iv in ivs {
-                match &iv.value {
-                    Value::Str(s) => import_values.push(Import::Export(s.clone())),
-                    Value::Map(_) => import_values.push(Import::Pair {
-                        child: iv.get("child").map(go_print).unwrap_or_else(|| "<nil>".into()),
-                        parent: iv.get("parent").map(go_print).unwrap_or_else(|| "<nil>".into()),
-                    }),
-                    _ => {}
-                }
-            }
-        }
-        let alias = text("alias");
-        let pos = item.get("name").map_or(&item.pos, |n| &n.pos);
-        let at = Some(Declared {
-            file: name.to_string(),
-            line: pos.line,
-            col: pos.col,
-            text: source.lines().nth(pos.line.saturating_sub(1) as usize).unwrap_or_default().to_string(),
-        });
-        out.push(Dependency {
-            name: text("name"),
-            version: text("version"),
-            alias: (!alias.is_empty()).then_some(alias),
-            condition: text("condition"),
-            tags,
-            import_values,
-            at,
-        });
-    }
-    Ok(out)
-}
-
-/// `fmt.Sprintf("%v", x)` for the scalars that appear in `import-values`.
-fn go_print(n: &Node) -> String {
-    if n.is_null() { "<nil>".into() } else { scalar_text(n) }
-}
-
-/// Helm's `IsCompatibleRange`: a Masterminds constraint check that is false on any parse error.
-pub fn compatible(constraint: &str, version: &str) -> bool {
-    use crate::chart::constraint::{Constraint, parse_version};
-    match (Constraint::parse(constraint), parse_version(version)) {
-        (Ok(c), Ok(v)) => c.matches(&v),
-        _ => false,
-    }
+    })
 }
 
 impl Chart {

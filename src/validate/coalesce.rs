@@ -3,8 +3,9 @@
 //! Follows Helm 4.1.4 (`pkg/chart/common/util/coalesce.go`, `pkg/chart/v2/util/dependencies.go`);
 //! the one Helm 3.17 difference that changes verdicts, nested `null` handling, is switchable.
 
-use super::chart::{Chart, Import, compatible};
+use super::chart::{Chart, Import};
 use super::tree::{Entry, Map, ValueKind, ValueNode};
+use crate::chart::constraint::compatible;
 
 /// Which Helm's rules to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +54,17 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compat: Compat) -> Result
     let mut subs: Vec<Chart> = c
         .subcharts
         .iter()
-        .filter(|s| !c.deps.iter().any(|d| s.name == d.name && compatible(&d.version, &s.version)))
+        .filter(|s| {
+            !c.deps.iter().any(|d| s.name == d.name && compatible(d.version.as_deref().unwrap_or_default(), &s.version))
+        })
         .cloned()
         .collect();
     for d in &mut c.deps {
-        if let Some(found) = c.subcharts.iter().find(|s| s.name == d.name && compatible(&d.version, &s.version)) {
+        if let Some(found) = c
+            .subcharts
+            .iter()
+            .find(|s| s.name == d.name && compatible(d.version.as_deref().unwrap_or_default(), &s.version))
+        {
             let mut copy = found.clone();
             if let Some(a) = &d.alias {
                 copy.name.clone_from(a);
@@ -87,7 +94,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compat: Compat) -> Result
         }
     }
     for (i, d) in c.deps.iter().enumerate() {
-        for cond in d.condition.trim().split(',') {
+        for cond in d.condition.as_deref().unwrap_or_default().trim().split(',') {
             if cond.is_empty() {
                 continue;
             }
@@ -154,7 +161,7 @@ fn process_imports(c: &mut Chart, compat: Compat) {
     let _ = coalesce(c, &mut cvals, true, compat);
     let mut b = Map::new();
     for d in &c.deps {
-        for iv in &d.import_values {
+        for iv in &d.imports {
             let (child, parent) = match iv {
                 Import::Pair { child, parent } => (child.clone(), parent.clone()),
                 Import::Export(s) => (format!("exports.{s}"), ".".to_string()),
@@ -401,6 +408,7 @@ mod tests {
             schema_path: String::new(),
             schema_files: std::sync::Arc::default(),
             deps: Vec::new(),
+            deps_file: std::sync::Arc::default(),
             subcharts: Vec::new(),
             id: 0,
         };

@@ -14,7 +14,7 @@ pub fn missing(chart: &Chart, chart_arg: &str) -> Vec<ErrorOut> {
         if chart.subcharts.iter().any(|s| s.name == d.name) {
             continue;
         }
-        let disabled = if d.condition.trim().is_empty() && d.tags.is_empty() {
+        let disabled = if d.condition.as_deref().unwrap_or_default().trim().is_empty() && d.tags.is_empty() {
             String::new()
         } else {
             " (even when its condition or tags disable it)".into()
@@ -29,12 +29,12 @@ pub fn missing(chart: &Chart, chart_arg: &str) -> Vec<ErrorOut> {
             "dependency",
         );
         err.help = Some(format!("run `helm dependency build {chart_arg}` to fetch it into charts/"));
-        if let Some(at) = &d.at {
-            err.file = Some(at.file.clone());
-            err.line = Some(at.line);
-            err.column = Some(at.col);
-            err.source_line = Some(crate::diag::clip_line(&at.text, at.col));
-        }
+        let (at, source) = (d.name_pos, &chart.deps_file);
+        let text = source.text.lines().nth(at.line.saturating_sub(1) as usize).unwrap_or_default();
+        err.file = Some(source.name.clone());
+        err.line = Some(at.line);
+        err.column = Some(at.col);
+        err.source_line = Some(crate::diag::clip_line(text, at.col));
         out.push(err);
     }
     out

@@ -11,7 +11,6 @@ pub mod coalesce;
 pub mod deps;
 pub mod explain;
 pub mod guards;
-pub mod helmignore;
 pub mod reads;
 pub mod report;
 pub mod schema;
@@ -340,9 +339,38 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 /// # Errors
 /// A `-f` file or a flag is unusable.
 pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, ValidateError> {
+    let (base_sources, base, base_error) = base_values(p, opts)?;
+    let sets = checked_sets(opts)?;
+    let mut notes = Vec::new();
+    let reads = if opts.strict { strict_reads(opts, &mut notes) } else { None };
+    let ctx = RunCtx {
+        p,
+        base: &base,
+        base_sources: &base_sources,
+        base_error: base_error.as_ref(),
+        sets: &sets,
+        reads: reads.as_ref(),
+    };
+    let mut files: Vec<Option<&PathBuf>> = Vec::new();
+    if opts.values_files.is_empty() || opts.defaults_run {
+        files.push(None);
+    }
+    files.extend(opts.values_files.iter().map(Some));
+    let runs = ctx.run_all(&files)?;
+    if p.has_no_schema() {
+        notes.push(format!(
+            "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
+            p.chart.name
+        ));
+    }
+    Ok(Report { runs, notes })
+}
+
+/// The `-f` files, parsed once: the shared base of every run, with their sources and the
+/// first error among them (which every run reports).
+fn base_values(p: &Prepared, opts: &Options) -> Result<(Vec<UserSource>, Map, Option<ErrorOut>), ValidateError> {
     let multi_doc = p.compat == Compat::Helm4;
     let n_chart = p.sources.len();
-    // The -f files: parsed once, the shared base of every run.
     let mut base_sources = Vec::new();
     let mut base = Map::new();
     let mut base_error: Option<ErrorOut> = None;
@@ -369,8 +397,12 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         }
         base_sources.push(UserSource { name, text });
     }
-    // The --set family, in Helm's precedence order; checked once so that a malformed flag is a
-    // bad invocation rather than a failure of every run.
+    Ok((base_sources, base, base_error))
+}
+
+/// The `--set` family in Helm's precedence order, checked once so that a malformed flag is a
+/// bad invocation rather than a failure of every run.
+fn checked_sets(opts: &Options) -> Result<Vec<(SetKind, String)>, ValidateError> {
     let mut sets: Vec<(SetKind, String)> = Vec::new();
     for kind in [SetKind::Json, SetKind::Typed, SetKind::Str, SetKind::File, SetKind::Literal] {
         sets.extend(opts.sets.iter().filter(|(k, _)| *k == kind).cloned());
@@ -390,67 +422,26 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
             return Err(ValidateError::TooManySetSlots { limit: crate::limits::MAX_SET_LIST_SLOTS });
         }
     }
-    let mut notes = Vec::new();
-    let reads = if opts.strict {
-        match reads::Reads::of_chart_dir(&opts.chart) {
-            Ok(r) if r.everything => {
-                notes.push(format!(
-                    "--strict: {}, so any key may be read: no unread-key warnings",
-                    r.why.as_deref().unwrap_or("a file")
-                ));
-                None
-            }
-            Ok(r) => Some(r),
-            Err(why) => {
-                notes.push(format!("--strict: {why} whose templates are not scanned: no unread-key warnings"));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let ctx = RunCtx {
-        p,
-        base: &base,
-        base_sources: &base_sources,
-        base_error: base_error.as_ref(),
-        sets: &sets,
-        reads: reads.as_ref(),
-    };
+    Ok(sets)
+}
 
-    let mut files: Vec<Option<&PathBuf>> = Vec::new();
-    if opts.values_files.is_empty() || opts.defaults_run {
-        files.push(None);
-    }
-    files.extend(opts.values_files.iter().map(Some));
-    let results: Vec<std::sync::Mutex<Option<Result<RunReport, ValidateError>>>> =
-        files.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len()).max(1);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(file) = files.get(i) else { break };
-                    let r = ctx.run(*file);
-                    *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
-                }
-            });
+/// `--strict`: what the chart's templates read, or a note saying why unread keys cannot be
+/// told.
+fn strict_reads(opts: &Options, notes: &mut Vec<String>) -> Option<reads::Reads> {
+    match reads::Reads::of_chart_dir(&opts.chart) {
+        Ok(r) if r.everything => {
+            notes.push(format!(
+                "--strict: {}, so any key may be read: no unread-key warnings",
+                r.why.as_deref().unwrap_or("a file")
+            ));
+            None
         }
-    });
-    let mut runs = Vec::with_capacity(files.len());
-    for r in results {
-        let r = r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        runs.push(r.expect("every run was executed")?);
+        Ok(r) => Some(r),
+        Err(why) => {
+            notes.push(format!("--strict: {why} whose templates are not scanned: no unread-key warnings"));
+            None
+        }
     }
-    if p.has_no_schema() {
-        notes.push(format!(
-            "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
-            p.chart.name
-        ));
-    }
-    Ok(Report { runs, notes })
 }
 
 fn read_set_file(path: &str) -> Result<String, String> {
@@ -504,6 +495,33 @@ struct RunCtx<'a> {
 }
 
 impl RunCtx<'_> {
+    /// One run per values file (`None`: the chart's defaults), on a few threads; the
+    /// reports keep the order of `files`.
+    fn run_all(&self, files: &[Option<&PathBuf>]) -> Result<Vec<RunReport>, ValidateError> {
+        let results: Vec<std::sync::Mutex<Option<Result<RunReport, ValidateError>>>> =
+            files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len()).max(1);
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        let r = self.run(*file);
+                        *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
+                    }
+                });
+            }
+        });
+        let mut runs = Vec::with_capacity(files.len());
+        for r in results {
+            let r = r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            runs.push(r.expect("every run was executed")?);
+        }
+        Ok(runs)
+    }
+
     fn run(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
         let mut report = self.run_values(file)?;
         if !self.p.missing_deps.is_empty() {
@@ -517,57 +535,101 @@ impl RunCtx<'_> {
 
     fn run_values(&self, file: Option<&PathBuf>) -> Result<RunReport, ValidateError> {
         let p = self.p;
-        let mut value_names: Vec<String> = Vec::new();
-        if let Some(s) = p.sources.first() {
-            value_names.push(s.name.clone());
-        }
-        value_names.extend(self.base_sources.iter().map(|s| s.name.clone()));
-        let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
-        let mut report = RunReport {
-            name,
-            values: value_names,
-            valid: true,
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            notes: Vec::new(),
-        };
+        let mut report = self.empty_report(file);
         if let Some(e) = self.base_error {
             report.errors.push(e.clone());
             report.valid = false;
             return Ok(report);
         }
+        let Some((user, run_text)) = self.user_values(file, &mut report)? else {
+            report.valid = false;
+            return Ok(report);
+        };
+        let sources = RunSources { ctx: self, file, run_text: &run_text, indexes: std::cell::RefCell::default() };
+        let source_of = |src: u32, line: u32, col: u32| sources.source_of(src, line, col);
+        let unread = self.unread(&user);
+        // A chart without subcharts whose merged values pass needs no positioned tree at all.
+        if p.chart.subcharts.is_empty() && !p.has_deps && self.passes_flat(&user) {
+            self.warn_unread(&mut report, unread, &source_of);
+            return Ok(report);
+        }
+        // Without declared dependencies ProcessDependencies changes nothing: skip its copy.
+        let processed = if p.has_deps {
+            coalesce::process_dependencies(&p.chart, &user, p.compat).map(std::borrow::Cow::Owned)
+        } else {
+            Ok(std::borrow::Cow::Borrowed(&p.chart))
+        };
+        let processed = processed.and_then(|c| coalesce::coalesce_values_owned(&c, user, p.compat).map(|v| (c, v)));
+        let (chart, vals) = match processed {
+            Ok(x) => x,
+            Err(e) => {
+                let mut err = ErrorOut::new(
+                    p.chart.name.clone(),
+                    format!("/{}", e.sub),
+                    format!("type mismatch on {}: the values of a subchart must be a map, not {}", e.sub, e.got),
+                    "type",
+                );
+                locate_into(&mut err, e.at, &source_of);
+                report.errors.push(err);
+                report.valid = false;
+                return Ok(report);
+            }
+        };
+        let vals = ValueNode::new(ValueKind::Map(vals));
+        self.check(&chart, &vals, &mut report.errors, &source_of);
+        report.valid = report.errors.is_empty();
+        self.warn_unread(&mut report, unread, &source_of);
+        Ok(report)
+    }
+
+    /// A run's report before any check: its name and the values files it reads.
+    fn empty_report(&self, file: Option<&PathBuf>) -> RunReport {
+        let mut values: Vec<String> = Vec::new();
+        if let Some(s) = self.p.sources.first() {
+            values.push(s.name.clone());
+        }
+        values.extend(self.base_sources.iter().map(|s| s.name.clone()));
+        let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
+        RunReport { name, values, valid: true, errors: Vec::new(), warnings: Vec::new(), notes: Vec::new() }
+    }
+
+    /// The user's values of one run (the `-f` base, the run's file, the `--set` family) and
+    /// the run file's text; `None` when they cannot be read, the reason recorded in `report`.
+    fn user_values(
+        &self,
+        file: Option<&PathBuf>,
+        report: &mut RunReport,
+    ) -> Result<Option<(Map, String)>, ValidateError> {
+        let p = self.p;
         let run_src = p.sources.len() + self.base_sources.len();
         let mut user = self.base.clone();
         let mut run_text = String::new();
         if let Some(f) = file {
             let fname = display(f);
             report.values.push(fname.clone());
-            match read_text(f)? {
+            let text = match read_text(f)? {
                 Err((line, col)) => {
                     report.errors.push(non_utf8(&p.chart.name, &fname, line, col));
-                    report.valid = false;
-                    return Ok(report);
+                    return Ok(None);
                 }
-                Ok(text) => {
-                    if text.trim().is_empty() {
-                        report.notes.push(format!("{fname}: the file is empty; only the other values are checked"));
+                Ok(text) => text,
+            };
+            if text.trim().is_empty() {
+                report.notes.push(format!("{fname}: the file is empty; only the other values are checked"));
+            }
+            let src = u32::try_from(run_src).unwrap_or(u32::MAX);
+            match values::read_values(&text, src, p.compat == Compat::Helm4) {
+                Ok(v) => {
+                    if let ValueKind::Map(m) = v.kind {
+                        user = values::merge_maps(user, m);
                     }
-                    let src = u32::try_from(run_src).unwrap_or(u32::MAX);
-                    match values::read_values(&text, src, p.compat == Compat::Helm4) {
-                        Ok(v) => {
-                            if let ValueKind::Map(m) = v.kind {
-                                user = values::merge_maps(user, m);
-                            }
-                        }
-                        Err(e) => {
-                            report.errors.push(yaml_error(&p.chart.name, &fname, &text, &e));
-                            report.valid = false;
-                            return Ok(report);
-                        }
-                    }
-                    run_text = text;
+                }
+                Err(e) => {
+                    report.errors.push(yaml_error(&p.chart.name, &fname, &text, &e));
+                    return Ok(None);
                 }
             }
+            run_text = text;
         }
         let set_base = run_src + 1;
         for (i, (kind, text)) in self.sets.iter().enumerate() {
@@ -586,80 +648,133 @@ impl RunCtx<'_> {
                     branches: Vec::new(),
                     source_line: Some((flag_text(*kind, text), 1)),
                 });
-                report.valid = false;
-                return Ok(report);
+                return Ok(None);
             }
         }
-        // Line lookups go through one index per source: a file with thousands of errors must
-        // not be scanned once per error.
-        let indexes: std::cell::RefCell<std::collections::HashMap<u32, crate::diag::LineIndex>> =
-            std::cell::RefCell::default();
-        let source_of = |src: u32, line: u32, col: u32| -> (String, Option<(String, u32)>) {
-            let i = src as usize;
-            let text = |t: &str| {
-                let mut ix = indexes.borrow_mut();
-                let index = ix.entry(src).or_insert_with(|| crate::diag::LineIndex::new(t));
-                index.snippet(t, line, col)
+        Ok(Some((user, run_text)))
+    }
+
+    /// For a chart without subcharts: whether the user's values merged over the defaults
+    /// pass the schema and guards, checked on plain JSON.
+    fn passes_flat(&self, user: &Map) -> bool {
+        let p = self.p;
+        match &p.schemas[p.chart.id] {
+            None => true,
+            Some(c) => {
+                let json = coalesce::coalesce_json(p.chart.values_map(), user, p.compat);
+                c.is_valid(&json) && guards::check(&p.guards[p.chart.id], &json).is_empty()
+            }
+        }
+    }
+
+    /// The chart's schema over its coalesced values `vals` (`json`); the pointers it refused.
+    fn schema_errors(
+        &self,
+        c: &Chart,
+        vals: &ValueNode,
+        json: &serde_json::Value,
+        out: &mut Vec<ErrorOut>,
+        source_of: &SourceOf<'_>,
+    ) -> Vec<String> {
+        let mut schema_pointers: Vec<String> = Vec::new();
+        let Some(compiled) = &self.p.schemas[c.id] else { return schema_pointers };
+        for f in compiled.validate(json) {
+            schema_pointers.push(f.pointer.clone());
+            let mut origin = match &f.key {
+                Some((parent, k)) => vals.key_origin(parent, k),
+                None => vals.locate(&f.pointer),
             };
-            if let Some(s) = p.sources.get(i) {
-                return (s.name.clone(), text(&s.text));
-            }
-            let i = i - p.sources.len();
-            if let Some(s) = self.base_sources.get(i) {
-                return (s.name.clone(), text(&s.text));
-            }
-            if i == self.base_sources.len() {
-                return (file.map(|f| display(f)).unwrap_or_default(), text(&run_text));
-            }
-            let j = i - self.base_sources.len() - 1;
-            match self.sets.get(j) {
-                Some((k, t)) => (flag_text(*k, t), None),
-                None => (String::new(), None),
-            }
-        };
-        let unread = self.unread(&user);
-        // A chart without subcharts whose merged values pass needs no positioned tree at all.
-        if p.chart.subcharts.is_empty() && !p.has_deps {
-            let passes = match &p.schemas[p.chart.id] {
-                None => true,
-                Some(c) => {
-                    let json = coalesce::coalesce_json(p.chart.values_map(), &user, p.compat);
-                    c.is_valid(&json) && guards::check(&p.guards[p.chart.id], &json).is_empty()
+            let help = if let Some(s) = &f.suggestion {
+                Some(format!("did you mean '{s}'?"))
+            } else if f.wants_string {
+                Some("quote the value to keep it a string: Helm reads unquoted 1.20 as the number 1.2 and yes/on/off as booleans".into())
+            } else {
+                None
+            };
+            let explanation = f.explain.as_ref().map(|e| self.explanation(e, &f.pointer, vals, json, &mut origin));
+            let mut err = ErrorOut {
+                help,
+                explanation,
+                branches: f.branches,
+                ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword)
+            };
+            locate_into(&mut err, origin, source_of);
+            out.push(err);
+        }
+        schema_pointers
+    }
+
+    /// The words of an explained schema failure at `pointer`; moves `origin` to the key the
+    /// user set where that is the line to change.
+    fn explanation(
+        &self,
+        e: &explain::Explain,
+        pointer: &str,
+        vals: &ValueNode,
+        json: &serde_json::Value,
+        origin: &mut Option<Origin>,
+    ) -> String {
+        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
+        match e {
+            explain::Explain::Text(t) => t.clone(),
+            explain::Explain::When { text, object, keys } => {
+                // The value comes from the chart's defaults but the user switched the rule on:
+                // show the user's switch.
+                if origin.is_none_or(|o| o.src < user_src) {
+                    let switched = keys.iter().find_map(|k| {
+                        let ptr = tree::child_pointer(object, k);
+                        json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
+                    });
+                    if switched.is_some() {
+                        *origin = switched;
+                    }
                 }
-            };
-            if passes {
-                self.warn_unread(&mut report, unread, &source_of);
-                return Ok(report);
+                text.clone()
+            }
+            explain::Explain::ExactlyOne { keys, set, empty } => {
+                let at = |k: &String| {
+                    let ptr = tree::child_pointer(pointer, k);
+                    json.pointer(&ptr).and(vals.locate(&ptr))
+                };
+                let by_user: Vec<String> =
+                    set.iter().filter(|k| at(k).is_some_and(|o| o.src >= user_src)).cloned().collect();
+                // Point at the key the user set: that is the line to change or keep.
+                if let Some(o) = by_user.first().and_then(at) {
+                    *origin = Some(o);
+                }
+                explain::exactly_one(keys, set, empty, &by_user)
             }
         }
-        // Without declared dependencies ProcessDependencies changes nothing: skip its copy.
-        let processed = if p.has_deps {
-            coalesce::process_dependencies(&p.chart, &user, p.compat).map(std::borrow::Cow::Owned)
-        } else {
-            Ok(std::borrow::Cow::Borrowed(&p.chart))
-        };
-        let processed = processed.and_then(|c| coalesce::coalesce_values_owned(&c, user, p.compat).map(|v| (c, v)));
-        let (chart, vals) = match processed {
-            Ok(x) => x,
-            Err(e) => {
-                let origin = e.at;
-                let mut err = ErrorOut::new(
-                    p.chart.name.clone(),
-                    format!("/{}", e.sub),
-                    format!("type mismatch on {}: the values of a subchart must be a map, not {}", e.sub, e.got),
-                    "type",
-                );
-                locate_into(&mut err, origin, &source_of);
-                report.errors.push(err);
-                report.valid = false;
-                return Ok(report);
+    }
+
+    /// The chart's values guards, except where the schema already refused (Helm stops there
+    /// and never renders the guard, so the guard would only repeat it).
+    fn guard_errors(
+        &self,
+        c: &Chart,
+        vals: &ValueNode,
+        json: &serde_json::Value,
+        schema_pointers: &[String],
+        out: &mut Vec<ErrorOut>,
+        source_of: &SourceOf<'_>,
+    ) {
+        for v in guards::check(&self.p.guards[c.id], json) {
+            if !v.pointer.is_empty()
+                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer)))
+            {
+                continue;
             }
-        };
-        let vals = ValueNode::new(ValueKind::Map(vals));
-        self.check(&chart, &vals, &mut report.errors, &source_of);
-        report.valid = report.errors.is_empty();
-        self.warn_unread(&mut report, unread, &source_of);
-        Ok(report)
+            let origin = v
+                .blame
+                .iter()
+                .filter_map(|p| vals.locate(p))
+                .min_by_key(|o| std::cmp::Reverse(o.src))
+                .or_else(|| vals.locate(&v.pointer));
+            let mut err = ErrorOut::new(c.name.clone(), v.pointer, v.message, "guard");
+            err.help = Some("the chart's validateValues template refuses these values when Helm renders it".into());
+            locate_into(&mut err, origin, source_of);
+            out.push(err);
+        }
     }
 
     /// `--strict`: the user's keys that nothing in the chart reads.
@@ -706,84 +821,8 @@ impl RunCtx<'_> {
 
     fn check(&self, c: &Chart, vals: &ValueNode, out: &mut Vec<ErrorOut>, source_of: &SourceOf<'_>) {
         let json = vals.to_json();
-        let mut schema_pointers: Vec<String> = Vec::new();
-        if let Some(compiled) = &self.p.schemas[c.id] {
-            for f in compiled.validate(&json) {
-                schema_pointers.push(f.pointer.clone());
-                let origin = match &f.key {
-                    Some((parent, k)) => vals.key_origin(parent, k),
-                    None => vals.locate(&f.pointer),
-                };
-                let help = if let Some(s) = &f.suggestion {
-                    Some(format!("did you mean '{s}'?"))
-                } else if f.wants_string {
-                    Some("quote the value to keep it a string: Helm reads unquoted 1.20 as the number 1.2 and yes/on/off as booleans".into())
-                } else {
-                    None
-                };
-                let mut origin = origin;
-                let explanation = match &f.explain {
-                    Some(explain::Explain::Text(t)) => Some(t.clone()),
-                    Some(explain::Explain::When { text, object, keys }) => {
-                        // The value comes from the chart's defaults but the user switched the
-                        // rule on: show the user's switch.
-                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
-                        if origin.is_none_or(|o| o.src < user_src) {
-                            let switched = keys.iter().find_map(|k| {
-                                let ptr = tree::child_pointer(object, k);
-                                json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
-                            });
-                            if switched.is_some() {
-                                origin = switched;
-                            }
-                        }
-                        Some(text.clone())
-                    }
-                    Some(explain::Explain::ExactlyOne { keys, set, empty }) => {
-                        let user_src = u32::try_from(self.p.sources.len()).unwrap_or(u32::MAX);
-                        let at = |k: &String| {
-                            let ptr = tree::child_pointer(&f.pointer, k);
-                            json.pointer(&ptr).and(vals.locate(&ptr))
-                        };
-                        let by_user: Vec<String> =
-                            set.iter().filter(|k| at(k).is_some_and(|o| o.src >= user_src)).cloned().collect();
-                        // Point at the key the user set: that is the line to change or keep.
-                        if let Some(o) = by_user.first().and_then(at) {
-                            origin = Some(o);
-                        }
-                        Some(explain::exactly_one(keys, set, empty, &by_user))
-                    }
-                    None => None,
-                };
-                let mut err = ErrorOut {
-                    help,
-                    explanation,
-                    branches: f.branches,
-                    ..ErrorOut::new(c.name.clone(), f.pointer, f.message, &f.keyword)
-                };
-                locate_into(&mut err, origin, source_of);
-                out.push(err);
-            }
-        }
-        for v in guards::check(&self.p.guards[c.id], &json) {
-            // The schema already refused something inside the rule's object: Helm stops there
-            // and never renders the guard, so the guard would only repeat it.
-            if !v.pointer.is_empty()
-                && schema_pointers.iter().any(|p| *p == v.pointer || p.starts_with(&format!("{}/", v.pointer)))
-            {
-                continue;
-            }
-            let origin = v
-                .blame
-                .iter()
-                .filter_map(|p| vals.locate(p))
-                .min_by_key(|o| std::cmp::Reverse(o.src))
-                .or_else(|| vals.locate(&v.pointer));
-            let mut err = ErrorOut::new(c.name.clone(), v.pointer, v.message, "guard");
-            err.help = Some("the chart's validateValues template refuses these values when Helm renders it".into());
-            locate_into(&mut err, origin, source_of);
-            out.push(err);
-        }
+        let schema_pointers = self.schema_errors(c, vals, &json, out, source_of);
+        self.guard_errors(c, vals, &json, &schema_pointers, out, source_of);
         for sub in &c.subcharts {
             match vals.get(&sub.name) {
                 None => {}
@@ -805,6 +844,45 @@ impl RunCtx<'_> {
 }
 
 /// Given a source index, line and column: the source's name and the line cut around the column.
+/// The texts a run's values come from, by `Origin::src`: the chart's values files, the `-f`
+/// base, the run's file, then the `--set` flags.
+struct RunSources<'a> {
+    ctx: &'a RunCtx<'a>,
+    file: Option<&'a PathBuf>,
+    run_text: &'a str,
+    // One line index per source: a file with thousands of errors must not be scanned once
+    // per error.
+    indexes: std::cell::RefCell<std::collections::HashMap<u32, crate::diag::LineIndex>>,
+}
+
+impl RunSources<'_> {
+    /// The name of source `src` and the excerpt of its `line` at `col`.
+    fn source_of(&self, src: u32, line: u32, col: u32) -> (String, Option<(String, u32)>) {
+        let (p, base_sources) = (self.ctx.p, self.ctx.base_sources);
+        let i = src as usize;
+        let text = |t: &str| {
+            let mut ix = self.indexes.borrow_mut();
+            let index = ix.entry(src).or_insert_with(|| crate::diag::LineIndex::new(t));
+            index.snippet(t, line, col)
+        };
+        if let Some(s) = p.sources.get(i) {
+            return (s.name.clone(), text(&s.text));
+        }
+        let i = i - p.sources.len();
+        if let Some(s) = base_sources.get(i) {
+            return (s.name.clone(), text(&s.text));
+        }
+        if i == base_sources.len() {
+            return (self.file.map(|f| display(f)).unwrap_or_default(), text(self.run_text));
+        }
+        let j = i - base_sources.len() - 1;
+        match self.ctx.sets.get(j) {
+            Some((k, t)) => (flag_text(*k, t), None),
+            None => (String::new(), None),
+        }
+    }
+}
+
 type SourceOf<'a> = dyn Fn(u32, u32, u32) -> (String, Option<(String, u32)>) + 'a;
 
 fn locate_into(err: &mut ErrorOut, origin: Option<Origin>, source_of: &SourceOf<'_>) {

@@ -393,7 +393,7 @@ impl Parser<'_> {
         (list, Ok(()))
     }
 
-    fn list_item(&mut self, mut list: Vec<ValueNode>, i: i64, level: usize) -> (Vec<ValueNode>, R<()>) {
+    fn list_item(&mut self, list: Vec<ValueNode>, i: i64, level: usize) -> (Vec<ValueNode>, R<()>) {
         if i < 0 {
             return (list, Err(Stop::Msg(format!("negative {i} index not allowed"))));
         }
@@ -401,102 +401,112 @@ impl Parser<'_> {
         if !k.is_empty() {
             return (list, Err(Stop::Msg(format!("unexpected data at end of array index: {k:?}"))));
         }
-        let idx = usize::try_from(i).unwrap_or(usize::MAX);
         match last {
             None => (list, Err(Stop::Eof)),
-            Some('=') => {
-                let val = match self.kind {
-                    SetKind::Literal => {
-                        let rest: String = self.s[self.i..].iter().collect();
-                        self.i = self.s.len();
-                        self.node(ValueKind::Str(rest))
-                    }
-                    SetKind::Json => {
-                        if self.empty_val() {
-                            self.node(ValueKind::Null)
-                        } else {
-                            match self.json_value() {
-                                Ok(v) => {
-                                    let (l, r) = self.set_index(list, i, v);
-                                    if r.is_err() {
-                                        return (l, r);
-                                    }
-                                    self.empty_val();
-                                    return (l, Ok(()));
-                                }
-                                Err(e) => return (list, Err(e)),
-                            }
-                        }
-                    }
-                    _ => match self.val_list() {
-                        Ok(Some(Ok(l))) => self.node(ValueKind::Seq(l)),
-                        Ok(Some(Err(e))) | Err(e) => return (list, Err(e)),
-                        Ok(None) if self.i >= self.s.len() => self.node(ValueKind::Str(String::new())),
-                        Ok(None) => {
-                            let (rs, _) = self.until(&[',']);
-                            match self.typed(&rs) {
-                                Ok(v) => v,
-                                Err(e) => return (list, Err(e)),
-                            }
-                        }
-                    },
-                };
-                self.set_index(list, i, val)
-            }
-            Some('[') => {
-                let next = match self.key_index() {
-                    Ok(n) => n,
-                    Err(e) => return (list, Err(e)),
-                };
-                if self.nest >= crate::limits::MAX_NESTING {
-                    return (list, Err(too_deep()));
-                }
-                let current = match list.get(idx).map(|v| &v.kind) {
-                    None | Some(ValueKind::Null) => Vec::new(),
-                    Some(ValueKind::Seq(l)) => l.clone(),
-                    Some(_) => {
-                        let t = go_type_name(list.get(idx));
-                        return (
-                            list,
-                            Err(Stop::Msg(format!(
-                                "unable to parse key: interface conversion: interface {{}} is {t}, not []interface {{}}"
-                            ))),
-                        );
-                    }
-                };
-                self.nest += 1;
-                let (inner, res) = self.list_item(current, next, level);
-                self.nest -= 1;
-                if res.is_err() {
-                    return (list, res);
-                }
-                let v = self.node(ValueKind::Seq(inner));
-                self.set_index(list, i, v)
-            }
-            Some(_) => {
-                let mut inner = match list.get_mut(idx) {
-                    Some(v) if v.is_map() => std::mem::replace(v, ValueNode::new(ValueKind::Null)),
-                    Some(v) => {
-                        *v = self.node(ValueKind::Map(Map::new()));
-                        std::mem::replace(v, ValueNode::new(ValueKind::Null))
-                    }
-                    None => self.node(ValueKind::Map(Map::new())),
-                };
-                if self.nest >= crate::limits::MAX_NESTING {
-                    return (list, Err(too_deep()));
-                }
-                self.nest += 1;
-                let res = self.key(inner.as_map_mut().expect("map"), level);
-                self.nest -= 1;
-                if let Err(e) = res {
-                    if let Some(slot) = list.get_mut(idx) {
-                        *slot = inner;
-                    }
-                    return (list, Err(e));
-                }
-                self.set_index(list, i, inner)
-            }
+            Some('=') => self.list_value(list, i),
+            Some('[') => self.list_in_list(list, i, level),
+            Some(_) => self.map_in_list(list, i, level),
         }
+    }
+
+    /// `name[i]=value`: the value, read as this flag reads values, at index `i`.
+    fn list_value(&mut self, list: Vec<ValueNode>, i: i64) -> (Vec<ValueNode>, R<()>) {
+        let val = match self.kind {
+            SetKind::Literal => {
+                let rest: String = self.s[self.i..].iter().collect();
+                self.i = self.s.len();
+                self.node(ValueKind::Str(rest))
+            }
+            SetKind::Json => {
+                if self.empty_val() {
+                    self.node(ValueKind::Null)
+                } else {
+                    match self.json_value() {
+                        Ok(v) => {
+                            let (l, r) = self.set_index(list, i, v);
+                            if r.is_err() {
+                                return (l, r);
+                            }
+                            self.empty_val();
+                            return (l, Ok(()));
+                        }
+                        Err(e) => return (list, Err(e)),
+                    }
+                }
+            }
+            _ => match self.val_list() {
+                Ok(Some(Ok(l))) => self.node(ValueKind::Seq(l)),
+                Ok(Some(Err(e))) | Err(e) => return (list, Err(e)),
+                Ok(None) if self.i >= self.s.len() => self.node(ValueKind::Str(String::new())),
+                Ok(None) => {
+                    let (rs, _) = self.until(&[',']);
+                    match self.typed(&rs) {
+                        Ok(v) => v,
+                        Err(e) => return (list, Err(e)),
+                    }
+                }
+            },
+        };
+        self.set_index(list, i, val)
+    }
+
+    /// `name[i][j]...`: a list at index `i` (a new one where there is none or null).
+    fn list_in_list(&mut self, list: Vec<ValueNode>, i: i64, level: usize) -> (Vec<ValueNode>, R<()>) {
+        let idx = usize::try_from(i).unwrap_or(usize::MAX);
+        let next = match self.key_index() {
+            Ok(n) => n,
+            Err(e) => return (list, Err(e)),
+        };
+        if self.nest >= crate::limits::MAX_NESTING {
+            return (list, Err(too_deep()));
+        }
+        let current = match list.get(idx).map(|v| &v.kind) {
+            None | Some(ValueKind::Null) => Vec::new(),
+            Some(ValueKind::Seq(l)) => l.clone(),
+            Some(_) => {
+                let t = go_type_name(list.get(idx));
+                return (
+                    list,
+                    Err(Stop::Msg(format!(
+                        "unable to parse key: interface conversion: interface {{}} is {t}, not []interface {{}}"
+                    ))),
+                );
+            }
+        };
+        self.nest += 1;
+        let (inner, res) = self.list_item(current, next, level);
+        self.nest -= 1;
+        if res.is_err() {
+            return (list, res);
+        }
+        let v = self.node(ValueKind::Seq(inner));
+        self.set_index(list, i, v)
+    }
+
+    /// `name[i].key...`: a map at index `i` (replacing what is there unless it is a map).
+    fn map_in_list(&mut self, mut list: Vec<ValueNode>, i: i64, level: usize) -> (Vec<ValueNode>, R<()>) {
+        let idx = usize::try_from(i).unwrap_or(usize::MAX);
+        let mut inner = match list.get_mut(idx) {
+            Some(v) if v.is_map() => std::mem::replace(v, ValueNode::new(ValueKind::Null)),
+            Some(v) => {
+                *v = self.node(ValueKind::Map(Map::new()));
+                std::mem::replace(v, ValueNode::new(ValueKind::Null))
+            }
+            None => self.node(ValueKind::Map(Map::new())),
+        };
+        if self.nest >= crate::limits::MAX_NESTING {
+            return (list, Err(too_deep()));
+        }
+        self.nest += 1;
+        let res = self.key(inner.as_map_mut().expect("map"), level);
+        self.nest -= 1;
+        if let Err(e) = res {
+            if let Some(slot) = list.get_mut(idx) {
+                *slot = inner;
+            }
+            return (list, Err(e));
+        }
+        self.set_index(list, i, inner)
     }
 }
 

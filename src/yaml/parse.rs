@@ -124,17 +124,7 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
     let mut bytes = src.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut bytes);
-    let mut docs = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<String, Anchored> = HashMap::new();
-    let mut alias_nodes = limits.max_alias_nodes;
-    let mut alias_bytes = limits.max_alias_bytes;
-    // Every anchor holds a copy of its node for later aliases; nested anchors copy the same
-    // nodes again and again, so the copies held in a document share the node budget's size.
-    let mut anchor_nodes = limits.max_alias_nodes;
-    let mut doc_line = 1;
-    let mut root: Option<Node> = None;
-    let mut duplicates: Vec<DuplicateKey> = Vec::new();
+    let mut b = Builder::new(limits);
     loop {
         let event = parser.parse().map_err(|e| {
             // Reader errors (a control character, bad UTF-8) carry no mark: find the spot.
@@ -147,49 +137,14 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
             EventData::StreamStart { .. } => None,
             EventData::StreamEnd => break,
             EventData::DocumentStart { .. } => {
-                doc_line = pos.line.max(1);
-                anchors.clear();
-                anchor_nodes = limits.max_alias_nodes;
-                root = None;
+                b.start_document(pos);
                 None
             }
             EventData::DocumentEnd { .. } => {
-                docs.push(Document {
-                    root: root.take(),
-                    line: doc_line,
-                    duplicate_keys: std::mem::take(&mut duplicates),
-                });
+                b.end_document();
                 None
             }
-            EventData::Alias { anchor } => {
-                let a = anchors.get(&anchor).ok_or_else(|| YamlError {
-                    pos,
-                    message: format!("alias *{anchor} refers to an unknown anchor"),
-                })?;
-                let over = if a.nodes > alias_nodes {
-                    Some((limits.max_alias_nodes, "nodes"))
-                } else if a.bytes > alias_bytes {
-                    Some((limits.max_alias_bytes, "bytes"))
-                } else {
-                    None
-                };
-                // A copy nests the anchored tree where the alias stands: chained anchors would
-                // otherwise build trees thousands of levels deep from a shallow text.
-                if stack.len() + a.height > limits.max_depth {
-                    return Err(too_deep(pos, limits));
-                }
-                if let Some((limit, unit)) = over {
-                    return Err(YamlError {
-                        pos,
-                        message: format!("aliases expand to more than {limit} {unit} (a YAML alias bomb?)"),
-                    });
-                }
-                alias_nodes -= a.nodes;
-                alias_bytes -= a.bytes;
-                let mut copy = a.node.clone();
-                copy.pos = pos;
-                Some((copy, None))
-            }
+            EventData::Alias { anchor } => Some((b.alias(&anchor, pos)?, None)),
             EventData::Scalar { anchor, tag, mut value, style, .. } => {
                 // The input had no line break after this block scalar, so its value has none.
                 if ends_at_eof && matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && value.ends_with('\n') {
@@ -198,24 +153,19 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
                 Some((scalar_node(&value, style, tag.as_deref(), pos)?, anchor))
             }
             EventData::SequenceStart { anchor, .. } => {
-                if stack.len() >= limits.max_depth {
-                    return Err(too_deep(pos, limits));
-                }
-                stack.push(Frame::Seq { items: Vec::new(), pos, anchor });
+                b.open(Frame::Seq { items: Vec::new(), pos, anchor }, pos)?;
                 None
             }
             EventData::MappingStart { anchor, .. } => {
-                if stack.len() >= limits.max_depth {
-                    return Err(too_deep(pos, limits));
-                }
-                stack.push(Frame::Map { entries: Vec::new(), index: HashMap::new(), pending_key: None, pos, anchor });
+                let frame = Frame::Map { entries: Vec::new(), index: HashMap::new(), pending_key: None, pos, anchor };
+                b.open(frame, pos)?;
                 None
             }
-            EventData::SequenceEnd => match stack.pop() {
+            EventData::SequenceEnd => match b.stack.pop() {
                 Some(Frame::Seq { items, pos, anchor }) => Some((Node { value: Value::Seq(items), pos }, anchor)),
                 _ => return Err(YamlError { pos, message: "unbalanced sequence".into() }),
             },
-            EventData::MappingEnd => match stack.pop() {
+            EventData::MappingEnd => match b.stack.pop() {
                 Some(Frame::Map { entries, pos, anchor, .. }) => {
                     Some((Node { value: Value::Map(apply_merge_keys(entries)), pos }, anchor))
                 }
@@ -224,40 +174,148 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
         };
         if let Some((node, anchor)) = finished {
             if let Some(a) = anchor {
-                let (nodes, bytes, height) = measure(&node);
-                anchor_nodes = anchor_nodes.checked_sub(nodes).ok_or_else(|| YamlError {
-                    pos: node.pos,
-                    message: format!(
-                        "anchored values hold more than {} nodes in one document (nested anchors?)",
-                        limits.max_alias_nodes
-                    ),
-                })?;
-                anchors.insert(a, Anchored { node: node.clone(), nodes, bytes, height });
+                b.anchor(a, &node)?;
             }
-            match stack.last_mut() {
-                None => root = Some(node),
-                Some(Frame::Seq { items, .. }) => items.push(node),
-                Some(Frame::Map { entries, index, pending_key, .. }) => match pending_key.take() {
-                    None => *pending_key = Some(key_node(node)),
-                    Some(key) => {
-                        // Duplicate keys: the last one wins, as in sigs.k8s.io/yaml.
-                        let name = key.as_str().unwrap_or_default().to_string();
-                        if let Some(&i) = index.get(&name) {
-                            duplicates.push(DuplicateKey { key: name, first: entries[i].0.pos, again: key.pos });
-                            entries[i] = (key, node);
-                        } else {
-                            index.insert(name, entries.len());
-                            entries.push((key, node));
-                        }
-                    }
-                },
-            }
+            b.attach(node);
         }
     }
-    if root.is_some() {
-        docs.push(Document { root, line: doc_line, duplicate_keys: duplicates });
+    Ok(b.finish())
+}
+
+/// The tree being built from the parser's events, and what is left of the limits.
+struct Builder {
+    limits: ParseLimits,
+    docs: Vec<Document>,
+    /// Collections open around the current event.
+    stack: Vec<Frame>,
+    anchors: HashMap<String, Anchored>,
+    /// What aliases may still copy, across the stream.
+    alias_nodes: usize,
+    alias_bytes: usize,
+    /// Every anchor holds a copy of its node for later aliases; nested anchors copy the same
+    /// nodes again and again, so the copies held in a document share the node budget's size.
+    anchor_nodes: usize,
+    doc_line: u32,
+    root: Option<Node>,
+    duplicates: Vec<DuplicateKey>,
+}
+
+impl Builder {
+    fn new(limits: ParseLimits) -> Builder {
+        Builder {
+            limits,
+            docs: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: limits.max_alias_nodes,
+            alias_bytes: limits.max_alias_bytes,
+            anchor_nodes: limits.max_alias_nodes,
+            doc_line: 1,
+            root: None,
+            duplicates: Vec::new(),
+        }
     }
-    Ok(docs)
+
+    fn start_document(&mut self, pos: Pos) {
+        self.doc_line = pos.line.max(1);
+        self.anchors.clear();
+        self.anchor_nodes = self.limits.max_alias_nodes;
+        self.root = None;
+    }
+
+    fn end_document(&mut self) {
+        self.docs.push(Document {
+            root: self.root.take(),
+            line: self.doc_line,
+            duplicate_keys: std::mem::take(&mut self.duplicates),
+        });
+    }
+
+    /// The documents, the last one included when the stream did not end it.
+    fn finish(mut self) -> Vec<Document> {
+        if self.root.is_some() {
+            self.docs.push(Document { root: self.root, line: self.doc_line, duplicate_keys: self.duplicates });
+        }
+        self.docs
+    }
+
+    /// Opens a collection at `pos`, unless that nests too deep.
+    fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), YamlError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(too_deep(pos, self.limits));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// A copy of the node anchored as `anchor`, drawn from the alias budgets.
+    fn alias(&mut self, anchor: &str, pos: Pos) -> Result<Node, YamlError> {
+        let limits = self.limits;
+        let a = self
+            .anchors
+            .get(anchor)
+            .ok_or_else(|| YamlError { pos, message: format!("alias *{anchor} refers to an unknown anchor") })?;
+        let over = if a.nodes > self.alias_nodes {
+            Some((limits.max_alias_nodes, "nodes"))
+        } else if a.bytes > self.alias_bytes {
+            Some((limits.max_alias_bytes, "bytes"))
+        } else {
+            None
+        };
+        // A copy nests the anchored tree where the alias stands: chained anchors would
+        // otherwise build trees thousands of levels deep from a shallow text.
+        if self.stack.len() + a.height > limits.max_depth {
+            return Err(too_deep(pos, limits));
+        }
+        if let Some((limit, unit)) = over {
+            return Err(YamlError {
+                pos,
+                message: format!("aliases expand to more than {limit} {unit} (a YAML alias bomb?)"),
+            });
+        }
+        self.alias_nodes -= a.nodes;
+        self.alias_bytes -= a.bytes;
+        let mut copy = a.node.clone();
+        copy.pos = pos;
+        Ok(copy)
+    }
+
+    /// Remembers `node` under `anchor` for later aliases.
+    fn anchor(&mut self, anchor: String, node: &Node) -> Result<(), YamlError> {
+        let (nodes, bytes, height) = measure(node);
+        self.anchor_nodes = self.anchor_nodes.checked_sub(nodes).ok_or_else(|| YamlError {
+            pos: node.pos,
+            message: format!(
+                "anchored values hold more than {} nodes in one document (nested anchors?)",
+                self.limits.max_alias_nodes
+            ),
+        })?;
+        self.anchors.insert(anchor, Anchored { node: node.clone(), nodes, bytes, height });
+        Ok(())
+    }
+
+    /// Puts a finished node where it belongs: the document root, the open sequence, or the
+    /// open mapping (as its next key, or as the value of the pending one).
+    fn attach(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, index, pending_key, .. }) => match pending_key.take() {
+                None => *pending_key = Some(key_node(node)),
+                Some(key) => {
+                    // Duplicate keys: the last one wins, as in sigs.k8s.io/yaml.
+                    let name = key.as_str().unwrap_or_default().to_string();
+                    if let Some(&i) = index.get(&name) {
+                        self.duplicates.push(DuplicateKey { key: name, first: entries[i].0.pos, again: key.pos });
+                        entries[i] = (key, node);
+                    } else {
+                        index.insert(name, entries.len());
+                        entries.push((key, node));
+                    }
+                }
+            },
+        }
+    }
 }
 
 fn too_deep(pos: Pos, limits: ParseLimits) -> YamlError {

@@ -137,13 +137,13 @@ mod tests {
 
     #[test]
     fn scalar_strings_keep_a_float_a_float_and_refuse_collections() {
-        let node = super::super::Node::new;
+        let node = crate::yaml::Node::new;
         assert_eq!(scalar_string(&node(Value::Float(1.0))).as_deref(), Some("1.0"));
         assert_eq!(scalar_string(&node(Value::Float(0.5))).as_deref(), Some("0.5"));
         assert_eq!(scalar_string(&node(Value::Int(3))).as_deref(), Some("3"));
         assert_eq!(scalar_string(&node(Value::Bool(true))).as_deref(), Some("true"));
         assert_eq!(scalar_string(&node(Value::Null)), None);
-        assert_eq!(scalar_string(&super::super::Node::map()), None);
+        assert_eq!(scalar_string(&crate::yaml::Node::map()), None);
     }
 
     #[test]
