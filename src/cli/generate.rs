@@ -154,7 +154,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     if a.verify {
         let placeholders = opts.secrets == SecretsMode::Placeholder;
         for env in &envs {
-            let values = (!specs.is_empty()).then(|| env.name.as_str());
+            let values = (!specs.is_empty()).then_some(env.name.as_str());
             verified = verified.max(verify(&env.loaded, &out, &name, &a.helm, placeholders, values)?);
         }
     }
