@@ -37,6 +37,18 @@ fn overlay(env: &str) -> String {
     format!("{env}={}", fixture().join("overlays").join(env).display())
 }
 
+/// `generate --name web` from the fixture's overlays, rendered by the provisioned kubectl.
+fn generate_overlays(envs: &[&str]) -> (Output, tempfile::TempDir, PathBuf) {
+    let mut args: Vec<String> = vec!["--name".into(), "web".into(), "--kustomize".into()];
+    args.push(kubectl().to_str().unwrap().into());
+    for e in envs {
+        args.push("--env".into());
+        args.push(overlay(e));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    generate(&args)
+}
+
 #[test]
 fn env_name_that_is_not_a_dns_label_is_exit_2() {
     for bad in ["Prod", "prod_eu", "-dev", "dev."] {
@@ -50,6 +62,12 @@ fn env_name_that_is_not_a_dns_label_is_exit_2() {
 fn env_without_a_path_is_exit_2() {
     let (o, _t, out) = generate(&["--name", "web", "--env", "prod"]);
     assert_refused(&o, &out, "--env \"prod\" is not NAME=PATH");
+}
+
+#[test]
+fn env_path_that_does_not_exist_is_exit_2_naming_the_env() {
+    let (o, _t, out) = generate(&["--name", "web", "--env", "dev=/nonexistent/dev.yaml"]);
+    assert_refused(&o, &out, "--env dev: /nonexistent/dev.yaml");
 }
 
 #[test]
@@ -82,16 +100,7 @@ fn kustomize_directory_without_kustomize_or_kubectl_is_exit_2_and_says_how_to_go
 
 #[test]
 fn failing_kustomize_build_names_the_env_the_overlay_and_kustomize_s_error() {
-    let (o, _t, out) = generate(&[
-        "--name",
-        "web",
-        "--env",
-        &overlay("dev"),
-        "--env",
-        &overlay("broken"),
-        "--kustomize",
-        kubectl().to_str().unwrap(),
-    ]);
+    let (o, _t, out) = generate_overlays(&["dev", "broken"]);
     assert_refused(&o, &out, "--env broken: `");
     let err = stderr(&o);
     assert!(err.contains("kustomize") && err.contains("overlays/broken"), "{err}");
@@ -177,16 +186,7 @@ fn kustomize_overlays_rendered_by_kubectl_on_path_verify_on_both_helms() {
 
 #[test]
 fn validate_without_values_files_runs_the_defaults_and_every_generated_values_env_file() {
-    let (o, _t, out) = generate(&[
-        "--name",
-        "web",
-        "--env",
-        &overlay("dev"),
-        "--env",
-        &overlay("prod"),
-        "--kustomize",
-        kubectl().to_str().unwrap(),
-    ]);
+    let (o, _t, out) = generate_overlays(&["dev", "prod"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v = chartwright().args(["validate", "--format", "json"]).arg(&out).output().unwrap();
     assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
