@@ -99,6 +99,12 @@ fn kustomize_directory_without_kustomize_or_kubectl_is_exit_2_and_says_how_to_go
 }
 
 #[test]
+fn kustomize_program_that_cannot_run_is_exit_2() {
+    let (o, _t, out) = generate(&["--name", "web", "--env", &overlay("dev"), "--kustomize", "/nonexistent/kustomize"]);
+    assert_refused(&o, &out, "--env dev: cannot run `/nonexistent/kustomize build ");
+}
+
+#[test]
 fn failing_kustomize_build_names_the_env_the_overlay_and_kustomize_s_error() {
     let (o, _t, out) = generate_overlays(&["dev", "broken"]);
     assert_refused(&o, &out, "--env broken: `");
