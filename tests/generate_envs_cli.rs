@@ -10,7 +10,7 @@ use std::process::Output;
 use common::{chartwright, helms, kubectl};
 
 fn fixture() -> PathBuf {
-    common::root().join("tests/fixtures/generate-envs/kustomize")
+    common::root().join("tests/fixtures/generate-envs-kustomize")
 }
 
 fn stderr(o: &Output) -> String {
