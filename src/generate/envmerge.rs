@@ -38,8 +38,13 @@ impl Lifted {
     }
 }
 
+/// An environment's value of a `.Values...` reference.
+pub type ValueOf<'a> = dyn Fn(usize, &str) -> Option<Node> + 'a;
+
 /// The merge of every object of a chart: the values it added so far.
 pub struct Merger<'a> {
+    /// Each environment's value of a reference.
+    pub value_of: &'a ValueOf<'a>,
     /// Number of environments.
     pub envs: usize,
     /// True when a values path is already used (by the handlers or the merge).
@@ -48,8 +53,8 @@ pub struct Merger<'a> {
     pub chart_map: &'a dyn Fn(&[String]) -> bool,
     /// Values the merge added.
     pub lifted: Vec<Lifted>,
-    /// Label values lifted once and shared: (label key, per-environment values) → path.
-    shared: BTreeMap<(String, Vec<String>), Vec<String>>,
+    /// Label values lifted once and shared: label key → indices in `lifted`.
+    shared: BTreeMap<String, Vec<usize>>,
     /// Where the current object's values go, and what it is called (for descriptions).
     slot: Vec<String>,
     what: String,
@@ -73,8 +78,10 @@ impl<'a> Merger<'a> {
         envs: usize,
         taken: &'a dyn Fn(&[String]) -> bool,
         chart_map: &'a dyn Fn(&[String]) -> bool,
+        value_of: &'a ValueOf<'a>,
     ) -> Merger<'a> {
         Merger {
+            value_of,
             envs,
             taken,
             chart_map,
@@ -83,6 +90,12 @@ impl<'a> Merger<'a> {
             slot: Vec::new(),
             what: String::new(),
         }
+    }
+
+    /// True when reference `r` is set (not empty, false or zero) in environment `e`.
+    fn is_set(&self, e: usize, r: &str) -> bool {
+        (self.value_of)(e, r)
+            .is_some_and(|v| !v.is_empty_value() && !matches!(v.value, Value::Bool(false) | Value::Int(0)))
     }
 
     /// True when the merge already added `path` or a key under it, or above it.
@@ -155,6 +168,19 @@ impl<'a> Merger<'a> {
         if ts.iter().all(|(_, t)| matches!(t, T::Lit(_))) {
             return Some(self.lift_scalar(ts, path));
         }
+        if ts.iter().all(|(_, t)| matches!(t, T::Expr(_))) {
+            // An image whose tag some environments leave off.
+            let forms: Vec<String> = ts
+                .iter()
+                .map(|(e, t)| match t {
+                    T::Expr(x) => optional_tag(x, &|r| self.is_set(*e, r)),
+                    _ => String::new(),
+                })
+                .collect();
+            if forms.iter().all(|f| *f == forms[0]) {
+                return Some(T::Expr(forms[0].clone()));
+            }
+        }
         if ts.iter().all(|(_, t)| matches!(t, T::Map(_))) {
             let lists: Vec<(usize, &Vec<Entry>)> = ts
                 .iter()
@@ -207,19 +233,32 @@ impl<'a> Merger<'a> {
         let r = if matches!(parent, "labels" | "matchLabels" | "selector") {
             // A label that differs per environment (kustomize commonLabels) is one value,
             // shared by every object, selector and pod template that carries it, so selectors
-            // keep matching their pods in each environment.
-            let key = (
-                leaf.clone(),
-                per_env
+            // keep matching their pods in each environment. Environments that do not render
+            // the label agree with any value.
+            let shared = self.shared.get(&leaf).and_then(|paths| {
+                paths
                     .iter()
-                    .map(|v| v.as_ref().map(|n| n.to_json().to_string()).unwrap_or_default())
-                    .collect::<Vec<_>>(),
-            );
-            match self.shared.get(&key) {
-                Some(p) => values_ref(p),
+                    .position(|p| {
+                        let l = &self.lifted[*p];
+                        l.per_env.iter().zip(&per_env).all(|(a, b)| match (a, b) {
+                            (Some(a), Some(b)) => a == b,
+                            _ => true,
+                        })
+                    })
+                    .map(|i| paths[i])
+            });
+            match shared {
+                Some(i) => {
+                    for (slot, v) in self.lifted[i].per_env.iter_mut().zip(per_env) {
+                        if slot.is_none() {
+                            *slot = v;
+                        }
+                    }
+                    values_ref(&self.lifted[i].path)
+                }
                 None => {
                     let p = self.alloc(vec!["environmentLabels".to_string(), leaf.clone()]);
-                    self.shared.insert(key, p.clone());
+                    self.shared.entry(leaf.clone()).or_default().push(self.lifted.len());
                     self.add(p, per_env, format!("The label `{leaf}`, which differs per environment."))
                 }
             }
@@ -232,6 +271,30 @@ impl<'a> Merger<'a> {
     }
 
     fn merge_entries(&mut self, lists: &[(usize, &Vec<Entry>)], path: &mut Vec<String>) -> Vec<Entry> {
+        // A key some environments write always and others only when set shares the `with` form.
+        let ids: Vec<Vec<String>> = lists.iter().map(|(_, l)| l.iter().map(entry_id).collect()).collect();
+        let owned: Vec<(usize, Vec<Entry>)> = lists
+            .iter()
+            .zip(&ids)
+            .map(|((e, l), mine)| {
+                let entries = l
+                    .iter()
+                    .zip(mine)
+                    .map(|(x, id)| {
+                        if ids.iter().all(|other| other.contains(id)) {
+                            return x.clone();
+                        }
+                        match with_form(x, &|r| self.is_set(*e, r)) {
+                            Some(w) if ids.iter().any(|other| other.contains(&entry_id(&w))) => w,
+                            _ => x.clone(),
+                        }
+                    })
+                    .collect();
+                (*e, entries)
+            })
+            .collect();
+        let lists: Vec<(usize, &Vec<Entry>)> = owned.iter().map(|(e, l)| (*e, l)).collect();
+        let lists = &lists[..];
         let among: Vec<usize> = lists.iter().map(|(e, _)| *e).collect();
         let ids: Vec<(usize, Vec<String>)> =
             lists.iter().map(|(e, l)| (*e, l.iter().map(entry_id).collect())).collect();
@@ -371,6 +434,35 @@ impl<'a> Merger<'a> {
     }
 }
 
+/// The `with` form of `key: toYaml P` or `key: {{ P }}` when P is set in this environment
+/// (`set`), which renders the same there: the form an environment without the key shares.
+fn with_form(entry: &Entry, set: &dyn Fn(&str) -> bool) -> Option<Entry> {
+    match entry {
+        Entry::Pair(k, T::ToYaml(p)) if set(p) => Some(super::tpl::with_block(p, k)),
+        Entry::Pair(k, T::Expr(x)) => {
+            let inner = x.strip_prefix("{{ ")?.strip_suffix(" }}")?;
+            let (r, quote) = match inner.strip_suffix(" | quote") {
+                Some(r) => (r, true),
+                None => (inner, false),
+            };
+            (r.starts_with(".Values.") && !r.contains(' ') && set(r)).then(|| super::tpl::with_scalar(r, k, quote))
+        }
+        _ => None,
+    }
+}
+
+/// `:{{ TAG | default $.Chart.AppVersion }}` → `{{ with TAG }}:{{ . }}{{ end }}` when TAG is set.
+fn optional_tag(x: &str, set: &dyn Fn(&str) -> bool) -> String {
+    let marker = " | default $.Chart.AppVersion }}";
+    let Some(end) = x.find(marker) else { return x.to_string() };
+    let Some(start) = x[..end].rfind(":{{ ") else { return x.to_string() };
+    let tag = &x[start + 4..end];
+    if !set(tag) {
+        return x.to_string();
+    }
+    format!("{}{{{{ with {tag} }}}}:{{{{ . }}}}{{{{ end }}}}{}", &x[..start], &x[end + marker.len()..])
+}
+
 /// The identity of a mapping entry across environments.
 fn entry_id(e: &Entry) -> String {
     match e {
@@ -440,20 +532,28 @@ fn is_subsequence(l: &[String], order: &[String]) -> bool {
 
 /// A readable name of an identity for values keys.
 fn id_name(id: &str) -> String {
-    let rest = id.split_once(':').map_or(id, |(_, r)| r);
-    let rest = rest.split('@').next().unwrap_or(rest);
     if let Some(n) = id.strip_prefix('#') {
         return format!("item{n}");
     }
-    if id.starts_with("key:") || id.starts_with("name:") {
-        return rest.to_string();
+    let (kind, rest) = id.split_once(':').unwrap_or(("", id));
+    match kind {
+        "key" | "name" => return rest.split('@').next().unwrap_or(rest).to_string(),
+        k if k.starts_with("text") => {
+            // An unnamed item: its words (`--dry-run` → dryRun).
+            let words = tokens(rest.trim().trim_start_matches("- "));
+            if !words.is_empty() && words.len() <= 4 {
+                return camel(&words);
+            }
+        }
+        _ => {}
     }
-    // A template block: the first key it writes.
-    rest.lines()
+    // A template block: the first key it writes (after an `if` block's condition).
+    let body = if kind == "if" { rest.split_once(':').map_or(rest, |(_, b)| b) } else { rest };
+    body.lines()
         .find_map(|l| {
             let l = l.trim().trim_start_matches("- ");
             let (k, _) = l.split_once(':')?;
-            (!k.contains('{') && !k.is_empty()).then(|| k.to_string())
+            (!k.contains('{') && !k.contains(' ') && !k.is_empty()).then(|| k.to_string())
         })
         .unwrap_or_else(|| "block".to_string())
 }

@@ -412,7 +412,12 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
                 uv2.meta(&p[..k]).is_some_and(|m| matches!(m.hint, Hint::StringMap | Hint::OpenMap | Hint::Resources))
             })
     };
-    let mut merger = Merger::new(n, &taken, &chart_map);
+    let env_roots: Vec<Node> = gens.iter().map(|g| g.values.root.clone()).collect();
+    let value_of = move |e: usize, r: &str| -> Option<Node> {
+        let keys: Vec<&str> = r.strip_prefix(".Values.")?.split('.').collect();
+        env_roots[e].path(&keys).cloned()
+    };
+    let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
     let mut merged: BTreeMap<String, String> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();
     for file in &files {
@@ -450,7 +455,20 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
         union_values.set(&l.path, resolved[0].clone(), l.desc.clone(), Hint::Plain);
     }
-    let full: Vec<Node> = env_values.iter().map(|v| overlay(&union_values.root, &v.root, &mut Vec::new(), v)).collect();
+    let full: Vec<Node> = env_values
+        .iter()
+        .map(|v| {
+            let mut f = overlay(&union_values.root, &v.root, &mut Vec::new(), v);
+            keep_switched_off(&union_values.root, &mut f, &mut Vec::new(), &union_values);
+            f
+        })
+        .collect();
+    // Descriptions name objects as the base environment does; the chart's names are canonical.
+    for m in union_values.meta.values_mut() {
+        for (name, canonical) in &renames[0] {
+            m.desc = m.desc.replace(&format!("`{name}`"), &format!("`{canonical}`"));
+        }
+    }
 
     let mut base = gens.swap_remove(0);
     let base_templates = templates.swap_remove(0);
@@ -648,6 +666,28 @@ fn overlay(u: &Node, v: &Node, path: &mut Vec<String>, meta: &Values) -> Node {
         path.pop();
     }
     out
+}
+
+/// Settings under an `enabled: false` toggle that is off by default too are read by nothing
+/// the environment renders: they keep the defaults, so they cost no line (the HPA an
+/// environment does not scaffold differently, say).
+fn keep_switched_off(u: &Node, f: &mut Node, path: &mut Vec<String>, meta: &Values) {
+    let off = |n: &Node| n.get("enabled").is_some_and(|v| v.value == Value::Bool(false));
+    if !path.is_empty() && off(u) && off(f) {
+        *f = u.clone();
+        return;
+    }
+    let Some(um) = u.as_map() else { return };
+    for (k, uv) in um {
+        let key = k.as_str().unwrap_or_default().to_string();
+        path.push(key.clone());
+        if uv.as_map().is_some() && !is_leaf(meta, path) {
+            if let Some(fv) = f.get_mut(&key) {
+                keep_switched_off(uv, fv, path, meta);
+            }
+        }
+        path.pop();
+    }
 }
 
 /// What an environment's values file must hold so that Helm's coalescing of it over `u` gives
