@@ -482,9 +482,16 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count)?;
     chart.problems.extend(problems);
 
-    // values-<env>.yaml, and the checks of each environment's values.
-    let schema: serde_json::Value =
+    // values-<env>.yaml, and the checks of each environment's values against a schema that
+    // admits each environment's own scalars (a Service type one environment leaves empty...).
+    let mut schema: serde_json::Value =
         serde_json::from_str(chart.files.get("values.schema.json").map_or("{}", String::as_str)).unwrap_or_default();
+    for f in &full[1..] {
+        widen(&mut schema, &union_values.root.to_json(), &f.to_json());
+    }
+    let mut schema_text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    schema_text.push('\n');
+    chart.files.insert("values.schema.json".into(), schema_text);
     for (e, env) in envs.iter().enumerate() {
         let file = format!("values-{}.yaml", env.name);
         let diff = if e == 0 { None } else { diff(&union_values.root, &full[e]) };
@@ -687,6 +694,49 @@ fn keep_switched_off(u: &Node, f: &mut Node, path: &mut Vec<String>, meta: &Valu
             }
         }
         path.pop();
+    }
+}
+
+/// Makes the schema accept the scalars of `env` where they differ from the defaults `base`:
+/// another type or another enum member at that key. Keys stay as closed as they were, so typos
+/// are still refused.
+fn widen(schema: &mut serde_json::Value, base: &serde_json::Value, env: &serde_json::Value) {
+    use serde_json::Value as J;
+    match (base, env) {
+        (J::Object(b), J::Object(e)) => {
+            for (k, ev) in e {
+                let Some(bv) = b.get(k) else { continue };
+                if let Some(sub) = schema.get_mut("properties").and_then(|p| p.get_mut(k)) {
+                    widen(sub, bv, ev);
+                }
+            }
+        }
+        (_, J::Object(_) | J::Array(_)) => {}
+        (b, e) if b == e => {}
+        (_, e) => {
+            let Some(obj) = schema.as_object_mut() else { return };
+            if let Some(J::Array(options)) = obj.get_mut("enum") {
+                if !options.contains(e) {
+                    options.push(e.clone());
+                }
+            }
+            let t = match e {
+                J::Null => "null",
+                J::Bool(_) => "boolean",
+                J::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                J::Number(_) => "number",
+                _ => "string",
+            };
+            let admits = |x: &J| x == t || (x == "number" && t == "integer");
+            match obj.get_mut("type") {
+                Some(J::String(s)) if !admits(&J::String(s.clone())) => {
+                    let old = s.clone();
+                    obj.insert("type".into(), serde_json::json!([old, t]));
+                }
+                Some(J::Array(types)) if !types.iter().any(admits) => types.push(J::String(t.into())),
+                _ => {}
+            }
+        }
     }
 }
 
