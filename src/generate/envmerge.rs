@@ -590,6 +590,78 @@ mod tests {
             key_name(&p(&["spec", "template", "spec", "containers", "app", "livenessProbe"])),
             "appLivenessProbe"
         );
-        assert_eq!(key_name(&p(&["metadata", "annotations", "example.com/tier"])), "exampleComTier");
+        assert_eq!(key_name(&p(&["metadata", "annotations", "example.com/tier"])), "annotationsExampleComTier");
+    }
+
+    fn tree(src: &str) -> T {
+        T::from_node(&crate::yaml::parse_stream(src).unwrap().remove(0).root.unwrap())
+    }
+
+    /// Merges one object's trees from each environment and returns the template and the
+    /// values the merge added.
+    fn merge(srcs: &[&str]) -> (String, Vec<Lifted>) {
+        let docs: Vec<Document> = srcs.iter().map(|s| Document { body: tree(s), condition: None }).collect();
+        let refs: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
+        let taken = |_: &[String]| false;
+        let chart_map = |_: &[String]| true;
+        let value_of = |_: usize, _: &str| None;
+        let mut m = Merger::new(srcs.len(), &taken, &chart_map, &value_of);
+        let doc = m.merge_doc(&["web".to_string()], "Deployment/web", &refs).unwrap();
+        (render(&doc), m.lifted)
+    }
+
+    #[test]
+    fn a_literal_that_differs_becomes_one_value_per_environment() {
+        let (text, lifted) = merge(&["spec: {type: ClusterIP, port: 80}\n", "spec: {type: NodePort, port: 80}\n"]);
+        assert_eq!(text, "spec:\n  type: {{ .Values.web.type | quote }}\n  port: 80\n");
+        assert_eq!(lifted.len(), 1);
+        assert_eq!(lifted[0].path, ["web", "type"]);
+        assert_eq!(lifted[0].resolved(), [Node::str("ClusterIP"), Node::str("NodePort")]);
+    }
+
+    #[test]
+    fn labels_that_differ_share_one_value_so_selectors_keep_matching() {
+        let (text, lifted) = merge(&[
+            "metadata: {labels: {env: dev}}\nspec: {selector: {matchLabels: {env: dev}}}\n",
+            "metadata: {labels: {env: prod}}\nspec: {selector: {matchLabels: {env: prod}}}\n",
+        ]);
+        assert_eq!(text.matches(".Values.environmentLabels.env").count(), 2, "{text}");
+        assert_eq!(lifted.len(), 1);
+    }
+
+    #[test]
+    fn a_sidecar_some_environments_lack_renders_under_a_condition() {
+        let (text, lifted) = merge(&[
+            "containers:\n- {name: app, image: a}\n- {name: proxy, image: p}\n",
+            "containers:\n- {name: app, image: a}\n",
+            "containers:\n- {name: app, image: a}\n- {name: proxy, image: p}\n",
+        ]);
+        assert_eq!(
+            text,
+            "containers:\n  - name: app\n    image: a\n  {{- if .Values.web.proxyEnabled }}\n  - name: proxy\n    image: p\n  {{- end }}\n"
+        );
+        assert_eq!(lifted[0].resolved(), [true, false, true].map(|b| Node::new(Value::Bool(b))));
+    }
+
+    #[test]
+    fn a_key_some_environments_lack_renders_under_a_condition() {
+        let (text, _) = merge(&["probe: {path: /x}\n", "{}\n"]);
+        assert_eq!(text, "{{- if .Values.web.probeEnabled }}\nprobe:\n  path: /x\n{{- end }}\n");
+    }
+
+    #[test]
+    fn nodes_that_cannot_share_a_template_render_as_variants() {
+        let mut a = tree("host: x\n");
+        a.replace("host", T::Expr("{{ include \"c.name\" . }}".into()));
+        let docs = [Document { body: a, condition: None }, Document { body: tree("host: other\n"), condition: None }];
+        let refs: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
+        let (taken, chart_map, value_of) = (|_: &[String]| false, |_: &[String]| true, |_: usize, _: &str| None);
+        let mut m = Merger::new(2, &taken, &chart_map, &value_of);
+        let text = render(&m.merge_doc(&["web".to_string()], "Deployment/web", &refs).unwrap());
+        assert_eq!(
+            text,
+            "{{- if .Values.web.hostVariant1Enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
+             {{- if .Values.web.hostVariant2Enabled }}\nhost: other\n{{- end }}\n"
+        );
     }
 }
