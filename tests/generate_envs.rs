@@ -276,3 +276,89 @@ fn every_corpus_environment_renders_exactly_on_helm_3_and_4() {
     }
     assert!(all.is_empty(), "{}", all.join("\n"));
 }
+
+fn inputs(envs: &[(&str, &str)]) -> Vec<EnvInput> {
+    envs.iter()
+        .map(|(name, text)| {
+            let mut l = Loaded::default();
+            manifest::load_text(&format!("{name}.yaml"), (*text).to_string(), &mut l).unwrap();
+            EnvInput { name: (*name).to_string(), loaded: l }
+        })
+        .collect()
+}
+
+const APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: app}}\n  template:\n    metadata: {labels: {app: app}}\n    spec: {containers: [{name: app, image: nginx:1.27}]}\n";
+
+#[test]
+fn a_guard_tripped_in_one_environment_names_the_environment_key_and_value() {
+    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: app}\nspec: {maxUnavailable: 0, selector: {matchLabels: {app: app}}}\n";
+    let prod = format!("{APP}{pdb}");
+    let chart = generate::generate_envs(&inputs(&[("dev", APP), ("prod", &prod)]), &options("app")).unwrap();
+    assert_eq!(chart.unrenderable.len(), 1, "{:?}", chart.unrenderable);
+    let msg = &chart.unrenderable[0];
+    assert!(msg.starts_with("values-prod.yaml: podDisruptionBudget.maxUnavailable is 0"), "{msg}");
+}
+
+#[test]
+fn environment_names_must_be_dns_labels_and_given_once() {
+    for (envs, want) in [
+        (vec![("dev", APP), ("dev", APP)], "environment \"dev\" is given twice"),
+        (vec![("Dev", APP)], "environment name \"Dev\" is invalid"),
+        (vec![("dev", APP), ("prod", "")], "environment \"prod\" holds no Kubernetes objects"),
+    ] {
+        let err = generate::generate_envs(&inputs(&envs), &options("app")).unwrap_err().to_string();
+        assert!(err.starts_with(want), "{err}");
+    }
+}
+
+#[test]
+fn multi_environment_output_is_deterministic() {
+    for case in golden_cases() {
+        let envs = golden_envs(&case);
+        let build_once = || {
+            let inputs: Vec<EnvInput> =
+                envs.iter().map(|(e, f)| EnvInput { name: e.clone(), loaded: load(f, "in.yaml") }).collect();
+            generate::generate_envs(&inputs, &options("app")).unwrap().files
+        };
+        assert_eq!(build_once(), build_once(), "{}", case.display());
+    }
+}
+
+/// Every leaf of a values-<env>.yaml differs from values.yaml, and `null` only drops a key
+/// values.yaml has.
+fn assert_only_differences(base: &chartwright::yaml::Node, env: &chartwright::yaml::Node, path: &str) {
+    use chartwright::yaml::Value;
+    let Some(m) = env.as_map() else { return };
+    for (k, v) in m {
+        let key = k.as_str().unwrap();
+        let p = format!("{path}.{key}");
+        let b = base.get(key);
+        match (&v.value, b) {
+            (Value::Null, b) => assert!(b.is_some_and(|b| !b.is_null()), "{p}: null for a key values.yaml lacks"),
+            (Value::Map(_), Some(b)) if b.as_map().is_some() => assert_only_differences(b, v, &p),
+            (_, Some(b)) => assert!(b != v, "{p} repeats values.yaml"),
+            (_, None) => {}
+        }
+    }
+}
+
+#[test]
+fn values_files_hold_only_what_differs_from_values_yaml() {
+    for case in golden_cases() {
+        let name = name_of(&case);
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join(&name);
+        let envs = golden_envs(&case);
+        build(&name, &envs, &out);
+        let parse = |f: &str| {
+            let text = std::fs::read_to_string(out.join(f)).unwrap();
+            chartwright::yaml::parse_stream(&text).unwrap().into_iter().next().and_then(|d| d.root)
+        };
+        let base = parse("values.yaml").unwrap();
+        assert!(parse(&format!("values-{}.yaml", envs[0].0)).is_none(), "{name}: the base file sets something");
+        for (env, _) in &envs[1..] {
+            let v = parse(&format!("values-{env}.yaml")).expect("a values file with keys");
+            assert_only_differences(&base, &v, &format!("{name} {env}"));
+        }
+    }
+}
