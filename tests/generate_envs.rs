@@ -91,9 +91,9 @@ fn render(bin: &Path, release: &str, chart: &Path, ns: &str, env: &str) -> Resul
 fn only_input_findings(lint: &str) -> bool {
     let findings: Vec<&str> = lint.lines().filter(|l| l.starts_with("[WARNING]") || l.starts_with("[ERROR]")).collect();
     !findings.is_empty()
-        && findings
-            .iter()
-            .all(|l| l.contains("does not conform to Kubernetes naming requirements") || l.contains(" is deprecated in v"))
+        && findings.iter().all(|l| {
+            l.contains("does not conform to Kubernetes naming requirements") || l.contains(" is deprecated in v")
+        })
 }
 
 /// Every broken promise for one environment on one Helm (`corpus`: lint findings about the

@@ -162,6 +162,9 @@ fn run_job(job: &Job<'_>) -> Vec<String> {
                 "{here}: helm lint --strict: {}",
                 if unexpected.is_empty() { stdout.to_string() } else { unexpected.join("; ") }
             ));
+        } else {
+            let tolerated: Vec<&str> = stdout.lines().filter(|l| l.contains("[WARNING]")).collect();
+            println!("{here}: helm lint --strict: tolerated, about the input itself: {}", tolerated.join("; "));
         }
     }
     problems
