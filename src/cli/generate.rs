@@ -49,7 +49,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
     /// After writing, render the chart with `helm template` and check that it reproduces the
-    /// input objects (exit 1 when it does not).
+    /// input objects (exit 1 when it does not); with --env, every environment on top of its
+    /// values-<env>.yaml.
     #[arg(long)]
     verify: bool,
     /// The Helm binary `--verify` runs.
