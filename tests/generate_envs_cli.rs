@@ -136,6 +136,22 @@ fn invalid_yaml_in_one_environment_points_at_the_env_and_the_file() {
 }
 
 #[test]
+fn invalid_yaml_from_a_renderer_points_at_the_env_and_the_overlay() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    // A renderer of one's own (`--kustomize` takes any program with kustomize's command line).
+    let renderer = tmp.path().join("my-kustomize");
+    std::fs::write(&renderer, "#!/bin/sh\nprintf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a\\n'\n")
+        .unwrap();
+    std::fs::set_permissions(&renderer, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (o, _t, out) =
+        generate(&["--name", "web", "--env", &overlay("dev"), "--kustomize", renderer.to_str().unwrap()]);
+    let dev = fixture().join("overlays/dev");
+    assert_refused(&o, &out, &format!("--env dev: {} (rendered by kustomize build):", dev.display()));
+    assert!(stderr(&o).contains("invalid YAML"), "{}", stderr(&o));
+}
+
+#[test]
 fn force_still_refuses_an_output_inside_an_env_input() {
     let tmp = tempfile::tempdir().unwrap();
     let dev = tmp.path().join("dev");
