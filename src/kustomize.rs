@@ -47,23 +47,22 @@ pub enum EnvError {
         /// Its directory.
         path: String,
     },
-    /// The renderer failed, ran too long or wrote too much.
-    #[error("--env {name}: {source}")]
+    /// The renderer failed, ran too long or wrote too much. (The cause is quoted in the
+    /// message, not chained, so that `{:#}` does not print it twice.)
+    #[error("--env {name}: {cause}")]
     Render {
         /// The environment.
         name: String,
         /// What went wrong.
-        #[source]
-        source: RenderError,
+        cause: RenderError,
     },
     /// The manifests (or the rendered output) could not be loaded.
-    #[error("--env {name}: {source}")]
+    #[error("--env {name}: {cause}")]
     Load {
         /// The environment.
         name: String,
         /// What went wrong.
-        #[source]
-        source: LoadError,
+        cause: LoadError,
     },
     /// The environment has no Kubernetes objects.
     #[error("--env {name}: {path} holds no Kubernetes objects")]
@@ -79,13 +78,12 @@ pub enum EnvError {
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// The program could not be started.
-    #[error("cannot run `{command}`: {source}")]
+    #[error("cannot run `{command}`: {cause}")]
     Spawn {
         /// The command line.
         command: String,
         /// The OS error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// It exited unsuccessfully.
     #[error("`{command}` failed ({status}): {stderr}")]
@@ -230,7 +228,7 @@ impl Renderer {
         });
         cmd.arg(dir);
         let out = run_bounded(cmd, limits).map_err(|e| match e {
-            RunError::Spawn(source) => RenderError::Spawn { command: command.clone(), source },
+            RunError::Spawn(cause) => RenderError::Spawn { command: command.clone(), cause },
             RunError::Timeout => RenderError::Timeout { command: command.clone(), limit: limits.time },
             RunError::TooLarge => RenderError::TooLarge { command: command.clone(), limit: limits.output },
         })?;
@@ -391,18 +389,18 @@ fn load_env(spec: &EnvSpec, renderer: Option<&Renderer>, limits: RenderLimits) -
         let renderer = renderer
             .ok_or_else(|| EnvError::NoRenderer { name: name.clone(), path: spec.path.display().to_string() })?;
         let text =
-            renderer.render(&spec.path, limits).map_err(|source| EnvError::Render { name: name.clone(), source })?;
+            renderer.render(&spec.path, limits).map_err(|cause| EnvError::Render { name: name.clone(), cause })?;
         // Positions in the output point at the overlay, marked as rendered, since the user
         // reproduces them with the same command.
         let shown = format!("{} (rendered by {})", spec.path.display(), renderer_name(renderer));
         let mut loaded = Loaded::default();
         manifest::load_text(&shown, text, &mut loaded)
             .and_then(|()| manifest::check_duplicates(&loaded.objects))
-            .map_err(|source| EnvError::Load { name: name.clone(), source })?;
+            .map_err(|cause| EnvError::Load { name: name.clone(), cause })?;
         loaded
     } else {
         manifest::load_inputs(std::slice::from_ref(&spec.path))
-            .map_err(|source| EnvError::Load { name: name.clone(), source })?
+            .map_err(|cause| EnvError::Load { name: name.clone(), cause })?
     };
     if loaded.objects.is_empty() {
         return Err(EnvError::NoObjects { name, path: spec.path.display().to_string() });

@@ -33,6 +33,11 @@ fn assert_refused(o: &Output, out: &Path, says: &str) {
     assert!(!out.exists(), "nothing is written");
 }
 
+/// The cause is said once: printed as an error chain (`{:#}`), it was said twice.
+fn assert_said_once(o: &Output, what: &str) {
+    assert_eq!(stderr(o).matches(what).count(), 1, "{what:?} said more than once:\n{}", stderr(o));
+}
+
 fn overlay(env: &str) -> String {
     format!("{env}={}", fixture().join("overlays").join(env).display())
 }
@@ -68,6 +73,7 @@ fn env_without_a_path_is_exit_2() {
 fn env_path_that_does_not_exist_is_exit_2_naming_the_env() {
     let (o, _t, out) = generate(&["--name", "web", "--env", "dev=/nonexistent/dev.yaml"]);
     assert_refused(&o, &out, "--env dev: /nonexistent/dev.yaml");
+    assert_said_once(&o, "cannot read");
 }
 
 #[test]
@@ -102,12 +108,14 @@ fn kustomize_directory_without_kustomize_or_kubectl_is_exit_2_and_says_how_to_go
 fn kustomize_program_that_cannot_run_is_exit_2() {
     let (o, _t, out) = generate(&["--name", "web", "--env", &overlay("dev"), "--kustomize", "/nonexistent/kustomize"]);
     assert_refused(&o, &out, "--env dev: cannot run `/nonexistent/kustomize build ");
+    assert_said_once(&o, "cannot run");
 }
 
 #[test]
 fn failing_kustomize_build_names_the_env_the_overlay_and_kustomize_s_error() {
     let (o, _t, out) = generate_overlays(&["dev", "broken"]);
     assert_refused(&o, &out, "--env broken: `");
+    assert_said_once(&o, "failed (exit status: 1)");
     let err = stderr(&o);
     assert!(err.contains("kustomize") && err.contains("overlays/broken"), "{err}");
     assert!(err.contains("missing.yaml: no such file or directory"), "kubectl's own error: {err}");
