@@ -372,18 +372,28 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .collect();
 
     // Pass two per environment.
-    let mut gens = Vec::new();
-    let mut templates = Vec::new();
-    for (e, ctx) in ctxs.iter().enumerate() {
-        let mut values = super::base_values();
-        if naming_on {
-            naming_values(&mut values, &affixes, e, &hash_keys, &at, &objects[e]);
-        }
-        let mut g = new_gen(ctx, opts, values);
-        let t = template_objects(&mut g, opts, &mut env_notes[e]);
-        gens.push(g);
-        templates.push(t);
-    }
+    // Pass two per environment, the environments side by side.
+    let runs: Vec<(super::kinds::Gen<'_>, super::Templates)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ctxs
+            .iter()
+            .zip(env_notes.iter_mut())
+            .enumerate()
+            .map(|(e, (ctx, notes))| {
+                let (affixes, hash_keys, at, objects) = (&affixes, &hash_keys, &at, &objects[e]);
+                scope.spawn(move || {
+                    let mut values = super::base_values();
+                    if naming_on {
+                        naming_values(&mut values, affixes, e, hash_keys, at, objects);
+                    }
+                    let mut g = new_gen(ctx, opts, values);
+                    let t = template_objects(&mut g, opts, notes);
+                    (g, t)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    let (mut gens, mut templates): (Vec<_>, Vec<_>) = runs.into_iter().unzip();
 
     // The union of the values: the base environment's, then what the others add.
     let mut union_values = gens[0].values.clone();
@@ -465,8 +475,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .collect();
     // Descriptions name objects as the base environment does; the chart's names are canonical.
     for m in union_values.meta.values_mut() {
-        for (name, canonical) in &renames[0] {
-            m.desc = m.desc.replace(&format!("`{name}`"), &format!("`{canonical}`"));
+        if m.desc.contains('`') {
+            m.desc = canonical_quotes(&m.desc, &renames[0]);
         }
     }
 
@@ -673,6 +683,18 @@ fn overlay(u: &Node, v: &Node, path: &mut Vec<String>, meta: &Values) -> Node {
         path.pop();
     }
     out
+}
+
+/// `text` with each back-quoted name that `renames` renames replaced by its new name.
+fn canonical_quotes(text: &str, renames: &HashMap<String, String>) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| match renames.get(part) {
+            Some(c) if i % 2 == 1 => c.as_str(),
+            _ => part,
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// Settings under an `enabled: false` toggle that is off by default too are read by nothing
