@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chartwright::generate::{self, EnvInput, Options, sidebyside, verify};
 use chartwright::manifest::{self, Loaded};
-use common::{assert_golden, bless, chartwright, each_helm, helm, root};
+use common::{assert_golden, bless, chartwright, each_helm, files_under, helm, root};
 
 /// A golden case: `tests/fixtures/generate-envs/<case>/<n>-<env>.yaml`, one file per
 /// environment in order, and the expected chart in `golden/generate-envs/<case>`.
@@ -171,25 +171,6 @@ fn check_all(name: &str, chart: &Path, envs: &[(String, Loaded)], corpus: bool) 
     });
     problems.extend(envs.iter().filter_map(|(env, _)| validate(chart, env)));
     problems
-}
-
-fn files_under(dir: &Path) -> std::collections::BTreeMap<String, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    let mut out = std::collections::BTreeMap::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out);
-    }
-    out
 }
 
 #[test]
