@@ -43,6 +43,8 @@ pub type ValueOf<'a> = dyn Fn(usize, &str) -> Option<Node> + 'a;
 
 /// The merge of every object of a chart: the values it added so far.
 pub struct Merger<'a> {
+    /// The chart's name (values keys of sidecars leave it out).
+    pub chart: String,
     /// Each environment's value of a reference.
     pub value_of: &'a ValueOf<'a>,
     /// Number of environments.
@@ -81,6 +83,7 @@ impl<'a> Merger<'a> {
         value_of: &'a ValueOf<'a>,
     ) -> Merger<'a> {
         Merger {
+            chart: String::new(),
             value_of,
             envs,
             taken,
@@ -137,12 +140,48 @@ impl<'a> Merger<'a> {
 
     /// A boolean value that is true in `on` environments and false in the others of `among`.
     fn condition(&mut self, path: &[String], on: &[usize], among: &[usize], what: &str) -> String {
-        let key = format!("{}Enabled", key_name(path));
-        let p = self.alloc(self.home(&key));
+        let (p, desc) = match self.own_toggle(path) {
+            Some((p, thing)) => (p, format!("Render {thing} (only some environments have it).")),
+            None => (
+                self.alloc(self.home(&format!("{}Enabled", key_name(path)))),
+                format!("Render {what} of {} (only some environments have it).", self.what),
+            ),
+        };
         let per_env =
             (0..self.envs).map(|e| among.contains(&e).then(|| Node::new(Value::Bool(on.contains(&e))))).collect();
-        let desc = format!("Render {what} of {} (only some environments have it).", self.what);
         self.add(p, per_env, desc)
+    }
+
+    /// The values of a container (`<slot>`, `<slot>.sidecars.<key>` or
+    /// `<slot>.initContainers.<key>`) named at `path[i]`, where `path[i - 1]` is the list.
+    fn container_values(&self, list: &str, name: &str) -> Vec<String> {
+        let key = super::names::key_for(name, &self.chart);
+        let group = if list == "containers" { "sidecars" } else { "initContainers" };
+        let own: Vec<String> = self.slot.iter().cloned().chain([group.to_string(), key]).collect();
+        if (self.chart_map)(&own) && (self.taken)(&own) { own } else { self.slot.clone() }
+    }
+
+    /// An `enabled` key beside the values of what the condition is about: a sidecar
+    /// (`sidecars.<key>.enabled`) or a probe (`livenessProbe.enabled`).
+    /// Returns the path and what it switches.
+    fn own_toggle(&self, path: &[String]) -> Option<(Vec<String>, String)> {
+        let at = path.iter().rposition(|s| s == "containers" || s == "initContainers")?;
+        let name = path.get(at + 1)?;
+        let mut p = self.container_values(&path[at], name);
+        let kind = if path[at] == "containers" { "the container" } else { "the init container" };
+        let thing = match &path[at + 2..] {
+            [] if p != self.slot => format!("{kind} `{name}`"),
+            [key] => {
+                p.push(key.clone());
+                format!("`{key}` of {kind} `{name}`")
+            }
+            _ => return None,
+        };
+        if p.is_empty() || !(self.chart_map)(&p) || !(self.taken)(&p) {
+            return None;
+        }
+        p.push("enabled".to_string());
+        (!self.used(&p)).then_some((p, thing))
     }
 
     /// Merges one document of several environments (`docs`: those that have it).

@@ -428,6 +428,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         env_roots[e].path(&keys).cloned()
     };
     let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
+    merger.chart = opts.name.clone();
     let mut merged: BTreeMap<String, String> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();
     for file in &files {
