@@ -903,4 +903,38 @@ mod tests {
         assert_eq!(d, yaml("a: 2\nres: {limits: {memory: 2Gi, cpu: null}}\nlist: [1]\n"));
         assert!(diff(&u, &u).is_none());
     }
+
+    #[test]
+    fn the_schema_admits_each_environments_scalars_and_stays_closed() {
+        let mut schema = serde_json::json!({
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["", "ClusterIP"]},
+                "surge": {"type": "integer"},
+                "n": {"type": "number"}
+            },
+            "additionalProperties": false
+        });
+        let base = serde_json::json!({"type": "", "surge": 1, "n": 1.5});
+        widen(&mut schema, &base, &serde_json::json!({"type": "NodePort", "surge": "25%", "n": 2, "typo": 1}));
+        assert_eq!(schema["properties"]["type"]["enum"], serde_json::json!(["", "ClusterIP", "NodePort"]));
+        assert_eq!(schema["properties"]["surge"]["type"], serde_json::json!(["integer", "string"]));
+        // An integer is a number already; unknown keys stay refused.
+        assert_eq!(schema["properties"]["n"]["type"], "number");
+        assert!(schema["properties"].get("typo").is_none());
+        assert_eq!(schema["additionalProperties"], false);
+    }
+
+    #[test]
+    fn settings_under_a_toggle_off_in_the_defaults_and_the_environment_cost_no_line() {
+        let values = Values::default();
+        let u = yaml("autoscaling: {enabled: false, minReplicas: 1}\nreplicaCount: 1\n");
+        let mut f = yaml("autoscaling: {enabled: false, minReplicas: 3}\nreplicaCount: 3\n");
+        keep_switched_off(&u, &mut f, &mut Vec::new(), &values);
+        assert_eq!(diff(&u, &f).unwrap(), yaml("replicaCount: 3\n"));
+        // Switched on in the environment: its settings count.
+        let mut on = yaml("autoscaling: {enabled: true, minReplicas: 3}\n");
+        keep_switched_off(&u, &mut on, &mut Vec::new(), &values);
+        assert_eq!(on, yaml("autoscaling: {enabled: true, minReplicas: 3}\n"));
+    }
 }
