@@ -125,15 +125,9 @@ impl<'a> Merger<'a> {
         r
     }
 
-    /// Where the merge's own keys for the current object go: its slot when that is a map of
-    /// the chart's keys, else a top-level `environment.<object>` map.
+    /// Where the merge's own keys for the current object go (see [`Merger::merge_doc`]).
     fn home(&self, key: &str) -> Vec<String> {
-        let mut p = if (self.chart_map)(&self.slot) {
-            self.slot.clone()
-        } else {
-            let obj = camel(&tokens(&self.what));
-            vec!["environment".to_string(), obj]
-        };
+        let mut p = self.slot.clone();
         p.push(key.to_string());
         p
     }
@@ -184,7 +178,8 @@ impl<'a> Merger<'a> {
         (!self.used(&p)).then_some((p, thing))
     }
 
-    /// Merges one document of several environments (`docs`: those that have it).
+    /// Merges one document of several environments (`docs`: those that have it); the values the
+    /// merge adds for it go under `home` (see [`home_of`]).
     pub fn merge_doc(&mut self, slot: &[String], what: &str, docs: &[(usize, &Document)]) -> Result<Document, String> {
         self.slot = slot.to_vec();
         self.what = what.to_string();
@@ -502,6 +497,18 @@ fn optional_tag(x: &str, set: &dyn Fn(&str) -> bool) -> String {
     format!("{}{{{{ with {tag} }}}}:{{{{ . }}}}{{{{ end }}}}{}", &x[..start], &x[end + marker.len()..])
 }
 
+/// Where the merge's keys for an object go: its slot when that is a map of the chart's own
+/// keys (`service`, a workload's key, the root of a single-workload chart), else
+/// `environment.<kind><Name>` (objects without values of their own, or whose slot is data such
+/// as ConfigMap data).
+pub fn home_of(slot: &[String], kind: &str, name: &str, own_map: bool) -> Vec<String> {
+    if own_map {
+        return slot.to_vec();
+    }
+    let words: Vec<String> = tokens(kind).into_iter().chain(tokens(name)).collect();
+    vec!["environment".to_string(), camel(&words)]
+}
+
 /// The identity of a mapping entry across environments.
 fn entry_id(e: &Entry) -> String {
     match e {
@@ -599,7 +606,10 @@ fn id_name(id: &str) -> String {
 
 /// A values key for a node at `path`: its last two meaningful segments, in camelCase.
 pub fn key_name(path: &[String]) -> String {
-    let meaningful: Vec<&String> = path.iter().filter(|s| !STRUCTURAL.contains(&s.as_str())).collect();
+    let mut meaningful: Vec<&String> = path.iter().filter(|s| !STRUCTURAL.contains(&s.as_str())).collect();
+    if meaningful.is_empty() {
+        meaningful.extend(path.last());
+    }
     let start = meaningful.len().saturating_sub(2);
     let words: Vec<String> = meaningful[start..].iter().flat_map(|s| tokens(s)).collect();
     camel(&words)

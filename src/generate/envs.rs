@@ -19,7 +19,7 @@ use crate::manifest::{Loaded, Object};
 use crate::yaml::{Node, Value};
 
 use super::context::{self, EnvNaming};
-use super::envmerge::{Lifted, Merger};
+use super::envmerge::{self, Lifted, Merger};
 use super::values::{Hint, Values};
 use super::{Chart, GenerateError, Options, check_options, files, finish, name_generated, new_gen, template_objects};
 
@@ -430,6 +430,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
     merger.chart = opts.name.clone();
     let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    let mut homes: BTreeMap<Vec<String>, String> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();
     for file in &files {
         let u = file_index.get(file).copied();
@@ -439,11 +440,20 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         if docs.is_empty() {
             continue;
         }
-        let (slot, what) = match u {
-            Some(u) => (ctx_u.plans[u].slot.clone(), union[u].display_name()),
-            None => (Vec::new(), file.clone()),
+        let (slot, home, what) = match u {
+            Some(u) => {
+                let slot = ctx_u.plans[u].slot.clone();
+                let own = if slot.is_empty() { ctx_u.workloads == [u] } else { chart_map(&slot) };
+                let o = &union[u];
+                let home = envmerge::home_of(&slot, &o.kind, o.name.as_deref().unwrap_or_default(), own);
+                if !own {
+                    homes.insert(home.clone(), o.display_name());
+                }
+                (slot, home, o.display_name())
+            }
+            None => (Vec::new(), Vec::new(), file.clone()),
         };
-        let mut doc = match merger.merge_doc(&slot, &what, &docs) {
+        let mut doc = match merger.merge_doc(&home, &what, &docs) {
             Ok(d) => d,
             Err(msg) => {
                 problems.push(msg);
@@ -451,7 +461,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             }
         };
         if present.len() < n {
-            doc.condition = Some(presence(&mut merger, &union_values, &slot, &what, &present, doc.condition.take()));
+            doc.condition =
+                Some(presence(&mut merger, &union_values, (&slot, &home), &what, &present, doc.condition.take()));
         }
         merged.insert(file.clone(), super::tpl::render(&doc));
     }
@@ -466,6 +477,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
         union_values.set(&l.path, resolved[0].clone(), l.desc.clone(), Hint::Plain);
     }
+    describe_env_keys(&mut union_values, &homes);
     let full: Vec<Node> = env_values
         .iter()
         .map(|v| {
@@ -535,7 +547,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
 fn presence(
     m: &mut Merger<'_>,
     values: &Values,
-    slot: &[String],
+    (slot, home): (&[String], &[String]),
     what: &str,
     present: &[usize],
     cond: Option<String>,
@@ -549,17 +561,32 @@ fn presence(
         m.lifted.push(Lifted { path: own, per_env, desc });
         return own_ref;
     }
-    let wanted = if !slot.is_empty() && (m.chart_map)(slot) {
-        super::values::join(slot, &["enabled"])
-    } else {
-        let key = super::names::key_for(what.split('/').nth(1).unwrap_or(what), "");
-        vec!["environment".to_string(), key, "enabled".to_string()]
-    };
-    let p = m.alloc(wanted);
+    let p = m.alloc(super::values::join(home, &["enabled"]));
     let r = m.add(p, per_env, format!("Create {what} (only some environments have it)."));
     match cond {
         Some(c) => format!("and {r} ({c})"),
         None => r,
+    }
+}
+
+/// Descriptions of the maps the merge adds keys under.
+fn describe_env_keys(values: &mut Values, homes: &BTreeMap<Vec<String>, String>) {
+    let env = ["environment".to_string()];
+    if values.has(&env) {
+        values
+            .describe(&env, "Settings that differ per environment, of objects without values of their own, by object.");
+    }
+    for (path, what) in homes {
+        if values.has(path) {
+            values.describe(path, format!("{what}: its settings that differ per environment."));
+        }
+    }
+    let labels = ["environmentLabels".to_string()];
+    if values.has(&labels) {
+        values.describe(
+            &labels,
+            "Labels whose values differ per environment (kustomize commonLabels), by label; every object, selector and pod template that carries one reads it here, so selectors keep matching.",
+        );
     }
 }
 
