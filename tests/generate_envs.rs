@@ -370,3 +370,20 @@ fn time_a_large_multi_environment_chart() {
     );
     assert!(chart.problems.is_empty(), "{:?}", &chart.problems[..chart.problems.len().min(5)]);
 }
+
+#[test]
+fn a_crd_that_differs_between_environments_becomes_a_template_and_one_that_does_not_stays_in_crds() {
+    let crd = |name: &str, label: &str| {
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: {name}, labels: {{tier: {label}}}}}\n\
+             spec:\n  group: example.com\n  scope: Namespaced\n  names: {{kind: K{label}, plural: p{label}}}\n  versions: []\n---\n"
+        )
+    };
+    let dev = format!("{}{}{APP}", crd("widgets.example.com", "a"), crd("gadgets.example.com", "a"));
+    let prod = format!("{}{}{APP}", crd("widgets.example.com", "b"), crd("gadgets.example.com", "a"));
+    let chart = generate::generate_envs(&inputs(&[("dev", &dev), ("prod", &prod)]), &options("app")).unwrap();
+    assert!(chart.files.contains_key("crds/gadgets.example.com.yaml"), "{:?}", chart.files.keys());
+    assert!(!chart.files.contains_key("crds/widgets.example.com.yaml"));
+    let t = &chart.files["templates/crd-widgets.example.com.yaml"];
+    assert!(t.contains("tier: {{ .Values.environmentLabels.tier | quote }}"), "{t}");
+}

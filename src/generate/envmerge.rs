@@ -408,6 +408,10 @@ impl<'a> Merger<'a> {
     }
 
     fn merge_items(&mut self, lists: &[(usize, &Vec<T>)], path: &mut Vec<String>) -> Option<Vec<T>> {
+        // An empty list renders `[]`; a list whose items are all switched off renders null.
+        if lists.iter().any(|(_, l)| l.is_empty()) {
+            return None;
+        }
         let among: Vec<usize> = lists.iter().map(|(e, _)| *e).collect();
         let named = lists.iter().all(|(_, l)| {
             let ids: Vec<Option<String>> = l.iter().map(item_name).collect();
@@ -505,6 +509,7 @@ pub fn home_of(slot: &[String], kind: &str, name: &str, own_map: bool) -> Vec<St
     if own_map {
         return slot.to_vec();
     }
+    let kind = if kind == "CustomResourceDefinition" { "crd" } else { kind };
     let words: Vec<String> = tokens(kind).into_iter().chain(tokens(name)).collect();
     vec!["environment".to_string(), camel(&words)]
 }

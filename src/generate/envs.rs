@@ -466,6 +466,42 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
         merged.insert(file.clone(), super::tpl::render(&doc));
     }
+    // CRDs under crds/ are installed as written: one that differs between environments, or
+    // that some lack, becomes a template like any other object.
+    let mut moved: Vec<String> = Vec::new();
+    for (u, row) in at.iter().enumerate() {
+        let o = &union[u];
+        let Some(file) = ctx_u.plans[u].file.clone().filter(|_| o.kind == "CustomResourceDefinition") else {
+            continue;
+        };
+        let present: Vec<usize> = (0..n).filter(|&e| row[e].is_some()).collect();
+        let nodes: Vec<&Node> = present.iter().map(|&e| &env_objects[e][u].node).collect();
+        if present.len() == n && nodes.iter().all(|x| *x == nodes[0]) {
+            continue;
+        }
+        let docs: Vec<super::tpl::Document> =
+            nodes.iter().map(|x| super::tpl::Document { body: super::tpl::T::from_node(x), condition: None }).collect();
+        let refs: Vec<(usize, &super::tpl::Document)> = present.iter().copied().zip(&docs).collect();
+        let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
+        homes.insert(home.clone(), o.display_name());
+        let what = o.display_name();
+        let mut doc = merger.merge_doc(&home, &what, &refs).unwrap_or_else(|msg| {
+            problems.push(msg);
+            docs[0].clone()
+        });
+        if present.len() < n {
+            doc.condition = Some(presence(&mut merger, &union_values, (&[], &home), &what, &present, None));
+        }
+        let stem = file.trim_start_matches("crds/");
+        let mut target = format!("templates/crd-{stem}");
+        let mut i = 2;
+        while templates[0].out.contains_key(&target) || merged.contains_key(&target) {
+            target = format!("templates/crd-{i}-{stem}");
+            i += 1;
+        }
+        merged.insert(target, super::tpl::render(&doc));
+        moved.push(file);
+    }
     let lifted = merger.lifted;
 
     // Each environment's full values, and the chart's defaults.
@@ -499,6 +535,9 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let mut t0 = base_templates;
     for (file, text) in merged {
         t0.out.insert(file, text);
+    }
+    for file in moved {
+        t0.out.remove(&file);
     }
     let object_count = envs[0].loaded.objects.len();
     let guards = base.guards.clone();
