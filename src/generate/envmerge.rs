@@ -43,6 +43,8 @@ pub type ValueOf<'a> = dyn Fn(usize, &str) -> Option<Node> + 'a;
 
 /// The merge of every object of a chart: the values it added so far.
 pub struct Merger<'a> {
+    /// The chart's name (values keys of sidecars leave it out).
+    pub chart: String,
     /// Each environment's value of a reference.
     pub value_of: &'a ValueOf<'a>,
     /// Number of environments.
@@ -81,6 +83,7 @@ impl<'a> Merger<'a> {
         value_of: &'a ValueOf<'a>,
     ) -> Merger<'a> {
         Merger {
+            chart: String::new(),
             value_of,
             envs,
             taken,
@@ -122,30 +125,61 @@ impl<'a> Merger<'a> {
         r
     }
 
-    /// Where the merge's own keys for the current object go: its slot when that is a map of
-    /// the chart's keys, else a top-level `environment.<object>` map.
+    /// Where the merge's own keys for the current object go (see [`Merger::merge_doc`]).
     fn home(&self, key: &str) -> Vec<String> {
-        let mut p = if (self.chart_map)(&self.slot) {
-            self.slot.clone()
-        } else {
-            let obj = camel(&tokens(&self.what));
-            vec!["environment".to_string(), obj]
-        };
+        let mut p = self.slot.clone();
         p.push(key.to_string());
         p
     }
 
     /// A boolean value that is true in `on` environments and false in the others of `among`.
     fn condition(&mut self, path: &[String], on: &[usize], among: &[usize], what: &str) -> String {
-        let key = format!("{}Enabled", key_name(path));
-        let p = self.alloc(self.home(&key));
+        let (p, desc) = match self.own_toggle(path) {
+            Some((p, thing)) => (p, format!("Render {thing} (only some environments have it).")),
+            None => (
+                self.alloc(self.home(&format!("{}Enabled", key_name(path)))),
+                format!("Render {what} of {} (only some environments have it).", self.what),
+            ),
+        };
         let per_env =
             (0..self.envs).map(|e| among.contains(&e).then(|| Node::new(Value::Bool(on.contains(&e))))).collect();
-        let desc = format!("Render {what} of {} (only some environments have it).", self.what);
         self.add(p, per_env, desc)
     }
 
-    /// Merges one document of several environments (`docs`: those that have it).
+    /// The values of a container (`<slot>`, `<slot>.sidecars.<key>` or
+    /// `<slot>.initContainers.<key>`) named at `path[i]`, where `path[i - 1]` is the list.
+    fn container_values(&self, list: &str, name: &str) -> Vec<String> {
+        let key = super::names::key_for(name, &self.chart);
+        let group = if list == "containers" { "sidecars" } else { "initContainers" };
+        let own: Vec<String> = self.slot.iter().cloned().chain([group.to_string(), key]).collect();
+        if (self.chart_map)(&own) && (self.taken)(&own) { own } else { self.slot.clone() }
+    }
+
+    /// An `enabled` key beside the values of what the condition is about: a sidecar
+    /// (`sidecars.<key>.enabled`) or a probe (`livenessProbe.enabled`).
+    /// Returns the path and what it switches.
+    fn own_toggle(&self, path: &[String]) -> Option<(Vec<String>, String)> {
+        let at = path.iter().rposition(|s| s == "containers" || s == "initContainers")?;
+        let name = path.get(at + 1)?;
+        let mut p = self.container_values(&path[at], name);
+        let kind = if path[at] == "containers" { "the container" } else { "the init container" };
+        let thing = match &path[at + 2..] {
+            [] if p != self.slot => format!("{kind} `{name}`"),
+            [key] => {
+                p.push(key.clone());
+                format!("`{key}` of {kind} `{name}`")
+            }
+            _ => return None,
+        };
+        if p.is_empty() || !(self.chart_map)(&p) || !(self.taken)(&p) {
+            return None;
+        }
+        p.push("enabled".to_string());
+        (!self.used(&p)).then_some((p, thing))
+    }
+
+    /// Merges one document of several environments (`docs`: those that have it); the values the
+    /// merge adds for it go under `home` (see [`home_of`]).
     pub fn merge_doc(&mut self, slot: &[String], what: &str, docs: &[(usize, &Document)]) -> Result<Document, String> {
         self.slot = slot.to_vec();
         self.what = what.to_string();
@@ -374,6 +408,10 @@ impl<'a> Merger<'a> {
     }
 
     fn merge_items(&mut self, lists: &[(usize, &Vec<T>)], path: &mut Vec<String>) -> Option<Vec<T>> {
+        // An empty list renders `[]`; a list whose items are all switched off renders null.
+        if lists.iter().any(|(_, l)| l.is_empty()) {
+            return None;
+        }
         let among: Vec<usize> = lists.iter().map(|(e, _)| *e).collect();
         let named = lists.iter().all(|(_, l)| {
             let ids: Vec<Option<String>> = l.iter().map(item_name).collect();
@@ -461,6 +499,19 @@ fn optional_tag(x: &str, set: &dyn Fn(&str) -> bool) -> String {
         return x.to_string();
     }
     format!("{}{{{{ with {tag} }}}}:{{{{ . }}}}{{{{ end }}}}{}", &x[..start], &x[end + marker.len()..])
+}
+
+/// Where the merge's keys for an object go: its slot when that is a map of the chart's own
+/// keys (`service`, a workload's key, the root of a single-workload chart), else
+/// `environment.<kind><Name>` (objects without values of their own, or whose slot is data such
+/// as ConfigMap data).
+pub fn home_of(slot: &[String], kind: &str, name: &str, own_map: bool) -> Vec<String> {
+    if own_map {
+        return slot.to_vec();
+    }
+    let kind = if kind == "CustomResourceDefinition" { "crd" } else { kind };
+    let words: Vec<String> = tokens(kind).into_iter().chain(tokens(name)).collect();
+    vec!["environment".to_string(), camel(&words)]
 }
 
 /// The identity of a mapping entry across environments.
@@ -560,7 +611,10 @@ fn id_name(id: &str) -> String {
 
 /// A values key for a node at `path`: its last two meaningful segments, in camelCase.
 pub fn key_name(path: &[String]) -> String {
-    let meaningful: Vec<&String> = path.iter().filter(|s| !STRUCTURAL.contains(&s.as_str())).collect();
+    let mut meaningful: Vec<&String> = path.iter().filter(|s| !STRUCTURAL.contains(&s.as_str())).collect();
+    if meaningful.is_empty() {
+        meaningful.extend(path.last());
+    }
     let start = meaningful.len().saturating_sub(2);
     let words: Vec<String> = meaningful[start..].iter().flat_map(|s| tokens(s)).collect();
     camel(&words)

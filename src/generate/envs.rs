@@ -19,7 +19,7 @@ use crate::manifest::{Loaded, Object};
 use crate::yaml::{Node, Value};
 
 use super::context::{self, EnvNaming};
-use super::envmerge::{Lifted, Merger};
+use super::envmerge::{self, Lifted, Merger};
 use super::values::{Hint, Values};
 use super::{Chart, GenerateError, Options, check_options, files, finish, name_generated, new_gen, template_objects};
 
@@ -372,18 +372,28 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .collect();
 
     // Pass two per environment.
-    let mut gens = Vec::new();
-    let mut templates = Vec::new();
-    for (e, ctx) in ctxs.iter().enumerate() {
-        let mut values = super::base_values();
-        if naming_on {
-            naming_values(&mut values, &affixes, e, &hash_keys, &at, &objects[e]);
-        }
-        let mut g = new_gen(ctx, opts, values);
-        let t = template_objects(&mut g, opts, &mut env_notes[e]);
-        gens.push(g);
-        templates.push(t);
-    }
+    // Pass two per environment, the environments side by side.
+    let runs: Vec<(super::kinds::Gen<'_>, super::Templates)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ctxs
+            .iter()
+            .zip(env_notes.iter_mut())
+            .enumerate()
+            .map(|(e, (ctx, notes))| {
+                let (affixes, hash_keys, at, objects) = (&affixes, &hash_keys, &at, &objects[e]);
+                scope.spawn(move || {
+                    let mut values = super::base_values();
+                    if naming_on {
+                        naming_values(&mut values, affixes, e, hash_keys, at, objects);
+                    }
+                    let mut g = new_gen(ctx, opts, values);
+                    let t = template_objects(&mut g, opts, notes);
+                    (g, t)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    let (mut gens, mut templates): (Vec<_>, Vec<_>) = runs.into_iter().unzip();
 
     // The union of the values: the base environment's, then what the others add.
     let mut union_values = gens[0].values.clone();
@@ -418,7 +428,9 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         env_roots[e].path(&keys).cloned()
     };
     let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
+    merger.chart = opts.name.clone();
     let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    let mut homes: BTreeMap<Vec<String>, String> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();
     for file in &files {
         let u = file_index.get(file).copied();
@@ -428,11 +440,20 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         if docs.is_empty() {
             continue;
         }
-        let (slot, what) = match u {
-            Some(u) => (ctx_u.plans[u].slot.clone(), union[u].display_name()),
-            None => (Vec::new(), file.clone()),
+        let (slot, home, what) = match u {
+            Some(u) => {
+                let slot = ctx_u.plans[u].slot.clone();
+                let own = if slot.is_empty() { ctx_u.workloads == [u] } else { chart_map(&slot) };
+                let o = &union[u];
+                let home = envmerge::home_of(&slot, &o.kind, o.name.as_deref().unwrap_or_default(), own);
+                if !own {
+                    homes.insert(home.clone(), o.display_name());
+                }
+                (slot, home, o.display_name())
+            }
+            None => (Vec::new(), Vec::new(), file.clone()),
         };
-        let mut doc = match merger.merge_doc(&slot, &what, &docs) {
+        let mut doc = match merger.merge_doc(&home, &what, &docs) {
             Ok(d) => d,
             Err(msg) => {
                 problems.push(msg);
@@ -440,9 +461,46 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             }
         };
         if present.len() < n {
-            doc.condition = Some(presence(&mut merger, &union_values, &slot, &what, &present, doc.condition.take()));
+            doc.condition =
+                Some(presence(&mut merger, &union_values, (&slot, &home), &what, &present, doc.condition.take()));
         }
         merged.insert(file.clone(), super::tpl::render(&doc));
+    }
+    // CRDs under crds/ are installed as written: one that differs between environments, or
+    // that some lack, becomes a template like any other object.
+    let mut moved: Vec<String> = Vec::new();
+    for (u, row) in at.iter().enumerate() {
+        let o = &union[u];
+        let Some(file) = ctx_u.plans[u].file.clone().filter(|_| o.kind == "CustomResourceDefinition") else {
+            continue;
+        };
+        let present: Vec<usize> = (0..n).filter(|&e| row[e].is_some()).collect();
+        let nodes: Vec<&Node> = present.iter().map(|&e| &env_objects[e][u].node).collect();
+        if present.len() == n && nodes.iter().all(|x| *x == nodes[0]) {
+            continue;
+        }
+        let docs: Vec<super::tpl::Document> =
+            nodes.iter().map(|x| super::tpl::Document { body: super::tpl::T::from_node(x), condition: None }).collect();
+        let refs: Vec<(usize, &super::tpl::Document)> = present.iter().copied().zip(&docs).collect();
+        let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
+        homes.insert(home.clone(), o.display_name());
+        let what = o.display_name();
+        let mut doc = merger.merge_doc(&home, &what, &refs).unwrap_or_else(|msg| {
+            problems.push(msg);
+            docs[0].clone()
+        });
+        if present.len() < n {
+            doc.condition = Some(presence(&mut merger, &union_values, (&[], &home), &what, &present, None));
+        }
+        let stem = file.trim_start_matches("crds/");
+        let mut target = format!("templates/crd-{stem}");
+        let mut i = 2;
+        while templates[0].out.contains_key(&target) || merged.contains_key(&target) {
+            target = format!("templates/crd-{i}-{stem}");
+            i += 1;
+        }
+        merged.insert(target, super::tpl::render(&doc));
+        moved.push(file);
     }
     let lifted = merger.lifted;
 
@@ -455,6 +513,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
         union_values.set(&l.path, resolved[0].clone(), l.desc.clone(), Hint::Plain);
     }
+    describe_env_keys(&mut union_values, &homes);
     let full: Vec<Node> = env_values
         .iter()
         .map(|v| {
@@ -465,8 +524,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .collect();
     // Descriptions name objects as the base environment does; the chart's names are canonical.
     for m in union_values.meta.values_mut() {
-        for (name, canonical) in &renames[0] {
-            m.desc = m.desc.replace(&format!("`{name}`"), &format!("`{canonical}`"));
+        if m.desc.contains('`') {
+            m.desc = canonical_quotes(&m.desc, &renames[0]);
         }
     }
 
@@ -476,6 +535,9 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let mut t0 = base_templates;
     for (file, text) in merged {
         t0.out.insert(file, text);
+    }
+    for file in moved {
+        t0.out.remove(&file);
     }
     let object_count = envs[0].loaded.objects.len();
     let guards = base.guards.clone();
@@ -524,7 +586,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
 fn presence(
     m: &mut Merger<'_>,
     values: &Values,
-    slot: &[String],
+    (slot, home): (&[String], &[String]),
     what: &str,
     present: &[usize],
     cond: Option<String>,
@@ -538,17 +600,32 @@ fn presence(
         m.lifted.push(Lifted { path: own, per_env, desc });
         return own_ref;
     }
-    let wanted = if !slot.is_empty() && (m.chart_map)(slot) {
-        super::values::join(slot, &["enabled"])
-    } else {
-        let key = super::names::key_for(what.split('/').nth(1).unwrap_or(what), "");
-        vec!["environment".to_string(), key, "enabled".to_string()]
-    };
-    let p = m.alloc(wanted);
+    let p = m.alloc(super::values::join(home, &["enabled"]));
     let r = m.add(p, per_env, format!("Create {what} (only some environments have it)."));
     match cond {
         Some(c) => format!("and {r} ({c})"),
         None => r,
+    }
+}
+
+/// Descriptions of the maps the merge adds keys under.
+fn describe_env_keys(values: &mut Values, homes: &BTreeMap<Vec<String>, String>) {
+    let env = ["environment".to_string()];
+    if values.has(&env) {
+        values
+            .describe(&env, "Settings that differ per environment, of objects without values of their own, by object.");
+    }
+    for (path, what) in homes {
+        if values.has(path) {
+            values.describe(path, format!("{what}: its settings that differ per environment."));
+        }
+    }
+    let labels = ["environmentLabels".to_string()];
+    if values.has(&labels) {
+        values.describe(
+            &labels,
+            "Labels whose values differ per environment (kustomize commonLabels), by label; every object, selector and pod template that carries one reads it here, so selectors keep matching.",
+        );
     }
 }
 
@@ -673,6 +750,18 @@ fn overlay(u: &Node, v: &Node, path: &mut Vec<String>, meta: &Values) -> Node {
         path.pop();
     }
     out
+}
+
+/// `text` with each back-quoted name that `renames` renames replaced by its new name.
+fn canonical_quotes(text: &str, renames: &HashMap<String, String>) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| match renames.get(part) {
+            Some(c) if i % 2 == 1 => c.as_str(),
+            _ => part,
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// Settings under an `enabled: false` toggle that is off by default too are read by nothing
@@ -879,5 +968,39 @@ mod tests {
         let d = diff(&u, &f).unwrap();
         assert_eq!(d, yaml("a: 2\nres: {limits: {memory: 2Gi, cpu: null}}\nlist: [1]\n"));
         assert!(diff(&u, &u).is_none());
+    }
+
+    #[test]
+    fn the_schema_admits_each_environments_scalars_and_stays_closed() {
+        let mut schema = serde_json::json!({
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["", "ClusterIP"]},
+                "surge": {"type": "integer"},
+                "n": {"type": "number"}
+            },
+            "additionalProperties": false
+        });
+        let base = serde_json::json!({"type": "", "surge": 1, "n": 1.5});
+        widen(&mut schema, &base, &serde_json::json!({"type": "NodePort", "surge": "25%", "n": 2, "typo": 1}));
+        assert_eq!(schema["properties"]["type"]["enum"], serde_json::json!(["", "ClusterIP", "NodePort"]));
+        assert_eq!(schema["properties"]["surge"]["type"], serde_json::json!(["integer", "string"]));
+        // An integer is a number already; unknown keys stay refused.
+        assert_eq!(schema["properties"]["n"]["type"], "number");
+        assert!(schema["properties"].get("typo").is_none());
+        assert_eq!(schema["additionalProperties"], false);
+    }
+
+    #[test]
+    fn settings_under_a_toggle_off_in_the_defaults_and_the_environment_cost_no_line() {
+        let values = Values::default();
+        let u = yaml("autoscaling: {enabled: false, minReplicas: 1}\nreplicaCount: 1\n");
+        let mut f = yaml("autoscaling: {enabled: false, minReplicas: 3}\nreplicaCount: 3\n");
+        keep_switched_off(&u, &mut f, &mut Vec::new(), &values);
+        assert_eq!(diff(&u, &f).unwrap(), yaml("replicaCount: 3\n"));
+        // Switched on in the environment: its settings count.
+        let mut on = yaml("autoscaling: {enabled: true, minReplicas: 3}\n");
+        keep_switched_off(&u, &mut on, &mut Vec::new(), &values);
+        assert_eq!(on, yaml("autoscaling: {enabled: true, minReplicas: 3}\n"));
     }
 }
