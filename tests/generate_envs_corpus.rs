@@ -264,25 +264,6 @@ fn check_charts(charts: &[(&Case, PathBuf)], what: &'static str) -> Vec<String> 
     problems
 }
 
-/// Files of a chart directory, relative, sorted.
-fn files(dir: &Path) -> Vec<(String, String)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.push((rel, std::fs::read_to_string(&p).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
-
 fn lines(path: &Path) -> usize {
     std::fs::read_to_string(path).unwrap().lines().count()
 }
@@ -320,12 +301,9 @@ fn every_environment_of_every_case_renders_exactly_from_kustomize_overlays() {
         generate_all(&cases, "rendered", &tmp.path().join("rendered"), |_, env| env.rendered.clone());
     for (case, a) in &charts {
         let Some((_, b)) = from_rendered.iter().find(|(c, _)| c.chart == case.chart) else { continue };
-        let (fa, fb) = (files(a), files(b));
-        let differ: Vec<&str> = fa
-            .iter()
-            .filter(|(p, text)| fb.iter().find(|(q, _)| q == p).is_none_or(|(_, t)| t != text))
-            .map(|(p, _)| p.as_str())
-            .collect();
+        let (fa, fb) = (common::files_under(a), common::files_under(b));
+        let differ: Vec<&str> =
+            fa.iter().filter(|(p, text)| fb.get(*p) != Some(*text)).map(|(p, _)| p.as_str()).collect();
         if !differ.is_empty() || fa.len() != fb.len() {
             problems.push(format!(
                 "{}: the chart from the overlays differs from the one from rendered/ in {differ:?} ({} and {} files)",
