@@ -425,7 +425,7 @@ fn every_corpus_directory_as_kustomize_overlays_renders_each_overlay_exactly() {
     let (mut built, mut all) = (0, Vec::new());
     for dir in cases {
         // The directory's own objects, as one base (kustomization files and non-objects left out).
-        let loaded = match manifest::load_inputs(&[dir.clone()]) {
+        let loaded = match manifest::load_inputs(std::slice::from_ref(&dir)) {
             Ok(l) if (2..=60).contains(&l.objects.len()) => l,
             _ => continue,
         };
