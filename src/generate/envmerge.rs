@@ -264,8 +264,8 @@ impl<'a> Merger<'a> {
         };
         let leaf = path.last().cloned().unwrap_or_default();
         let parent = path.len().checked_sub(2).map(|i| path[i].as_str()).unwrap_or("");
-        let r = if is_label_map(parent) {
-            self.shared_label(&leaf, per_env)
+        let r = if let Some(group) = shared_group(parent) {
+            self.shared_label(group, &leaf, per_env)
         } else {
             let p = self.alloc(self.home(&key_name(path)));
             let desc = format!("`{}` of {} (differs per environment).", path.join("."), self.what);
@@ -278,8 +278,10 @@ impl<'a> Merger<'a> {
     /// every object, selector and pod template that carries it, so selectors keep matching
     /// their pods in each environment. Environments that do not render the label agree with
     /// any value.
-    fn shared_label(&mut self, leaf: &str, per_env: Vec<Option<Node>>) -> String {
-        let shared = self.shared.get(leaf).and_then(|paths| {
+    /// Annotations (kustomize commonAnnotations) are shared the same way under `group`.
+    fn shared_label(&mut self, group: &str, leaf: &str, per_env: Vec<Option<Node>>) -> String {
+        let id = format!("{group}/{leaf}");
+        let shared = self.shared.get(&id).and_then(|paths| {
             paths
                 .iter()
                 .position(|p| {
@@ -300,9 +302,10 @@ impl<'a> Merger<'a> {
                 values_ref(&self.lifted[i].path)
             }
             None => {
-                let p = self.alloc(vec!["environmentLabels".to_string(), leaf.to_string()]);
-                self.shared.entry(leaf.to_string()).or_default().push(self.lifted.len());
-                let desc = format!("The label `{leaf}`, which differs per environment (empty: no such label).");
+                let p = self.alloc(vec![group.to_string(), leaf.to_string()]);
+                self.shared.entry(id).or_default().push(self.lifted.len());
+                let what = if group == LABELS { "label" } else { "annotation" };
+                let desc = format!("The {what} `{leaf}`, which differs per environment.");
                 self.add(p, per_env, desc)
             }
         }
@@ -310,7 +313,7 @@ impl<'a> Merger<'a> {
 
     /// A label only some environments carry: `with` the shared label value, empty where the
     /// environment lacks it. None when a value is empty (then absence and `""` differ).
-    fn optional_label(&mut self, present: &[(usize, &Entry)], among: &[usize]) -> Option<Entry> {
+    fn optional_label(&mut self, group: &str, present: &[(usize, &Entry)], among: &[usize]) -> Option<Entry> {
         let Entry::Pair(k, _) = present[0].1 else { return None };
         let mut per_env: Vec<Option<Node>> = vec![None; self.envs];
         for &e in among {
@@ -322,8 +325,35 @@ impl<'a> Merger<'a> {
                 _ => return None,
             }
         }
-        let r = self.shared_label(k, per_env);
+        let r = self.shared_label(group, k, per_env);
         Some(super::tpl::with_scalar(&r, k, true))
+    }
+
+    /// An `annotations` map only some environments have, of plain strings: each annotation
+    /// shared like [`Merger::optional_label`], the map rendered when any of them is set.
+    fn optional_annotations(&mut self, present: &[(usize, &Entry)], among: &[usize]) -> Option<Entry> {
+        let mut lists: Vec<(usize, &Vec<Entry>)> = Vec::new();
+        for (e, x) in present {
+            match x {
+                Entry::Pair(k, T::Map(m)) if k == "annotations" && !m.is_empty() => lists.push((*e, m)),
+                _ => return None,
+            }
+        }
+        let ids: Vec<(usize, Vec<String>)> =
+            lists.iter().map(|(e, l)| (*e, l.iter().map(entry_id).collect())).collect();
+        let mut entries = Vec::new();
+        let mut refs = Vec::new();
+        for id in merged_order(&ids) {
+            let have: Vec<(usize, &Entry)> =
+                lists.iter().filter_map(|(e, l)| l.iter().find(|x| entry_id(x) == id).map(|x| (*e, x))).collect();
+            let entry = self.optional_label(ANNOTATIONS, &have, among)?;
+            if let Entry::Lines(l) = &entry {
+                refs.push(l[0].trim_start_matches("{{- with ").trim_end_matches(" }}").to_string());
+            }
+            entries.push(entry);
+        }
+        let cond = if refs.len() == 1 { refs[0].clone() } else { format!("or {}", refs.join(" ")) };
+        Some(Entry::If(cond, vec![Entry::Pair("annotations".into(), T::Map(entries))]))
     }
 
     fn merge_entries(&mut self, lists: &[(usize, &Vec<Entry>)], path: &mut Vec<String>) -> Vec<Entry> {
@@ -360,8 +390,12 @@ impl<'a> Merger<'a> {
             let present: Vec<(usize, &Entry)> =
                 lists.iter().filter_map(|(e, l)| l.iter().find(|x| entry_id(x) == id).map(|x| (*e, x))).collect();
             let on: Vec<usize> = present.iter().map(|(e, _)| *e).collect();
-            if on.len() < among.len() && path.last().is_some_and(|p| is_label_map(p)) {
-                if let Some(entry) = self.optional_label(&present, &among) {
+            if on.len() < among.len() {
+                let shared = match path.last().and_then(|p| shared_group(p)) {
+                    Some(group) => self.optional_label(group, &present, &among),
+                    None => self.optional_annotations(&present, &among),
+                };
+                if let Some(entry) = shared {
                     out.push(entry);
                     continue;
                 }
@@ -542,9 +576,17 @@ pub fn home_of(slot: &[String], kind: &str, name: &str, own_map: bool) -> Vec<St
     vec!["environment".to_string(), camel(&words)]
 }
 
-/// True for the key of a label map (object and pod labels, selectors).
-fn is_label_map(key: &str) -> bool {
-    matches!(key, "labels" | "matchLabels" | "selector")
+/// Where values shared by every object that carries them go.
+const LABELS: &str = "environmentLabels";
+const ANNOTATIONS: &str = "environmentAnnotations";
+
+/// The shared values of a label map (object and pod labels, selectors) or an annotation map.
+fn shared_group(key: &str) -> Option<&'static str> {
+    match key {
+        "labels" | "matchLabels" | "selector" => Some(LABELS),
+        "annotations" => Some(ANNOTATIONS),
+        _ => None,
+    }
 }
 
 /// The identity of a mapping entry across environments.

@@ -620,6 +620,13 @@ fn describe_env_keys(values: &mut Values, homes: &BTreeMap<Vec<String>, String>)
             values.describe(path, format!("{what}: its settings that differ per environment."));
         }
     }
+    let annotations = ["environmentAnnotations".to_string()];
+    if values.has(&annotations) {
+        values.describe(
+            &annotations,
+            "Annotations whose values differ per environment (kustomize commonAnnotations), by annotation; every object that carries one reads it here.",
+        );
+    }
     let labels = ["environmentLabels".to_string()];
     if values.has(&labels) {
         values.describe(
