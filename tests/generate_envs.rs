@@ -472,3 +472,22 @@ fn every_corpus_directory_as_kustomize_overlays_renders_each_overlay_exactly() {
     assert!(built >= 20, "only {built} corpus directories made overlays");
     assert!(all.is_empty(), "{}", all.join("\n"));
 }
+
+#[test]
+fn with_placeholder_secrets_every_environment_renders_with_empty_secret_values() {
+    let case = root().join("tests/fixtures/generate-envs/suffixed");
+    let envs = golden_envs(&case);
+    let inputs: Vec<EnvInput> = envs.iter().map(|(e, f)| EnvInput { name: e.clone(), loaded: load(f, "in.yaml") }).collect();
+    let opts = Options { secrets: generate::SecretsMode::Placeholder, ..options("suffixed") };
+    let chart = generate::generate_envs(&inputs, &opts).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("suffixed");
+    generate::write_chart(&chart, &out, true, &[]).unwrap();
+    for (env, input) in &inputs.iter().map(|i| (i.name.clone(), &i.loaded)).collect::<Vec<_>>() {
+        for (label, bin) in each_helm() {
+            let r = render(bin, "suffixed", &out, "default", env).unwrap_or_else(|e| panic!("{label} {env}: {e}"));
+            let diffs = verify::compare(&input.objects, &r.objects, None, "default", true);
+            assert!(diffs.is_empty(), "{label} {env}: {diffs:?}");
+        }
+    }
+}
