@@ -477,7 +477,8 @@ fn every_corpus_directory_as_kustomize_overlays_renders_each_overlay_exactly() {
 fn with_placeholder_secrets_every_environment_renders_with_empty_secret_values() {
     let case = root().join("tests/fixtures/generate-envs/suffixed");
     let envs = golden_envs(&case);
-    let inputs: Vec<EnvInput> = envs.iter().map(|(e, f)| EnvInput { name: e.clone(), loaded: load(f, "in.yaml") }).collect();
+    let inputs: Vec<EnvInput> =
+        envs.iter().map(|(e, f)| EnvInput { name: e.clone(), loaded: load(f, "in.yaml") }).collect();
     let opts = Options { secrets: generate::SecretsMode::Placeholder, ..options("suffixed") };
     let chart = generate::generate_envs(&inputs, &opts).unwrap();
     let tmp = tempfile::tempdir().unwrap();
