@@ -387,3 +387,108 @@ fn a_crd_that_differs_between_environments_becomes_a_template_and_one_that_does_
     let t = &chart.files["templates/crd-widgets.example.com.yaml"];
     assert!(t.contains("tier: {{ .Values.environmentLabels.tier | quote }}"), "{t}");
 }
+
+/// kubectl for `kubectl kustomize`: `CHARTWRIGHT_KUBECTL`, the provisioned 1.35.2, or PATH.
+fn kubectl() -> PathBuf {
+    if let Some(k) = std::env::var_os("CHARTWRIGHT_KUBECTL") {
+        return PathBuf::from(k);
+    }
+    let cached = PathBuf::from("/root/.cache/chartwright/kubectl/1.35.2/kubectl");
+    if cached.is_file() { cached } else { PathBuf::from("kubectl") }
+}
+
+/// Every directory of manifests in the shared corpus (`CHARTWRIGHT_MANIFEST_CORPUS`, default
+/// `/work/shared/corpus/manifests`) as the base of two kustomize overlays, rendered with
+/// `kubectl kustomize`: dev (namePrefix `dev-`, a generated ConfigMap) and prod (namePrefix
+/// `prod-`, nameSuffix `-x`, a label in every selector, another generated ConfigMap, an
+/// annotation). Each environment must render exactly, lint, validate and stand beside other
+/// releases on both Helms.
+#[test]
+#[ignore = "needs the shared corpus and kubectl; run with --ignored"]
+fn every_corpus_directory_as_kustomize_overlays_renders_each_overlay_exactly() {
+    let corpus = std::env::var_os("CHARTWRIGHT_MANIFEST_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/shared/corpus/manifests"));
+    assert!(corpus.is_dir(), "{} is missing; set CHARTWRIGHT_MANIFEST_CORPUS", corpus.display());
+    fn dirs(d: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        if entries.iter().any(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml")) {
+            out.push(d.to_path_buf());
+        }
+        for p in entries.into_iter().filter(|p| p.is_dir()) {
+            dirs(&p, out);
+        }
+    }
+    let mut cases = Vec::new();
+    dirs(&corpus, &mut cases);
+    let (mut built, mut all) = (0, Vec::new());
+    for dir in cases {
+        // The directory's own objects, as one base (kustomization files and non-objects left out).
+        let loaded = match manifest::load_inputs(std::slice::from_ref(&dir)) {
+            Ok(l) if (2..=60).contains(&l.objects.len()) => l,
+            _ => continue,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().join("base");
+        std::fs::create_dir_all(&base).unwrap();
+        let docs: Vec<String> = loaded.objects.iter().map(|o| chartwright::yaml::emit_document(&o.node)).collect();
+        std::fs::write(base.join("all.yaml"), docs.join("---\n")).unwrap();
+        std::fs::write(base.join("kustomization.yaml"), "resources:\n- all.yaml\n").unwrap();
+        let overlays = [
+            ("dev", "namePrefix: dev-\nconfigMapGenerator:\n- name: settings\n  literals: [MODE=dev]\n"),
+            (
+                "prod",
+                "namePrefix: prod-\nnameSuffix: -x\nlabels:\n- pairs: {tier: gold}\n  includeSelectors: true\n\
+                 commonAnnotations: {example.com/env: prod}\n\
+                 configMapGenerator:\n- name: settings\n  literals: [MODE=prod, EXTRA=\"1\"]\n",
+            ),
+        ];
+        let mut envs = Vec::new();
+        for (env, k) in overlays {
+            let d = tmp.path().join(env);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("kustomization.yaml"), format!("resources:\n- ../base\n{k}")).unwrap();
+            let out = std::process::Command::new(kubectl()).arg("kustomize").arg(&d).output().expect("run kubectl");
+            if !out.status.success() {
+                break;
+            }
+            let file = tmp.path().join(format!("{env}.yaml"));
+            std::fs::write(&file, &out.stdout).unwrap();
+            envs.push((env.to_string(), file));
+        }
+        if envs.len() < 2 {
+            continue;
+        }
+        built += 1;
+        let out = tmp.path().join("app");
+        let chart = build("app", &envs, &out);
+        let label = dir.strip_prefix(&corpus).unwrap().display().to_string();
+        all.extend(chart.problems.iter().map(|p| format!("{label}: {p}")));
+        let loaded: Vec<(String, Loaded)> = envs.iter().map(|(e, f)| (e.clone(), load(f, "in.yaml"))).collect();
+        all.extend(check_all("app", &out, &loaded, true).into_iter().map(|p| format!("{label}: {p}")));
+    }
+    eprintln!("{built} corpus directories, each as two kustomize overlays");
+    assert!(built >= 20, "only {built} corpus directories made overlays");
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}
+
+#[test]
+fn with_placeholder_secrets_every_environment_renders_with_empty_secret_values() {
+    let case = root().join("tests/fixtures/generate-envs/suffixed");
+    let envs = golden_envs(&case);
+    let inputs: Vec<EnvInput> =
+        envs.iter().map(|(e, f)| EnvInput { name: e.clone(), loaded: load(f, "in.yaml") }).collect();
+    let opts = Options { secrets: generate::SecretsMode::Placeholder, ..options("suffixed") };
+    let chart = generate::generate_envs(&inputs, &opts).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("suffixed");
+    generate::write_chart(&chart, &out, true, &[]).unwrap();
+    for (env, input) in &inputs.iter().map(|i| (i.name.clone(), &i.loaded)).collect::<Vec<_>>() {
+        for (label, bin) in each_helm() {
+            let r = render(bin, "suffixed", &out, "default", env).unwrap_or_else(|e| panic!("{label} {env}: {e}"));
+            let diffs = verify::compare(&input.objects, &r.objects, None, "default", true);
+            assert!(diffs.is_empty(), "{label} {env}: {diffs:?}");
+        }
+    }
+}

@@ -264,44 +264,96 @@ impl<'a> Merger<'a> {
         };
         let leaf = path.last().cloned().unwrap_or_default();
         let parent = path.len().checked_sub(2).map(|i| path[i].as_str()).unwrap_or("");
-        let r = if matches!(parent, "labels" | "matchLabels" | "selector") {
-            // A label that differs per environment (kustomize commonLabels) is one value,
-            // shared by every object, selector and pod template that carries it, so selectors
-            // keep matching their pods in each environment. Environments that do not render
-            // the label agree with any value.
-            let shared = self.shared.get(&leaf).and_then(|paths| {
-                paths
-                    .iter()
-                    .position(|p| {
-                        let l = &self.lifted[*p];
-                        l.per_env.iter().zip(&per_env).all(|(a, b)| match (a, b) {
-                            (Some(a), Some(b)) => a == b,
-                            _ => true,
-                        })
-                    })
-                    .map(|i| paths[i])
-            });
-            match shared {
-                Some(i) => {
-                    for (slot, v) in self.lifted[i].per_env.iter_mut().zip(per_env) {
-                        if slot.is_none() {
-                            *slot = v;
-                        }
-                    }
-                    values_ref(&self.lifted[i].path)
-                }
-                None => {
-                    let p = self.alloc(vec!["environmentLabels".to_string(), leaf.clone()]);
-                    self.shared.entry(leaf.clone()).or_default().push(self.lifted.len());
-                    self.add(p, per_env, format!("The label `{leaf}`, which differs per environment."))
-                }
-            }
+        let r = if let Some(group) = shared_group(parent) {
+            self.shared_label(group, &leaf, per_env)
         } else {
             let p = self.alloc(self.home(&key_name(path)));
             let desc = format!("`{}` of {} (differs per environment).", path.join("."), self.what);
             self.add(p, per_env, desc)
         };
         T::Expr(format!("{{{{ {r}{pipe} }}}}"))
+    }
+
+    /// A label that differs per environment (kustomize commonLabels) is one value, shared by
+    /// every object, selector and pod template that carries it, so selectors keep matching
+    /// their pods in each environment. Environments that do not render the label agree with
+    /// any value.
+    /// Annotations (kustomize commonAnnotations) are shared the same way under `group`.
+    fn shared_label(&mut self, group: &str, leaf: &str, per_env: Vec<Option<Node>>) -> String {
+        let id = format!("{group}/{leaf}");
+        let shared = self.shared.get(&id).and_then(|paths| {
+            paths
+                .iter()
+                .position(|p| {
+                    self.lifted[*p].per_env.iter().zip(&per_env).all(|(a, b)| match (a, b) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    })
+                })
+                .map(|i| paths[i])
+        });
+        match shared {
+            Some(i) => {
+                for (slot, v) in self.lifted[i].per_env.iter_mut().zip(per_env) {
+                    if slot.is_none() {
+                        *slot = v;
+                    }
+                }
+                values_ref(&self.lifted[i].path)
+            }
+            None => {
+                let p = self.alloc(vec![group.to_string(), leaf.to_string()]);
+                self.shared.entry(id).or_default().push(self.lifted.len());
+                let what = if group == LABELS { "label" } else { "annotation" };
+                let desc = format!("The {what} `{leaf}`, which differs per environment.");
+                self.add(p, per_env, desc)
+            }
+        }
+    }
+
+    /// A label only some environments carry: `with` the shared label value, empty where the
+    /// environment lacks it. None when a value is empty (then absence and `""` differ).
+    fn optional_label(&mut self, group: &str, present: &[(usize, &Entry)], among: &[usize]) -> Option<Entry> {
+        let Entry::Pair(k, _) = present[0].1 else { return None };
+        let mut per_env: Vec<Option<Node>> = vec![None; self.envs];
+        for &e in among {
+            per_env[e] = Some(Node::str(""));
+        }
+        for (e, x) in present {
+            match x {
+                Entry::Pair(_, T::Lit(Value::Str(v))) if !v.is_empty() => per_env[*e] = Some(Node::str(v.clone())),
+                _ => return None,
+            }
+        }
+        let r = self.shared_label(group, k, per_env);
+        Some(super::tpl::with_scalar(&r, k, true))
+    }
+
+    /// An `annotations` map only some environments have, of plain strings: each annotation
+    /// shared like [`Merger::optional_label`], the map rendered when any of them is set.
+    fn optional_annotations(&mut self, present: &[(usize, &Entry)], among: &[usize]) -> Option<Entry> {
+        let mut lists: Vec<(usize, &Vec<Entry>)> = Vec::new();
+        for (e, x) in present {
+            match x {
+                Entry::Pair(k, T::Map(m)) if k == "annotations" && !m.is_empty() => lists.push((*e, m)),
+                _ => return None,
+            }
+        }
+        let ids: Vec<(usize, Vec<String>)> =
+            lists.iter().map(|(e, l)| (*e, l.iter().map(entry_id).collect())).collect();
+        let mut entries = Vec::new();
+        let mut refs = Vec::new();
+        for id in merged_order(&ids) {
+            let have: Vec<(usize, &Entry)> =
+                lists.iter().filter_map(|(e, l)| l.iter().find(|x| entry_id(x) == id).map(|x| (*e, x))).collect();
+            let entry = self.optional_label(ANNOTATIONS, &have, among)?;
+            if let Entry::Lines(l) = &entry {
+                refs.push(l[0].trim_start_matches("{{- with ").trim_end_matches(" }}").to_string());
+            }
+            entries.push(entry);
+        }
+        let cond = if refs.len() == 1 { refs[0].clone() } else { format!("or {}", refs.join(" ")) };
+        Some(Entry::If(cond, vec![Entry::Pair("annotations".into(), T::Map(entries))]))
     }
 
     fn merge_entries(&mut self, lists: &[(usize, &Vec<Entry>)], path: &mut Vec<String>) -> Vec<Entry> {
@@ -338,6 +390,16 @@ impl<'a> Merger<'a> {
             let present: Vec<(usize, &Entry)> =
                 lists.iter().filter_map(|(e, l)| l.iter().find(|x| entry_id(x) == id).map(|x| (*e, x))).collect();
             let on: Vec<usize> = present.iter().map(|(e, _)| *e).collect();
+            if on.len() < among.len() {
+                let shared = match path.last().and_then(|p| shared_group(p)) {
+                    Some(group) => self.optional_label(group, &present, &among),
+                    None => self.optional_annotations(&present, &among),
+                };
+                if let Some(entry) = shared {
+                    out.push(entry);
+                    continue;
+                }
+            }
             let mut entries = match present[0].1 {
                 Entry::Pair(k, _) => {
                     let ts: Vec<(usize, &T)> = present
@@ -512,6 +574,19 @@ pub fn home_of(slot: &[String], kind: &str, name: &str, own_map: bool) -> Vec<St
     let kind = if kind == "CustomResourceDefinition" { "crd" } else { kind };
     let words: Vec<String> = tokens(kind).into_iter().chain(tokens(name)).collect();
     vec!["environment".to_string(), camel(&words)]
+}
+
+/// Where values shared by every object that carries them go.
+const LABELS: &str = "environmentLabels";
+const ANNOTATIONS: &str = "environmentAnnotations";
+
+/// The shared values of a label map (object and pod labels, selectors) or an annotation map.
+fn shared_group(key: &str) -> Option<&'static str> {
+    match key {
+        "labels" | "matchLabels" | "selector" => Some(LABELS),
+        "annotations" => Some(ANNOTATIONS),
+        _ => None,
+    }
 }
 
 /// The identity of a mapping entry across environments.

@@ -379,7 +379,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             .zip(env_notes.iter_mut())
             .enumerate()
             .map(|(e, (ctx, notes))| {
-                let (affixes, hash_keys, at, objects) = (&affixes, &hash_keys, &at, &objects[e]);
+                let (affixes, hash_keys, at, objects) = (&affixes, &hash_keys, &at, &objects);
                 scope.spawn(move || {
                     let mut values = super::base_values();
                     if naming_on {
@@ -620,6 +620,13 @@ fn describe_env_keys(values: &mut Values, homes: &BTreeMap<Vec<String>, String>)
             values.describe(path, format!("{what}: its settings that differ per environment."));
         }
     }
+    let annotations = ["environmentAnnotations".to_string()];
+    if values.has(&annotations) {
+        values.describe(
+            &annotations,
+            "Annotations whose values differ per environment (kustomize commonAnnotations), by annotation; every object that carries one reads it here.",
+        );
+    }
     let labels = ["environmentLabels".to_string()];
     if values.has(&labels) {
         values.describe(
@@ -637,7 +644,7 @@ fn naming_values(
     e: usize,
     hash_keys: &BTreeMap<usize, String>,
     at: &[Vec<Option<usize>>],
-    objects: &[Object],
+    objects: &[Vec<Object>],
 ) {
     if affixes.any() {
         values.set(
@@ -658,8 +665,11 @@ fn naming_values(
     }
     let mut hashes = Node::map();
     for (u, key) in hash_keys {
-        let hash = at[*u][e]
-            .and_then(|j| split_hash(&objects[j].kind, objects[j].name.as_deref().unwrap_or_default()).1)
+        // An environment without the object keeps the default, so its file says nothing.
+        let from = if at[*u][e].is_some() { e } else { at[*u].iter().position(Option::is_some).unwrap_or(e) };
+        let hash = at[*u][from]
+            .map(|j| &objects[from][j])
+            .and_then(|o| split_hash(&o.kind, o.name.as_deref().unwrap_or_default()).1)
             .unwrap_or_default();
         hashes.set(key, Node::str(hash));
     }
