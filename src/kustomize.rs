@@ -338,8 +338,17 @@ fn run_bounded(mut cmd: Command, limits: RenderLimits) -> Result<RunOutput, RunE
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    // Helpers the renderer left behind still hold the pipes: end them too before reading on.
-    kill_group();
+    // A helper the renderer left behind may still hold the pipes: then it is ended too. While
+    // one holds them the group exists, so its id cannot have gone to another process; a
+    // group whose members are all gone is never signalled.
+    let reaped = Instant::now();
+    while !(out_reader.is_finished() && err_reader.is_finished()) {
+        if reaped.elapsed() >= Duration::from_millis(200) {
+            kill_group();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let stdout = out_reader.join().unwrap_or_default();
     let stderr = err_reader.join().unwrap_or_default();
     let status = outcome?;
@@ -476,6 +485,16 @@ mod tests {
         let e = r.render(tmp.path(), RenderLimits { time: Duration::from_millis(300), output: 1024 }).unwrap_err();
         assert!(matches!(e, RenderError::Timeout { .. }), "{e}");
         // The background sleep holds stdout too: it must have been killed, or this waits 30 s.
+        assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn a_helper_left_behind_holding_the_output_is_ended_with_the_renderer() {
+        let tmp = tempfile::tempdir().unwrap();
+        let r = script(tmp.path(), "sleep 30 &\necho 'kind: x'");
+        let start = Instant::now();
+        let out = r.render(tmp.path(), RenderLimits::default()).unwrap();
+        assert_eq!(out, "kind: x\n");
         assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
     }
 
