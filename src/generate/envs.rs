@@ -578,6 +578,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
     }
     add_env_docs(&mut chart, envs, &mains, opts);
+    chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
     Ok(chart)
 }
 
@@ -870,6 +871,33 @@ pub fn diff(u: &Node, f: &Node) -> Option<Node> {
         }
         _ => Some(f.clone()),
     }
+}
+
+/// What the user should know about names: the prefixes, suffixes and hashes that became values.
+fn naming_notes(envs: &[EnvInput], affixes: &Affixes, hashed: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    let list =
+        |v: &[String]| envs.iter().zip(v).map(|(e, a)| format!("{} {a:?}", e.name)).collect::<Vec<_>>().join(", ");
+    if affixes.prefix.iter().any(|p| !p.is_empty()) {
+        notes.push(format!(
+            "names differ per environment by a prefix ({}): it is the value namePrefix",
+            list(&affixes.prefix)
+        ));
+    }
+    if affixes.suffix.iter().any(|p| !p.is_empty()) {
+        notes.push(format!(
+            "names differ per environment by a suffix ({}): it is the value nameSuffix",
+            list(&affixes.suffix)
+        ));
+    }
+    if hashed > 0 {
+        notes.push(format!(
+            "{hashed} ConfigMap or Secret name{} end{} in a kustomize content hash: each environment's hash is in nameHashes",
+            if hashed == 1 { "" } else { "s" },
+            if hashed == 1 { "s" } else { "" }
+        ));
+    }
+    notes
 }
 
 /// The chart README's environments section and the NOTES.txt line on the defaults.
