@@ -1,13 +1,19 @@
-//! Generating a chart from 250, 500 and 1,000 manifests (parse, analyse, template, values):
-//! the time should stay well under a second and grow linearly.
+//! Generating a chart from 250, 500 and 1,000 manifests (parse, analyse, template, values),
+//! and from three environments of 1,000 manifests each (`generate --env`): the time should stay
+//! well under a second and grow linearly.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
-use chartwright::generate::{Options, generate};
+use chartwright::generate::{EnvInput, Options, generate, generate_envs};
 use chartwright::manifest::{Loaded, load_text};
 
 /// `n` manifests: groups of Deployment, Service, ConfigMap and HPA, each with its own name.
 fn manifests(n: usize) -> String {
+    manifests_in(n, "bench", 2, "production")
+}
+
+/// [`manifests`] of one environment: its namespace, replica count and `MODE`.
+fn manifests_in(n: usize, namespace: &str, replicas: u32, mode: &str) -> String {
     let mut out = String::new();
     for i in 0..n / 4 {
         out.push_str(&format!(
@@ -16,9 +22,9 @@ apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: app-{i}
-  namespace: bench
+  namespace: {namespace}
 spec:
-  replicas: 2
+  replicas: {replicas}
   selector:
     matchLabels: {{app: app-{i}}}
   template:
@@ -29,7 +35,7 @@ spec:
         - name: main
           image: registry.example.com/app-{i}:1.{i}.0
           env:
-            - {{name: MODE, value: production}}
+            - {{name: MODE, value: {mode}}}
           envFrom:
             - configMapRef: {{name: app-{i}-config}}
           readinessProbe:
@@ -42,7 +48,7 @@ apiVersion: v1
 kind: Service
 metadata:
   name: app-{i}
-  namespace: bench
+  namespace: {namespace}
 spec:
   selector: {{app: app-{i}}}
   ports:
@@ -53,7 +59,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata:
   name: app-{i}-config
-  namespace: bench
+  namespace: {namespace}
 data:
   LEVEL: info
   FEATURE: "on"
@@ -62,7 +68,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
   name: app-{i}
-  namespace: bench
+  namespace: {namespace}
 spec:
   scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: app-{i}}}
   minReplicas: 2
@@ -92,5 +98,33 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Three environments of 1,000 manifests each that differ in namespace, replicas and an env
+/// value of every Deployment.
+fn bench_envs(c: &mut Criterion) {
+    let opts = Options { name: "bench".into(), chart_version: "0.1.0".into(), ..Options::default() };
+    let n = 1000;
+    let envs = [("dev", 1, "debug"), ("staging", 2, "staging"), ("prod", 3, "production")];
+    let texts: Vec<(String, String)> =
+        envs.iter().map(|(e, r, m)| (e.to_string(), manifests_in(n, &format!("bench-{e}"), *r, m))).collect();
+    let mut group = c.benchmark_group("generate_envs");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((n * envs.len()) as u64));
+    group.bench_with_input(BenchmarkId::new("three_envs_of", n), &texts, |b, texts| {
+        b.iter(|| {
+            let inputs: Vec<EnvInput> = texts
+                .iter()
+                .map(|(name, text)| {
+                    let mut loaded = Loaded::default();
+                    load_text(&format!("{name}.yaml"), text.clone(), &mut loaded).unwrap();
+                    EnvInput { name: name.clone(), loaded }
+                })
+                .collect();
+            let chart = generate_envs(&inputs, &opts).unwrap();
+            assert!(chart.files.contains_key("values-prod.yaml") && chart.files.len() > n);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_envs);
 criterion_main!(benches);

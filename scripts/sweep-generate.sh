@@ -42,26 +42,31 @@ while IFS= read -r dir; do
     charts=$((charts + 1))
   done
 done < <(find "$corpus/manifests" -type d | sort)
-# Each environment of the multi-environment cases, one at a time (one chart per environment until
-# `generate --env` exists): exact under the chart's name and beside two other releases.
+# Each multi-environment case as one chart: one `generate --env` run per case, every environment
+# verified with its values-<env>.yaml under the chart's name and beside two other releases.
 envs=0
 for tsv in "$corpus"/environments/*/envs.tsv; do
   [ -f "$tsv" ] || continue
   case_dir=$(dirname "$tsv")
+  args=() n=0
   while IFS=$'\t' read -r env _ns file; do
     [ -f "$case_dir/$file" ] || continue
-    for helm in "$CHARTWRIGHT_HELM3" "$CHARTWRIGHT_HELM4"; do
-      out="$work/chart"
-      rm -rf "$out"
-      log=$("$bin" generate "$case_dir/$file" --name sweep --output "$out" --secrets inline --verify --helm "$helm" 2>&1)
-      code=$?
-      if [ $code -gt 1 ] || ! grep -q "^verified:" <<<"$log"; then
-        echo "FAIL environments/${case_dir##*/} $env ($("$helm" version --short)): exit $code"; grep -E "verify|error" <<<"$log" | head -5
-        failed=$((failed + 1)); continue
-      fi
-      envs=$((envs + 1))
-    done
+    args+=(--env "$env=$case_dir/$file"); n=$((n + 1))
   done <"$tsv"
+  [ $n -gt 0 ] || continue
+  for helm in "$CHARTWRIGHT_HELM3" "$CHARTWRIGHT_HELM4"; do
+    out="$work/chart"
+    rm -rf "$out"
+    log=$("$bin" generate "${args[@]}" --name sweep --output "$out" --secrets inline --verify --helm "$helm" 2>&1)
+    code=$?
+    ok=$(grep -c "^verified: environment " <<<"$log")
+    if [ $code -gt 1 ] || [ "$ok" -ne $n ]; then
+      echo "FAIL environments/${case_dir##*/} ($("$helm" version --short)): exit $code, $ok of $n environments verified"
+      grep -E "verify|error" <<<"$log" | head -8
+      failed=$((failed + 1)); continue
+    fi
+    envs=$((envs + n))
+  done
 done
-echo "generate sweep: $charts chart renders verified, $refused directories refused for conflicts, $envs environment renders verified, $failed failures"
+echo "generate sweep: $charts chart renders verified, $refused directories refused for conflicts, $envs environment renders verified (one --env chart per case), $failed failures"
 [ $failed -eq 0 ]

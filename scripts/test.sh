@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: provisions Helm 3.17.2 and 4.1.4 (and any other
+# The whole test suite on a fresh machine: provisions Helm 3.17.2 and 4.1.4, kubectl 1.35 (and any other
 # real peer a test needs, through scripts/provision-*.sh), then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash scripts/fetch-helm.sh --print-env)"
-export CHARTWRIGHT_HELM3 CHARTWRIGHT_HELM4
+export CHARTWRIGHT_HELM3 CHARTWRIGHT_HELM4 CHARTWRIGHT_KUBECTL
 for s in scripts/provision-*.sh; do
   [ -e "$s" ] && bash "$s"
 done
@@ -16,4 +16,8 @@ fi
 # Every knob of a chart generated from each corpus directory renders its effect (issue 17).
 if [ -d ../shared/corpus/manifests ]; then
   CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/manifests && pwd)" cargo test --test generate_knobs -- --ignored
+fi
+# generate --env's exactness over the multi-environment corpus (rendered/ and kustomize source/).
+if [ -d ../shared/corpus/environments ]; then
+  CHARTWRIGHT_ENV_CORPUS="$(cd ../shared/corpus/environments && pwd)" cargo test --test generate_envs_corpus -- --ignored
 fi

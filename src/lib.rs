@@ -10,6 +10,7 @@ pub mod diag;
 pub mod generate;
 pub mod image;
 pub mod kube;
+pub mod kustomize;
 pub mod limits;
 pub mod lint;
 pub mod manifest;

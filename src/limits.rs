@@ -45,3 +45,7 @@ pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
 /// Directory levels a manifest or audit directory walk descends.
 pub const MAX_WALK_DEPTH: usize = 64;
+
+/// Wall time of one `kustomize build` / `kubectl kustomize` run of `generate --env`; real
+/// overlays render in well under a second, remote bases in seconds.
+pub const KUSTOMIZE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);

@@ -343,7 +343,8 @@ fn helm_source_comments(text: &str) -> Vec<(u32, String)> {
         .collect()
 }
 
-fn check_duplicates(objects: &[Object]) -> Result<(), LoadError> {
+/// Refuses objects that share group, kind, namespace and name, listing every such pair.
+pub fn check_duplicates(objects: &[Object]) -> Result<(), LoadError> {
     let mut seen: std::collections::HashMap<(String, String, String, String), &Object> =
         std::collections::HashMap::new();
     let mut dups = Vec::new();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chartwright::generate::verify;
 use chartwright::manifest::{self, Loaded};
-use common::{assert_golden, bless, chartwright, each_helm, helm, root};
+use common::{assert_golden, bless, chartwright, each_helm, files_under, helm, root};
 
 fn cases() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("golden/generate"))
@@ -29,25 +29,6 @@ fn plain_cases() -> Vec<PathBuf> {
 
 fn case_name(dir: &Path) -> String {
     dir.file_name().unwrap().to_str().unwrap().to_string()
-}
-
-fn files_under(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out);
-    }
-    out
 }
 
 /// Runs generate in the case directory (so paths in messages are relative and stable); the

@@ -5,27 +5,19 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::{chartwright, each_helm, root};
+use common::{chartwright, each_helm, files_under, root};
 
 fn orders_api() -> PathBuf {
     root().join("golden/generate/orders-api/input")
 }
 
 /// Every file of a chart by relative path, with its text.
-fn files_under(dir: &Path) -> BTreeMap<String, String> {
-    walk_files(dir)
-        .into_iter()
-        .map(|p| (p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read_to_string(&p).unwrap()))
-        .collect()
-}
-
 fn walk_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {

@@ -7,7 +7,8 @@ use anyhow::Context as _;
 use chartwright::audit::DenyList;
 use chartwright::diag::{self, Diagnostic, Group, Severity};
 use chartwright::generate::catalog::Catalog;
-use chartwright::generate::{self, Options, SecretsMode};
+use chartwright::generate::{self, EnvInput, Options, SecretsMode};
+use chartwright::kustomize::{self, Rendering};
 use chartwright::lint;
 use chartwright::manifest;
 
@@ -15,8 +16,17 @@ use chartwright::manifest;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Manifest files or directories (walked recursively), or `-` for stdin.
-    #[arg(required_unless_present = "print_catalog", value_name = "INPUT")]
+    #[arg(required_unless_present_any = ["print_catalog", "envs"], value_name = "INPUT")]
     inputs: Vec<PathBuf>,
+    /// One environment of a multi-environment chart (repeatable; the first is the defaults):
+    /// its manifests, a file, a directory, or a kustomize directory rendered with
+    /// `kustomize build` or `kubectl kustomize`.
+    #[arg(long = "env", value_name = "NAME=PATH", allow_hyphen_values = true)]
+    envs: Vec<String>,
+    /// The program that renders kustomize directories of --env [default: kustomize, else
+    /// kubectl, from PATH].
+    #[arg(long, value_name = "CMD")]
+    kustomize: Option<PathBuf>,
     /// Chart name (lower case, digits and dashes).
     #[arg(long, required_unless_present = "print_catalog")]
     name: Option<String>,
@@ -42,7 +52,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
     /// After writing, render the chart with `helm template` and check that it reproduces the
-    /// input objects (exit 1 when it does not).
+    /// input objects (exit 1 when it does not); with --env, every environment on top of its
+    /// values-<env>.yaml.
     #[arg(long)]
     verify: bool,
     /// The Helm binary `--verify` runs.
@@ -80,6 +91,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         super::print_out(generate::catalog::DEFAULT_CATALOG)?;
         return Ok(0);
     }
+    if !a.envs.is_empty() && !a.inputs.is_empty() {
+        anyhow::bail!(
+            "positional inputs and --env do not mix: give every environment as --env NAME=PATH, or generate one environment from INPUT... without --env"
+        );
+    }
     if a.verify && !a.dependencies.is_empty() {
         // helm template cannot render a chart whose dependencies are not in charts/ yet, and
         // fetching them here would make generate reach the network.
@@ -87,13 +103,22 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             "--verify cannot render a chart with --dependency before `helm dependency build`; generate without --verify, run `helm dependency build`, then `helm template`"
         );
     }
+    // Bad --env flags are refused before anything is read or rendered.
+    let specs = kustomize::parse_envs(&a.envs)?;
     let name = a.name.clone().unwrap_or_default();
     let catalog = catalog(&a)?;
     let deny = DenyList::builtin();
     let dependencies = generate::deps::resolve_all(&a.dependencies, &catalog, &deny)?;
-    let loaded = manifest::load_inputs(&a.inputs)?;
-    let warnings = Group { name: "generate".into(), diagnostics: loaded.warnings.clone() };
-    eprint!("{}", diag::render_text(&[warnings], &loaded.sources, false));
+    let envs: Vec<EnvInput> = if specs.is_empty() {
+        vec![EnvInput { name: String::new(), loaded: manifest::load_inputs(&a.inputs)? }]
+    } else {
+        let rendering = Rendering { program: a.kustomize.clone(), ..Rendering::default() };
+        kustomize::load_envs(&specs, &rendering)?.into_iter().map(|(name, loaded)| EnvInput { name, loaded }).collect()
+    };
+    for env in &envs {
+        let warnings = Group { name: "generate".into(), diagnostics: env.loaded.warnings.clone() };
+        eprint!("{}", diag::render_text(&[warnings], &env.loaded.sources, false));
+    }
     let opts = Options {
         name: name.clone(),
         chart_version: a.chart_version,
@@ -103,11 +128,22 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         dependencies,
         crds: a.crds,
     };
-    let chart = generate::generate(&loaded, &opts)?;
-    for n in chart.notes.iter().chain(&generate::deps::advise(&loaded.objects, &catalog, &deny, &opts.dependencies)) {
+    let chart = if specs.is_empty() {
+        generate::generate(&envs[0].loaded, &opts)?
+    } else {
+        generate::generate_envs(&envs, &opts)?
+    };
+    let all_objects: Vec<manifest::Object> = envs.iter().flat_map(|e| e.loaded.objects.iter().cloned()).collect();
+    let advice = generate::deps::advise(&all_objects, &catalog, &deny, &opts.dependencies);
+    // Environments share most objects: each note once.
+    let mut said = std::collections::HashSet::new();
+    for n in chart.notes.iter().chain(&advice).filter(|n| said.insert(n.as_str())) {
         eprintln!("note: {n}");
     }
-    let findings = lint_findings(&loaded);
+    let mut has_errors = false;
+    for env in &envs {
+        has_errors |= lint_findings(&env.loaded).iter().any(|d| d.severity == Severity::Error);
+    }
     for p in &chart.problems {
         eprintln!("warning: {p}");
     }
@@ -115,14 +151,19 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("error: {p}");
     }
     let out = a.output.unwrap_or_else(|| PathBuf::from(&name));
+    let inputs: Vec<PathBuf> = if specs.is_empty() { a.inputs } else { specs.iter().map(|s| s.path.clone()).collect() };
     // `WriteError::Io` quotes its OS error in its own message: print it without the chain.
-    generate::write_chart(&chart, &out, a.force, &a.inputs).map_err(|e| anyhow::Error::msg(e.to_string()))?;
+    generate::write_chart(&chart, &out, a.force, &inputs).map_err(|e| anyhow::Error::msg(e.to_string()))?;
     eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
-    let verified =
-        if a.verify { verify(&loaded, &out, &name, &a.helm, a.secrets == SecretsMode::Placeholder)? } else { 0 };
-    let has_errors = findings.iter().any(|d| d.severity == Severity::Error)
-        || !chart.problems.is_empty()
-        || !chart.unrenderable.is_empty();
+    let mut verified = 0;
+    if a.verify {
+        let placeholders = opts.secrets == SecretsMode::Placeholder;
+        for env in &envs {
+            let values = (!specs.is_empty()).then_some(env.name.as_str());
+            verified = verified.max(verify(&env.loaded, &out, &name, &a.helm, placeholders, values)?);
+        }
+    }
+    has_errors |= !chart.problems.is_empty() || !chart.unrenderable.is_empty();
     Ok(if has_errors { 1 } else { verified })
 }
 
@@ -153,13 +194,14 @@ fn helm_template(
     chart: &Path,
     release: &str,
     ns: &str,
+    values: Option<&Path>,
 ) -> anyhow::Result<Result<manifest::Loaded, String>> {
-    let out = std::process::Command::new(helm)
-        .args(["template", release])
-        .arg(chart)
-        .args(["--namespace", ns, "--include-crds"])
-        .output()
-        .with_context(|| format!("cannot run {}", helm.display()))?;
+    let mut cmd = std::process::Command::new(helm);
+    cmd.args(["template", release]).arg(chart).args(["--namespace", ns, "--include-crds"]);
+    if let Some(v) = values {
+        cmd.arg("--values").arg(v);
+    }
+    let out = cmd.output().with_context(|| format!("cannot run {}", helm.display()))?;
     if !out.status.success() {
         return Ok(Err(String::from_utf8_lossy(&out.stderr).into_owned()));
     }
@@ -170,8 +212,17 @@ fn helm_template(
 
 /// Renders the chart under its own name (the round trip must reproduce the input) and as two
 /// other releases side by side (names and references follow, nothing collides or
-/// cross-selects), the three renders at once.
-fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, placeholders: bool) -> anyhow::Result<u8> {
+/// cross-selects), the three renders at once; with `env`, on top of its `values-<env>.yaml`.
+fn verify(
+    loaded: &manifest::Loaded,
+    chart: &Path,
+    name: &str,
+    helm: &Path,
+    placeholders: bool,
+    env: Option<&str>,
+) -> anyhow::Result<u8> {
+    let values = env.map(|e| chart.join(format!("values-{e}.yaml")));
+    let label = env.map(|e| format!("environment {e} (values-{e}.yaml): ")).unwrap_or_default();
     let main_ns = generate::main_namespace(&loaded.objects);
     let ns = main_ns.clone().unwrap_or_else(|| "default".into());
     // Two names unlike the chart's (a release whose name holds the chart's adopts its objects).
@@ -179,7 +230,8 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
     let (a, b) = (others.next().unwrap_or("blue"), others.next().unwrap_or("green"));
     let releases = [name, a, b];
     let renders = std::thread::scope(|s| {
-        let handles: Vec<_> = releases.iter().map(|r| s.spawn(|| helm_template(helm, chart, r, &ns))).collect();
+        let handles: Vec<_> =
+            releases.iter().map(|r| s.spawn(|| helm_template(helm, chart, r, &ns, values.as_deref()))).collect();
         handles.into_iter().map(|h| h.join().expect("helm thread")).collect::<anyhow::Result<Vec<_>>>()
     })?;
     let mut rendered = Vec::new();
@@ -187,7 +239,7 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
         match r {
             Ok(l) => rendered.push(l),
             Err(stderr) => {
-                eprintln!("chartwright: verify: helm template {release} failed:\n{stderr}");
+                eprintln!("chartwright: verify: {label}helm template {release} failed:\n{stderr}");
                 return Ok(1);
             }
         }
@@ -208,7 +260,7 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
     ));
     if problems.is_empty() {
         eprintln!(
-            "verified: helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
+            "verified: {label}helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
             loaded.objects.len(),
             a,
             b
@@ -216,7 +268,7 @@ fn verify(loaded: &manifest::Loaded, chart: &Path, name: &str, helm: &Path, plac
         return Ok(0);
     }
     for p in &problems {
-        eprintln!("verify: {p}");
+        eprintln!("verify: {label}{p}");
     }
     Ok(1)
 }

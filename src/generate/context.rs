@@ -22,8 +22,16 @@ pub struct Plan {
     pub file: Option<String>,
 }
 
+/// How names render when one chart serves several environments (see [`super::envs`]).
+#[derive(Debug, Clone, Default)]
+pub struct EnvNaming {
+    /// `(kind, name in this environment)` → the canonical name (without the environment's
+    /// prefix, suffix and hash) and the `nameHashes` key of its hash, if it has one.
+    pub names: HashMap<(String, String), (String, Option<String>)>,
+}
+
 /// Everything pass one learns.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Context<'a> {
     /// Chart name.
     pub chart: String,
@@ -45,6 +53,8 @@ pub struct Context<'a> {
     pub autoscaled: HashMap<usize, Vec<String>>,
     /// Optional objects the input lacks that the chart offers, switched off.
     pub scaffold: Scaffold,
+    /// Environment-specific names (multi-environment charts only).
+    pub env_naming: Option<EnvNaming>,
 }
 
 /// The optional objects `helm create` offers and the input did not have, for the one workload
@@ -64,6 +74,32 @@ pub struct Scaffold {
 }
 
 impl Context<'_> {
+    /// The same plans over one environment's version of each object (same order and length),
+    /// whose names render through `naming`.
+    pub fn for_env<'b>(
+        &self,
+        objects: &'b [Object],
+        main_namespace: Option<String>,
+        naming: Option<EnvNaming>,
+    ) -> Context<'b> {
+        let mut ctx = Context {
+            chart: self.chart.clone(),
+            objects,
+            main_namespace,
+            workloads: self.workloads.clone(),
+            plans: self.plans.clone(),
+            names: HashMap::new(),
+            any_names: HashMap::new(),
+            crd_scopes: self.crd_scopes.clone(),
+            autoscaled: self.autoscaled.clone(),
+            scaffold: self.scaffold.clone(),
+            env_naming: naming,
+        };
+        ctx.names = name_map(&ctx);
+        ctx.any_names = any_name_map(&ctx.names);
+        ctx
+    }
+
     /// The object's name expression.
     pub fn name_of(&self, kind: &str, name: &str) -> Option<&NameExpr> {
         self.names.get(&(kind.to_string(), name.to_string()))
@@ -118,7 +154,7 @@ pub fn is_shared_cluster_object(kind: &str) -> bool {
     matches!(kind, "APIService" | "PriorityClass" | "StorageClass" | "IngressClass" | "RuntimeClass")
 }
 
-fn keeps_literal_name(o: &Object, name: &str) -> bool {
+pub fn keeps_literal_name(o: &Object, name: &str) -> bool {
     // `system:` names are reserved for Kubernetes' own objects.
     is_shared_cluster_object(&o.kind)
         || matches!(o.kind.as_str(), "CustomResourceDefinition" | "Namespace")
@@ -308,6 +344,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         any_names: HashMap::new(),
         crd_scopes,
         autoscaled,
+        env_naming: None,
     };
     ctx.names = name_map(&ctx);
     ctx.any_names = any_name_map(&ctx.names);
@@ -399,7 +436,7 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
     let mut names = HashMap::new();
     for (i, o) in ctx.objects.iter().enumerate() {
         let Some(name) = &o.name else { continue };
-        let base = base_name(chart, o, name);
+        let base = object_name(ctx, o, name);
         let plan = &ctx.plans[i];
         let expr = match o.kind.as_str() {
             "ServiceAccount" if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
@@ -433,6 +470,19 @@ fn any_name_map(names: &HashMap<(String, String), NameExpr>) -> HashMap<String, 
         out.entry(name.clone()).or_insert_with(|| expr.clone());
     }
     out
+}
+
+/// [`base_name`], or in a multi-environment chart the environment-aware name.
+pub fn object_name(ctx: &Context<'_>, o: &Object, name: &str) -> NameExpr {
+    if let Some((canonical, hash)) = ctx
+        .env_naming
+        .as_ref()
+        .filter(|_| !keeps_literal_name(o, name))
+        .and_then(|n| n.names.get(&(o.kind.clone(), name.to_string())))
+    {
+        return NameExpr::EnvName(canonical.clone(), hash.clone());
+    }
+    base_name(&ctx.chart, o, name)
 }
 
 /// How an object's own name is written, before kind-specific wrapping (service account

@@ -7,6 +7,8 @@
 pub mod catalog;
 mod context;
 pub mod deps;
+mod envmerge;
+pub mod envs;
 mod files;
 pub mod guard;
 pub mod guard_check;
@@ -31,6 +33,7 @@ use serde::Serialize;
 use crate::manifest::Loaded;
 use crate::yaml::{Node, Value, emit_document, emit_scalar_inline};
 
+pub use envs::{EnvInput, env_namespace, generate_envs};
 pub use files::TemplateError;
 pub use write::{WriteError, write_chart};
 
@@ -111,6 +114,17 @@ pub enum GenerateError {
         "--dependency {0}: its values key `{1}` is already one of the chart's own values keys; give the dependency another `key` in a --catalog file"
     )]
     DependencyKey(String, String),
+    /// An environment name is not a DNS label.
+    #[error(
+        "environment name {0:?} is invalid: use lower-case letters, digits and dashes, starting and ending with a letter or digit (at most 63 characters)"
+    )]
+    BadEnvName(String),
+    /// Two environments have one name.
+    #[error("environment {0:?} is given twice; give each environment once")]
+    RepeatedEnv(String),
+    /// An environment's input is empty.
+    #[error("environment {0:?} holds no Kubernetes objects to put in a chart")]
+    EnvNoObjects(String),
     /// The generator's own templates failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -229,12 +243,7 @@ pub fn main_namespace(objects: &[crate::manifest::Object]) -> Option<String> {
 
 /// Builds the chart in memory.
 pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError> {
-    if !names::valid_chart_name(&opts.name) {
-        return Err(GenerateError::BadName(opts.name.clone()));
-    }
-    if semver_like(&opts.chart_version).is_none() {
-        return Err(GenerateError::BadVersion(opts.chart_version.clone()));
-    }
+    check_options(opts)?;
     if loaded.objects.is_empty() {
         return Err(GenerateError::NoObjects);
     }
@@ -242,25 +251,56 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let mut notes = Vec::new();
     let objects = name_generated(&loaded.objects, &mut notes);
     let ctx = context::analyze(&opts.name, &objects);
+    let mut g = new_gen(&ctx, opts, base_values());
+    let templates = template_objects(&mut g, opts, &mut notes);
+    finish(&tera, g, templates, opts, notes, loaded.objects.len())
+}
+
+/// Refuses a bad chart name or version.
+fn check_options(opts: &Options) -> Result<(), GenerateError> {
+    if !names::valid_chart_name(&opts.name) {
+        return Err(GenerateError::BadName(opts.name.clone()));
+    }
+    if semver_like(&opts.chart_version).is_none() {
+        return Err(GenerateError::BadVersion(opts.chart_version.clone()));
+    }
+    Ok(())
+}
+
+/// The handlers' state for one pass two over `ctx`, starting from `values`.
+fn new_gen<'a>(ctx: &'a context::Context<'a>, opts: &Options, values: values::Values) -> kinds::Gen<'a> {
     let mut g = kinds::Gen {
-        ctx: &ctx,
-        values: base_values(),
+        ctx,
+        values,
         secrets: opts.secrets,
         notes: Notes::default(),
         guards: Vec::new(),
-        refs: refs::RefIndex::new(&ctx),
+        refs: refs::RefIndex::new(ctx),
         maybe_refs: Vec::new(),
         current: 0,
         extra_metadata: Vec::new(),
         knobs: knobs::Knobs::default(),
     };
     knobs::chart_values(&opts.name, &mut g.values, &mut g.knobs);
-    let Templates { mut out, ingresses, services, shared } = template_objects(&mut g, opts, &mut notes);
-    knobs::templates(&mut g, &mut out);
+    g
+}
 
-    let app_version = opts.app_version.clone().or_else(|| main_tag(&ctx));
+/// Everything after the object templates: Chart.yaml, helpers, NOTES.txt, README, values.yaml,
+/// the schema and the self-checks of the defaults.
+fn finish(
+    tera: &tera::Tera,
+    mut g: kinds::Gen<'_>,
+    templates: Templates,
+    opts: &Options,
+    mut notes: Vec<String>,
+    object_count: usize,
+) -> Result<Chart, GenerateError> {
+    let ctx = g.ctx;
+    let Templates { mut out, ingresses, services, shared, .. } = templates;
+
+    let app_version = opts.app_version.clone().or_else(|| main_tag(ctx));
     let chart_yaml = files::render(
-        &tera,
+        tera,
         "Chart.yaml.tera",
         &serde_json::json!({
             "name": opts.name,
@@ -274,21 +314,25 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     out.insert("Chart.yaml".into(), ensure_newline(chart_yaml));
 
     let validate_lines: Vec<String> = g.guards.iter().flat_map(guard::Guard::fail_lines).collect();
-    let helpers = files::render(
-        &tera,
+    let mut helpers = files::render(
+        tera,
         "_helpers.tpl.tera",
-        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers(&ctx, &opts.name), "validate_lines": validate_lines, "shared": shared}),
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers(ctx, &opts.name), "validate_lines": validate_lines, "shared": shared}),
     )?;
+    if ctx.env_naming.is_some() {
+        helpers = ensure_newline(helpers);
+        helpers.push_str(&names::env_name_helper(&opts.name));
+    }
     out.insert("templates/_helpers.tpl".into(), ensure_newline(helpers));
 
     let secret_notes = secret_notes(&g, &opts.name);
     let notes_txt = files::render(
-        &tera,
+        tera,
         "NOTES.txt.tera",
         &serde_json::json!({"name": opts.name, "ingresses": ingresses, "services": services, "secrets": secret_notes}),
     )?;
     out.insert("templates/NOTES.txt".into(), ensure_newline(notes_txt));
-    out.insert(".helmignore".into(), files::render(&tera, "helmignore.tera", &serde_json::json!({}))?);
+    out.insert(".helmignore".into(), files::render(tera, "helmignore.tera", &serde_json::json!({}))?);
 
     if let Some(d) = deps::taken_key(&g.values, &opts.dependencies) {
         return Err(GenerateError::DependencyKey(d.entry.clone(), d.key.clone()));
@@ -300,12 +344,12 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     }
     let rows = values_rows(&g.values);
     let readme = files::render(
-        &tera,
+        tera,
         "README.md.tera",
         &serde_json::json!({
             "name": opts.name,
             "description": format!("A Helm chart for {}.", opts.name),
-            "object_count": loaded.objects.len(),
+            "object_count": object_count,
             "namespace": ctx.main_namespace.clone().unwrap_or_else(|| "default".into()),
             "secrets": secret_notes,
             "values_table": rows,
@@ -316,8 +360,8 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
     let schema_json = schema::build(&g.values, &g.guards);
-    let problems = self_check(&schema_json, &g.values);
-    let unrenderable = guard_check(&g.guards, &g.values);
+    let problems = self_check(&schema_json, &g.values.root.to_json(), "values.yaml");
+    let unrenderable = guard_check(&g.guards, &g.values.root.to_json(), "values.yaml");
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
@@ -351,13 +395,21 @@ struct Templates {
     services: Vec<String>,
     /// Some object is a cluster-wide class rendered once (the `ownsShared` helper is needed).
     shared: bool,
+    /// The template trees behind `out`, by file (objects of the input and scaffolded ones).
+    docs: BTreeMap<String, tpl::Document>,
 }
 
 /// Templates every object of the input (CRDs verbatim), the scaffolded optional objects and
 /// the guard template.
 fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<String>) -> Templates {
     let ctx = g.ctx;
-    let mut t_out = Templates { out: BTreeMap::new(), ingresses: Vec::new(), services: Vec::new(), shared: false };
+    let mut t_out = Templates {
+        out: BTreeMap::new(),
+        ingresses: Vec::new(),
+        services: Vec::new(),
+        shared: false,
+        docs: BTreeMap::new(),
+    };
     for (i, o) in ctx.objects.iter().enumerate() {
         let Some(file) = ctx.plans[i].file.clone() else {
             notes.push(format!(
@@ -400,19 +452,23 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
                 t_out.services.push(n.tpl(&opts.name));
             }
         }
-        t_out.out.insert(file, tpl::render(&tpl::Document { body: t, condition }));
+        let doc = tpl::Document { body: t, condition };
+        t_out.out.insert(file.clone(), tpl::render(&doc));
+        t_out.docs.insert(file, doc);
     }
     for (file, doc) in scaffold::documents(g) {
         if file == "templates/ingress.yaml" {
             t_out.ingresses.push(ingress_note(&["ingress".to_string()]));
         }
-        t_out.out.insert(file, tpl::render(&doc));
+        t_out.out.insert(file.clone(), tpl::render(&doc));
+        t_out.docs.insert(file, doc);
     }
     let guard_file = ["templates/validate.yaml", "templates/validate-values.yaml"]
         .into_iter()
         .find(|f| !t_out.out.contains_key(*f))
         .unwrap_or("templates/chartwright-validate-values.yaml");
     t_out.out.insert(guard_file.into(), guard_template(&opts.name));
+    knobs::templates(g, &mut t_out.out);
     t_out
 }
 
@@ -432,7 +488,7 @@ fn sa_helpers(ctx: &context::Context<'_>, chart: &str) -> Vec<SaHelper> {
         .map(|(i, o)| {
             let plan = &ctx.plans[i];
             let slot = &plan.slot;
-            let base = context::base_name(chart, o, o.name.as_deref().unwrap_or_default());
+            let base = context::object_name(ctx, o, o.name.as_deref().unwrap_or_default());
             SaHelper {
                 helper: context::sa_helper(chart, plan),
                 prefix: plan.owner_prefix.clone().unwrap_or_default().join("."),
@@ -520,16 +576,15 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
 }
 
 /// Validates the default values against the generated schema.
-fn self_check(schema: &serde_json::Value, values: &values::Values) -> Vec<String> {
+fn self_check(schema: &serde_json::Value, instance: &serde_json::Value, file: &str) -> Vec<String> {
     let Ok(validator) = jsonschema::validator_for(schema) else {
         return vec!["the generated values.schema.json does not compile".into()];
     };
-    let instance = values.root.to_json();
     let mut out: Vec<String> = validator
-        .iter_errors(&instance)
+        .iter_errors(instance)
         .map(|e| {
             format!(
-                "values.yaml{}: the default from the input fails the schema: {e}",
+                "{file}{}: the default from the input fails the schema: {e}",
                 pointer_or_root(&e.instance_path().to_string())
             )
         })
@@ -540,9 +595,8 @@ fn self_check(schema: &serde_json::Value, values: &values::Values) -> Vec<String
 }
 
 /// The guard's rules over the defaults, as `helm template` would run them.
-fn guard_check(rules: &[guard::Guard], values: &values::Values) -> Vec<String> {
-    let json = values.root.to_json();
-    guard_check::check(rules, &json)
+fn guard_check(rules: &[guard::Guard], json: &serde_json::Value, file: &str) -> Vec<String> {
+    guard_check::check(rules, json)
         .into_iter()
         .map(|v| {
             let blamed = v.blame.first().cloned().unwrap_or_else(|| v.pointer.clone());
@@ -550,7 +604,7 @@ fn guard_check(rules: &[guard::Guard], values: &values::Values) -> Vec<String> {
             let value = json.pointer(&blamed).map_or_else(|| "nothing".to_string(), ToString::to_string);
             let fix = v.fix.map(|f| format!("; {f}")).unwrap_or_default();
             format!(
-                "values.yaml: {key} is {value} from the input, and the chart's guard refuses it ({}){fix}; the chart will not render until that changes",
+                "{file}: {key} is {value} from the input, and the chart's guard refuses it ({}){fix}; the chart will not render until that changes",
                 v.message
             )
         })

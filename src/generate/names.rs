@@ -15,6 +15,10 @@ pub enum NameExpr {
     ExistingOr(String, Box<NameExpr>),
     /// Kept literally (CRDs, APIServices, cluster-wide classes, `system:` names).
     Literal(String),
+    /// A multi-environment chart's name: the canonical name with the environment's
+    /// `namePrefix`, `nameSuffix` and hash (the `nameHashes` key) around it, then named like
+    /// [`NameExpr::Fullname`] or [`NameExpr::Component`] by what it turns out to be.
+    EnvName(String, Option<String>),
 }
 
 impl NameExpr {
@@ -35,6 +39,11 @@ impl NameExpr {
                 format!("{v} | default ({})", inner.pipeline_in(chart, root))
             }
             NameExpr::Literal(s) => crate::yaml::quote_double(s),
+            NameExpr::EnvName(n, hash) => format!(
+                "include \"{chart}.envName\" (list {root} {} {})",
+                crate::yaml::quote_double(n),
+                crate::yaml::quote_double(hash.as_deref().unwrap_or_default())
+            ),
         }
     }
 
@@ -52,6 +61,38 @@ impl NameExpr {
 /// `namespaceOverride` when set (see `<chart>.namespace` in _helpers.tpl).
 pub fn release_namespace(chart: &str) -> String {
     format!("{{{{ include \"{chart}.namespace\" . }}}}")
+}
+
+/// The `envName` helper of a multi-environment chart: the environment's name of an object
+/// (prefix, canonical name, suffix, `-hash`), named under the release by the same rules as
+/// single-environment names: the fullname when it is the chart name, the fullname and the rest
+/// when it starts with `<chart>-`, `componentName` otherwise.
+pub fn env_name_helper(chart: &str) -> String {
+    format!(
+        r#"
+{{{{/*
+An object's name in this environment: namePrefix, the name, nameSuffix and its nameHashes entry
+(kustomize's configMapGenerator hash), then named under the release like any other name.
+Usage: include "{chart}.envName" (list . "config" "config")
+*/}}}}
+{{{{- define "{chart}.envName" -}}}}
+{{{{- $root := index . 0 }}}}
+{{{{- $name := printf "%s%s%s" ($root.Values.namePrefix | default "") (index . 1) ($root.Values.nameSuffix | default "") }}}}
+{{{{- with index . 2 }}}}
+{{{{- with index ($root.Values.nameHashes | default dict) . }}}}
+{{{{- $name = printf "%s-%s" $name . }}}}
+{{{{- end }}}}
+{{{{- end }}}}
+{{{{- if eq $name $root.Chart.Name }}}}
+{{{{- include "{chart}.fullname" $root }}}}
+{{{{- else if hasPrefix (printf "%s-" $root.Chart.Name) $name }}}}
+{{{{- printf "%s-%s" (include "{chart}.fullname" $root) (trimPrefix (printf "%s-" $root.Chart.Name) $name) }}}}
+{{{{- else }}}}
+{{{{- include "{chart}.componentName" (list $root $name) }}}}
+{{{{- end }}}}
+{{{{- end }}}}
+"#
+    )
 }
 
 /// Splits a name into lower-case word tokens at `-`, `_`, `.`, `/`, `:`, spaces and camel humps.

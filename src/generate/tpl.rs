@@ -23,6 +23,8 @@ pub enum T {
     /// Template lines among the items of a sequence, at the items' indentation (`{N}`), e.g.
     /// a user's extra items appended after the input's.
     Lines(Vec<String>),
+    /// A sequence item rendered only when a condition holds (an item some environments lack).
+    Cond(String, Box<T>),
 }
 
 /// An entry of a mapping in a template.
@@ -286,6 +288,8 @@ fn emit_value_after_key(out: &mut String, v: &T, indent: usize) {
             out.push('\n');
             emit_items(out, s, indent + 2);
         }
+        // Only sequence items are conditional; elsewhere the item stands alone.
+        T::Cond(_, inner) => emit_value_after_key(out, inner, indent),
     }
 }
 
@@ -313,6 +317,14 @@ fn emit_literal(out: &mut String, value: &Value, block_indent: usize) {
 
 fn emit_items(out: &mut String, items: &[T], indent: usize) {
     for item in items {
+        if let T::Cond(cond, inner) = item {
+            pad(out, indent);
+            out.push_str(&format!("{{{{- if {cond} }}}}\n"));
+            emit_items(out, std::slice::from_ref(inner), indent);
+            pad(out, indent);
+            out.push_str("{{- end }}\n");
+            continue;
+        }
         if let T::Lines(lines) = item {
             for l in lines {
                 pad(out, indent);

@@ -18,6 +18,25 @@ pub fn chartwright() -> Command {
 
 static HELMS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
 
+/// What `scripts/fetch-helm.sh --print-env` printed (it provisions Helm and kubectl, cached),
+/// run once per test binary.
+fn provisioned(key: &str) -> PathBuf {
+    static PRINTED: OnceLock<String> = OnceLock::new();
+    let text = PRINTED.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(root().join("scripts/fetch-helm.sh"))
+            .arg("--print-env")
+            .output()
+            .expect("run scripts/fetch-helm.sh");
+        assert!(out.status.success(), "scripts/fetch-helm.sh failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    });
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{key} is not set and scripts/fetch-helm.sh printed no {key}"))
+}
+
 /// Paths of Helm 3.17.2 and 4.1.4: from `CHARTWRIGHT_HELM3`/`CHARTWRIGHT_HELM4`, or provisioned
 /// by `scripts/fetch-helm.sh` (cached). A test that needs Helm never skips: it fails loudly when
 /// Helm cannot be provisioned.
@@ -26,20 +45,17 @@ pub fn helms() -> &'static (PathBuf, PathBuf) {
         if let (Some(h3), Some(h4)) = (std::env::var_os("CHARTWRIGHT_HELM3"), std::env::var_os("CHARTWRIGHT_HELM4")) {
             return (PathBuf::from(h3), PathBuf::from(h4));
         }
-        let out = Command::new("bash")
-            .arg(root().join("scripts/fetch-helm.sh"))
-            .arg("--print-env")
-            .output()
-            .expect("run scripts/fetch-helm.sh");
-        assert!(out.status.success(), "scripts/fetch-helm.sh failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8(out.stdout).expect("utf-8");
-        let get = |k: &str| {
-            text.lines()
-                .find_map(|l| l.strip_prefix(&format!("{k}=")))
-                .map(PathBuf::from)
-                .unwrap_or_else(|| panic!("fetch-helm.sh printed no {k}"))
-        };
-        (get("CHARTWRIGHT_HELM3"), get("CHARTWRIGHT_HELM4"))
+        (provisioned("CHARTWRIGHT_HELM3"), provisioned("CHARTWRIGHT_HELM4"))
+    })
+}
+
+/// kubectl 1.35 (for `kubectl kustomize`): from `CHARTWRIGHT_KUBECTL`, which `scripts/test.sh`
+/// exports, or provisioned by `scripts/fetch-helm.sh` (cached). Never skips: a test that needs
+/// it fails loudly when it cannot be had.
+pub fn kubectl() -> &'static Path {
+    static KUBECTL: OnceLock<PathBuf> = OnceLock::new();
+    KUBECTL.get_or_init(|| {
+        std::env::var_os("CHARTWRIGHT_KUBECTL").map_or_else(|| provisioned("CHARTWRIGHT_KUBECTL"), PathBuf::from)
     })
 }
 
@@ -81,6 +97,27 @@ pub fn assert_golden(path: &Path, actual: &str) {
             path.display()
         );
     }
+}
+
+/// Every file under `dir` (relative path with `/` → contents), in sorted order; empty when
+/// `dir` does not exist.
+pub fn files_under(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut out);
+    }
+    out
 }
 
 /// Copies a directory tree (fixtures into a temporary directory).

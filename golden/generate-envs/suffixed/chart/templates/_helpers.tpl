@@ -1,0 +1,157 @@
+
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "suffixed.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+Kubernetes names are limited to 63 characters; a release name that already contains the
+chart name is used as is.
+*/}}
+{{- define "suffixed.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of an object whose input name did not start with the chart name: kept as written when
+the release is named after the chart (so objects that already run are adopted), prefixed
+with the fullname otherwise (so two releases never collide).
+Usage: include "suffixed.componentName" (list . "redis")
+*/}}
+{{- define "suffixed.componentName" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $fullname := include "suffixed.fullname" $root }}
+{{- if eq $fullname $root.Chart.Name }}
+{{- $name }}
+{{- else }}
+{{- printf "%s-%s" $fullname $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, as used by the chart label.
+*/}}
+{{- define "suffixed.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "suffixed.labels" -}}
+helm.sh/chart: {{ include "suffixed.chart" . }}
+{{ include "suffixed.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels.
+*/}}
+{{- define "suffixed.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "suffixed.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Namespace of the objects that render into the release namespace: namespaceOverride when set.
+*/}}
+{{- define "suffixed.namespace" -}}
+{{- default .Release.Namespace .Values.namespaceOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+An image repository under global.imageRegistry: the registry replaces the repository's own
+(its first part when that has a dot or a colon, or is localhost) and is put in front of a
+repository that has none (docker.io's short names).
+Usage: include "suffixed.imageRepository" (list $ .Values.image.repository)
+*/}}
+{{- define "suffixed.imageRepository" -}}
+{{- $root := index . 0 }}
+{{- $repo := index . 1 }}
+{{- $registry := dig "imageRegistry" "" (default (dict) $root.Values.global) }}
+{{- if $registry }}
+{{- $parts := splitList "/" $repo }}
+{{- $first := first $parts }}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) }}
+{{- $repo = rest $parts | join "/" }}
+{{- end }}
+{{- printf "%s/%s" (trimSuffix "/" $registry) $repo }}
+{{- else }}
+{{- $repo }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the service account of `web`.
+*/}}
+{{- define "suffixed.web.serviceAccountName" -}}
+{{- if .Values.web.serviceAccount.create }}
+{{- default (include "suffixed.envName" (list . "web" "")) .Values.web.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.web.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+
+{{/*
+Checks on the values that hold even with --skip-schema-validation. templates/validate.yaml
+runs them on every render, so a render fails with a message that names the key and the fix.
+*/}}
+{{- define "suffixed.validateValues" -}}
+{{- if not .Values.db.image.repository }}
+{{- fail "db.image.repository: set the container image repository" }}
+{{- end }}
+{{- if and .Values.web.service.externalTrafficPolicy (not (has (toString .Values.web.service.type) (list "NodePort" "LoadBalancer"))) }}
+{{- fail "web.service.externalTrafficPolicy: Kubernetes takes it only for NodePort and LoadBalancer Services; set web.service.type to one of them or empty it" }}
+{{- end }}
+{{- if and .Values.web.service.loadBalancerSourceRanges (ne (toString .Values.web.service.type) "LoadBalancer") }}
+{{- fail "web.service.loadBalancerSourceRanges: Kubernetes takes them only for LoadBalancer Services; set web.service.type to LoadBalancer or empty them" }}
+{{- end }}
+{{- if not .Values.web.image.repository }}
+{{- fail "web.image.repository: set the container image repository" }}
+{{- end }}
+{{- if and .Values.ingress.enabled (not .Values.ingress.hosts) }}
+{{- fail "ingress.hosts: an enabled ingress needs at least one host; add one or set ingress.enabled=false" }}
+{{- end }}
+{{- if not .Values.tests.image.repository }}
+{{- fail "tests.image.repository: set the container image repository" }}
+{{- end }}
+{{- end }}
+
+{{/*
+An object's name in this environment: namePrefix, the name, nameSuffix and its nameHashes entry
+(kustomize's configMapGenerator hash), then named under the release like any other name.
+Usage: include "suffixed.envName" (list . "config" "config")
+*/}}
+{{- define "suffixed.envName" -}}
+{{- $root := index . 0 }}
+{{- $name := printf "%s%s%s" ($root.Values.namePrefix | default "") (index . 1) ($root.Values.nameSuffix | default "") }}
+{{- with index . 2 }}
+{{- with index ($root.Values.nameHashes | default dict) . }}
+{{- $name = printf "%s-%s" $name . }}
+{{- end }}
+{{- end }}
+{{- if eq $name $root.Chart.Name }}
+{{- include "suffixed.fullname" $root }}
+{{- else if hasPrefix (printf "%s-" $root.Chart.Name) $name }}
+{{- printf "%s-%s" (include "suffixed.fullname" $root) (trimPrefix (printf "%s-" $root.Chart.Name) $name) }}
+{{- else }}
+{{- include "suffixed.componentName" (list $root $name) }}
+{{- end }}
+{{- end }}
