@@ -160,6 +160,71 @@ pub fn is_kustomization_dir(path: &Path) -> bool {
     path.is_dir() && KUSTOMIZATION_FILES.iter().any(|f| path.join(f).is_file())
 }
 
+/// The local files and directories a kustomize directory reads, itself included: `resources`,
+/// `bases`, `components`, `crds`, patch files and generator sources, followed into the bases
+/// they name. `--force` must never replace any of them (a base outside the overlay is an input
+/// too). Remote references are skipped; a kustomization that cannot be read adds only itself.
+pub fn local_sources(dir: &Path) -> Vec<PathBuf> {
+    // Bounds the walk: kustomize trees are small, and a cycle must not loop.
+    const MAX_DIRS: usize = 256;
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let key = d.canonicalize().unwrap_or_else(|_| d.clone());
+        if seen.contains(&key) || seen.len() >= MAX_DIRS {
+            continue;
+        }
+        seen.push(key);
+        out.push(d.clone());
+        let Some(text) = KUSTOMIZATION_FILES.iter().find_map(|f| std::fs::read_to_string(d.join(f)).ok()) else {
+            continue;
+        };
+        let Ok(docs) = crate::yaml::parse_stream(&text) else { continue };
+        let Some(root) = docs.into_iter().find_map(|doc| doc.root) else { continue };
+        for reference in kustomization_paths(&root) {
+            if reference.contains("://") || reference.contains("?ref=") || reference.starts_with("github.com/") {
+                continue;
+            }
+            let p = d.join(&reference);
+            if is_kustomization_dir(&p) {
+                todo.push(p);
+            } else if p.exists() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The path strings of one kustomization file.
+fn kustomization_paths(root: &crate::yaml::Node) -> Vec<String> {
+    let strings = |n: Option<&crate::yaml::Node>| -> Vec<String> {
+        n.and_then(crate::yaml::Node::as_seq)
+            .map(|s| s.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for key in ["resources", "bases", "components", "crds", "patchesStrategicMerge", "configurations"] {
+        out.extend(strings(root.get(key)));
+    }
+    for key in ["patches", "patchesJson6902", "replacements"] {
+        for item in root.get(key).and_then(crate::yaml::Node::as_seq).into_iter().flatten() {
+            out.extend(item.get("path").and_then(crate::yaml::Node::as_str).map(str::to_string));
+        }
+    }
+    for key in ["configMapGenerator", "secretGenerator"] {
+        for item in root.get(key).and_then(crate::yaml::Node::as_seq).into_iter().flatten() {
+            for list in ["files", "envs"] {
+                // `key=path` names the data key; the file is after the `=`.
+                out.extend(strings(item.get(list)).into_iter().map(|f| f.rsplit('=').next().unwrap_or(&f).to_string()));
+            }
+            out.extend(item.get("env").and_then(crate::yaml::Node::as_str).map(str::to_string));
+        }
+    }
+    out
+}
+
 /// Which command line a renderer takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {

@@ -177,6 +177,34 @@ fn force_still_refuses_an_output_inside_an_env_input() {
     assert!(!dev.join("chart").exists());
 }
 
+#[test]
+fn force_refuses_to_replace_a_kustomize_base_an_overlay_reads() {
+    // The base lies outside the overlay: only following `resources` finds it.
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    let overlay = tmp.path().join("overlays/prod");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::create_dir_all(&overlay).unwrap();
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n";
+    std::fs::write(base.join("cm.yaml"), cm).unwrap();
+    std::fs::write(base.join("kustomization.yaml"), "resources:\n  - cm.yaml\n").unwrap();
+    // Chart.yaml makes the base look like a chart that --force may replace.
+    std::fs::write(base.join("Chart.yaml"), "apiVersion: v2\nname: a\nversion: 0.1.0\n").unwrap();
+    std::fs::write(overlay.join("kustomization.yaml"), "resources:\n  - ../../base\nnamePrefix: prod-\n").unwrap();
+    let o = chartwright()
+        .args(["generate", "--name", "web", "--force", "--kustomize"])
+        .arg(kubectl())
+        .arg("--env")
+        .arg(format!("prod={}", overlay.display()))
+        .arg("--output")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(base.join("cm.yaml")).unwrap(), cm);
+    assert!(!base.join("values.yaml").exists());
+}
+
 /// A directory holding only a `kubectl` link to the provisioned one, for PATH.
 fn path_with_kubectl() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
