@@ -227,7 +227,13 @@ fn stage(chart: &Chart, out: &Path, parent: &Path) -> Result<tempfile::TempDir, 
 fn swap_into_place(staged: tempfile::TempDir, out: &Path, target: &Path, parent: &Path) -> Result<(), WriteError> {
     let mut aside = Vec::new();
     let mut result = Err(WriteError::Io { path: out.to_path_buf(), source: std::io::ErrorKind::ResourceBusy.into() });
-    for _ in 0..SWAP_ATTEMPTS {
+    for attempt in 0..SWAP_ATTEMPTS {
+        if attempt > 0 {
+            // Runs that collided back off by different amounts (their pids differ), so on a busy
+            // machine one of them gets both renames in before the next one moves it aside.
+            let jitter = u64::from(std::process::id() % 7);
+            std::thread::sleep(std::time::Duration::from_millis((attempt as u64).min(20) * (1 + jitter)));
+        }
         if std::fs::symlink_metadata(target).is_ok() {
             let old = match staging_dir(parent, "old-") {
                 Ok(d) => d.keep(),
