@@ -96,6 +96,10 @@ fn common_prefix(names: &[String]) -> String {
     for n in &names[1..] {
         len = first.bytes().zip(n.bytes()).take(len).take_while(|(a, b)| a == b).count();
     }
+    // Names are ASCII in Kubernetes, but input need not be: never cut inside a character.
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
     first[..len].to_string()
 }
 
@@ -1040,5 +1044,17 @@ mod tests {
         let mut on = yaml("autoscaling: {enabled: true, minReplicas: 3}\n");
         keep_switched_off(&u, &mut on, &mut Vec::new(), &values);
         assert_eq!(on, yaml("autoscaling: {enabled: true, minReplicas: 3}\n"));
+    }
+
+    #[test]
+    fn names_that_are_not_ascii_never_split_inside_a_character() {
+        assert_eq!(common_prefix(&["aé-x".to_string(), "aè-y".to_string()]), "a");
+        let a = objs(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: dév-web}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: dév-db}\n",
+        );
+        let b = objs(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: dèv-web}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: dèv-db}\n",
+        );
+        assert_eq!(detect_affixes(&[a, b]).prefix, ["dév-", "dèv-"]);
     }
 }
