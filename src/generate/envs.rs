@@ -570,7 +570,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             format!("# The {} environment: only what differs from values.yaml.\n", env.name)
         };
         if let Some(d) = diff {
-            let v = Values { root: d, meta: union_values.meta.clone() };
+            let mut v = Values { root: d, meta: union_values.meta.clone() };
+            describe_data_keys(&mut v);
             text.push('\n');
             text.push_str(&v.to_yaml());
         }
@@ -610,6 +611,30 @@ fn presence(
     match cond {
         Some(c) => format!("and {r} ({c})"),
         None => r,
+    }
+}
+
+/// A `# --` line for each key of an environment's file that the model does not describe (keys
+/// of passed-through maps: ConfigMap data, resources, annotations).
+fn describe_data_keys(v: &mut Values) {
+    fn walk(node: &Node, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+        let Some(m) = node.as_map() else { return };
+        for (k, child) in m {
+            path.push(k.as_str().unwrap_or_default().to_string());
+            let desc = if child.is_null() {
+                "Not in this environment: null drops the default.".to_string()
+            } else {
+                format!("`{}` in this environment.", path.last().map(String::as_str).unwrap_or_default())
+            };
+            out.push((path.clone(), desc));
+            walk(child, path, out);
+            path.pop();
+        }
+    }
+    let mut found = Vec::new();
+    walk(&v.root, &mut Vec::new(), &mut found);
+    for (path, desc) in found {
+        v.describe(&path, desc);
     }
 }
 
