@@ -614,3 +614,37 @@ mod property {
         }
     }
 }
+
+#[test]
+fn the_schema_still_refuses_typos_and_wrong_types_in_an_environments_values() {
+    let case = root().join("tests/fixtures/generate-envs/scaling");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("scaling");
+    build("scaling", &golden_envs(&case), &out);
+    for (bad, why) in [
+        ("replicaCont: 3\n", "a typo'd key"),
+        ("environmentLabels: {tierr: prod}\n", "a typo'd label key"),
+        ("service: {type: LoadBalancr}\n", "a Service type no environment has"),
+        ("ingress: {enabled: \"yes please\"}\n", "a toggle that is not a boolean"),
+    ] {
+        let file = tmp.path().join("bad.yaml");
+        std::fs::write(&file, bad).unwrap();
+        for (label, bin) in each_helm() {
+            let r = helm(
+                bin,
+                &[
+                    "template",
+                    "scaling",
+                    out.to_str().unwrap(),
+                    "-f",
+                    out.join("values-prod.yaml").to_str().unwrap(),
+                    "-f",
+                    file.to_str().unwrap(),
+                ],
+            );
+            assert!(!r.status.success(), "{label}: {why} was accepted");
+        }
+        let v = chartwright().args(["validate", out.to_str().unwrap(), file.to_str().unwrap()]).output().unwrap();
+        assert_eq!(v.status.code(), Some(1), "validate accepted {why}");
+    }
+}
