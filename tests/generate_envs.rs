@@ -648,3 +648,24 @@ fn the_schema_still_refuses_typos_and_wrong_types_in_an_environments_values() {
         assert_eq!(v.status.code(), Some(1), "validate accepted {why}");
     }
 }
+
+#[test]
+fn a_secret_whose_data_fields_differ_per_environment_is_exact_in_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let secret =
+        |data: &str| format!("apiVersion: v1\nkind: Secret\nmetadata: {{name: creds}}\ntype: Opaque\n{data}---\n{APP}");
+    let mut files = Vec::new();
+    for (env, text) in
+        [("dev", secret("data: {token: ZGV2}\n")), ("prod", secret("")), ("qa", secret("stringData: {a: b}\n"))]
+    {
+        let f = tmp.path().join(format!("{env}.yaml"));
+        std::fs::write(&f, text).unwrap();
+        files.push((env.to_string(), f));
+    }
+    let out = tmp.path().join("app");
+    let chart = build("app", &files, &out);
+    assert!(chart.problems.is_empty(), "{:?}", chart.problems);
+    let loaded: Vec<(String, Loaded)> = files.iter().map(|(e, f)| (e.clone(), load(f, "in.yaml"))).collect();
+    let problems = check_all("app", &out, &loaded, false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

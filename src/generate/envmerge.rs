@@ -180,19 +180,36 @@ impl<'a> Merger<'a> {
 
     /// Merges one document of several environments (`docs`: those that have it); the values the
     /// merge adds for it go under `home` (see [`home_of`]).
-    pub fn merge_doc(&mut self, slot: &[String], what: &str, docs: &[(usize, &Document)]) -> Result<Document, String> {
+    pub fn merge_doc(&mut self, slot: &[String], what: &str, docs: &[(usize, &Document)]) -> Vec<Document> {
         self.slot = slot.to_vec();
         self.what = what.to_string();
-        let conditions: Vec<&Option<String>> = docs.iter().map(|(_, d)| &d.condition).collect();
-        if conditions.iter().any(|c| *c != conditions[0]) {
-            return Err(format!("{what}: its handlers render it under different conditions per environment"));
+        // Handlers that render the object under different conditions per environment: one
+        // document per condition, each under its own boolean.
+        let mut groups: Vec<(Option<String>, Vec<(usize, &T)>)> = Vec::new();
+        for (e, d) in docs {
+            match groups.iter_mut().find(|g| g.0 == d.condition) {
+                Some(g) => g.1.push((*e, &d.body)),
+                None => groups.push((d.condition.clone(), vec![(*e, &d.body)])),
+            }
         }
-        let bodies: Vec<(usize, &T)> = docs.iter().map(|(e, d)| (*e, &d.body)).collect();
-        let body = match self.merge_value(&bodies, &mut Vec::new()) {
-            Some(b) => b,
-            None => return Err(format!("{what}: its environments' templates do not merge")),
-        };
-        Ok(Document { body, condition: conditions[0].clone() })
+        let among: Vec<usize> = docs.iter().map(|(e, _)| *e).collect();
+        let single = groups.len() == 1;
+        let mut out = Vec::new();
+        for (i, (condition, bodies)) in groups.into_iter().enumerate() {
+            let body = self.merge_value(&bodies, &mut Vec::new()).unwrap_or_else(|| {
+                // Bodies are mappings, which always merge; keep the first should that change.
+                bodies[0].1.clone()
+            });
+            let condition = if single {
+                condition
+            } else {
+                let on: Vec<usize> = bodies.iter().map(|(e, _)| *e).collect();
+                let v = self.condition(&[format!("variant{}", i + 1)], &on, &among, &format!("variant {}", i + 1));
+                Some(condition.map_or_else(|| v.clone(), |c| format!("and {v} ({c})")))
+            };
+            out.push(Document { body, condition });
+        }
+        out
     }
 
     fn merge_value(&mut self, ts: &[(usize, &T)], path: &mut Vec<String>) -> Option<T> {
@@ -735,7 +752,7 @@ mod tests {
         let chart_map = |_: &[String]| true;
         let value_of = |_: usize, _: &str| None;
         let mut m = Merger::new(srcs.len(), &taken, &chart_map, &value_of);
-        let doc = m.merge_doc(&["web".to_string()], "Deployment/web", &refs).unwrap();
+        let doc = m.merge_doc(&["web".to_string()], "Deployment/web", &refs).remove(0);
         (render(&doc), m.lifted)
     }
 
@@ -786,11 +803,32 @@ mod tests {
         let refs: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
         let (taken, chart_map, value_of) = (|_: &[String]| false, |_: &[String]| true, |_: usize, _: &str| None);
         let mut m = Merger::new(2, &taken, &chart_map, &value_of);
-        let text = render(&m.merge_doc(&["web".to_string()], "Deployment/web", &refs).unwrap());
+        let text = render(&m.merge_doc(&["web".to_string()], "Deployment/web", &refs).remove(0));
         assert_eq!(
             text,
             "{{- if .Values.web.hostVariant1Enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
              {{- if .Values.web.hostVariant2Enabled }}\nhost: other\n{{- end }}\n"
         );
+    }
+
+    #[test]
+    fn documents_under_different_conditions_render_as_one_document_per_condition() {
+        let docs = [
+            Document { body: tree("kind: Secret\n"), condition: Some("not .Values.x".into()) },
+            Document { body: tree("kind: Secret\n"), condition: None },
+        ];
+        let refs: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
+        let (taken, chart_map, value_of) = (|_: &[String]| false, |_: &[String]| true, |_: usize, _: &str| None);
+        let mut m = Merger::new(2, &taken, &chart_map, &value_of);
+        let out = m.merge_doc(&["secrets".to_string()], "Secret/s", &refs);
+        let conditions: Vec<Option<String>> = out.into_iter().map(|d| d.condition).collect();
+        assert_eq!(
+            conditions,
+            [
+                Some("and .Values.secrets.variant1Enabled (not .Values.x)".to_string()),
+                Some(".Values.secrets.variant2Enabled".to_string())
+            ]
+        );
+        assert_eq!(m.lifted[0].resolved(), [true, false].map(|b| Node::new(Value::Bool(b))));
     }
 }

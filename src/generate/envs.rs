@@ -435,7 +435,6 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     merger.chart = opts.name.clone();
     let mut merged: BTreeMap<String, String> = BTreeMap::new();
     let mut homes: BTreeMap<Vec<String>, String> = BTreeMap::new();
-    let mut problems: Vec<String> = Vec::new();
     for file in &files {
         let u = file_index.get(file).copied();
         let present: Vec<usize> = (0..n).filter(|&e| u.is_none_or(|u| at[u][e].is_some())).collect();
@@ -457,18 +456,15 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             }
             None => (Vec::new(), Vec::new(), file.clone()),
         };
-        let mut doc = match merger.merge_doc(&home, &what, &docs) {
-            Ok(d) => d,
-            Err(msg) => {
-                problems.push(msg);
-                docs[0].1.clone()
-            }
-        };
+        let mut out = merger.merge_doc(&home, &what, &docs);
         if present.len() < n {
-            doc.condition =
-                Some(presence(&mut merger, &union_values, (&slot, &home), &what, &present, doc.condition.take()));
+            let cond = if out.len() == 1 { out[0].condition.take() } else { None };
+            let p = presence(&mut merger, &union_values, (&slot, &home), &what, &present, cond);
+            for doc in &mut out {
+                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
+            }
         }
-        merged.insert(file.clone(), super::tpl::render(&doc));
+        merged.insert(file.clone(), render_all(&out));
     }
     // CRDs under crds/ are installed as written: one that differs between environments, or
     // that some lack, becomes a template like any other object.
@@ -489,12 +485,12 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
         homes.insert(home.clone(), o.display_name());
         let what = o.display_name();
-        let mut doc = merger.merge_doc(&home, &what, &refs).unwrap_or_else(|msg| {
-            problems.push(msg);
-            docs[0].clone()
-        });
+        let mut out = merger.merge_doc(&home, &what, &refs);
         if present.len() < n {
-            doc.condition = Some(presence(&mut merger, &union_values, (&[], &home), &what, &present, None));
+            let p = presence(&mut merger, &union_values, (&[], &home), &what, &present, None);
+            for doc in &mut out {
+                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
+            }
         }
         let stem = file.trim_start_matches("crds/");
         let mut target = format!("templates/crd-{stem}");
@@ -503,7 +499,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             target = format!("templates/crd-{i}-{stem}");
             i += 1;
         }
-        merged.insert(target, super::tpl::render(&doc));
+        merged.insert(target, render_all(&out));
         moved.push(file);
     }
     let lifted = merger.lifted;
@@ -546,7 +542,6 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let object_count = envs[0].loaded.objects.len();
     let guards = base.guards.clone();
     let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count)?;
-    chart.problems.extend(problems);
 
     // values-<env>.yaml, and the checks of each environment's values against a schema that
     // admits each environment's own scalars (a Service type one environment leaves empty...).
@@ -585,6 +580,11 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     add_env_docs(&mut chart, envs, &mains, opts);
     chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
     Ok(chart)
+}
+
+/// One or more documents of a template file.
+fn render_all(docs: &[super::tpl::Document]) -> String {
+    docs.iter().map(super::tpl::render).collect::<Vec<_>>().join("---\n")
 }
 
 /// The condition of a document only some environments have: the handler's own `enabled`
