@@ -38,6 +38,9 @@ impl Lifted {
     }
 }
 
+/// Trees of one node, by environment.
+type Bodies<'t> = Vec<(usize, &'t T)>;
+
 /// An environment's value of a `.Values...` reference.
 pub type ValueOf<'a> = dyn Fn(usize, &str) -> Option<Node> + 'a;
 
@@ -185,7 +188,7 @@ impl<'a> Merger<'a> {
         self.what = what.to_string();
         // Handlers that render the object under different conditions per environment: one
         // document per condition, each under its own boolean.
-        let mut groups: Vec<(Option<String>, Vec<(usize, &T)>)> = Vec::new();
+        let mut groups: Vec<(Option<String>, Bodies<'_>)> = Vec::new();
         for (e, d) in docs {
             match groups.iter_mut().find(|g| g.0 == d.condition) {
                 Some(g) => g.1.push((*e, &d.body)),
