@@ -541,7 +541,19 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     }
     let object_count = envs[0].loaded.objects.len();
     let guards = base.guards.clone();
+    // The other environments' notes (objects left out, words that may name a Service), once each.
+    let others: Vec<String> = env_notes[1..]
+        .iter()
+        .flatten()
+        .cloned()
+        .chain(gens.iter().flat_map(|g| g.maybe_refs.iter().cloned()))
+        .collect();
     let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count)?;
+    for note in others {
+        if !chart.notes.contains(&note) {
+            chart.notes.push(note);
+        }
+    }
 
     // values-<env>.yaml, and the checks of each environment's values against a schema that
     // admits each environment's own scalars (a Service type one environment leaves empty...).
