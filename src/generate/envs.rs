@@ -256,118 +256,13 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let mains: Vec<Option<String>> = objects.iter().map(|o| context::main_namespace(o)).collect();
     let affixes = detect_affixes(&objects);
 
-    // The union, in the first environment's order, each addition after its neighbour.
-    let mut keys: Vec<Key> = Vec::new();
-    let mut at: Vec<Vec<Option<usize>>> = Vec::new();
-    for (e, objs) in objects.iter().enumerate() {
-        let mut pos = 0;
-        let mut seen: HashMap<Key, usize> = HashMap::new();
-        for (j, o) in objs.iter().enumerate() {
-            let mut k = key_of(&affixes, e, o, &mains[e]);
-            // Objects that collide within an environment stay apart.
-            let dup = seen.entry(k.clone()).or_default();
-            *dup += 1;
-            if *dup > 1 {
-                k.2 = format!("{}\u{0}{dup}", k.2);
-            }
-            match keys.iter().position(|x| *x == k) {
-                Some(p) => {
-                    at[p][e] = Some(j);
-                    pos = p + 1;
-                }
-                None => {
-                    keys.insert(pos, k);
-                    let mut row = vec![None; n];
-                    row[e] = Some(j);
-                    at.insert(pos, row);
-                    pos += 1;
-                }
-            }
-        }
-    }
-
-    // Canonical names, and the hash values of the objects that have them.
-    let mut hash_keys: BTreeMap<usize, String> = BTreeMap::new();
-    let mut used_hash_keys: Vec<String> = Vec::new();
-    for (u, row) in at.iter().enumerate() {
-        let hashed = row
-            .iter()
-            .enumerate()
-            .any(|(e, j)| j.and_then(|j| canonical(&affixes, e, &objects[e][j])).is_some_and(|(_, h)| h.is_some()));
-        if hashed {
-            let mut key = keys[u].2.clone();
-            let mut i = 2;
-            while used_hash_keys.contains(&key) {
-                key = format!("{}-{i}", keys[u].2);
-                i += 1;
-            }
-            used_hash_keys.push(key.clone());
-            hash_keys.insert(u, key);
-        }
-    }
+    let at = union_rows(&objects, &affixes, &mains);
+    let (union, renames) = union_objects(&at, &objects, &affixes, &mains);
+    let hash_keys = hash_keys_of(&at, &objects, &affixes, &union);
     let naming_on = affixes.any() || !hash_keys.is_empty();
-
-    // Pass one over the union: each object as its first environment has it, with canonical
-    // names, references to renamed objects and the main namespace made canonical.
-    let mut renames: Vec<HashMap<String, String>> = vec![HashMap::new(); n];
-    for (e, objs) in objects.iter().enumerate() {
-        for o in objs {
-            if let (Some(name), Some((c, _))) = (&o.name, canonical(&affixes, e, o)) {
-                if *name != c {
-                    renames[e].insert(name.clone(), c);
-                }
-            }
-        }
-    }
-    let union: Vec<Object> = at
-        .iter()
-        .map(|row| {
-            let e = row.iter().position(Option::is_some).unwrap_or(0);
-            let mut o = objects[e][row[e].unwrap_or(0)].clone();
-            canonicalize_strings(&mut o.node, &renames[e]);
-            if let Some(name) = &o.name {
-                let c = renames[e].get(name).cloned().unwrap_or_else(|| name.clone());
-                set_name(&mut o, &c);
-            }
-            if o.namespace == mains[e] && mains[e].is_some() {
-                set_namespace(&mut o, mains[0].clone());
-            }
-            o
-        })
-        .collect();
     let ctx_u = context::analyze(&opts.name, &union);
-
-    // Each environment's objects in union order; those it lacks stand in from the union under
-    // the names they would have there (their trees are left out of the merge).
-    let mut env_objects: Vec<Vec<Object>> = Vec::new();
-    let mut namings: Vec<EnvNaming> = Vec::new();
-    for e in 0..n {
-        let mut objs = Vec::new();
-        let mut naming = EnvNaming::default();
-        for (u, row) in at.iter().enumerate() {
-            let o = match row[e] {
-                Some(j) => objects[e][j].clone(),
-                None => {
-                    let mut o = union[u].clone();
-                    if renamable(&o).is_some() {
-                        let name = format!("{}{}{}", affixes.prefix[e], keys[u].2, affixes.suffix[e]);
-                        set_name(&mut o, &name);
-                    }
-                    if o.namespace == mains[0] && o.namespace.is_some() {
-                        set_namespace(&mut o, mains[e].clone());
-                    }
-                    o
-                }
-            };
-            if let (Some(name), Some(_)) = (&o.name, renamable(&o)) {
-                let c = canonical(&affixes, e, &o).map(|(c, _)| c).unwrap_or_else(|| name.clone());
-                naming.names.insert((o.kind.clone(), name.clone()), (c, hash_keys.get(&u).cloned()));
-            }
-            objs.push(o);
-        }
-        env_objects.push(objs);
-        namings.push(naming);
-    }
+    let (env_objects, namings): (Vec<Vec<Object>>, Vec<EnvNaming>) =
+        (0..n).map(|e| env_objects_of(e, &at, &objects, &union, &affixes, &mains, &hash_keys)).unzip();
     let ctxs: Vec<context::Context<'_>> = env_objects
         .iter()
         .zip(namings)
@@ -375,7 +270,6 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .map(|(e, (objs, naming))| ctx_u.for_env(objs, mains[e].clone(), naming_on.then_some(naming)))
         .collect();
 
-    // Pass two per environment.
     // Pass two per environment, the environments side by side.
     let runs: Vec<(super::kinds::Gen<'_>, super::Templates)> = std::thread::scope(|scope| {
         let handles: Vec<_> = ctxs
@@ -592,6 +486,146 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     add_env_docs(&mut chart, envs, &mains, opts);
     chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
     Ok(chart)
+}
+
+/// Which object of each environment is which: one row per object of the union (in the first
+/// environment's order, each addition after its neighbour), holding its index in each
+/// environment that has it.
+fn union_rows(objects: &[Vec<Object>], affixes: &Affixes, mains: &[Option<String>]) -> Vec<Row> {
+    let n = objects.len();
+    let mut keys: Vec<Key> = Vec::new();
+    let mut at: Vec<Row> = Vec::new();
+    for (e, objs) in objects.iter().enumerate() {
+        let mut pos = 0;
+        let mut seen: HashMap<Key, usize> = HashMap::new();
+        for (j, o) in objs.iter().enumerate() {
+            let mut k = key_of(affixes, e, o, &mains[e]);
+            // Objects that collide within an environment stay apart.
+            let dup = seen.entry(k.clone()).or_default();
+            *dup += 1;
+            if *dup > 1 {
+                k.2 = format!("{}\u{0}{dup}", k.2);
+            }
+            match keys.iter().position(|x| *x == k) {
+                Some(p) => {
+                    at[p][e] = Some(j);
+                    pos = p + 1;
+                }
+                None => {
+                    keys.insert(pos, k);
+                    let mut row = vec![None; n];
+                    row[e] = Some(j);
+                    at.insert(pos, row);
+                    pos += 1;
+                }
+            }
+        }
+    }
+    at
+}
+
+/// An object of the union in each environment (`None` where it lacks it).
+type Row = Vec<Option<usize>>;
+
+/// The union's objects for pass one: each as its first environment has it, with canonical
+/// names, whole-string references to renamed objects and the main namespace made canonical;
+/// and each environment's renames (name → canonical name).
+fn union_objects(
+    at: &[Row],
+    objects: &[Vec<Object>],
+    affixes: &Affixes,
+    mains: &[Option<String>],
+) -> (Vec<Object>, Vec<HashMap<String, String>>) {
+    let mut renames: Vec<HashMap<String, String>> = vec![HashMap::new(); objects.len()];
+    for (e, objs) in objects.iter().enumerate() {
+        for o in objs {
+            if let (Some(name), Some((c, _))) = (&o.name, canonical(affixes, e, o)) {
+                if *name != c {
+                    renames[e].insert(name.clone(), c);
+                }
+            }
+        }
+    }
+    let union = at
+        .iter()
+        .map(|row| {
+            let e = row.iter().position(Option::is_some).unwrap_or(0);
+            let mut o = objects[e][row[e].unwrap_or(0)].clone();
+            canonicalize_strings(&mut o.node, &renames[e]);
+            if let Some(name) = &o.name {
+                let c = renames[e].get(name).cloned().unwrap_or_else(|| name.clone());
+                set_name(&mut o, &c);
+            }
+            if o.namespace == mains[e] && mains[e].is_some() {
+                set_namespace(&mut o, mains[0].clone());
+            }
+            o
+        })
+        .collect();
+    (union, renames)
+}
+
+/// The `nameHashes` key of each union object whose name carries a kustomize hash in some
+/// environment: its canonical name (numbered if two share one).
+fn hash_keys_of(at: &[Row], objects: &[Vec<Object>], affixes: &Affixes, union: &[Object]) -> BTreeMap<usize, String> {
+    let mut hash_keys = BTreeMap::new();
+    let mut used: Vec<String> = Vec::new();
+    for (u, row) in at.iter().enumerate() {
+        let hashed = row
+            .iter()
+            .enumerate()
+            .any(|(e, j)| j.and_then(|j| canonical(affixes, e, &objects[e][j])).is_some_and(|(_, h)| h.is_some()));
+        if hashed {
+            let base = union[u].name.clone().unwrap_or_default();
+            let mut key = base.clone();
+            let mut i = 2;
+            while used.contains(&key) {
+                key = format!("{base}-{i}");
+                i += 1;
+            }
+            used.push(key.clone());
+            hash_keys.insert(u, key);
+        }
+    }
+    hash_keys
+}
+
+/// Environment `e`'s objects in union order, and how their names render. Objects it lacks
+/// stand in from the union under the names they would have there (their trees are left out of
+/// the merge).
+fn env_objects_of(
+    e: usize,
+    at: &[Row],
+    objects: &[Vec<Object>],
+    union: &[Object],
+    affixes: &Affixes,
+    mains: &[Option<String>],
+    hash_keys: &BTreeMap<usize, String>,
+) -> (Vec<Object>, EnvNaming) {
+    let mut objs = Vec::new();
+    let mut naming = EnvNaming::default();
+    for (u, row) in at.iter().enumerate() {
+        let o = match row[e] {
+            Some(j) => objects[e][j].clone(),
+            None => {
+                let mut o = union[u].clone();
+                if renamable(&o).is_some() {
+                    let canonical = o.name.clone().unwrap_or_default();
+                    set_name(&mut o, &format!("{}{canonical}{}", affixes.prefix[e], affixes.suffix[e]));
+                }
+                if o.namespace == mains[0] && o.namespace.is_some() {
+                    set_namespace(&mut o, mains[e].clone());
+                }
+                o
+            }
+        };
+        if let (Some(name), Some(_)) = (&o.name, renamable(&o)) {
+            let c = canonical(affixes, e, &o).map(|(c, _)| c).unwrap_or_else(|| name.clone());
+            naming.names.insert((o.kind.clone(), name.clone()), (c, hash_keys.get(&u).cloned()));
+        }
+        objs.push(o);
+    }
+    (objs, naming)
 }
 
 /// One or more documents of a template file.
