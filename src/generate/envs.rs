@@ -303,9 +303,6 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     }
 
     // Merge the templates.
-    let file_index: HashMap<String, usize> =
-        ctx_u.plans.iter().enumerate().filter_map(|(i, p)| Some((p.file.clone()?, i))).collect();
-    let files: Vec<String> = templates[0].docs.keys().cloned().collect();
     let uv = union_values.clone();
     let taken = move |p: &[String]| {
         let keys: Vec<&str> = p.iter().map(String::as_str).collect();
@@ -327,75 +324,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     };
     let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
     merger.chart = opts.name.clone();
-    let mut merged: BTreeMap<String, String> = BTreeMap::new();
-    let mut homes: BTreeMap<Vec<String>, String> = BTreeMap::new();
-    for file in &files {
-        let u = file_index.get(file).copied();
-        let present: Vec<usize> = (0..n).filter(|&e| u.is_none_or(|u| at[u][e].is_some())).collect();
-        let docs: Vec<(usize, &super::tpl::Document)> =
-            present.iter().filter_map(|&e| Some((e, templates[e].docs.get(file)?))).collect();
-        if docs.is_empty() {
-            continue;
-        }
-        let (slot, home, what) = match u {
-            Some(u) => {
-                let slot = ctx_u.plans[u].slot.clone();
-                let own = if slot.is_empty() { ctx_u.workloads == [u] } else { chart_map(&slot) };
-                let o = &union[u];
-                let home = envmerge::home_of(&slot, &o.kind, o.name.as_deref().unwrap_or_default(), own);
-                if !own {
-                    homes.insert(home.clone(), o.display_name());
-                }
-                (slot, home, o.display_name())
-            }
-            None => (Vec::new(), Vec::new(), file.clone()),
-        };
-        let mut out = merger.merge_doc(&home, &what, &docs);
-        if present.len() < n {
-            let cond = if out.len() == 1 { out[0].condition.take() } else { None };
-            let p = presence(&mut merger, &union_values, (&slot, &home), &what, &present, cond);
-            for doc in &mut out {
-                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
-            }
-        }
-        merged.insert(file.clone(), render_all(&out));
-    }
-    // CRDs under crds/ are installed as written: one that differs between environments, or
-    // that some lack, becomes a template like any other object.
-    let mut moved: Vec<String> = Vec::new();
-    for (u, row) in at.iter().enumerate() {
-        let o = &union[u];
-        let Some(file) = ctx_u.plans[u].file.clone().filter(|_| o.kind == "CustomResourceDefinition") else {
-            continue;
-        };
-        let present: Vec<usize> = (0..n).filter(|&e| row[e].is_some()).collect();
-        let nodes: Vec<&Node> = present.iter().map(|&e| &env_objects[e][u].node).collect();
-        if present.len() == n && nodes.iter().all(|x| *x == nodes[0]) {
-            continue;
-        }
-        let docs: Vec<super::tpl::Document> =
-            nodes.iter().map(|x| super::tpl::Document { body: super::tpl::T::from_node(x), condition: None }).collect();
-        let refs: Vec<(usize, &super::tpl::Document)> = present.iter().copied().zip(&docs).collect();
-        let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
-        homes.insert(home.clone(), o.display_name());
-        let what = o.display_name();
-        let mut out = merger.merge_doc(&home, &what, &refs);
-        if present.len() < n {
-            let p = presence(&mut merger, &union_values, (&[], &home), &what, &present, None);
-            for doc in &mut out {
-                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
-            }
-        }
-        let stem = file.trim_start_matches("crds/");
-        let mut target = format!("templates/crd-{stem}");
-        let mut i = 2;
-        while templates[0].out.contains_key(&target) || merged.contains_key(&target) {
-            target = format!("templates/crd-{i}-{stem}");
-            i += 1;
-        }
-        merged.insert(target, render_all(&out));
-        moved.push(file);
-    }
+    let Merged { files: merged, moved, homes } =
+        merge_templates(&mut merger, &ctx_u, &union, &at, &templates, &env_objects, &union_values, &chart_map);
     let lifted = merger.lifted;
 
     // Each environment's full values, and the chart's defaults.
@@ -449,40 +379,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
     }
 
-    // values-<env>.yaml, and the checks of each environment's values against a schema that
-    // admits each environment's own scalars (a Service type one environment leaves empty...).
-    let mut schema: serde_json::Value =
-        serde_json::from_str(chart.files.get("values.schema.json").map_or("{}", String::as_str)).unwrap_or_default();
-    for f in &full[1..] {
-        widen(&mut schema, &union_values.root.to_json(), &f.to_json());
-    }
-    let mut schema_text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    schema_text.push('\n');
-    chart.files.insert("values.schema.json".into(), schema_text);
-    for (e, env) in envs.iter().enumerate() {
-        let file = format!("values-{}.yaml", env.name);
-        let diff = if e == 0 { None } else { diff(&union_values.root, &full[e]) };
-        let mut text = if e == 0 {
-            format!(
-                "# The {} environment: the chart's defaults (values.yaml) are its values, so this file sets nothing.\n",
-                env.name
-            )
-        } else {
-            format!("# The {} environment: only what differs from values.yaml.\n", env.name)
-        };
-        if let Some(d) = diff {
-            let mut v = Values { root: d, meta: union_values.meta.clone() };
-            describe_data_keys(&mut v);
-            text.push('\n');
-            text.push_str(&v.to_yaml());
-        }
-        chart.files.insert(file.clone(), text);
-        if e > 0 {
-            let json = full[e].to_json();
-            chart.problems.extend(super::self_check(&schema, &json, &file));
-            chart.unrenderable.extend(super::guard_check(&guards, &json, &file));
-        }
-    }
+    values_files(&mut chart, envs, &union_values, &full, &guards);
     add_env_docs(&mut chart, envs, &mains, opts);
     chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
     Ok(chart)
@@ -626,6 +523,145 @@ fn env_objects_of(
         objs.push(o);
     }
     (objs, naming)
+}
+
+/// values-<env>.yaml, and the checks of each environment's values against a schema that
+/// admits each environment's own scalars (a Service type one environment leaves empty...).
+fn values_files(
+    chart: &mut Chart,
+    envs: &[EnvInput],
+    union_values: &Values,
+    full: &[Node],
+    guards: &[super::guard::Guard],
+) {
+    let mut schema: serde_json::Value =
+        serde_json::from_str(chart.files.get("values.schema.json").map_or("{}", String::as_str)).unwrap_or_default();
+    for f in &full[1..] {
+        widen(&mut schema, &union_values.root.to_json(), &f.to_json());
+    }
+    let mut schema_text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    schema_text.push('\n');
+    chart.files.insert("values.schema.json".into(), schema_text);
+    for (e, env) in envs.iter().enumerate() {
+        let file = format!("values-{}.yaml", env.name);
+        let diff = if e == 0 { None } else { diff(&union_values.root, &full[e]) };
+        let mut text = if e == 0 {
+            format!(
+                "# The {} environment: the chart's defaults (values.yaml) are its values, so this file sets nothing.\n",
+                env.name
+            )
+        } else {
+            format!("# The {} environment: only what differs from values.yaml.\n", env.name)
+        };
+        if let Some(d) = diff {
+            let mut v = Values { root: d, meta: union_values.meta.clone() };
+            describe_data_keys(&mut v);
+            text.push('\n');
+            text.push_str(&v.to_yaml());
+        }
+        chart.files.insert(file.clone(), text);
+        if e > 0 {
+            let json = full[e].to_json();
+            chart.problems.extend(super::self_check(&schema, &json, &file));
+            chart.unrenderable.extend(super::guard_check(guards, &json, &file));
+        }
+    }
+}
+
+/// The merged template files, the `crds/` files that became templates, and the objects whose
+/// keys went under `environment.<object>`.
+struct Merged {
+    files: BTreeMap<String, String>,
+    moved: Vec<String>,
+    homes: BTreeMap<Vec<String>, String>,
+}
+
+/// Merges every object's templates from the environments that have it.
+#[allow(clippy::too_many_arguments)]
+fn merge_templates(
+    m: &mut Merger<'_>,
+    ctx_u: &context::Context<'_>,
+    union: &[Object],
+    at: &[Row],
+    templates: &[super::Templates],
+    env_objects: &[Vec<Object>],
+    union_values: &Values,
+    chart_map: &dyn Fn(&[String]) -> bool,
+) -> Merged {
+    let n = m.envs;
+    let file_index: HashMap<String, usize> =
+        ctx_u.plans.iter().enumerate().filter_map(|(i, p)| Some((p.file.clone()?, i))).collect();
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    let mut homes: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    let files: Vec<String> = templates[0].docs.keys().cloned().collect();
+    for file in &files {
+        let u = file_index.get(file).copied();
+        let present: Vec<usize> = (0..n).filter(|&e| u.is_none_or(|u| at[u][e].is_some())).collect();
+        let docs: Vec<(usize, &super::tpl::Document)> =
+            present.iter().filter_map(|&e| Some((e, templates[e].docs.get(file)?))).collect();
+        if docs.is_empty() {
+            continue;
+        }
+        let (slot, home, what) = match u {
+            Some(u) => {
+                let slot = ctx_u.plans[u].slot.clone();
+                let own = if slot.is_empty() { ctx_u.workloads == [u] } else { chart_map(&slot) };
+                let o = &union[u];
+                let home = envmerge::home_of(&slot, &o.kind, o.name.as_deref().unwrap_or_default(), own);
+                if !own {
+                    homes.insert(home.clone(), o.display_name());
+                }
+                (slot, home, o.display_name())
+            }
+            None => (Vec::new(), Vec::new(), file.clone()),
+        };
+        let mut out = m.merge_doc(&home, &what, &docs);
+        if present.len() < n {
+            let cond = if out.len() == 1 { out[0].condition.take() } else { None };
+            let p = presence(m, union_values, (&slot, &home), &what, &present, cond);
+            for doc in &mut out {
+                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
+            }
+        }
+        merged.insert(file.clone(), render_all(&out));
+    }
+    // CRDs under crds/ are installed as written: one that differs between environments, or
+    // that some lack, becomes a template like any other object.
+    let mut moved: Vec<String> = Vec::new();
+    for (u, row) in at.iter().enumerate() {
+        let o = &union[u];
+        let Some(file) = ctx_u.plans[u].file.clone().filter(|_| o.kind == "CustomResourceDefinition") else {
+            continue;
+        };
+        let present: Vec<usize> = (0..n).filter(|&e| row[e].is_some()).collect();
+        let nodes: Vec<&Node> = present.iter().map(|&e| &env_objects[e][u].node).collect();
+        if present.len() == n && nodes.iter().all(|x| *x == nodes[0]) {
+            continue;
+        }
+        let docs: Vec<super::tpl::Document> =
+            nodes.iter().map(|x| super::tpl::Document { body: super::tpl::T::from_node(x), condition: None }).collect();
+        let refs: Vec<(usize, &super::tpl::Document)> = present.iter().copied().zip(&docs).collect();
+        let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
+        homes.insert(home.clone(), o.display_name());
+        let what = o.display_name();
+        let mut out = m.merge_doc(&home, &what, &refs);
+        if present.len() < n {
+            let p = presence(m, union_values, (&[], &home), &what, &present, None);
+            for doc in &mut out {
+                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
+            }
+        }
+        let stem = file.trim_start_matches("crds/");
+        let mut target = format!("templates/crd-{stem}");
+        let mut i = 2;
+        while templates[0].out.contains_key(&target) || merged.contains_key(&target) {
+            target = format!("templates/crd-{i}-{stem}");
+            i += 1;
+        }
+        merged.insert(target, render_all(&out));
+        moved.push(file);
+    }
+    Merged { files: merged, moved, homes }
 }
 
 /// One or more documents of a template file.
