@@ -345,30 +345,56 @@ fn values_files_hold_only_what_differs_from_values_yaml() {
     }
 }
 
-/// Times `generate_envs` over the environments in `CHARTWRIGHT_ENV_BENCH` (a directory of
-/// `<env>.yaml` files, in name order); a measurement, not a check.
+/// Three environments of 1,000 manifests each (250 apps: Deployment, Service, hashed ConfigMap,
+/// ServiceAccount; per-environment prefix, replicas, label, image tag and a reference inside
+/// a string).
+fn large_environments() -> Vec<EnvInput> {
+    [("dev", 1), ("staging", 2), ("prod", 3)]
+        .into_iter()
+        .map(|(env, rep)| {
+            let mut docs = Vec::new();
+            for i in 0..250 {
+                let peer = (i + 1) % 250;
+                docs.push(format!(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {env}-svc{i}, labels: {{app: svc{i}, env: {env}}}}}\n\
+                     spec:\n  replicas: {rep}\n  selector: {{matchLabels: {{app: svc{i}, env: {env}}}}}\n  template:\n\
+                     \x20   metadata: {{labels: {{app: svc{i}, env: {env}}}}}\n    spec:\n      containers:\n\
+                     \x20     - name: app\n        image: ghcr.io/x/svc{i}:1.{rep}\n\
+                     \x20       envFrom: [{{configMapRef: {{name: {env}-svc{i}-cfg-b2c7k8m4hf}}}}]\n\
+                     \x20       env: [{{name: PEER, value: \"http://{env}-svc{peer}:80\"}}]\n"
+                ));
+                docs.push(format!(
+                    "apiVersion: v1\nkind: Service\nmetadata: {{name: {env}-svc{i}, labels: {{app: svc{i}, env: {env}}}}}\n\
+                     spec: {{selector: {{app: svc{i}, env: {env}}}, ports: [{{port: 80}}]}}\n"
+                ));
+                docs.push(format!(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {env}-svc{i}-cfg-b2c7k8m4hf}}\ndata: {{LEVEL: {env}}}\n"
+                ));
+                docs.push(format!("apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {env}-svc{i}}}\n"));
+            }
+            let mut l = Loaded::default();
+            manifest::load_text(&format!("{env}.yaml"), docs.join("---\n"), &mut l).unwrap();
+            EnvInput { name: env.to_string(), loaded: l }
+        })
+        .collect()
+}
+
+/// Times `generate_envs` on [`large_environments`] next to `generate` on one of them; a
+/// measurement (debug builds are about eight times slower than release), and a check that a
+/// large input merges cleanly.
 #[test]
-#[ignore = "a measurement; set CHARTWRIGHT_ENV_BENCH and run with --ignored --nocapture"]
+#[ignore = "a measurement; run with --ignored --nocapture"]
 fn time_a_large_multi_environment_chart() {
-    let dir = PathBuf::from(std::env::var_os("CHARTWRIGHT_ENV_BENCH").expect("CHARTWRIGHT_ENV_BENCH"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    let inputs: Vec<EnvInput> = files
-        .iter()
-        .map(|f| EnvInput { name: f.file_stem().unwrap().to_str().unwrap().to_string(), loaded: load(f, "in.yaml") })
-        .collect();
+    let inputs = large_environments();
+    assert_eq!(inputs[0].loaded.objects.len(), 1000);
     let start = std::time::Instant::now();
     generate::generate(&inputs[0].loaded, &options("bench")).unwrap();
     eprintln!("generate (one environment): {:?}", start.elapsed());
     let start = std::time::Instant::now();
     let chart = generate::generate_envs(&inputs, &options("bench")).unwrap();
-    eprintln!(
-        "generate_envs: {} objects per environment, {:?}, {} files",
-        inputs[0].loaded.objects.len(),
-        start.elapsed(),
-        chart.files.len()
-    );
+    eprintln!("generate_envs: 3 environments of 1,000 objects: {:?}, {} files", start.elapsed(), chart.files.len());
     assert!(chart.problems.is_empty(), "{:?}", &chart.problems[..chart.problems.len().min(5)]);
+    assert!(chart.files["values-prod.yaml"].contains("\nnamePrefix: prod-\n"));
 }
 
 #[test]
