@@ -406,6 +406,7 @@ impl<'a> Merger<'a> {
             lists.iter().map(|(e, l)| (*e, l.iter().map(entry_id).collect())).collect();
         let order = merged_order(&ids);
         let mut out = Vec::new();
+        let mut made: Vec<(Vec<usize>, String)> = Vec::new();
         for id in order {
             let present: Vec<(usize, &Entry)> =
                 lists.iter().filter_map(|(e, l)| l.iter().find(|x| entry_id(x) == id).map(|x| (*e, x))).collect();
@@ -449,9 +450,19 @@ impl<'a> Merger<'a> {
                     Entry::Pair(k, _) => format!("`{}`", path.iter().chain([k]).cloned().collect::<Vec<_>>().join(".")),
                     _ => format!("a block under `{}`", path.join(".")),
                 };
-                let mut p = path.clone();
-                p.push(id_name(&id));
-                let cond = self.condition(&p, &on, &among, &what);
+                // Two entries that stand for each other (`emptyDir` in one environment,
+                // `gcePersistentDisk` in the other) share one boolean.
+                let complement: Vec<usize> = among.iter().copied().filter(|e| !on.contains(e)).collect();
+                let cond = match made.iter().find(|(set, _)| *set == complement) {
+                    Some((_, r)) => format!("not {r}"),
+                    None => {
+                        let mut p = path.clone();
+                        p.push(id_name(&id));
+                        let c = self.condition(&p, &on, &among, &what);
+                        made.push((on.clone(), c.clone()));
+                        c
+                    }
+                };
                 entries = vec![Entry::If(cond, entries)];
             }
             out.extend(entries);
@@ -478,12 +489,19 @@ impl<'a> Merger<'a> {
                 None => groups.push((tx, vec![*e], (*t).clone())),
             }
         }
-        let mut out = Vec::new();
+        let two = groups.len() == 2;
+        let mut out: Vec<(String, X)> = Vec::new();
         for (i, (_, envs, t)) in groups.into_iter().enumerate() {
-            let mut p = path.to_vec();
-            p.push(format!("variant{}", i + 1));
-            let what = format!("variant {} of `{}`", i + 1, path.join("."));
-            let cond = self.condition(&p, &envs, among, &what);
+            let cond = match out.first() {
+                // The second of two variants is rendered when the first is not.
+                Some((first, _)) if two => format!("not {first}"),
+                _ => {
+                    let mut p = path.to_vec();
+                    p.push(format!("variant{}", i + 1));
+                    let what = format!("variant {} of `{}`", i + 1, path.join("."));
+                    self.condition(&p, &envs, among, &what)
+                }
+            };
             out.push((cond, wrap(t)));
         }
         out
@@ -799,7 +817,7 @@ mod tests {
     }
 
     #[test]
-    fn nodes_that_cannot_share_a_template_render_as_variants() {
+    fn nodes_that_cannot_share_a_template_render_as_variants_under_one_boolean() {
         let mut a = tree("host: x\n");
         a.replace("host", T::Expr("{{ include \"c.name\" . }}".into()));
         let docs = [Document { body: a, condition: None }, Document { body: tree("host: other\n"), condition: None }];
@@ -810,7 +828,7 @@ mod tests {
         assert_eq!(
             text,
             "{{- if .Values.web.hostVariant1Enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
-             {{- if .Values.web.hostVariant2Enabled }}\nhost: other\n{{- end }}\n"
+             {{- if not .Values.web.hostVariant1Enabled }}\nhost: other\n{{- end }}\n"
         );
     }
 
@@ -833,5 +851,17 @@ mod tests {
             ]
         );
         assert_eq!(m.lifted[0].resolved(), [true, false].map(|b| Node::new(Value::Bool(b))));
+    }
+
+    #[test]
+    fn keys_that_stand_for_each_other_share_one_boolean() {
+        let (text, lifted) = merge(&[
+            "volumes:\n- {name: data, emptyDir: {}}\n",
+            "volumes:\n- {name: data, gcePersistentDisk: {pdName: disk}}\n",
+        ]);
+        assert_eq!(lifted.len(), 1, "{text}");
+        let r = values_ref(&lifted[0].path);
+        assert!(text.contains(&format!("{{{{- if {r} }}}}")), "{text}");
+        assert!(text.contains(&format!("{{{{- if not {r} }}}}")), "{text}");
     }
 }
