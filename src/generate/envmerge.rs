@@ -38,6 +38,9 @@ impl Lifted {
     }
 }
 
+/// Trees of one node, by environment.
+type Bodies<'t> = Vec<(usize, &'t T)>;
+
 /// An environment's value of a `.Values...` reference.
 pub type ValueOf<'a> = dyn Fn(usize, &str) -> Option<Node> + 'a;
 
@@ -180,19 +183,36 @@ impl<'a> Merger<'a> {
 
     /// Merges one document of several environments (`docs`: those that have it); the values the
     /// merge adds for it go under `home` (see [`home_of`]).
-    pub fn merge_doc(&mut self, slot: &[String], what: &str, docs: &[(usize, &Document)]) -> Result<Document, String> {
+    pub fn merge_doc(&mut self, slot: &[String], what: &str, docs: &[(usize, &Document)]) -> Vec<Document> {
         self.slot = slot.to_vec();
         self.what = what.to_string();
-        let conditions: Vec<&Option<String>> = docs.iter().map(|(_, d)| &d.condition).collect();
-        if conditions.iter().any(|c| *c != conditions[0]) {
-            return Err(format!("{what}: its handlers render it under different conditions per environment"));
+        // Handlers that render the object under different conditions per environment: one
+        // document per condition, each under its own boolean.
+        let mut groups: Vec<(Option<String>, Bodies<'_>)> = Vec::new();
+        for (e, d) in docs {
+            match groups.iter_mut().find(|g| g.0 == d.condition) {
+                Some(g) => g.1.push((*e, &d.body)),
+                None => groups.push((d.condition.clone(), vec![(*e, &d.body)])),
+            }
         }
-        let bodies: Vec<(usize, &T)> = docs.iter().map(|(e, d)| (*e, &d.body)).collect();
-        let body = match self.merge_value(&bodies, &mut Vec::new()) {
-            Some(b) => b,
-            None => return Err(format!("{what}: its environments' templates do not merge")),
-        };
-        Ok(Document { body, condition: conditions[0].clone() })
+        let among: Vec<usize> = docs.iter().map(|(e, _)| *e).collect();
+        let single = groups.len() == 1;
+        let mut out = Vec::new();
+        for (i, (condition, bodies)) in groups.into_iter().enumerate() {
+            let body = self.merge_value(&bodies, &mut Vec::new()).unwrap_or_else(|| {
+                // Bodies are mappings, which always merge; keep the first should that change.
+                bodies[0].1.clone()
+            });
+            let condition = if single {
+                condition
+            } else {
+                let on: Vec<usize> = bodies.iter().map(|(e, _)| *e).collect();
+                let v = self.condition(&[format!("variant{}", i + 1)], &on, &among, &format!("variant {}", i + 1));
+                Some(condition.map_or_else(|| v.clone(), |c| format!("and {v} ({c})")))
+            };
+            out.push(Document { body, condition });
+        }
+        out
     }
 
     fn merge_value(&mut self, ts: &[(usize, &T)], path: &mut Vec<String>) -> Option<T> {
@@ -386,6 +406,7 @@ impl<'a> Merger<'a> {
             lists.iter().map(|(e, l)| (*e, l.iter().map(entry_id).collect())).collect();
         let order = merged_order(&ids);
         let mut out = Vec::new();
+        let mut made: Vec<(Vec<usize>, String)> = Vec::new();
         for id in order {
             let present: Vec<(usize, &Entry)> =
                 lists.iter().filter_map(|(e, l)| l.iter().find(|x| entry_id(x) == id).map(|x| (*e, x))).collect();
@@ -429,9 +450,19 @@ impl<'a> Merger<'a> {
                     Entry::Pair(k, _) => format!("`{}`", path.iter().chain([k]).cloned().collect::<Vec<_>>().join(".")),
                     _ => format!("a block under `{}`", path.join(".")),
                 };
-                let mut p = path.clone();
-                p.push(id_name(&id));
-                let cond = self.condition(&p, &on, &among, &what);
+                // Two entries that stand for each other (`emptyDir` in one environment,
+                // `gcePersistentDisk` in the other) share one boolean.
+                let complement: Vec<usize> = among.iter().copied().filter(|e| !on.contains(e)).collect();
+                let cond = match made.iter().find(|(set, _)| *set == complement) {
+                    Some((_, r)) => format!("not {r}"),
+                    None => {
+                        let mut p = path.clone();
+                        p.push(id_name(&id));
+                        let c = self.condition(&p, &on, &among, &what);
+                        made.push((on.clone(), c.clone()));
+                        c
+                    }
+                };
                 entries = vec![Entry::If(cond, entries)];
             }
             out.extend(entries);
@@ -458,12 +489,19 @@ impl<'a> Merger<'a> {
                 None => groups.push((tx, vec![*e], (*t).clone())),
             }
         }
-        let mut out = Vec::new();
+        let two = groups.len() == 2;
+        let mut out: Vec<(String, X)> = Vec::new();
         for (i, (_, envs, t)) in groups.into_iter().enumerate() {
-            let mut p = path.to_vec();
-            p.push(format!("variant{}", i + 1));
-            let what = format!("variant {} of `{}`", i + 1, path.join("."));
-            let cond = self.condition(&p, &envs, among, &what);
+            let cond = match out.first() {
+                // The second of two variants is rendered when the first is not.
+                Some((first, _)) if two => format!("not {first}"),
+                _ => {
+                    let mut p = path.to_vec();
+                    p.push(format!("variant{}", i + 1));
+                    let what = format!("variant {} of `{}`", i + 1, path.join("."));
+                    self.condition(&p, &envs, among, &what)
+                }
+            };
             out.push((cond, wrap(t)));
         }
         out
@@ -735,7 +773,7 @@ mod tests {
         let chart_map = |_: &[String]| true;
         let value_of = |_: usize, _: &str| None;
         let mut m = Merger::new(srcs.len(), &taken, &chart_map, &value_of);
-        let doc = m.merge_doc(&["web".to_string()], "Deployment/web", &refs).unwrap();
+        let doc = m.merge_doc(&["web".to_string()], "Deployment/web", &refs).remove(0);
         (render(&doc), m.lifted)
     }
 
@@ -779,18 +817,51 @@ mod tests {
     }
 
     #[test]
-    fn nodes_that_cannot_share_a_template_render_as_variants() {
+    fn nodes_that_cannot_share_a_template_render_as_variants_under_one_boolean() {
         let mut a = tree("host: x\n");
         a.replace("host", T::Expr("{{ include \"c.name\" . }}".into()));
         let docs = [Document { body: a, condition: None }, Document { body: tree("host: other\n"), condition: None }];
         let refs: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
         let (taken, chart_map, value_of) = (|_: &[String]| false, |_: &[String]| true, |_: usize, _: &str| None);
         let mut m = Merger::new(2, &taken, &chart_map, &value_of);
-        let text = render(&m.merge_doc(&["web".to_string()], "Deployment/web", &refs).unwrap());
+        let text = render(&m.merge_doc(&["web".to_string()], "Deployment/web", &refs).remove(0));
         assert_eq!(
             text,
             "{{- if .Values.web.hostVariant1Enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
-             {{- if .Values.web.hostVariant2Enabled }}\nhost: other\n{{- end }}\n"
+             {{- if not .Values.web.hostVariant1Enabled }}\nhost: other\n{{- end }}\n"
         );
+    }
+
+    #[test]
+    fn documents_under_different_conditions_render_as_one_document_per_condition() {
+        let docs = [
+            Document { body: tree("kind: Secret\n"), condition: Some("not .Values.x".into()) },
+            Document { body: tree("kind: Secret\n"), condition: None },
+        ];
+        let refs: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
+        let (taken, chart_map, value_of) = (|_: &[String]| false, |_: &[String]| true, |_: usize, _: &str| None);
+        let mut m = Merger::new(2, &taken, &chart_map, &value_of);
+        let out = m.merge_doc(&["secrets".to_string()], "Secret/s", &refs);
+        let conditions: Vec<Option<String>> = out.into_iter().map(|d| d.condition).collect();
+        assert_eq!(
+            conditions,
+            [
+                Some("and .Values.secrets.variant1Enabled (not .Values.x)".to_string()),
+                Some(".Values.secrets.variant2Enabled".to_string())
+            ]
+        );
+        assert_eq!(m.lifted[0].resolved(), [true, false].map(|b| Node::new(Value::Bool(b))));
+    }
+
+    #[test]
+    fn keys_that_stand_for_each_other_share_one_boolean() {
+        let (text, lifted) = merge(&[
+            "volumes:\n- {name: data, emptyDir: {}}\n",
+            "volumes:\n- {name: data, gcePersistentDisk: {pdName: disk}}\n",
+        ]);
+        assert_eq!(lifted.len(), 1, "{text}");
+        let r = values_ref(&lifted[0].path);
+        assert!(text.contains(&format!("{{{{- if {r} }}}}")), "{text}");
+        assert!(text.contains(&format!("{{{{- if not {r} }}}}")), "{text}");
     }
 }

@@ -96,6 +96,10 @@ fn common_prefix(names: &[String]) -> String {
     for n in &names[1..] {
         len = first.bytes().zip(n.bytes()).take(len).take_while(|(a, b)| a == b).count();
     }
+    // Names are ASCII in Kubernetes, but input need not be: never cut inside a character.
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
     first[..len].to_string()
 }
 
@@ -252,118 +256,13 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let mains: Vec<Option<String>> = objects.iter().map(|o| context::main_namespace(o)).collect();
     let affixes = detect_affixes(&objects);
 
-    // The union, in the first environment's order, each addition after its neighbour.
-    let mut keys: Vec<Key> = Vec::new();
-    let mut at: Vec<Vec<Option<usize>>> = Vec::new();
-    for (e, objs) in objects.iter().enumerate() {
-        let mut pos = 0;
-        let mut seen: HashMap<Key, usize> = HashMap::new();
-        for (j, o) in objs.iter().enumerate() {
-            let mut k = key_of(&affixes, e, o, &mains[e]);
-            // Objects that collide within an environment stay apart.
-            let dup = seen.entry(k.clone()).or_default();
-            *dup += 1;
-            if *dup > 1 {
-                k.2 = format!("{}\u{0}{dup}", k.2);
-            }
-            match keys.iter().position(|x| *x == k) {
-                Some(p) => {
-                    at[p][e] = Some(j);
-                    pos = p + 1;
-                }
-                None => {
-                    keys.insert(pos, k);
-                    let mut row = vec![None; n];
-                    row[e] = Some(j);
-                    at.insert(pos, row);
-                    pos += 1;
-                }
-            }
-        }
-    }
-
-    // Canonical names, and the hash values of the objects that have them.
-    let mut hash_keys: BTreeMap<usize, String> = BTreeMap::new();
-    let mut used_hash_keys: Vec<String> = Vec::new();
-    for (u, row) in at.iter().enumerate() {
-        let hashed = row
-            .iter()
-            .enumerate()
-            .any(|(e, j)| j.and_then(|j| canonical(&affixes, e, &objects[e][j])).is_some_and(|(_, h)| h.is_some()));
-        if hashed {
-            let mut key = keys[u].2.clone();
-            let mut i = 2;
-            while used_hash_keys.contains(&key) {
-                key = format!("{}-{i}", keys[u].2);
-                i += 1;
-            }
-            used_hash_keys.push(key.clone());
-            hash_keys.insert(u, key);
-        }
-    }
+    let at = union_rows(&objects, &affixes, &mains);
+    let (union, renames) = union_objects(&at, &objects, &affixes, &mains);
+    let hash_keys = hash_keys_of(&at, &objects, &affixes, &union);
     let naming_on = affixes.any() || !hash_keys.is_empty();
-
-    // Pass one over the union: each object as its first environment has it, with canonical
-    // names, references to renamed objects and the main namespace made canonical.
-    let mut renames: Vec<HashMap<String, String>> = vec![HashMap::new(); n];
-    for (e, objs) in objects.iter().enumerate() {
-        for o in objs {
-            if let (Some(name), Some((c, _))) = (&o.name, canonical(&affixes, e, o)) {
-                if *name != c {
-                    renames[e].insert(name.clone(), c);
-                }
-            }
-        }
-    }
-    let union: Vec<Object> = at
-        .iter()
-        .map(|row| {
-            let e = row.iter().position(Option::is_some).unwrap_or(0);
-            let mut o = objects[e][row[e].unwrap_or(0)].clone();
-            canonicalize_strings(&mut o.node, &renames[e]);
-            if let Some(name) = &o.name {
-                let c = renames[e].get(name).cloned().unwrap_or_else(|| name.clone());
-                set_name(&mut o, &c);
-            }
-            if o.namespace == mains[e] && mains[e].is_some() {
-                set_namespace(&mut o, mains[0].clone());
-            }
-            o
-        })
-        .collect();
     let ctx_u = context::analyze(&opts.name, &union);
-
-    // Each environment's objects in union order; those it lacks stand in from the union under
-    // the names they would have there (their trees are left out of the merge).
-    let mut env_objects: Vec<Vec<Object>> = Vec::new();
-    let mut namings: Vec<EnvNaming> = Vec::new();
-    for e in 0..n {
-        let mut objs = Vec::new();
-        let mut naming = EnvNaming::default();
-        for (u, row) in at.iter().enumerate() {
-            let o = match row[e] {
-                Some(j) => objects[e][j].clone(),
-                None => {
-                    let mut o = union[u].clone();
-                    if renamable(&o).is_some() {
-                        let name = format!("{}{}{}", affixes.prefix[e], keys[u].2, affixes.suffix[e]);
-                        set_name(&mut o, &name);
-                    }
-                    if o.namespace == mains[0] && o.namespace.is_some() {
-                        set_namespace(&mut o, mains[e].clone());
-                    }
-                    o
-                }
-            };
-            if let (Some(name), Some(_)) = (&o.name, renamable(&o)) {
-                let c = canonical(&affixes, e, &o).map(|(c, _)| c).unwrap_or_else(|| name.clone());
-                naming.names.insert((o.kind.clone(), name.clone()), (c, hash_keys.get(&u).cloned()));
-            }
-            objs.push(o);
-        }
-        env_objects.push(objs);
-        namings.push(naming);
-    }
+    let (env_objects, namings): (Vec<Vec<Object>>, Vec<EnvNaming>) =
+        (0..n).map(|e| env_objects_of(e, &at, &objects, &union, &affixes, &mains, &hash_keys)).unzip();
     let ctxs: Vec<context::Context<'_>> = env_objects
         .iter()
         .zip(namings)
@@ -371,7 +270,6 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .map(|(e, (objs, naming))| ctx_u.for_env(objs, mains[e].clone(), naming_on.then_some(naming)))
         .collect();
 
-    // Pass two per environment.
     // Pass two per environment, the environments side by side.
     let runs: Vec<(super::kinds::Gen<'_>, super::Templates)> = std::thread::scope(|scope| {
         let handles: Vec<_> = ctxs
@@ -405,9 +303,6 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     }
 
     // Merge the templates.
-    let file_index: HashMap<String, usize> =
-        ctx_u.plans.iter().enumerate().filter_map(|(i, p)| Some((p.file.clone()?, i))).collect();
-    let files: Vec<String> = templates[0].docs.keys().cloned().collect();
     let uv = union_values.clone();
     let taken = move |p: &[String]| {
         let keys: Vec<&str> = p.iter().map(String::as_str).collect();
@@ -429,79 +324,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     };
     let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
     merger.chart = opts.name.clone();
-    let mut merged: BTreeMap<String, String> = BTreeMap::new();
-    let mut homes: BTreeMap<Vec<String>, String> = BTreeMap::new();
-    let mut problems: Vec<String> = Vec::new();
-    for file in &files {
-        let u = file_index.get(file).copied();
-        let present: Vec<usize> = (0..n).filter(|&e| u.is_none_or(|u| at[u][e].is_some())).collect();
-        let docs: Vec<(usize, &super::tpl::Document)> =
-            present.iter().filter_map(|&e| Some((e, templates[e].docs.get(file)?))).collect();
-        if docs.is_empty() {
-            continue;
-        }
-        let (slot, home, what) = match u {
-            Some(u) => {
-                let slot = ctx_u.plans[u].slot.clone();
-                let own = if slot.is_empty() { ctx_u.workloads == [u] } else { chart_map(&slot) };
-                let o = &union[u];
-                let home = envmerge::home_of(&slot, &o.kind, o.name.as_deref().unwrap_or_default(), own);
-                if !own {
-                    homes.insert(home.clone(), o.display_name());
-                }
-                (slot, home, o.display_name())
-            }
-            None => (Vec::new(), Vec::new(), file.clone()),
-        };
-        let mut doc = match merger.merge_doc(&home, &what, &docs) {
-            Ok(d) => d,
-            Err(msg) => {
-                problems.push(msg);
-                docs[0].1.clone()
-            }
-        };
-        if present.len() < n {
-            doc.condition =
-                Some(presence(&mut merger, &union_values, (&slot, &home), &what, &present, doc.condition.take()));
-        }
-        merged.insert(file.clone(), super::tpl::render(&doc));
-    }
-    // CRDs under crds/ are installed as written: one that differs between environments, or
-    // that some lack, becomes a template like any other object.
-    let mut moved: Vec<String> = Vec::new();
-    for (u, row) in at.iter().enumerate() {
-        let o = &union[u];
-        let Some(file) = ctx_u.plans[u].file.clone().filter(|_| o.kind == "CustomResourceDefinition") else {
-            continue;
-        };
-        let present: Vec<usize> = (0..n).filter(|&e| row[e].is_some()).collect();
-        let nodes: Vec<&Node> = present.iter().map(|&e| &env_objects[e][u].node).collect();
-        if present.len() == n && nodes.iter().all(|x| *x == nodes[0]) {
-            continue;
-        }
-        let docs: Vec<super::tpl::Document> =
-            nodes.iter().map(|x| super::tpl::Document { body: super::tpl::T::from_node(x), condition: None }).collect();
-        let refs: Vec<(usize, &super::tpl::Document)> = present.iter().copied().zip(&docs).collect();
-        let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
-        homes.insert(home.clone(), o.display_name());
-        let what = o.display_name();
-        let mut doc = merger.merge_doc(&home, &what, &refs).unwrap_or_else(|msg| {
-            problems.push(msg);
-            docs[0].clone()
-        });
-        if present.len() < n {
-            doc.condition = Some(presence(&mut merger, &union_values, (&[], &home), &what, &present, None));
-        }
-        let stem = file.trim_start_matches("crds/");
-        let mut target = format!("templates/crd-{stem}");
-        let mut i = 2;
-        while templates[0].out.contains_key(&target) || merged.contains_key(&target) {
-            target = format!("templates/crd-{i}-{stem}");
-            i += 1;
-        }
-        merged.insert(target, super::tpl::render(&doc));
-        moved.push(file);
-    }
+    let Merged { files: merged, moved, homes } =
+        merge_templates(&mut merger, &ctx_u, &union, &at, &templates, &env_objects, &union_values, &chart_map);
     let lifted = merger.lifted;
 
     // Each environment's full values, and the chart's defaults.
@@ -543,11 +367,175 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     }
     let object_count = envs[0].loaded.objects.len();
     let guards = base.guards.clone();
+    // The other environments' notes (objects left out, words that may name a Service), once each.
+    let others: Vec<String> = env_notes[1..]
+        .iter()
+        .flatten()
+        .cloned()
+        .chain(gens.iter().flat_map(|g| g.maybe_refs.iter().cloned()))
+        .collect();
     let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count)?;
-    chart.problems.extend(problems);
+    for note in others {
+        if !chart.notes.contains(&note) {
+            chart.notes.push(note);
+        }
+    }
 
-    // values-<env>.yaml, and the checks of each environment's values against a schema that
-    // admits each environment's own scalars (a Service type one environment leaves empty...).
+    values_files(&mut chart, envs, &union_values, &full, &guards);
+    add_env_docs(&mut chart, envs, &mains, opts);
+    chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
+    Ok(chart)
+}
+
+/// Which object of each environment is which: one row per object of the union (in the first
+/// environment's order, each addition after its neighbour), holding its index in each
+/// environment that has it.
+fn union_rows(objects: &[Vec<Object>], affixes: &Affixes, mains: &[Option<String>]) -> Vec<Row> {
+    let n = objects.len();
+    let mut keys: Vec<Key> = Vec::new();
+    let mut at: Vec<Row> = Vec::new();
+    for (e, objs) in objects.iter().enumerate() {
+        let mut pos = 0;
+        let mut seen: HashMap<Key, usize> = HashMap::new();
+        for (j, o) in objs.iter().enumerate() {
+            let mut k = key_of(affixes, e, o, &mains[e]);
+            // Objects that collide within an environment stay apart.
+            let dup = seen.entry(k.clone()).or_default();
+            *dup += 1;
+            if *dup > 1 {
+                k.2 = format!("{}\u{0}{dup}", k.2);
+            }
+            match keys.iter().position(|x| *x == k) {
+                Some(p) => {
+                    at[p][e] = Some(j);
+                    pos = p + 1;
+                }
+                None => {
+                    keys.insert(pos, k);
+                    let mut row = vec![None; n];
+                    row[e] = Some(j);
+                    at.insert(pos, row);
+                    pos += 1;
+                }
+            }
+        }
+    }
+    at
+}
+
+/// An object of the union in each environment (`None` where it lacks it).
+type Row = Vec<Option<usize>>;
+
+/// The union's objects for pass one: each as its first environment has it, with canonical
+/// names, whole-string references to renamed objects and the main namespace made canonical;
+/// and each environment's renames (name → canonical name).
+fn union_objects(
+    at: &[Row],
+    objects: &[Vec<Object>],
+    affixes: &Affixes,
+    mains: &[Option<String>],
+) -> (Vec<Object>, Vec<HashMap<String, String>>) {
+    let mut renames: Vec<HashMap<String, String>> = vec![HashMap::new(); objects.len()];
+    for (e, objs) in objects.iter().enumerate() {
+        for o in objs {
+            if let (Some(name), Some((c, _))) = (&o.name, canonical(affixes, e, o)) {
+                if *name != c {
+                    renames[e].insert(name.clone(), c);
+                }
+            }
+        }
+    }
+    let union = at
+        .iter()
+        .map(|row| {
+            let e = row.iter().position(Option::is_some).unwrap_or(0);
+            let mut o = objects[e][row[e].unwrap_or(0)].clone();
+            canonicalize_strings(&mut o.node, &renames[e]);
+            if let Some(name) = &o.name {
+                let c = renames[e].get(name).cloned().unwrap_or_else(|| name.clone());
+                set_name(&mut o, &c);
+            }
+            if o.namespace == mains[e] && mains[e].is_some() {
+                set_namespace(&mut o, mains[0].clone());
+            }
+            o
+        })
+        .collect();
+    (union, renames)
+}
+
+/// The `nameHashes` key of each union object whose name carries a kustomize hash in some
+/// environment: its canonical name (numbered if two share one).
+fn hash_keys_of(at: &[Row], objects: &[Vec<Object>], affixes: &Affixes, union: &[Object]) -> BTreeMap<usize, String> {
+    let mut hash_keys = BTreeMap::new();
+    let mut used: Vec<String> = Vec::new();
+    for (u, row) in at.iter().enumerate() {
+        let hashed = row
+            .iter()
+            .enumerate()
+            .any(|(e, j)| j.and_then(|j| canonical(affixes, e, &objects[e][j])).is_some_and(|(_, h)| h.is_some()));
+        if hashed {
+            let base = union[u].name.clone().unwrap_or_default();
+            let mut key = base.clone();
+            let mut i = 2;
+            while used.contains(&key) {
+                key = format!("{base}-{i}");
+                i += 1;
+            }
+            used.push(key.clone());
+            hash_keys.insert(u, key);
+        }
+    }
+    hash_keys
+}
+
+/// Environment `e`'s objects in union order, and how their names render. Objects it lacks
+/// stand in from the union under the names they would have there (their trees are left out of
+/// the merge).
+fn env_objects_of(
+    e: usize,
+    at: &[Row],
+    objects: &[Vec<Object>],
+    union: &[Object],
+    affixes: &Affixes,
+    mains: &[Option<String>],
+    hash_keys: &BTreeMap<usize, String>,
+) -> (Vec<Object>, EnvNaming) {
+    let mut objs = Vec::new();
+    let mut naming = EnvNaming::default();
+    for (u, row) in at.iter().enumerate() {
+        let o = match row[e] {
+            Some(j) => objects[e][j].clone(),
+            None => {
+                let mut o = union[u].clone();
+                if renamable(&o).is_some() {
+                    let canonical = o.name.clone().unwrap_or_default();
+                    set_name(&mut o, &format!("{}{canonical}{}", affixes.prefix[e], affixes.suffix[e]));
+                }
+                if o.namespace == mains[0] && o.namespace.is_some() {
+                    set_namespace(&mut o, mains[e].clone());
+                }
+                o
+            }
+        };
+        if let (Some(name), Some(_)) = (&o.name, renamable(&o)) {
+            let c = canonical(affixes, e, &o).map(|(c, _)| c).unwrap_or_else(|| name.clone());
+            naming.names.insert((o.kind.clone(), name.clone()), (c, hash_keys.get(&u).cloned()));
+        }
+        objs.push(o);
+    }
+    (objs, naming)
+}
+
+/// values-<env>.yaml, and the checks of each environment's values against a schema that
+/// admits each environment's own scalars (a Service type one environment leaves empty...).
+fn values_files(
+    chart: &mut Chart,
+    envs: &[EnvInput],
+    union_values: &Values,
+    full: &[Node],
+    guards: &[super::guard::Guard],
+) {
     let mut schema: serde_json::Value =
         serde_json::from_str(chart.files.get("values.schema.json").map_or("{}", String::as_str)).unwrap_or_default();
     for f in &full[1..] {
@@ -568,7 +556,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             format!("# The {} environment: only what differs from values.yaml.\n", env.name)
         };
         if let Some(d) = diff {
-            let v = Values { root: d, meta: union_values.meta.clone() };
+            let mut v = Values { root: d, meta: union_values.meta.clone() };
+            describe_data_keys(&mut v);
             text.push('\n');
             text.push_str(&v.to_yaml());
         }
@@ -576,12 +565,110 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         if e > 0 {
             let json = full[e].to_json();
             chart.problems.extend(super::self_check(&schema, &json, &file));
-            chart.unrenderable.extend(super::guard_check(&guards, &json, &file));
+            chart.unrenderable.extend(super::guard_check(guards, &json, &file));
         }
     }
-    add_env_docs(&mut chart, envs, &mains, opts);
-    chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
-    Ok(chart)
+}
+
+/// The merged template files, the `crds/` files that became templates, and the objects whose
+/// keys went under `environment.<object>`.
+struct Merged {
+    files: BTreeMap<String, String>,
+    moved: Vec<String>,
+    homes: BTreeMap<Vec<String>, String>,
+}
+
+/// Merges every object's templates from the environments that have it.
+#[allow(clippy::too_many_arguments)]
+fn merge_templates(
+    m: &mut Merger<'_>,
+    ctx_u: &context::Context<'_>,
+    union: &[Object],
+    at: &[Row],
+    templates: &[super::Templates],
+    env_objects: &[Vec<Object>],
+    union_values: &Values,
+    chart_map: &dyn Fn(&[String]) -> bool,
+) -> Merged {
+    let n = m.envs;
+    let file_index: HashMap<String, usize> =
+        ctx_u.plans.iter().enumerate().filter_map(|(i, p)| Some((p.file.clone()?, i))).collect();
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    let mut homes: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    let files: Vec<String> = templates[0].docs.keys().cloned().collect();
+    for file in &files {
+        let u = file_index.get(file).copied();
+        let present: Vec<usize> = (0..n).filter(|&e| u.is_none_or(|u| at[u][e].is_some())).collect();
+        let docs: Vec<(usize, &super::tpl::Document)> =
+            present.iter().filter_map(|&e| Some((e, templates[e].docs.get(file)?))).collect();
+        if docs.is_empty() {
+            continue;
+        }
+        let (slot, home, what) = match u {
+            Some(u) => {
+                let slot = ctx_u.plans[u].slot.clone();
+                let own = if slot.is_empty() { ctx_u.workloads == [u] } else { chart_map(&slot) };
+                let o = &union[u];
+                let home = envmerge::home_of(&slot, &o.kind, o.name.as_deref().unwrap_or_default(), own);
+                if !own {
+                    homes.insert(home.clone(), o.display_name());
+                }
+                (slot, home, o.display_name())
+            }
+            None => (Vec::new(), Vec::new(), file.clone()),
+        };
+        let mut out = m.merge_doc(&home, &what, &docs);
+        if present.len() < n {
+            let cond = if out.len() == 1 { out[0].condition.take() } else { None };
+            let p = presence(m, union_values, (&slot, &home), &what, &present, cond);
+            for doc in &mut out {
+                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
+            }
+        }
+        merged.insert(file.clone(), render_all(&out));
+    }
+    // CRDs under crds/ are installed as written: one that differs between environments, or
+    // that some lack, becomes a template like any other object.
+    let mut moved: Vec<String> = Vec::new();
+    for (u, row) in at.iter().enumerate() {
+        let o = &union[u];
+        let Some(file) = ctx_u.plans[u].file.clone().filter(|_| o.kind == "CustomResourceDefinition") else {
+            continue;
+        };
+        let present: Vec<usize> = (0..n).filter(|&e| row[e].is_some()).collect();
+        let nodes: Vec<&Node> = present.iter().map(|&e| &env_objects[e][u].node).collect();
+        if present.len() == n && nodes.iter().all(|x| *x == nodes[0]) {
+            continue;
+        }
+        let docs: Vec<super::tpl::Document> =
+            nodes.iter().map(|x| super::tpl::Document { body: super::tpl::T::from_node(x), condition: None }).collect();
+        let refs: Vec<(usize, &super::tpl::Document)> = present.iter().copied().zip(&docs).collect();
+        let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
+        homes.insert(home.clone(), o.display_name());
+        let what = o.display_name();
+        let mut out = m.merge_doc(&home, &what, &refs);
+        if present.len() < n {
+            let p = presence(m, union_values, (&[], &home), &what, &present, None);
+            for doc in &mut out {
+                doc.condition = Some(doc.condition.take().map_or_else(|| p.clone(), |c| format!("and {p} ({c})")));
+            }
+        }
+        let stem = file.trim_start_matches("crds/");
+        let mut target = format!("templates/crd-{stem}");
+        let mut i = 2;
+        while templates[0].out.contains_key(&target) || merged.contains_key(&target) {
+            target = format!("templates/crd-{i}-{stem}");
+            i += 1;
+        }
+        merged.insert(target, render_all(&out));
+        moved.push(file);
+    }
+    Merged { files: merged, moved, homes }
+}
+
+/// One or more documents of a template file.
+fn render_all(docs: &[super::tpl::Document]) -> String {
+    docs.iter().map(super::tpl::render).collect::<Vec<_>>().join("---\n")
 }
 
 /// The condition of a document only some environments have: the handler's own `enabled`
@@ -608,6 +695,30 @@ fn presence(
     match cond {
         Some(c) => format!("and {r} ({c})"),
         None => r,
+    }
+}
+
+/// A `# --` line for each key of an environment's file that the model does not describe (keys
+/// of passed-through maps: ConfigMap data, resources, annotations).
+fn describe_data_keys(v: &mut Values) {
+    fn walk(node: &Node, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+        let Some(m) = node.as_map() else { return };
+        for (k, child) in m {
+            path.push(k.as_str().unwrap_or_default().to_string());
+            let desc = if child.is_null() {
+                "Not in this environment: null drops the default.".to_string()
+            } else {
+                format!("`{}` in this environment.", path.last().map(String::as_str).unwrap_or_default())
+            };
+            out.push((path.clone(), desc));
+            walk(child, path, out);
+            path.pop();
+        }
+    }
+    let mut found = Vec::new();
+    walk(&v.root, &mut Vec::new(), &mut found);
+    for (path, desc) in found {
+        v.describe(&path, desc);
     }
 }
 
@@ -1042,5 +1153,17 @@ mod tests {
         let mut on = yaml("autoscaling: {enabled: true, minReplicas: 3}\n");
         keep_switched_off(&u, &mut on, &mut Vec::new(), &values);
         assert_eq!(on, yaml("autoscaling: {enabled: true, minReplicas: 3}\n"));
+    }
+
+    #[test]
+    fn names_that_are_not_ascii_never_split_inside_a_character() {
+        assert_eq!(common_prefix(&["aé-x".to_string(), "aè-y".to_string()]), "a");
+        let a = objs(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: dév-web}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: dév-db}\n",
+        );
+        let b = objs(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: dèv-web}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: dèv-db}\n",
+        );
+        assert_eq!(detect_affixes(&[a, b]).prefix, ["dév-", "dèv-"]);
     }
 }
