@@ -17,6 +17,13 @@ fi
 if [ -d ../shared/corpus/manifests ]; then
   CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/manifests && pwd)" cargo test --test generate_knobs -- --ignored
 fi
+# Every manifest directory of the corpus as dev and prod kustomize overlays, and random
+# environments, each rendered exactly by one generate --env chart on both Helms (issue 10).
+if [ -d ../shared/corpus/manifests ]; then
+  # A fixed seed keeps CI's verdict deterministic; without it each local run explores new cases.
+  PROPTEST_RNG_SEED=20261129 CHARTWRIGHT_MANIFEST_CORPUS="$(cd ../shared/corpus/manifests && pwd)" \
+    cargo test --test generate_envs -- --ignored every_corpus_directory any_environments
+fi
 # generate --env's exactness over the multi-environment corpus (rendered/ and kustomize source/).
 if [ -d ../shared/corpus/environments ]; then
   CHARTWRIGHT_ENV_CORPUS="$(cd ../shared/corpus/environments && pwd)" cargo test --test generate_envs_corpus -- --ignored

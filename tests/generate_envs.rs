@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chartwright::generate::{self, EnvInput, Options, sidebyside, verify};
 use chartwright::manifest::{self, Loaded};
-use common::{assert_golden, bless, chartwright, each_helm, files_under, helm, root};
+use common::{assert_golden, bless, chartwright, each_helm, files_under, helm, kubectl, root};
 
 /// A golden case: `tests/fixtures/generate-envs/<case>/<n>-<env>.yaml`, one file per
 /// environment in order, and the expected chart in `golden/generate-envs/<case>`.
@@ -218,47 +218,6 @@ fn every_environment_of_every_golden_case_renders_exactly_lints_validates_and_st
     }
 }
 
-/// The multi-environment corpus (`CHARTWRIGHT_ENV_CORPUS`, default `../shared/corpus/environments`
-/// beside the repository): every case, every environment, both Helms.
-#[test]
-#[ignore = "needs the shared corpus; run with --ignored"]
-fn every_corpus_environment_renders_exactly_on_helm_3_and_4() {
-    let dir = std::env::var_os("CHARTWRIGHT_ENV_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/corpus/environments"));
-    assert!(dir.is_dir(), "{} is missing; set CHARTWRIGHT_ENV_CORPUS", dir.display());
-    let mut cases: Vec<PathBuf> =
-        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("envs.tsv").is_file()).collect();
-    cases.sort();
-    let mut all = Vec::new();
-    for case in cases {
-        let tsv = std::fs::read_to_string(case.join("envs.tsv")).unwrap();
-        let envs: Vec<(String, PathBuf)> = tsv
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                let cols: Vec<&str> = l.split('\t').collect();
-                (cols[0].to_string(), case.join(cols[2]))
-            })
-            .collect();
-        let name = "app";
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join(name);
-        let chart = build(name, &envs, &out);
-        all.extend(chart.problems.iter().map(|p| format!("{}: {p}", case.display())));
-        let loaded: Vec<(String, Loaded)> = envs.iter().map(|(e, f)| (e.clone(), load(f, "in.yaml"))).collect();
-        for p in check_all(name, &out, &loaded, true) {
-            all.push(format!("{}: {p}", name_of(&case)));
-        }
-        if std::env::var_os("CHARTWRIGHT_KEEP").is_some() {
-            let keep = PathBuf::from("/tmp/envcharts").join(name_of(&case));
-            let _ = std::fs::remove_dir_all(&keep);
-            generate::write_chart(&chart, &keep, true, &[]).unwrap();
-        }
-    }
-    assert!(all.is_empty(), "{}", all.join("\n"));
-}
-
 fn inputs(envs: &[(&str, &str)]) -> Vec<EnvInput> {
     envs.iter()
         .map(|(name, text)| {
@@ -412,15 +371,6 @@ fn a_crd_that_differs_between_environments_becomes_a_template_and_one_that_does_
     assert!(!chart.files.contains_key("crds/widgets.example.com.yaml"));
     let t = &chart.files["templates/crd-widgets.example.com.yaml"];
     assert!(t.contains("tier: {{ .Values.environmentLabels.tier | quote }}"), "{t}");
-}
-
-/// kubectl for `kubectl kustomize`: `CHARTWRIGHT_KUBECTL`, the provisioned 1.35.2, or PATH.
-fn kubectl() -> PathBuf {
-    if let Some(k) = std::env::var_os("CHARTWRIGHT_KUBECTL") {
-        return PathBuf::from(k);
-    }
-    let cached = PathBuf::from("/root/.cache/chartwright/kubectl/1.35.2/kubectl");
-    if cached.is_file() { cached } else { PathBuf::from("kubectl") }
 }
 
 /// Every directory of manifests in the shared corpus (`CHARTWRIGHT_MANIFEST_CORPUS`, default
