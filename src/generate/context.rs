@@ -7,6 +7,7 @@ use crate::kube::{self, WorkloadKind};
 use crate::manifest::Object;
 use crate::yaml::Node;
 
+use super::kinds::registry::{self, Naming, Owner, Place, Scope};
 use super::names::{NameExpr, key_for};
 
 /// Where an object's values live and how it is named.
@@ -88,41 +89,20 @@ impl Context<'_> {
 }
 
 fn is_builtin_namespaced(kind: &str) -> bool {
-    WorkloadKind::of(kind).is_some()
-        || matches!(
-            kind,
-            "Pod"
-                | "Service"
-                | "ConfigMap"
-                | "Secret"
-                | "ServiceAccount"
-                | "Ingress"
-                | "HorizontalPodAutoscaler"
-                | "PodDisruptionBudget"
-                | "NetworkPolicy"
-                | "PersistentVolumeClaim"
-                | "Role"
-                | "RoleBinding"
-                | "Endpoints"
-                | "EndpointSlice"
-                | "LimitRange"
-                | "ResourceQuota"
-                | "Lease"
-        )
+    registry::of(kind).is_some_and(|d| d.scope == Scope::Namespaced)
 }
 
 /// Kinds whose names are global or fixed by convention and must never be rewritten.
 /// Cluster-wide objects whose name is their identity (an API group version, a class that other
 /// objects name): they keep it, so releases side by side share one copy.
 pub fn is_shared_cluster_object(kind: &str) -> bool {
-    matches!(kind, "APIService" | "PriorityClass" | "StorageClass" | "IngressClass" | "RuntimeClass")
+    registry::of(kind).is_some_and(|d| d.shared_class)
 }
 
-fn keeps_literal_name(o: &Object, name: &str) -> bool {
+/// True when an object of `kind` named `name` keeps its name under every release.
+pub fn keeps_literal_name(kind: &str, name: &str) -> bool {
     // `system:` names are reserved for Kubernetes' own objects.
-    is_shared_cluster_object(&o.kind)
-        || matches!(o.kind.as_str(), "CustomResourceDefinition" | "Namespace")
-        || name.starts_with("system:")
+    registry::of(kind).is_some_and(|d| d.keeps_name) || name.starts_with("system:")
 }
 
 /// Runs pass one.
@@ -192,11 +172,10 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     };
     let mut owners: Vec<Option<usize>> = vec![None; objects.len()];
     for (i, o) in objects.iter().enumerate() {
-        owners[i] = match o.kind.as_str() {
-            "Service" => select(o.node.path(&["spec", "selector"]), &o.namespace),
-            "PodDisruptionBudget" => select(o.node.path(&["spec", "selector"]), &o.namespace),
-            "NetworkPolicy" => select(o.node.path(&["spec", "podSelector"]), &o.namespace),
-            "HorizontalPodAutoscaler" => {
+        let owner = registry::of(&o.kind).map_or(Owner::None, |d| d.owner);
+        owners[i] = match owner {
+            Owner::Selector(path) => select(o.node.path(path), &o.namespace),
+            Owner::ScaleTarget => {
                 let target = o.node.path(&["spec", "scaleTargetRef"]);
                 let kind = target.and_then(|t| t.get("kind")).and_then(Node::as_str);
                 let name = target.and_then(|t| t.get("name")).and_then(Node::as_str);
@@ -206,7 +185,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
                         && objects[w].namespace == o.namespace
                 })
             }
-            "ServiceAccount" => {
+            Owner::ServiceAccountUser => {
                 let users: Vec<usize> = workloads
                     .iter()
                     .copied()
@@ -219,7 +198,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
                     .collect();
                 if users.len() == 1 { Some(users[0]) } else { None }
             }
-            "PersistentVolumeClaim" => {
+            Owner::ClaimUser => {
                 let users: Vec<usize> = workloads
                     .iter()
                     .copied()
@@ -235,7 +214,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
                     .collect();
                 if users.len() == 1 { Some(users[0]) } else { None }
             }
-            _ => None,
+            Owner::None => None,
         };
     }
 
@@ -249,7 +228,8 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     let mut plans: Vec<Plan> = vec![Plan::default(); objects.len()];
     for ((prefix, kind_slot), members) in &groups {
         let (singular, plural) = slot_names(kind_slot);
-        let keyed = members.len() > 1 || *kind_slot == "persistence";
+        let keyed =
+            members.len() > 1 || registry::by_slot(kind_slot).and_then(|d| d.slot).is_some_and(|s| s.always_keyed);
         let mut used_keys: Vec<String> = Vec::new();
         for &i in members {
             let mut slot = prefix.clone();
@@ -283,7 +263,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
 
     let mut autoscaled = HashMap::new();
     for (i, o) in objects.iter().enumerate() {
-        if o.kind == "HorizontalPodAutoscaler" {
+        if registry::of(&o.kind).is_some_and(|d| d.owner == Owner::ScaleTarget) {
             if let Some(w) = owners[i] {
                 let mut p = plans[i].slot.clone();
                 p.push("enabled".into());
@@ -343,32 +323,11 @@ fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold
 }
 
 fn slot_kind(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "Service" => "service",
-        "Ingress" => "ingress",
-        "HorizontalPodAutoscaler" => "autoscaling",
-        "PodDisruptionBudget" => "podDisruptionBudget",
-        "NetworkPolicy" => "networkPolicy",
-        "ServiceAccount" => "serviceAccount",
-        "ConfigMap" => "config",
-        "Secret" => "secrets",
-        "PersistentVolumeClaim" => "persistence",
-        _ => return None,
-    })
+    registry::of(kind)?.slot.map(|s| s.singular)
 }
 
 fn slot_names(kind_slot: &str) -> (&'static str, &'static str) {
-    match kind_slot {
-        "service" => ("service", "services"),
-        "ingress" => ("ingress", "ingresses"),
-        "autoscaling" => ("autoscaling", "autoscalers"),
-        "podDisruptionBudget" => ("podDisruptionBudget", "podDisruptionBudgets"),
-        "networkPolicy" => ("networkPolicy", "networkPolicies"),
-        "serviceAccount" => ("serviceAccount", "serviceAccounts"),
-        "config" => ("config", "config"),
-        "secrets" => ("secrets", "secrets"),
-        _ => ("persistence", "persistence"),
-    }
+    registry::by_slot(kind_slot).and_then(|d| d.slot).map_or(("persistence", "persistence"), |s| (s.singular, s.plural))
 }
 
 pub fn main_namespace(objects: &[Object]) -> Option<String> {
@@ -401,9 +360,9 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
         let Some(name) = &o.name else { continue };
         let base = base_name(chart, o, name);
         let plan = &ctx.plans[i];
-        let expr = match o.kind.as_str() {
-            "ServiceAccount" if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
-            "Secret" => {
+        let expr = match registry::of(&o.kind).map_or(Naming::Base, |d| d.naming) {
+            Naming::ServiceAccountHelper if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
+            Naming::ExistingSecret => {
                 let mut p = plan.slot.clone();
                 p.push("existingSecret".into());
                 NameExpr::ExistingOr(super::names::values_ref(&p), Box::new(base))
@@ -438,7 +397,7 @@ fn any_name_map(names: &HashMap<(String, String), NameExpr>) -> HashMap<String, 
 /// How an object's own name is written, before kind-specific wrapping (service account
 /// helpers, `existingSecret`).
 pub fn base_name(chart: &str, o: &Object, name: &str) -> NameExpr {
-    if keeps_literal_name(o, name) {
+    if keeps_literal_name(&o.kind, name) {
         NameExpr::Literal(name.to_string())
     } else if name == chart {
         NameExpr::Fullname(None)
@@ -458,13 +417,12 @@ pub fn sa_helper(chart: &str, plan: &Plan) -> String {
 }
 
 fn short_kind(kind: &str) -> String {
-    match kind {
-        "HorizontalPodAutoscaler" => "hpa".into(),
-        "PodDisruptionBudget" => "pdb".into(),
-        "PersistentVolumeClaim" => "pvc".into(),
-        "CustomResourceDefinition" => "crd".into(),
-        k => k.to_lowercase(),
-    }
+    registry::of(kind).and_then(|d| d.stem).map_or_else(|| kind.to_lowercase(), str::to_string)
+}
+
+/// Where an object of `kind` goes in the chart.
+pub fn place(kind: &str) -> Place {
+    registry::of(kind).map_or(Place::Templates, |d| d.place)
 }
 
 fn sanitize(s: &str) -> String {
@@ -499,10 +457,11 @@ fn assign_files(ctx: &mut Context<'_>) {
     }
     let mut taken: Vec<String> = Vec::new();
     for (i, o) in ctx.objects.iter().enumerate() {
-        if o.kind == "Namespace" {
+        let place = place(&o.kind);
+        if place == Place::LeftOut {
             continue;
         }
-        let stem = if o.kind == "CustomResourceDefinition" {
+        let stem = if place == Place::Crds {
             sanitize(o.name.as_deref().unwrap_or("crd"))
         } else if per_kind[&o.kind] == 1 {
             short_kind(&o.kind)
@@ -513,7 +472,7 @@ fn assign_files(ctx: &mut Context<'_>) {
             format!("{}-{}", short_kind(&o.kind), sanitize(&name))
         };
         let stem = bounded_stem(stem);
-        let dir = if o.kind == "CustomResourceDefinition" { "crds" } else { "templates" };
+        let dir = if place == Place::Crds { "crds" } else { "templates" };
         let mut file = format!("{dir}/{stem}.yaml");
         let mut n = 2;
         while taken.contains(&file) {

@@ -329,6 +329,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
 /// The values every chart starts with.
 fn base_values() -> values::Values {
     let mut values = values::Values::default();
+    values.describe_groups(kinds::registry::plural_descriptions());
     values.set(
         &["nameOverride".to_string()],
         Node::str(""),
@@ -368,7 +369,7 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
             ));
             continue;
         };
-        if o.kind == "CustomResourceDefinition" {
+        if context::place(&o.kind) == kinds::registry::Place::Crds {
             let (file, text) = match opts.crds {
                 CrdsMode::CrdsDir => (file, emit_document(&o.node)),
                 CrdsMode::Templates => knobs::crd_template(g, i, &file),
@@ -605,7 +606,7 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
             });
             if pass_through || !matches!(&child.value, Value::Map(mm) if !mm.is_empty()) {
                 let default = serde_json::to_string(&child.to_json()).unwrap_or_default();
-                let description = meta.map_or_else(|| values::fallback_description(path), |m| m.desc.clone());
+                let description = meta.map_or_else(|| v.fallback_description(path), |m| m.desc.clone());
                 rows.push(Row {
                     key: path.join("."),
                     kind: schema::type_name(v, path, child),

@@ -88,11 +88,14 @@ pub struct Values {
     pub root: Node,
     /// Metadata by path (keys joined with `\u{1f}`).
     pub meta: BTreeMap<String, Meta>,
+    /// Descriptions of the keys objects are grouped under (`services`...), by key, wherever
+    /// they sit; the kinds' descriptors supply them (see [`Values::describe_groups`]).
+    pub groups: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for Values {
     fn default() -> Self {
-        Values { root: Node::map(), meta: BTreeMap::new() }
+        Values { root: Node::map(), meta: BTreeMap::new(), groups: Vec::new() }
     }
 }
 
@@ -155,6 +158,21 @@ impl Values {
         self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain, optional: false });
     }
 
+    /// Describes every key named like one of `groups` (`(key, description)`) that has no
+    /// description of its own.
+    pub fn describe_groups(&mut self, groups: Vec<(&'static str, &'static str)>) {
+        self.groups = groups;
+    }
+
+    /// The description of a key nobody described: its group's, else [`fallback_description`].
+    pub fn fallback_description(&self, path: &[String]) -> String {
+        let key = path.last().map(String::as_str).unwrap_or("");
+        match self.groups.iter().find(|(k, _)| *k == key) {
+            Some((_, desc)) => (*desc).to_string(),
+            None => fallback_description(path),
+        }
+    }
+
     /// Metadata for a path.
     pub fn meta(&self, path: &[String]) -> Option<&Meta> {
         self.meta.get(&path_key(path))
@@ -201,7 +219,7 @@ impl Values {
                 Some(m) => Some(m),
                 // Keys the handlers group things under, and the keys of chart-owned maps.
                 None if matches!(v.value, Value::Map(_)) && !self.in_pass_through(path) => {
-                    fallback = Meta { desc: fallback_description(path), hint: Hint::Plain, optional: false };
+                    fallback = Meta { desc: self.fallback_description(path), hint: Hint::Plain, optional: false };
                     Some(&fallback)
                 }
                 None => None,
@@ -267,21 +285,13 @@ impl Values {
     }
 }
 
-/// Descriptions for keys the handlers group things under.
+/// Descriptions for keys the pod handlers group things under (the kinds' slot keys are
+/// [`Values::groups`]).
 pub fn fallback_description(path: &[String]) -> String {
     let key = path.last().map(String::as_str).unwrap_or("");
     match key {
         "sidecars" => "Sidecar containers, by container name.".into(),
         "initContainers" => "Init containers, by container name.".into(),
-        "persistence" => "Persistent volume claims, by claim name.".into(),
-        "services" => "Services, by name.".into(),
-        "ingresses" => "Ingresses, by name.".into(),
-        "autoscalers" => "Horizontal pod autoscalers, by name.".into(),
-        "podDisruptionBudgets" => "Pod disruption budgets, by name.".into(),
-        "networkPolicies" => "Network policies, by name.".into(),
-        "serviceAccounts" => "Service accounts, by name.".into(),
-        "config" => "ConfigMap data, by ConfigMap.".into(),
-        "secrets" => "Secret values, by Secret.".into(),
         other => format!("Settings of `{other}`."),
     }
 }
