@@ -186,4 +186,25 @@ mod tests {
         }
         assert_eq!(of("HorizontalPodAutoscaler").and_then(|d| d.slot).map(|s| s.plural), Some("autoscalers"));
     }
+
+    /// Adding a kind means adding a golden case for it (CONTRIBUTING.md).
+    #[test]
+    fn every_kind_with_a_handler_is_in_a_golden_case() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/generate");
+        let mut inputs = String::new();
+        for case in std::fs::read_dir(root).unwrap() {
+            let Ok(files) = std::fs::read_dir(case.unwrap().path().join("input")) else { continue };
+            for f in files {
+                inputs.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+            }
+        }
+        for d in super::super::KINDS.iter().filter(|d| d.apply.is_some()) {
+            for k in d.kinds {
+                assert!(
+                    inputs.contains(&format!("kind: {k}\n")) || inputs.contains(&format!("\"kind\": \"{k}\"")),
+                    "no golden case under golden/generate has a {k}"
+                );
+            }
+        }
+    }
 }
