@@ -190,7 +190,7 @@ fn offer_ingress(g: &mut Gen<'_>, wl: &Workload, si: usize) -> (String, Document
     let body = object(
         "networking.k8s.io/v1",
         "Ingress",
-        metadata(g, &workload_name, Some(&ann)),
+        metadata(g, workload_name, Some(&ann)),
         T::Map(vec![
             with_scalar(&class, "ingressClassName", false),
             with_block(&tls, "tls"),
@@ -243,13 +243,13 @@ fn offer_autoscaling(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
     let body = object(
         "autoscaling/v2",
         "HorizontalPodAutoscaler",
-        metadata(g, &workload_name, None),
+        metadata(g, workload_name, None),
         T::Map(vec![
             pair(
                 "scaleTargetRef",
                 T::Map(vec![
                     pair("apiVersion", lit("apps/v1")),
-                    pair("kind", lit(&kind)),
+                    pair("kind", lit(kind)),
                     pair("name", T::Expr(workload_name.clone())),
                 ]),
             ),
@@ -286,7 +286,7 @@ fn offer_pdb(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
             vec![pair(field, T::Expr(format!("{{{{ {r} }}}}")))],
         ));
     }
-    spec.push(pair("selector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])));
+    spec.push(pair("selector", T::Map(vec![pair("matchLabels", release_selector(g, selector))])));
     let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
     let autoscaling = g.ctx.autoscaled.get(&w).cloned();
     g.guards.push(Guard::Pdb {
@@ -295,7 +295,7 @@ fn offer_pdb(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
         autoscaling,
         count_known: true,
     });
-    let body = object("policy/v1", "PodDisruptionBudget", metadata(g, &workload_name, None), T::Map(spec));
+    let body = object("policy/v1", "PodDisruptionBudget", metadata(g, workload_name, None), T::Map(spec));
     ("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) })
 }
 
@@ -330,9 +330,9 @@ fn offer_network_policy(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
     let body = object(
         "networking.k8s.io/v1",
         "NetworkPolicy",
-        metadata(g, &workload_name, None),
+        metadata(g, workload_name, None),
         T::Map(vec![
-            pair("podSelector", T::Map(vec![pair("matchLabels", release_selector(g, &selector))])),
+            pair("podSelector", T::Map(vec![pair("matchLabels", release_selector(g, selector))])),
             pair("policyTypes", T::Seq(vec![lit("Ingress")])),
             pair("ingress", T::Seq(vec![T::Map(vec![pair("from", T::Map(vec![Entry::Lines(from)]))])])),
         ]),
