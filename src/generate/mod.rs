@@ -429,7 +429,10 @@ fn sa_helpers(ctx: &context::Context<'_>, chart: &str) -> Vec<SaHelper> {
     ctx.objects
         .iter()
         .enumerate()
-        .filter(|(i, o)| o.kind == "ServiceAccount" && ctx.plans[*i].owner.is_some())
+        .filter(|(i, o)| {
+            kinds::registry::of(&o.kind).is_some_and(|d| d.naming == kinds::registry::Naming::ServiceAccountHelper)
+                && ctx.plans[*i].owner.is_some()
+        })
         .map(|(i, o)| {
             let plan = &ctx.plans[i];
             let slot = &plan.slot;
