@@ -110,9 +110,39 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     let main_namespace = main_namespace(objects);
     let workloads: Vec<usize> =
         objects.iter().enumerate().filter(|(_, o)| WorkloadKind::of(&o.kind).is_some()).map(|(i, _)| i).collect();
-    let single = workloads.len() == 1;
     let crd_scopes = crd_scopes(objects);
+    let prefixes = workload_keys(chart, objects, &workloads);
+    let owners = owners(objects, &workloads);
+    let plans = plans(chart, objects, &owners, &prefixes);
+    let mut autoscaled = autoscaled(objects, &owners, &plans);
 
+    let scaffold = scaffold(objects, &workloads, &plans);
+    if let (Some(w), true) = (scaffold.workload, scaffold.autoscaling) {
+        autoscaled.insert(w, vec!["autoscaling".into(), "enabled".into()]);
+    }
+
+    let mut ctx = Context {
+        scaffold,
+        chart: chart.to_string(),
+        objects,
+        main_namespace,
+        workloads,
+        plans,
+        names: HashMap::new(),
+        any_names: HashMap::new(),
+        crd_scopes,
+        autoscaled,
+    };
+    ctx.names = name_map(&ctx);
+    ctx.any_names = any_name_map(&ctx.names);
+    assign_files(&mut ctx);
+    ctx
+}
+
+/// The values key of each workload: none in a single-workload chart, else its name as a key
+/// (with its kind when the key is reserved or taken).
+fn workload_keys(chart: &str, objects: &[Object], workloads: &[usize]) -> HashMap<usize, Vec<String>> {
+    let single = workloads.len() == 1;
     let reserved = [
         "nameOverride",
         "fullnameOverride",
@@ -133,7 +163,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     ];
     let mut prefixes: HashMap<usize, Vec<String>> = HashMap::new();
     let mut used: Vec<String> = Vec::new();
-    for &w in &workloads {
+    for &w in workloads {
         if single {
             prefixes.insert(w, Vec::new());
             continue;
@@ -152,8 +182,11 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         used.push(key.clone());
         prefixes.insert(w, vec![key]);
     }
+    prefixes
+}
 
-    // Owners: which workload an auxiliary object belongs to.
+/// Which workload each object belongs to, by its kind's owner rule.
+fn owners(objects: &[Object], workloads: &[usize]) -> Vec<Option<usize>> {
     let pod_labels: Vec<(usize, Vec<(String, String)>)> = workloads
         .iter()
         .map(|&w| (w, kube::pod_template(&objects[w].node, &objects[w].kind).map(kube::labels).unwrap_or_default()))
@@ -217,8 +250,18 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
             Owner::None => None,
         };
     }
+    owners
+}
 
-    // Slots: group objects of one slot kind under one owner; one gets the singular key.
+/// Each object's values slot: objects of one slot kind under one owner are grouped; one alone
+/// gets the singular key, several the plural key and each its name. A workload's slot is its
+/// own key.
+fn plans(
+    chart: &str,
+    objects: &[Object],
+    owners: &[Option<usize>],
+    prefixes: &HashMap<usize, Vec<String>>,
+) -> Vec<Plan> {
     let mut groups: BTreeMap<(Vec<String>, &'static str), Vec<usize>> = BTreeMap::new();
     for (i, o) in objects.iter().enumerate() {
         let Some(kind_slot) = slot_kind(&o.kind) else { continue };
@@ -260,7 +303,11 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
             plan.owner_prefix = Some(p.clone());
         }
     }
+    plans
+}
 
+/// Workload index → the `.Values` path of the toggle of the autoscaler the input has for it.
+fn autoscaled(objects: &[Object], owners: &[Option<usize>], plans: &[Plan]) -> HashMap<usize, Vec<String>> {
     let mut autoscaled = HashMap::new();
     for (i, o) in objects.iter().enumerate() {
         if registry::of(&o.kind).is_some_and(|d| d.owner == Owner::ScaleTarget) {
@@ -271,28 +318,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
             }
         }
     }
-
-    let scaffold = scaffold(objects, &workloads, &plans);
-    if let (Some(w), true) = (scaffold.workload, scaffold.autoscaling) {
-        autoscaled.insert(w, vec!["autoscaling".into(), "enabled".into()]);
-    }
-
-    let mut ctx = Context {
-        scaffold,
-        chart: chart.to_string(),
-        objects,
-        main_namespace,
-        workloads,
-        plans,
-        names: HashMap::new(),
-        any_names: HashMap::new(),
-        crd_scopes,
-        autoscaled,
-    };
-    ctx.names = name_map(&ctx);
-    ctx.any_names = any_name_map(&ctx.names);
-    assign_files(&mut ctx);
-    ctx
+    autoscaled
 }
 
 fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold {
