@@ -218,39 +218,32 @@ fn owners(objects: &[Object], workloads: &[usize]) -> Vec<Option<usize>> {
                         && objects[w].namespace == o.namespace
                 })
             }
-            Owner::ServiceAccountUser => {
-                let users: Vec<usize> = workloads
-                    .iter()
-                    .copied()
-                    .filter(|&w| {
-                        let sa = kube::pod_template(&objects[w].node, &objects[w].kind).and_then(|p| {
-                            p.str_at(&["spec", "serviceAccountName"]).or_else(|| p.str_at(&["spec", "serviceAccount"]))
-                        });
-                        sa.is_some() && sa == o.name.as_deref() && objects[w].namespace == o.namespace
-                    })
-                    .collect();
-                if users.len() == 1 { Some(users[0]) } else { None }
-            }
-            Owner::ClaimUser => {
-                let users: Vec<usize> = workloads
-                    .iter()
-                    .copied()
-                    .filter(|&w| {
-                        kube::pod_template(&objects[w].node, &objects[w].kind)
-                            .and_then(|p| p.path(&["spec", "volumes"]))
-                            .and_then(Node::as_seq)
-                            .is_some_and(|vols| {
-                                vols.iter()
-                                    .any(|v| v.str_at(&["persistentVolumeClaim", "claimName"]) == o.name.as_deref())
-                            })
-                    })
-                    .collect();
-                if users.len() == 1 { Some(users[0]) } else { None }
-            }
+            Owner::ServiceAccountUser => sole_user(objects, workloads, |pod, w| {
+                let sa =
+                    pod.str_at(&["spec", "serviceAccountName"]).or_else(|| pod.str_at(&["spec", "serviceAccount"]));
+                sa.is_some() && sa == o.name.as_deref() && w.namespace == o.namespace
+            }),
+            Owner::ClaimUser => sole_user(objects, workloads, |pod, _| {
+                pod.path(&["spec", "volumes"]).and_then(Node::as_seq).is_some_and(|vols| {
+                    vols.iter().any(|v| v.str_at(&["persistentVolumeClaim", "claimName"]) == o.name.as_deref())
+                })
+            }),
             Owner::None => None,
         };
     }
     owners
+}
+
+/// The one workload whose pod template `uses` accepts (with the workload), if exactly one does.
+fn sole_user(objects: &[Object], workloads: &[usize], uses: impl Fn(&Node, &Object) -> bool) -> Option<usize> {
+    let mut users = workloads
+        .iter()
+        .copied()
+        .filter(|&w| kube::pod_template(&objects[w].node, &objects[w].kind).is_some_and(|pod| uses(pod, &objects[w])));
+    match (users.next(), users.next()) {
+        (Some(w), None) => Some(w),
+        _ => None,
+    }
 }
 
 /// Each object's values slot: objects of one slot kind under one owner are grouped; one alone
