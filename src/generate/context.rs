@@ -99,44 +99,9 @@ pub fn is_shared_cluster_object(kind: &str) -> bool {
     registry::of(kind).is_some_and(|d| d.shared_class)
 }
 
-/// True when an object of `kind` named `name` keeps its name under every release.
-pub fn keeps_literal_name(kind: &str, name: &str) -> bool {
+pub fn keeps_literal_name(o: &Object, name: &str) -> bool {
     // `system:` names are reserved for Kubernetes' own objects.
-    registry::of(kind).is_some_and(|d| d.keeps_name) || name.starts_with("system:")
-}
-
-/// Runs pass one.
-pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
-    let main_namespace = main_namespace(objects);
-    let workloads: Vec<usize> =
-        objects.iter().enumerate().filter(|(_, o)| WorkloadKind::of(&o.kind).is_some()).map(|(i, _)| i).collect();
-    let crd_scopes = crd_scopes(objects);
-    let prefixes = workload_keys(chart, objects, &workloads);
-    let owners = owners(objects, &workloads);
-    let plans = plans(chart, objects, &owners, &prefixes);
-    let mut autoscaled = autoscaled(objects, &owners, &plans);
-
-    let scaffold = scaffold(objects, &workloads, &plans);
-    if let (Some(w), true) = (scaffold.workload, scaffold.autoscaling) {
-        autoscaled.insert(w, vec!["autoscaling".into(), "enabled".into()]);
-    }
-
-    let mut ctx = Context {
-        scaffold,
-        chart: chart.to_string(),
-        objects,
-        main_namespace,
-        workloads,
-        plans,
-        names: HashMap::new(),
-        any_names: HashMap::new(),
-        crd_scopes,
-        autoscaled,
-    };
-    ctx.names = name_map(&ctx);
-    ctx.any_names = any_name_map(&ctx.names);
-    assign_files(&mut ctx);
-    ctx
+    registry::of(&o.kind).is_some_and(|d| d.keeps_name) || name.starts_with("system:")
 }
 
 /// The values key of each workload: none in a single-workload chart, else its name as a key
@@ -314,6 +279,40 @@ fn autoscaled(objects: &[Object], owners: &[Option<usize>], plans: &[Plan]) -> H
     autoscaled
 }
 
+/// Runs pass one.
+pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
+    let main_namespace = main_namespace(objects);
+    let workloads: Vec<usize> =
+        objects.iter().enumerate().filter(|(_, o)| WorkloadKind::of(&o.kind).is_some()).map(|(i, _)| i).collect();
+    let crd_scopes = crd_scopes(objects);
+    let prefixes = workload_keys(chart, objects, &workloads);
+    let owners = owners(objects, &workloads);
+    let plans = plans(chart, objects, &owners, &prefixes);
+    let mut autoscaled = autoscaled(objects, &owners, &plans);
+
+    let scaffold = scaffold(objects, &workloads, &plans);
+    if let (Some(w), true) = (scaffold.workload, scaffold.autoscaling) {
+        autoscaled.insert(w, vec!["autoscaling".into(), "enabled".into()]);
+    }
+
+    let mut ctx = Context {
+        scaffold,
+        chart: chart.to_string(),
+        objects,
+        main_namespace,
+        workloads,
+        plans,
+        names: HashMap::new(),
+        any_names: HashMap::new(),
+        crd_scopes,
+        autoscaled,
+    };
+    ctx.names = name_map(&ctx);
+    ctx.any_names = any_name_map(&ctx.names);
+    assign_files(&mut ctx);
+    ctx
+}
+
 fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold {
     let [w] = workloads else { return Scaffold::default() };
     let o = &objects[*w];
@@ -416,7 +415,7 @@ fn any_name_map(names: &HashMap<(String, String), NameExpr>) -> HashMap<String, 
 /// How an object's own name is written, before kind-specific wrapping (service account
 /// helpers, `existingSecret`).
 pub fn base_name(chart: &str, o: &Object, name: &str) -> NameExpr {
-    if keeps_literal_name(&o.kind, name) {
+    if keeps_literal_name(o, name) {
         NameExpr::Literal(name.to_string())
     } else if name == chart {
         NameExpr::Fullname(None)

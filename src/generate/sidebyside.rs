@@ -39,7 +39,7 @@ pub fn fullname(chart: &str, release: &str) -> String {
 
 /// The name an input object renders under `release`.
 pub fn expected_name(chart: &str, release: &str, o: &Object, name: &str) -> String {
-    if super::context::keeps_literal_name(&o.kind, name) {
+    if super::context::keeps_literal_name(o, name) {
         return name.to_string();
     }
     let full = fullname(chart, release);
