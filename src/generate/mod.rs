@@ -329,7 +329,6 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
 /// The values every chart starts with.
 fn base_values() -> values::Values {
     let mut values = values::Values::default();
-    values.describe_groups(kinds::registry::plural_descriptions());
     values.set(
         &["nameOverride".to_string()],
         Node::str(""),
@@ -609,7 +608,7 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
             });
             if pass_through || !matches!(&child.value, Value::Map(mm) if !mm.is_empty()) {
                 let default = serde_json::to_string(&child.to_json()).unwrap_or_default();
-                let description = meta.map_or_else(|| v.fallback_description(path), |m| m.desc.clone());
+                let description = meta.map_or_else(|| values::fallback_description(path), |m| m.desc.clone());
                 rows.push(Row {
                     key: path.join("."),
                     kind: schema::type_name(v, path, child),

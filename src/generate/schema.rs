@@ -8,7 +8,7 @@ use serde_json::{Map, Value as J, json};
 use crate::yaml::{Node, Value};
 
 use super::guard::Guard;
-use super::values::{Hint, Values};
+use super::values::{Hint, Values, fallback_description};
 
 /// A Kubernetes quantity: `250m`, `1.5`, `512Mi`, `1e3`, `2G`.
 pub const QUANTITY_PATTERN: &str = r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$";
@@ -136,7 +136,7 @@ fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[
 
 fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Guard]) -> J {
     let meta = values.meta(path);
-    let desc = meta.map(|m| m.desc.clone()).unwrap_or_else(|| values.fallback_description(path));
+    let desc = meta.map(|m| m.desc.clone()).unwrap_or_else(|| fallback_description(path));
     let hint = meta.map_or(Hint::Plain, |m| m.hint.clone());
     let mut s = match hint {
         Hint::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),

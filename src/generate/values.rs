@@ -88,14 +88,11 @@ pub struct Values {
     pub root: Node,
     /// Metadata by path (keys joined with `\u{1f}`).
     pub meta: BTreeMap<String, Meta>,
-    /// Descriptions of the keys objects are grouped under (`services`...), by key, wherever
-    /// they sit; the kinds' descriptors supply them (see [`Values::describe_groups`]).
-    pub groups: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for Values {
     fn default() -> Self {
-        Values { root: Node::map(), meta: BTreeMap::new(), groups: Vec::new() }
+        Values { root: Node::map(), meta: BTreeMap::new() }
     }
 }
 
@@ -158,21 +155,6 @@ impl Values {
         self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain, optional: false });
     }
 
-    /// Describes every key named like one of `groups` (`(key, description)`) that has no
-    /// description of its own.
-    pub fn describe_groups(&mut self, groups: Vec<(&'static str, &'static str)>) {
-        self.groups = groups;
-    }
-
-    /// The description of a key nobody described: its group's, else [`fallback_description`].
-    pub fn fallback_description(&self, path: &[String]) -> String {
-        let key = path.last().map(String::as_str).unwrap_or("");
-        match self.groups.iter().find(|(k, _)| *k == key) {
-            Some((_, desc)) => (*desc).to_string(),
-            None => fallback_description(path),
-        }
-    }
-
     /// Metadata for a path.
     pub fn meta(&self, path: &[String]) -> Option<&Meta> {
         self.meta.get(&path_key(path))
@@ -219,7 +201,7 @@ impl Values {
                 Some(m) => Some(m),
                 // Keys the handlers group things under, and the keys of chart-owned maps.
                 None if matches!(v.value, Value::Map(_)) && !self.in_pass_through(path) => {
-                    fallback = Meta { desc: self.fallback_description(path), hint: Hint::Plain, optional: false };
+                    fallback = Meta { desc: fallback_description(path), hint: Hint::Plain, optional: false };
                     Some(&fallback)
                 }
                 None => None,
@@ -285,14 +267,17 @@ impl Values {
     }
 }
 
-/// Descriptions for keys the pod handlers group things under (the kinds' slot keys are
-/// [`Values::groups`]).
+/// Descriptions for keys the handlers group things under (the kinds' plural slot keys are
+/// described by their descriptors).
 pub fn fallback_description(path: &[String]) -> String {
     let key = path.last().map(String::as_str).unwrap_or("");
     match key {
         "sidecars" => "Sidecar containers, by container name.".into(),
         "initContainers" => "Init containers, by container name.".into(),
-        other => format!("Settings of `{other}`."),
+        other => match super::kinds::registry::plural_description(other) {
+            Some(desc) => desc.to_string(),
+            None => format!("Settings of `{other}`."),
+        },
     }
 }
 

@@ -122,9 +122,9 @@ pub fn by_slot(singular: &str) -> Option<&'static Descriptor> {
     super::KINDS.iter().copied().find(|d| d.slot.is_some_and(|s| s.singular == singular))
 }
 
-/// Every slot's plural key and its description.
-pub fn plural_descriptions() -> Vec<(&'static str, &'static str)> {
-    super::KINDS.iter().filter_map(|d| d.slot).map(|s| (s.plural, s.plural_description)).collect()
+/// The description of a slot's plural values key (`services`, `persistence`...).
+pub fn plural_description(key: &str) -> Option<&'static str> {
+    super::KINDS.iter().find_map(|d| d.slot.filter(|s| s.plural == key)).map(|s| s.plural_description)
 }
 
 /// Built-in namespaced kinds without a handler: they are carried verbatim.
@@ -182,7 +182,7 @@ mod tests {
         for d in super::super::KINDS {
             let Some(s) = d.slot else { continue };
             assert!(std::ptr::eq(by_slot(s.singular).unwrap(), *d), "{}", s.singular);
-            assert!(plural_descriptions().contains(&(s.plural, s.plural_description)));
+            assert_eq!(plural_description(s.plural), Some(s.plural_description));
         }
         assert_eq!(of("HorizontalPodAutoscaler").and_then(|d| d.slot).map(|s| s.plural), Some("autoscalers"));
     }
