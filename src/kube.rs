@@ -56,19 +56,30 @@ pub enum WorkloadKind {
     ReplicationController,
 }
 
+/// The `kind` names of the [`WorkloadKind`]s, in declaration order.
+pub const WORKLOAD_KINDS: &[&str] =
+    &["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "ReplicationController"];
+
 impl WorkloadKind {
+    /// Every workload kind, in the order of [`WORKLOAD_KINDS`].
+    const ALL: [WorkloadKind; 7] = [
+        WorkloadKind::Deployment,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::Job,
+        WorkloadKind::CronJob,
+        WorkloadKind::ReplicaSet,
+        WorkloadKind::ReplicationController,
+    ];
+
     /// The workload kind of a `kind`, if it is one.
     pub fn of(kind: &str) -> Option<WorkloadKind> {
-        Some(match kind {
-            "Deployment" => WorkloadKind::Deployment,
-            "StatefulSet" => WorkloadKind::StatefulSet,
-            "DaemonSet" => WorkloadKind::DaemonSet,
-            "Job" => WorkloadKind::Job,
-            "CronJob" => WorkloadKind::CronJob,
-            "ReplicaSet" => WorkloadKind::ReplicaSet,
-            "ReplicationController" => WorkloadKind::ReplicationController,
-            _ => return None,
-        })
+        WORKLOAD_KINDS.iter().position(|k| *k == kind).map(|i| Self::ALL[i])
+    }
+
+    /// The kind's name as written in manifests.
+    pub fn name(self) -> &'static str {
+        WORKLOAD_KINDS[self as usize]
     }
 
     /// Keys from the object root to its pod template.
@@ -144,4 +155,18 @@ pub fn selector_matches(selector: &Node, labels: &[(String, String)]) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workload_kind_names_round_trip_in_declaration_order() {
+        for name in WORKLOAD_KINDS {
+            assert_eq!(WorkloadKind::of(name).map(WorkloadKind::name), Some(*name));
+        }
+        assert_eq!(WorkloadKind::of("Pod"), None);
+        assert_eq!(WorkloadKind::CronJob.pod_template_path(), ["spec", "jobTemplate", "spec", "template"]);
+    }
 }

@@ -7,6 +7,7 @@ use crate::kube::{self, WorkloadKind};
 use crate::manifest::Object;
 use crate::yaml::Node;
 
+use super::kinds::registry::{self, Naming, Owner, Place, Scope};
 use super::names::{NameExpr, key_for};
 
 /// Where an object's values live and how it is named.
@@ -124,51 +125,25 @@ impl Context<'_> {
 }
 
 fn is_builtin_namespaced(kind: &str) -> bool {
-    WorkloadKind::of(kind).is_some()
-        || matches!(
-            kind,
-            "Pod"
-                | "Service"
-                | "ConfigMap"
-                | "Secret"
-                | "ServiceAccount"
-                | "Ingress"
-                | "HorizontalPodAutoscaler"
-                | "PodDisruptionBudget"
-                | "NetworkPolicy"
-                | "PersistentVolumeClaim"
-                | "Role"
-                | "RoleBinding"
-                | "Endpoints"
-                | "EndpointSlice"
-                | "LimitRange"
-                | "ResourceQuota"
-                | "Lease"
-        )
+    registry::of(kind).is_some_and(|d| d.scope == Scope::Namespaced)
 }
 
 /// Kinds whose names are global or fixed by convention and must never be rewritten.
 /// Cluster-wide objects whose name is their identity (an API group version, a class that other
 /// objects name): they keep it, so releases side by side share one copy.
 pub fn is_shared_cluster_object(kind: &str) -> bool {
-    matches!(kind, "APIService" | "PriorityClass" | "StorageClass" | "IngressClass" | "RuntimeClass")
+    registry::of(kind).is_some_and(|d| d.shared_class)
 }
 
 pub fn keeps_literal_name(o: &Object, name: &str) -> bool {
     // `system:` names are reserved for Kubernetes' own objects.
-    is_shared_cluster_object(&o.kind)
-        || matches!(o.kind.as_str(), "CustomResourceDefinition" | "Namespace")
-        || name.starts_with("system:")
+    registry::of(&o.kind).is_some_and(|d| d.keeps_name) || name.starts_with("system:")
 }
 
-/// Runs pass one.
-pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
-    let main_namespace = main_namespace(objects);
-    let workloads: Vec<usize> =
-        objects.iter().enumerate().filter(|(_, o)| WorkloadKind::of(&o.kind).is_some()).map(|(i, _)| i).collect();
+/// The values key of each workload: none in a single-workload chart, else its name as a key
+/// (with its kind when the key is reserved or taken).
+fn workload_keys(chart: &str, objects: &[Object], workloads: &[usize]) -> HashMap<usize, Vec<String>> {
     let single = workloads.len() == 1;
-    let crd_scopes = crd_scopes(objects);
-
     let reserved = [
         "nameOverride",
         "fullnameOverride",
@@ -189,7 +164,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     ];
     let mut prefixes: HashMap<usize, Vec<String>> = HashMap::new();
     let mut used: Vec<String> = Vec::new();
-    for &w in &workloads {
+    for &w in workloads {
         if single {
             prefixes.insert(w, Vec::new());
             continue;
@@ -208,8 +183,11 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         used.push(key.clone());
         prefixes.insert(w, vec![key]);
     }
+    prefixes
+}
 
-    // Owners: which workload an auxiliary object belongs to.
+/// Which workload each object belongs to, by its kind's owner rule.
+fn owners(objects: &[Object], workloads: &[usize]) -> Vec<Option<usize>> {
     let pod_labels: Vec<(usize, Vec<(String, String)>)> = workloads
         .iter()
         .map(|&w| (w, kube::pod_template(&objects[w].node, &objects[w].kind).map(kube::labels).unwrap_or_default()))
@@ -228,11 +206,10 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     };
     let mut owners: Vec<Option<usize>> = vec![None; objects.len()];
     for (i, o) in objects.iter().enumerate() {
-        owners[i] = match o.kind.as_str() {
-            "Service" => select(o.node.path(&["spec", "selector"]), &o.namespace),
-            "PodDisruptionBudget" => select(o.node.path(&["spec", "selector"]), &o.namespace),
-            "NetworkPolicy" => select(o.node.path(&["spec", "podSelector"]), &o.namespace),
-            "HorizontalPodAutoscaler" => {
+        let owner = registry::of(&o.kind).map_or(Owner::None, |d| d.owner);
+        owners[i] = match owner {
+            Owner::Selector(path) => select(o.node.path(path), &o.namespace),
+            Owner::ScaleTarget => {
                 let target = o.node.path(&["spec", "scaleTargetRef"]);
                 let kind = target.and_then(|t| t.get("kind")).and_then(Node::as_str);
                 let name = target.and_then(|t| t.get("name")).and_then(Node::as_str);
@@ -242,40 +219,43 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
                         && objects[w].namespace == o.namespace
                 })
             }
-            "ServiceAccount" => {
-                let users: Vec<usize> = workloads
-                    .iter()
-                    .copied()
-                    .filter(|&w| {
-                        let sa = kube::pod_template(&objects[w].node, &objects[w].kind).and_then(|p| {
-                            p.str_at(&["spec", "serviceAccountName"]).or_else(|| p.str_at(&["spec", "serviceAccount"]))
-                        });
-                        sa.is_some() && sa == o.name.as_deref() && objects[w].namespace == o.namespace
-                    })
-                    .collect();
-                if users.len() == 1 { Some(users[0]) } else { None }
-            }
-            "PersistentVolumeClaim" => {
-                let users: Vec<usize> = workloads
-                    .iter()
-                    .copied()
-                    .filter(|&w| {
-                        kube::pod_template(&objects[w].node, &objects[w].kind)
-                            .and_then(|p| p.path(&["spec", "volumes"]))
-                            .and_then(Node::as_seq)
-                            .is_some_and(|vols| {
-                                vols.iter()
-                                    .any(|v| v.str_at(&["persistentVolumeClaim", "claimName"]) == o.name.as_deref())
-                            })
-                    })
-                    .collect();
-                if users.len() == 1 { Some(users[0]) } else { None }
-            }
-            _ => None,
+            Owner::ServiceAccountUser => sole_user(objects, workloads, |pod, w| {
+                let sa =
+                    pod.str_at(&["spec", "serviceAccountName"]).or_else(|| pod.str_at(&["spec", "serviceAccount"]));
+                sa.is_some() && sa == o.name.as_deref() && w.namespace == o.namespace
+            }),
+            Owner::ClaimUser => sole_user(objects, workloads, |pod, _| {
+                pod.path(&["spec", "volumes"]).and_then(Node::as_seq).is_some_and(|vols| {
+                    vols.iter().any(|v| v.str_at(&["persistentVolumeClaim", "claimName"]) == o.name.as_deref())
+                })
+            }),
+            Owner::None => None,
         };
     }
+    owners
+}
 
-    // Slots: group objects of one slot kind under one owner; one gets the singular key.
+/// The one workload whose pod template `uses` accepts (with the workload), if exactly one does.
+fn sole_user(objects: &[Object], workloads: &[usize], uses: impl Fn(&Node, &Object) -> bool) -> Option<usize> {
+    let mut users = workloads
+        .iter()
+        .copied()
+        .filter(|&w| kube::pod_template(&objects[w].node, &objects[w].kind).is_some_and(|pod| uses(pod, &objects[w])));
+    match (users.next(), users.next()) {
+        (Some(w), None) => Some(w),
+        _ => None,
+    }
+}
+
+/// Each object's values slot: objects of one slot kind under one owner are grouped; one alone
+/// gets the singular key, several the plural key and each its name. A workload's slot is its
+/// own key.
+fn plans(
+    chart: &str,
+    objects: &[Object],
+    owners: &[Option<usize>],
+    prefixes: &HashMap<usize, Vec<String>>,
+) -> Vec<Plan> {
     let mut groups: BTreeMap<(Vec<String>, &'static str), Vec<usize>> = BTreeMap::new();
     for (i, o) in objects.iter().enumerate() {
         let Some(kind_slot) = slot_kind(&o.kind) else { continue };
@@ -285,7 +265,8 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     let mut plans: Vec<Plan> = vec![Plan::default(); objects.len()];
     for ((prefix, kind_slot), members) in &groups {
         let (singular, plural) = slot_names(kind_slot);
-        let keyed = members.len() > 1 || *kind_slot == "persistence";
+        let keyed =
+            members.len() > 1 || registry::by_slot(kind_slot).and_then(|d| d.slot).is_some_and(|s| s.always_keyed);
         let mut used_keys: Vec<String> = Vec::new();
         for &i in members {
             let mut slot = prefix.clone();
@@ -316,10 +297,14 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
             plan.owner_prefix = Some(p.clone());
         }
     }
+    plans
+}
 
+/// Workload index → the `.Values` path of the toggle of the autoscaler the input has for it.
+fn autoscaled(objects: &[Object], owners: &[Option<usize>], plans: &[Plan]) -> HashMap<usize, Vec<String>> {
     let mut autoscaled = HashMap::new();
     for (i, o) in objects.iter().enumerate() {
-        if o.kind == "HorizontalPodAutoscaler" {
+        if registry::of(&o.kind).is_some_and(|d| d.owner == Owner::ScaleTarget) {
             if let Some(w) = owners[i] {
                 let mut p = plans[i].slot.clone();
                 p.push("enabled".into());
@@ -327,6 +312,19 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
             }
         }
     }
+    autoscaled
+}
+
+/// Runs pass one.
+pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
+    let main_namespace = main_namespace(objects);
+    let workloads: Vec<usize> =
+        objects.iter().enumerate().filter(|(_, o)| WorkloadKind::of(&o.kind).is_some()).map(|(i, _)| i).collect();
+    let crd_scopes = crd_scopes(objects);
+    let prefixes = workload_keys(chart, objects, &workloads);
+    let owners = owners(objects, &workloads);
+    let plans = plans(chart, objects, &owners, &prefixes);
+    let mut autoscaled = autoscaled(objects, &owners, &plans);
 
     let scaffold = scaffold(objects, &workloads, &plans);
     if let (Some(w), true) = (scaffold.workload, scaffold.autoscaling) {
@@ -380,32 +378,11 @@ fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold
 }
 
 fn slot_kind(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "Service" => "service",
-        "Ingress" => "ingress",
-        "HorizontalPodAutoscaler" => "autoscaling",
-        "PodDisruptionBudget" => "podDisruptionBudget",
-        "NetworkPolicy" => "networkPolicy",
-        "ServiceAccount" => "serviceAccount",
-        "ConfigMap" => "config",
-        "Secret" => "secrets",
-        "PersistentVolumeClaim" => "persistence",
-        _ => return None,
-    })
+    registry::of(kind)?.slot.map(|s| s.singular)
 }
 
 fn slot_names(kind_slot: &str) -> (&'static str, &'static str) {
-    match kind_slot {
-        "service" => ("service", "services"),
-        "ingress" => ("ingress", "ingresses"),
-        "autoscaling" => ("autoscaling", "autoscalers"),
-        "podDisruptionBudget" => ("podDisruptionBudget", "podDisruptionBudgets"),
-        "networkPolicy" => ("networkPolicy", "networkPolicies"),
-        "serviceAccount" => ("serviceAccount", "serviceAccounts"),
-        "config" => ("config", "config"),
-        "secrets" => ("secrets", "secrets"),
-        _ => ("persistence", "persistence"),
-    }
+    registry::by_slot(kind_slot).and_then(|d| d.slot).map_or(("persistence", "persistence"), |s| (s.singular, s.plural))
 }
 
 pub fn main_namespace(objects: &[Object]) -> Option<String> {
@@ -438,9 +415,9 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
         let Some(name) = &o.name else { continue };
         let base = object_name(ctx, o, name);
         let plan = &ctx.plans[i];
-        let expr = match o.kind.as_str() {
-            "ServiceAccount" if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
-            "Secret" => {
+        let expr = match registry::of(&o.kind).map_or(Naming::Base, |d| d.naming) {
+            Naming::ServiceAccountHelper if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
+            Naming::ExistingSecret => {
                 let mut p = plan.slot.clone();
                 p.push("existingSecret".into());
                 NameExpr::ExistingOr(super::names::values_ref(&p), Box::new(base))
@@ -508,13 +485,12 @@ pub fn sa_helper(chart: &str, plan: &Plan) -> String {
 }
 
 fn short_kind(kind: &str) -> String {
-    match kind {
-        "HorizontalPodAutoscaler" => "hpa".into(),
-        "PodDisruptionBudget" => "pdb".into(),
-        "PersistentVolumeClaim" => "pvc".into(),
-        "CustomResourceDefinition" => "crd".into(),
-        k => k.to_lowercase(),
-    }
+    registry::of(kind).and_then(|d| d.stem).map_or_else(|| kind.to_lowercase(), str::to_string)
+}
+
+/// Where an object of `kind` goes in the chart.
+pub fn place(kind: &str) -> Place {
+    registry::of(kind).map_or(Place::Templates, |d| d.place)
 }
 
 fn sanitize(s: &str) -> String {
@@ -549,10 +525,11 @@ fn assign_files(ctx: &mut Context<'_>) {
     }
     let mut taken: Vec<String> = Vec::new();
     for (i, o) in ctx.objects.iter().enumerate() {
-        if o.kind == "Namespace" {
+        let place = place(&o.kind);
+        if place == Place::LeftOut {
             continue;
         }
-        let stem = if o.kind == "CustomResourceDefinition" {
+        let stem = if place == Place::Crds {
             sanitize(o.name.as_deref().unwrap_or("crd"))
         } else if per_kind[&o.kind] == 1 {
             short_kind(&o.kind)
@@ -563,7 +540,7 @@ fn assign_files(ctx: &mut Context<'_>) {
             format!("{}-{}", short_kind(&o.kind), sanitize(&name))
         };
         let stem = bounded_stem(stem);
-        let dir = if o.kind == "CustomResourceDefinition" { "crds" } else { "templates" };
+        let dir = if place == Place::Crds { "crds" } else { "templates" };
         let mut file = format!("{dir}/{stem}.yaml");
         let mut n = 2;
         while taken.contains(&file) {

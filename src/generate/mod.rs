@@ -420,7 +420,7 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
             ));
             continue;
         };
-        if o.kind == "CustomResourceDefinition" {
+        if context::place(&o.kind) == kinds::registry::Place::Crds {
             let (file, text) = match opts.crds {
                 CrdsMode::CrdsDir => (file, emit_document(&o.node)),
                 CrdsMode::Templates => knobs::crd_template(g, i, &file),
@@ -484,7 +484,10 @@ fn sa_helpers(ctx: &context::Context<'_>, chart: &str) -> Vec<SaHelper> {
     ctx.objects
         .iter()
         .enumerate()
-        .filter(|(i, o)| o.kind == "ServiceAccount" && ctx.plans[*i].owner.is_some())
+        .filter(|(i, o)| {
+            kinds::registry::of(&o.kind).is_some_and(|d| d.naming == kinds::registry::Naming::ServiceAccountHelper)
+                && ctx.plans[*i].owner.is_some()
+        })
         .map(|(i, o)| {
             let plan = &ctx.plans[i];
             let slot = &plan.slot;

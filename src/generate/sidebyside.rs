@@ -23,7 +23,7 @@ pub struct Release<'a> {
 
 /// Kinds whose objects keep their names and are shared by releases (see the README).
 fn shared(kind: &str) -> bool {
-    kind == "CustomResourceDefinition" || super::context::is_shared_cluster_object(kind)
+    super::context::place(kind) == super::kinds::registry::Place::Crds || super::context::is_shared_cluster_object(kind)
 }
 
 /// Helm's `trunc 63 | trimSuffix "-"`.
@@ -39,7 +39,7 @@ pub fn fullname(chart: &str, release: &str) -> String {
 
 /// The name an input object renders under `release`.
 pub fn expected_name(chart: &str, release: &str, o: &Object, name: &str) -> String {
-    if shared(&o.kind) || o.kind == "Namespace" || name.starts_with("system:") {
+    if super::context::keeps_literal_name(o, name) {
         return name.to_string();
     }
     let full = fullname(chart, release);
@@ -58,7 +58,8 @@ pub fn expected_name(chart: &str, release: &str, o: &Object, name: &str) -> Stri
 /// `namespace`.
 pub fn check(chart: &str, input: &[Object], releases: [Release<'_>; 2], namespace: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let input: Vec<&Object> = input.iter().filter(|o| o.kind != "Namespace").collect();
+    let input: Vec<&Object> =
+        input.iter().filter(|o| super::context::place(&o.kind) != super::kinds::registry::Place::LeftOut).collect();
     for r in &releases {
         presence(chart, &input, r, &mut out);
         stale_references(chart, &input, r, &mut out);

@@ -267,22 +267,17 @@ impl Values {
     }
 }
 
-/// Descriptions for keys the handlers group things under.
+/// Descriptions for keys the handlers group things under (the kinds' plural slot keys are
+/// described by their descriptors).
 pub fn fallback_description(path: &[String]) -> String {
     let key = path.last().map(String::as_str).unwrap_or("");
     match key {
         "sidecars" => "Sidecar containers, by container name.".into(),
         "initContainers" => "Init containers, by container name.".into(),
-        "persistence" => "Persistent volume claims, by claim name.".into(),
-        "services" => "Services, by name.".into(),
-        "ingresses" => "Ingresses, by name.".into(),
-        "autoscalers" => "Horizontal pod autoscalers, by name.".into(),
-        "podDisruptionBudgets" => "Pod disruption budgets, by name.".into(),
-        "networkPolicies" => "Network policies, by name.".into(),
-        "serviceAccounts" => "Service accounts, by name.".into(),
-        "config" => "ConfigMap data, by ConfigMap.".into(),
-        "secrets" => "Secret values, by Secret.".into(),
-        other => format!("Settings of `{other}`."),
+        other => match super::kinds::registry::plural_description(other) {
+            Some(desc) => desc.to_string(),
+            None => format!("Settings of `{other}`."),
+        },
     }
 }
 

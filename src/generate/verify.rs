@@ -12,6 +12,8 @@ use crate::kube::WorkloadKind;
 use crate::manifest::Object;
 use crate::yaml::{Node, Value};
 
+use super::kinds::registry;
+
 const STANDARD_LABELS: &[&str] = &[
     "helm.sh/chart",
     "app.kubernetes.io/name",
@@ -56,7 +58,7 @@ pub fn compare(
 ) -> Vec<Mismatch> {
     let hpa_targets: Vec<(String, String)> = input
         .iter()
-        .filter(|o| o.kind == "HorizontalPodAutoscaler")
+        .filter(|o| registry::of(&o.kind).is_some_and(|d| d.owner == registry::Owner::ScaleTarget))
         .filter_map(|o| {
             let target = o.node.path(&["spec", "scaleTargetRef"])?;
             Some((target.str_at(&["kind"])?.to_string(), target.str_at(&["name"])?.to_string()))
@@ -65,7 +67,7 @@ pub fn compare(
     let allowed = Allowed { hpa_targets, main_namespace, namespace, ignore_secret_values };
     let mut out = Vec::new();
     let mut used = vec![false; rendered.len()];
-    for inp in input.iter().filter(|o| o.kind != "Namespace") {
+    for inp in input.iter().filter(|o| super::context::place(&o.kind) != registry::Place::LeftOut) {
         let k = key(inp);
         // Objects with only generateName share a key; take the first candidate that matches.
         let candidates: Vec<usize> = (0..rendered.len()).filter(|&j| !used[j] && key(&rendered[j]) == k).collect();
@@ -117,7 +119,7 @@ impl Allowed<'_> {
             }
         }
         strip_added(&mut got, inp.node.get("metadata"), "metadata");
-        if inp.kind == "CustomResourceDefinition" {
+        if super::context::place(&inp.kind) == registry::Place::Crds {
             strip_keep(&mut got, inp.node.get("metadata"));
         }
         if inp.name.is_none() {

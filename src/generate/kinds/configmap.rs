@@ -7,6 +7,20 @@ use super::super::refs::Site;
 use super::super::tpl::{Entry, T, with_inline};
 use super::super::values::Hint;
 use super::Gen;
+use super::registry::{Descriptor, Slot};
+
+/// ConfigMaps: their data under `config`.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["ConfigMap"],
+    slot: Some(Slot {
+        singular: "config",
+        plural: "config",
+        always_keyed: false,
+        plural_description: "ConfigMap data, by ConfigMap.",
+    }),
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles a ConfigMap.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

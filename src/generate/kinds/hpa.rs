@@ -4,7 +4,23 @@ use crate::yaml::{Node, Value};
 
 use super::super::tpl::T;
 use super::super::values::{Hint, join};
+use super::registry::{Descriptor, Owner, Slot};
 use super::{Gen, rename_at};
+
+/// HorizontalPodAutoscalers: owned by (and autoscaling) the workload they target.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["HorizontalPodAutoscaler"],
+    slot: Some(Slot {
+        singular: "autoscaling",
+        plural: "autoscalers",
+        always_keyed: false,
+        plural_description: "Horizontal pod autoscalers, by name.",
+    }),
+    owner: Owner::ScaleTarget,
+    stem: Some("hpa"),
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles an HPA.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

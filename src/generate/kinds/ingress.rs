@@ -8,6 +8,20 @@ use super::super::names::key_for;
 use super::super::tpl::{Entry, T, with_block, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
+use super::registry::{Descriptor, Slot};
+
+/// Ingresses, in an `ingress` slot.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["Ingress"],
+    slot: Some(Slot {
+        singular: "ingress",
+        plural: "ingresses",
+        always_keyed: false,
+        plural_description: "Ingresses, by name.",
+    }),
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles an Ingress.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

@@ -10,6 +10,7 @@ mod pdb;
 mod pod;
 mod pvc;
 mod rbac;
+pub mod registry;
 mod secret;
 mod service;
 mod serviceaccount;
@@ -20,6 +21,30 @@ use super::context::Context;
 use super::tpl::{Entry, T};
 use super::values::Values;
 use super::{Notes, SecretsMode};
+use registry::Descriptor;
+
+/// Every kind `generate` knows, one descriptor each (see [`registry`]).
+pub static KINDS: &[&Descriptor] = &[
+    &workload::DESCRIPTOR,
+    &workload::POD,
+    &service::DESCRIPTOR,
+    &ingress::DESCRIPTOR,
+    &configmap::DESCRIPTOR,
+    &secret::DESCRIPTOR,
+    &hpa::DESCRIPTOR,
+    &pdb::DESCRIPTOR,
+    &networkpolicy::DESCRIPTOR,
+    &serviceaccount::DESCRIPTOR,
+    &pvc::DESCRIPTOR,
+    &rbac::DESCRIPTOR,
+    &rbac::CLUSTER,
+    &webhook::DESCRIPTOR,
+    &webhook::API_SERVICE,
+    &registry::NAMESPACED,
+    &registry::CLASSES,
+    &registry::CRD,
+    &registry::NAMESPACE,
+];
 
 /// State shared by the handlers while the chart is built.
 pub struct Gen<'a> {
@@ -50,34 +75,9 @@ pub struct Gen<'a> {
 /// Runs the handler for object `i`; returns the condition the whole document renders under.
 pub fn process(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     g.current = i;
-    let kind = g.ctx.objects[i].kind.clone();
-    let cond = match kind.as_str() {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicaSet" | "ReplicationController" => {
-            workload::apply(g, i, t);
-            None
-        }
-        "Pod" => {
-            workload::apply_pod(g, i, t);
-            None
-        }
-        "Service" => service::apply(g, i, t),
-        "Ingress" => ingress::apply(g, i, t),
-        "ConfigMap" => configmap::apply(g, i, t),
-        "Secret" => secret::apply(g, i, t),
-        "HorizontalPodAutoscaler" => hpa::apply(g, i, t),
-        "PodDisruptionBudget" => pdb::apply(g, i, t),
-        "NetworkPolicy" => networkpolicy::apply(g, i, t),
-        "ServiceAccount" => serviceaccount::apply(g, i, t),
-        "PersistentVolumeClaim" => pvc::apply(g, i, t),
-        "RoleBinding" | "ClusterRoleBinding" => {
-            rbac::apply(g, i, t);
-            None
-        }
-        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" | "APIService" => {
-            webhook::apply(g, i, t);
-            None
-        }
-        _ => {
+    let cond = match registry::of(&g.ctx.objects[i].kind).and_then(|d| d.apply) {
+        Some(apply) => apply(g, i, t),
+        None => {
             if let Some(spec) = t.get_mut("spec") {
                 custom_refs(g, spec);
             }

@@ -6,6 +6,21 @@ use crate::yaml::{Node, Value};
 use super::super::tpl::T;
 use super::super::values::{Hint, join};
 use super::Gen;
+use super::registry::{Descriptor, Owner, Slot};
+
+/// NetworkPolicies: owned by the workload whose pods they select.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["NetworkPolicy"],
+    slot: Some(Slot {
+        singular: "networkPolicy",
+        plural: "networkPolicies",
+        always_keyed: false,
+        plural_description: "Network policies, by name.",
+    }),
+    owner: Owner::Selector(&["spec", "podSelector"]),
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles a NetworkPolicy.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

@@ -5,6 +5,22 @@ use crate::yaml::{Node, Value};
 use super::super::tpl::{Entry, T};
 use super::super::values::{Hint, join};
 use super::Gen;
+use super::registry::{Descriptor, Owner, Slot};
+
+/// PodDisruptionBudgets: owned by the workload they select.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["PodDisruptionBudget"],
+    slot: Some(Slot {
+        singular: "podDisruptionBudget",
+        plural: "podDisruptionBudgets",
+        always_keyed: false,
+        plural_description: "Pod disruption budgets, by name.",
+    }),
+    owner: Owner::Selector(&["spec", "selector"]),
+    stem: Some("pdb"),
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles a PDB.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

@@ -5,6 +5,23 @@ use crate::yaml::Node;
 use super::super::tpl::{T, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
+use super::registry::{Descriptor, Owner, Slot};
+
+/// PersistentVolumeClaims: under `persistence` by claim name, owned by the one workload that
+/// mounts them.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["PersistentVolumeClaim"],
+    slot: Some(Slot {
+        singular: "persistence",
+        plural: "persistence",
+        always_keyed: true,
+        plural_description: "Persistent volume claims, by claim name.",
+    }),
+    owner: Owner::ClaimUser,
+    stem: Some("pvc"),
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles a standalone PVC: size and storage class under its `persistence` slot.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

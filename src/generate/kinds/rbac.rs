@@ -3,7 +3,22 @@
 use crate::yaml::Node;
 
 use super::super::tpl::T;
+use super::registry::{Descriptor, Scope};
 use super::{Gen, release_namespace_at, rename_at};
+
+/// RoleBindings: subjects that are the chart's ServiceAccounts follow their names.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["RoleBinding"],
+    apply: Some(|g, i, t| {
+        apply(g, i, t);
+        None
+    }),
+    ..Descriptor::PLAIN
+};
+
+/// ClusterRoleBindings, handled like RoleBindings.
+pub static CLUSTER: Descriptor =
+    Descriptor { kinds: &["ClusterRoleBinding"], scope: Scope::Cluster, apply: DESCRIPTOR.apply, ..Descriptor::PLAIN };
 
 /// Handles a binding.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {

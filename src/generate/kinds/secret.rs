@@ -9,6 +9,21 @@ use super::super::SecretsMode;
 use super::super::tpl::T;
 use super::super::values::{Hint, join};
 use super::Gen;
+use super::registry::{Descriptor, Naming, Slot};
+
+/// Secrets: their values under `secrets`, replaceable by an `existingSecret`.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["Secret"],
+    slot: Some(Slot {
+        singular: "secrets",
+        plural: "secrets",
+        always_keyed: false,
+        plural_description: "Secret values, by Secret.",
+    }),
+    naming: Naming::ExistingSecret,
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles a Secret.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

@@ -6,6 +6,21 @@ use super::super::knobs::{list, string_map};
 use super::super::tpl::{Entry, T, with_block, with_scalar};
 use super::super::values::{Hint, join};
 use super::Gen;
+use super::registry::{Descriptor, Owner, Slot};
+
+/// Services: one `service` slot per workload, owned by the workload they select.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["Service"],
+    slot: Some(Slot {
+        singular: "service",
+        plural: "services",
+        always_keyed: false,
+        plural_description: "Services, by name.",
+    }),
+    owner: Owner::Selector(&["spec", "selector"]),
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 const SERVICE_TYPES: &[&str] = &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
 

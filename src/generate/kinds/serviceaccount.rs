@@ -7,6 +7,22 @@ use super::super::knobs::{OWN_KEY, string_map};
 use super::super::tpl::{Entry, T};
 use super::super::values::{Hint, join};
 use super::Gen;
+use super::registry::{Descriptor, Naming, Owner, Slot};
+
+/// ServiceAccounts: owned by the one workload that runs as them, named by its helper.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["ServiceAccount"],
+    slot: Some(Slot {
+        singular: "serviceAccount",
+        plural: "serviceAccounts",
+        always_keyed: false,
+        plural_description: "Service accounts, by name.",
+    }),
+    owner: Owner::ServiceAccountUser,
+    naming: Naming::ServiceAccountHelper,
+    apply: Some(apply),
+    ..Descriptor::PLAIN
+};
 
 /// Handles a ServiceAccount.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {

@@ -2,7 +2,29 @@
 //! objects and the release namespace.
 
 use super::super::tpl::T;
+use super::registry::{Descriptor, Scope};
 use super::{Gen, release_namespace_at, rename_at};
+
+/// Admission webhook configurations.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"],
+    scope: Scope::Cluster,
+    apply: Some(|g, i, t| {
+        apply(g, i, t);
+        None
+    }),
+    ..Descriptor::PLAIN
+};
+
+/// APIServices: named after the group version they serve, so shared by releases side by side.
+pub static API_SERVICE: Descriptor = Descriptor {
+    kinds: &["APIService"],
+    scope: Scope::Cluster,
+    shared_class: true,
+    keeps_name: true,
+    apply: DESCRIPTOR.apply,
+    ..Descriptor::PLAIN
+};
 
 /// Handles a webhook configuration or an APIService.
 pub fn apply(g: &mut Gen<'_>, _i: usize, t: &mut T) {

@@ -7,7 +7,29 @@ use crate::yaml::{Node, Value};
 use super::super::names::{key_for, values_ref};
 use super::super::tpl::{Entry, T};
 use super::super::values::{Hint, join};
+use super::registry::{Descriptor, Owner};
 use super::{Gen, pod, pvc, rename_at};
+
+/// Pod-running workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet,
+/// ReplicationController): each gets its own values key in a chart of several.
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    kinds: crate::kube::WORKLOAD_KINDS,
+    apply: Some(|g, i, t| {
+        apply(g, i, t);
+        None
+    }),
+    ..Descriptor::PLAIN
+};
+
+/// Bare Pods.
+pub static POD: Descriptor = Descriptor {
+    kinds: &["Pod"],
+    apply: Some(|g, i, t| {
+        apply_pod(g, i, t);
+        None
+    }),
+    ..Descriptor::PLAIN
+};
 
 /// Handles a workload object.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
@@ -27,7 +49,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
                 .objects
                 .iter()
                 .enumerate()
-                .find(|(j, h)| h.kind == "HorizontalPodAutoscaler" && g.ctx.plans[*j].owner == Some(i))?;
+                .find(|(j, h)| autoscales(&h.kind) && g.ctx.plans[*j].owner == Some(i))?;
             Some(hpa.1.node.path(&["spec", "minReplicas"]).cloned().unwrap_or_else(|| Node::new(Value::Int(1))))
         };
         let replicas = node.path(&["spec", "replicas"]).cloned().or_else(from_hpa);
@@ -147,6 +169,11 @@ fn update_strategy(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, w
             block: true,
         },
     );
+}
+
+/// True for kinds whose objects autoscale the workload they belong to.
+fn autoscales(kind: &str) -> bool {
+    super::registry::of(kind).is_some_and(|d| d.owner == Owner::ScaleTarget)
 }
 
 fn wk_name(wk: WorkloadKind) -> &'static str {

@@ -1,0 +1,129 @@
+
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "api-service.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+Kubernetes names are limited to 63 characters; a release name that already contains the
+chart name is used as is.
+*/}}
+{{- define "api-service.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of an object whose input name did not start with the chart name: kept as written when
+the release is named after the chart (so objects that already run are adopted), prefixed
+with the fullname otherwise (so two releases never collide).
+Usage: include "api-service.componentName" (list . "redis")
+*/}}
+{{- define "api-service.componentName" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $fullname := include "api-service.fullname" $root }}
+{{- if eq $fullname $root.Chart.Name }}
+{{- $name }}
+{{- else }}
+{{- printf "%s-%s" $fullname $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, as used by the chart label.
+*/}}
+{{- define "api-service.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "api-service.labels" -}}
+helm.sh/chart: {{ include "api-service.chart" . }}
+{{ include "api-service.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels.
+*/}}
+{{- define "api-service.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "api-service.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Namespace of the objects that render into the release namespace: namespaceOverride when set.
+*/}}
+{{- define "api-service.namespace" -}}
+{{- default .Release.Namespace .Values.namespaceOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+An image repository under global.imageRegistry: the registry replaces the repository's own
+(its first part when that has a dot or a colon, or is localhost) and is put in front of a
+repository that has none (docker.io's short names).
+Usage: include "api-service.imageRepository" (list $ .Values.image.repository)
+*/}}
+{{- define "api-service.imageRepository" -}}
+{{- $root := index . 0 }}
+{{- $repo := index . 1 }}
+{{- $registry := dig "imageRegistry" "" (default (dict) $root.Values.global) }}
+{{- if $registry }}
+{{- $parts := splitList "/" $repo }}
+{{- $first := first $parts }}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) }}
+{{- $repo = rest $parts | join "/" }}
+{{- end }}
+{{- printf "%s/%s" (trimSuffix "/" $registry) $repo }}
+{{- else }}
+{{- $repo }}
+{{- end }}
+{{- end }}
+
+{{/*
+Whether this release renders a cluster-wide object whose name cannot follow the release (an
+IngressClass, a PriorityClass...): yes unless another release already owns it, so releases
+side by side share one copy instead of failing on it. `helm template` always renders it.
+Usage: include "api-service.ownsShared" (list . "networking.k8s.io/v1" "IngressClass" "nginx")
+*/}}
+{{- define "api-service.ownsShared" -}}
+{{- $root := index . 0 }}
+{{- $live := lookup (index . 1) (index . 2) "" (index . 3) }}
+{{- $owner := dig "metadata" "annotations" "meta.helm.sh/release-name" "" $live }}
+{{- $ownerNamespace := dig "metadata" "annotations" "meta.helm.sh/release-namespace" "" $live }}
+{{- if or (not $live) (and (eq $owner $root.Release.Name) (eq $ownerNamespace $root.Release.Namespace)) }}true{{ end }}
+{{- end }}
+
+
+{{/*
+Checks on the values that hold even with --skip-schema-validation. templates/validate.yaml
+runs them on every render, so a render fails with a message that names the key and the fix.
+*/}}
+{{- define "api-service.validateValues" -}}
+{{- if and .Values.service.externalTrafficPolicy (not (has (toString .Values.service.type) (list "NodePort" "LoadBalancer"))) }}
+{{- fail "service.externalTrafficPolicy: Kubernetes takes it only for NodePort and LoadBalancer Services; set service.type to one of them or empty it" }}
+{{- end }}
+{{- if and .Values.service.loadBalancerSourceRanges (ne (toString .Values.service.type) "LoadBalancer") }}
+{{- fail "service.loadBalancerSourceRanges: Kubernetes takes them only for LoadBalancer Services; set service.type to LoadBalancer or empty them" }}
+{{- end }}
+{{- if not .Values.tests.image.repository }}
+{{- fail "tests.image.repository: set the container image repository" }}
+{{- end }}
+{{- end }}
