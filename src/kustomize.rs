@@ -542,12 +542,27 @@ mod tests {
         Renderer::named(&p)
     }
 
+    /// Renders with a script written moments ago. Another test thread may fork while the
+    /// script's write descriptor is open, and until that child execs, running the script fails
+    /// with "text file busy" (ETXTBSY): that is retried, anything else is the answer.
+    fn render(r: &Renderer, dir: &Path, limits: RenderLimits) -> Result<String, RenderError> {
+        for _ in 0..100 {
+            match r.render(dir, limits) {
+                Err(RenderError::Spawn { cause, .. }) if cause.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+        r.render(dir, limits)
+    }
+
     #[test]
     fn a_renderer_past_its_time_is_killed_with_its_children() {
         let tmp = tempfile::tempdir().unwrap();
         let r = script(tmp.path(), "sleep 30 & sleep 30");
         let start = Instant::now();
-        let e = r.render(tmp.path(), RenderLimits { time: Duration::from_millis(300), output: 1024 }).unwrap_err();
+        let e = render(&r, tmp.path(), RenderLimits { time: Duration::from_millis(300), output: 1024 }).unwrap_err();
         assert!(matches!(e, RenderError::Timeout { .. }), "{e}");
         // The background sleep holds stdout too: it must have been killed, or this waits 30 s.
         assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
@@ -558,7 +573,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let r = script(tmp.path(), "sleep 30 &\necho 'kind: x'");
         let start = Instant::now();
-        let out = r.render(tmp.path(), RenderLimits::default()).unwrap();
+        let out = render(&r, tmp.path(), RenderLimits::default()).unwrap();
         assert_eq!(out, "kind: x\n");
         assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
     }
@@ -567,7 +582,7 @@ mod tests {
     fn a_renderer_that_writes_too_much_is_killed() {
         let tmp = tempfile::tempdir().unwrap();
         let r = script(tmp.path(), "yes 'kind: x'");
-        let e = r.render(tmp.path(), RenderLimits { time: Duration::from_secs(30), output: 100_000 }).unwrap_err();
+        let e = render(&r, tmp.path(), RenderLimits { time: Duration::from_secs(30), output: 100_000 }).unwrap_err();
         assert!(e.to_string().contains("wrote more than 100000 bytes"), "{e}");
     }
 
@@ -575,7 +590,7 @@ mod tests {
     fn a_failing_renderer_is_summarised() {
         let tmp = tempfile::tempdir().unwrap();
         let r = script(tmp.path(), "echo '# Warning: deprecated' >&2; echo 'Error: no kustomization' >&2; exit 3");
-        let e = r.render(tmp.path(), RenderLimits::default()).unwrap_err();
+        let e = render(&r, tmp.path(), RenderLimits::default()).unwrap_err();
         let msg = e.to_string();
         assert!(msg.ends_with("failed (exit status: 3): Error: no kustomization"), "{msg}");
     }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::yaml::{Node, Value};
 
 use super::names::{camel, tokens, values_ref};
-use super::tpl::{Document, Entry, T, render};
+use super::tpl::{Document, Entry, Tree, render};
 
 /// A value the merge adds, with each environment's value (`None`: the environment does not
 /// read it, so it keeps the chart's default).
@@ -39,7 +39,7 @@ impl Lifted {
 }
 
 /// Trees of one node, by environment.
-type Bodies<'t> = Vec<(usize, &'t T)>;
+type Bodies<'t> = Vec<(usize, &'t Tree)>;
 
 /// An environment's value of a `.Values...` reference.
 pub type ValueOf<'a> = dyn Fn(usize, &str) -> Option<Node> + 'a;
@@ -68,11 +68,11 @@ pub struct Merger<'a> {
 /// Path segments that say nothing about what a value is.
 const STRUCTURAL: &[&str] = &["spec", "template", "metadata", "containers", "initContainers", "items", "data"];
 
-fn text(t: &T) -> String {
+fn text(t: &Tree) -> String {
     render(&Document { body: t.clone(), condition: None })
 }
 
-fn all_equal(ts: &[(usize, &T)]) -> bool {
+fn all_equal(ts: &[(usize, &Tree)]) -> bool {
     let first = text(ts[0].1);
     ts[1..].iter().all(|(_, t)| text(t) == first)
 }
@@ -215,61 +215,61 @@ impl<'a> Merger<'a> {
         out
     }
 
-    fn merge_value(&mut self, ts: &[(usize, &T)], path: &mut Vec<String>) -> Option<T> {
+    fn merge_value(&mut self, ts: &[(usize, &Tree)], path: &mut Vec<String>) -> Option<Tree> {
         if ts.len() == 1 || all_equal(ts) {
             return Some(ts[0].1.clone());
         }
-        if ts.iter().all(|(_, t)| matches!(t, T::Lit(_))) {
+        if ts.iter().all(|(_, t)| matches!(t, Tree::Lit(_))) {
             return Some(self.lift_scalar(ts, path));
         }
-        if ts.iter().all(|(_, t)| matches!(t, T::Expr(_))) {
+        if ts.iter().all(|(_, t)| matches!(t, Tree::Expr(_))) {
             // An image whose tag some environments leave off.
             let forms: Vec<String> = ts
                 .iter()
                 .map(|(e, t)| match t {
-                    T::Expr(x) => optional_tag(x, &|r| self.is_set(*e, r)),
+                    Tree::Expr(x) => optional_tag(x, &|r| self.is_set(*e, r)),
                     _ => String::new(),
                 })
                 .collect();
             if forms.iter().all(|f| *f == forms[0]) {
-                return Some(T::Expr(forms[0].clone()));
+                return Some(Tree::Expr(forms[0].clone()));
             }
         }
-        if ts.iter().all(|(_, t)| matches!(t, T::Map(_))) {
+        if ts.iter().all(|(_, t)| matches!(t, Tree::Map(_))) {
             let lists: Vec<(usize, &Vec<Entry>)> = ts
                 .iter()
                 .filter_map(|(e, t)| match t {
-                    T::Map(m) => Some((*e, m)),
+                    Tree::Map(m) => Some((*e, m)),
                     _ => None,
                 })
                 .collect();
-            return Some(T::Map(self.merge_entries(&lists, path)));
+            return Some(Tree::Map(self.merge_entries(&lists, path)));
         }
-        if ts.iter().all(|(_, t)| matches!(t, T::Seq(_))) {
-            let lists: Vec<(usize, &Vec<T>)> = ts
+        if ts.iter().all(|(_, t)| matches!(t, Tree::Seq(_))) {
+            let lists: Vec<(usize, &Vec<Tree>)> = ts
                 .iter()
                 .filter_map(|(e, t)| match t {
-                    T::Seq(s) => Some((*e, s)),
+                    Tree::Seq(s) => Some((*e, s)),
                     _ => None,
                 })
                 .collect();
-            return self.merge_items(&lists, path).map(T::Seq);
+            return self.merge_items(&lists, path).map(Tree::Seq);
         }
         None
     }
 
     /// A literal that differs: a value per environment.
-    fn lift_scalar(&mut self, ts: &[(usize, &T)], path: &[String]) -> T {
+    fn lift_scalar(&mut self, ts: &[(usize, &Tree)], path: &[String]) -> Tree {
         let mut per_env: Vec<Option<Node>> = vec![None; self.envs];
         for (e, t) in ts {
-            if let T::Lit(v) = t {
+            if let Tree::Lit(v) = t {
                 per_env[*e] = Some(Node::new(v.clone()));
             }
         }
         let values: Vec<&Value> = ts
             .iter()
             .filter_map(|(_, t)| match t {
-                T::Lit(v) => Some(v),
+                Tree::Lit(v) => Some(v),
                 _ => None,
             })
             .collect();
@@ -291,7 +291,7 @@ impl<'a> Merger<'a> {
             let desc = format!("`{}` of {} (differs per environment).", path.join("."), self.what);
             self.add(p, per_env, desc)
         };
-        T::Expr(format!("{{{{ {r}{pipe} }}}}"))
+        Tree::Expr(format!("{{{{ {r}{pipe} }}}}"))
     }
 
     /// A label that differs per environment (kustomize commonLabels) is one value, shared by
@@ -341,7 +341,7 @@ impl<'a> Merger<'a> {
         }
         for (e, x) in present {
             match x {
-                Entry::Pair(_, T::Lit(Value::Str(v))) if !v.is_empty() => per_env[*e] = Some(Node::str(v.clone())),
+                Entry::Pair(_, Tree::Lit(Value::Str(v))) if !v.is_empty() => per_env[*e] = Some(Node::str(v.clone())),
                 _ => return None,
             }
         }
@@ -355,7 +355,7 @@ impl<'a> Merger<'a> {
         let mut lists: Vec<(usize, &Vec<Entry>)> = Vec::new();
         for (e, x) in present {
             match x {
-                Entry::Pair(k, T::Map(m)) if k == "annotations" && !m.is_empty() => lists.push((*e, m)),
+                Entry::Pair(k, Tree::Map(m)) if k == "annotations" && !m.is_empty() => lists.push((*e, m)),
                 _ => return None,
             }
         }
@@ -373,7 +373,7 @@ impl<'a> Merger<'a> {
             entries.push(entry);
         }
         let cond = if refs.len() == 1 { refs[0].clone() } else { format!("or {}", refs.join(" ")) };
-        Some(Entry::If(cond, vec![Entry::Pair("annotations".into(), T::Map(entries))]))
+        Some(Entry::If(cond, vec![Entry::Pair("annotations".into(), Tree::Map(entries))]))
     }
 
     fn merge_entries(&mut self, lists: &[(usize, &Vec<Entry>)], path: &mut Vec<String>) -> Vec<Entry> {
@@ -423,7 +423,7 @@ impl<'a> Merger<'a> {
             }
             let mut entries = match present[0].1 {
                 Entry::Pair(k, _) => {
-                    let ts: Vec<(usize, &T)> = present
+                    let ts: Vec<(usize, &Tree)> = present
                         .iter()
                         .filter_map(|(e, x)| match x {
                             Entry::Pair(_, v) => Some((*e, v)),
@@ -473,15 +473,15 @@ impl<'a> Merger<'a> {
     /// Each distinct version of a node under its own condition.
     fn variants<X>(
         &mut self,
-        ts: &[(usize, &T)],
+        ts: &[(usize, &Tree)],
         path: &[String],
         among: &[usize],
-        wrap: impl Fn(T) -> X,
+        wrap: impl Fn(Tree) -> X,
     ) -> Vec<(String, X)>
     where
         X: Clone,
     {
-        let mut groups: Vec<(String, Vec<usize>, T)> = Vec::new();
+        let mut groups: Vec<(String, Vec<usize>, Tree)> = Vec::new();
         for (e, t) in ts {
             let tx = text(t);
             match groups.iter_mut().find(|g| g.0 == tx) {
@@ -507,7 +507,7 @@ impl<'a> Merger<'a> {
         out
     }
 
-    fn merge_items(&mut self, lists: &[(usize, &Vec<T>)], path: &mut Vec<String>) -> Option<Vec<T>> {
+    fn merge_items(&mut self, lists: &[(usize, &Vec<Tree>)], path: &mut Vec<String>) -> Option<Vec<Tree>> {
         // An empty list renders `[]`; a list whose items are all switched off renders null.
         if lists.iter().any(|(_, l)| l.is_empty()) {
             return None;
@@ -544,7 +544,7 @@ impl<'a> Merger<'a> {
         }
         let mut out = Vec::new();
         for id in order {
-            let present: Vec<(usize, &T)> = ids
+            let present: Vec<(usize, &Tree)> = ids
                 .iter()
                 .zip(lists)
                 .filter_map(|((e, l), (_, items))| l.iter().position(|x| *x == id).map(|i| (*e, &items[i])))
@@ -556,13 +556,13 @@ impl<'a> Merger<'a> {
                 None => self
                     .variants(&present, path, &on, |t| t)
                     .into_iter()
-                    .map(|(c, t)| T::Cond(c, Box::new(t)))
+                    .map(|(c, t)| Tree::Cond(c, Box::new(t)))
                     .collect(),
             };
             if on.len() < among.len() {
                 let what = format!("the item `{}`", path.join("."));
                 let cond = self.condition(path, &on, &among, &what);
-                out.extend(merged.into_iter().map(|t| T::Cond(cond.clone(), Box::new(t))));
+                out.extend(merged.into_iter().map(|t| Tree::Cond(cond.clone(), Box::new(t))));
             } else {
                 out.extend(merged);
             }
@@ -576,8 +576,8 @@ impl<'a> Merger<'a> {
 /// (`set`), which renders the same there: the form an environment without the key shares.
 fn with_form(entry: &Entry, set: &dyn Fn(&str) -> bool) -> Option<Entry> {
     match entry {
-        Entry::Pair(k, T::ToYaml(p)) if set(p) => Some(super::tpl::with_block(p, k)),
-        Entry::Pair(k, T::Expr(x)) => {
+        Entry::Pair(k, Tree::ToYaml(p)) if set(p) => Some(super::tpl::with_block(p, k)),
+        Entry::Pair(k, Tree::Expr(x)) => {
             let inner = x.strip_prefix("{{ ")?.strip_suffix(" }}")?;
             let (r, quote) = match inner.strip_suffix(" | quote") {
                 Some(r) => (r, true),
@@ -632,17 +632,17 @@ fn entry_id(e: &Entry) -> String {
     match e {
         Entry::Pair(k, _) => format!("key:{k}"),
         Entry::Lines(l) => format!("lines:{}", l.join("\n")),
-        Entry::If(c, body) => format!("if:{c}:{}", text(&T::Map(body.clone()))),
+        Entry::If(c, body) => format!("if:{c}:{}", text(&Tree::Map(body.clone()))),
     }
 }
 
 /// The identity of a named list item (containers, env, ports, volumes, mounts...).
-fn item_name(t: &T) -> Option<String> {
+fn item_name(t: &Tree) -> Option<String> {
     match t {
-        T::Map(entries) => {
+        Tree::Map(entries) => {
             let lit = |key: &str| {
                 entries.iter().find_map(|e| match e {
-                    Entry::Pair(k, T::Lit(Value::Str(v))) if k == key => Some(v.clone()),
+                    Entry::Pair(k, Tree::Lit(Value::Str(v))) if k == key => Some(v.clone()),
                     _ => None,
                 })
             };
@@ -652,7 +652,7 @@ fn item_name(t: &T) -> Option<String> {
                 None => format!("name:{name}"),
             })
         }
-        T::Lines(l) => Some(format!("lines:{}", l.join("\n"))),
+        Tree::Lines(l) => Some(format!("lines:{}", l.join("\n"))),
         _ => None,
     }
 }
@@ -760,8 +760,8 @@ mod tests {
         assert_eq!(key_name(&p(&["metadata", "annotations", "example.com/tier"])), "annotationsExampleComTier");
     }
 
-    fn tree(src: &str) -> T {
-        T::from_node(&crate::yaml::parse_stream(src).unwrap().remove(0).root.unwrap())
+    fn tree(src: &str) -> Tree {
+        Tree::from_node(&crate::yaml::parse_stream(src).unwrap().remove(0).root.unwrap())
     }
 
     /// Merges one object's trees from each environment and returns the template and the
@@ -819,7 +819,7 @@ mod tests {
     #[test]
     fn nodes_that_cannot_share_a_template_render_as_variants_under_one_boolean() {
         let mut a = tree("host: x\n");
-        a.replace("host", T::Expr("{{ include \"c.name\" . }}".into()));
+        a.replace("host", Tree::Expr("{{ include \"c.name\" . }}".into()));
         let docs = [Document { body: a, condition: None }, Document { body: tree("host: other\n"), condition: None }];
         let refs: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
         let (taken, chart_map, value_of) = (|_: &[String]| false, |_: &[String]| true, |_: usize, _: &str| None);

@@ -337,6 +337,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
         union_values.set(&l.path, resolved[0].clone(), l.desc.clone(), Hint::Plain);
     }
+    super::describe_plural_keys(&mut union_values);
     describe_env_keys(&mut union_values, &homes);
     let full: Vec<Node> = env_values
         .iter()
@@ -640,8 +641,10 @@ fn merge_templates(
         if present.len() == n && nodes.iter().all(|x| *x == nodes[0]) {
             continue;
         }
-        let docs: Vec<super::tpl::Document> =
-            nodes.iter().map(|x| super::tpl::Document { body: super::tpl::T::from_node(x), condition: None }).collect();
+        let docs: Vec<super::tpl::Document> = nodes
+            .iter()
+            .map(|x| super::tpl::Document { body: super::tpl::Tree::from_node(x), condition: None })
+            .collect();
         let refs: Vec<(usize, &super::tpl::Document)> = present.iter().copied().zip(&docs).collect();
         let home = envmerge::home_of(&[], &o.kind, o.name.as_deref().unwrap_or_default(), false);
         homes.insert(home.clone(), o.display_name());
@@ -914,9 +917,9 @@ fn keep_switched_off(u: &Node, f: &mut Node, path: &mut Vec<String>, meta: &Valu
 /// another type or another enum member at that key. Keys stay as closed as they were, so typos
 /// are still refused.
 fn widen(schema: &mut serde_json::Value, base: &serde_json::Value, env: &serde_json::Value) {
-    use serde_json::Value as J;
+    use serde_json::Value as Json;
     match (base, env) {
-        (J::Object(b), J::Object(e)) => {
+        (Json::Object(b), Json::Object(e)) => {
             for (k, ev) in e {
                 let Some(bv) = b.get(k) else { continue };
                 if let Some(sub) = schema.get_mut("properties").and_then(|p| p.get_mut(k)) {
@@ -924,29 +927,29 @@ fn widen(schema: &mut serde_json::Value, base: &serde_json::Value, env: &serde_j
                 }
             }
         }
-        (_, J::Object(_) | J::Array(_)) => {}
+        (_, Json::Object(_) | Json::Array(_)) => {}
         (b, e) if b == e => {}
         (_, e) => {
             let Some(obj) = schema.as_object_mut() else { return };
-            if let Some(J::Array(options)) = obj.get_mut("enum") {
+            if let Some(Json::Array(options)) = obj.get_mut("enum") {
                 if !options.contains(e) {
                     options.push(e.clone());
                 }
             }
             let t = match e {
-                J::Null => "null",
-                J::Bool(_) => "boolean",
-                J::Number(n) if n.is_i64() || n.is_u64() => "integer",
-                J::Number(_) => "number",
+                Json::Null => "null",
+                Json::Bool(_) => "boolean",
+                Json::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                Json::Number(_) => "number",
                 _ => "string",
             };
-            let admits = |x: &J| x == t || (x == "number" && t == "integer");
+            let admits = |x: &Json| x == t || (x == "number" && t == "integer");
             match obj.get_mut("type") {
-                Some(J::String(s)) if !admits(&J::String(s.clone())) => {
+                Some(Json::String(s)) if !admits(&Json::String(s.clone())) => {
                     let old = s.clone();
                     obj.insert("type".into(), serde_json::json!([old, t]));
                 }
-                Some(J::Array(types)) if !types.iter().any(admits) => types.push(J::String(t.into())),
+                Some(Json::Array(types)) if !types.iter().any(admits) => types.push(Json::String(t.into())),
                 _ => {}
             }
         }

@@ -4,7 +4,7 @@
 //! for lint rules.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value as J, json};
+use serde_json::{Value as Json, json};
 
 use super::names::values_ref;
 use super::values::join;
@@ -94,7 +94,7 @@ fn fail(cond: &str, message: &str) -> Vec<String> {
 }
 
 /// JSON Schema for "key is present and not an empty string".
-fn set_schema(key: &str) -> J {
+fn set_schema(key: &str) -> Json {
     json!({"required": [key], "properties": {key: {"not": {"const": ""}}}})
 }
 
@@ -253,7 +253,7 @@ impl Guard {
     /// The JSON Schema the rule adds to its object's `allOf`, if JSON Schema can say it.
     /// (minReplicas ≤ maxReplicas and minAvailable < replicas compare two values, which
     /// draft-07 cannot; those live in `fail` only.)
-    pub fn schema(&self) -> Option<J> {
+    pub fn schema(&self) -> Option<Json> {
         let enabled = json!({"properties": {"enabled": {"const": true}}, "required": ["enabled"]});
         match self {
             Guard::ImageRepository { .. } => Some(json!({"properties": {"repository": {"minLength": 1}}})),
@@ -284,7 +284,7 @@ impl Guard {
                 }
             ]})),
             Guard::SecretSource { keys, .. } => {
-                let any: Vec<J> = keys.iter().map(|k| set_schema(k)).collect();
+                let any: Vec<Json> = keys.iter().map(|k| set_schema(k)).collect();
                 Some(json!({"not": {"allOf": [set_schema("existingSecret"), {"anyOf": any}]}}))
             }
         }

@@ -3,7 +3,7 @@
 //! `toString`): `generate` checks its own defaults with it, and `validate` the user's values
 //! against the rules a chart ships under `x-chartwright-guards`.
 
-use serde_json::Value as J;
+use serde_json::Value as Json;
 
 use super::guard::{Check, Guard};
 use crate::pointer::pointer_of as pointer;
@@ -22,7 +22,7 @@ pub struct Violation {
 }
 
 /// Every rule of `rules` that the values break.
-pub fn check(rules: &[Guard], values: &J) -> Vec<Violation> {
+pub fn check(rules: &[Guard], values: &Json) -> Vec<Violation> {
     let mut out = Vec::new();
     for r in rules {
         if let Err(v) = check_rule(r, values, &mut out) {
@@ -40,11 +40,11 @@ fn join(path: &[String], key: &str) -> Vec<String> {
 
 /// `.Values.a.b.c`: a missing key reads as nil, but reading a field of nil or of a non-map
 /// stops the template with an error, which is a violation of its own.
-fn field<'a>(values: &'a J, path: &[String]) -> Result<Option<&'a J>, Violation> {
+fn field<'a>(values: &'a Json, path: &[String]) -> Result<Option<&'a Json>, Violation> {
     let mut cur = Some(values);
     for (i, k) in path.iter().enumerate() {
         cur = match cur {
-            Some(J::Object(m)) => m.get(k),
+            Some(Json::Object(m)) => m.get(k),
             _ => {
                 let parent = &path[..i];
                 return Err(Violation {
@@ -64,40 +64,40 @@ fn field<'a>(values: &'a J, path: &[String]) -> Result<Option<&'a J>, Violation>
 }
 
 /// Go template truth: false, 0, nil and empty strings, lists and maps are false.
-fn truthy(v: Option<&J>) -> bool {
+fn truthy(v: Option<&Json>) -> bool {
     match v {
-        None | Some(J::Null) => false,
-        Some(J::Bool(b)) => *b,
-        Some(J::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
-        Some(J::String(s)) => !s.is_empty(),
-        Some(J::Array(a)) => !a.is_empty(),
-        Some(J::Object(o)) => !o.is_empty(),
+        None | Some(Json::Null) => false,
+        Some(Json::Bool(b)) => *b,
+        Some(Json::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Json::String(s)) => !s.is_empty(),
+        Some(Json::Array(a)) => !a.is_empty(),
+        Some(Json::Object(o)) => !o.is_empty(),
     }
 }
 
 /// sprig's `toString`, as far as the guards compare it: only `""`, `"0"`, `"0%"` and `"100%"`
 /// matter, and no number but zero prints as one of them.
-fn to_string(v: Option<&J>) -> String {
+fn to_string(v: Option<&Json>) -> String {
     match v {
-        None | Some(J::Null) => "<nil>".into(),
-        Some(J::String(s)) => s.clone(),
-        Some(J::Number(n)) if n.as_f64() == Some(0.0) && !n.to_string().starts_with('-') => "0".into(),
+        None | Some(Json::Null) => "<nil>".into(),
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Number(n)) if n.as_f64() == Some(0.0) && !n.to_string().starts_with('-') => "0".into(),
         Some(other) => other.to_string(),
     }
 }
 
 /// `kindIs "invalid" x` is false and `toString x` is not empty.
-fn is_set(v: Option<&J>) -> bool {
-    !matches!(v, None | Some(J::Null)) && !to_string(v).is_empty()
+fn is_set(v: Option<&Json>) -> bool {
+    !matches!(v, None | Some(Json::Null)) && !to_string(v).is_empty()
 }
 
 /// sprig's `int` (cast.ToInt without its error): numbers truncate, strings parse as Go
 /// integer literals (`1.0` counts as `1`), anything else is 0.
-fn to_int(v: Option<&J>) -> i64 {
+fn to_int(v: Option<&Json>) -> i64 {
     match v {
-        Some(J::Number(n)) => n.as_i64().unwrap_or_else(|| n.as_f64().map_or(0, |f| f as i64)),
-        Some(J::Bool(b)) => i64::from(*b),
-        Some(J::String(s)) => parse_go_int(s),
+        Some(Json::Number(n)) => n.as_i64().unwrap_or_else(|| n.as_f64().map_or(0, |f| f as i64)),
+        Some(Json::Bool(b)) => i64::from(*b),
+        Some(Json::String(s)) => parse_go_int(s),
         _ => 0,
     }
 }
@@ -133,7 +133,7 @@ fn parse_go_int(s: &str) -> i64 {
 }
 
 /// Values that make `check` of `rule` pass, given the other `values`.
-fn fix_for(rule: &Guard, check: Check, values: &J) -> String {
+fn fix_for(rule: &Guard, check: Check, values: &Json) -> String {
     let key = |k: &str| {
         let mut p = rule.slot().to_vec();
         p.push(k.to_string());
@@ -177,7 +177,7 @@ fn fix_for(rule: &Guard, check: Check, values: &J) -> String {
     }
 }
 
-fn check_rule(rule: &Guard, values: &J, out: &mut Vec<Violation>) -> Result<(), Violation> {
+fn check_rule(rule: &Guard, values: &Json, out: &mut Vec<Violation>) -> Result<(), Violation> {
     let slot_ptr = pointer(rule.slot());
     let mut push = |check: Check, blame: Vec<Vec<String>>| {
         out.push(Violation {
@@ -208,7 +208,7 @@ fn check_rule(rule: &Guard, values: &J, out: &mut Vec<Violation>) -> Result<(), 
             if !truthy(field(values, &join(slot, "enabled"))?) {
                 return Ok(());
             }
-            let Some(J::Object(m)) = pdb else { return Ok(()) };
+            let Some(Json::Object(m)) = pdb else { return Ok(()) };
             let (min_p, max_p) = (join(slot, "minAvailable"), join(slot, "maxUnavailable"));
             let (min, max) = (m.get("minAvailable"), m.get("maxUnavailable"));
             let (min_set, max_set) = (is_set(min), is_set(max));
@@ -226,7 +226,7 @@ fn check_rule(rule: &Guard, values: &J, out: &mut Vec<Violation>) -> Result<(), 
                     Some(p) => !truthy(field(values, p)?),
                     None => true,
                 };
-                if scaling_off && !matches!(min, Some(J::String(_))) {
+                if scaling_off && !matches!(min, Some(Json::String(_))) {
                     let count = match replicas {
                         Some(p) => to_int(field(values, p)?),
                         None => 1,

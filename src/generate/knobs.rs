@@ -282,19 +282,22 @@ pub fn crd_template(g: &mut super::kinds::Gen<'_>, i: usize, file: &str) -> (Str
         );
     }
     let node = g.ctx.objects[i].node.clone();
-    let mut t = super::tpl::T::from_node(&node);
+    let mut t = super::tpl::Tree::from_node(&node);
     super::kinds::metadata::object_metadata(g, i, &mut t);
     let keep = super::tpl::Entry::If(
         ".Values.crds.keep".into(),
-        vec![super::tpl::Entry::Pair("helm.sh/resource-policy".into(), super::tpl::T::Lit(Value::Str("keep".into())))],
+        vec![super::tpl::Entry::Pair(
+            "helm.sh/resource-policy".into(),
+            super::tpl::Tree::Lit(Value::Str("keep".into())),
+        )],
     );
     if let Some(meta) = t.get_mut("metadata") {
         match meta.get_mut("annotations") {
-            Some(super::tpl::T::Map(m)) => m.insert(0, keep),
+            Some(super::tpl::Tree::Map(m)) => m.insert(0, keep),
             _ => {
                 // No annotations in the input: the block holds the keep annotation and the
                 // common ones, and renders only when one of them is there.
-                if let super::tpl::T::Map(entries) = meta {
+                if let super::tpl::Tree::Map(entries) = meta {
                     entries.retain(|e| {
                         !matches!(e, super::tpl::Entry::Lines(l) if l.iter().any(|l| l.starts_with("annotations:")))
                     });

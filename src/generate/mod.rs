@@ -285,6 +285,32 @@ fn new_gen<'a>(ctx: &'a context::Context<'a>, opts: &Options, values: values::Va
     g
 }
 
+/// Describes the keys objects of one kind are grouped under (`autoscalers`, `persistence`...)
+/// from the kinds' descriptors, wherever no handler described them, so the values model needs
+/// no knowledge of kinds.
+pub(crate) fn describe_plural_keys(values: &mut values::Values) {
+    fn walk(v: &values::Values, node: &Node, path: &mut Vec<String>, found: &mut Vec<(Vec<String>, &'static str)>) {
+        // The keys of a map Kubernetes passes through are data, not slots.
+        if v.meta(path).is_some_and(|m| !matches!(m.hint, values::Hint::Plain)) {
+            return;
+        }
+        let Some(m) = node.as_map() else { return };
+        for (k, child) in m {
+            path.push(k.as_str().unwrap_or_default().to_string());
+            if let Some(desc) = path.last().and_then(|k| kinds::registry::plural_description(k)) {
+                found.push((path.clone(), desc));
+            }
+            walk(v, child, path, found);
+            path.pop();
+        }
+    }
+    let mut found = Vec::new();
+    walk(values, &values.root, &mut Vec::new(), &mut found);
+    for (path, desc) in found {
+        values.describe(&path, desc);
+    }
+}
+
 /// Everything after the object templates: Chart.yaml, helpers, NOTES.txt, README, values.yaml,
 /// the schema and the self-checks of the defaults.
 fn finish(
@@ -297,6 +323,7 @@ fn finish(
 ) -> Result<Chart, GenerateError> {
     let ctx = g.ctx;
     let Templates { mut out, ingresses, services, shared, .. } = templates;
+    describe_plural_keys(&mut g.values);
 
     let app_version = opts.app_version.clone().or_else(|| main_tag(ctx));
     let chart_yaml = files::render(
@@ -428,7 +455,7 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
             t_out.out.insert(file, text);
             continue;
         }
-        let mut t = tpl::T::from_node(&o.node);
+        let mut t = tpl::Tree::from_node(&o.node);
         let mut condition = kinds::process(g, i, &mut t);
         if context::is_shared_cluster_object(&o.kind) {
             let owns = format!(

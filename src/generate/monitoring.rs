@@ -10,7 +10,7 @@ use super::kinds::Gen;
 use super::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
 use super::knobs::string_map;
 use super::names::release_namespace;
-use super::tpl::{Document, Entry, T, include_lines, with_inline};
+use super::tpl::{Document, Entry, Tree, include_lines, with_inline};
 use super::values::{Hint, join};
 
 /// The API a ServiceMonitor needs, as `.Capabilities.APIVersions.Has` and `--api-versions`
@@ -160,12 +160,15 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         let svc = &ctx.objects[i];
         let name = svc.name.as_ref().and_then(|n| ctx.name_of("Service", n)).map(|e| e.tpl(&chart));
         let name = name.unwrap_or_else(|| format!("{{{{ include \"{chart}.fullname\" . }}}}"));
-        let mut meta = T::Map(vec![
-            Entry::Pair("name".into(), if name.contains("{{") { T::Expr(name) } else { T::Lit(Value::Str(name)) }),
-            Entry::Pair("namespace".into(), T::Expr(release_namespace(&chart))),
+        let mut meta = Tree::Map(vec![
+            Entry::Pair(
+                "name".into(),
+                if name.contains("{{") { Tree::Expr(name) } else { Tree::Lit(Value::Str(name)) },
+            ),
+            Entry::Pair("namespace".into(), Tree::Expr(release_namespace(&chart))),
             Entry::Pair(
                 "labels".into(),
-                T::Map(vec![
+                Tree::Map(vec![
                     include_lines(&format!("include \"{chart}.labels\" .")),
                     with_inline(COMMON_LABELS),
                     with_inline(&labels),
@@ -175,31 +178,31 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         add_user_maps(&mut meta, "annotations", &[COMMON_ANNOTATIONS.to_string()]);
         let selector = match svc.node.path(&["metadata", "labels"]) {
             Some(l) if l.as_map().is_some_and(|m| !m.is_empty()) => {
-                let mut t = T::from_node(l);
+                let mut t = Tree::from_node(l);
                 super::kinds::scope_to_release(g, Some(&mut t), true);
                 t
             }
-            _ => T::Map(vec![include_lines(&format!("include \"{chart}.selectorLabels\" ."))]),
+            _ => Tree::Map(vec![include_lines(&format!("include \"{chart}.selectorLabels\" ."))]),
         };
         let mut endpoint = vec![match &ep.port {
-            Ok(n) => Entry::Pair("port".into(), T::Lit(Value::Str(n.clone()))),
-            Err(target) => Entry::Pair("targetPort".into(), T::from_node(target)),
+            Ok(n) => Entry::Pair("port".into(), Tree::Lit(Value::Str(n.clone()))),
+            Err(target) => Entry::Pair("targetPort".into(), Tree::from_node(target)),
         }];
-        endpoint.push(Entry::Pair("path".into(), T::Lit(Value::Str(ep.path.clone()))));
+        endpoint.push(Entry::Pair("path".into(), Tree::Lit(Value::Str(ep.path.clone()))));
         if let Some(s) = &ep.scheme {
-            endpoint.push(Entry::Pair("scheme".into(), T::Lit(Value::Str(s.clone()))));
+            endpoint.push(Entry::Pair("scheme".into(), Tree::Lit(Value::Str(s.clone()))));
         }
         endpoint.push(super::tpl::with_scalar(&interval, "interval", true));
         endpoint.push(super::tpl::with_scalar(&timeout, "scrapeTimeout", true));
-        let body = T::Map(vec![
-            Entry::Pair("apiVersion".into(), T::Lit(Value::Str("monitoring.coreos.com/v1".into()))),
-            Entry::Pair("kind".into(), T::Lit(Value::Str("ServiceMonitor".into()))),
+        let body = Tree::Map(vec![
+            Entry::Pair("apiVersion".into(), Tree::Lit(Value::Str("monitoring.coreos.com/v1".into()))),
+            Entry::Pair("kind".into(), Tree::Lit(Value::Str("ServiceMonitor".into()))),
             Entry::Pair("metadata".into(), meta),
             Entry::Pair(
                 "spec".into(),
-                T::Map(vec![
-                    Entry::Pair("selector".into(), T::Map(vec![Entry::Pair("matchLabels".into(), selector)])),
-                    Entry::Pair("endpoints".into(), T::Seq(vec![T::Map(endpoint)])),
+                Tree::Map(vec![
+                    Entry::Pair("selector".into(), Tree::Map(vec![Entry::Pair("matchLabels".into(), selector)])),
+                    Entry::Pair("endpoints".into(), Tree::Seq(vec![Tree::Map(endpoint)])),
                 ]),
             ),
         ]);

@@ -9,24 +9,24 @@ use super::guard::Guard;
 use super::kinds::Gen;
 use super::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
 use super::names::values_ref;
-use super::tpl::{Document, Entry, T, include_lines, with_block, with_inline, with_scalar};
+use super::tpl::{Document, Entry, Tree, include_lines, with_block, with_inline, with_scalar};
 use super::values::Hint;
 
 fn path(keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| (*k).to_string()).collect()
 }
 
-fn pair(k: &str, v: T) -> Entry {
+fn pair(k: &str, v: Tree) -> Entry {
     Entry::Pair(k.to_string(), v)
 }
 
-fn lit(s: &str) -> T {
-    T::Lit(Value::Str(s.to_string()))
+fn lit(s: &str) -> Tree {
+    Tree::Lit(Value::Str(s.to_string()))
 }
 
 /// An object: apiVersion, kind, metadata and spec, in the order people write them.
-fn object(api_version: &str, kind: &str, metadata: T, spec: T) -> T {
-    T::Map(vec![
+fn object(api_version: &str, kind: &str, metadata: Tree, spec: Tree) -> Tree {
+    Tree::Map(vec![
         pair("apiVersion", lit(api_version)),
         pair("kind", lit(kind)),
         pair("metadata", metadata),
@@ -35,13 +35,16 @@ fn object(api_version: &str, kind: &str, metadata: T, spec: T) -> T {
 }
 
 /// Metadata of an offered object; `annotations` are its own user annotations, if it has some.
-fn metadata(g: &Gen<'_>, name: &str, annotations: Option<&str>) -> T {
-    let mut m = T::Map(vec![
-        pair("name", T::Expr(name.to_string())),
-        pair("namespace", T::Expr(super::names::release_namespace(&g.ctx.chart))),
+fn metadata(g: &Gen<'_>, name: &str, annotations: Option<&str>) -> Tree {
+    let mut m = Tree::Map(vec![
+        pair("name", Tree::Expr(name.to_string())),
+        pair("namespace", Tree::Expr(super::names::release_namespace(&g.ctx.chart))),
         pair(
             "labels",
-            T::Map(vec![include_lines(&format!("include \"{}.labels\" .", g.ctx.chart)), with_inline(COMMON_LABELS)]),
+            Tree::Map(vec![
+                include_lines(&format!("include \"{}.labels\" .", g.ctx.chart)),
+                with_inline(COMMON_LABELS),
+            ]),
         ),
     ]);
     let refs: Vec<String> =
@@ -68,8 +71,8 @@ fn ingress_backend_port(svc: &crate::manifest::Object) -> String {
 }
 
 /// The workload's selector labels, scoped to the release like the input's own selectors.
-fn release_selector(g: &Gen<'_>, selector: &Node) -> T {
-    let mut labels = T::from_node(selector);
+fn release_selector(g: &Gen<'_>, selector: &Node) -> Tree {
+    let mut labels = Tree::from_node(selector);
     super::kinds::scope_to_release(g, Some(&mut labels), true);
     labels
 }
@@ -191,10 +194,10 @@ fn offer_ingress(g: &mut Gen<'_>, wl: &Workload, si: usize) -> (String, Document
         "networking.k8s.io/v1",
         "Ingress",
         metadata(g, workload_name, Some(&ann)),
-        T::Map(vec![
+        Tree::Map(vec![
             with_scalar(&class, "ingressClassName", false),
             with_block(&tls, "tls"),
-            pair("rules", T::Map(vec![Entry::Lines(rules)])),
+            pair("rules", Tree::Map(vec![Entry::Lines(rules)])),
         ]),
     );
     ("templates/ingress.yaml".to_string(), Document { body, condition: Some(enabled) })
@@ -244,18 +247,18 @@ fn offer_autoscaling(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
         "autoscaling/v2",
         "HorizontalPodAutoscaler",
         metadata(g, workload_name, None),
-        T::Map(vec![
+        Tree::Map(vec![
             pair(
                 "scaleTargetRef",
-                T::Map(vec![
+                Tree::Map(vec![
                     pair("apiVersion", lit("apps/v1")),
                     pair("kind", lit(kind)),
-                    pair("name", T::Expr(workload_name.clone())),
+                    pair("name", Tree::Expr(workload_name.clone())),
                 ]),
             ),
-            pair("minReplicas", T::Expr(format!("{{{{ {min} }}}}"))),
-            pair("maxReplicas", T::Expr(format!("{{{{ {max} }}}}"))),
-            pair("metrics", T::Map(vec![Entry::Lines(metrics)])),
+            pair("minReplicas", Tree::Expr(format!("{{{{ {min} }}}}"))),
+            pair("maxReplicas", Tree::Expr(format!("{{{{ {max} }}}}"))),
+            pair("metrics", Tree::Map(vec![Entry::Lines(metrics)])),
         ]),
     );
     ("templates/hpa.yaml".to_string(), Document { body, condition: Some(enabled) })
@@ -283,10 +286,10 @@ fn offer_pdb(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
         g.values.mark_optional(&path(&["podDisruptionBudget", field]));
         spec.push(Entry::If(
             format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")"),
-            vec![pair(field, T::Expr(format!("{{{{ {r} }}}}")))],
+            vec![pair(field, Tree::Expr(format!("{{{{ {r} }}}}")))],
         ));
     }
-    spec.push(pair("selector", T::Map(vec![pair("matchLabels", release_selector(g, selector))])));
+    spec.push(pair("selector", Tree::Map(vec![pair("matchLabels", release_selector(g, selector))])));
     let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
     let autoscaling = g.ctx.autoscaled.get(&w).cloned();
     g.guards.push(Guard::Pdb {
@@ -295,7 +298,7 @@ fn offer_pdb(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
         autoscaling,
         count_known: true,
     });
-    let body = object("policy/v1", "PodDisruptionBudget", metadata(g, workload_name, None), T::Map(spec));
+    let body = object("policy/v1", "PodDisruptionBudget", metadata(g, workload_name, None), Tree::Map(spec));
     ("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) })
 }
 
@@ -331,10 +334,10 @@ fn offer_network_policy(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
         "networking.k8s.io/v1",
         "NetworkPolicy",
         metadata(g, workload_name, None),
-        T::Map(vec![
-            pair("podSelector", T::Map(vec![pair("matchLabels", release_selector(g, selector))])),
-            pair("policyTypes", T::Seq(vec![lit("Ingress")])),
-            pair("ingress", T::Seq(vec![T::Map(vec![pair("from", T::Map(vec![Entry::Lines(from)]))])])),
+        Tree::Map(vec![
+            pair("podSelector", Tree::Map(vec![pair("matchLabels", release_selector(g, selector))])),
+            pair("policyTypes", Tree::Seq(vec![lit("Ingress")])),
+            pair("ingress", Tree::Seq(vec![Tree::Map(vec![pair("from", Tree::Map(vec![Entry::Lines(from)]))])])),
         ]),
     );
     ("templates/networkpolicy.yaml".to_string(), Document { body, condition: Some(enabled) })

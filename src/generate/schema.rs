@@ -3,7 +3,7 @@
 //! Helm 3.18.5+/4 (santhosh-tekuri/jsonschema) enforce: no `format`, no `$defs`, no remote
 //! `$ref`.
 
-use serde_json::{Map, Value as J, json};
+use serde_json::{Map, Value as Json, json};
 
 use crate::yaml::{Node, Value};
 
@@ -21,16 +21,16 @@ pub const HOST_PATTERN: &str = r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9
 pub const DNS_PATTERN: &str = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$";
 
 /// The schema of a chart's values.
-pub fn build(values: &Values, rules: &[Guard]) -> J {
+pub fn build(values: &Values, rules: &[Guard]) -> Json {
     let mut root = object_schema(values, &values.root, &mut Vec::new(), rules);
     let obj = root.as_object_mut().expect("root is an object");
     obj.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
     obj.insert("title".into(), json!("Values"));
-    if let Some(J::Object(props)) = obj.get_mut("properties") {
+    if let Some(Json::Object(props)) = obj.get_mut("properties") {
         // Open: a parent chart shares its own globals with this one.
         let mut global = json!({"type": "object", "description": "Values Helm shares with every subchart when this chart is used as a dependency."});
-        if let Some(J::Object(own)) = props.get("global").and_then(|g| g.get("properties")) {
-            global["properties"] = J::Object(own.clone());
+        if let Some(Json::Object(own)) = props.get("global").and_then(|g| g.get("properties")) {
+            global["properties"] = Json::Object(own.clone());
         }
         props.insert("global".into(), global);
     }
@@ -53,7 +53,7 @@ pub fn build(values: &Values, rules: &[Guard]) -> J {
     // The rules in machine-readable form, for `chartwright validate` (the guard template is
     // written from the same list).
     if !rules.is_empty() {
-        obj.insert(super::guard::GUARDS_KEYWORD.into(), serde_json::to_value(rules).unwrap_or(J::Null));
+        obj.insert(super::guard::GUARDS_KEYWORD.into(), serde_json::to_value(rules).unwrap_or(Json::Null));
     }
     // Stable key order at the top: $schema first reads best.
     let mut ordered = Map::new();
@@ -74,7 +74,7 @@ pub fn build(values: &Values, rules: &[Guard]) -> J {
         }
     }
     ordered.extend(std::mem::take(obj));
-    J::Object(ordered)
+    Json::Object(ordered)
 }
 
 fn type_of(node: &Node) -> &'static str {
@@ -103,7 +103,7 @@ fn is_empty_default(node: &Node) -> bool {
     node.is_empty_value()
 }
 
-fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Guard]) -> J {
+fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Guard]) -> Json {
     let mut props = Map::new();
     let mut required = Vec::new();
     for (k, v) in node.as_map().into_iter().flatten() {
@@ -122,19 +122,19 @@ fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[
     } else if path.is_empty() {
         s.insert("description".into(), json!("Values of the chart."));
     }
-    s.insert("properties".into(), J::Object(props));
+    s.insert("properties".into(), Json::Object(props));
     if !required.is_empty() {
-        s.insert("required".into(), J::Array(required));
+        s.insert("required".into(), Json::Array(required));
     }
     s.insert("additionalProperties".into(), json!(false));
-    let extra: Vec<J> = rules.iter().filter(|r| r.slot() == path.as_slice()).filter_map(Guard::schema).collect();
+    let extra: Vec<Json> = rules.iter().filter(|r| r.slot() == path.as_slice()).filter_map(Guard::schema).collect();
     if !extra.is_empty() {
-        s.insert("allOf".into(), J::Array(extra));
+        s.insert("allOf".into(), Json::Array(extra));
     }
-    J::Object(s)
+    Json::Object(s)
 }
 
-fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Guard]) -> J {
+fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[Guard]) -> Json {
     let meta = values.meta(path);
     let desc = meta.map(|m| m.desc.clone()).unwrap_or_else(|| fallback_description(path));
     let hint = meta.map_or(Hint::Plain, |m| m.hint.clone());
@@ -181,7 +181,7 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[G
         Hint::Strings => json!({"type": "array", "items": {"type": "string"}}),
         Hint::NodePort => json!({"type": "integer", "minimum": 0, "maximum": 65535}),
         Hint::Enum(options) => {
-            let mut opts: Vec<J> = options.iter().map(|o| json!(o)).collect();
+            let mut opts: Vec<Json> = options.iter().map(|o| json!(o)).collect();
             if node.as_str() == Some("") {
                 opts.insert(0, json!(""));
             }
@@ -284,14 +284,14 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[G
             }
         },
     };
-    if let J::Object(o) = &mut s {
+    if let Json::Object(o) = &mut s {
         o.insert("description".into(), json!(desc));
     }
     s
 }
 
-fn with_description(mut s: J, desc: &str) -> J {
-    if let J::Object(o) = &mut s {
+fn with_description(mut s: Json, desc: &str) -> Json {
+    if let Json::Object(o) = &mut s {
         o.entry("description").or_insert_with(|| json!(desc));
     }
     s

@@ -4,18 +4,18 @@
 //! Handlers never build template text by string concatenation on marshalled YAML; they replace
 //! nodes of this tree, and [`render`] writes it, escaping literal `{{` in the input.
 
-use crate::yaml::emit::{ScalarText, format_scalar};
 use crate::yaml::{Node, Value, emit_key, escape_template};
 
-/// A value in a template.
+/// A template tree: part of a Kubernetes object, each value a literal from the input or
+/// Go-template text.
 #[derive(Debug, Clone)]
-pub enum T {
+pub enum Tree {
     /// A literal scalar from the input.
     Lit(Value),
     /// A mapping.
     Map(Vec<Entry>),
     /// A sequence.
-    Seq(Vec<T>),
+    Seq(Vec<Tree>),
     /// Template text written right after `key: `, e.g. `{{ .Values.replicaCount }}`.
     Expr(String),
     /// A pipeline whose YAML form is the value: `{{- toYaml P | nindent N }}` below the key.
@@ -24,38 +24,38 @@ pub enum T {
     /// a user's extra items appended after the input's.
     Lines(Vec<String>),
     /// A sequence item rendered only when a condition holds (an item some environments lack).
-    Cond(String, Box<T>),
+    Cond(String, Box<Tree>),
 }
 
 /// An entry of a mapping in a template.
 #[derive(Debug, Clone)]
 pub enum Entry {
     /// `key: value`.
-    Pair(String, T),
+    Pair(String, Tree),
     /// Template lines at the mapping's indentation; `{N}` becomes that indentation.
     Lines(Vec<String>),
     /// Entries shown only when a condition holds.
     If(String, Vec<Entry>),
 }
 
-impl T {
+impl Tree {
     /// Converts an input node to a literal template tree.
-    pub fn from_node(n: &Node) -> T {
+    pub fn from_node(n: &Node) -> Tree {
         match &n.value {
-            Value::Map(m) => T::Map(
+            Value::Map(m) => Tree::Map(
                 m.iter()
-                    .map(|(k, v)| Entry::Pair(k.as_str().unwrap_or_default().to_string(), T::from_node(v)))
+                    .map(|(k, v)| Entry::Pair(k.as_str().unwrap_or_default().to_string(), Tree::from_node(v)))
                     .collect(),
             ),
-            Value::Seq(s) => T::Seq(s.iter().map(T::from_node).collect()),
-            v => T::Lit(v.clone()),
+            Value::Seq(s) => Tree::Seq(s.iter().map(Tree::from_node).collect()),
+            v => Tree::Lit(v.clone()),
         }
     }
 
     /// The value under a key of a mapping.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Tree> {
         match self {
-            T::Map(entries) => entries.iter_mut().find_map(|e| match e {
+            Tree::Map(entries) => entries.iter_mut().find_map(|e| match e {
                 Entry::Pair(k, v) if k == key => Some(v),
                 _ => None,
             }),
@@ -64,14 +64,14 @@ impl T {
     }
 
     /// The value at a path of keys.
-    pub fn path_mut(&mut self, keys: &[&str]) -> Option<&mut T> {
+    pub fn path_mut(&mut self, keys: &[&str]) -> Option<&mut Tree> {
         keys.iter().try_fold(self, |t, k| t.get_mut(k))
     }
 
     /// The items of a sequence.
-    pub fn items_mut(&mut self) -> Option<&mut Vec<T>> {
+    pub fn items_mut(&mut self) -> Option<&mut Vec<Tree>> {
         match self {
-            T::Seq(s) => Some(s),
+            Tree::Seq(s) => Some(s),
             _ => None,
         }
     }
@@ -79,13 +79,13 @@ impl T {
     /// The entries of a mapping.
     pub fn entries_mut(&mut self) -> Option<&mut Vec<Entry>> {
         match self {
-            T::Map(m) => Some(m),
+            Tree::Map(m) => Some(m),
             _ => None,
         }
     }
 
     /// Replaces the value under `key`, if present. Returns whether it was.
-    pub fn replace(&mut self, key: &str, value: T) -> bool {
+    pub fn replace(&mut self, key: &str, value: Tree) -> bool {
         match self.get_mut(key) {
             Some(slot) => {
                 *slot = value;
@@ -98,7 +98,7 @@ impl T {
     /// Replaces the pair `key` with template lines at the same position (an optional field
     /// that renders only when its value is set).
     pub fn replace_entry(&mut self, key: &str, entry: Entry) -> bool {
-        let T::Map(m) = self else { return false };
+        let Tree::Map(m) = self else { return false };
         match m.iter().position(|e| matches!(e, Entry::Pair(k, _) if k == key)) {
             Some(i) => {
                 m[i] = entry;
@@ -109,9 +109,9 @@ impl T {
     }
 
     /// Sets `key`, replacing in place or appending.
-    pub fn set(&mut self, key: &str, value: T) {
+    pub fn set(&mut self, key: &str, value: Tree) {
         if !self.replace(key, value.clone()) {
-            if let T::Map(m) = self {
+            if let Tree::Map(m) = self {
                 m.push(Entry::Pair(key.to_string(), value));
             }
         }
@@ -119,7 +119,7 @@ impl T {
 
     /// Wraps the entry under `key` in a condition, in place.
     pub fn wrap_if(&mut self, key: &str, cond: &str) {
-        if let T::Map(m) = self {
+        if let Tree::Map(m) = self {
             if let Some(i) = m.iter().position(|e| matches!(e, Entry::Pair(k, _) if k == key)) {
                 let e = m.remove(i);
                 m.insert(i, Entry::If(cond.to_string(), vec![e]));
@@ -129,14 +129,14 @@ impl T {
 
     /// Appends entries to a mapping.
     pub fn push(&mut self, entry: Entry) {
-        if let T::Map(m) = self {
+        if let Tree::Map(m) = self {
             m.push(entry);
         }
     }
 
     /// Inserts an entry at the front of a mapping.
     pub fn push_front(&mut self, entry: Entry) {
-        if let T::Map(m) = self {
+        if let Tree::Map(m) = self {
             m.insert(0, entry);
         }
     }
@@ -153,8 +153,8 @@ pub fn with_block(pipeline: &str, key: &str) -> Entry {
 }
 
 /// The items of list P appended to a sequence: `{{- with P }}{{- toYaml . | nindent N }}`.
-pub fn extra_items(pipeline: &str) -> T {
-    T::Lines(vec![
+pub fn extra_items(pipeline: &str) -> Tree {
+    Tree::Lines(vec![
         format!("{{{{- with {pipeline} }}}}"),
         "{{- toYaml . | nindent {N} }}".to_string(),
         "{{- end }}".to_string(),
@@ -189,7 +189,7 @@ pub fn include_lines(pipeline: &str) -> Entry {
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The object.
-    pub body: T,
+    pub body: Tree,
     /// Rendered only when this holds (e.g. `.Values.ingress.enabled`).
     pub condition: Option<String>,
 }
@@ -201,7 +201,7 @@ pub fn render(doc: &Document) -> String {
         out.push_str(&format!("{{{{- if {c} }}}}\n"));
     }
     match &doc.body {
-        T::Map(entries) => emit_entries(&mut out, entries, 0, false),
+        Tree::Map(entries) => emit_entries(&mut out, entries, 0, false),
         other => emit_value_after_key(&mut out, other, 0),
     }
     if doc.condition.is_some() {
@@ -257,15 +257,15 @@ fn emit_entries(out: &mut String, entries: &[Entry], indent: usize, mut inline_f
     }
 }
 
-fn emit_value_after_key(out: &mut String, v: &T, indent: usize) {
+fn emit_value_after_key(out: &mut String, v: &Tree, indent: usize) {
     match v {
-        T::Lit(value) => emit_literal(out, value, indent + 2),
-        T::Expr(e) => {
+        Tree::Lit(value) => emit_literal(out, value, indent + 2),
+        Tree::Expr(e) => {
             out.push(' ');
             out.push_str(e);
             out.push('\n');
         }
-        T::Lines(lines) => {
+        Tree::Lines(lines) => {
             out.push('\n');
             for l in lines {
                 pad(out, indent + 2);
@@ -273,51 +273,33 @@ fn emit_value_after_key(out: &mut String, v: &T, indent: usize) {
                 out.push('\n');
             }
         }
-        T::ToYaml(p) => {
+        Tree::ToYaml(p) => {
             out.push('\n');
             pad(out, indent + 2);
             out.push_str(&format!("{{{{- toYaml {p} | nindent {} }}}}\n", indent + 2));
         }
-        T::Map(m) if m.is_empty() => out.push_str(" {}\n"),
-        T::Seq(s) if s.is_empty() => out.push_str(" []\n"),
-        T::Map(m) => {
+        Tree::Map(m) if m.is_empty() => out.push_str(" {}\n"),
+        Tree::Seq(s) if s.is_empty() => out.push_str(" []\n"),
+        Tree::Map(m) => {
             out.push('\n');
             emit_entries(out, m, indent + 2, false);
         }
-        T::Seq(s) => {
+        Tree::Seq(s) => {
             out.push('\n');
             emit_items(out, s, indent + 2);
         }
         // Only sequence items are conditional; elsewhere the item stands alone.
-        T::Cond(_, inner) => emit_value_after_key(out, inner, indent),
+        Tree::Cond(_, inner) => emit_value_after_key(out, inner, indent),
     }
 }
 
 fn emit_literal(out: &mut String, value: &Value, block_indent: usize) {
-    match format_scalar(value) {
-        ScalarText::Inline(s) => {
-            out.push(' ');
-            out.push_str(&escape_template(&s));
-            out.push('\n');
-        }
-        ScalarText::Block { header, lines } => {
-            out.push(' ');
-            out.push_str(&header);
-            out.push('\n');
-            for l in lines {
-                if !l.is_empty() {
-                    pad(out, block_indent);
-                    out.push_str(&escape_template(&l));
-                }
-                out.push('\n');
-            }
-        }
-    }
+    crate::yaml::emit::emit_scalar_after_with(out, value, block_indent, escape_template);
 }
 
-fn emit_items(out: &mut String, items: &[T], indent: usize) {
+fn emit_items(out: &mut String, items: &[Tree], indent: usize) {
     for item in items {
-        if let T::Cond(cond, inner) = item {
+        if let Tree::Cond(cond, inner) = item {
             pad(out, indent);
             out.push_str(&format!("{{{{- if {cond} }}}}\n"));
             emit_items(out, std::slice::from_ref(inner), indent);
@@ -325,7 +307,7 @@ fn emit_items(out: &mut String, items: &[T], indent: usize) {
             out.push_str("{{- end }}\n");
             continue;
         }
-        if let T::Lines(lines) = item {
+        if let Tree::Lines(lines) = item {
             for l in lines {
                 pad(out, indent);
                 out.push_str(&expand_indent(l, indent));
@@ -336,11 +318,11 @@ fn emit_items(out: &mut String, items: &[T], indent: usize) {
         pad(out, indent);
         out.push('-');
         match item {
-            T::Map(m) if !m.is_empty() => {
+            Tree::Map(m) if !m.is_empty() => {
                 out.push(' ');
                 emit_entries(out, m, indent + 2, true);
             }
-            T::Seq(s) if !s.is_empty() => {
+            Tree::Seq(s) if !s.is_empty() => {
                 out.push('\n');
                 emit_items(out, s, indent + 2);
             }
@@ -354,8 +336,8 @@ mod tests {
     use super::*;
     use crate::yaml::parse_stream;
 
-    fn doc(src: &str) -> T {
-        T::from_node(&parse_stream(src).unwrap().remove(0).root.unwrap())
+    fn doc(src: &str) -> Tree {
+        Tree::from_node(&parse_stream(src).unwrap().remove(0).root.unwrap())
     }
 
     #[test]
@@ -363,10 +345,10 @@ mod tests {
         let mut t = doc(
             "kind: Deployment\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: app\n        resources: {limits: {cpu: 1}}\n",
         );
-        t.path_mut(&["spec"]).unwrap().replace("replicas", T::Expr("{{ .Values.replicaCount }}".into()));
+        t.path_mut(&["spec"]).unwrap().replace("replicas", Tree::Expr("{{ .Values.replicaCount }}".into()));
         t.path_mut(&["spec"]).unwrap().wrap_if("replicas", "not .Values.autoscaling.enabled");
         let c = &mut t.path_mut(&["spec", "template", "spec", "containers"]).unwrap().items_mut().unwrap()[0];
-        c.replace("resources", T::ToYaml(".Values.resources".into()));
+        c.replace("resources", Tree::ToYaml(".Values.resources".into()));
         let text = render(&Document { body: t, condition: None });
         assert_eq!(
             text,

@@ -268,16 +268,13 @@ impl Values {
 }
 
 /// Descriptions for keys the handlers group things under (the kinds' plural slot keys are
-/// described by their descriptors).
+/// described from their descriptors when the handlers start, see `generate::new_gen`).
 pub fn fallback_description(path: &[String]) -> String {
     let key = path.last().map(String::as_str).unwrap_or("");
     match key {
         "sidecars" => "Sidecar containers, by container name.".into(),
         "initContainers" => "Init containers, by container name.".into(),
-        other => match super::kinds::registry::plural_description(other) {
-            Some(desc) => desc.to_string(),
-            None => format!("Settings of `{other}`."),
-        },
+        other => format!("Settings of `{other}`."),
     }
 }
 

@@ -171,10 +171,16 @@ fn emit_value_after_key(out: &mut String, v: &Node, indent: usize) {
 
 /// Writes ` value\n` or ` |\n  lines\n` for a scalar whose block lines sit at `block_indent`.
 pub fn emit_scalar_after(out: &mut String, v: &Value, block_indent: usize) {
+    emit_scalar_after_with(out, v, block_indent, |s| s.to_string());
+}
+
+/// [`emit_scalar_after`] with each piece of scalar text passed through `text` (a template
+/// escapes `{{` in literals this way).
+pub fn emit_scalar_after_with(out: &mut String, v: &Value, block_indent: usize, text: impl Fn(&str) -> String) {
     match format_scalar(v) {
         ScalarText::Inline(s) => {
             out.push(' ');
-            out.push_str(&s);
+            out.push_str(&text(&s));
             out.push('\n');
         }
         ScalarText::Block { header, lines } => {
@@ -184,7 +190,7 @@ pub fn emit_scalar_after(out: &mut String, v: &Value, block_indent: usize) {
             for l in lines {
                 if !l.is_empty() {
                     pad(out, block_indent);
-                    out.push_str(&l);
+                    out.push_str(&text(&l));
                 }
                 out.push('\n');
             }

@@ -3,11 +3,11 @@
 
 use crate::yaml::{Node, Value};
 
-use super::super::refs::Site;
-use super::super::tpl::{Entry, T, with_inline};
-use super::super::values::Hint;
 use super::Gen;
 use super::registry::{Descriptor, Slot};
+use crate::generate::refs::Site;
+use crate::generate::tpl::{Entry, Tree, with_inline};
+use crate::generate::values::Hint;
 
 /// ConfigMaps: their data under `config`.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -23,7 +23,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles a ConfigMap.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let data = o.node.get("data").filter(|d| d.as_map().is_some_and(|m| !m.is_empty()))?.clone();
     let name = o.name.clone().unwrap_or_default();
@@ -32,7 +32,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     let mut templated = Vec::new();
     for (k, v) in data.as_map().into_iter().flatten() {
         let key = k.as_str().unwrap_or_default().to_string();
-        let mut tv = T::from_node(v);
+        let mut tv = Tree::from_node(v);
         if matches!(v.value, Value::Str(_)) && super::follow_refs_in(g, &mut tv, Site::Text) {
             templated.push(Entry::Pair(key, tv));
         } else {
@@ -42,7 +42,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     let desc = format!("Data of the ConfigMap `{name}`, key by key.");
     if templated.is_empty() {
         let r = g.values.set(&slot, data, desc, Hint::StringMap);
-        t.replace("data", T::ToYaml(r));
+        t.replace("data", Tree::ToYaml(r));
         return None;
     }
     let mut entries = Vec::new();
@@ -51,6 +51,6 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         entries.push(with_inline(&r));
     }
     entries.extend(templated);
-    t.replace("data", T::Map(entries));
+    t.replace("data", Tree::Map(entries));
     None
 }

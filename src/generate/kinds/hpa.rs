@@ -2,10 +2,10 @@
 
 use crate::yaml::{Node, Value};
 
-use super::super::tpl::T;
-use super::super::values::{Hint, join};
 use super::registry::{Descriptor, Owner, Slot};
 use super::{Gen, rename_at};
+use crate::generate::tpl::Tree;
+use crate::generate::values::{Hint, join};
 
 /// HorizontalPodAutoscalers: owned by (and autoscaling) the workload they target.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -23,7 +23,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles an HPA.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let slot = g.ctx.plans[i].slot.clone();
     let node = o.node.clone();
@@ -48,11 +48,11 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     ] {
         if let Some(v) = node.path(&["spec", field]) {
             let r = g.values.set(&join(&slot, &[field]), v.clone(), desc, hint);
-            st.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
+            st.replace(field, Tree::Expr(format!("{{{{ {r} }}}}")));
         }
     }
     let metrics = node.path(&["spec", "metrics"]).and_then(Node::as_seq).cloned().unwrap_or_default();
-    if let Some(items) = st.get_mut("metrics").and_then(T::items_mut) {
+    if let Some(items) = st.get_mut("metrics").and_then(Tree::items_mut) {
         for (mt, mn) in items.iter_mut().zip(&metrics) {
             if mn.str_at(&["type"]) != Some("Resource") {
                 continue;
@@ -71,7 +71,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
                 Hint::Percent,
             );
             if let Some(target) = mt.path_mut(&["resource", "target"]) {
-                target.replace("averageUtilization", T::Expr(format!("{{{{ {r} }}}}")));
+                target.replace("averageUtilization", Tree::Expr(format!("{{{{ {r} }}}}")));
             }
         }
     }

@@ -3,12 +3,12 @@
 
 use crate::yaml::{Node, Value};
 
-use super::super::knobs::{OWN_KEY, string_map};
-use super::super::names::key_for;
-use super::super::tpl::{Entry, T, with_block, with_scalar};
-use super::super::values::{Hint, join};
 use super::Gen;
 use super::registry::{Descriptor, Slot};
+use crate::generate::knobs::{OWN_KEY, string_map};
+use crate::generate::names::key_for;
+use crate::generate::tpl::{Entry, Tree, with_block, with_scalar};
+use crate::generate::values::{Hint, join};
 
 /// Ingresses, in an `ingress` slot.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -24,7 +24,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles an Ingress.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let slot = g.ctx.plans[i].slot.clone();
     let node = o.node.clone();
@@ -44,7 +44,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
                 if c.as_str().is_some_and(|s| !s.is_empty()) {
                     st.replace_entry("ingressClassName", with_scalar(&r, "ingressClassName", false));
                 } else {
-                    st.replace("ingressClassName", T::Expr(format!("{{{{ {r} }}}}")));
+                    st.replace("ingressClassName", Tree::Expr(format!("{{{{ {r} }}}}")));
                 }
             }
             None => {
@@ -61,7 +61,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         Hint::StringMap,
     );
     g.knobs.add(&join(&slot, &["annotations"]), string_map(OWN_KEY, "ingress"));
-    if let Some(T::Map(m)) = t.get_mut("metadata") {
+    if let Some(Tree::Map(m)) = t.get_mut("metadata") {
         m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
     }
     // Rendered with commonAnnotations in one map (metadata.rs).
@@ -81,7 +81,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             let r = g.values.set(&join(&slot, &["tls"]), tls.clone(), tls_desc, Hint::IngressTls);
             // An input that writes `tls: []` keeps it; otherwise `tls` renders only when set.
             if tls.as_seq().is_some_and(|s| s.is_empty()) {
-                st.replace("tls", T::ToYaml(r));
+                st.replace("tls", Tree::ToYaml(r));
             } else {
                 st.replace_entry("tls", with_block(&r, "tls"));
             }
@@ -128,7 +128,7 @@ fn service_backends(spec: &Node) -> Option<Vec<Node>> {
 /// Hosts and paths as values. One backend: every path goes to it (the `helm create` shape).
 /// Several: each path names its Service by a key and its port, and the template maps the keys
 /// to the chart's Service names.
-fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backends: &[Node]) {
+fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut Tree, spec: &Node, backends: &[Node]) {
     let chart = g.ctx.chart.clone();
     let routed = backends.len() > 1;
     // Service keys: word tokens of chart Services, names as written for outside Services.
@@ -240,7 +240,7 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut T, spec: &Node, backends: &[N
     lines.push("      {{- end }}".into());
     lines.push("{{- end }}".into());
     if let Some(st) = t.get_mut("spec") {
-        st.replace("rules", T::Map(vec![Entry::Lines(lines)]));
+        st.replace("rules", Tree::Map(vec![Entry::Lines(lines)]));
     }
 }
 
@@ -269,10 +269,10 @@ fn single_port_line(g: &Gen<'_>, backend: &Node) -> String {
     }
 }
 
-fn rename_backends(g: &Gen<'_>, t: &mut T) {
-    let Some(rules) = t.path_mut(&["spec", "rules"]).and_then(T::items_mut) else { return };
+fn rename_backends(g: &Gen<'_>, t: &mut Tree) {
+    let Some(rules) = t.path_mut(&["spec", "rules"]).and_then(Tree::items_mut) else { return };
     for r in rules {
-        if let Some(paths) = r.path_mut(&["http", "paths"]).and_then(T::items_mut) {
+        if let Some(paths) = r.path_mut(&["http", "paths"]).and_then(Tree::items_mut) {
             for p in paths {
                 super::rename_at(g, p, &["backend", "service", "name"], "Service");
             }

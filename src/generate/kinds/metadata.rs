@@ -3,8 +3,8 @@
 
 use crate::yaml::Node;
 
-use super::super::tpl::{Entry, T, include_lines, with_inline};
 use super::Gen;
+use crate::generate::tpl::{Entry, Tree, include_lines, with_inline};
 
 /// `.Values` reference of the labels added to every object (and pod template).
 pub const COMMON_LABELS: &str = ".Values.commonLabels";
@@ -26,13 +26,13 @@ pub fn merged_maps(refs: &[String]) -> String {
 /// Adds the user maps `refs` to the metadata map `key` (labels, annotations) of `meta`: merged
 /// into the input's entries when it has some, else rendered only when one of them is set, so
 /// that at their defaults nothing changes. Never used on selectors.
-pub fn add_user_maps(meta: &mut T, key: &str, refs: &[String]) {
+pub fn add_user_maps(meta: &mut Tree, key: &str, refs: &[String]) {
     if refs.is_empty() {
         return;
     }
     let merged = merged_maps(refs);
     match meta.get_mut(key) {
-        Some(T::Map(m)) if !m.is_empty() => m.push(with_inline(&merged)),
+        Some(Tree::Map(m)) if !m.is_empty() => m.push(with_inline(&merged)),
         existing => {
             // An input's explicit `{}` stays `{}` when no user map is set.
             let explicit_empty = existing.is_some();
@@ -46,7 +46,7 @@ pub fn add_user_maps(meta: &mut T, key: &str, refs: &[String]) {
                 lines.push(format!("{key}: {{}}"));
             }
             lines.push("{{- end }}".into());
-            if let T::Map(m) = meta {
+            if let Tree::Map(m) = meta {
                 match m.iter().position(|e| matches!(e, Entry::Pair(k, _) if k == key)) {
                     Some(i) => m[i] = Entry::Lines(lines),
                     None => m.push(Entry::Lines(lines)),
@@ -91,7 +91,7 @@ pub fn standard_label_entries(g: &Gen<'_>, own: Option<&Node>) -> Vec<Entry> {
         if clashes(k) {
             continue;
         }
-        let e = Entry::Pair(k.to_string(), T::Expr(expr));
+        let e = Entry::Pair(k.to_string(), Tree::Expr(expr));
         if k == "app.kubernetes.io/version" {
             entries.push(Entry::If(".Chart.AppVersion".into(), vec![e]));
         } else {
@@ -102,12 +102,12 @@ pub fn standard_label_entries(g: &Gen<'_>, own: Option<&Node>) -> Vec<Entry> {
 }
 
 /// Rewrites `metadata.name`, `metadata.namespace` and `metadata.labels` of object `i`.
-pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
+pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
     let o = &g.ctx.objects[i];
     let namespaced = g.ctx.is_namespaced(o);
     let in_main = o.namespace.is_none() || o.namespace == g.ctx.main_namespace;
     if t.get_mut("metadata").is_none() {
-        t.set("metadata", T::Map(Vec::new()));
+        t.set("metadata", Tree::Map(Vec::new()));
     }
     let own_labels = o.node.path(&["metadata", "labels"]);
     // A bare Pod's labels were written as a pod template's (standard and common ones included).
@@ -117,10 +117,10 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
     let Some(meta) = t.get_mut("metadata") else { return };
     // Annotations that stay in the template (cert-manager.io/inject-ca-from: ns/name...).
     let mut annotations = meta.get_mut("annotations").cloned();
-    if let Some(T::Map(entries)) = &mut annotations {
+    if let Some(Tree::Map(entries)) = &mut annotations {
         for e in entries.iter_mut() {
             if let Entry::Pair(_, v) = e {
-                super::follow_refs_in(g, v, super::super::refs::Site::Text);
+                super::follow_refs_in(g, v, crate::generate::refs::Site::Text);
             }
         }
     }
@@ -129,15 +129,18 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
         meta.replace("annotations", a);
     }
     if let Some(name) = name {
-        meta.replace("name", if name.contains("{{") { T::Expr(name) } else { T::Lit(crate::yaml::Value::Str(name)) });
+        meta.replace(
+            "name",
+            if name.contains("{{") { Tree::Expr(name) } else { Tree::Lit(crate::yaml::Value::Str(name)) },
+        );
     }
     if namespaced && in_main {
-        meta.set("namespace", T::Expr(super::super::names::release_namespace(&g.ctx.chart)));
+        meta.set("namespace", Tree::Expr(crate::generate::names::release_namespace(&g.ctx.chart)));
     }
-    if let Some(T::Map(existing)) = meta.get_mut("labels").cloned() {
+    if let Some(Tree::Map(existing)) = meta.get_mut("labels").cloned() {
         labels.extend(existing);
     }
-    meta.set("labels", T::Map(labels));
+    meta.set("labels", Tree::Map(labels));
     let extra = std::mem::take(&mut g.extra_metadata);
     let refs = |key: &str, common: &str| -> Vec<String> {
         extra.iter().filter(|(k, _)| k == key).map(|(_, r)| r.clone()).chain([common.to_string()]).collect()
@@ -146,7 +149,7 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut T) {
         add_user_maps(meta, "labels", &refs("labels", COMMON_LABELS));
     }
     add_user_maps(meta, "annotations", &refs("annotations", COMMON_ANNOTATIONS));
-    if let T::Map(entries) = meta {
+    if let Tree::Map(entries) = meta {
         entries.sort_by_key(metadata_rank);
     }
 }
@@ -172,8 +175,8 @@ mod tests {
     use super::*;
     use crate::generate::tpl::{Document, render};
 
-    fn meta(src: &str) -> T {
-        T::from_node(&crate::yaml::parse_stream(src).unwrap().remove(0).root.unwrap())
+    fn meta(src: &str) -> Tree {
+        Tree::from_node(&crate::yaml::parse_stream(src).unwrap().remove(0).root.unwrap())
     }
 
     #[test]

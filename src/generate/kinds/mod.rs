@@ -18,7 +18,7 @@ mod webhook;
 mod workload;
 
 use super::context::Context;
-use super::tpl::{Entry, T};
+use super::tpl::{Entry, Tree};
 use super::values::Values;
 use super::{Notes, SecretsMode};
 use registry::Descriptor;
@@ -73,7 +73,7 @@ pub struct Gen<'a> {
 }
 
 /// Runs the handler for object `i`; returns the condition the whole document renders under.
-pub fn process(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn process(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     g.current = i;
     let cond = match registry::of(&g.ctx.objects[i].kind).and_then(|d| d.apply) {
         Some(apply) => apply(g, i, t),
@@ -90,7 +90,7 @@ pub fn process(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
 
 /// Replaces the name at `path` inside `t` with the chart name expression of a `kind` object,
 /// when the input defines that object.
-pub fn rename_at(g: &Gen<'_>, t: &mut T, path: &[&str], kind: &str) {
+pub fn rename_at(g: &Gen<'_>, t: &mut Tree, path: &[&str], kind: &str) {
     if let Some(slot) = t.path_mut(path) {
         rename(g, slot, kind);
     }
@@ -98,20 +98,20 @@ pub fn rename_at(g: &Gen<'_>, t: &mut T, path: &[&str], kind: &str) {
 
 /// Replaces the literal name `slot` with the chart name expression of a `kind` object (or of
 /// any object of the chart with that name), when the input defines it.
-fn rename(g: &Gen<'_>, slot: &mut T, kind: &str) {
-    let T::Lit(crate::yaml::Value::Str(name)) = slot else { return };
+fn rename(g: &Gen<'_>, slot: &mut Tree, kind: &str) {
+    let Tree::Lit(crate::yaml::Value::Str(name)) = slot else { return };
     if let Some(expr) = g.ctx.name_of_any(kind, name) {
         let text = expr.tpl(&g.ctx.chart);
-        *slot = if text.contains("{{") { T::Expr(text) } else { T::Lit(crate::yaml::Value::Str(text)) };
+        *slot = if text.contains("{{") { Tree::Expr(text) } else { Tree::Lit(crate::yaml::Value::Str(text)) };
     }
 }
 
 /// Reference fields of custom resources (cert-manager's `issuerRef` and `secretName`, and the
 /// usual `*Ref.name`, `secretRef`, `configMapRef`, `serviceName` shapes, and certificate host
 /// names): names of the chart's objects follow them.
-fn custom_refs(g: &mut Gen<'_>, t: &mut T) {
+fn custom_refs(g: &mut Gen<'_>, t: &mut Tree) {
     match t {
-        T::Map(entries) => {
+        Tree::Map(entries) => {
             for e in entries {
                 let Entry::Pair(key, v) = e else { continue };
                 let by_field = match key.as_str() {
@@ -128,7 +128,7 @@ fn custom_refs(g: &mut Gen<'_>, t: &mut T) {
                 // Host names a certificate is for: the Services' names as they render.
                 if key == "dnsNames" || key == "commonName" {
                     match v {
-                        T::Seq(items) => items.iter_mut().for_each(|i| {
+                        Tree::Seq(items) => items.iter_mut().for_each(|i| {
                             follow_refs_in(g, i, super::refs::Site::EnvValue);
                         }),
                         other => {
@@ -142,7 +142,7 @@ fn custom_refs(g: &mut Gen<'_>, t: &mut T) {
                         "secretRef" => "Secret".to_string(),
                         "configMapRef" => "ConfigMap".to_string(),
                         _ => match v.get_mut("kind") {
-                            Some(T::Lit(crate::yaml::Value::Str(k))) => k.clone(),
+                            Some(Tree::Lit(crate::yaml::Value::Str(k))) => k.clone(),
                             _ => String::new(),
                         },
                     };
@@ -152,14 +152,14 @@ fn custom_refs(g: &mut Gen<'_>, t: &mut T) {
                 custom_refs(g, v);
             }
         }
-        T::Seq(items) => items.iter_mut().for_each(|i| custom_refs(g, i)),
+        Tree::Seq(items) => items.iter_mut().for_each(|i| custom_refs(g, i)),
         _ => {}
     }
 }
 
 /// [`rename_at`] for every item of a list.
-pub fn rename_list(g: &Gen<'_>, t: Option<&mut T>, kind: &str, path: &[&str]) {
-    if let Some(items) = t.and_then(T::items_mut) {
+pub fn rename_list(g: &Gen<'_>, t: Option<&mut Tree>, kind: &str, path: &[&str]) {
+    if let Some(items) = t.and_then(Tree::items_mut) {
         for item in items {
             rename_at(g, item, path, kind);
         }
@@ -189,26 +189,27 @@ fn fullname_and_chart_name(chart: &str) -> String {
 /// the input stays as written for the adopting release and becomes the release name for any
 /// other. With `add`, a label map that lacks it gains it for other releases, so the selectors of
 /// two releases side by side never select each other's pods (pods carry the label already).
-pub fn scope_to_release(g: &Gen<'_>, labels: Option<&mut T>, add: bool) {
+pub fn scope_to_release(g: &Gen<'_>, labels: Option<&mut Tree>, add: bool) {
     let Some(labels) = labels else { return };
     let chart = &g.ctx.chart;
     if let Some(slot) = labels.get_mut(INSTANCE_LABEL) {
-        if let T::Lit(crate::yaml::Value::Str(v)) = slot {
+        if let Tree::Lit(crate::yaml::Value::Str(v)) = slot {
             let adopt = adopting(chart);
-            *slot = T::Expr(format!("\"{{{{ if {adopt} }}}}{v}{{{{ else }}}}{{{{ .Release.Name }}}}{{{{ end }}}}\""));
+            *slot =
+                Tree::Expr(format!("\"{{{{ if {adopt} }}}}{v}{{{{ else }}}}{{{{ .Release.Name }}}}{{{{ end }}}}\""));
         }
-    } else if add && matches!(labels, T::Map(m) if !m.is_empty()) {
+    } else if add && matches!(labels, Tree::Map(m) if !m.is_empty()) {
         labels.push(Entry::If(
             apart(chart),
-            vec![Entry::Pair(INSTANCE_LABEL.into(), T::Expr("{{ .Release.Name }}".into()))],
+            vec![Entry::Pair(INSTANCE_LABEL.into(), Tree::Expr("{{ .Release.Name }}".into()))],
         ));
     }
 }
 
 /// Rewrites names of the input's objects inside the literal string `t` (see [`super::refs`]);
 /// true when it did.
-pub fn follow_refs_in(g: &mut Gen<'_>, t: &mut T, site: super::refs::Site) -> bool {
-    let T::Lit(crate::yaml::Value::Str(s)) = t else { return false };
+pub fn follow_refs_in(g: &mut Gen<'_>, t: &mut Tree, site: super::refs::Site) -> bool {
+    let Tree::Lit(crate::yaml::Value::Str(s)) = t else { return false };
     let found = g.refs.scan(s, site);
     let o = &g.ctx.objects[g.current];
     for word in found.maybe {
@@ -224,7 +225,7 @@ pub fn follow_refs_in(g: &mut Gen<'_>, t: &mut T, site: super::refs::Site) -> bo
     }
     match found.template {
         Some(text) => {
-            *t = T::Expr(text);
+            *t = Tree::Expr(text);
             true
         }
         None => false,
@@ -232,11 +233,11 @@ pub fn follow_refs_in(g: &mut Gen<'_>, t: &mut T, site: super::refs::Site) -> bo
 }
 
 /// Replaces a namespace that is the input's main namespace with the release namespace.
-pub fn release_namespace_at(g: &Gen<'_>, t: &mut T, path: &[&str]) {
+pub fn release_namespace_at(g: &Gen<'_>, t: &mut Tree, path: &[&str]) {
     let Some(slot) = t.path_mut(path) else { return };
-    if let T::Lit(crate::yaml::Value::Str(ns)) = slot {
+    if let Tree::Lit(crate::yaml::Value::Str(ns)) = slot {
         if Some(ns.as_str()) == g.ctx.main_namespace.as_deref() {
-            *slot = T::Expr(super::names::release_namespace(&g.ctx.chart));
+            *slot = Tree::Expr(super::names::release_namespace(&g.ctx.chart));
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use crate::yaml::{Node, Value};
 
-use super::super::tpl::T;
-use super::super::values::{Hint, join};
 use super::Gen;
 use super::registry::{Descriptor, Owner, Slot};
+use crate::generate::tpl::Tree;
+use crate::generate::values::{Hint, join};
 
 /// NetworkPolicies: owned by the workload whose pods they select.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -23,7 +23,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles a NetworkPolicy.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let slot = g.ctx.plans[i].slot.clone();
     g.values.describe(&slot, format!("The NetworkPolicy `{}`.", o.name.as_deref().unwrap_or("")));
@@ -37,8 +37,8 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         // An empty podSelector means every pod of the namespace, the chart's or not: kept.
         super::scope_to_release(g, spec.path_mut(&["podSelector", "matchLabels"]), true);
         for (rules, peers) in [("ingress", "from"), ("egress", "to")] {
-            for rule in spec.get_mut(rules).and_then(T::items_mut).into_iter().flatten() {
-                for peer in rule.get_mut(peers).and_then(T::items_mut).into_iter().flatten() {
+            for rule in spec.get_mut(rules).and_then(Tree::items_mut).into_iter().flatten() {
+                for peer in rule.get_mut(peers).and_then(Tree::items_mut).into_iter().flatten() {
                     // Peers with a namespaceSelector select pods of other namespaces too.
                     if peer.get_mut("namespaceSelector").is_none() {
                         super::scope_to_release(g, peer.path_mut(&["podSelector", "matchLabels"]), true);

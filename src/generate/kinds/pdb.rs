@@ -2,10 +2,10 @@
 
 use crate::yaml::{Node, Value};
 
-use super::super::tpl::{Entry, T};
-use super::super::values::{Hint, join};
 use super::Gen;
 use super::registry::{Descriptor, Owner, Slot};
+use crate::generate::tpl::{Entry, Tree};
+use crate::generate::values::{Hint, join};
 
 /// PodDisruptionBudgets: owned by the workload they select.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -23,7 +23,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles a PDB.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let slot = g.ctx.plans[i].slot.clone();
     let node = o.node.clone();
@@ -46,11 +46,11 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         );
         // The template renders the field only when it is set.
         g.values.mark_optional(&join(&slot, &[field]));
-        let entry = Entry::Pair(field.to_string(), T::Expr(format!("{{{{ {r} }}}}")));
+        let entry = Entry::Pair(field.to_string(), Tree::Expr(format!("{{{{ {r} }}}}")));
         // Present and not empty: `toString` of a deleted (null) key is "<nil>", not "".
         let cond = format!("and (not (kindIs \"invalid\" {r})) (ne (toString {r}) \"\")");
         if st.get_mut(field).is_some() {
-            st.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
+            st.replace(field, Tree::Expr(format!("{{{{ {r} }}}}")));
             st.wrap_if(field, &cond);
         } else {
             st.push(Entry::If(cond, vec![entry]));

@@ -3,14 +3,14 @@
 use crate::kube::split_image;
 use crate::yaml::{Node, Value};
 
-use super::super::knobs::{
+use super::Gen;
+use crate::generate::knobs::{
     EXAMPLE_ARG, EXAMPLE_ENV, EXAMPLE_GRACE, EXAMPLE_PRIORITY_CLASS, EXAMPLE_REGISTRY, list, map,
 };
-use super::super::names::key_for;
-use super::super::refs::Site;
-use super::super::tpl::{Entry, T, extra_items, with_block, with_inline, with_scalar};
-use super::super::values::{Hint, join};
-use super::Gen;
+use crate::generate::names::key_for;
+use crate::generate::refs::Site;
+use crate::generate::tpl::{Entry, Tree, extra_items, with_block, with_inline, with_scalar};
+use crate::generate::values::{Hint, join};
 
 /// Probe fields that are timings (the handler itself stays in the template).
 const PROBE_TIMINGS: &[&str] = &[
@@ -23,7 +23,7 @@ const PROBE_TIMINGS: &[&str] = &[
 ];
 
 /// Parameterizes a pod template (`metadata` + `spec`) whose values live under `prefix`.
-pub fn pod_template(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, checksums: &[(String, String)]) {
+pub fn pod_template(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &Node, checksums: &[(String, String)]) {
     let spec_node = node.get("spec").cloned().unwrap_or_else(Node::map);
     pod_metadata(g, prefix, t, node, checksums);
     if let Some(spec) = t.get_mut("spec") {
@@ -85,9 +85,9 @@ pub fn pod_template(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, 
     }
 }
 
-fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, checksums: &[(String, String)]) {
+fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &Node, checksums: &[(String, String)]) {
     if t.get_mut("metadata").is_none() {
-        t.push_front(Entry::Pair("metadata".into(), T::Map(Vec::new())));
+        t.push_front(Entry::Pair("metadata".into(), Tree::Map(Vec::new())));
     }
     let own_labels = node.path(&["metadata", "labels"]);
     let annotations = node.path(&["metadata", "annotations"]).cloned().unwrap_or_else(Node::map);
@@ -107,7 +107,7 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
     let Some(meta) = t.get_mut("metadata") else { return };
     // Labels: the chart's standard labels, the input's own, then user extras.
     let mut label_entries = super::metadata::standard_label_entries(g, own_labels);
-    if let Some(T::Map(existing)) = meta.get_mut("labels").cloned() {
+    if let Some(Tree::Map(existing)) = meta.get_mut("labels").cloned() {
         label_entries.extend(existing);
     }
     // One map, so a key in both renders once (podLabels winning).
@@ -115,13 +115,13 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
         labels_ref.clone(),
         super::metadata::COMMON_LABELS.to_string(),
     ])));
-    let mut labels = T::Map(label_entries);
+    let mut labels = Tree::Map(label_entries);
     // Pods carry the release's instance label already; one the input wrote follows the release.
     super::scope_to_release(g, Some(&mut labels), false);
     meta.set("labels", labels);
     // Annotations: config checksums first, then the values.
     if checksums.is_empty() {
-        if let Some(T::Map(m)) = Some(&mut *meta) {
+        if let Some(Tree::Map(m)) = Some(&mut *meta) {
             m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
             m.push(with_block(&ann_ref, "annotations"));
         }
@@ -131,16 +131,16 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, chec
             .map(|(key, file)| {
                 Entry::Pair(
                     key.clone(),
-                    T::Expr(format!("{{{{ include (print $.Template.BasePath \"/{file}\") . | sha256sum }}}}")),
+                    Tree::Expr(format!("{{{{ include (print $.Template.BasePath \"/{file}\") . | sha256sum }}}}")),
                 )
             })
             .collect();
         entries.push(with_inline(&ann_ref));
-        meta.set("annotations", T::Map(entries));
+        meta.set("annotations", Tree::Map(entries));
     }
 }
 
-fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
+fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut Tree, node: &Node) {
     if let Some(pull) = node.get("imagePullSecrets") {
         let refs_chart = pull.as_seq().is_some_and(|s| {
             s.iter().any(|p| p.get("name").and_then(Node::as_str).is_some_and(|n| g.ctx.name_of("Secret", n).is_some()))
@@ -154,7 +154,7 @@ fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, 
                 "Secrets for pulling images from private registries.",
                 Hint::OpenList,
             );
-            spec.replace("imagePullSecrets", T::ToYaml(r));
+            spec.replace("imagePullSecrets", Tree::ToYaml(r));
         }
     } else {
         let r = g.values.set(
@@ -169,7 +169,7 @@ fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, 
         if let Some(name) = node.get(key).and_then(Node::as_str) {
             if let Some(expr) = g.ctx.name_of("ServiceAccount", name) {
                 let text = expr.tpl(&g.ctx.chart);
-                spec.replace(key, T::Expr(text));
+                spec.replace(key, Tree::Expr(text));
             }
         }
     }
@@ -177,19 +177,19 @@ fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, 
     match node.get("securityContext") {
         Some(sc) => {
             let r = g.values.set(&join(prefix, &["podSecurityContext"]), sc.clone(), sc_desc, Hint::OpenMap);
-            spec.replace("securityContext", T::ToYaml(r));
+            spec.replace("securityContext", Tree::ToYaml(r));
         }
         None => {
             let r = g.values.set(&join(prefix, &["podSecurityContext"]), Node::map(), sc_desc, Hint::OpenMap);
             spec.push(with_block(&r, "securityContext"));
         }
     }
-    if let Some(vols) = spec.get_mut("volumes").and_then(T::items_mut) {
+    if let Some(vols) = spec.get_mut("volumes").and_then(Tree::items_mut) {
         for v in vols {
             super::rename_at(g, v, &["configMap", "name"], "ConfigMap");
             super::rename_at(g, v, &["secret", "secretName"], "Secret");
             super::rename_at(g, v, &["persistentVolumeClaim", "claimName"], "PersistentVolumeClaim");
-            if let Some(sources) = v.path_mut(&["projected", "sources"]).and_then(T::items_mut) {
+            if let Some(sources) = v.path_mut(&["projected", "sources"]).and_then(Tree::items_mut) {
                 for s in sources {
                     super::rename_at(g, s, &["configMap", "name"], "ConfigMap");
                     super::rename_at(g, s, &["secret", "name"], "Secret");
@@ -199,7 +199,7 @@ fn pod_spec_before_containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, 
     }
 }
 
-fn pod_spec_scheduling(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
+fn pod_spec_scheduling(g: &mut Gen<'_>, prefix: &[String], spec: &mut Tree, node: &Node) {
     let fields: [(&str, &str, Hint, Node); 4] = [
         ("nodeSelector", "Node labels the pods must run on.", Hint::StringMap, Node::map()),
         ("tolerations", "Taints the pods tolerate.", Hint::OpenList, Node::new(Value::Seq(vec![]))),
@@ -215,7 +215,7 @@ fn pod_spec_scheduling(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &
         match node.get(key) {
             Some(v) => {
                 let r = g.values.set(&join(prefix, &[key]), v.clone(), desc, hint);
-                spec.replace(key, T::ToYaml(r));
+                spec.replace(key, Tree::ToYaml(r));
             }
             None => {
                 let r = g.values.set(&join(prefix, &[key]), empty, desc, hint);
@@ -225,10 +225,10 @@ fn pod_spec_scheduling(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &
     }
 }
 
-fn containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
+fn containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut Tree, node: &Node) {
     for list in ["containers", "initContainers"] {
         let Some(cnodes) = node.get(list).and_then(Node::as_seq) else { continue };
-        let Some(items) = spec.get_mut(list).and_then(T::items_mut) else { continue };
+        let Some(items) = spec.get_mut(list).and_then(Tree::items_mut) else { continue };
         let mut used: Vec<String> = Vec::new();
         for (idx, (c, cn)) in items.iter_mut().zip(cnodes).enumerate() {
             let main = list == "containers" && idx == 0;
@@ -256,7 +256,7 @@ fn containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut T, node: &Node) {
     }
 }
 
-fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool) {
+fn container(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node, main: bool) {
     if let Some(image) = node.get("image").and_then(Node::as_str) {
         let (repo, tag, digest) = split_full_image(image);
         g.values.describe(&join(vp, &["image"]), "Container image.");
@@ -284,14 +284,14 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
                 g.values.set(&join(vp, &["image", "digest"]), Node::str(d), "Image digest (sha256:...).", Hint::Plain);
             text.push_str(&format!("{{{{ with {dr} }}}}@{{{{ . }}}}{{{{ end }}}}"));
         }
-        c.replace("image", T::Expr(format!("\"{text}\"")));
+        c.replace("image", Tree::Expr(format!("\"{text}\"")));
         g.guards.push(crate::generate::guard::Guard::ImageRepository { image: join(vp, &["image"]) });
         let policy_desc = "When to pull the image: Always, IfNotPresent or Never.";
         let hint = Hint::Enum(vec!["Always", "IfNotPresent", "Never"]);
         match node.get("imagePullPolicy") {
             Some(p) => {
                 let r = g.values.set(&join(vp, &["image", "pullPolicy"]), p.clone(), policy_desc, hint);
-                c.replace("imagePullPolicy", T::Expr(format!("{{{{ {r} }}}}")));
+                c.replace("imagePullPolicy", Tree::Expr(format!("{{{{ {r} }}}}")));
             }
             None if main => {
                 let r = g.values.set(
@@ -309,7 +309,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
         Some(sc) => {
             let r =
                 g.values.set(&join(vp, &["securityContext"]), sc.clone(), "Container security context.", Hint::OpenMap);
-            c.replace("securityContext", T::ToYaml(r));
+            c.replace("securityContext", Tree::ToYaml(r));
         }
         None if main => {
             let r = g.values.set(
@@ -355,7 +355,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
         );
     }
     for key in ["command", "args"] {
-        for item in c.get_mut(key).and_then(T::items_mut).into_iter().flatten() {
+        for item in c.get_mut(key).and_then(Tree::items_mut).into_iter().flatten() {
             super::follow_refs_in(g, item, Site::Arg);
         }
     }
@@ -367,7 +367,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
                 "CPU and memory requests and limits.",
                 Hint::Resources,
             );
-            c.replace("resources", T::ToYaml(r));
+            c.replace("resources", Tree::ToYaml(r));
         }
         None if main => {
             let r = g.values.set(
@@ -394,7 +394,7 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
             }
             let r = g.values.set(&join(vp, &[probe, field]), v.clone(), format!("{probe} {field}."), Hint::Count);
             if let Some(pt) = c.get_mut(probe) {
-                pt.replace(field, T::Expr(format!("{{{{ {r} }}}}")));
+                pt.replace(field, Tree::Expr(format!("{{{{ {r} }}}}")));
             }
         }
         // Where the probe looks: the HTTP path and the port (a number or a port name).
@@ -415,12 +415,12 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
                 // A path is a string; a port may be set to a number or a name, and toYaml
                 // writes either so that YAML reads it back with its type.
                 let pipe = if field == "path" { "quote" } else { "toYaml" };
-                slot.replace(field, T::Expr(format!("{{{{ {r} | {pipe} }}}}")));
+                slot.replace(field, Tree::Expr(format!("{{{{ {r} | {pipe} }}}}")));
             }
         }
     }
     probe_knobs(g, vp, c, node, main);
-    if let Some(from) = c.get_mut("envFrom").and_then(T::items_mut) {
+    if let Some(from) = c.get_mut("envFrom").and_then(Tree::items_mut) {
         for f in from {
             super::rename_at(g, f, &["configMapRef", "name"], "ConfigMap");
             super::rename_at(g, f, &["secretRef", "name"], "Secret");
@@ -428,9 +428,9 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool)
     }
 }
 
-fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
+fn env(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node) {
     let Some(items) = node.get("env").and_then(Node::as_seq) else { return };
-    let Some(titems) = c.get_mut("env").and_then(T::items_mut) else { return };
+    let Some(titems) = c.get_mut("env").and_then(Tree::items_mut) else { return };
     let mut described = false;
     for (t, n) in titems.iter_mut().zip(items) {
         super::rename_at(g, t, &["valueFrom", "configMapKeyRef", "name"], "ConfigMap");
@@ -454,23 +454,23 @@ fn env(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node) {
             continue;
         }
         let r = g.values.set(&path, value.clone(), format!("Environment variable {name}."), Hint::Plain);
-        t.replace("value", T::Expr(format!("{{{{ {r} | quote }}}}")));
+        t.replace("value", Tree::Expr(format!("{{{{ {r} | quote }}}}")));
     }
 }
 
 /// A list the user can extend without editing templates: its items are appended to the
 /// input's (or form the list when the input has none).
-fn extra_list(g: &mut Gen<'_>, prefix: &[String], t: &mut T, key: &str, values_key: &str, desc: &str) {
+fn extra_list(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, key: &str, values_key: &str, desc: &str) {
     let (hint, example) = extra_example(values_key);
     g.knobs.add(&join(prefix, &[values_key]), example);
     let r = g.values.set(&join(prefix, &[values_key]), Node::new(Value::Seq(vec![])), desc, hint);
     match t.get_mut(key) {
-        Some(T::Seq(items)) if !items.is_empty() => items.push(extra_items(&r)),
+        Some(Tree::Seq(items)) if !items.is_empty() => items.push(extra_items(&r)),
         // An explicit empty list stays `[]` until the user adds items.
-        Some(T::Seq(_)) => {
+        Some(Tree::Seq(_)) => {
             t.replace(
                 key,
-                T::Lines(vec![
+                Tree::Lines(vec![
                     format!("{{{{- with {r} }}}}"),
                     "{{- toYaml . | nindent {N} }}".to_string(),
                     "{{- else }} []".to_string(),
@@ -525,7 +525,7 @@ pub fn example_probe() -> Node {
 
 /// Probes of a container: `<probe>.enabled` switches the input's off, `custom<Probe>` (a whole
 /// probe object) replaces it or adds one the input lacks (the main container only).
-fn probe_knobs(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: bool) {
+fn probe_knobs(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node, main: bool) {
     for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
         let custom_key = format!("custom{}{}", probe[..1].to_uppercase(), &probe[1..]);
         let present = node.get(probe).is_some();
@@ -555,13 +555,13 @@ fn probe_knobs(g: &mut Gen<'_>, vp: &[String], c: &mut T, node: &Node, main: boo
 
 /// An optional field of `t` set from `<prefix>.<key>`: the input's value when it has one,
 /// else `default` (which renders nothing: a Kubernetes default, or empty).
-pub fn optional_field(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, field: Field<'_>) {
+pub fn optional_field(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &Node, field: Field<'_>) {
     let path = join(prefix, &[field.values_key]);
     g.knobs.add(&path, field.example);
     match node.get(field.key) {
         Some(v) => {
             let r = g.values.set(&path, v.clone(), field.desc, field.hint.clone());
-            let value = if field.block { T::ToYaml(r) } else { T::Expr(format!("{{{{ {r} }}}}")) };
+            let value = if field.block { Tree::ToYaml(r) } else { Tree::Expr(format!("{{{{ {r} }}}}")) };
             t.replace(field.key, value);
         }
         None => {
@@ -571,7 +571,7 @@ pub fn optional_field(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node
                 // A number whose default is Kubernetes' own renders only when it differs.
                 (Value::Int(d), false) => Entry::If(
                     format!("ne (int {r}) {d}"),
-                    vec![Entry::Pair(field.key.to_string(), T::Expr(format!("{{{{ {r} }}}}")))],
+                    vec![Entry::Pair(field.key.to_string(), Tree::Expr(format!("{{{{ {r} }}}}")))],
                 ),
                 _ => with_scalar(&r, field.key, false),
             };

@@ -2,10 +2,10 @@
 
 use crate::yaml::Node;
 
-use super::super::tpl::{T, with_scalar};
-use super::super::values::{Hint, join};
 use super::Gen;
 use super::registry::{Descriptor, Owner, Slot};
+use crate::generate::tpl::{Tree, with_scalar};
+use crate::generate::values::{Hint, join};
 
 /// PersistentVolumeClaims: under `persistence` by claim name, owned by the one workload that
 /// mounts them.
@@ -24,7 +24,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles a standalone PVC: size and storage class under its `persistence` slot.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let slot = g.ctx.plans[i].slot.clone();
     g.values.describe(&slot, format!("The PersistentVolumeClaim `{}`.", o.name.as_deref().unwrap_or("")));
@@ -36,18 +36,18 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
 }
 
 /// Parameterizes `resources.requests.storage` and `storageClassName` of a claim spec.
-pub fn claim_spec(g: &mut Gen<'_>, slot: &[String], st: &mut T, spec: &Node) {
+pub fn claim_spec(g: &mut Gen<'_>, slot: &[String], st: &mut Tree, spec: &Node) {
     if let Some(size) = spec.path(&["resources", "requests", "storage"]) {
         let r = g.values.set(&join(slot, &["size"]), size.clone(), "Requested storage size.", Hint::Quantity);
         if let Some(req) = st.path_mut(&["resources", "requests"]) {
-            req.replace("storage", T::Expr(format!("{{{{ {r} | quote }}}}")));
+            req.replace("storage", Tree::Expr(format!("{{{{ {r} | quote }}}}")));
         }
     }
     let desc = "Storage class; empty uses the cluster's default class.";
     match spec.get("storageClassName") {
         Some(sc) if sc.as_str().is_some() => {
             let r = g.values.set(&join(slot, &["storageClass"]), sc.clone(), desc, Hint::DnsName);
-            st.replace("storageClassName", T::Expr(format!("{{{{ {r} | quote }}}}")));
+            st.replace("storageClassName", Tree::Expr(format!("{{{{ {r} | quote }}}}")));
         }
         Some(_) => {}
         None => {

@@ -2,9 +2,9 @@
 
 use crate::yaml::Node;
 
-use super::super::tpl::T;
 use super::registry::{Descriptor, Scope};
 use super::{Gen, release_namespace_at, rename_at};
+use crate::generate::tpl::Tree;
 
 /// RoleBindings: subjects that are the chart's ServiceAccounts follow their names.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -21,7 +21,7 @@ pub static CLUSTER: Descriptor =
     Descriptor { kinds: &["ClusterRoleBinding"], scope: Scope::Cluster, apply: DESCRIPTOR.apply, ..Descriptor::PLAIN };
 
 /// Handles a binding.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
     let node = g.ctx.objects[i].node.clone();
     let role_kind = node.str_at(&["roleRef", "kind"]).unwrap_or("Role").to_string();
     if let Some(r) = t.get_mut("roleRef") {
@@ -32,7 +32,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
         .and_then(Node::as_seq)
         .map(|s| s.iter().map(|x| x.str_at(&["kind"]).unwrap_or_default().to_string()).collect())
         .unwrap_or_default();
-    if let Some(items) = t.get_mut("subjects").and_then(T::items_mut) {
+    if let Some(items) = t.get_mut("subjects").and_then(Tree::items_mut) {
         for (s, kind) in items.iter_mut().zip(kinds) {
             if kind == "ServiceAccount" {
                 rename_at(g, s, &["name"], "ServiceAccount");

@@ -2,11 +2,11 @@
 //! handled alike). Handler files export their descriptor; [`super::KINDS`] lists them all, and
 //! pass one, file naming, slot naming and the dispatch to handlers read it from there.
 
-use super::super::tpl::T;
 use super::Gen;
+use crate::generate::tpl::Tree;
 
 /// Templates object `i` into `t`; returns the condition the whole document renders under.
-pub type Handler = fn(&mut Gen<'_>, usize, &mut T) -> Option<String>;
+pub type Handler = fn(&mut Gen<'_>, usize, &mut Tree) -> Option<String>;
 
 /// Whether a built-in kind lives in namespaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn every_kind_has_one_descriptor_and_its_scope_agrees_with_kube() {
         let mut seen: Vec<&str> = Vec::new();
-        for d in super::super::KINDS {
+        for d in crate::generate::kinds::KINDS {
             for k in d.kinds {
                 assert!(!seen.contains(k), "{k} has two descriptors");
                 seen.push(k);
@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn each_slot_is_found_by_its_singular_key() {
-        for d in super::super::KINDS {
+        for d in crate::generate::kinds::KINDS {
             let Some(s) = d.slot else { continue };
             assert!(std::ptr::eq(by_slot(s.singular).unwrap(), *d), "{}", s.singular);
             assert_eq!(plural_description(s.plural), Some(s.plural_description));
@@ -198,7 +198,7 @@ mod tests {
                 inputs.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
             }
         }
-        for d in super::super::KINDS.iter().filter(|d| d.apply.is_some()) {
+        for d in crate::generate::kinds::KINDS.iter().filter(|d| d.apply.is_some()) {
             for k in d.kinds {
                 assert!(
                     inputs.contains(&format!("kind: {k}\n")) || inputs.contains(&format!("\"kind\": \"{k}\"")),

@@ -5,11 +5,11 @@ use base64::Engine as _;
 
 use crate::yaml::{Node, Value};
 
-use super::super::SecretsMode;
-use super::super::tpl::T;
-use super::super::values::{Hint, join};
 use super::Gen;
 use super::registry::{Descriptor, Naming, Slot};
+use crate::generate::SecretsMode;
+use crate::generate::tpl::Tree;
+use crate::generate::values::{Hint, join};
 
 /// Secrets: their values under `secrets`, replaceable by an `existingSecret`.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -26,7 +26,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles a Secret.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let name = o.name.clone().unwrap_or_default();
     let slot = g.ctx.plans[i].slot.clone();
@@ -75,7 +75,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
                 format!("{{{{ {r} | quote }}}}")
             };
             if let Some(ft) = t.get_mut(field) {
-                ft.replace(key, T::Expr(expr));
+                ft.replace(key, Tree::Expr(expr));
             }
             keys.push(key.to_string());
         }
@@ -83,6 +83,6 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     if g.secrets == SecretsMode::Placeholder && !keys.is_empty() {
         g.guards.push(crate::generate::guard::Guard::SecretSource { slot: slot.clone(), keys: keys.clone() });
     }
-    g.notes.secrets.push(super::super::SecretInfo { name, slot, keys });
+    g.notes.secrets.push(crate::generate::SecretInfo { name, slot, keys });
     Some(format!("not {existing}"))
 }

@@ -2,11 +2,11 @@
 
 use crate::yaml::{Node, Value};
 
-use super::super::knobs::{list, string_map};
-use super::super::tpl::{Entry, T, with_block, with_scalar};
-use super::super::values::{Hint, join};
 use super::Gen;
 use super::registry::{Descriptor, Owner, Slot};
+use crate::generate::knobs::{list, string_map};
+use crate::generate::tpl::{Entry, Tree, with_block, with_scalar};
+use crate::generate::values::{Hint, join};
 
 /// Services: one `service` slot per workload, owned by the workload they select.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -25,7 +25,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 const SERVICE_TYPES: &[&str] = &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
 
 /// Handles a Service.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     let o = &g.ctx.objects[i];
     let slot = g.ctx.plans[i].slot.clone();
     g.values.describe(&slot, format!("The Service `{}`.", o.name.as_deref().unwrap_or("")));
@@ -37,7 +37,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         Some(ty) => {
             let r =
                 g.values.set(&join(&slot, &["type"]), ty.clone(), "Service type.", Hint::Enum(SERVICE_TYPES.to_vec()));
-            st.replace("type", T::Expr(format!("{{{{ {r} }}}}")));
+            st.replace("type", Tree::Expr(format!("{{{{ {r} }}}}")));
         }
         None if !headless => {
             let r = g.values.set(
@@ -69,14 +69,14 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         );
     }
     let type_ref =
-        g.values.has(&join(&slot, &["type"])).then(|| super::super::names::values_ref(&join(&slot, &["type"])));
+        g.values.has(&join(&slot, &["type"])).then(|| crate::generate::names::values_ref(&join(&slot, &["type"])));
     let ports = spec.get("ports").and_then(Node::as_seq).cloned().unwrap_or_default();
     if ports.len() == 1 {
         let p = &ports[0];
         if let Some(port) = p.get("port").filter(|v| matches!(v.value, Value::Int(_))) {
             let r = g.values.set(&join(&slot, &["port"]), port.clone(), "Service port.", Hint::Port);
-            if let Some(item) = st.get_mut("ports").and_then(T::items_mut).and_then(|v| v.first_mut()) {
-                item.replace("port", T::Expr(format!("{{{{ {r} }}}}")));
+            if let Some(item) = st.get_mut("ports").and_then(Tree::items_mut).and_then(|v| v.first_mut()) {
+                item.replace("port", Tree::Expr(format!("{{{{ {r} }}}}")));
                 if let Some(np) = p.get("nodePort") {
                     let r = g.values.set(
                         &join(&slot, &["nodePort"]),
@@ -84,7 +84,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
                         "Node port (NodePort and LoadBalancer).",
                         Hint::Port,
                     );
-                    item.replace("nodePort", T::Expr(format!("{{{{ {r} }}}}")));
+                    item.replace("nodePort", Tree::Expr(format!("{{{{ {r} }}}}")));
                 } else if let Some(ty) = &type_ref {
                     // Only NodePort and LoadBalancer Services take a node port; 0 lets
                     // Kubernetes pick one.
@@ -98,7 +98,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
                     g.knobs.add(&join(&slot, &["nodePort"]), Node::new(Value::Int(example)));
                     item.push(Entry::If(
                         format!("and {r} (has {ty} (list \"NodePort\" \"LoadBalancer\"))"),
-                        vec![Entry::Pair("nodePort".into(), T::Expr(format!("{{{{ {r} }}}}")))],
+                        vec![Entry::Pair("nodePort".into(), Tree::Expr(format!("{{{{ {r} }}}}")))],
                     ));
                 }
             }
@@ -106,7 +106,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
     } else if ports.len() > 1 {
         let r =
             g.values.set(&join(&slot, &["ports"]), Node::new(Value::Seq(ports)), "Service ports.", Hint::ServicePorts);
-        st.replace("ports", T::ToYaml(r));
+        st.replace("ports", Tree::ToYaml(r));
     }
     None
 }
@@ -131,7 +131,7 @@ fn user_maps(g: &mut Gen<'_>, slot: &[String]) {
 pub const SERVICE_KEY: &str = "chartwright.dev/service-knob";
 
 /// What a LoadBalancer or NodePort Service takes.
-fn balancer_fields(g: &mut Gen<'_>, slot: &[String], st: &mut T, spec: &Node) {
+fn balancer_fields(g: &mut Gen<'_>, slot: &[String], st: &mut Tree, spec: &Node) {
     optional(
         g,
         slot,
@@ -147,7 +147,7 @@ fn balancer_fields(g: &mut Gen<'_>, slot: &[String], st: &mut T, spec: &Node) {
     match spec.get("loadBalancerSourceRanges") {
         Some(v) => {
             let r = g.values.set(&path, v.clone(), desc, Hint::Strings);
-            st.replace("loadBalancerSourceRanges", T::ToYaml(r));
+            st.replace("loadBalancerSourceRanges", Tree::ToYaml(r));
         }
         None => {
             let r = g.values.set(&path, list(Vec::new()), desc, Hint::Strings);
@@ -169,7 +169,7 @@ fn balancer_fields(g: &mut Gen<'_>, slot: &[String], st: &mut T, spec: &Node) {
 fn optional(
     g: &mut Gen<'_>,
     slot: &[String],
-    st: &mut T,
+    st: &mut Tree,
     spec: &Node,
     (key, example): (&str, &str),
     desc: &str,
@@ -180,7 +180,7 @@ fn optional(
     match spec.get(key) {
         Some(v) => {
             let r = g.values.set(&path, v.clone(), desc, hint);
-            st.replace(key, T::Expr(format!("{{{{ {r} }}}}")));
+            st.replace(key, Tree::Expr(format!("{{{{ {r} }}}}")));
         }
         None => {
             let r = g.values.set(&path, Node::str(""), desc, hint);
@@ -193,5 +193,5 @@ fn optional(
 pub fn port_ref(g: &Gen<'_>, service_index: usize) -> Option<String> {
     let mut p = g.ctx.plans[service_index].slot.clone();
     p.push("port".into());
-    g.values.has(&p).then(|| super::super::names::values_ref(&p))
+    g.values.has(&p).then(|| crate::generate::names::values_ref(&p))
 }

@@ -3,11 +3,11 @@
 
 use crate::yaml::Node;
 
-use super::super::knobs::{OWN_KEY, string_map};
-use super::super::tpl::{Entry, T};
-use super::super::values::{Hint, join};
 use super::Gen;
 use super::registry::{Descriptor, Naming, Owner, Slot};
+use crate::generate::knobs::{OWN_KEY, string_map};
+use crate::generate::tpl::{Entry, Tree};
+use crate::generate::values::{Hint, join};
 
 /// ServiceAccounts: owned by the one workload that runs as them, named by its helper.
 pub static DESCRIPTOR: Descriptor = Descriptor {
@@ -25,7 +25,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 };
 
 /// Handles a ServiceAccount.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     // Accounts shared by several workloads (or none) stay plain objects.
     g.ctx.plans[i].owner?;
     let o = &g.ctx.objects[i];
@@ -45,7 +45,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
             "Mount the account's API token into pods.",
             Hint::Plain,
         );
-        t.replace("automountServiceAccountToken", T::Expr(format!("{{{{ {r} }}}}")));
+        t.replace("automountServiceAccountToken", Tree::Expr(format!("{{{{ {r} }}}}")));
     }
     let ann = node.path(&["metadata", "annotations"]).cloned().unwrap_or_else(Node::map);
     let ar = g.values.set(
@@ -61,7 +61,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) -> Option<String> {
         Hint::DnsName,
     );
     g.knobs.add(&join(&slot, &["annotations"]), string_map(OWN_KEY, "serviceaccount"));
-    if let Some(T::Map(m)) = t.get_mut("metadata") {
+    if let Some(Tree::Map(m)) = t.get_mut("metadata") {
         m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
     }
     // Rendered with commonAnnotations in one map (metadata.rs).

@@ -4,11 +4,11 @@
 use crate::kube::WorkloadKind;
 use crate::yaml::{Node, Value};
 
-use super::super::names::{key_for, values_ref};
-use super::super::tpl::{Entry, T};
-use super::super::values::{Hint, join};
 use super::registry::{Descriptor, Owner};
 use super::{Gen, pod, pvc, rename_at};
+use crate::generate::names::{key_for, values_ref};
+use crate::generate::tpl::{Entry, Tree};
+use crate::generate::values::{Hint, join};
 
 /// Pod-running workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet,
 /// ReplicationController): each gets its own values key in a chart of several.
@@ -32,7 +32,7 @@ pub static POD: Descriptor = Descriptor {
 };
 
 /// Handles a workload object.
-pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
+pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
     let o = &g.ctx.objects[i];
     let Some(wk) = WorkloadKind::of(&o.kind) else { return };
     let prefix = g.ctx.plans[i].slot.clone();
@@ -72,7 +72,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
             if let Some(spec) = t.get_mut("spec") {
                 spec.push_front(Entry::If(
                     cond,
-                    vec![Entry::Pair("replicas".into(), T::Expr(format!("{{{{ {r} }}}}")))],
+                    vec![Entry::Pair("replicas".into(), Tree::Expr(format!("{{{{ {r} }}}}")))],
                 ));
             }
         }
@@ -84,7 +84,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
             };
             let r = g.values.set(&join(&prefix, &["replicaCount"]), rep.clone(), desc, Hint::Count);
             if let Some(spec) = t.get_mut("spec") {
-                let expr = T::Expr(format!("{{{{ {r} }}}}"));
+                let expr = Tree::Expr(format!("{{{{ {r} }}}}"));
                 match g.ctx.autoscaled.get(&i) {
                     Some(enabled) if node.path(&["spec", "replicas"]).is_none() => {
                         spec.push_front(Entry::If(
@@ -107,13 +107,13 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
         if let Some(s) = node.path(&["spec", "schedule"]) {
             let r = g.values.set(&join(&prefix, &["schedule"]), s.clone(), "Cron schedule of the job.", Hint::Cron);
             if let Some(spec) = t.get_mut("spec") {
-                spec.replace("schedule", T::Expr(format!("{{{{ {r} | quote }}}}")));
+                spec.replace("schedule", Tree::Expr(format!("{{{{ {r} | quote }}}}")));
             }
         }
         if let Some(s) = node.path(&["spec", "suspend"]) {
             let r = g.values.set(&join(&prefix, &["suspend"]), s.clone(), "Suspend new runs of the job.", Hint::Plain);
             if let Some(spec) = t.get_mut("spec") {
-                spec.replace("suspend", T::Expr(format!("{{{{ {r} }}}}")));
+                spec.replace("suspend", Tree::Expr(format!("{{{{ {r} }}}}")));
             }
         }
     }
@@ -146,7 +146,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut T) {
 }
 
 /// `updateStrategy`: a Deployment's `strategy`, a StatefulSet's or DaemonSet's `updateStrategy`.
-fn update_strategy(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, wk: WorkloadKind) {
+fn update_strategy(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &Node, wk: WorkloadKind) {
     let (key, example) = match wk {
         WorkloadKind::Deployment => ("strategy", "Recreate"),
         WorkloadKind::StatefulSet | WorkloadKind::DaemonSet => ("updateStrategy", "OnDelete"),
@@ -165,7 +165,7 @@ fn update_strategy(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node, w
             desc: &format!("How pods are replaced on an update (the {}'s `{key}`).", wk_name(wk)),
             hint: Hint::OpenMap,
             default: Node::map(),
-            example: super::super::knobs::map(vec![("type", Node::str(example))]),
+            example: crate::generate::knobs::map(vec![("type", Node::str(example))]),
             block: true,
         },
     );
@@ -185,7 +185,7 @@ fn wk_name(wk: WorkloadKind) -> &'static str {
 }
 
 /// Handles a bare Pod.
-pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut T) {
+pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
     let o = &g.ctx.objects[i];
     let prefix = vec![key_for(o.name.as_deref().unwrap_or("pod"), &g.ctx.chart)];
     g.values.describe(&prefix, format!("The Pod `{}`.", o.name.as_deref().unwrap_or("")));
@@ -193,7 +193,7 @@ pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut T) {
     let checksums = checksums(g, i);
     pod::pod_template(g, &prefix, t, &node, &checksums);
     // The Pod's podAnnotations block becomes one map with commonAnnotations (metadata.rs).
-    if let Some(T::Map(m)) = t.get_mut("metadata") {
+    if let Some(Tree::Map(m)) = t.get_mut("metadata") {
         let before = m.len();
         m.retain(|e| !matches!(e, Entry::Lines(l) if l.iter().any(|l| l.starts_with("annotations:"))));
         if m.len() != before {
@@ -202,9 +202,9 @@ pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut T) {
     }
 }
 
-fn volume_claim_templates(g: &mut Gen<'_>, prefix: &[String], t: &mut T, node: &Node) {
+fn volume_claim_templates(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &Node) {
     let Some(vcts) = node.path(&["spec", "volumeClaimTemplates"]).and_then(Node::as_seq) else { return };
-    let Some(items) = t.path_mut(&["spec", "volumeClaimTemplates"]).and_then(T::items_mut) else { return };
+    let Some(items) = t.path_mut(&["spec", "volumeClaimTemplates"]).and_then(Tree::items_mut) else { return };
     for (vt, vn) in items.iter_mut().zip(vcts) {
         let name = vn.str_at(&["metadata", "name"]).unwrap_or("data");
         let slot = join(prefix, &["persistence", &key_for(name, &g.ctx.chart)]);
