@@ -513,6 +513,30 @@ fn common_labels_that_repeat_a_standard_label_are_refused_by_the_schema() {
 }
 
 #[test]
+fn user_labels_that_repeat_a_label_the_input_writes_are_refused_by_the_schema() {
+    // The input's objects and pods carry `app` themselves: a user map beside it that repeats
+    // the key would write it twice in one map, which the API server refuses at install time.
+    let (_tmp, chart) = fresh_chart("golden/generate/orders-api/input", &[]);
+    let c = chart.to_str().unwrap();
+    for (label, bin) in each_helm() {
+        for set in ["commonLabels.app=mine", "podLabels.app=mine", "service.labels.app=mine"] {
+            let out = helm(bin, &["template", "x", c, "--set", set]);
+            assert!(!out.status.success(), "{label}: {set} must be refused");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("values don't meet the specifications of the schema"), "{label}: {set}: {err}");
+        }
+        let fine =
+            helm(bin, &["template", "x", c, "--set", "commonLabels.team=a,podLabels.tier=b,service.labels.zone=c"]);
+        assert!(fine.status.success(), "{label}: {}", String::from_utf8_lossy(&fine.stderr));
+    }
+    let values = chart.join("mine.yaml");
+    std::fs::write(&values, "podLabels:\n  app: mine\n").unwrap();
+    let out = chartwright().args(["validate"]).arg(&chart).arg(&values).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("mine.yaml:1:1"), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
 fn a_bare_pod_gets_each_label_and_annotation_once() {
     // A Pod is both an object and its own pod template: its labels and annotations were once
     // written twice (standard labels, and the common maps beside podAnnotations).

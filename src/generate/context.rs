@@ -385,6 +385,33 @@ fn slot_names(kind_slot: &str) -> (&'static str, &'static str) {
     registry::by_slot(kind_slot).and_then(|d| d.slot).map_or(("persistence", "persistence"), |s| (s.singular, s.plural))
 }
 
+/// The keys of a map node (a label map), sorted.
+pub fn map_keys(map: Option<&Node>) -> Vec<String> {
+    let mut keys: Vec<String> =
+        map.and_then(Node::as_map).into_iter().flatten().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Every label key the input's objects and pod templates write themselves: a label the chart
+/// adds to all of them must not repeat one.
+pub fn literal_label_keys(ctx: &Context<'_>) -> Vec<String> {
+    let mut keys: Vec<String> = ctx
+        .objects
+        .iter()
+        .flat_map(|o| {
+            let pod = crate::kube::pod_template(&o.node, &o.kind);
+            map_keys(o.node.path(&["metadata", "labels"]))
+                .into_iter()
+                .chain(map_keys(pod.and_then(|p| p.path(&["metadata", "labels"]))))
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 pub fn main_namespace(objects: &[Object]) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for o in objects {

@@ -111,7 +111,7 @@ pub fn map(pairs: Vec<(&str, Node)>) -> Node {
 }
 
 /// The chart-wide knobs: values, and their examples.
-pub fn chart_values(chart: &str, values: &mut Values, knobs: &mut Knobs) {
+pub fn chart_values(chart: &str, values: &mut Values, knobs: &mut Knobs, input_labels: Vec<String>) {
     values.set(
         &path(&["namespaceOverride"]),
         Node::str(""),
@@ -122,8 +122,8 @@ pub fn chart_values(chart: &str, values: &mut Values, knobs: &mut Knobs) {
     values.set(
         &path(&["commonLabels"]),
         Node::map(),
-        "Labels added to every object and pod (never to selectors); not the chart's standard app.kubernetes.io/* and helm.sh/chart labels.",
-        Hint::ExtraLabels,
+        "Labels added to every object and pod (never to selectors); not the chart's standard app.kubernetes.io/* and helm.sh/chart labels, nor a label the objects already have.",
+        Hint::ExtraLabels(input_labels),
     );
     knobs.add(&path(&["commonLabels"]), string_map(EXAMPLE_KEY, "common"));
     values.set(&path(&["commonAnnotations"]), Node::map(), "Annotations added to every object.", Hint::StringMap);

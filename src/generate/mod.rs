@@ -281,7 +281,7 @@ fn new_gen<'a>(ctx: &'a context::Context<'a>, opts: &Options, values: values::Va
         extra_metadata: Vec::new(),
         knobs: knobs::Knobs::default(),
     };
-    knobs::chart_values(&opts.name, &mut g.values, &mut g.knobs);
+    knobs::chart_values(&opts.name, &mut g.values, &mut g.knobs, context::literal_label_keys(ctx));
     g
 }
 
@@ -683,7 +683,7 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
                     m.hint,
                     values::Hint::OpenMap
                         | values::Hint::StringMap
-                        | values::Hint::ExtraLabels
+                        | values::Hint::ExtraLabels(_)
                         | values::Hint::Resources
                 )
             });

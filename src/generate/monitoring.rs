@@ -151,7 +151,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         &p(&["serviceMonitor", "labels"]),
         Node::map(),
         "Labels of the ServiceMonitors (the ones your Prometheus selects, e.g. release: prometheus).",
-        Hint::ExtraLabels,
+        Hint::ExtraLabels(Vec::new()),
     );
     g.knobs.add(&p(&["serviceMonitor", "labels"]), string_map("release", "prometheus"));
     let mut docs = Vec::new();

@@ -140,11 +140,17 @@ fn value_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[G
     let hint = meta.map_or(Hint::Plain, |m| m.hint.clone());
     let mut s = match hint {
         Hint::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
-        Hint::ExtraLabels => json!({
-            "type": "object",
-            "additionalProperties": {"type": "string"},
-            "propertyNames": {"not": {"enum": super::kinds::metadata::STANDARD_LABEL_KEYS}}
-        }),
+        Hint::ExtraLabels(taken) => {
+            let mut refused: Vec<String> =
+                super::kinds::metadata::STANDARD_LABEL_KEYS.iter().map(|k| (*k).to_string()).chain(taken).collect();
+            refused.sort();
+            refused.dedup();
+            json!({
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "propertyNames": {"not": {"enum": refused}}
+            })
+        }
         Hint::OpenMap => json!({"type": "object"}),
         Hint::Resources => json!({
             "type": "object",

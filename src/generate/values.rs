@@ -39,9 +39,9 @@ pub enum Hint {
     OpenMap,
     /// A map of strings with any keys (labels, annotations, nodeSelector, ConfigMap data).
     StringMap,
-    /// Labels added next to the chart's standard labels: any keys but those (a key twice in
-    /// one map stops the install).
-    ExtraLabels,
+    /// Labels added next to the chart's standard labels and the input's own: any keys but
+    /// those, the input's listed here (a key twice in one map stops the install).
+    ExtraLabels(Vec<String>),
     /// Container resources: requests and limits of quantities (extended resources allowed).
     Resources,
     /// A list passed through as is.
@@ -164,7 +164,7 @@ impl Values {
     fn in_pass_through(&self, path: &[String]) -> bool {
         (1..path.len()).any(|n| {
             self.meta(&path[..n]).is_some_and(|m| {
-                matches!(m.hint, Hint::OpenMap | Hint::StringMap | Hint::ExtraLabels | Hint::Resources)
+                matches!(m.hint, Hint::OpenMap | Hint::StringMap | Hint::ExtraLabels(_) | Hint::Resources)
             })
         })
     }

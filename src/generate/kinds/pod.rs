@@ -101,8 +101,8 @@ fn pod_metadata(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &Node, c
     let labels_ref = g.values.set(
         &join(prefix, &["podLabels"]),
         Node::map(),
-        "Extra labels added to every pod (the selector labels stay as they are).",
-        Hint::StringMap,
+        "Extra labels added to every pod (the selector labels stay as they are); not a label the pods already have.",
+        Hint::ExtraLabels(crate::generate::context::map_keys(own_labels)),
     );
     let Some(meta) = t.get_mut("metadata") else { return };
     // Labels: the chart's standard labels, the input's own, then user extras.

@@ -51,7 +51,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
         None => {}
     }
     let external_name = spec.get("type").and_then(Node::as_str) == Some("ExternalName");
-    user_maps(g, &slot);
+    user_maps(g, i, &slot);
     if !headless && !external_name {
         g.knobs.add(&join(&slot, &["type"]), Node::str("LoadBalancer"));
         balancer_fields(g, &slot, st, &spec);
@@ -112,14 +112,18 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
 }
 
 /// `annotations` and `labels` the user adds to the Service (never to its selector).
-fn user_maps(g: &mut Gen<'_>, slot: &[String]) {
-    for (key, what) in [("annotations", "Annotations"), ("labels", "Labels")] {
+fn user_maps(g: &mut Gen<'_>, i: usize, slot: &[String]) {
+    let own = crate::generate::context::map_keys(g.ctx.objects[i].node.path(&["metadata", "labels"]));
+    for (key, desc) in [
+        ("annotations", "Annotations added to the Service (cloud load balancer settings...), besides the input's."),
+        ("labels", "Labels added to the Service, besides the input's."),
+    ] {
         let path = join(slot, &[key]);
         let r = g.values.set(
             &path,
             Node::map(),
-            format!("{what} added to the Service (cloud load balancer settings...), besides the input's."),
-            if key == "labels" { Hint::ExtraLabels } else { Hint::StringMap },
+            desc,
+            if key == "labels" { Hint::ExtraLabels(own.clone()) } else { Hint::StringMap },
         );
         g.knobs.add(&path, string_map(SERVICE_KEY, "service"));
         g.extra_metadata.push((key.to_string(), r));
