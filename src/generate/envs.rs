@@ -545,6 +545,8 @@ fn values_files(
     let mut schema_text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     schema_text.push('\n');
     chart.files.insert("values.schema.json".into(), schema_text);
+    // Compiling the schema costs more than checking a values file with it: once for all.
+    let validator = super::compile_schema(&schema);
     for (e, env) in envs.iter().enumerate() {
         let file = format!("values-{}.yaml", env.name);
         let diff = if e == 0 { None } else { diff(&union_values.root, &full[e]) };
@@ -565,7 +567,10 @@ fn values_files(
         chart.files.insert(file.clone(), text);
         if e > 0 {
             let json = full[e].to_json();
-            chart.problems.extend(super::self_check(&schema, &json, &file));
+            match &validator {
+                Ok(v) => chart.problems.extend(super::self_check_with(v, &json, &file)),
+                Err(problem) => chart.problems.push(format!("{file}: {problem}")),
+            }
             chart.unrenderable.extend(super::guard_check(guards, &json, &file));
         }
     }

@@ -607,9 +607,19 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
 
 /// Validates the default values against the generated schema.
 fn self_check(schema: &serde_json::Value, instance: &serde_json::Value, file: &str) -> Vec<String> {
-    let Ok(validator) = jsonschema::validator_for(schema) else {
-        return vec!["the generated values.schema.json does not compile".into()];
-    };
+    match compile_schema(schema) {
+        Ok(validator) => self_check_with(&validator, instance, file),
+        Err(problem) => vec![problem],
+    }
+}
+
+/// The generated schema compiled once, for checking several values files with it.
+fn compile_schema(schema: &serde_json::Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::validator_for(schema).map_err(|_| "the generated values.schema.json does not compile".to_string())
+}
+
+/// [`self_check`] with a compiled schema.
+fn self_check_with(validator: &jsonschema::Validator, instance: &serde_json::Value, file: &str) -> Vec<String> {
     let mut out: Vec<String> = validator
         .iter_errors(instance)
         .map(|e| {
