@@ -257,129 +257,124 @@ fn containers(g: &mut Gen<'_>, prefix: &[String], spec: &mut Tree, node: &Node) 
 }
 
 fn container(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node, main: bool) {
-    if let Some(image) = node.get("image").and_then(Node::as_str) {
-        let (repo, tag, digest) = split_full_image(image);
-        g.values.describe(&join(vp, &["image"]), "Container image.");
-        let r = g.values.set(&join(vp, &["image", "repository"]), Node::str(repo), "Image repository.", Hint::Plain);
-        // Under global.imageRegistry (a mirror) when set.
-        let mut text = format!("{{{{ include \"{}.imageRepository\" (list $ {r}) }}}}", g.ctx.chart);
-        let tag_ref = g.values.set(
-            &join(vp, &["image", "tag"]),
-            Node::str(tag.clone().unwrap_or_default()),
-            // Says what the template below does: only a tagged main image falls back to appVersion.
-            if tag.is_some() && main {
-                "Image tag; defaults to the chart's appVersion when empty."
-            } else {
-                "Image tag; empty leaves the tag off (the registry's latest)."
-            },
-            Hint::Plain,
-        );
-        if tag.is_some() && main {
-            text.push_str(&format!(":{{{{ {tag_ref} | default $.Chart.AppVersion }}}}"));
-        } else {
-            text.push_str(&format!("{{{{ with {tag_ref} }}}}:{{{{ . }}}}{{{{ end }}}}"));
-        }
-        if let Some(d) = digest {
-            let dr =
-                g.values.set(&join(vp, &["image", "digest"]), Node::str(d), "Image digest (sha256:...).", Hint::Plain);
-            text.push_str(&format!("{{{{ with {dr} }}}}@{{{{ . }}}}{{{{ end }}}}"));
-        }
-        c.replace("image", Tree::Expr(format!("\"{text}\"")));
-        g.guards.push(crate::generate::guard::Guard::ImageRepository { image: join(vp, &["image"]) });
-        let policy_desc = "When to pull the image: Always, IfNotPresent or Never.";
-        let hint = Hint::Enum(vec!["Always", "IfNotPresent", "Never"]);
-        match node.get("imagePullPolicy") {
-            Some(p) => {
-                let r = g.values.set(&join(vp, &["image", "pullPolicy"]), p.clone(), policy_desc, hint);
-                c.replace("imagePullPolicy", Tree::Expr(format!("{{{{ {r} }}}}")));
-            }
-            None if main => {
-                let r = g.values.set(
-                    &join(vp, &["image", "pullPolicy"]),
-                    Node::str(""),
-                    policy_desc.to_string() + " Empty keeps the Kubernetes default.",
-                    hint,
-                );
-                c.push(with_scalar(&r, "imagePullPolicy", false));
-            }
-            None => {}
-        }
-    }
-    match node.get("securityContext") {
-        Some(sc) => {
-            let r =
-                g.values.set(&join(vp, &["securityContext"]), sc.clone(), "Container security context.", Hint::OpenMap);
-            c.replace("securityContext", Tree::ToYaml(r));
-        }
-        None if main => {
-            let r = g.values.set(
-                &join(vp, &["securityContext"]),
-                Node::map(),
-                "Container security context.",
-                Hint::OpenMap,
-            );
-            c.push(with_block(&r, "securityContext"));
-        }
-        None => {}
-    }
+    image(g, vp, c, node, main);
+    pass_through(g, vp, c, node, main, ("securityContext", "Container security context.", Hint::OpenMap));
     env(g, vp, c, node);
     if main {
-        extra_list(g, vp, c, "env", "extraEnv", "Extra environment variables (EnvVar objects), after the input's.");
-        extra_list(
-            g,
-            vp,
-            c,
-            "envFrom",
-            "extraEnvFrom",
-            "Extra envFrom sources (ConfigMaps, Secrets), after the input's.",
-        );
-        extra_list(g, vp, c, "volumeMounts", "extraVolumeMounts", "Extra volume mounts, after the input's.");
-        extra_list(g, vp, c, "args", "extraArgs", "Extra arguments of the main container, after the input's.");
-        optional_field(
-            g,
-            vp,
-            c,
-            node,
-            Field {
-                key: "lifecycle",
-                values_key: "lifecycle",
-                desc: "Lifecycle hooks (postStart, preStop) of the main container.",
-                hint: Hint::OpenMap,
-                default: Node::map(),
-                example: map(vec![(
-                    "preStop",
-                    map(vec![("exec", map(vec![("command", list(vec![Node::str("sleep"), Node::str("5")]))]))]),
-                )]),
-                block: true,
-            },
-        );
+        main_container_knobs(g, vp, c, node);
     }
     for key in ["command", "args"] {
         for item in c.get_mut(key).and_then(Tree::items_mut).into_iter().flatten() {
             super::follow_refs_in(g, item, Site::Arg);
         }
     }
-    match node.get("resources") {
-        Some(res) => {
-            let r = g.values.set(
-                &join(vp, &["resources"]),
-                res.clone(),
-                "CPU and memory requests and limits.",
-                Hint::Resources,
-            );
-            c.replace("resources", Tree::ToYaml(r));
+    pass_through(g, vp, c, node, main, ("resources", "CPU and memory requests and limits.", Hint::Resources));
+    probe_values(g, vp, c, node);
+    probe_knobs(g, vp, c, node, main);
+    if let Some(from) = c.get_mut("envFrom").and_then(Tree::items_mut) {
+        for f in from {
+            super::rename_at(g, f, &["configMapRef", "name"], "ConfigMap");
+            super::rename_at(g, f, &["secretRef", "name"], "Secret");
+        }
+    }
+}
+
+/// The container's image as values (repository, tag, digest under `global.imageRegistry`) and
+/// its pull policy.
+fn image(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node, main: bool) {
+    let Some(image) = node.get("image").and_then(Node::as_str) else { return };
+    let (repo, tag, digest) = split_full_image(image);
+    g.values.describe(&join(vp, &["image"]), "Container image.");
+    let r = g.values.set(&join(vp, &["image", "repository"]), Node::str(repo), "Image repository.", Hint::Plain);
+    // Under global.imageRegistry (a mirror) when set.
+    let mut text = format!("{{{{ include \"{}.imageRepository\" (list $ {r}) }}}}", g.ctx.chart);
+    let tag_ref = g.values.set(
+        &join(vp, &["image", "tag"]),
+        Node::str(tag.clone().unwrap_or_default()),
+        // Says what the template below does: only a tagged main image falls back to appVersion.
+        if tag.is_some() && main {
+            "Image tag; defaults to the chart's appVersion when empty."
+        } else {
+            "Image tag; empty leaves the tag off (the registry's latest)."
+        },
+        Hint::Plain,
+    );
+    if tag.is_some() && main {
+        text.push_str(&format!(":{{{{ {tag_ref} | default $.Chart.AppVersion }}}}"));
+    } else {
+        text.push_str(&format!("{{{{ with {tag_ref} }}}}:{{{{ . }}}}{{{{ end }}}}"));
+    }
+    if let Some(d) = digest {
+        let dr = g.values.set(&join(vp, &["image", "digest"]), Node::str(d), "Image digest (sha256:...).", Hint::Plain);
+        text.push_str(&format!("{{{{ with {dr} }}}}@{{{{ . }}}}{{{{ end }}}}"));
+    }
+    c.replace("image", Tree::Expr(format!("\"{text}\"")));
+    g.guards.push(crate::generate::guard::Guard::ImageRepository { image: join(vp, &["image"]) });
+    let policy_desc = "When to pull the image: Always, IfNotPresent or Never.";
+    let hint = Hint::Enum(vec!["Always", "IfNotPresent", "Never"]);
+    match node.get("imagePullPolicy") {
+        Some(p) => {
+            let r = g.values.set(&join(vp, &["image", "pullPolicy"]), p.clone(), policy_desc, hint);
+            c.replace("imagePullPolicy", Tree::Expr(format!("{{{{ {r} }}}}")));
         }
         None if main => {
             let r = g.values.set(
-                &join(vp, &["resources"]),
-                Node::map(),
-                "CPU and memory requests and limits.",
-                Hint::Resources,
+                &join(vp, &["image", "pullPolicy"]),
+                Node::str(""),
+                policy_desc.to_string() + " Empty keeps the Kubernetes default.",
+                hint,
             );
-            c.push(with_block(&r, "resources"));
+            c.push(with_scalar(&r, "imagePullPolicy", false));
         }
         None => {}
     }
+}
+
+/// A map Kubernetes passes through (security context, resources) as one value; the main
+/// container gets an empty one when the input has none, so it can be set.
+fn pass_through(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node, main: bool, field: (&str, &str, Hint)) {
+    let (key, desc, hint) = field;
+    match node.get(key) {
+        Some(v) => {
+            let r = g.values.set(&join(vp, &[key]), v.clone(), desc, hint);
+            c.replace(key, Tree::ToYaml(r));
+        }
+        None if main => {
+            let r = g.values.set(&join(vp, &[key]), Node::map(), desc, hint);
+            c.push(with_block(&r, key));
+        }
+        None => {}
+    }
+}
+
+/// The knobs only the main container has: extra env, envFrom, mounts and args, and lifecycle.
+fn main_container_knobs(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node) {
+    extra_list(g, vp, c, "env", "extraEnv", "Extra environment variables (EnvVar objects), after the input's.");
+    extra_list(g, vp, c, "envFrom", "extraEnvFrom", "Extra envFrom sources (ConfigMaps, Secrets), after the input's.");
+    extra_list(g, vp, c, "volumeMounts", "extraVolumeMounts", "Extra volume mounts, after the input's.");
+    extra_list(g, vp, c, "args", "extraArgs", "Extra arguments of the main container, after the input's.");
+    optional_field(
+        g,
+        vp,
+        c,
+        node,
+        Field {
+            key: "lifecycle",
+            values_key: "lifecycle",
+            desc: "Lifecycle hooks (postStart, preStop) of the main container.",
+            hint: Hint::OpenMap,
+            default: Node::map(),
+            example: map(vec![(
+                "preStop",
+                map(vec![("exec", map(vec![("command", list(vec![Node::str("sleep"), Node::str("5")]))]))]),
+            )]),
+            block: true,
+        },
+    );
+}
+
+/// The input's probe timings, HTTP paths and ports as values.
+fn probe_values(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node) {
     for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
         let Some(pnode) = node.get(probe) else { continue };
         let mut described = false;
@@ -417,13 +412,6 @@ fn container(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node, main: bo
                 let pipe = if field == "path" { "quote" } else { "toYaml" };
                 slot.replace(field, Tree::Expr(format!("{{{{ {r} | {pipe} }}}}")));
             }
-        }
-    }
-    probe_knobs(g, vp, c, node, main);
-    if let Some(from) = c.get_mut("envFrom").and_then(Tree::items_mut) {
-        for f in from {
-            super::rename_at(g, f, &["configMapRef", "name"], "ConfigMap");
-            super::rename_at(g, f, &["secretRef", "name"], "Secret");
         }
     }
 }
