@@ -160,6 +160,15 @@ pub fn is_kustomization_dir(path: &Path) -> bool {
     path.is_dir() && KUSTOMIZATION_FILES.iter().any(|f| path.join(f).is_file())
 }
 
+/// Every path the environments read, which `--force` must never replace: each `--env` path,
+/// and for a kustomize directory the bases and files it reads, wherever they are.
+pub fn input_paths(specs: &[EnvSpec]) -> Vec<PathBuf> {
+    specs
+        .iter()
+        .flat_map(|s| if is_kustomization_dir(&s.path) { local_sources(&s.path) } else { vec![s.path.clone()] })
+        .collect()
+}
+
 /// The local files and directories a kustomize directory reads, itself included: `resources`,
 /// `bases`, `components`, `crds`, patch files and generator sources, followed into the bases
 /// they name. `--force` must never replace any of them (a base outside the overlay is an input

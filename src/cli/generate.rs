@@ -151,21 +151,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         eprintln!("error: {p}");
     }
     let out = a.output.unwrap_or_else(|| PathBuf::from(&name));
-    // A kustomize overlay's bases are inputs too, wherever they are.
-    let inputs: Vec<PathBuf> = if specs.is_empty() {
-        a.inputs
-    } else {
-        specs
-            .iter()
-            .flat_map(|s| {
-                if kustomize::is_kustomization_dir(&s.path) {
-                    kustomize::local_sources(&s.path)
-                } else {
-                    vec![s.path.clone()]
-                }
-            })
-            .collect()
-    };
+    let inputs: Vec<PathBuf> = if specs.is_empty() { a.inputs } else { kustomize::input_paths(&specs) };
     // `WriteError::Io` quotes its OS error in its own message: print it without the chain.
     generate::write_chart(&chart, &out, a.force, &inputs).map_err(|e| anyhow::Error::msg(e.to_string()))?;
     eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
