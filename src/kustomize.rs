@@ -186,7 +186,12 @@ pub fn local_sources(dir: &Path) -> Vec<PathBuf> {
         }
         seen.push(key);
         out.push(d.clone());
-        let Some(text) = KUSTOMIZATION_FILES.iter().find_map(|f| std::fs::read_to_string(d.join(f)).ok()) else {
+        // Bounded and regular files only: a FIFO or a huge file named like a kustomization
+        // must not hang or exhaust this walk (kustomize itself then runs under its bounds).
+        let Some(text) = KUSTOMIZATION_FILES.iter().find_map(|f| {
+            let p = d.join(f);
+            crate::textfile::read_limited(&p, &p.display().to_string(), crate::limits::MAX_INPUT_BYTES).ok()
+        }) else {
             continue;
         };
         let Ok(docs) = crate::yaml::parse_stream(&text) else { continue };
@@ -501,6 +506,32 @@ fn renderer_name(r: &Renderer) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_sources_follow_bases_and_end_on_cycles_and_fifos() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        // a and b name each other: the walk must end, with both and a's generator file.
+        std::fs::write(
+            a.join("kustomization.yaml"),
+            "resources: [../b]\nconfigMapGenerator:\n  - name: c\n    files: [k=app.env]\n",
+        )
+        .unwrap();
+        std::fs::write(a.join("app.env"), "K=v\n").unwrap();
+        std::fs::write(b.join("kustomization.yaml"), "resources: [../a, https://example.com/x.yaml]\n").unwrap();
+        let got = local_sources(&a);
+        assert!(got.contains(&a) && got.contains(&a.join("../b")) && got.contains(&a.join("app.env")), "{got:?}");
+        // A FIFO named kustomization.yaml beside a real kustomization.yml is skipped, not read.
+        let c = tmp.path().join("c");
+        std::fs::create_dir_all(&c).unwrap();
+        let fifo = std::ffi::CString::new(c.join("kustomization.yaml").to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        std::fs::write(c.join("kustomization.yml"), "resources: [../a]\n").unwrap();
+        let got = local_sources(&c);
+        assert!(got.contains(&c.join("../a")), "{got:?}");
+    }
 
     #[test]
     fn env_names_are_dns_labels() {
