@@ -76,17 +76,7 @@ impl Knobs {
 fn nest(entries: &[(Vec<String>, Node)]) -> Node {
     let mut root = Node::map();
     for (path, v) in entries {
-        let mut cur = &mut root;
-        for (i, k) in path.iter().enumerate() {
-            if i + 1 == path.len() {
-                cur.set(k, v.clone());
-                break;
-            }
-            if cur.get(k).is_none_or(|n| n.as_map().is_none()) {
-                cur.set(k, Node::map());
-            }
-            cur = cur.get_mut(k).expect("just set");
-        }
+        super::values::set_path(&mut root, path, v.clone());
     }
     root
 }

@@ -108,20 +108,7 @@ pub fn join(prefix: &[String], keys: &[&str]) -> Vec<String> {
 impl Values {
     /// Sets a value (creating parent maps) and returns its `.Values` reference.
     pub fn set(&mut self, path: &[String], value: Node, desc: impl Into<String>, hint: Hint) -> String {
-        let mut cur = &mut self.root;
-        for (i, k) in path.iter().enumerate() {
-            let last = i + 1 == path.len();
-            if cur.get(k).is_none() {
-                let fresh = if last { value.clone() } else { Node::map() };
-                cur.set(k, fresh);
-            } else if last {
-                cur.set(k, value.clone());
-            }
-            cur = cur.get_mut(k).expect("just set");
-            if !last && cur.as_map().is_none() {
-                *cur = Node::map();
-            }
-        }
+        set_path(&mut self.root, path, value);
         self.meta.insert(path_key(path), Meta { desc: desc.into(), hint, optional: false });
         values_ref(path)
     }
@@ -265,6 +252,20 @@ impl Values {
             path.pop();
         }
     }
+}
+
+/// Puts `value` at `path` below `root`, making each missing (or non-map) step a map; a key
+/// already there keeps its place.
+pub fn set_path(root: &mut Node, path: &[String], value: Node) {
+    let Some((last, steps)) = path.split_last() else { return };
+    let mut cur = root;
+    for k in steps {
+        if cur.get(k).is_none_or(|n| n.as_map().is_none()) {
+            cur.set(k, Node::map());
+        }
+        cur = cur.get_mut(k).expect("just set");
+    }
+    cur.set(last, value);
 }
 
 /// Descriptions for keys the handlers group things under (the kinds' plural slot keys are
