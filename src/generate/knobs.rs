@@ -320,8 +320,8 @@ fn join_path(slot: &[String], key: &str) -> Vec<String> {
     super::values::join(slot, &[key])
 }
 
-/// The first `templates/<stem>.yaml` not taken.
-fn free_name(out: &BTreeMap<String, String>, stems: &[&str]) -> String {
+/// The first `templates/<stem>.yaml` not taken (an input object may own the name already).
+pub(super) fn free_name(out: &BTreeMap<String, String>, stems: &[&str]) -> String {
     stems
         .iter()
         .map(|s| format!("templates/{s}.yaml"))

@@ -490,11 +490,8 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
         t_out.out.insert(file.clone(), tpl::render(&doc));
         t_out.docs.insert(file, doc);
     }
-    let guard_file = ["templates/validate.yaml", "templates/validate-values.yaml"]
-        .into_iter()
-        .find(|f| !t_out.out.contains_key(*f))
-        .unwrap_or("templates/chartwright-validate-values.yaml");
-    t_out.out.insert(guard_file.into(), guard_template(&opts.name));
+    let guard_file = knobs::free_name(&t_out.out, &["validate", "validate-values", "chartwright-validate-values"]);
+    t_out.out.insert(guard_file, guard_template(&opts.name));
     knobs::templates(g, &mut t_out.out);
     t_out
 }
