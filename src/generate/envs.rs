@@ -367,7 +367,6 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         t0.out.remove(&file);
     }
     let object_count = envs[0].loaded.objects.len();
-    let guards = base.guards.clone();
     // The other environments' notes (objects left out, words that may name a Service), once each.
     let others: Vec<String> = env_notes[1..]
         .iter()
@@ -375,14 +374,16 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .cloned()
         .chain(gens.iter().flat_map(|g| g.maybe_refs.iter().cloned()))
         .collect();
-    let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count)?;
+    let env_values: Vec<(String, serde_json::Value)> =
+        envs.iter().zip(&full).skip(1).map(|(env, f)| (format!("values-{}.yaml", env.name), f.to_json())).collect();
+    let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count, &env_values)?;
     for note in others {
         if !chart.notes.contains(&note) {
             chart.notes.push(note);
         }
     }
 
-    values_files(&mut chart, envs, &union_values, &full, &guards);
+    values_files(&mut chart, envs, &union_values, &full);
     add_env_docs(&mut chart, envs, &mains, opts);
     chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
     Ok(chart)
@@ -530,23 +531,7 @@ fn env_objects_of(
 
 /// values-<env>.yaml, and the checks of each environment's values against a schema that
 /// admits each environment's own scalars (a Service type one environment leaves empty...).
-fn values_files(
-    chart: &mut Chart,
-    envs: &[EnvInput],
-    union_values: &Values,
-    full: &[Node],
-    guards: &[super::guard::Guard],
-) {
-    let mut schema: serde_json::Value =
-        serde_json::from_str(chart.files.get("values.schema.json").map_or("{}", String::as_str)).unwrap_or_default();
-    for f in &full[1..] {
-        widen(&mut schema, &union_values.root.to_json(), &f.to_json());
-    }
-    let mut schema_text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    schema_text.push('\n');
-    chart.files.insert("values.schema.json".into(), schema_text);
-    // Compiling the schema costs more than checking a values file with it: once for all.
-    let validator = super::compile_schema(&schema);
+fn values_files(chart: &mut Chart, envs: &[EnvInput], union_values: &Values, full: &[Node]) {
     for (e, env) in envs.iter().enumerate() {
         let file = format!("values-{}.yaml", env.name);
         let diff = if e == 0 { None } else { diff(&union_values.root, &full[e]) };
@@ -564,15 +549,7 @@ fn values_files(
             text.push('\n');
             text.push_str(&v.to_yaml());
         }
-        chart.files.insert(file.clone(), text);
-        if e > 0 {
-            let json = full[e].to_json();
-            match &validator {
-                Ok(v) => chart.problems.extend(super::self_check_with(v, &json, &file)),
-                Err(problem) => chart.problems.push(format!("{file}: {problem}")),
-            }
-            chart.unrenderable.extend(super::guard_check(guards, &json, &file));
-        }
+        chart.files.insert(file, text);
     }
 }
 
@@ -921,7 +898,7 @@ fn keep_switched_off(u: &Node, f: &mut Node, path: &mut Vec<String>, meta: &Valu
 /// Makes the schema accept the scalars of `env` where they differ from the defaults `base`:
 /// another type or another enum member at that key. Keys stay as closed as they were, so typos
 /// are still refused.
-fn widen(schema: &mut serde_json::Value, base: &serde_json::Value, env: &serde_json::Value) {
+pub(super) fn widen(schema: &mut serde_json::Value, base: &serde_json::Value, env: &serde_json::Value) {
     use serde_json::Value as Json;
     match (base, env) {
         (Json::Object(b), Json::Object(e)) => {

@@ -253,7 +253,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let ctx = context::analyze(&opts.name, &objects);
     let mut g = new_gen(&ctx, opts, base_values());
     let templates = template_objects(&mut g, opts, &mut notes);
-    finish(&tera, g, templates, opts, notes, loaded.objects.len())
+    finish(&tera, g, templates, opts, notes, loaded.objects.len(), &[])
 }
 
 /// Refuses a bad chart name or version.
@@ -320,6 +320,7 @@ fn finish(
     opts: &Options,
     mut notes: Vec<String>,
     object_count: usize,
+    env_values: &[(String, serde_json::Value)],
 ) -> Result<Chart, GenerateError> {
     let ctx = g.ctx;
     let Templates { mut out, ingresses, services, shared, .. } = templates;
@@ -386,9 +387,23 @@ fn finish(
     out.insert("README.md".into(), ensure_newline(readme));
     deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
-    let schema_json = schema::build(&g.values, &g.guards);
-    let problems = self_check(&schema_json, &g.values.root.to_json(), "values.yaml");
-    let unrenderable = guard_check(&g.guards, &g.values.root.to_json(), "values.yaml");
+    let mut schema_json = schema::build(&g.values, &g.guards);
+    let defaults = g.values.root.to_json();
+    // Other environments' values files (multi-environment charts): the schema admits their own
+    // scalars, and they are checked like the defaults, with one compiled schema.
+    for (_, instance) in env_values {
+        envs::widen(&mut schema_json, &defaults, instance);
+    }
+    let checked = std::iter::once(("values.yaml", &defaults)).chain(env_values.iter().map(|(f, v)| (f.as_str(), v)));
+    let (mut problems, mut unrenderable) = (Vec::new(), Vec::new());
+    let validator = compile_schema(&schema_json);
+    for (file, instance) in checked {
+        match &validator {
+            Ok(v) => problems.extend(self_check_with(v, instance, file)),
+            Err(problem) => problems.push(format!("{file}: {problem}")),
+        }
+        unrenderable.extend(guard_check(&g.guards, instance, file));
+    }
     let mut schema_text = serde_json::to_string_pretty(&schema_json).unwrap_or_default();
     schema_text.push('\n');
     out.insert("values.schema.json".into(), schema_text);
@@ -602,20 +617,12 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
         .collect()
 }
 
-/// Validates the default values against the generated schema.
-fn self_check(schema: &serde_json::Value, instance: &serde_json::Value, file: &str) -> Vec<String> {
-    match compile_schema(schema) {
-        Ok(validator) => self_check_with(&validator, instance, file),
-        Err(problem) => vec![problem],
-    }
-}
-
 /// The generated schema compiled once, for checking several values files with it.
 fn compile_schema(schema: &serde_json::Value) -> Result<jsonschema::Validator, String> {
     jsonschema::validator_for(schema).map_err(|_| "the generated values.schema.json does not compile".to_string())
 }
 
-/// [`self_check`] with a compiled schema.
+/// Validates values (the defaults, or an environment's) against the compiled schema.
 fn self_check_with(validator: &jsonschema::Validator, instance: &serde_json::Value, file: &str) -> Vec<String> {
     let mut out: Vec<String> = validator
         .iter_errors(instance)
