@@ -303,12 +303,12 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     }
 
     // Merge the templates.
-    let uv = union_values.clone();
+    let uv = &union_values;
     let taken = move |p: &[String]| {
         let keys: Vec<&str> = p.iter().map(String::as_str).collect();
         uv.root.path(&keys).is_some()
     };
-    let uv2 = union_values.clone();
+    let uv2 = &union_values;
     let chart_map = move |p: &[String]| {
         let keys: Vec<&str> = p.iter().map(String::as_str).collect();
         let is_map = if p.is_empty() { true } else { uv2.root.path(&keys).is_some_and(|n| n.as_map().is_some()) };
@@ -317,10 +317,10 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
                 uv2.meta(&p[..k]).is_some_and(|m| matches!(m.hint, Hint::StringMap | Hint::OpenMap | Hint::Resources))
             })
     };
-    let env_roots: Vec<Node> = gens.iter().map(|g| g.values.root.clone()).collect();
+    let gens_ref = &gens;
     let value_of = move |e: usize, r: &str| -> Option<Node> {
         let keys: Vec<&str> = r.strip_prefix(".Values.")?.split('.').collect();
-        env_roots[e].path(&keys).cloned()
+        gens_ref[e].values.root.path(&keys).cloned()
     };
     let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
     merger.chart = opts.name.clone();
