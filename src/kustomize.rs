@@ -332,7 +332,8 @@ fn is_executable(p: &Path) -> bool {
 pub fn summarize_stderr(stderr: &[u8]) -> String {
     const LINES: usize = 5;
     const CHARS: usize = 1000;
-    let text = String::from_utf8_lossy(stderr);
+    // A remote base may carry credentials in its URL; error messages are shown and logged.
+    let text = crate::repo_url::redact_text(&String::from_utf8_lossy(stderr));
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let errors: Vec<&str> = lines.iter().copied().filter(|l| l.to_ascii_lowercase().contains("error")).collect();
     let chosen = if errors.is_empty() { &lines[lines.len().saturating_sub(LINES)..] } else { &errors[..] };
@@ -531,6 +532,15 @@ mod tests {
         std::fs::write(c.join("kustomization.yml"), "resources: [../a]\n").unwrap();
         let got = local_sources(&c);
         assert!(got.contains(&c.join("../a")), "{got:?}");
+    }
+
+    #[test]
+    fn renderer_errors_never_show_url_credentials() {
+        let s = summarize_stderr(
+            b"Error: accumulating resources: https://bot:s3cret@github.com/acme/base?ref=v1: 404\nerror: git clone 'https://tok@example.com/x.git' failed\n",
+        );
+        assert!(!s.contains("s3cret") && !s.contains("tok@") && !s.contains("bot"), "{s}");
+        assert!(s.contains("https://github.com/acme/base?ref=v1") && s.contains("https://example.com/x.git"), "{s}");
     }
 
     #[test]

@@ -1,6 +1,38 @@
 //! Repository URLs taken apart once, so that the deny-list, credentials and the cache agree on
 //! what "the same repository" means and none of them can be fooled by spelling.
 
+/// Removes `user:pass@` so that URLs can be shown; the rest stays as written.
+pub fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((s, rest)) => {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{s}://{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// [`redact`] for every URL inside free text (another program's error message): `user:pass@`
+/// after each `scheme://` goes, the rest stays as written.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let end =
+            after.find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '>' | ')' | ']') || c.is_whitespace());
+        let authority = &after[..end.unwrap_or(after.len())];
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        out.push_str(host);
+        rest = &after[authority.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A repository URL in canonical form: scheme and host in lower case, the default port dropped,
 /// user information held apart, the path without empty, `.` and `..` segments.
 #[derive(Clone, PartialEq, Eq)]

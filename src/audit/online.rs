@@ -108,18 +108,7 @@ pub struct Catalog {
     pub charts: BTreeMap<String, Vec<Published>>,
 }
 
-/// Removes `user:pass@` so that URLs can be shown; the rest stays as written.
-pub fn redact(url: &str) -> String {
-    match url.split_once("://") {
-        Some((s, rest)) => {
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(end);
-            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-            format!("{s}://{host}{tail}")
-        }
-        None => url.to_owned(),
-    }
-}
+pub use crate::repo_url::redact;
 
 /// Parses an `index.yaml` (JSON is YAML too) into a catalog, as Helm's loader reads it.
 ///
