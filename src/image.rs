@@ -110,3 +110,32 @@ mod tests {
         assert_eq!(r.to_string(), image);
     }
 }
+
+/// Whether `s` can be an image reference: `[registry[:port]/]path[:tag][@algorithm:digest]`
+/// in the characters the reference grammar allows. Loose on structure (the registry decides),
+/// strict on characters: nothing that could end a quoted string or a line.
+pub fn is_reference(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 4096
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@' | '+'))
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::is_reference;
+
+    #[test]
+    fn image_references_with_quotes_spaces_or_line_breaks_are_refused() {
+        for ok in
+            ["nginx", "nginx:1.27", "ghcr.io/org/app:v1.2_3", "localhost:5000/a/b@sha256:0123abcd", "a@sha256+b64:x"]
+        {
+            assert!(is_reference(ok), "{ok}");
+        }
+        for bad in
+            ["", "nginx:1.27\"\n securityContext: {privileged: true}", "nginx 1", "{{ .x }}", "-x", "a'b", "a\\b"]
+        {
+            assert!(!is_reference(bad), "{bad:?}");
+        }
+    }
+}

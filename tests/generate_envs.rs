@@ -367,9 +367,9 @@ fn a_crd_that_differs_between_environments_becomes_a_template_and_one_that_does_
     let dev = format!("{}{}{APP}", crd("widgets.example.com", "a"), crd("gadgets.example.com", "a"));
     let prod = format!("{}{}{APP}", crd("widgets.example.com", "b"), crd("gadgets.example.com", "a"));
     let chart = generate::generate_envs(&inputs(&[("dev", &dev), ("prod", &prod)]), &options("app")).unwrap();
-    assert!(chart.files.contains_key("crds/gadgets.example.com.yaml"), "{:?}", chart.files.keys());
-    assert!(!chart.files.contains_key("crds/widgets.example.com.yaml"));
-    let t = &chart.files["templates/crd-widgets.example.com.yaml"];
+    assert!(chart.files.contains_key("crds/gadgets-example-com.yaml"), "{:?}", chart.files.keys());
+    assert!(!chart.files.contains_key("crds/widgets-example-com.yaml"));
+    let t = &chart.files["templates/crd-widgets-example-com.yaml"];
     assert!(t.contains("tier: {{ .Values.environmentLabels.tier | quote }}"), "{t}");
 }
 

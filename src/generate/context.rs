@@ -1,7 +1,7 @@
 //! Pass one: facts about the whole input that every kind handler needs before templating
 //! (main namespace, workloads and what they own, values slots, and every object's name).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::kube::{self, WorkloadKind};
 use crate::manifest::Object;
@@ -443,7 +443,9 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
         let base = object_name(ctx, o, name);
         let plan = &ctx.plans[i];
         let expr = match registry::of(&o.kind).map_or(Naming::Base, |d| d.naming) {
-            Naming::ServiceAccountHelper if plan.owner.is_some() => NameExpr::Helper(sa_helper(chart, plan)),
+            Naming::ServiceAccountHelper if plan.owner.is_some() => {
+                NameExpr::Helper(sa_helper(chart, plan), name.clone())
+            }
             Naming::ExistingSecret => {
                 let mut p = plan.slot.clone();
                 p.push("existingSecret".into());
@@ -512,7 +514,7 @@ pub fn sa_helper(chart: &str, plan: &Plan) -> String {
 }
 
 fn short_kind(kind: &str) -> String {
-    registry::of(kind).and_then(|d| d.stem).map_or_else(|| kind.to_lowercase(), str::to_string)
+    registry::of(kind).and_then(|d| d.stem).map_or_else(|| slug(kind, "object"), str::to_string)
 }
 
 /// Where an object of `kind` goes in the chart.
@@ -520,14 +522,20 @@ pub fn place(kind: &str) -> Place {
     registry::of(kind).map_or(Place::Templates, |d| d.place)
 }
 
-fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(
-            |c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' { c.to_ascii_lowercase() } else { '-' }
-            },
-        )
-        .collect()
+/// A file-name slug: lower-case ASCII letters, digits and single dashes, never empty, never
+/// starting with `_` or `.` (Helm skips those as partials or hidden files). Kinds and names are
+/// input text, so nothing else of theirs may reach a path: no `/`, `\\`, `..`, NUL or newline.
+pub fn slug(s: &str, fallback: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() { fallback.to_string() } else { out.to_string() }
 }
 
 /// Longest template file stem: object names run to 253 characters, file names to 255 bytes, and
@@ -541,7 +549,7 @@ fn bounded_stem(stem: String) -> String {
         return stem;
     }
     let digest = format!("{:x}", sha2::Sha256::digest(stem.as_bytes()));
-    // sanitize() leaves ASCII only, so any byte index is a char boundary.
+    // slug() leaves ASCII only, so any byte index is a char boundary.
     format!("{}-{}", stem[..MAX_STEM - 11].trim_end_matches('-'), &digest[..10])
 }
 
@@ -550,28 +558,28 @@ fn assign_files(ctx: &mut Context<'_>) {
     for o in ctx.objects {
         *per_kind.entry(o.kind.clone()).or_default() += 1;
     }
-    let mut taken: Vec<String> = Vec::new();
+    let mut taken: HashSet<String> = HashSet::new();
     for (i, o) in ctx.objects.iter().enumerate() {
         let place = place(&o.kind);
         if place == Place::LeftOut {
             continue;
         }
         let stem = if place == Place::Crds {
-            sanitize(o.name.as_deref().unwrap_or("crd"))
+            slug(o.name.as_deref().unwrap_or("crd"), "crd")
         } else if per_kind[&o.kind] == 1 {
             short_kind(&o.kind)
         } else {
             let name = o.name.clone().unwrap_or_else(|| {
                 o.node.str_at(&["metadata", "generateName"]).unwrap_or("object").trim_end_matches('-').to_string()
             });
-            format!("{}-{}", short_kind(&o.kind), sanitize(&name))
+            format!("{}-{}", short_kind(&o.kind), slug(&name, "object"))
         };
         let stem = bounded_stem(stem);
         let dir = if place == Place::Crds { "crds" } else { "templates" };
         let mut file = format!("{dir}/{stem}.yaml");
         let mut n = 2;
         while taken.contains(&file) {
-            let ns = o.namespace.as_deref().map(sanitize).unwrap_or_default();
+            let ns = o.namespace.as_deref().map(|n| slug(n, "")).unwrap_or_default();
             file = if n == 2 && !ns.is_empty() {
                 format!("{dir}/{stem}-{ns}.yaml")
             } else {
@@ -579,7 +587,7 @@ fn assign_files(ctx: &mut Context<'_>) {
             };
             n += 1;
         }
-        taken.push(file.clone());
+        taken.insert(file.clone());
         ctx.plans[i].file = Some(file);
     }
 }

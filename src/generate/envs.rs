@@ -248,6 +248,9 @@ fn check_envs(envs: &[EnvInput]) -> Result<(), GenerateError> {
 pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, GenerateError> {
     check_options(opts)?;
     check_envs(envs)?;
+    for e in envs {
+        super::check_images(&e.loaded.objects)?;
+    }
     let n = envs.len();
     let tera = files::load(opts.templates.as_deref())?;
     let mut env_notes: Vec<Vec<String>> = vec![Vec::new(); n];

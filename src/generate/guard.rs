@@ -88,7 +88,7 @@ fn is_set(reference: &str) -> String {
 fn fail(cond: &str, message: &str) -> Vec<String> {
     vec![
         format!("{{{{- if {cond} }}}}"),
-        format!("{{{{- fail {} }}}}", crate::yaml::quote_double(message)),
+        format!("{{{{- fail {} }}}}", crate::generate::names::go_string(message)),
         "{{- end }}".into(),
     ]
 }

@@ -125,6 +125,17 @@ pub enum GenerateError {
     /// An environment's input is empty.
     #[error("environment {0:?} holds no Kubernetes objects to put in a chart")]
     EnvNoObjects(String),
+    /// A container image that is not an image reference: the chart writes images inside a
+    /// quoted string, so one holding quotes or line breaks could add fields to the container.
+    #[error(
+        "{at}: image {image:?} is not an image reference ([registry/]repository[:tag][@digest]: letters, digits and . _ - / : @ +); fix the manifest"
+    )]
+    BadImage {
+        /// `file:line:col` of the image.
+        at: String,
+        /// The image, clipped.
+        image: String,
+    },
     /// The generator's own templates failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -214,6 +225,7 @@ struct IngressNote {
 
 #[derive(Serialize)]
 struct SecretKeyNote {
+    /// The values path as a Go string literal (Secret keys are input text).
     path: String,
     reference: String,
 }
@@ -247,6 +259,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     if loaded.objects.is_empty() {
         return Err(GenerateError::NoObjects);
     }
+    check_images(&loaded.objects)?;
     let tera = files::load(opts.templates.as_deref())?;
     let mut notes = Vec::new();
     let objects = name_generated(&loaded.objects, &mut notes);
@@ -254,6 +267,27 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let mut g = new_gen(&ctx, opts, base_values());
     let templates = template_objects(&mut g, opts, &mut notes);
     finish(&tera, g, templates, opts, notes, loaded.objects.len(), &[])
+}
+
+/// Refuses a container image that is not an image reference (see [`GenerateError::BadImage`]).
+pub(crate) fn check_images(objects: &[crate::manifest::Object]) -> Result<(), GenerateError> {
+    for o in objects {
+        let Some(spec) = crate::kube::pod_template(&o.node, &o.kind).and_then(|t| t.get("spec")) else { continue };
+        for list in ["initContainers", "containers", "ephemeralContainers"] {
+            for c in spec.get(list).and_then(Node::as_seq).into_iter().flatten() {
+                let Some(image) = c.get("image") else { continue };
+                let Some(s) = image.as_str() else { continue };
+                if !crate::image::is_reference(s) {
+                    let clipped: String = s.chars().take(200).collect();
+                    return Err(GenerateError::BadImage {
+                        at: format!("{}:{}:{}", o.file, image.pos.line, image.pos.col),
+                        image: clipped,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a bad chart name or version.
@@ -476,9 +510,9 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
             let owns = format!(
                 "include \"{}.ownsShared\" (list . {} {} {})",
                 opts.name,
-                crate::yaml::quote_double(&o.api_version),
-                crate::yaml::quote_double(&o.kind),
-                crate::yaml::quote_double(o.name.as_deref().unwrap_or_default())
+                names::go_string(&o.api_version),
+                names::go_string(&o.kind),
+                names::go_string(o.name.as_deref().unwrap_or_default())
             );
             condition = Some(condition.map_or_else(|| owns.clone(), |c| format!("and {c} ({owns})")));
             t_out.shared = true;
@@ -554,7 +588,7 @@ fn secret_notes(g: &kinds::Gen<'_>, chart: &str) -> Vec<SecretNote> {
                 .iter()
                 .map(|k| {
                     let path = values::join(&s.slot, &[k]);
-                    SecretKeyNote { path: path.join("."), reference: names::values_ref(&path) }
+                    SecretKeyNote { path: names::go_string(&path.join(".")), reference: names::values_ref(&path) }
                 })
                 .collect();
             let rendered = match g.ctx.name_of("Secret", &s.name) {

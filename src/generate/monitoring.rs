@@ -158,13 +158,10 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
     let many = found.len() > 1;
     for (i, ep) in found {
         let svc = &ctx.objects[i];
-        let name = svc.name.as_ref().and_then(|n| ctx.name_of("Service", n)).map(|e| e.tpl(&chart));
-        let name = name.unwrap_or_else(|| format!("{{{{ include \"{chart}.fullname\" . }}}}"));
+        let name = svc.name.as_ref().and_then(|n| ctx.name_of("Service", n)).map(|e| e.tree(&chart));
+        let name = name.unwrap_or_else(|| Tree::Expr(format!("{{{{ include \"{chart}.fullname\" . }}}}")));
         let mut meta = Tree::Map(vec![
-            Entry::Pair(
-                "name".into(),
-                if name.contains("{{") { Tree::Expr(name) } else { Tree::Lit(Value::Str(name)) },
-            ),
+            Entry::Pair("name".into(), name),
             Entry::Pair("namespace".into(), Tree::Expr(release_namespace(&chart))),
             Entry::Pair(
                 "labels".into(),

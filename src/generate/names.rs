@@ -9,8 +9,8 @@ pub enum NameExpr {
     /// Another name: kept as is when the release is named after the chart (so objects that
     /// already run are adopted) and prefixed with the fullname otherwise.
     Component(String),
-    /// A named template that yields the name (service accounts).
-    Helper(String),
+    /// A named template that yields the name (service accounts), and the input's name.
+    Helper(String, String),
     /// `existingSecret` when set, else the generated name.
     ExistingOr(String, Box<NameExpr>),
     /// Kept literally (CRDs, APIServices, cluster-wide classes, `system:` names).
@@ -22,7 +22,8 @@ pub enum NameExpr {
 }
 
 impl NameExpr {
-    /// The name as a template pipeline (no braces).
+    /// The name as a template pipeline (no braces). The input's literals in it are Go string
+    /// literals, so no name can close the action or run one of its own.
     pub fn pipeline(&self, chart: &str) -> String {
         self.pipeline_in(chart, ".")
     }
@@ -31,30 +32,94 @@ impl NameExpr {
     pub fn pipeline_in(&self, chart: &str, root: &str) -> String {
         match self {
             NameExpr::Fullname(None) => format!("include \"{chart}.fullname\" {root}"),
-            NameExpr::Fullname(Some(s)) => format!("printf \"%s-{s}\" (include \"{chart}.fullname\" {root})"),
-            NameExpr::Component(n) => format!("include \"{chart}.componentName\" (list {root} \"{n}\")"),
-            NameExpr::Helper(h) => format!("include \"{h}\" {root}"),
+            NameExpr::Fullname(Some(s)) if plain(s) => {
+                format!("printf \"%s-{s}\" (include \"{chart}.fullname\" {root})")
+            }
+            NameExpr::Fullname(Some(s)) => {
+                format!("printf \"%s-%s\" (include \"{chart}.fullname\" {root}) {}", go_string(s))
+            }
+            NameExpr::Component(n) => format!("include \"{chart}.componentName\" (list {root} {})", go_string(n)),
+            NameExpr::Helper(h, _) => format!("include {} {root}", go_string(h)),
             NameExpr::ExistingOr(v, inner) => {
                 let v = if root == "$" { v.replacen(".Values", "$.Values", 1) } else { v.clone() };
                 format!("{v} | default ({})", inner.pipeline_in(chart, root))
             }
-            NameExpr::Literal(s) => crate::yaml::quote_double(s),
+            NameExpr::Literal(s) => go_string(s),
             NameExpr::EnvName(n, hash) => format!(
                 "include \"{chart}.envName\" (list {root} {} {})",
-                crate::yaml::quote_double(n),
-                crate::yaml::quote_double(hash.as_deref().unwrap_or_default())
+                go_string(n),
+                go_string(hash.as_deref().unwrap_or_default())
             ),
         }
     }
 
-    /// The name as template text.
+    /// The name as template text for a YAML value. A name that YAML would not read back as the
+    /// same plain string (quotes, `: `, newlines, `{{`, `true`, `123`) is written quoted.
     pub fn tpl(&self, chart: &str) -> String {
         match self {
-            NameExpr::Fullname(Some(s)) => format!("{{{{ include \"{chart}.fullname\" . }}}}-{s}"),
-            NameExpr::Literal(s) => s.clone(),
+            NameExpr::Fullname(Some(s)) if plain(s) => format!("{{{{ include \"{chart}.fullname\" . }}}}-{s}"),
+            NameExpr::Literal(s) if plain(s) => s.clone(),
+            NameExpr::Literal(s) => crate::yaml::escape_template(&crate::yaml::quote_double(s)),
+            _ if self.literal().is_some_and(|l| !plain(l)) => format!("{{{{ {} | quote }}}}", self.pipeline(chart)),
             _ => format!("{{{{ {} }}}}", self.pipeline(chart)),
         }
     }
+
+    /// The name as a value of a template tree: a literal when it is kept as written (so it is
+    /// emitted and escaped like any input string), template text otherwise.
+    pub fn tree(&self, chart: &str) -> crate::generate::tpl::Tree {
+        use crate::generate::tpl::Tree;
+        match self {
+            NameExpr::Literal(s) => Tree::Lit(crate::yaml::Value::Str(s.clone())),
+            _ => Tree::Expr(self.tpl(chart)),
+        }
+    }
+
+    /// The input's text in the name, when it has some.
+    fn literal(&self) -> Option<&str> {
+        match self {
+            NameExpr::Fullname(s) => s.as_deref(),
+            NameExpr::Component(n) | NameExpr::Literal(n) | NameExpr::EnvName(n, _) | NameExpr::Helper(_, n) => Some(n),
+            NameExpr::ExistingOr(_, inner) => inner.literal(),
+        }
+    }
+
+    /// Whether the name renders as a plain YAML string in any text around it (see [`plain`]).
+    pub fn is_plain(&self) -> bool {
+        self.literal().is_none_or(plain)
+    }
+}
+
+/// A name that can be written bare: into a YAML value, a `printf` format, a Go string or text
+/// around a template action, it reads back as itself. Kubernetes names of most kinds are of this
+/// form; other input (RBAC names may hold nearly anything) is quoted wherever it is written.
+pub fn plain(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':'))
+        && !s.ends_with(':')
+        && !crate::yaml::needs_quotes(s)
+}
+
+/// A Go string literal (as the template parser reads it) holding exactly `s`.
+pub fn go_string(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The namespace of objects that render into the release namespace, as template text:
@@ -167,7 +232,7 @@ pub fn values_ref(path: &[String]) -> String {
             expr.push('.');
             expr.push_str(k);
         } else {
-            expr = format!("(index {expr} {})", crate::yaml::quote_double(k));
+            expr = format!("(index {expr} {})", go_string(k));
             in_index = true;
         }
     }

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use super::context::Context;
 use super::names::NameExpr;
-use crate::yaml::{escape_template, quote_double};
 
 /// What the scan found in one string.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -56,7 +55,10 @@ impl RefIndex {
             RefIndex { chart: ctx.chart.clone(), main_namespace: ctx.main_namespace.clone(), ..RefIndex::default() };
         for o in ctx.objects {
             let Some(name) = &o.name else { continue };
-            let Some(expr) = ctx.name_of(&o.kind, name).filter(|e| !matches!(e, NameExpr::Literal(_))) else {
+            // Only names that read back bare are rewritten inside strings: a quoted one cannot
+            // sit inside the double-quoted string a reference becomes.
+            let Some(expr) = ctx.name_of(&o.kind, name).filter(|e| !matches!(e, NameExpr::Literal(_)) && e.is_plain())
+            else {
                 continue;
             };
             let ns = o.namespace.clone().or_else(|| ctx.main_namespace.clone());
@@ -119,10 +121,7 @@ impl RefIndex {
         let mut text = String::from("\"");
         for p in parts {
             match p {
-                Part::Lit(l) => {
-                    let q = quote_double(&l);
-                    text.push_str(&escape_template(&q[1..q.len() - 1]));
-                }
+                Part::Lit(l) => text.push_str(&super::tpl::in_double_quotes(&l)),
                 Part::Expr(e) => text.push_str(&e),
             }
         }

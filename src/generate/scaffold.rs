@@ -65,7 +65,7 @@ fn ingress_backend_port(svc: &crate::manifest::Object) -> String {
     }
     let web = ports.iter().position(|p| matches!(p.str_at(&["name"]), Some("http" | "web" | "https"))).unwrap_or(0);
     match ports[web].str_at(&["name"]) {
-        Some(name) => format!("name: {}", crate::yaml::quote_double(name)),
+        Some(name) => format!("name: {}", crate::yaml::escape_template(&crate::yaml::quote_double(name))),
         None => format!("number: {{{{ (index $.Values.service.ports {web}).port }}}}"),
     }
 }

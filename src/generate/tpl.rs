@@ -161,6 +161,16 @@ pub fn extra_items(pipeline: &str) -> Tree {
     ])
 }
 
+/// `{{ P }}` for a value whose default is `input`: quoted when it is a string, so whatever the
+/// string holds (quotes, newlines, `: `) it renders as one scalar.
+pub fn scalar_expr(pipeline: &str, input: &Node) -> Tree {
+    if matches!(input.value, Value::Str(_)) {
+        Tree::Expr(format!("{{{{ {pipeline} | quote }}}}"))
+    } else {
+        Tree::Expr(format!("{{{{ {pipeline} }}}}"))
+    }
+}
+
 /// `{{- with P }}` + `key: {{ . }}` + `{{- end }}` for optional scalars.
 pub fn with_scalar(pipeline: &str, key: &str, quote: bool) -> Entry {
     let value = if quote { "{{ . | quote }}" } else { "{{ . }}" };
@@ -192,6 +202,13 @@ pub struct Document {
     pub body: Tree,
     /// Rendered only when this holds (e.g. `.Values.ingress.enabled`).
     pub condition: Option<String>,
+}
+
+/// Input text for the inside of a double-quoted YAML string in a template: YAML escapes, and
+/// `{{` written so the template engine prints it instead of running it.
+pub fn in_double_quotes(s: &str) -> String {
+    let q = crate::yaml::quote_double(s);
+    escape_template(&q[1..q.len() - 1])
 }
 
 /// Writes a document as Helm template text.

@@ -201,7 +201,7 @@ impl Values {
                     for line in meta.desc.lines() {
                         out.push_str(&" ".repeat(indent));
                         out.push_str("# -- ");
-                        out.push_str(line);
+                        push_comment_text(out, line);
                         out.push('\n');
                     }
                 }
@@ -276,6 +276,18 @@ pub fn fallback_description(path: &[String]) -> String {
         "sidecars" => "Sidecar containers, by container name.".into(),
         "initContainers" => "Init containers, by container name.".into(),
         other => format!("Settings of `{other}`."),
+    }
+}
+
+/// One line of a comment. Descriptions quote input names, and a YAML parser ends a comment at
+/// any line break (`\r`, NEL, U+2028 too) and refuses control characters: those are escaped.
+fn push_comment_text(out: &mut String, line: &str) {
+    for c in line.chars() {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
     }
 }
 

@@ -35,6 +35,10 @@ pub enum WriteError {
         /// Why it is off limits.
         why: String,
     },
+    /// A file name of the chart that would land outside the chart (a generator bug: file names
+    /// come from sanitised slugs, and this is the proof at the last step).
+    #[error("{0}: refusing to write a chart file outside the output directory")]
+    Escapes(PathBuf),
     /// Filesystem error.
     #[error("{path}: {source}")]
     Io {
@@ -202,16 +206,34 @@ fn staging_dir(inside: &Path, what: &str) -> std::io::Result<tempfile::TempDir> 
     tempfile::Builder::new().prefix(&format!("{STAGING_PREFIX}{}-{what}", std::process::id())).tempdir_in(inside)
 }
 
-/// Writes every file under `root`; errors name the file as it will be in `out`.
+/// Writes every file under `root`; errors name the file as it will be in `out`. Each file is
+/// proven to land inside `root` before it is written: its relative path has plain components
+/// only, and the directory it goes into resolves (symlinks followed) to a place under `root`.
 fn write_files(chart: &Chart, root: &Path, out: &Path) -> Result<(), WriteError> {
+    let real_root = root.canonicalize().map_err(io(out))?;
     for (rel, content) in &chart.files {
+        let shown = out.join(rel);
+        if !is_plain_relative(Path::new(rel)) {
+            return Err(WriteError::Escapes(shown));
+        }
         let path = root.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(&out.join(rel)))?;
+            std::fs::create_dir_all(dir).map_err(io(&shown))?;
+            let real = dir.canonicalize().map_err(io(&shown))?;
+            if !real.starts_with(&real_root) {
+                return Err(WriteError::Escapes(shown));
+            }
         }
-        std::fs::write(&path, content).map_err(io(&out.join(rel)))?;
+        std::fs::write(&path, content).map_err(io(&shown))?;
     }
     Ok(())
+}
+
+/// A relative path of normal components only: no root, no `..`, no `.`, no empty name.
+fn is_plain_relative(rel: &Path) -> bool {
+    !rel.as_os_str().is_empty()
+        && !rel.to_string_lossy().contains(['\\', '\0'])
+        && rel.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// The chart written to a staging directory in `parent`, removed again on failure.
@@ -354,6 +376,20 @@ mod tests {
         assert!(!dead.exists());
         assert!(live.exists());
         assert!(foreign.exists());
+    }
+
+    #[test]
+    fn a_chart_file_named_outside_the_output_is_refused_before_anything_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        std::fs::create_dir(&dir).unwrap();
+        for bad in ["../escaped.yaml", "templates/../../escaped.yaml", "/tmp/escaped.yaml", "a\\b.yaml", ""] {
+            let mut c = chart();
+            c.files.insert(bad.to_string(), "x: 1\n".to_string());
+            let err = write_files(&c, &dir, &dir).unwrap_err();
+            assert!(matches!(err, WriteError::Escapes(_)), "{bad}: {err}");
+        }
+        assert!(!tmp.path().join("escaped.yaml").exists());
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
                 // Rendered only when set: `className: ""` means the cluster default, not an
                 // empty class name.
                 if c.as_str().is_some_and(|s| !s.is_empty()) {
-                    st.replace_entry("ingressClassName", with_scalar(&r, "ingressClassName", false));
+                    st.replace_entry("ingressClassName", with_scalar(&r, "ingressClassName", true));
                 } else {
                     st.replace("ingressClassName", Tree::Expr(format!("{{{{ {r} }}}}")));
                 }
@@ -140,7 +140,7 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut Tree, spec: &Node, backends: 
         }
         let (mut key, pipeline) = match g.ctx.name_of("Service", &name) {
             Some(e) => (key_for(&name, &chart), e.pipeline_in(&chart, "$")),
-            None => (name.clone(), crate::yaml::quote_double(&name)),
+            None => (name.clone(), crate::generate::names::go_string(&name)),
         };
         let base = key.clone();
         let mut n = 2;
@@ -191,20 +191,27 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut Tree, spec: &Node, backends: 
     let mut lines = Vec::new();
     let (name_text, port_lines) = if routed {
         let dict: Vec<String> =
-            keys.iter().map(|(_, k, p)| format!("{} ({p})", crate::yaml::quote_double(k))).collect();
+            keys.iter().map(|(_, k, p)| format!("{} ({p})", crate::generate::names::go_string(k))).collect();
         lines.push(format!("{{{{- $services := dict {} }}}}", dict.join(" ")));
         (
-            "{{ get $services .service }}".to_string(),
+            "{{ get $services .service | quote }}".to_string(),
             vec![
                 "              {{- if kindIs \"string\" .port }}".to_string(),
-                "              name: {{ .port }}".into(),
+                "              name: {{ .port | quote }}".into(),
                 "              {{- else }}".into(),
                 "              number: {{ .port }}".into(),
                 "              {{- end }}".into(),
             ],
         )
     } else {
-        (format!("{{{{ {} }}}}", keys[0].2), vec![format!("              {}", single_port_line(g, &backends[0]))])
+        (
+            if crate::generate::names::plain(&keys[0].0) {
+                format!("{{{{ {} }}}}", keys[0].2)
+            } else {
+                format!("{{{{ {} | quote }}}}", keys[0].2)
+            },
+            vec![format!("              {}", single_port_line(g, &backends[0]))],
+        )
     };
     lines.push(format!("{{{{- range {r} }}}}"));
     if all_have_host {
@@ -219,8 +226,8 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut Tree, spec: &Node, backends: 
     lines.push("    paths:".into());
     lines.push("      {{- range .paths }}".into());
     if all_paths_complete {
-        lines.push("      - path: {{ .path }}".into());
-        lines.push("        pathType: {{ .pathType }}".into());
+        lines.push("      - path: {{ .path | quote }}".into());
+        lines.push("        pathType: {{ .pathType | quote }}".into());
         lines.push("        backend:".into());
     } else {
         lines.push("      - backend:".into());
@@ -231,10 +238,10 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut Tree, spec: &Node, backends: 
     lines.extend(port_lines);
     if !all_paths_complete {
         lines.push("        {{- with .path }}".into());
-        lines.push("        path: {{ . }}".into());
+        lines.push("        path: {{ . | quote }}".into());
         lines.push("        {{- end }}".into());
         lines.push("        {{- with .pathType }}".into());
-        lines.push("        pathType: {{ . }}".into());
+        lines.push("        pathType: {{ . | quote }}".into());
         lines.push("        {{- end }}".into());
     }
     lines.push("      {{- end }}".into());

@@ -113,7 +113,7 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
     // A bare Pod's labels were written as a pod template's (standard and common ones included).
     let is_pod = o.kind == "Pod";
     let mut labels = if is_pod { Vec::new() } else { standard_label_entries(g, own_labels) };
-    let name = o.name.as_ref().and_then(|n| g.ctx.name_of(&o.kind, n)).map(|e| e.tpl(&g.ctx.chart));
+    let name = o.name.as_ref().and_then(|n| g.ctx.name_of(&o.kind, n)).map(|e| e.tree(&g.ctx.chart));
     let Some(meta) = t.get_mut("metadata") else { return };
     // Annotations that stay in the template (cert-manager.io/inject-ca-from: ns/name...).
     let mut annotations = meta.get_mut("annotations").cloned();
@@ -129,10 +129,7 @@ pub fn object_metadata(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
         meta.replace("annotations", a);
     }
     if let Some(name) = name {
-        meta.replace(
-            "name",
-            if name.contains("{{") { Tree::Expr(name) } else { Tree::Lit(crate::yaml::Value::Str(name)) },
-        );
+        meta.replace("name", name);
     }
     if namespaced && in_main {
         meta.set("namespace", Tree::Expr(crate::generate::names::release_namespace(&g.ctx.chart)));

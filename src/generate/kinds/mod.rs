@@ -101,8 +101,7 @@ pub fn rename_at(g: &Gen<'_>, t: &mut Tree, path: &[&str], kind: &str) {
 fn rename(g: &Gen<'_>, slot: &mut Tree, kind: &str) {
     let Tree::Lit(crate::yaml::Value::Str(name)) = slot else { return };
     if let Some(expr) = g.ctx.name_of_any(kind, name) {
-        let text = expr.tpl(&g.ctx.chart);
-        *slot = if text.contains("{{") { Tree::Expr(text) } else { Tree::Lit(crate::yaml::Value::Str(text)) };
+        *slot = expr.tree(&g.ctx.chart);
     }
 }
 
@@ -195,6 +194,7 @@ pub fn scope_to_release(g: &Gen<'_>, labels: Option<&mut Tree>, add: bool) {
     if let Some(slot) = labels.get_mut(INSTANCE_LABEL) {
         if let Tree::Lit(crate::yaml::Value::Str(v)) = slot {
             let adopt = adopting(chart);
+            let v = crate::generate::tpl::in_double_quotes(v);
             *slot =
                 Tree::Expr(format!("\"{{{{ if {adopt} }}}}{v}{{{{ else }}}}{{{{ .Release.Name }}}}{{{{ end }}}}\""));
         }

@@ -549,7 +549,7 @@ pub fn optional_field(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &N
     match node.get(field.key) {
         Some(v) => {
             let r = g.values.set(&path, v.clone(), field.desc, field.hint.clone());
-            let value = if field.block { Tree::ToYaml(r) } else { Tree::Expr(format!("{{{{ {r} }}}}")) };
+            let value = if field.block { Tree::ToYaml(r) } else { crate::generate::tpl::scalar_expr(&r, v) };
             t.replace(field.key, value);
         }
         None => {

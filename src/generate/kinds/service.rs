@@ -184,7 +184,7 @@ fn optional(
     match spec.get(key) {
         Some(v) => {
             let r = g.values.set(&path, v.clone(), desc, hint);
-            st.replace(key, Tree::Expr(format!("{{{{ {r} }}}}")));
+            st.replace(key, crate::generate::tpl::scalar_expr(&r, v));
         }
         None => {
             let r = g.values.set(&path, Node::str(""), desc, hint);
