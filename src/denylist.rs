@@ -259,6 +259,8 @@ impl DenyList {
 
     /// The first entry matching a chart repository URL (as written or resolved) for chart `name`.
     pub fn check_repository(&self, url: &str, name: &str) -> Option<Hit> {
+        // A query or fragment names the same repository (`index.yaml?x=1` is the same index).
+        let url = url.split_once(['?', '#']).map_or(url, |(u, _)| u);
         let norm = normalize_url(url);
         self.entries.iter().find(|e| e.matches_repository(&norm, name)).map(|e| e.hit(name))
     }
@@ -578,7 +580,7 @@ fn is_date(s: &str) -> bool {
 /// Normalises a repository URL for deny-list matching, so that spelling cannot dodge an entry:
 /// user information dropped, scheme and host lower-cased, default ports (`:443`, `:80`) and
 /// trailing or doubled `/` removed, `.`/`..` segments resolved, `http` read as `https`, Docker
-/// Hub's registry aliases read as `docker.io`. Not for credentials or caching: it merges `http`
+/// Hub's registry aliases read as `docker.io`, look-alike host letters mapped to ASCII (IDNA). Not for credentials or caching: it merges `http`
 /// with `https` (see [`crate::repo_url::RepoUrl`]).
 pub fn normalize_url(url: &str) -> String {
     let Some(mut u) = crate::repo_url::RepoUrl::parse(url) else {
@@ -590,6 +592,13 @@ pub fn normalize_url(url: &str) -> String {
     }
     if u.scheme == "oci" && crate::image::is_docker_hub(&u.host) {
         u.host = "docker.io".into();
+    }
+    // `charts.ｂｉｔｎａｍｉ.com` is the host Helm connects to; a query or fragment names the
+    // same repository.
+    if !u.host.is_ascii() {
+        if let Ok(ascii) = idna::domain_to_ascii(&u.host) {
+            u.host = ascii;
+        }
     }
     u.canonical()
 }
@@ -632,6 +641,18 @@ fn normalize_image_pattern(p: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn full_width_host_letters_and_a_query_string_do_not_dodge_the_deny_list() {
+        let list = DenyList::builtin();
+        for url in [
+            "https://charts.\u{ff42}\u{ff49}\u{ff54}\u{ff4e}\u{ff41}\u{ff4d}\u{ff49}.com/bitnami",
+            "https://charts.bitnami.com/bitnami?x=1",
+            "https://charts.bitnami.com/bitnami#frag",
+        ] {
+            assert!(list.check_repository(url, "redis").is_some(), "{url}");
+        }
+    }
     use super::*;
 
     #[test]

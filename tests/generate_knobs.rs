@@ -472,7 +472,7 @@ fn crds_as_templates_round_trip_and_follow_crds_enabled_and_crds_keep() {
         .output()
         .unwrap();
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!chart.join("crds").exists() && chart.join("templates/crds/widgets.example.com.yaml").is_file());
+    assert!(!chart.join("crds").exists() && chart.join("templates/crds/widgets-example-com.yaml").is_file());
     let input = manifest::load_inputs(&[case.join("input")]).unwrap();
     let ns = chartwright::generate::main_namespace(&input.objects).unwrap_or_else(|| "default".into());
     let crd = |objs: &[Object]| objs.iter().find(|o| o.kind == "CustomResourceDefinition").cloned();
