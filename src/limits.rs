@@ -43,6 +43,16 @@ pub const MAX_SNIPPET_CHARS: usize = 160;
 /// Characters of one diagnostic message; longer ones are cut with a marker.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
+/// Largest repeat count in a schema `pattern` (`a{1000}`): Go's `regexp`, which Helm 3 and 4
+/// validate with, refuses larger ones as an invalid repeat count.
+pub const MAX_PATTERN_REPEAT: u32 = 1_000;
+
+/// Compiled size of one schema pattern, and backtracking steps of one match, so no pattern can
+/// take seconds on a value (`[\u0000-\uffff]{0,1000}x` on a 5 MiB string is bounded too).
+pub const MAX_PATTERN_BYTES: usize = 10 * 1024 * 1024;
+/// See [`MAX_PATTERN_BYTES`].
+pub const MAX_PATTERN_BACKTRACK: usize = 1_000_000;
+
 /// Directory levels a manifest or audit directory walk descends.
 pub const MAX_WALK_DEPTH: usize = 64;
 

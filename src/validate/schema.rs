@@ -201,8 +201,14 @@ pub fn compile(
         // santhosh-tekuri asserts `format` only for drafts before 2019-09 unless asked to.
         Compat::Helm4 => matches!(draft, Draft::Draft4 | Draft::Draft6 | Draft::Draft7),
     };
+    check_patterns(&stripped).map_err(|reason| ValidateError::SchemaCompile { path: path.to_string(), reason })?;
     let validator = jsonschema::options()
         .with_draft(draft)
+        .with_pattern_options(
+            jsonschema::PatternOptions::fancy_regex()
+                .size_limit(crate::limits::MAX_PATTERN_BYTES)
+                .backtrack_limit(crate::limits::MAX_PATTERN_BACKTRACK),
+        )
         .with_base_uri(format!("file://{CHART_ROOT}values.schema.json"))
         .with_retriever(Fetcher {
             allow_remote: opts.allow_remote_refs,
@@ -215,6 +221,66 @@ pub fn compile(
         .build(&stripped)
         .map_err(|e| ValidateError::SchemaCompile { path: path.to_string(), reason: e.to_string() })?;
     Ok(Compiled { validator, doc: stripped, draft })
+}
+
+/// Refuses a `pattern` (or `patternProperties` key) with a repeat count Go's `regexp` refuses,
+/// as Helm does when it compiles the schema.
+fn check_patterns(doc: &serde_json::Value) -> Result<(), String> {
+    let mut stack = vec![doc];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::String(p)) = m.get("pattern") {
+                    check_repeats(p)?;
+                }
+                if let Some(serde_json::Value::Object(pp)) = m.get("patternProperties") {
+                    for k in pp.keys() {
+                        check_repeats(k)?;
+                    }
+                }
+                stack.extend(m.values());
+            }
+            serde_json::Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The repeat counts `{n}`, `{n,}`, `{n,m}` of a pattern, outside escapes and classes, are at
+/// most [`crate::limits::MAX_PATTERN_REPEAT`].
+fn check_repeats(pattern: &str) -> Result<(), String> {
+    let b = pattern.as_bytes();
+    let (mut i, mut in_class) = (0, false);
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'{' if !in_class => {
+                let close = b[i..].iter().position(|&c| c == b'}').map(|p| i + p);
+                if let Some(close) = close {
+                    let inner = &pattern[i + 1..close];
+                    let counts: Vec<&str> = inner.split(',').collect();
+                    let numeric = counts.len() <= 2
+                        && !counts[0].is_empty()
+                        && counts.iter().all(|c| c.bytes().all(|d| d.is_ascii_digit()));
+                    if numeric {
+                        let max = crate::limits::MAX_PATTERN_REPEAT;
+                        if counts.iter().any(|c| !c.is_empty() && c.parse::<u32>().map_or(true, |n| n > max)) {
+                            let shown: String = pattern.chars().take(80).collect();
+                            return Err(format!(
+                                "pattern {shown:?} repeats more than {max} times ({{{inner}}}), which Helm's regular expressions refuse"
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 impl Compiled {
@@ -452,6 +518,22 @@ pub type Schemas = Vec<Option<Arc<Compiled>>>;
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_pattern_repeating_more_than_go_allows_is_refused_and_a_slow_one_is_bounded() {
+        let opts = SchemaOptions { compat: Compat::Helm4, allow_remote_refs: false };
+        for p in ["[\\u0000-\\uffff]{0,5000}x", "a{1001}", "(ab){2,99999999999}"] {
+            let doc = serde_json::json!({"properties": {"a": {"type": "string", "pattern": p}}});
+            let Err(e) = compile(&doc, "s", &Arc::default(), opts) else { panic!("{p} compiled") };
+            assert!(e.to_string().contains("repeats more than 1000 times"), "{e}");
+        }
+        for p in ["a{1000}", "\\{5000}", "[{]5000}"] {
+            let doc = serde_json::json!({"properties": {"a": {"type": "string", "pattern": p}}});
+            assert!(compile(&doc, "s", &Arc::default(), opts).is_ok(), "{p}");
+        }
+        let doc = serde_json::json!({"patternProperties": {"^a{2000}$": {}}});
+        assert!(compile(&doc, "s", &Arc::default(), opts).is_err());
+    }
     use super::*;
 
     #[test]
