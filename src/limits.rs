@@ -43,6 +43,11 @@ pub const MAX_SNIPPET_CHARS: usize = 160;
 /// Characters of one diagnostic message; longer ones are cut with a marker.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
+/// Nodes of one YAML stream (a values file, a manifest file): memory grows with nodes, not bytes
+/// (a 60 MB flow list `[1,1,...]` is 30 million nodes), so this keeps any input within a small
+/// multiple of [`MAX_INPUT_BYTES`] of memory.
+pub const MAX_YAML_NODES: usize = 4_000_000;
+
 /// Largest repeat count in a schema `pattern` (`a{1000}`): Go's `regexp`, which Helm 3 and 4
 /// validate with, refuses larger ones as an invalid repeat count.
 pub const MAX_PATTERN_REPEAT: u32 = 1_000;

@@ -521,3 +521,19 @@ fn stdin_is_read_up_to_the_limit_only() {
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("<stdin>: larger than 67108864 bytes"), "{err}");
 }
+
+// ---- issue 21 item 12: memory follows nodes, and nodes are bounded ----
+
+#[test]
+fn a_values_file_of_millions_of_flow_items_is_refused_within_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    chart_dir(tmp.path(), false);
+    let mut values = String::from("a: [");
+    values.push_str(&vec!["1"; 10_000_000].join(","));
+    values.push_str("]\n");
+    std::fs::write(tmp.path().join("big.yaml"), values).unwrap();
+    let r = run_bounded(cw(&["validate", "c", "big.yaml"], tmp.path()), SECS);
+    assert!(r.code == Some(1) || r.code == Some(2), "exit {:?}: {}", r.code, r.stderr);
+    assert!(r.stdout.contains("more than 4000000 YAML nodes") || r.stderr.contains("more than 4000000 YAML nodes"));
+    assert!(r.cpu < common::CPU, "{:?} of CPU", r.cpu);
+}

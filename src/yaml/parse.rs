@@ -53,6 +53,8 @@ pub struct ParseLimits {
     pub max_alias_nodes: usize,
     /// Maximum bytes (scalars and keys) aliases may copy in total across a stream.
     pub max_alias_bytes: usize,
+    /// Maximum nodes written in the stream (alias copies are counted by their own budget).
+    pub max_nodes: usize,
 }
 
 impl Default for ParseLimits {
@@ -61,6 +63,7 @@ impl Default for ParseLimits {
             max_depth: crate::limits::MAX_NESTING,
             max_alias_nodes: crate::limits::MAX_ALIAS_NODES,
             max_alias_bytes: crate::limits::MAX_ALIAS_BYTES,
+            max_nodes: crate::limits::MAX_YAML_NODES,
         }
     }
 }
@@ -173,6 +176,13 @@ fn build(src: &str, limits: ParseLimits) -> Result<Vec<Document>, YamlError> {
             },
         };
         if let Some((node, anchor)) = finished {
+            b.nodes += 1;
+            if b.nodes > limits.max_nodes {
+                return Err(YamlError {
+                    pos,
+                    message: format!("input holds more than {} YAML nodes, the limit for one file", limits.max_nodes),
+                });
+            }
             if let Some(a) = anchor {
                 b.anchor(a, &node)?;
             }
@@ -196,6 +206,8 @@ struct Builder {
     /// nodes again and again, so the copies held in a document share the node budget's size.
     anchor_nodes: usize,
     doc_line: u32,
+    /// Nodes finished so far in the stream.
+    nodes: usize,
     root: Option<Node>,
     duplicates: Vec<DuplicateKey>,
 }
@@ -211,6 +223,7 @@ impl Builder {
             alias_bytes: limits.max_alias_bytes,
             anchor_nodes: limits.max_alias_nodes,
             doc_line: 1,
+            nodes: 0,
             root: None,
             duplicates: Vec::new(),
         }
@@ -439,6 +452,16 @@ fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_stream_of_more_nodes_than_the_limit_is_refused_where_it_crosses_it() {
+        let limits = ParseLimits { max_nodes: 1000, ..ParseLimits::default() };
+        let list = format!("a: [{}]\n", vec!["1"; 2000].join(","));
+        let e = parse_stream_with(&list, limits).unwrap_err();
+        assert!(e.message.contains("more than 1000 YAML nodes"), "{}", e.message);
+        assert_eq!(e.pos.line, 1);
+        assert!(parse_stream_with("a: [1, 2]\n", limits).is_ok());
+    }
     use super::*;
 
     #[test]
