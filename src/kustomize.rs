@@ -64,6 +64,11 @@ pub enum EnvError {
         /// What went wrong.
         cause: LoadError,
     },
+    /// `--kustomize` names something that reads as an option, not a program.
+    #[error(
+        "--kustomize {0:?} starts with `-` and reads as an option, not a program; name the program by its path (for example --kustomize ./{0})"
+    )]
+    OptionLikeProgram(String),
     /// The environment has no Kubernetes objects.
     #[error("--env {name}: {path} holds no Kubernetes objects")]
     NoObjects {
@@ -294,7 +299,7 @@ impl Renderer {
             Tool::Kustomize => "build",
             Tool::Kubectl => "kustomize",
         };
-        format!("{} {verb} {}", self.program.display(), dir.display())
+        format!("{} {verb} {}", self.program.display(), dir_argument(dir).display())
     }
 
     /// Renders `dir`, killing the renderer (and anything it started) past the limits.
@@ -305,7 +310,7 @@ impl Renderer {
             Tool::Kustomize => "build",
             Tool::Kubectl => "kustomize",
         });
-        cmd.arg(dir);
+        cmd.arg(dir_argument(dir));
         let out = run_bounded(cmd, limits).map_err(|e| match e {
             RunError::Spawn(cause) => RenderError::Spawn { command: command.clone(), cause },
             RunError::Timeout => RenderError::Timeout { command: command.clone(), limit: limits.time },
@@ -320,6 +325,13 @@ impl Renderer {
         }
         String::from_utf8(out.stdout).map_err(|_| RenderError::NotUtf8 { command })
     }
+}
+
+/// The directory as the renderer's argument: a path starting with `-` (a directory named
+/// `--output=x`) gets `./` in front, so that it is never read as an option; any other path
+/// is passed as given (it cannot be an option), so messages show what the user typed.
+fn dir_argument(dir: &Path) -> PathBuf {
+    if dir.as_os_str().as_encoded_bytes().starts_with(b"-") { Path::new(".").join(dir) } else { dir.to_path_buf() }
 }
 
 fn is_executable(p: &Path) -> bool {
@@ -448,6 +460,19 @@ pub struct Rendering {
 }
 
 impl Rendering {
+    /// Refuses a `--kustomize` value that starts with `-`: a program name is never an option.
+    ///
+    /// # Errors
+    /// [`EnvError::OptionLikeProgram`].
+    pub fn check(&self) -> Result<(), EnvError> {
+        match &self.program {
+            Some(p) if p.as_os_str().as_encoded_bytes().starts_with(b"-") => {
+                Err(EnvError::OptionLikeProgram(p.to_string_lossy().into_owned()))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn renderer(&self) -> Option<Renderer> {
         match &self.program {
             Some(p) => Some(Renderer::named(p)),
@@ -570,6 +595,11 @@ mod tests {
         assert_eq!(
             Renderer::named(Path::new("/k/kubectl")).command_line(Path::new("overlays/prod")),
             "/k/kubectl kustomize overlays/prod"
+        );
+        // A directory named like an option is passed so that it cannot be one.
+        assert_eq!(
+            Renderer::named(Path::new("kustomize")).command_line(Path::new("--output=x")),
+            "kustomize build ./--output=x"
         );
     }
 

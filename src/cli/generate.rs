@@ -105,6 +105,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     // Bad --env flags are refused before anything is read or rendered.
     let specs = kustomize::parse_envs(&a.envs)?;
+    let rendering = Rendering { program: a.kustomize.clone(), ..Rendering::default() };
+    rendering.check()?;
     let name = a.name.clone().unwrap_or_default();
     let catalog = catalog(&a)?;
     let deny = DenyList::builtin();
@@ -112,7 +114,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let envs: Vec<EnvInput> = if specs.is_empty() {
         vec![EnvInput { name: String::new(), loaded: manifest::load_inputs(&a.inputs)? }]
     } else {
-        let rendering = Rendering { program: a.kustomize.clone(), ..Rendering::default() };
         kustomize::load_envs(&specs, &rendering)?.into_iter().map(|(name, loaded)| EnvInput { name, loaded }).collect()
     };
     for env in &envs {
