@@ -433,8 +433,63 @@ pub fn excerpt(text: &str, line: u32, column: u32, color: bool) -> String {
         .unwrap_or_default()
 }
 
+/// True when `s` holds something shaped like a credential: GitHub, GitLab and Slack tokens,
+/// AWS access key ids, PEM blocks, JWTs. Messages and excerpts never quote such a value.
+pub fn looks_secret(s: &str) -> bool {
+    const PREFIXES: [&str; 12] = [
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "-----BEGIN",
+        "xoxb-",
+        "xoxp-",
+        "xoxa-",
+        "xoxr-",
+        "glpat-",
+    ];
+    if PREFIXES.iter().any(|p| s.contains(p)) {
+        return true;
+    }
+    let b = s.as_bytes();
+    let key_id =
+        |i: usize| b.get(i + 4..i + 20).is_some_and(|t| t.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+    let b64url = |c: &u8| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_';
+    // A JWT: `eyJ` (base64 of `{"`), more base64url, a dot, more base64url.
+    let jwt = |i: usize| {
+        let rest = &b[i + 3..];
+        let head = rest.iter().take_while(|c| b64url(c)).count();
+        rest.get(head) == Some(&b'.') && rest.get(head + 1).is_some_and(b64url)
+    };
+    (0..b.len()).any(|i| match &b[i..] {
+        [b'A', b'K' | b'S', b'I', b'A', ..] => key_id(i),
+        [b'e', b'y', b'J', ..] => jwt(i),
+        _ => false,
+    })
+}
+
+/// A value as a message quotes it: at most [`crate::limits::MAX_SNIPPET_CHARS`] characters
+/// from its start, and `<redacted>` when it looks like a credential ([`looks_secret`]).
+pub fn quote_value(s: &str) -> String {
+    if looks_secret(s) { "<redacted>".into() } else { clip_line(s, 1).0 }
+}
+
+/// An excerpt line with a credential-shaped value hidden: what precedes the caret (the key)
+/// is kept when it is clean, the rest is `<redacted>`.
+fn redact_excerpt(src: &str, column: u32) -> (String, u32) {
+    if !looks_secret(src) {
+        return (src.to_string(), column);
+    }
+    let before: String = src.chars().take(column.saturating_sub(1) as usize).collect();
+    if looks_secret(&before) { ("<redacted>".into(), 1) } else { (before + "<redacted>", column) }
+}
+
 /// The excerpt block: a gutter, the (clipped) source line and a caret under `column`.
 fn format_excerpt(line: u32, src: &str, column: u32, color: bool) -> String {
+    let (src, column) = redact_excerpt(src, column);
+    let src = src.as_str();
     let num = line.to_string();
     let gutter = " ".repeat(num.len());
     let caret_pad: String =
@@ -681,6 +736,30 @@ mod tests {
         assert!(text.starts_with("deploy.yaml:2:10: warning[image-latest]: image uses tag latest"), "{text}");
         assert!(text.contains("2 | image:   nginx:latest\n  |          ^\n"), "{text}");
         assert!(text.contains("= help: pin a version"));
+    }
+
+    #[test]
+    fn credential_shapes_are_recognised_and_ordinary_text_is_not() {
+        for s in [
+            "ghp_x",
+            "token github_pat_1",
+            "AKIAIOSFODNN7EXAMPLE",
+            "x ASIAIOSFODNN7EXAMPL2",
+            "-----BEGIN CERTIFICATE-----",
+            "xoxp-1",
+            "glpat-x",
+            "Bearer eyJhbGciOi.eyJzdWIi.sig",
+        ] {
+            assert!(looks_secret(s), "{s}");
+        }
+        for s in ["AKIA", "AKIAlowercase000000", "ASKA0000000000000000", "eyJ without dot", "nginx:1.27", "ghp"] {
+            assert!(!looks_secret(s), "{s}");
+        }
+        assert_eq!(quote_value("ghp_x"), "<redacted>");
+        assert_eq!(quote_value(&"a".repeat(10_000)).chars().count(), crate::limits::MAX_SNIPPET_CHARS + 1);
+        assert_eq!(redact_excerpt("token: ghp_abc", 8), ("token: <redacted>".to_string(), 8));
+        assert_eq!(redact_excerpt("ghp_abc: 1", 10), ("<redacted>".to_string(), 1));
+        assert_eq!(redact_excerpt("plain: 1", 8), ("plain: 1".to_string(), 8));
     }
 
     #[test]

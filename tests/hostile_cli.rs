@@ -56,3 +56,102 @@ fn a_kustomize_program_named_like_an_option_is_refused() {
     assert!(r.stderr.contains("--kustomize \"--help\" starts with `-` and reads as an option"), "{}", r.stderr);
     assert!(!tmp.path().join("chart").exists());
 }
+
+// ---- item 5: symlinks out of a chart, and values quoted in messages ----
+
+/// Chart `c` in `dir` whose schema wants every value a number, so that each line of a
+/// values file read as YAML would be quoted in a message.
+fn numbers_chart(dir: &Path) {
+    std::fs::create_dir_all(dir.join("c")).unwrap();
+    std::fs::write(dir.join("c/Chart.yaml"), "apiVersion: v2\nname: c\nversion: 1.0.0\n").unwrap();
+    std::fs::write(
+        dir.join("c/values.schema.json"),
+        r#"{"type": "object", "additionalProperties": {"type": "string", "pattern": "^[0-9]+$"}}"#,
+    )
+    .unwrap();
+}
+
+/// A file outside the chart that must never be shown.
+fn outside(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("shadow");
+    std::fs::write(&p, "root: secret-hash-one\ndaemon: secret-hash-two\n").unwrap();
+    p
+}
+
+fn assert_not_shown(r: &common::Run, what: &str) {
+    assert!(!r.stdout.contains("secret-hash") && !r.stderr.contains("secret-hash"), "{what}: {}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_values_yaml_linked_out_of_the_chart_is_refused_not_quoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    numbers_chart(tmp.path());
+    std::os::unix::fs::symlink(outside(tmp.path()), tmp.path().join("c/values.yaml")).unwrap();
+    for cmd in ["validate", "audit"] {
+        let r = run_bounded(cw(&[cmd, "c"], tmp.path()), SECS);
+        assert_bounded(&r, 2, cmd);
+        assert!(
+            r.stderr.contains("c/values.yaml: a symbolic link to") && r.stderr.contains("outside the chart"),
+            "{}",
+            r.stderr
+        );
+        assert_not_shown(&r, cmd);
+    }
+}
+
+#[test]
+fn a_values_file_in_the_chart_linked_out_of_it_is_refused_named_or_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    numbers_chart(tmp.path());
+    std::os::unix::fs::symlink(outside(tmp.path()), tmp.path().join("c/values-prod.yaml")).unwrap();
+    for args in [&["validate", "c", "-f", "c/values-prod.yaml"][..], &["validate", "c"]] {
+        let r = run_bounded(cw(args, tmp.path()), SECS);
+        assert_bounded(&r, 2, &args.join(" "));
+        assert!(r.stderr.contains("c/values-prod.yaml: a symbolic link to"), "{}", r.stderr);
+        assert_not_shown(&r, &args.join(" "));
+    }
+    // A values file outside the chart is the user's own: it is read, and its values quoted.
+    let r = run_bounded(cw(&["validate", "c", "-f", "shadow"], tmp.path()), SECS);
+    assert_bounded(&r, 1, "validate -f shadow");
+}
+
+#[test]
+fn a_symlink_inside_the_chart_is_still_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    numbers_chart(tmp.path());
+    std::fs::write(tmp.path().join("c/defaults.yaml"), "a: \"1\"\n").unwrap();
+    std::os::unix::fs::symlink("defaults.yaml", tmp.path().join("c/values.yaml")).unwrap();
+    let r = run_bounded(cw(&["validate", "c"], tmp.path()), SECS);
+    assert_bounded(&r, 0, "validate c");
+}
+
+#[test]
+fn credential_shaped_values_are_redacted_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    numbers_chart(tmp.path());
+    let secrets = [
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "github_pat_11ABCDEFG0123456789_abcdefghijkl",
+        "AKIAIOSFODNN7EXAMPLE",
+        "ASIAIOSFODNN7EXAMPLE",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "xoxb-123456789012-abcdefghij",
+        "glpat-abcdefghij0123456789",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+    ];
+    let values: String = secrets.iter().enumerate().map(|(i, s)| format!("k{i}: \"x{s}\"\n")).collect();
+    std::fs::write(tmp.path().join("c/values.yaml"), values).unwrap();
+    for format in ["text", "json", "github", "sarif", "junit"] {
+        let r = run_bounded(cw(&["validate", "c", "--format", format], tmp.path()), SECS);
+        assert_bounded(&r, 1, format);
+        for s in secrets {
+            let head = &s[..12];
+            assert!(!r.stdout.contains(head) && !r.stderr.contains(head), "{format} shows {s}:\n{}", r.stdout);
+        }
+        assert!(r.stdout.contains("redacted"), "{format}: {}", r.stdout);
+    }
+    // An ordinary value is still quoted.
+    std::fs::write(tmp.path().join("c/values.yaml"), "k: \"plain-value\"\n").unwrap();
+    let r = run_bounded(cw(&["validate", "c"], tmp.path()), SECS);
+    assert!(r.stdout.contains("'plain-value' does not match pattern"), "{}", r.stdout);
+}

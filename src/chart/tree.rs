@@ -65,6 +65,10 @@ impl Tree {
         let bytes = match self {
             Tree::Dir(d, _) => {
                 let p = d.join(rel);
+                // A file linked from outside the chart is never read (see ReadError::OutsideChart).
+                if let Ok(root) = d.canonicalize() {
+                    textfile::check_inside(&root, &p, &display(&p))?;
+                }
                 match textfile::read_if_exists(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)? {
                     Some(b) => b,
                     None => return Ok(None),
