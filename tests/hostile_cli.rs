@@ -155,3 +155,32 @@ fn credential_shaped_values_are_redacted_in_every_format() {
     let r = run_bounded(cw(&["validate", "c"], tmp.path()), SECS);
     assert!(r.stdout.contains("'plain-value' does not match pattern"), "{}", r.stdout);
 }
+
+// ---- item 8: leftover cleanup deletes only chartwright's own staging directories ----
+
+#[test]
+fn a_user_directory_named_like_a_dead_runs_staging_directory_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("cm.yaml"), CM).unwrap();
+    // pid_max is at most 2^22 on Linux: 4000000 never runs, so only the marker tells.
+    let users = tmp.path().join(".chartwright-4000000-backup");
+    std::fs::create_dir(&users).unwrap();
+    std::fs::write(users.join("notes.txt"), "mine\n").unwrap();
+    let r = run_bounded(cw(&["generate", "cm.yaml", "--name", "web", "--output", "chart"], tmp.path()), SECS);
+    assert_bounded(&r, 0, "generate");
+    assert_eq!(std::fs::read_to_string(users.join("notes.txt")).unwrap(), "mine\n");
+    // The chart carries no marker, and no staging directory is left.
+    assert!(!tmp.path().join("chart/.chartwright-staging").exists());
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".chartwright-") && n != ".chartwright-4000000-backup")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // Replacing a chart with --force leaves no marker in it either.
+    let r =
+        run_bounded(cw(&["generate", "cm.yaml", "--name", "web", "--output", "chart", "--force"], tmp.path()), SECS);
+    assert_bounded(&r, 0, "generate --force");
+    assert!(!tmp.path().join("chart/.chartwright-staging").exists());
+    assert!(users.join("notes.txt").exists());
+}
