@@ -216,30 +216,57 @@ pub fn local_sources(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The path strings of one kustomization file.
+/// The path strings of one kustomization file: every field kustomize reads local files or
+/// directories from (kustomize's kustomization reference), inline YAML included (such a
+/// string names no file and is dropped by the caller).
 fn kustomization_paths(root: &crate::yaml::Node) -> Vec<String> {
-    let strings = |n: Option<&crate::yaml::Node>| -> Vec<String> {
-        n.and_then(crate::yaml::Node::as_seq)
+    use crate::yaml::Node;
+    let strings = |n: Option<&Node>| -> Vec<String> {
+        n.and_then(Node::as_seq)
             .map(|s| s.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
             .unwrap_or_default()
     };
+    let string = |n: Option<&Node>| n.and_then(Node::as_str).map(str::to_string);
+    let items =
+        |key: &str| root.get(key).and_then(Node::as_seq).map(|s| s.iter().collect::<Vec<_>>()).unwrap_or_default();
     let mut out = Vec::new();
-    for key in ["resources", "bases", "components", "crds", "patchesStrategicMerge", "configurations"] {
+    for key in [
+        "resources",
+        "bases",
+        "components",
+        "crds",
+        "patchesStrategicMerge",
+        "configurations",
+        "transformers",
+        "generators",
+        "validators",
+    ] {
         out.extend(strings(root.get(key)));
     }
     for key in ["patches", "patchesJson6902", "replacements"] {
-        for item in root.get(key).and_then(crate::yaml::Node::as_seq).into_iter().flatten() {
-            out.extend(item.get("path").and_then(crate::yaml::Node::as_str).map(str::to_string));
-        }
+        out.extend(items(key).into_iter().filter_map(|item| string(item.get("path"))));
     }
+    out.extend(root.get("openapi").and_then(|o| string(o.get("path"))));
     for key in ["configMapGenerator", "secretGenerator"] {
-        for item in root.get(key).and_then(crate::yaml::Node::as_seq).into_iter().flatten() {
+        for item in items(key) {
             for list in ["files", "envs"] {
                 // `key=path` names the data key; the file is after the `=`.
                 out.extend(strings(item.get(list)).into_iter().map(|f| f.rsplit('=').next().unwrap_or(&f).to_string()));
             }
-            out.extend(item.get("env").and_then(crate::yaml::Node::as_str).map(str::to_string));
+            out.extend(string(item.get("env")));
         }
+    }
+    // Helm charts are read from chartHome (`charts` unless set), with their values files.
+    let globals = root.get("helmGlobals");
+    let helm_charts = items("helmCharts");
+    let inflators = items("helmChartInflationGenerator");
+    if !helm_charts.is_empty() || globals.is_some() {
+        out.push(globals.and_then(|g| string(g.get("chartHome"))).unwrap_or_else(|| "charts".into()));
+        out.extend(globals.and_then(|g| string(g.get("configHome"))));
+    }
+    for item in helm_charts.into_iter().chain(inflators) {
+        out.extend(["valuesFile", "chartHome", "valuesLocal"].into_iter().filter_map(|k| string(item.get(k))));
+        out.extend(strings(item.get("additionalValuesFiles")));
     }
     out
 }
@@ -557,6 +584,57 @@ mod tests {
         std::fs::write(c.join("kustomization.yml"), "resources: [../a]\n").unwrap();
         let got = local_sources(&c);
         assert!(got.contains(&c.join("../a")), "{got:?}");
+    }
+
+    #[test]
+    fn local_sources_follow_every_field_kustomize_reads_files_from() {
+        // Each field names a file outside the overlay (`../ext/f`): `--force` must see it.
+        let cases = [
+            "resources: [../ext/f]",
+            "bases: [../ext/f]",
+            "components: [../ext/f]",
+            "crds: [../ext/f]",
+            "configurations: [../ext/f]",
+            "patchesStrategicMerge: [../ext/f]",
+            "transformers: [../ext/f]",
+            "generators: [../ext/f]",
+            "validators: [../ext/f]",
+            "patches: [{path: ../ext/f}]",
+            "patchesJson6902: [{path: ../ext/f, target: {kind: X, name: y}}]",
+            "replacements: [{path: ../ext/f}]",
+            "openapi: {path: ../ext/f}",
+            "configMapGenerator: [{name: c, files: [k=../ext/f]}]",
+            "configMapGenerator: [{name: c, envs: [../ext/f]}]",
+            "secretGenerator: [{name: c, env: ../ext/f}]",
+            "helmGlobals: {chartHome: ../ext/f}",
+            "helmGlobals: {configHome: ../ext/f}",
+            "helmCharts: [{name: c, valuesFile: ../ext/f}]",
+            "helmCharts: [{name: c, additionalValuesFiles: [../ext/f]}]",
+            "helmChartInflationGenerator: [{chartName: c, chartHome: ../ext/f}]",
+        ];
+        for case in cases {
+            let tmp = tempfile::tempdir().unwrap();
+            let (overlay, ext) = (tmp.path().join("overlay"), tmp.path().join("ext"));
+            std::fs::create_dir_all(&overlay).unwrap();
+            std::fs::create_dir_all(&ext).unwrap();
+            std::fs::write(ext.join("f"), "x: 1\n").unwrap();
+            std::fs::write(overlay.join("kustomization.yaml"), format!("{case}\n")).unwrap();
+            let got = local_sources(&overlay);
+            assert!(got.contains(&overlay.join("../ext/f")), "{case}: {got:?}");
+        }
+        // helmCharts without a chartHome read the overlay's `charts` directory.
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("charts/c")).unwrap();
+        std::fs::write(tmp.path().join("kustomization.yaml"), "helmCharts: [{name: c}]\n").unwrap();
+        assert!(local_sources(tmp.path()).contains(&tmp.path().join("charts")));
+        // A transformer that is a kustomization directory is walked into.
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path().join("t");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(t.join("kustomization.yaml"), "resources: [conf.yaml]\n").unwrap();
+        std::fs::write(t.join("conf.yaml"), "x: 1\n").unwrap();
+        std::fs::write(tmp.path().join("kustomization.yaml"), "transformers: [t]\n").unwrap();
+        assert!(local_sources(tmp.path()).contains(&t.join("conf.yaml")));
     }
 
     #[test]

@@ -184,3 +184,26 @@ fn a_user_directory_named_like_a_dead_runs_staging_directory_is_kept() {
     assert!(!tmp.path().join("chart/.chartwright-staging").exists());
     assert!(users.join("notes.txt").exists());
 }
+
+// ---- item 6: --force never replaces what an overlay reads, whatever field names it ----
+
+#[test]
+fn force_refuses_to_replace_a_transformer_config_an_overlay_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (overlay, ext) = (tmp.path().join("overlay"), tmp.path().join("ext"));
+    kustomization(&overlay);
+    std::fs::create_dir_all(&ext).unwrap();
+    let labels = "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: l}\nlabels: {team: a}\nfieldSpecs: [{path: metadata/labels, create: true}]\n";
+    std::fs::write(ext.join("labels.yaml"), labels).unwrap();
+    // Chart.yaml makes the directory look like a chart that --force may replace.
+    std::fs::write(ext.join("Chart.yaml"), "apiVersion: v2\nname: a\nversion: 0.1.0\n").unwrap();
+    // kustomize reads files outside the overlay only through a kustomization directory.
+    std::fs::write(ext.join("kustomization.yaml"), "resources: [labels.yaml]\n").unwrap();
+    std::fs::write(overlay.join("kustomization.yaml"), "resources: [cm.yaml]\ntransformers: [../ext]\n").unwrap();
+    let mut c = cw(&["generate", "--name", "web", "--force", "--output", "ext", "--env", "prod=overlay"], tmp.path());
+    c.arg("--kustomize").arg(kubectl());
+    let r = run_bounded(c, SECS);
+    assert_bounded(&r, 2, "generate --force over a transformer's directory");
+    assert!(r.stderr.contains("refusing to replace it with --force: it is the input overlay/../ext"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(ext.join("labels.yaml")).unwrap(), labels);
+}
