@@ -69,6 +69,17 @@ pub enum EnvError {
         "--kustomize {0:?} starts with `-` and reads as an option, not a program; name the program by its path (for example --kustomize ./{0})"
     )]
     OptionLikeProgram(String),
+    /// A kustomization names a remote base and remote bases were not allowed.
+    #[error(
+        "--env {name}: {} names the remote base {:?} in `{}`; chartwright does not let kustomize fetch from the network unless --allow-remote-bases is given (or vendor the base and name its local path)",
+        .remote.file.display(), .remote.entry, .remote.field
+    )]
+    RemoteBase {
+        /// The environment.
+        name: String,
+        /// The entry and where it is.
+        remote: RemoteRef,
+    },
     /// The environment has no Kubernetes objects.
     #[error("--env {name}: {path} holds no Kubernetes objects")]
     NoObjects {
@@ -179,10 +190,38 @@ pub fn input_paths(specs: &[EnvSpec]) -> Vec<PathBuf> {
 /// they name. `--force` must never replace any of them (a base outside the overlay is an input
 /// too). Remote references are skipped; a kustomization that cannot be read adds only itself.
 pub fn local_sources(dir: &Path) -> Vec<PathBuf> {
+    walk(dir).local
+}
+
+/// A remote base a kustomization tree names: kustomize would fetch it from the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteRef {
+    /// The entry as written (credentials in a URL redacted).
+    pub entry: String,
+    /// The field: `resources`, `bases` or `components`.
+    pub field: &'static str,
+    /// The kustomization file that names it.
+    pub file: PathBuf,
+}
+
+/// Every remote `resources`/`bases`/`components` entry of the kustomization tree at `dir`, in
+/// the overlay and in every local base it reaches.
+pub fn remote_refs(dir: &Path) -> Vec<RemoteRef> {
+    walk(dir).remote
+}
+
+/// What a walk of a kustomization tree found.
+#[derive(Default)]
+struct Walked {
+    local: Vec<PathBuf>,
+    remote: Vec<RemoteRef>,
+}
+
+fn walk(dir: &Path) -> Walked {
     // Bounds the walk: kustomize trees are small, and a cycle must not loop.
     const MAX_DIRS: usize = 256;
     let mut seen: Vec<PathBuf> = Vec::new();
-    let mut out: Vec<PathBuf> = Vec::new();
+    let mut out = Walked::default();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
         let key = d.canonicalize().unwrap_or_else(|_| d.clone());
@@ -190,30 +229,51 @@ pub fn local_sources(dir: &Path) -> Vec<PathBuf> {
             continue;
         }
         seen.push(key);
-        out.push(d.clone());
+        out.local.push(d.clone());
         // Bounded and regular files only: a FIFO or a huge file named like a kustomization
         // must not hang or exhaust this walk (kustomize itself then runs under its bounds).
-        let Some(text) = KUSTOMIZATION_FILES.iter().find_map(|f| {
+        let Some((file, text)) = KUSTOMIZATION_FILES.iter().find_map(|f| {
             let p = d.join(f);
-            crate::textfile::read_limited(&p, &p.display().to_string(), crate::limits::MAX_INPUT_BYTES).ok()
+            let text =
+                crate::textfile::read_limited(&p, &p.display().to_string(), crate::limits::MAX_INPUT_BYTES).ok()?;
+            Some((p, text))
         }) else {
             continue;
         };
         let Ok(docs) = crate::yaml::parse_stream(&text) else { continue };
         let Some(root) = docs.into_iter().find_map(|doc| doc.root) else { continue };
+        for field in ["resources", "bases", "components"] {
+            let entries = root.get(field).and_then(crate::yaml::Node::as_seq).into_iter().flatten();
+            for entry in entries.filter_map(crate::yaml::Node::as_str).filter(|e| is_remote(&d, e)) {
+                let entry = crate::diag::clip_line(&crate::repo_url::redact(entry), 1).0;
+                out.remote.push(RemoteRef { entry, field, file: file.clone() });
+            }
+        }
         for reference in kustomization_paths(&root) {
-            if reference.contains("://") || reference.contains("?ref=") || reference.starts_with("github.com/") {
+            if is_remote(&d, &reference) {
                 continue;
             }
             let p = d.join(&reference);
             if is_kustomization_dir(&p) {
                 todo.push(p);
             } else if p.exists() {
-                out.push(p);
+                out.local.push(p);
             }
         }
     }
     out
+}
+
+/// True when kustomize would fetch `entry` (of the kustomization in `dir`) over the network: a
+/// URL (`https://`, `ssh://`, `file://`...), a go-getter form (`git::`), an scp-like `git@host:`,
+/// a `?ref=`, or a path that does not exist here and starts with a host name
+/// (`github.com/org/repo`), which kustomize tries as a repository.
+fn is_remote(dir: &Path, entry: &str) -> bool {
+    if entry.contains("://") || entry.starts_with("git::") || entry.starts_with("git@") || entry.contains("?ref=") {
+        return true;
+    }
+    let host = entry.split('/').next().unwrap_or("");
+    entry.contains('/') && host.contains('.') && host != "." && host != ".." && !dir.join(entry).exists()
 }
 
 /// The path strings of one kustomization file: every field kustomize reads local files or
@@ -484,6 +544,8 @@ pub struct Rendering {
     pub program: Option<PathBuf>,
     /// The bounds of each render.
     pub limits: RenderLimits,
+    /// Let kustomize fetch remote bases (`--allow-remote-bases`); refused by default.
+    pub allow_remote: bool,
 }
 
 impl Rendering {
@@ -511,6 +573,14 @@ impl Rendering {
 /// Reads every environment, the kustomize ones rendered in parallel; the first error in
 /// `--env` order is returned.
 pub fn load_envs(specs: &[EnvSpec], rendering: &Rendering) -> Result<Vec<(String, Loaded)>, EnvError> {
+    // Before anything renders: a remote base would make kustomize run `git fetch`.
+    if !rendering.allow_remote {
+        for s in specs.iter().filter(|s| is_kustomization_dir(&s.path)) {
+            if let Some(remote) = remote_refs(&s.path).into_iter().next() {
+                return Err(EnvError::RemoteBase { name: s.name.clone(), remote });
+            }
+        }
+    }
     let renderer = if specs.iter().any(|s| is_kustomization_dir(&s.path)) { rendering.renderer() } else { None };
     std::thread::scope(|scope| {
         let handles: Vec<_> =

@@ -207,3 +207,62 @@ fn force_refuses_to_replace_a_transformer_config_an_overlay_reads() {
     assert!(r.stderr.contains("refusing to replace it with --force: it is the input overlay/../ext"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(ext.join("labels.yaml")).unwrap(), labels);
 }
+
+// ---- item 7: remote bases are refused before anything renders ----
+
+#[test]
+fn remote_bases_are_refused_before_rendering_unless_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (overlay, base) = (tmp.path().join("overlay"), tmp.path().join("base"));
+    kustomization(&overlay);
+    kustomization(&base);
+    // A renderer that records that it ran: a refusal must come before it.
+    let ran = tmp.path().join("ran");
+    let renderer = tmp.path().join("my-kustomize");
+    std::fs::write(&renderer, format!("#!/bin/sh\ntouch {}\ncat {}/cm.yaml\n", ran.display(), overlay.display()))
+        .unwrap();
+    std::fs::set_permissions(&renderer, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let generate = |extra: &[&str]| {
+        let mut c = cw(&["generate", "--name", "web", "--output", "chart", "--env", "prod=overlay"], tmp.path());
+        c.arg("--kustomize").arg(&renderer).args(extra);
+        run_bounded(c, SECS)
+    };
+    let cases = [
+        (
+            "overlay",
+            "resources",
+            "https://bot:s3cret@github.com/acme/base?ref=v1",
+            "https://github.com/acme/base?ref=v1",
+        ),
+        ("overlay", "bases", "git::https://example.com/acme/base.git", "git::https://example.com/acme/base.git"),
+        ("overlay", "components", "ssh://git@example.com/acme/c.git", "ssh://example.com/acme/c.git"),
+        ("overlay", "resources", "git@github.com:acme/base.git", "git@github.com:acme/base.git"),
+        // Reached only through the local base.
+        ("base", "resources", "github.com/acme/base/deploy?ref=main", "github.com/acme/base/deploy?ref=main"),
+    ];
+    for (dir, field, entry, shown) in cases {
+        std::fs::write(overlay.join("kustomization.yaml"), "resources: [cm.yaml, ../base]\n").unwrap();
+        std::fs::write(base.join("kustomization.yaml"), "resources: [cm.yaml]\n").unwrap();
+        let file = tmp.path().join(dir).join("kustomization.yaml");
+        std::fs::write(
+            &file,
+            format!(
+                "resources: [cm.yaml{}]\n{field}: [\"{entry}\"]\n",
+                if dir == "overlay" { ", ../base" } else { "" }
+            ),
+        )
+        .unwrap();
+        let r = generate(&[]);
+        assert_bounded(&r, 2, entry);
+        let shown_file =
+            if dir == "overlay" { "overlay/kustomization.yaml" } else { "overlay/../base/kustomization.yaml" };
+        let want = format!("--env prod: {shown_file} names the remote base {shown:?} in `{field}`");
+        assert!(r.stderr.contains(&want), "{want}\n{}", r.stderr);
+        assert!(r.stderr.contains("--allow-remote-bases") && !r.stderr.contains("s3cret"), "{}", r.stderr);
+        assert!(!ran.exists() && !tmp.path().join("chart").exists(), "{entry}: rendered or wrote");
+    }
+    // Allowed, the renderer runs (a stand-in: no network here).
+    let r = generate(&["--allow-remote-bases"]);
+    assert_bounded(&r, 0, "--allow-remote-bases");
+    assert!(ran.exists());
+}

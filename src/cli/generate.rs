@@ -27,6 +27,10 @@ pub struct Args {
     /// kubectl, from PATH].
     #[arg(long, value_name = "CMD")]
     kustomize: Option<PathBuf>,
+    /// Let kustomize fetch the remote bases (URLs, `github.com/...`, `git::...`) an --env
+    /// kustomization names; without it they are refused before anything is rendered.
+    #[arg(long)]
+    allow_remote_bases: bool,
     /// Chart name (lower case, digits and dashes).
     #[arg(long, required_unless_present = "print_catalog")]
     name: Option<String>,
@@ -105,7 +109,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     // Bad --env flags are refused before anything is read or rendered.
     let specs = kustomize::parse_envs(&a.envs)?;
-    let rendering = Rendering { program: a.kustomize.clone(), ..Rendering::default() };
+    let rendering =
+        Rendering { program: a.kustomize.clone(), allow_remote: a.allow_remote_bases, ..Rendering::default() };
     rendering.check()?;
     let name = a.name.clone().unwrap_or_default();
     let catalog = catalog(&a)?;
