@@ -8,6 +8,7 @@ use clap::{CommandFactory as _, FromArgMatches as _};
 mod cli;
 
 fn main() -> ExitCode {
+    cli::guard_stdout();
     // One line instead of a backtrace; the library turns the panics it can expect into errors.
     std::panic::set_hook(Box::new(|info| {
         let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
@@ -27,9 +28,6 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
-            }
             eprintln!("chartwright: error: {e:#}");
             ExitCode::from(2)
         }
@@ -52,9 +50,4 @@ fn clap_color(args: impl Iterator<Item = String>) -> clap::ColorChoice {
         Some("never") => clap::ColorChoice::Never,
         _ => clap::ColorChoice::Auto,
     }
-}
-
-/// A closed stdout (`chartwright lint . | head`) is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

@@ -266,3 +266,57 @@ fn remote_bases_are_refused_before_rendering_unless_allowed() {
     assert_bounded(&r, 0, "--allow-remote-bases");
     assert!(ran.exists());
 }
+
+// ---- item 16: a report that cannot be written is exit 2 ----
+
+/// Runs `args` in `dir` with stdout set by `stdout`, returning the exit code and stderr.
+fn run_with_stdout(args: &[&str], dir: &Path, stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let o = cw(args, dir).stdout(stdout).stdin(std::process::Stdio::null()).output().unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// A pipe whose reading end is already closed.
+fn widowed_pipe() -> std::process::Stdio {
+    let mut fds = [0; 2];
+    // SAFETY: pipe(2) fills two descriptors we then own.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: both descriptors are ours; the read end is closed, the write end handed over.
+    unsafe {
+        libc::close(fds[0]);
+        std::process::Stdio::from(<std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fds[1]))
+    }
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2_for_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    numbers_chart(tmp.path());
+    std::fs::write(tmp.path().join("c/values.yaml"), "a: \"1\"\n").unwrap();
+    std::fs::write(tmp.path().join("cm.yaml"), CM).unwrap();
+    // Clean runs, which would exit 0 with their report lost.
+    let commands: [&[&str]; 3] = [&["validate", "c"], &["lint", "cm.yaml"], &["audit", "c"]];
+    for args in commands {
+        let what = args.join(" ");
+        let (code, err) = run_with_stdout(args, tmp.path(), std::fs::File::create("/dev/full").unwrap().into());
+        assert_eq!(code, Some(2), "{what} > /dev/full: {err}");
+        assert!(err.contains("cannot write the report to standard output: no space left on device"), "{err}");
+        let (code, err) = run_with_stdout(args, tmp.path(), widowed_pipe());
+        assert_eq!(code, Some(2), "{what} | (closed): {err}");
+        assert!(
+            err.contains("cannot write the report to standard output: the reading end of the pipe is closed"),
+            "{err}"
+        );
+        let mut c = cw(args, tmp.path());
+        // SAFETY: close(2) is async-signal-safe, as pre_exec requires.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut c, || {
+                libc::close(1);
+                Ok(())
+            });
+        }
+        let o = c.stdin(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{what} >&-: {err}");
+        assert!(err.contains("cannot write the report: standard output is closed"), "{err}");
+    }
+}

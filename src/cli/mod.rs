@@ -49,11 +49,43 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// Writes to stdout, turning a closed pipe into an error the caller can recognise.
+/// Set when the process started with standard output closed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Run first thing: notes whether the process started with standard output closed. Rust's
+/// runtime opens `/dev/null` read-write on a closed standard descriptor before `main`, where a
+/// shell's `> /dev/null` opens it write-only: a read-write `/dev/null` on descriptor 1 is a
+/// closed stdout, and [`print_out`] refuses to drop the report into it.
+pub fn guard_stdout() {
+    // SAFETY: fstat and F_GETFL only read the descriptor; `st` is written by fstat.
+    let closed = unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::fstat(libc::STDOUT_FILENO, &mut st) == 0
+            && st.st_mode & libc::S_IFMT == libc::S_IFCHR
+            && st.st_rdev == libc::makedev(1, 3)
+            && libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) & libc::O_ACCMODE == libc::O_RDWR
+    };
+    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Writes a report to stdout. A report that cannot be written is an error (exit 2), whether
+/// stdout is closed, full or a pipe nobody reads: CI must never take a lost report for a
+/// clean run.
 pub fn print_out(s: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst) {
+        anyhow::bail!("cannot write the report: standard output is closed");
+    }
     let mut out = std::io::stdout().lock();
-    out.write_all(s.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    out.write_all(s.as_bytes()).and_then(|()| out.flush()).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::BrokenPipe => "the reading end of the pipe is closed".to_string(),
+            std::io::ErrorKind::StorageFull => "no space left on device".to_string(),
+            _ => {
+                let s = e.to_string();
+                s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+            }
+        };
+        anyhow::anyhow!("cannot write the report to standard output: {why}")
+    })
 }
