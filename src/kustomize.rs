@@ -135,20 +135,25 @@ pub enum RenderError {
     },
 }
 
-/// Parses `NAME=PATH`.
-pub fn parse_env(arg: &str) -> Result<EnvSpec, EnvError> {
-    let (name, path) = arg.split_once('=').ok_or_else(|| EnvError::Syntax(arg.to_string()))?;
+/// Parses `NAME=PATH`; the path is taken as given, UTF-8 or not.
+pub fn parse_env(arg: &std::ffi::OsStr) -> Result<EnvSpec, EnvError> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let bytes = arg.as_bytes();
+    let shown = || arg.to_string_lossy().into_owned();
+    let eq = bytes.iter().position(|b| *b == b'=').ok_or_else(|| EnvError::Syntax(shown()))?;
+    let (name, path) = (&bytes[..eq], &bytes[eq + 1..]);
     if path.is_empty() {
-        return Err(EnvError::Syntax(arg.to_string()));
+        return Err(EnvError::Syntax(shown()));
     }
-    if !valid_env_name(name) {
-        return Err(EnvError::BadName(name.to_string()));
-    }
-    Ok(EnvSpec { name: name.to_string(), path: PathBuf::from(path) })
+    let name = std::str::from_utf8(name).ok().filter(|n| valid_env_name(n));
+    let Some(name) = name else {
+        return Err(EnvError::BadName(String::from_utf8_lossy(&bytes[..eq]).into_owned()));
+    };
+    Ok(EnvSpec { name: name.to_string(), path: PathBuf::from(std::ffi::OsStr::from_bytes(path)) })
 }
 
 /// Parses every `--env`, refusing a name given twice.
-pub fn parse_envs(args: &[String]) -> Result<Vec<EnvSpec>, EnvError> {
+pub fn parse_envs(args: &[std::ffi::OsString]) -> Result<Vec<EnvSpec>, EnvError> {
     let mut specs: Vec<EnvSpec> = Vec::new();
     for a in args {
         let spec = parse_env(a)?;
@@ -728,10 +733,16 @@ mod tests {
 
     #[test]
     fn env_flag_syntax() {
-        assert_eq!(parse_env("prod=a=b").unwrap(), EnvSpec { name: "prod".into(), path: "a=b".into() });
-        assert!(matches!(parse_env("prod"), Err(EnvError::Syntax(_))));
-        assert!(matches!(parse_env("prod="), Err(EnvError::Syntax(_))));
-        assert!(matches!(parse_env("Prod=x"), Err(EnvError::BadName(n)) if n == "Prod"));
+        let parse = |s: &str| parse_env(s.as_ref());
+        assert_eq!(parse("prod=a=b").unwrap(), EnvSpec { name: "prod".into(), path: "a=b".into() });
+        assert!(matches!(parse("prod"), Err(EnvError::Syntax(_))));
+        assert!(matches!(parse("prod="), Err(EnvError::Syntax(_))));
+        assert!(matches!(parse("Prod=x"), Err(EnvError::BadName(n)) if n == "Prod"));
+        // A path need not be UTF-8; a name must be a DNS label.
+        use std::os::unix::ffi::OsStrExt as _;
+        let raw = std::ffi::OsStr::from_bytes(b"prod=x\xff");
+        assert_eq!(parse_env(raw).unwrap().path, PathBuf::from(std::ffi::OsStr::from_bytes(b"x\xff")));
+        assert!(matches!(parse_env(std::ffi::OsStr::from_bytes(b"pr\xffod=x")), Err(EnvError::BadName(_))));
         let twice = parse_envs(&["dev=a".into(), "prod=b".into(), "dev=c".into()]).unwrap_err();
         assert_eq!(twice.to_string(), "--env dev is given more than once; each environment needs its own name");
     }

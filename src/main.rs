@@ -15,7 +15,8 @@ fn main() -> ExitCode {
         eprintln!("chartwright: internal error{loc}; please report it");
     }));
     // clap writes help and usage errors before `--color` is parsed, so it gets the flag first.
-    let color = clap_color(std::env::args().skip(1));
+    // args_os: a file name need not be UTF-8, and `args` would panic on one.
+    let color = clap_color(std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()));
     let parsed = cli::Cli::command().color(color).try_get_matches().and_then(|m| cli::Cli::from_arg_matches(&m));
     let args = match parsed {
         Ok(a) => a,

@@ -320,3 +320,51 @@ fn a_report_that_cannot_be_written_is_exit_2_for_every_command() {
         assert!(err.contains("cannot write the report: standard output is closed"), "{err}");
     }
 }
+
+// ---- item 14: file names and arguments that are not UTF-8 ----
+
+#[test]
+fn non_utf8_arguments_are_read_or_refused_never_a_panic() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = OsStr::from_bytes(b"x\xff.yaml");
+    let shown = "x\u{fffd}.yaml";
+    let run = |args: &[&OsStr]| {
+        let mut c = chartwright();
+        c.args(args).current_dir(tmp.path());
+        run_bounded(c, SECS)
+    };
+    let os = |s: &'static str| OsStr::new(s);
+    // Missing: every command names the file, lossily, with exit 2.
+    let missing: [Vec<&OsStr>; 7] = [
+        vec![os("validate"), bad],
+        vec![os("lint"), bad],
+        vec![os("audit"), bad],
+        vec![os("generate"), bad, os("--name"), os("a")],
+        vec![os("generate"), os("--name"), os("a"), os("--env"), OsStr::from_bytes(b"prod=x\xff.yaml")],
+        vec![os("lint"), os("--config"), bad, os(".")],
+        vec![os("generate"), os("--name"), os("a"), os("--catalog"), bad, os("-")],
+    ];
+    for args in &missing {
+        let r = run(args);
+        assert_bounded(&r, 2, &format!("{args:?}"));
+        assert!(r.stderr.contains(shown), "{args:?}: {}", r.stderr);
+    }
+    // Arguments that are not paths are refused by the parser: still exit 2, no panic.
+    for args in [vec![os("completions"), bad], vec![os("man"), bad], vec![os("generate"), os("-"), os("--name"), bad]] {
+        let r = run(&args);
+        assert_bounded(&r, 2, &format!("{args:?}"));
+    }
+    // Present: read like any other file, and a chart written to such a directory.
+    std::fs::write(tmp.path().join(bad), CM).unwrap();
+    let r = run(&[os("lint"), bad]);
+    assert_bounded(&r, 0, "lint x\\xff.yaml");
+    let out = OsStr::from_bytes(b"out\xff");
+    let r = run(&[os("generate"), bad, os("--name"), os("web"), os("--output"), out]);
+    assert_bounded(&r, 0, "generate into out\\xff");
+    assert!(tmp.path().join(out).join("Chart.yaml").is_file());
+    let env = OsStr::from_bytes(b"prod=x\xff.yaml");
+    let r = run(&[os("generate"), os("--env"), env, os("--name"), os("web"), os("--output"), os("envs")]);
+    assert_bounded(&r, 0, "generate --env prod=x\\xff.yaml");
+}

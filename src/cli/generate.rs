@@ -21,8 +21,8 @@ pub struct Args {
     /// One environment of a multi-environment chart (repeatable; the first is the defaults):
     /// its manifests, a file, a directory, or a kustomize directory rendered with
     /// `kustomize build` or `kubectl kustomize`.
-    #[arg(long = "env", value_name = "NAME=PATH", allow_hyphen_values = true)]
-    envs: Vec<String>,
+    #[arg(long = "env", value_name = "NAME=PATH", allow_hyphen_values = true, value_parser = clap::value_parser!(std::ffi::OsString))]
+    envs: Vec<std::ffi::OsString>,
     /// The program that renders kustomize directories of --env [default: kustomize, else
     /// kubectl, from PATH].
     #[arg(long, value_name = "CMD")]
