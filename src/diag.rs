@@ -101,10 +101,15 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a field to the JSON output.
+    /// Adds a field to the JSON output; a string is cut like a message (a 20 MB object name
+    /// must not be held, and copied, once per finding).
     #[must_use]
     pub fn field(mut self, key: &str, value: impl Into<serde_json::Value>) -> Diagnostic {
-        self.fields.insert(key.to_string(), value.into());
+        let value = match value.into() {
+            serde_json::Value::String(s) => serde_json::Value::String(clip_message(s)),
+            other => other,
+        };
+        self.fields.insert(key.to_string(), value);
         self
     }
 }
@@ -209,18 +214,51 @@ pub struct Report<'a> {
 }
 
 /// Renders `report` in `format`; `color` only matters for text.
+///
+/// Every string of the findings and of the JSON document (messages, object names, pointers,
+/// file names) is cut to [`crate::limits::MAX_MESSAGE_CHARS`] here, the one place every format
+/// passes, so a 20 MB name never becomes a 20 MB line per finding in any format.
 pub fn render(format: Format, report: &Report<'_>, color: bool) -> String {
-    let annotations = report.annotations.as_ref().unwrap_or(&report.groups);
+    let groups: Vec<Group> = report.groups.iter().map(bounded_group).collect();
+    let annotations: Option<Vec<Group>> = report.annotations.as_ref().map(|a| a.iter().map(bounded_group).collect());
+    let annotations = annotations.as_ref().unwrap_or(&groups);
     match format {
         Format::Text => {
-            let mut out = render_text(&report.groups, &report.sources, color);
+            let mut out = render_text(&groups, &report.sources, color);
             out.push_str(&report.text_footer);
             out
         }
-        Format::Json => json_document(&report.document),
+        Format::Json => json_document(&bounded_json(&report.document)),
         Format::Github => render_github(annotations),
         Format::Sarif => render_sarif(report.tool, annotations, &report.rules),
-        Format::Junit => render_junit(report.tool, &report.groups, report.fail_at),
+        Format::Junit => render_junit(report.tool, &groups, report.fail_at),
+    }
+}
+
+fn bounded_group(g: &Group) -> Group {
+    Group { name: clip_message(g.name.clone()), diagnostics: g.diagnostics.iter().map(bounded_diagnostic).collect() }
+}
+
+fn bounded_diagnostic(d: &Diagnostic) -> Diagnostic {
+    Diagnostic {
+        rule: clip_message(d.rule.clone()),
+        severity: d.severity,
+        message: clip_message(d.message.clone()),
+        location: d.location.as_ref().map(|l| Location { file: clip_message(l.file.clone()), ..l.clone() }),
+        help: d.help.clone().map(clip_message),
+        fields: d.fields.iter().map(|(k, v)| (k.clone(), bounded_json(v))).collect(),
+        snippet: d.snippet.clone(),
+    }
+}
+
+/// `v` with every string and key cut by [`clip_message`].
+fn bounded_json(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(clip_message(s.clone())),
+        Value::Array(a) => Value::Array(a.iter().map(bounded_json).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (clip_message(k.clone()), bounded_json(v))).collect()),
+        other => other.clone(),
     }
 }
 
@@ -371,15 +409,20 @@ fn clip(line: &str, column: u32, ascii: Option<bool>) -> (String, u32) {
     (out, u32::try_from(caret).unwrap_or(u32::MAX))
 }
 
-/// A message cut to [`crate::limits::MAX_MESSAGE_CHARS`] characters, marked when cut.
+/// A message cut to [`crate::limits::MAX_MESSAGE_CHARS`] characters, marked where cut. The
+/// middle goes, so that both a prefix (`Deployment/<huge name>: `) and the sentence after it
+/// stay readable.
 pub fn clip_message(message: String) -> String {
     let max = crate::limits::MAX_MESSAGE_CHARS;
     if message.len() <= max {
         return message;
     }
-    match message.char_indices().nth(max) {
-        Some((i, _)) => format!("{}… ({} more bytes)", &message[..i], message.len() - i),
-        None => message,
+    let half = max / 2;
+    let head = message.char_indices().nth(half).map(|(i, _)| i);
+    let tail = message.char_indices().rev().nth(half - 1).map(|(i, _)| i);
+    match (head, tail) {
+        (Some(h), Some(t)) if h < t => format!("{}… ({} bytes cut) …{}", &message[..h], t - h, &message[t..]),
+        _ => message,
     }
 }
 
@@ -505,7 +548,12 @@ pub fn render_concise(diagnostics: &[Diagnostic]) -> String {
         if let Some(loc) = &d.location {
             let _ = write!(out, "{loc}: ");
         }
-        let object = d.fields.get("object").and_then(|o| o.as_str()).map(|o| format!("{o}: ")).unwrap_or_default();
+        let object = d
+            .fields
+            .get("object")
+            .and_then(|o| o.as_str())
+            .map(|o| format!("{}: ", clip_message(o.to_string())))
+            .unwrap_or_default();
         let _ = writeln!(out, "{}[{}]: {object}{}", d.severity.as_str(), d.rule, d.message);
     }
     out
@@ -760,6 +808,17 @@ mod tests {
         assert_eq!(redact_excerpt("token: ghp_abc", 8), ("token: <redacted>".to_string(), 8));
         assert_eq!(redact_excerpt("ghp_abc: 1", 10), ("<redacted>".to_string(), 1));
         assert_eq!(redact_excerpt("plain: 1", 8), ("plain: 1".to_string(), 8));
+    }
+
+    #[test]
+    fn long_messages_keep_their_start_and_end() {
+        let m = format!("Deployment/{}: no CPU limit", "a".repeat(100_000));
+        let cut = clip_message(m);
+        assert!(cut.starts_with("Deployment/aaa") && cut.ends_with("aaa: no CPU limit"), "{cut}");
+        assert!(cut.contains("bytes cut)") && cut.chars().count() < crate::limits::MAX_MESSAGE_CHARS + 40);
+        assert_eq!(clip_message("short".into()), "short");
+        let wide = "é".repeat(5000);
+        assert!(clip_message(wide).chars().count() < crate::limits::MAX_MESSAGE_CHARS + 40);
     }
 
     #[test]

@@ -368,3 +368,30 @@ fn non_utf8_arguments_are_read_or_refused_never_a_panic() {
     let r = run(&[os("generate"), os("--env"), env, os("--name"), os("web"), os("--output"), os("envs")]);
     assert_bounded(&r, 0, "generate --env prod=x\\xff.yaml");
 }
+
+// ---- item 10: the message cap holds in every format ----
+
+#[test]
+fn a_twenty_megabyte_name_or_key_gives_small_output_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let huge = "a".repeat(20 * 1024 * 1024);
+    std::fs::write(
+        tmp.path().join("big.yaml"),
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {huge}\nspec:\n  selector: {{matchLabels: {{app: x}}}}\n  template:\n    metadata: {{labels: {{app: x}}}}\n    spec:\n      containers: [{{name: c, image: nginx}}]\n"
+        ),
+    )
+    .unwrap();
+    numbers_chart(tmp.path());
+    // A 20 MB key (an explicit key: plain keys stop at 1024 characters) and a 20 MB value.
+    std::fs::write(tmp.path().join("big-values.yaml"), format!("? {huge}\n: \"x\"\nb: \"{huge}\"\n")).unwrap();
+    for format in ["text", "json", "github", "sarif", "junit"] {
+        let r = run_bounded(cw(&["lint", "big.yaml", "--format", format], tmp.path()), SECS);
+        assert_bounded(&r, 0, &format!("lint --format {format}"));
+        assert!(r.stdout_len < 256 * 1024, "lint --format {format}: {} bytes", r.stdout_len);
+        assert!(r.stdout.contains("no CPU limit"), "lint --format {format}: the sentence after the name is kept");
+        let r = run_bounded(cw(&["validate", "c", "-f", "big-values.yaml", "--format", format], tmp.path()), SECS);
+        assert_bounded(&r, 1, &format!("validate --format {format}"));
+        assert!(r.stdout_len < 64 * 1024, "validate --format {format}: {} bytes", r.stdout_len);
+    }
+}
