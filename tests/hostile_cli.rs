@@ -395,3 +395,20 @@ fn a_twenty_megabyte_name_or_key_gives_small_output_in_every_format() {
         assert!(r.stdout_len < 64 * 1024, "validate --format {format}: {} bytes", r.stdout_len);
     }
 }
+
+// ---- item 17: --verify runs helm under the same bounds as a kustomize render ----
+
+#[test]
+fn verify_stops_a_helm_that_writes_without_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("cm.yaml"), CM).unwrap();
+    // A helm of its own that never stops writing (and leaves a helper behind holding stdout).
+    let helm = tmp.path().join("endless-helm");
+    std::fs::write(&helm, "#!/bin/sh\nsleep 1000 &\nyes 'kind: ConfigMap'\n").unwrap();
+    std::fs::set_permissions(&helm, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut c = cw(&["generate", "cm.yaml", "--name", "web", "--output", "chart", "--verify", "--helm"], tmp.path());
+    c.arg(&helm);
+    let r = run_bounded(c, SECS);
+    assert_bounded(&r, 2, "generate --verify with an endless helm");
+    assert!(r.stderr.contains("template web chart` wrote more than 67108864 bytes and was stopped"), "{}", r.stderr);
+}

@@ -202,12 +202,29 @@ fn helm_template(
     ns: &str,
     values: Option<&Path>,
 ) -> anyhow::Result<Result<manifest::Loaded, String>> {
+    use chartwright::process::{self, RunError};
     let mut cmd = std::process::Command::new(helm);
     cmd.args(["template", release]).arg(chart).args(["--namespace", ns, "--include-crds"]);
     if let Some(v) = values {
         cmd.arg("--values").arg(v);
     }
-    let out = cmd.output().with_context(|| format!("cannot run {}", helm.display()))?;
+    // Bounded like a kustomize render: a chart (or a helm) that hangs or writes without end
+    // must not hold CI.
+    let limits = process::Limits {
+        time: chartwright::limits::HELM_TEMPLATE_TIMEOUT,
+        output: chartwright::limits::MAX_INPUT_BYTES,
+    };
+    let shown = format!("{} template {release} {}", helm.display(), chart.display());
+    let out = match process::run_bounded(cmd, limits) {
+        Ok(out) => out,
+        Err(RunError::Spawn(e)) => return Err(e).with_context(|| format!("cannot run {}", helm.display())),
+        Err(RunError::Timeout) => {
+            anyhow::bail!("--verify: `{shown}` did not finish within {} s and was stopped", limits.time.as_secs())
+        }
+        Err(RunError::TooLarge) => {
+            anyhow::bail!("--verify: `{shown}` wrote more than {} bytes and was stopped", limits.output)
+        }
+    };
     if !out.status.success() {
         return Ok(Err(String::from_utf8_lossy(&out.stderr).into_owned()));
     }
