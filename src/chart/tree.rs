@@ -103,6 +103,9 @@ impl Tree {
                     if p.is_dir() && p.join("Chart.yaml").is_file() {
                         out.push((shown, Tree::Dir(p, budget.clone())));
                     } else if name.ends_with(".tgz") && p.is_file() {
+                        if let Ok(root) = d.canonicalize() {
+                            textfile::check_inside(&root, &p, &display(&p))?;
+                        }
                         // Helm's directory loader holds charts/*.tgz to the per-file limit too.
                         let bytes = textfile::read_bytes(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)?;
                         out.extend(archive_charts(&shown, &bytes, 0, budget.clone())?);
