@@ -8,7 +8,6 @@ use clap::{CommandFactory as _, FromArgMatches as _};
 mod cli;
 
 fn main() -> ExitCode {
-    cli::guard_stdout();
     // One line instead of a backtrace; the library turns the panics it can expect into errors.
     std::panic::set_hook(Box::new(|info| {
         let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();

@@ -52,21 +52,20 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 /// Set when the process started with standard output closed.
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Run first thing: notes whether the process started with standard output closed. Rust's
-/// runtime opens `/dev/null` read-write on a closed standard descriptor before `main`, where a
-/// shell's `> /dev/null` opens it write-only: a read-write `/dev/null` on descriptor 1 is a
-/// closed stdout, and [`print_out`] refuses to drop the report into it.
-pub fn guard_stdout() {
-    // SAFETY: fstat and F_GETFL only read the descriptor; `st` is written by fstat.
-    let closed = unsafe {
-        let mut st: libc::stat = std::mem::zeroed();
-        libc::fstat(libc::STDOUT_FILENO, &mut st) == 0
-            && st.st_mode & libc::S_IFMT == libc::S_IFCHR
-            && st.st_rdev == libc::makedev(1, 3)
-            && libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) & libc::O_ACCMODE == libc::O_RDWR
-    };
-    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::SeqCst);
+/// Notes whether the process started with standard output closed. Rust's runtime puts
+/// `/dev/null` on a closed standard descriptor before `main`, which would make the report
+/// vanish without an error; this runs earlier, as an ELF constructor, while the descriptor is
+/// still closed. (A `> /dev/null` the user asked for is not affected.)
+extern "C" fn note_closed_stdout() {
+    // SAFETY: F_GETFD only reads the descriptor's flags; nothing else of the process is used.
+    if unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } == -1 {
+        STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;
 
 /// Writes a report to stdout. A report that cannot be written is an error (exit 2), whether
 /// stdout is closed, full or a pipe nobody reads: CI must never take a lost report for a
