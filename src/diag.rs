@@ -101,10 +101,15 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a field to the JSON output.
+    /// Adds a field to the JSON output; a string is cut like a message (a 20 MB object name
+    /// must not be held, and copied, once per finding).
     #[must_use]
     pub fn field(mut self, key: &str, value: impl Into<serde_json::Value>) -> Diagnostic {
-        self.fields.insert(key.to_string(), value.into());
+        let value = match value.into() {
+            serde_json::Value::String(s) => serde_json::Value::String(clip_message(s)),
+            other => other,
+        };
+        self.fields.insert(key.to_string(), value);
         self
     }
 }
@@ -209,18 +214,51 @@ pub struct Report<'a> {
 }
 
 /// Renders `report` in `format`; `color` only matters for text.
+///
+/// Every string of the findings and of the JSON document (messages, object names, pointers,
+/// file names) is cut to [`crate::limits::MAX_MESSAGE_CHARS`] here, the one place every format
+/// passes, so a 20 MB name never becomes a 20 MB line per finding in any format.
 pub fn render(format: Format, report: &Report<'_>, color: bool) -> String {
-    let annotations = report.annotations.as_ref().unwrap_or(&report.groups);
+    let groups: Vec<Group> = report.groups.iter().map(bounded_group).collect();
+    let annotations: Option<Vec<Group>> = report.annotations.as_ref().map(|a| a.iter().map(bounded_group).collect());
+    let annotations = annotations.as_ref().unwrap_or(&groups);
     match format {
         Format::Text => {
-            let mut out = render_text(&report.groups, &report.sources, color);
+            let mut out = render_text(&groups, &report.sources, color);
             out.push_str(&report.text_footer);
             out
         }
-        Format::Json => json_document(&report.document),
+        Format::Json => json_document(&bounded_json(&report.document)),
         Format::Github => render_github(annotations),
         Format::Sarif => render_sarif(report.tool, annotations, &report.rules),
-        Format::Junit => render_junit(report.tool, &report.groups, report.fail_at),
+        Format::Junit => render_junit(report.tool, &groups, report.fail_at),
+    }
+}
+
+fn bounded_group(g: &Group) -> Group {
+    Group { name: clip_message(g.name.clone()), diagnostics: g.diagnostics.iter().map(bounded_diagnostic).collect() }
+}
+
+fn bounded_diagnostic(d: &Diagnostic) -> Diagnostic {
+    Diagnostic {
+        rule: clip_message(d.rule.clone()),
+        severity: d.severity,
+        message: clip_message(d.message.clone()),
+        location: d.location.as_ref().map(|l| Location { file: clip_message(l.file.clone()), ..l.clone() }),
+        help: d.help.clone().map(clip_message),
+        fields: d.fields.iter().map(|(k, v)| (k.clone(), bounded_json(v))).collect(),
+        snippet: d.snippet.clone(),
+    }
+}
+
+/// `v` with every string and key cut by [`clip_message`].
+fn bounded_json(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(clip_message(s.clone())),
+        Value::Array(a) => Value::Array(a.iter().map(bounded_json).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (clip_message(k.clone()), bounded_json(v))).collect()),
+        other => other.clone(),
     }
 }
 
@@ -371,15 +409,20 @@ fn clip(line: &str, column: u32, ascii: Option<bool>) -> (String, u32) {
     (out, u32::try_from(caret).unwrap_or(u32::MAX))
 }
 
-/// A message cut to [`crate::limits::MAX_MESSAGE_CHARS`] characters, marked when cut.
+/// A message cut to [`crate::limits::MAX_MESSAGE_CHARS`] characters, marked where cut. The
+/// middle goes, so that both a prefix (`Deployment/<huge name>: `) and the sentence after it
+/// stay readable.
 pub fn clip_message(message: String) -> String {
     let max = crate::limits::MAX_MESSAGE_CHARS;
     if message.len() <= max {
         return message;
     }
-    match message.char_indices().nth(max) {
-        Some((i, _)) => format!("{}… ({} more bytes)", &message[..i], message.len() - i),
-        None => message,
+    let half = max / 2;
+    let head = message.char_indices().nth(half).map(|(i, _)| i);
+    let tail = message.char_indices().rev().nth(half - 1).map(|(i, _)| i);
+    match (head, tail) {
+        (Some(h), Some(t)) if h < t => format!("{}… ({} bytes cut) …{}", &message[..h], t - h, &message[t..]),
+        _ => message,
     }
 }
 
@@ -433,8 +476,63 @@ pub fn excerpt(text: &str, line: u32, column: u32, color: bool) -> String {
         .unwrap_or_default()
 }
 
+/// True when `s` holds something shaped like a credential: GitHub, GitLab and Slack tokens,
+/// AWS access key ids, PEM blocks, JWTs. Messages and excerpts never quote such a value.
+pub fn looks_secret(s: &str) -> bool {
+    const PREFIXES: [&str; 12] = [
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "-----BEGIN",
+        "xoxb-",
+        "xoxp-",
+        "xoxa-",
+        "xoxr-",
+        "glpat-",
+    ];
+    if PREFIXES.iter().any(|p| s.contains(p)) {
+        return true;
+    }
+    let b = s.as_bytes();
+    let key_id =
+        |i: usize| b.get(i + 4..i + 20).is_some_and(|t| t.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+    let b64url = |c: &u8| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_';
+    // A JWT: `eyJ` (base64 of `{"`), more base64url, a dot, more base64url.
+    let jwt = |i: usize| {
+        let rest = &b[i + 3..];
+        let head = rest.iter().take_while(|c| b64url(c)).count();
+        rest.get(head) == Some(&b'.') && rest.get(head + 1).is_some_and(b64url)
+    };
+    (0..b.len()).any(|i| match &b[i..] {
+        [b'A', b'K' | b'S', b'I', b'A', ..] => key_id(i),
+        [b'e', b'y', b'J', ..] => jwt(i),
+        _ => false,
+    })
+}
+
+/// A value as a message quotes it: at most [`crate::limits::MAX_SNIPPET_CHARS`] characters
+/// from its start, and `<redacted>` when it looks like a credential ([`looks_secret`]).
+pub fn quote_value(s: &str) -> String {
+    if looks_secret(s) { "<redacted>".into() } else { clip_line(s, 1).0 }
+}
+
+/// An excerpt line with a credential-shaped value hidden: what precedes the caret (the key)
+/// is kept when it is clean, the rest is `<redacted>`.
+fn redact_excerpt(src: &str, column: u32) -> (String, u32) {
+    if !looks_secret(src) {
+        return (src.to_string(), column);
+    }
+    let before: String = src.chars().take(column.saturating_sub(1) as usize).collect();
+    if looks_secret(&before) { ("<redacted>".into(), 1) } else { (before + "<redacted>", column) }
+}
+
 /// The excerpt block: a gutter, the (clipped) source line and a caret under `column`.
 fn format_excerpt(line: u32, src: &str, column: u32, color: bool) -> String {
+    let (src, column) = redact_excerpt(src, column);
+    let src = src.as_str();
     let num = line.to_string();
     let gutter = " ".repeat(num.len());
     let caret_pad: String =
@@ -450,7 +548,12 @@ pub fn render_concise(diagnostics: &[Diagnostic]) -> String {
         if let Some(loc) = &d.location {
             let _ = write!(out, "{loc}: ");
         }
-        let object = d.fields.get("object").and_then(|o| o.as_str()).map(|o| format!("{o}: ")).unwrap_or_default();
+        let object = d
+            .fields
+            .get("object")
+            .and_then(|o| o.as_str())
+            .map(|o| format!("{}: ", clip_message(o.to_string())))
+            .unwrap_or_default();
         let _ = writeln!(out, "{}[{}]: {object}{}", d.severity.as_str(), d.rule, d.message);
     }
     out
@@ -681,6 +784,41 @@ mod tests {
         assert!(text.starts_with("deploy.yaml:2:10: warning[image-latest]: image uses tag latest"), "{text}");
         assert!(text.contains("2 | image:   nginx:latest\n  |          ^\n"), "{text}");
         assert!(text.contains("= help: pin a version"));
+    }
+
+    #[test]
+    fn credential_shapes_are_recognised_and_ordinary_text_is_not() {
+        for s in [
+            "ghp_x",
+            "token github_pat_1",
+            "AKIAIOSFODNN7EXAMPLE",
+            "x ASIAIOSFODNN7EXAMPL2",
+            "-----BEGIN CERTIFICATE-----",
+            "xoxp-1",
+            "glpat-x",
+            "Bearer eyJhbGciOi.eyJzdWIi.sig",
+        ] {
+            assert!(looks_secret(s), "{s}");
+        }
+        for s in ["AKIA", "AKIAlowercase000000", "ASKA0000000000000000", "eyJ without dot", "nginx:1.27", "ghp"] {
+            assert!(!looks_secret(s), "{s}");
+        }
+        assert_eq!(quote_value("ghp_x"), "<redacted>");
+        assert_eq!(quote_value(&"a".repeat(10_000)).chars().count(), crate::limits::MAX_SNIPPET_CHARS + 1);
+        assert_eq!(redact_excerpt("token: ghp_abc", 8), ("token: <redacted>".to_string(), 8));
+        assert_eq!(redact_excerpt("ghp_abc: 1", 10), ("<redacted>".to_string(), 1));
+        assert_eq!(redact_excerpt("plain: 1", 8), ("plain: 1".to_string(), 8));
+    }
+
+    #[test]
+    fn long_messages_keep_their_start_and_end() {
+        let m = format!("Deployment/{}: no CPU limit", "a".repeat(100_000));
+        let cut = clip_message(m);
+        assert!(cut.starts_with("Deployment/aaa") && cut.ends_with("aaa: no CPU limit"), "{cut}");
+        assert!(cut.contains("bytes cut)") && cut.chars().count() < crate::limits::MAX_MESSAGE_CHARS + 40);
+        assert_eq!(clip_message("short".into()), "short");
+        let wide = "é".repeat(5000);
+        assert!(clip_message(wide).chars().count() < crate::limits::MAX_MESSAGE_CHARS + 40);
     }
 
     #[test]

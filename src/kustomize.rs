@@ -2,14 +2,12 @@
 //! manifests, read the way a single-environment run reads them, or rendered from a kustomize
 //! directory by `kustomize build` or `kubectl kustomize` under a time and size bound.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::manifest::{self, LoadError, Loaded};
+use crate::process::RunError;
 
 /// The files that make a directory a kustomization, as kustomize looks for them.
 pub const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -63,6 +61,22 @@ pub enum EnvError {
         name: String,
         /// What went wrong.
         cause: LoadError,
+    },
+    /// `--kustomize` names something that reads as an option, not a program.
+    #[error(
+        "--kustomize {0:?} starts with `-` and reads as an option, not a program; name the program by its path (for example --kustomize ./{0})"
+    )]
+    OptionLikeProgram(String),
+    /// A kustomization names a remote base and remote bases were not allowed.
+    #[error(
+        "--env {name}: {} names the remote base {:?} in `{}`; chartwright does not let kustomize fetch from the network unless --allow-remote-bases is given (or vendor the base and name its local path)",
+        .remote.file.display(), .remote.entry, .remote.field
+    )]
+    RemoteBase {
+        /// The environment.
+        name: String,
+        /// The entry and where it is.
+        remote: RemoteRef,
     },
     /// The environment has no Kubernetes objects.
     #[error("--env {name}: {path} holds no Kubernetes objects")]
@@ -119,20 +133,25 @@ pub enum RenderError {
     },
 }
 
-/// Parses `NAME=PATH`.
-pub fn parse_env(arg: &str) -> Result<EnvSpec, EnvError> {
-    let (name, path) = arg.split_once('=').ok_or_else(|| EnvError::Syntax(arg.to_string()))?;
+/// Parses `NAME=PATH`; the path is taken as given, UTF-8 or not.
+pub fn parse_env(arg: &std::ffi::OsStr) -> Result<EnvSpec, EnvError> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let bytes = arg.as_bytes();
+    let shown = || arg.to_string_lossy().into_owned();
+    let eq = bytes.iter().position(|b| *b == b'=').ok_or_else(|| EnvError::Syntax(shown()))?;
+    let (name, path) = (&bytes[..eq], &bytes[eq + 1..]);
     if path.is_empty() {
-        return Err(EnvError::Syntax(arg.to_string()));
+        return Err(EnvError::Syntax(shown()));
     }
-    if !valid_env_name(name) {
-        return Err(EnvError::BadName(name.to_string()));
-    }
-    Ok(EnvSpec { name: name.to_string(), path: PathBuf::from(path) })
+    let name = std::str::from_utf8(name).ok().filter(|n| valid_env_name(n));
+    let Some(name) = name else {
+        return Err(EnvError::BadName(String::from_utf8_lossy(&bytes[..eq]).into_owned()));
+    };
+    Ok(EnvSpec { name: name.to_string(), path: PathBuf::from(std::ffi::OsStr::from_bytes(path)) })
 }
 
 /// Parses every `--env`, refusing a name given twice.
-pub fn parse_envs(args: &[String]) -> Result<Vec<EnvSpec>, EnvError> {
+pub fn parse_envs(args: &[std::ffi::OsString]) -> Result<Vec<EnvSpec>, EnvError> {
     let mut specs: Vec<EnvSpec> = Vec::new();
     for a in args {
         let spec = parse_env(a)?;
@@ -174,10 +193,38 @@ pub fn input_paths(specs: &[EnvSpec]) -> Vec<PathBuf> {
 /// they name. `--force` must never replace any of them (a base outside the overlay is an input
 /// too). Remote references are skipped; a kustomization that cannot be read adds only itself.
 pub fn local_sources(dir: &Path) -> Vec<PathBuf> {
+    walk(dir).local
+}
+
+/// A remote base a kustomization tree names: kustomize would fetch it from the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteRef {
+    /// The entry as written (credentials in a URL redacted).
+    pub entry: String,
+    /// The field: `resources`, `bases` or `components`.
+    pub field: &'static str,
+    /// The kustomization file that names it.
+    pub file: PathBuf,
+}
+
+/// Every remote `resources`/`bases`/`components` entry of the kustomization tree at `dir`, in
+/// the overlay and in every local base it reaches.
+pub fn remote_refs(dir: &Path) -> Vec<RemoteRef> {
+    walk(dir).remote
+}
+
+/// What a walk of a kustomization tree found.
+#[derive(Default)]
+struct Walked {
+    local: Vec<PathBuf>,
+    remote: Vec<RemoteRef>,
+}
+
+fn walk(dir: &Path) -> Walked {
     // Bounds the walk: kustomize trees are small, and a cycle must not loop.
     const MAX_DIRS: usize = 256;
     let mut seen: Vec<PathBuf> = Vec::new();
-    let mut out: Vec<PathBuf> = Vec::new();
+    let mut out = Walked::default();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
         let key = d.canonicalize().unwrap_or_else(|_| d.clone());
@@ -185,56 +232,104 @@ pub fn local_sources(dir: &Path) -> Vec<PathBuf> {
             continue;
         }
         seen.push(key);
-        out.push(d.clone());
+        out.local.push(d.clone());
         // Bounded and regular files only: a FIFO or a huge file named like a kustomization
         // must not hang or exhaust this walk (kustomize itself then runs under its bounds).
-        let Some(text) = KUSTOMIZATION_FILES.iter().find_map(|f| {
+        let Some((file, text)) = KUSTOMIZATION_FILES.iter().find_map(|f| {
             let p = d.join(f);
-            crate::textfile::read_limited(&p, &p.display().to_string(), crate::limits::MAX_INPUT_BYTES).ok()
+            let text =
+                crate::textfile::read_limited(&p, &p.display().to_string(), crate::limits::MAX_INPUT_BYTES).ok()?;
+            Some((p, text))
         }) else {
             continue;
         };
         let Ok(docs) = crate::yaml::parse_stream(&text) else { continue };
         let Some(root) = docs.into_iter().find_map(|doc| doc.root) else { continue };
+        for field in ["resources", "bases", "components"] {
+            let entries = root.get(field).and_then(crate::yaml::Node::as_seq).into_iter().flatten();
+            for entry in entries.filter_map(crate::yaml::Node::as_str).filter(|e| is_remote(&d, e)) {
+                let entry = crate::diag::clip_line(&crate::repo_url::redact(entry), 1).0;
+                out.remote.push(RemoteRef { entry, field, file: file.clone() });
+            }
+        }
         for reference in kustomization_paths(&root) {
-            if reference.contains("://") || reference.contains("?ref=") || reference.starts_with("github.com/") {
+            if is_remote(&d, &reference) {
                 continue;
             }
             let p = d.join(&reference);
             if is_kustomization_dir(&p) {
                 todo.push(p);
             } else if p.exists() {
-                out.push(p);
+                out.local.push(p);
             }
         }
     }
     out
 }
 
-/// The path strings of one kustomization file.
+/// True when kustomize would fetch `entry` (of the kustomization in `dir`) over the network: a
+/// URL (`https://`, `ssh://`, `file://`...), a go-getter form (`git::`), an scp-like `git@host:`,
+/// a `?ref=`, or a path that does not exist here and starts with a host name
+/// (`github.com/org/repo`), which kustomize tries as a repository.
+fn is_remote(dir: &Path, entry: &str) -> bool {
+    if entry.contains("://") || entry.starts_with("git::") || entry.starts_with("git@") || entry.contains("?ref=") {
+        return true;
+    }
+    let host = entry.split('/').next().unwrap_or("");
+    entry.contains('/') && host.contains('.') && host != "." && host != ".." && !dir.join(entry).exists()
+}
+
+/// The path strings of one kustomization file: every field kustomize reads local files or
+/// directories from (kustomize's kustomization reference), inline YAML included (such a
+/// string names no file and is dropped by the caller).
 fn kustomization_paths(root: &crate::yaml::Node) -> Vec<String> {
-    let strings = |n: Option<&crate::yaml::Node>| -> Vec<String> {
-        n.and_then(crate::yaml::Node::as_seq)
+    use crate::yaml::Node;
+    let strings = |n: Option<&Node>| -> Vec<String> {
+        n.and_then(Node::as_seq)
             .map(|s| s.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
             .unwrap_or_default()
     };
+    let string = |n: Option<&Node>| n.and_then(Node::as_str).map(str::to_string);
+    let items =
+        |key: &str| root.get(key).and_then(Node::as_seq).map(|s| s.iter().collect::<Vec<_>>()).unwrap_or_default();
     let mut out = Vec::new();
-    for key in ["resources", "bases", "components", "crds", "patchesStrategicMerge", "configurations"] {
+    for key in [
+        "resources",
+        "bases",
+        "components",
+        "crds",
+        "patchesStrategicMerge",
+        "configurations",
+        "transformers",
+        "generators",
+        "validators",
+    ] {
         out.extend(strings(root.get(key)));
     }
     for key in ["patches", "patchesJson6902", "replacements"] {
-        for item in root.get(key).and_then(crate::yaml::Node::as_seq).into_iter().flatten() {
-            out.extend(item.get("path").and_then(crate::yaml::Node::as_str).map(str::to_string));
-        }
+        out.extend(items(key).into_iter().filter_map(|item| string(item.get("path"))));
     }
+    out.extend(root.get("openapi").and_then(|o| string(o.get("path"))));
     for key in ["configMapGenerator", "secretGenerator"] {
-        for item in root.get(key).and_then(crate::yaml::Node::as_seq).into_iter().flatten() {
+        for item in items(key) {
             for list in ["files", "envs"] {
                 // `key=path` names the data key; the file is after the `=`.
                 out.extend(strings(item.get(list)).into_iter().map(|f| f.rsplit('=').next().unwrap_or(&f).to_string()));
             }
-            out.extend(item.get("env").and_then(crate::yaml::Node::as_str).map(str::to_string));
+            out.extend(string(item.get("env")));
         }
+    }
+    // Helm charts are read from chartHome (`charts` unless set), with their values files.
+    let globals = root.get("helmGlobals");
+    let helm_charts = items("helmCharts");
+    let inflators = items("helmChartInflationGenerator");
+    if !helm_charts.is_empty() || globals.is_some() {
+        out.push(globals.and_then(|g| string(g.get("chartHome"))).unwrap_or_else(|| "charts".into()));
+        out.extend(globals.and_then(|g| string(g.get("configHome"))));
+    }
+    for item in helm_charts.into_iter().chain(inflators) {
+        out.extend(["valuesFile", "chartHome", "valuesLocal"].into_iter().filter_map(|k| string(item.get(k))));
+        out.extend(strings(item.get("additionalValuesFiles")));
     }
     out
 }
@@ -294,7 +389,7 @@ impl Renderer {
             Tool::Kustomize => "build",
             Tool::Kubectl => "kustomize",
         };
-        format!("{} {verb} {}", self.program.display(), dir.display())
+        format!("{} {verb} {}", self.program.display(), dir_argument(dir).display())
     }
 
     /// Renders `dir`, killing the renderer (and anything it started) past the limits.
@@ -305,8 +400,9 @@ impl Renderer {
             Tool::Kustomize => "build",
             Tool::Kubectl => "kustomize",
         });
-        cmd.arg(dir);
-        let out = run_bounded(cmd, limits).map_err(|e| match e {
+        cmd.arg(dir_argument(dir));
+        let bounds = crate::process::Limits { time: limits.time, output: limits.output };
+        let out = crate::process::run_bounded(cmd, bounds).map_err(|e| match e {
             RunError::Spawn(cause) => RenderError::Spawn { command: command.clone(), cause },
             RunError::Timeout => RenderError::Timeout { command: command.clone(), limit: limits.time },
             RunError::TooLarge => RenderError::TooLarge { command: command.clone(), limit: limits.output },
@@ -320,6 +416,13 @@ impl Renderer {
         }
         String::from_utf8(out.stdout).map_err(|_| RenderError::NotUtf8 { command })
     }
+}
+
+/// The directory as the renderer's argument: a path starting with `-` (a directory named
+/// `--output=x`) gets `./` in front, so that it is never read as an option; any other path
+/// is passed as given (it cannot be an option), so messages show what the user typed.
+fn dir_argument(dir: &Path) -> PathBuf {
+    if dir.as_os_str().as_encoded_bytes().starts_with(b"-") { Path::new(".").join(dir) } else { dir.to_path_buf() }
 }
 
 fn is_executable(p: &Path) -> bool {
@@ -347,97 +450,6 @@ pub fn summarize_stderr(stderr: &[u8]) -> String {
     s
 }
 
-struct RunOutput {
-    status: std::process::ExitStatus,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
-
-enum RunError {
-    Spawn(std::io::Error),
-    Timeout,
-    TooLarge,
-}
-
-/// Runs `cmd` in its own process group with stdin closed; past `limits` the whole group is
-/// killed, so a renderer that starts helpers (kustomize's helm charts) cannot outlive us.
-fn run_bounded(mut cmd: Command, limits: RenderLimits) -> Result<RunOutput, RunError> {
-    use std::os::unix::process::CommandExt as _;
-    const STDERR_KEPT: u64 = 64 * 1024;
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
-    let mut child = cmd.spawn().map_err(RunError::Spawn)?;
-    let too_large = Arc::new(AtomicBool::new(false));
-    let stdout = child.stdout.take().expect("piped stdout");
-    let stderr = child.stderr.take().expect("piped stderr");
-    let out_reader = {
-        let too_large = too_large.clone();
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = stdout.take(limits.output + 1).read_to_end(&mut buf);
-            if buf.len() as u64 > limits.output {
-                too_large.store(true, Ordering::SeqCst);
-            }
-            buf
-        })
-    };
-    let err_reader = std::thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut stderr = stderr;
-        let _ = (&mut stderr).take(STDERR_KEPT).read_to_end(&mut kept);
-        // The rest is drained so the renderer never blocks on a full pipe.
-        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
-        kept
-    });
-    let start = Instant::now();
-    let pgid = i32::try_from(child.id()).ok();
-    let kill_group = || {
-        if let Some(pgid) = pgid {
-            // SAFETY: a plain signal to the process group we created for our own child.
-            unsafe { libc::kill(-pgid, libc::SIGKILL) };
-        }
-    };
-    let outcome = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) => {}
-            Err(e) => {
-                kill_group();
-                let _ = child.wait();
-                break Err(RunError::Spawn(e));
-            }
-        }
-        if too_large.load(Ordering::SeqCst) {
-            kill_group();
-            let _ = child.wait();
-            break Err(RunError::TooLarge);
-        }
-        if start.elapsed() >= limits.time {
-            kill_group();
-            let _ = child.wait();
-            break Err(RunError::Timeout);
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    // A helper the renderer left behind may still hold the pipes: then it is ended too. While
-    // one holds them the group exists, so its id cannot have gone to another process; a
-    // group whose members are all gone is never signalled.
-    let reaped = Instant::now();
-    while !(out_reader.is_finished() && err_reader.is_finished()) {
-        if reaped.elapsed() >= Duration::from_millis(200) {
-            kill_group();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    let status = outcome?;
-    if stdout.len() as u64 > limits.output {
-        return Err(RunError::TooLarge);
-    }
-    Ok(RunOutput { status, stdout, stderr })
-}
-
 /// How `load_envs` finds a renderer: the `--kustomize` program, else PATH.
 #[derive(Debug, Clone, Default)]
 pub struct Rendering {
@@ -445,9 +457,24 @@ pub struct Rendering {
     pub program: Option<PathBuf>,
     /// The bounds of each render.
     pub limits: RenderLimits,
+    /// Let kustomize fetch remote bases (`--allow-remote-bases`); refused by default.
+    pub allow_remote: bool,
 }
 
 impl Rendering {
+    /// Refuses a `--kustomize` value that starts with `-`: a program name is never an option.
+    ///
+    /// # Errors
+    /// [`EnvError::OptionLikeProgram`].
+    pub fn check(&self) -> Result<(), EnvError> {
+        match &self.program {
+            Some(p) if p.as_os_str().as_encoded_bytes().starts_with(b"-") => {
+                Err(EnvError::OptionLikeProgram(p.to_string_lossy().into_owned()))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn renderer(&self) -> Option<Renderer> {
         match &self.program {
             Some(p) => Some(Renderer::named(p)),
@@ -459,6 +486,14 @@ impl Rendering {
 /// Reads every environment, the kustomize ones rendered in parallel; the first error in
 /// `--env` order is returned.
 pub fn load_envs(specs: &[EnvSpec], rendering: &Rendering) -> Result<Vec<(String, Loaded)>, EnvError> {
+    // Before anything renders: a remote base would make kustomize run `git fetch`.
+    if !rendering.allow_remote {
+        for s in specs.iter().filter(|s| is_kustomization_dir(&s.path)) {
+            if let Some(remote) = remote_refs(&s.path).into_iter().next() {
+                return Err(EnvError::RemoteBase { name: s.name.clone(), remote });
+            }
+        }
+    }
     let renderer = if specs.iter().any(|s| is_kustomization_dir(&s.path)) { rendering.renderer() } else { None };
     std::thread::scope(|scope| {
         let handles: Vec<_> =
@@ -507,6 +542,7 @@ fn renderer_name(r: &Renderer) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn local_sources_follow_bases_and_end_on_cycles_and_fifos() {
@@ -535,6 +571,57 @@ mod tests {
     }
 
     #[test]
+    fn local_sources_follow_every_field_kustomize_reads_files_from() {
+        // Each field names a file outside the overlay (`../ext/f`): `--force` must see it.
+        let cases = [
+            "resources: [../ext/f]",
+            "bases: [../ext/f]",
+            "components: [../ext/f]",
+            "crds: [../ext/f]",
+            "configurations: [../ext/f]",
+            "patchesStrategicMerge: [../ext/f]",
+            "transformers: [../ext/f]",
+            "generators: [../ext/f]",
+            "validators: [../ext/f]",
+            "patches: [{path: ../ext/f}]",
+            "patchesJson6902: [{path: ../ext/f, target: {kind: X, name: y}}]",
+            "replacements: [{path: ../ext/f}]",
+            "openapi: {path: ../ext/f}",
+            "configMapGenerator: [{name: c, files: [k=../ext/f]}]",
+            "configMapGenerator: [{name: c, envs: [../ext/f]}]",
+            "secretGenerator: [{name: c, env: ../ext/f}]",
+            "helmGlobals: {chartHome: ../ext/f}",
+            "helmGlobals: {configHome: ../ext/f}",
+            "helmCharts: [{name: c, valuesFile: ../ext/f}]",
+            "helmCharts: [{name: c, additionalValuesFiles: [../ext/f]}]",
+            "helmChartInflationGenerator: [{chartName: c, chartHome: ../ext/f}]",
+        ];
+        for case in cases {
+            let tmp = tempfile::tempdir().unwrap();
+            let (overlay, ext) = (tmp.path().join("overlay"), tmp.path().join("ext"));
+            std::fs::create_dir_all(&overlay).unwrap();
+            std::fs::create_dir_all(&ext).unwrap();
+            std::fs::write(ext.join("f"), "x: 1\n").unwrap();
+            std::fs::write(overlay.join("kustomization.yaml"), format!("{case}\n")).unwrap();
+            let got = local_sources(&overlay);
+            assert!(got.contains(&overlay.join("../ext/f")), "{case}: {got:?}");
+        }
+        // helmCharts without a chartHome read the overlay's `charts` directory.
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("charts/c")).unwrap();
+        std::fs::write(tmp.path().join("kustomization.yaml"), "helmCharts: [{name: c}]\n").unwrap();
+        assert!(local_sources(tmp.path()).contains(&tmp.path().join("charts")));
+        // A transformer that is a kustomization directory is walked into.
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path().join("t");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(t.join("kustomization.yaml"), "resources: [conf.yaml]\n").unwrap();
+        std::fs::write(t.join("conf.yaml"), "x: 1\n").unwrap();
+        std::fs::write(tmp.path().join("kustomization.yaml"), "transformers: [t]\n").unwrap();
+        assert!(local_sources(tmp.path()).contains(&t.join("conf.yaml")));
+    }
+
+    #[test]
     fn renderer_errors_never_show_url_credentials() {
         let s = summarize_stderr(
             b"Error: accumulating resources: https://bot:s3cret@github.com/acme/base?ref=v1: 404\nerror: git clone 'https://tok@example.com/x.git' failed\n",
@@ -555,10 +642,16 @@ mod tests {
 
     #[test]
     fn env_flag_syntax() {
-        assert_eq!(parse_env("prod=a=b").unwrap(), EnvSpec { name: "prod".into(), path: "a=b".into() });
-        assert!(matches!(parse_env("prod"), Err(EnvError::Syntax(_))));
-        assert!(matches!(parse_env("prod="), Err(EnvError::Syntax(_))));
-        assert!(matches!(parse_env("Prod=x"), Err(EnvError::BadName(n)) if n == "Prod"));
+        let parse = |s: &str| parse_env(s.as_ref());
+        assert_eq!(parse("prod=a=b").unwrap(), EnvSpec { name: "prod".into(), path: "a=b".into() });
+        assert!(matches!(parse("prod"), Err(EnvError::Syntax(_))));
+        assert!(matches!(parse("prod="), Err(EnvError::Syntax(_))));
+        assert!(matches!(parse("Prod=x"), Err(EnvError::BadName(n)) if n == "Prod"));
+        // A path need not be UTF-8; a name must be a DNS label.
+        use std::os::unix::ffi::OsStrExt as _;
+        let raw = std::ffi::OsStr::from_bytes(b"prod=x\xff");
+        assert_eq!(parse_env(raw).unwrap().path, PathBuf::from(std::ffi::OsStr::from_bytes(b"x\xff")));
+        assert!(matches!(parse_env(std::ffi::OsStr::from_bytes(b"pr\xffod=x")), Err(EnvError::BadName(_))));
         let twice = parse_envs(&["dev=a".into(), "prod=b".into(), "dev=c".into()]).unwrap_err();
         assert_eq!(twice.to_string(), "--env dev is given more than once; each environment needs its own name");
     }
@@ -570,6 +663,11 @@ mod tests {
         assert_eq!(
             Renderer::named(Path::new("/k/kubectl")).command_line(Path::new("overlays/prod")),
             "/k/kubectl kustomize overlays/prod"
+        );
+        // A directory named like an option is passed so that it cannot be one.
+        assert_eq!(
+            Renderer::named(Path::new("kustomize")).command_line(Path::new("--output=x")),
+            "kustomize build ./--output=x"
         );
     }
 

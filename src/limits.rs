@@ -64,3 +64,8 @@ pub const MAX_WALK_DEPTH: usize = 64;
 /// Wall time of one `kustomize build` / `kubectl kustomize` run of `generate --env`; real
 /// overlays render in well under a second, remote bases in seconds.
 pub const KUSTOMIZE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Wall time of one `helm template` run of `generate --verify`; a generated chart renders in
+/// well under a second. Its output is held to [`MAX_INPUT_BYTES`], since it is read back as
+/// manifests.
+pub const HELM_TEMPLATE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);

@@ -14,7 +14,8 @@ fn main() -> ExitCode {
         eprintln!("chartwright: internal error{loc}; please report it");
     }));
     // clap writes help and usage errors before `--color` is parsed, so it gets the flag first.
-    let color = clap_color(std::env::args().skip(1));
+    // args_os: a file name need not be UTF-8, and `args` would panic on one.
+    let color = clap_color(std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()));
     let parsed = cli::Cli::command().color(color).try_get_matches().and_then(|m| cli::Cli::from_arg_matches(&m));
     let args = match parsed {
         Ok(a) => a,
@@ -27,9 +28,6 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
-            }
             eprintln!("chartwright: error: {e:#}");
             ExitCode::from(2)
         }
@@ -52,9 +50,4 @@ fn clap_color(args: impl Iterator<Item = String>) -> clap::ColorChoice {
         Some("never") => clap::ColorChoice::Never,
         _ => clap::ColorChoice::Auto,
     }
-}
-
-/// A closed stdout (`chartwright lint . | head`) is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

@@ -34,6 +34,18 @@ pub enum ReadError {
         /// What it is instead.
         what: &'static str,
     },
+    /// A symbolic link in a chart that resolves outside the chart. Helm follows such links
+    /// (with a warning); chartwright refuses them, as it refuses a local `$ref` leaving the
+    /// chart, so that a chart from a pull request cannot make it read and quote any file.
+    #[error(
+        "{path}: a symbolic link to {target}, outside the chart; chartwright reads only files inside the chart (copy the file into the chart)"
+    )]
+    OutsideChart {
+        /// The link as shown to the user.
+        path: String,
+        /// Where it resolves.
+        target: String,
+    },
     /// Larger than the limit for its kind of input.
     #[error("{path}: larger than {limit} bytes, the limit for this input (see README, Limits)")]
     TooLarge {
@@ -42,6 +54,20 @@ pub enum ReadError {
         /// The limit in bytes.
         limit: u64,
     },
+}
+
+/// Refuses `path` when it resolves outside `root` (already canonical); a path that cannot be
+/// resolved is left to the read that follows, which names its error.
+///
+/// # Errors
+/// [`ReadError::OutsideChart`].
+pub fn check_inside(root: &Path, path: &Path, shown: &str) -> Result<(), ReadError> {
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(root) => {
+            Err(ReadError::OutsideChart { path: shown.to_string(), target: real.display().to_string() })
+        }
+        _ => Ok(()),
+    }
 }
 
 impl ReadError {

@@ -149,6 +149,10 @@ fn stale_staging_directories_of_killed_runs_are_cleaned_up() {
     std::fs::create_dir_all(stale.join("templates")).unwrap();
     std::fs::write(stale.join("Chart.yaml"), "half").unwrap();
     std::fs::create_dir_all(ws.path().join(".chartwright-999999998-old-x2")).unwrap();
+    // Every staging directory carries the marker chartwright writes when it creates one.
+    for d in [".chartwright-999999999-new-x1", ".chartwright-999999998-old-x2"] {
+        std::fs::write(ws.path().join(d).join(".chartwright-staging"), "").unwrap();
+    }
     let o = run(ws.path(), &["manifests/app.yaml", "--name", "app", "-o", "chart"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(names(ws.path()), ["chart", "manifests"]);
@@ -317,6 +321,7 @@ fn a_large_forced_write_over_leftovers_is_bounded_and_leaves_only_the_chart() {
     assert!(o.status.success(), "{}", stderr(&o));
     for stale in [".chartwright-999999999-new-a", ".chartwright-999999998-old-b"] {
         std::fs::create_dir_all(ws.path().join(stale).join("templates")).unwrap();
+        std::fs::write(ws.path().join(stale).join(".chartwright-staging"), "").unwrap();
     }
     let mut cmd = chartwright();
     cmd.current_dir(ws.path()).args(["generate", "big.yaml", "--name", "big", "-o", "chart", "--force"]);

@@ -69,7 +69,10 @@ pub fn load(path: &Path, display: &str, budget: &Budget, select: &Select<'_>) ->
     let mut files = Files::new();
     let mut visited = textfile::Visited::default();
     visited.first_visit(path);
-    let mut walk = Walk { root: path, ignore: &ignore, select, out: &mut files, visited: &mut visited };
+    let real_root =
+        path.canonicalize().map_err(|err| LoadError::Io { path: display.to_string(), what: "chart", err })?;
+    let mut walk =
+        Walk { root: path, real_root: &real_root, ignore: &ignore, select, out: &mut files, visited: &mut visited };
     walk.dir("")?;
     Ok(files)
 }
@@ -100,6 +103,8 @@ pub fn unpack(
 
 struct Walk<'a> {
     root: &'a Path,
+    /// The root with symlinks resolved: every symlink read must resolve inside it.
+    real_root: &'a Path,
     ignore: &'a HelmIgnore,
     select: &'a Select<'a>,
     out: &'a mut Files,
@@ -114,17 +119,24 @@ impl Walk<'_> {
             what: "directory",
             err,
         })?;
-        let mut names: Vec<(String, bool)> = Vec::new();
+        let mut names: Vec<(String, bool, bool)> = Vec::new();
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let is_dir = e.path().is_dir();
-            names.push((name, is_dir));
+            let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
+            names.push((name, is_dir, is_link));
         }
         names.sort();
-        for (name, is_dir) in names {
+        for (name, is_dir, is_link) in names {
             let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
             if self.ignore.ignored(&child, is_dir) {
                 continue;
+            }
+            let wanted = if is_dir { (self.select.dir)(&child) } else { (self.select.file)(&child) };
+            if is_link && wanted {
+                // Only links need the check: everything else below the root is inside it.
+                let p = self.root.join(&child);
+                textfile::check_inside(self.real_root, &p, &p.display().to_string())?;
             }
             if is_dir {
                 // A symlink back up the tree is followed once, not forever.

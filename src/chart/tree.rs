@@ -65,6 +65,10 @@ impl Tree {
         let bytes = match self {
             Tree::Dir(d, _) => {
                 let p = d.join(rel);
+                // A file linked from outside the chart is never read (see ReadError::OutsideChart).
+                if let Ok(root) = d.canonicalize() {
+                    textfile::check_inside(&root, &p, &display(&p))?;
+                }
                 match textfile::read_if_exists(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)? {
                     Some(b) => b,
                     None => return Ok(None),
@@ -99,6 +103,9 @@ impl Tree {
                     if p.is_dir() && p.join("Chart.yaml").is_file() {
                         out.push((shown, Tree::Dir(p, budget.clone())));
                     } else if name.ends_with(".tgz") && p.is_file() {
+                        if let Ok(root) = d.canonicalize() {
+                            textfile::check_inside(&root, &p, &display(&p))?;
+                        }
                         // Helm's directory loader holds charts/*.tgz to the per-file limit too.
                         let bytes = textfile::read_bytes(&p, &display(&p), crate::limits::MAX_CHART_FILE_BYTES)?;
                         out.extend(archive_charts(&shown, &bytes, 0, budget.clone())?);

@@ -21,12 +21,16 @@ pub struct Args {
     /// One environment of a multi-environment chart (repeatable; the first is the defaults):
     /// its manifests, a file, a directory, or a kustomize directory rendered with
     /// `kustomize build` or `kubectl kustomize`.
-    #[arg(long = "env", value_name = "NAME=PATH", allow_hyphen_values = true)]
-    envs: Vec<String>,
+    #[arg(long = "env", value_name = "NAME=PATH", allow_hyphen_values = true, value_parser = clap::value_parser!(std::ffi::OsString))]
+    envs: Vec<std::ffi::OsString>,
     /// The program that renders kustomize directories of --env [default: kustomize, else
     /// kubectl, from PATH].
     #[arg(long, value_name = "CMD")]
     kustomize: Option<PathBuf>,
+    /// Let kustomize fetch the remote bases (URLs, `github.com/...`, `git::...`) an --env
+    /// kustomization names; without it they are refused before anything is rendered.
+    #[arg(long)]
+    allow_remote_bases: bool,
     /// Chart name (lower case, digits and dashes).
     #[arg(long, required_unless_present = "print_catalog")]
     name: Option<String>,
@@ -105,6 +109,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     // Bad --env flags are refused before anything is read or rendered.
     let specs = kustomize::parse_envs(&a.envs)?;
+    let rendering =
+        Rendering { program: a.kustomize.clone(), allow_remote: a.allow_remote_bases, ..Rendering::default() };
+    rendering.check()?;
     let name = a.name.clone().unwrap_or_default();
     let catalog = catalog(&a)?;
     let deny = DenyList::builtin();
@@ -112,7 +119,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let envs: Vec<EnvInput> = if specs.is_empty() {
         vec![EnvInput { name: String::new(), loaded: manifest::load_inputs(&a.inputs)? }]
     } else {
-        let rendering = Rendering { program: a.kustomize.clone(), ..Rendering::default() };
         kustomize::load_envs(&specs, &rendering)?.into_iter().map(|(name, loaded)| EnvInput { name, loaded }).collect()
     };
     for env in &envs {
@@ -196,12 +202,29 @@ fn helm_template(
     ns: &str,
     values: Option<&Path>,
 ) -> anyhow::Result<Result<manifest::Loaded, String>> {
+    use chartwright::process::{self, RunError};
     let mut cmd = std::process::Command::new(helm);
     cmd.args(["template", release]).arg(chart).args(["--namespace", ns, "--include-crds"]);
     if let Some(v) = values {
         cmd.arg("--values").arg(v);
     }
-    let out = cmd.output().with_context(|| format!("cannot run {}", helm.display()))?;
+    // Bounded like a kustomize render: a chart (or a helm) that hangs or writes without end
+    // must not hold CI.
+    let limits = process::Limits {
+        time: chartwright::limits::HELM_TEMPLATE_TIMEOUT,
+        output: chartwright::limits::MAX_INPUT_BYTES,
+    };
+    let shown = format!("{} template {release} {}", helm.display(), chart.display());
+    let out = match process::run_bounded(cmd, limits) {
+        Ok(out) => out,
+        Err(RunError::Spawn(e)) => return Err(e).with_context(|| format!("cannot run {}", helm.display())),
+        Err(RunError::Timeout) => {
+            anyhow::bail!("--verify: `{shown}` did not finish within {} s and was stopped", limits.time.as_secs())
+        }
+        Err(RunError::TooLarge) => {
+            anyhow::bail!("--verify: `{shown}` wrote more than {} bytes and was stopped", limits.output)
+        }
+    };
     if !out.status.success() {
         return Ok(Err(String::from_utf8_lossy(&out.stderr).into_owned()));
     }

@@ -15,6 +15,10 @@ use super::Chart;
 /// (its process is gone) from one in use by a concurrent run.
 const STAGING_PREFIX: &str = ".chartwright-";
 
+/// The file chartwright writes into each staging directory it creates: only a directory holding
+/// it is ever removed as stale, so a user's own `.chartwright-4000000-backup` is never touched.
+const STAGING_MARKER: &str = ".chartwright-staging";
+
 /// How often a rename race with a concurrent run is retried before giving up.
 const SWAP_ATTEMPTS: usize = 64;
 
@@ -187,7 +191,10 @@ fn remove_stale_staging(dir: &Path) {
         let name = e.file_name();
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else { continue };
         let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
-        if !process_alive(pid) && e.file_type().is_ok_and(|t| t.is_dir()) {
+        // `file_type` does not follow a symlink, nor does `symlink_metadata`: a link is never
+        // taken for a staging directory or its marker.
+        let marked = std::fs::symlink_metadata(e.path().join(STAGING_MARKER)).is_ok_and(|m| m.is_file());
+        if !process_alive(pid) && e.file_type().is_ok_and(|t| t.is_dir()) && marked {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
@@ -202,8 +209,24 @@ fn process_alive(pid: u32) -> bool {
     pid == std::process::id() || proc.join(pid.to_string()).exists()
 }
 
+/// A new staging directory in `inside`, marked as chartwright's own.
 fn staging_dir(inside: &Path, what: &str) -> std::io::Result<tempfile::TempDir> {
-    tempfile::Builder::new().prefix(&format!("{STAGING_PREFIX}{}-{what}", std::process::id())).tempdir_in(inside)
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{STAGING_PREFIX}{}-{what}", std::process::id()))
+        .tempdir_in(inside)?;
+    mark(dir.path())?;
+    Ok(dir)
+}
+
+fn mark(dir: &Path) -> std::io::Result<()> {
+    std::fs::write(dir.join(STAGING_MARKER), "a staging directory of chartwright generate; removed when stale\n")
+}
+
+/// Takes the marker out before the directory becomes something else (the chart, or the place
+/// the old chart is moved to); a run killed just then leaves an unmarked leftover, never a
+/// marked chart.
+fn unmark(dir: &Path) -> std::io::Result<()> {
+    std::fs::remove_file(dir.join(STAGING_MARKER))
 }
 
 /// Writes every file under `root`; errors name the file as it will be in `out`. Each file is
@@ -248,6 +271,7 @@ fn stage(chart: &Chart, out: &Path, parent: &Path) -> Result<tempfile::TempDir, 
 /// then ours is retried, so the last run wins with a whole chart and nothing is left over.
 fn swap_into_place(staged: tempfile::TempDir, out: &Path, target: &Path, parent: &Path) -> Result<(), WriteError> {
     let mut aside = Vec::new();
+    unmark(staged.path()).map_err(io(out))?;
     let mut result = Err(WriteError::Io { path: out.to_path_buf(), source: std::io::ErrorKind::ResourceBusy.into() });
     for attempt in 0..SWAP_ATTEMPTS {
         if attempt > 0 {
@@ -257,7 +281,9 @@ fn swap_into_place(staged: tempfile::TempDir, out: &Path, target: &Path, parent:
             std::thread::sleep(std::time::Duration::from_millis((attempt as u64).min(20) * (1 + jitter)));
         }
         if std::fs::symlink_metadata(target).is_ok() {
-            let old = match staging_dir(parent, "old-") {
+            // rename(2) needs the placeholder empty: its marker is put back once the old chart
+            // is in it.
+            let old = match staging_dir(parent, "old-").and_then(|d| unmark(d.path()).map(|()| d)) {
                 Ok(d) => d.keep(),
                 Err(e) => {
                     result = Err(WriteError::Io { path: parent.to_path_buf(), source: e });
@@ -266,7 +292,10 @@ fn swap_into_place(staged: tempfile::TempDir, out: &Path, target: &Path, parent:
             };
             // rename(2) replaces the empty placeholder directory atomically.
             match std::fs::rename(target, &old) {
-                Ok(()) => aside.push(old),
+                Ok(()) => {
+                    let _ = mark(&old);
+                    aside.push(old);
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     let _ = std::fs::remove_dir(&old);
                 }
@@ -330,6 +359,9 @@ fn write_in_place(chart: &Chart, out: &Path, target: &Path) -> Result<(), WriteE
     }
     for e in std::fs::read_dir(staged.path()).map_err(io(out))? {
         let e = e.map_err(io(out))?;
+        if e.file_name() == STAGING_MARKER {
+            continue;
+        }
         std::fs::rename(e.path(), target.join(e.file_name())).map_err(io(&out.join(e.file_name())))?;
     }
     Ok(())
@@ -369,13 +401,19 @@ mod tests {
         let dead = tmp.path().join(".chartwright-999999999-new-abc");
         let live = tmp.path().join(format!(".chartwright-{}-new-abc", std::process::id()));
         let foreign = tmp.path().join(".chartwright-notes");
-        for d in [&dead, &live, &foreign] {
+        // Named like a dead run's staging directory, but not marked: the user's own.
+        let users = tmp.path().join(".chartwright-4000000-backup");
+        for d in [&dead, &live, &foreign, &users] {
             std::fs::create_dir_all(d).unwrap();
+        }
+        for d in [&dead, &live] {
+            mark(d).unwrap();
         }
         remove_stale_staging(tmp.path());
         assert!(!dead.exists());
         assert!(live.exists());
         assert!(foreign.exists());
+        assert!(users.exists());
     }
 
     #[test]

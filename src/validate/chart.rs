@@ -60,6 +60,24 @@ pub fn load(path: &Path, multi_doc: bool, sources: &mut Vec<SourceFile>) -> Resu
     Loader { multi_doc, sources, next_id: 0, budget: &budget }.chart(files, &display, 0)
 }
 
+/// Refuses a values file named on the command line that lies in the chart directory but is a
+/// symbolic link out of it: a chart's files stay confined to the chart however they are named
+/// (`validate` with no `-f` finds `values-*.yaml` there itself).
+///
+/// # Errors
+/// [`crate::textfile::ReadError::OutsideChart`].
+pub fn check_values_file(chart: &Path, file: &Path) -> Result<(), ValidateError> {
+    let Ok(root) = chart.canonicalize() else { return Ok(()) };
+    let (Some(name), Some(parent)) = (file.file_name(), file.parent()) else { return Ok(()) };
+    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    // Where the file itself lies (its directory resolved, not the file).
+    let lies = parent.canonicalize().map(|p| p.join(name));
+    if root.is_dir() && lies.is_ok_and(|l| l.starts_with(&root)) {
+        crate::textfile::check_inside(&root, file, &file.display().to_string()).map_err(ValidateError::Read)?;
+    }
+    Ok(())
+}
+
 fn load_error(e: files::LoadError) -> ValidateError {
     match e {
         files::LoadError::Io { path, what, err } => {

@@ -339,6 +339,9 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 /// # Errors
 /// A `-f` file or a flag is unusable.
 pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, ValidateError> {
+    for f in opts.base_files.iter().chain(&opts.values_files) {
+        chart::check_values_file(&opts.chart, f)?;
+    }
     let (base_sources, base, base_error) = base_values(p, opts)?;
     let sets = checked_sets(opts)?;
     let mut notes = Vec::new();

@@ -396,16 +396,18 @@ impl Compiled {
     }
 }
 
+/// A key or value from the values, quoted bounded and redacted ([`crate::diag::quote_value`]).
 fn quote(s: &str) -> String {
-    format!("'{s}'")
+    format!("'{}'", crate::diag::quote_value(s))
 }
 
-/// A value as messages quote it, cut around its start so that a megabyte string failing a
-/// pattern does not become a megabyte message per error.
+/// A value as messages quote it ([`crate::diag::quote_value`]): cut around its start so that
+/// a megabyte string failing a pattern does not become a megabyte message per error, and
+/// `<redacted>` when it looks like a credential.
 fn json_short(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => quote(&crate::diag::clip_line(s, 1).0),
-        other => crate::diag::clip_line(&other.to_string(), 1).0,
+        serde_json::Value::String(s) => quote(s),
+        other => crate::diag::quote_value(&other.to_string()),
     }
 }
 
@@ -459,7 +461,7 @@ pub(crate) fn message(kind: &ValidationErrorKind, instance: &serde_json::Value) 
         E::MaxProperties { limit } => {
             format!("maxProperties: got {}, want {limit}", instance.as_object().map_or(0, |o| o.len()))
         }
-        E::Pattern { pattern } => format!("{got} does not match pattern {}", quote(pattern)),
+        E::Pattern { pattern } => format!("{got} does not match pattern '{}'", crate::diag::clip_line(pattern, 1).0),
         E::Format { format } => format!("{got} is not valid {format}"),
         E::AnyOf { .. } => "'anyOf' failed".into(),
         E::OneOfNotValid { .. } => "'oneOf' failed, none matched".into(),
