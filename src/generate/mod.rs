@@ -136,6 +136,17 @@ pub enum GenerateError {
         /// The image, clipped.
         image: String,
     },
+    /// A string holding a Unicode line or paragraph separator, which Helm's YAML library
+    /// (`toYaml`) writes as a document it cannot read back.
+    #[error(
+        "{at}: a string holds the Unicode line separator {what}, which Helm's toYaml cannot write back as YAML; write it as \\u escapes in the application's own format or remove it"
+    )]
+    LineSeparator {
+        /// `file:line:col` of the string.
+        at: String,
+        /// `U+2028`, `U+2029` or `U+0085`.
+        what: &'static str,
+    },
     /// The generator's own templates failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -272,6 +283,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
 /// Refuses a container image that is not an image reference (see [`GenerateError::BadImage`]).
 pub(crate) fn check_images(objects: &[crate::manifest::Object]) -> Result<(), GenerateError> {
     for o in objects {
+        check_separators(&o.node, &o.file)?;
         let Some(spec) = crate::kube::pod_template(&o.node, &o.kind).and_then(|t| t.get("spec")) else { continue };
         for list in ["initContainers", "containers", "ephemeralContainers"] {
             for c in spec.get(list).and_then(Node::as_seq).into_iter().flatten() {
@@ -288,6 +300,29 @@ pub(crate) fn check_images(objects: &[crate::manifest::Object]) -> Result<(), Ge
         }
     }
     Ok(())
+}
+
+/// Refuses a key or string holding U+2028, U+2029 or NEL (see [`GenerateError::LineSeparator`]).
+fn check_separators(node: &Node, file: &str) -> Result<(), GenerateError> {
+    let bad = |s: &str| {
+        s.chars().find_map(|c| match c {
+            '\u{2028}' => Some("U+2028"),
+            '\u{2029}' => Some("U+2029"),
+            '\u{85}' => Some("U+0085"),
+            _ => None,
+        })
+    };
+    let found =
+        |n: &Node, what| GenerateError::LineSeparator { at: format!("{file}:{}:{}", n.pos.line, n.pos.col), what };
+    match &node.value {
+        crate::yaml::Value::Str(s) => bad(s).map_or(Ok(()), |w| Err(found(node, w))),
+        crate::yaml::Value::Seq(items) => items.iter().try_for_each(|n| check_separators(n, file)),
+        crate::yaml::Value::Map(entries) => entries.iter().try_for_each(|(k, v)| {
+            check_separators(k, file)?;
+            check_separators(v, file)
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a bad chart name or version.

@@ -91,13 +91,21 @@ fn literal_block(s: &str) -> Option<ScalarText> {
     }
     // Characters a literal block cannot carry, and lines that Helm's manifest splitter or a
     // YAML reader would take for document markers.
-    if s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}') {
+    // U+2028, U+2029 and NEL are line breaks to a YAML 1.1 reader (go-yaml's, Helm's).
+    if s.chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
+    {
         return None;
     }
-    if body.split('\n').any(|l| l.ends_with([' ', '\t']) && l.trim().is_empty() && !l.is_empty()) {
+    // Trailing blanks on a line, and kept trailing line breaks (`|+`), are whitespace that a
+    // template's `{{-` right after the block would trim away: such a string is quoted instead.
+    if body.split('\n').any(|l| l.ends_with([' ', '\t'])) {
         return None;
     }
     let trailing = s.len() - body.len();
+    if trailing > 1 {
+        return None;
+    }
     let chomp = match trailing {
         0 => "-",
         1 => "",
