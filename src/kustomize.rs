@@ -2,14 +2,12 @@
 //! manifests, read the way a single-environment run reads them, or rendered from a kustomize
 //! directory by `kustomize build` or `kubectl kustomize` under a time and size bound.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::manifest::{self, LoadError, Loaded};
+use crate::process::{RunError, run_bounded};
 
 /// The files that make a directory a kustomization, as kustomize looks for them.
 pub const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -306,7 +304,7 @@ impl Renderer {
             Tool::Kubectl => "kustomize",
         });
         cmd.arg(dir);
-        let out = run_bounded(cmd, limits).map_err(|e| match e {
+        let out = run_bounded(cmd, limits.time, limits.output).map_err(|e| match e {
             RunError::Spawn(cause) => RenderError::Spawn { command: command.clone(), cause },
             RunError::Timeout => RenderError::Timeout { command: command.clone(), limit: limits.time },
             RunError::TooLarge => RenderError::TooLarge { command: command.clone(), limit: limits.output },
@@ -345,97 +343,6 @@ pub fn summarize_stderr(stderr: &[u8]) -> String {
         s = s.chars().take(CHARS).collect::<String>() + "…";
     }
     s
-}
-
-struct RunOutput {
-    status: std::process::ExitStatus,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
-
-enum RunError {
-    Spawn(std::io::Error),
-    Timeout,
-    TooLarge,
-}
-
-/// Runs `cmd` in its own process group with stdin closed; past `limits` the whole group is
-/// killed, so a renderer that starts helpers (kustomize's helm charts) cannot outlive us.
-fn run_bounded(mut cmd: Command, limits: RenderLimits) -> Result<RunOutput, RunError> {
-    use std::os::unix::process::CommandExt as _;
-    const STDERR_KEPT: u64 = 64 * 1024;
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
-    let mut child = cmd.spawn().map_err(RunError::Spawn)?;
-    let too_large = Arc::new(AtomicBool::new(false));
-    let stdout = child.stdout.take().expect("piped stdout");
-    let stderr = child.stderr.take().expect("piped stderr");
-    let out_reader = {
-        let too_large = too_large.clone();
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = stdout.take(limits.output + 1).read_to_end(&mut buf);
-            if buf.len() as u64 > limits.output {
-                too_large.store(true, Ordering::SeqCst);
-            }
-            buf
-        })
-    };
-    let err_reader = std::thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut stderr = stderr;
-        let _ = (&mut stderr).take(STDERR_KEPT).read_to_end(&mut kept);
-        // The rest is drained so the renderer never blocks on a full pipe.
-        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
-        kept
-    });
-    let start = Instant::now();
-    let pgid = i32::try_from(child.id()).ok();
-    let kill_group = || {
-        if let Some(pgid) = pgid {
-            // SAFETY: a plain signal to the process group we created for our own child.
-            unsafe { libc::kill(-pgid, libc::SIGKILL) };
-        }
-    };
-    let outcome = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) => {}
-            Err(e) => {
-                kill_group();
-                let _ = child.wait();
-                break Err(RunError::Spawn(e));
-            }
-        }
-        if too_large.load(Ordering::SeqCst) {
-            kill_group();
-            let _ = child.wait();
-            break Err(RunError::TooLarge);
-        }
-        if start.elapsed() >= limits.time {
-            kill_group();
-            let _ = child.wait();
-            break Err(RunError::Timeout);
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    // A helper the renderer left behind may still hold the pipes: then it is ended too. While
-    // one holds them the group exists, so its id cannot have gone to another process; a
-    // group whose members are all gone is never signalled.
-    let reaped = Instant::now();
-    while !(out_reader.is_finished() && err_reader.is_finished()) {
-        if reaped.elapsed() >= Duration::from_millis(200) {
-            kill_group();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    let status = outcome?;
-    if stdout.len() as u64 > limits.output {
-        return Err(RunError::TooLarge);
-    }
-    Ok(RunOutput { status, stdout, stderr })
 }
 
 /// How `load_envs` finds a renderer: the `--kustomize` program, else PATH.
@@ -507,6 +414,7 @@ fn renderer_name(r: &Renderer) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn local_sources_follow_bases_and_end_on_cycles_and_fifos() {

@@ -16,6 +16,7 @@ pub mod lint;
 pub mod manifest;
 pub mod net;
 pub mod pointer;
+pub mod process;
 pub mod repo_url;
 pub mod textfile;
 pub mod validate;
