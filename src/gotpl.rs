@@ -1,0 +1,464 @@
+//! A small reader of Go `text/template` files: enough to find the action at the position Helm
+//! reports for a failed render, the `if`/`with`/`range` conditions around it, and the
+//! `.Values` paths they read. It lexes actions (`{{ }}`, `{{-`/`-}}` trims, comments, quoted
+//! and raw strings, character constants) so that a `}}` inside a string does not end an
+//! action; it does not evaluate anything.
+
+/// What went wrong reading a template (the reader then gives no pointer, never a guess).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// An action, comment or string is not closed.
+    #[error("unclosed action at byte {0}")]
+    Unclosed(usize),
+    /// An `end`/`else` without an open block, or a block without `end`.
+    #[error("unbalanced block at byte {0}")]
+    Unbalanced(usize),
+}
+
+/// One token of an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tok {
+    /// `.a.b`, `$.a.b`, `$x.a` or `$`: a field chain, as written.
+    Field(String),
+    /// A function or keyword name.
+    Ident(String),
+    /// A quoted, raw or character literal, unquoted.
+    Str(String),
+    /// Anything else (numbers, parentheses, `|`, `:=`).
+    Other(char),
+}
+
+/// One `{{ }}` action: its byte range in the file (from `{{` to past `}}`) and its tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// Offset of `{{`.
+    pub start: usize,
+    /// Offset just past `}}`.
+    pub end: usize,
+    /// The tokens between the delimiters.
+    pub toks: Vec<Tok>,
+}
+
+impl Action {
+    fn keyword(&self) -> Option<&str> {
+        match self.toks.first() {
+            Some(Tok::Ident(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A node of the parsed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// An action that opens no block.
+    Action(Action),
+    /// `if`/`with`/`range`/`define`/`block` up to its `end`.
+    Block(Block),
+}
+
+/// A block: its branches (`if`, then each `else`/`else if`) in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// `if`, `with`, `range`, `define` or `block`.
+    pub keyword: String,
+    /// The branches; the first one's head is the opening action.
+    pub branches: Vec<Branch>,
+    /// Offset just past the `end` action.
+    pub end: usize,
+}
+
+/// One branch of a block: the action that opens it and its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    /// `{{ if X }}`, `{{ else if Y }}`, `{{ else }}`.
+    pub head: Action,
+    /// What the branch holds.
+    pub body: Vec<Node>,
+}
+
+/// What a failing action depends on: `.Values` paths and the templates it includes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Paths under `.Values`, in the order they appear, without repeats.
+    pub values: Vec<Vec<String>>,
+    /// Names passed to `include`/`template`.
+    pub includes: Vec<String>,
+}
+
+impl Reads {
+    fn add(&mut self, toks: &[Tok]) {
+        let mut i = 0;
+        while i < toks.len() {
+            match &toks[i] {
+                Tok::Ident(f) if f == "index" => {
+                    if let Some(Tok::Field(base)) = toks.get(i + 1)
+                        && let Some(mut path) = values_path(base)
+                    {
+                        let mut j = i + 2;
+                        while let Some(Tok::Str(k)) = toks.get(j) {
+                            path.push(k.clone());
+                            j += 1;
+                        }
+                        self.push_path(path);
+                        i = j;
+                        continue;
+                    }
+                }
+                Tok::Ident(f) if f == "include" || f == "template" => {
+                    if let Some(Tok::Str(name)) = toks.get(i + 1)
+                        && !self.includes.contains(name)
+                    {
+                        self.includes.push(name.clone());
+                    }
+                }
+                Tok::Field(f) => {
+                    if let Some(path) = values_path(f) {
+                        self.push_path(path);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    fn push_path(&mut self, path: Vec<String>) {
+        if !path.is_empty() && !self.values.contains(&path) {
+            self.values.push(path);
+        }
+    }
+
+    /// Adds what `other` reads after what this already reads.
+    pub fn extend(&mut self, other: Reads) {
+        for p in other.values {
+            self.push_path(p);
+        }
+        for n in other.includes {
+            if !self.includes.contains(&n) {
+                self.includes.push(n);
+            }
+        }
+    }
+}
+
+/// The `.Values` path a field chain reads: `.Values.a.b` and `$.Values.a.b` give `[a, b]`.
+fn values_path(field: &str) -> Option<Vec<String>> {
+    let rest = field.strip_prefix('$').unwrap_or(field);
+    let rest = rest.strip_prefix(".Values")?;
+    if !(rest.is_empty() || rest.starts_with('.')) {
+        return None;
+    }
+    Some(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string).collect())
+}
+
+/// The byte offset of a 1-based `line` and Go's 0-based byte column `col` (as Helm prints
+/// `file:line:col`).
+pub fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let mut start = 0usize;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let off = start + col;
+    (off <= text.len()).then_some(off)
+}
+
+/// Parses a template file.
+///
+/// # Errors
+/// An action is not closed or the blocks do not balance.
+pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
+    let actions = lex(text)?;
+    let mut iter = actions.into_iter().peekable();
+    let (nodes, stop) = parse_nodes(&mut iter)?;
+    if let Some(a) = stop {
+        return Err(ParseError::Unbalanced(a.start));
+    }
+    Ok(nodes)
+}
+
+type Actions = std::iter::Peekable<std::vec::IntoIter<Action>>;
+
+/// Nodes up to an `else`/`end` (returned) or the end of the file.
+fn parse_nodes(it: &mut Actions) -> Result<(Vec<Node>, Option<Action>), ParseError> {
+    let mut out = Vec::new();
+    while let Some(a) = it.next() {
+        match a.keyword() {
+            Some("end" | "else") => return Ok((out, Some(a))),
+            Some("if" | "with" | "range" | "define" | "block") => {
+                let keyword = a.keyword().unwrap_or_default().to_string();
+                let start = a.start;
+                let mut branches = Vec::new();
+                let mut head = a;
+                loop {
+                    let (body, stop) = parse_nodes(it)?;
+                    branches.push(Branch { head, body });
+                    match stop {
+                        Some(s) if s.keyword() == Some("end") => {
+                            out.push(Node::Block(Block { keyword, branches, end: s.end }));
+                            break;
+                        }
+                        Some(s) => head = s,
+                        None => return Err(ParseError::Unbalanced(start)),
+                    }
+                }
+            }
+            _ => out.push(Node::Action(a)),
+        }
+    }
+    Ok((out, None))
+}
+
+/// Every action of the file, comments left out.
+fn lex(text: &str) -> Result<Vec<Action>, ParseError> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(found) = text[i..].find("{{") {
+        let start = i + found;
+        let mut j = start + 2;
+        // `{{- ` trims; the dash needs a space after it.
+        if b.get(j) == Some(&b'-') && b.get(j + 1).is_some_and(|c| c.is_ascii_whitespace()) {
+            j += 2;
+        }
+        let mut k = j;
+        while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+            k += 1;
+        }
+        if text[k..].starts_with("/*") {
+            let close = text[k + 2..].find("*/").ok_or(ParseError::Unclosed(start))? + k + 4;
+            let end = text[close..].find("}}").ok_or(ParseError::Unclosed(start))? + close + 2;
+            i = end;
+            continue;
+        }
+        let (toks, end) = lex_action(text, j).ok_or(ParseError::Unclosed(start))?;
+        out.push(Action { start, end, toks });
+        i = end;
+    }
+    Ok(out)
+}
+
+/// The tokens from `from` up to the closing `}}` (or ` -}}`), and the offset past it.
+fn lex_action(text: &str, from: usize) -> Option<(Vec<Tok>, usize)> {
+    let b = text.as_bytes();
+    let mut toks = Vec::new();
+    let mut i = from;
+    loop {
+        let c = *b.get(i)?;
+        if text[i..].starts_with("}}") {
+            return Some((toks, i + 2));
+        }
+        if c.is_ascii_whitespace() {
+            if text[i + 1..].starts_with("-}}") {
+                return Some((toks, i + 4));
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' | b'\'' => {
+                let mut j = i + 1;
+                let mut s = String::new();
+                loop {
+                    let d = *b.get(j)?;
+                    if d == b'\\' {
+                        let e = text[j + 1..].chars().next()?;
+                        s.push(match e {
+                            'n' => '\n',
+                            't' => '\t',
+                            other => other,
+                        });
+                        j += 1 + e.len_utf8();
+                    } else if d == c {
+                        break;
+                    } else if d == b'\n' {
+                        return None;
+                    } else {
+                        let ch = text[j..].chars().next()?;
+                        s.push(ch);
+                        j += ch.len_utf8();
+                    }
+                }
+                toks.push(Tok::Str(s));
+                i = j + 1;
+            }
+            b'`' => {
+                let close = text[i + 1..].find('`')? + i + 1;
+                toks.push(Tok::Str(text[i + 1..close].to_string()));
+                i = close + 1;
+            }
+            b'.' | b'$' => {
+                let mut j = i + 1;
+                while b.get(j).is_some_and(|d| d.is_ascii_alphanumeric() || *d == b'_' || *d == b'.') {
+                    j += 1;
+                }
+                toks.push(Tok::Field(text[i..j].to_string()));
+                i = j;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let mut j = i + 1;
+                while b.get(j).is_some_and(|d| d.is_ascii_alphanumeric() || *d == b'_') {
+                    j += 1;
+                }
+                toks.push(Tok::Ident(text[i..j].to_string()));
+                i = j;
+            }
+            _ => {
+                let ch = text[i..].chars().next()?;
+                toks.push(Tok::Other(ch));
+                i += ch.len_utf8();
+            }
+        }
+    }
+}
+
+/// What the action at `offset` reads: its own tokens, plus the conditions of every
+/// `if`/`with`/`range` around it (for an `else` branch, the conditions before it too). `None`
+/// when no action covers `offset`.
+pub fn reads_at(nodes: &[Node], offset: usize) -> Option<Reads> {
+    let mut reads = Reads::default();
+    find(nodes, offset, &mut reads).then_some(reads)
+}
+
+fn find(nodes: &[Node], offset: usize, reads: &mut Reads) -> bool {
+    for n in nodes {
+        match n {
+            Node::Action(a) if (a.start..a.end).contains(&offset) => {
+                reads.add(&a.toks);
+                return true;
+            }
+            Node::Action(_) => {}
+            Node::Block(b) => {
+                let start = b.branches[0].head.start;
+                if !(start..b.end).contains(&offset) {
+                    continue;
+                }
+                let mut around = Reads::default();
+                for br in &b.branches {
+                    if b.keyword != "define" && b.keyword != "block" {
+                        around.add(&br.head.toks);
+                    }
+                    if (br.head.start..br.head.end).contains(&offset) {
+                        reads.extend(around);
+                        return true;
+                    }
+                    let mut inner = Reads::default();
+                    if find(&br.body, offset, &mut inner) {
+                        reads.extend(around);
+                        reads.extend(inner);
+                        return true;
+                    }
+                }
+                // The `end` action itself.
+                reads.extend(around);
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// What the template `name` defined in `nodes` reads wherever it can fail: the conditions
+/// around its `fail`/`required` calls and includes, and their arguments.
+pub fn define_reads(nodes: &[Node], name: &str) -> Option<Reads> {
+    for n in nodes {
+        if let Node::Block(b) = n
+            && matches!(b.keyword.as_str(), "define" | "block")
+            && matches!(b.branches[0].head.toks.get(1), Some(Tok::Str(s)) if s == name)
+        {
+            let mut reads = Reads::default();
+            failing_reads(&b.branches[0].body, &Reads::default(), &mut reads);
+            return Some(reads);
+        }
+    }
+    None
+}
+
+/// The reads of every action that can refuse (`fail`, `required`, `include`, `template`)
+/// with the conditions `around` it.
+fn failing_reads(nodes: &[Node], around: &Reads, out: &mut Reads) {
+    for n in nodes {
+        match n {
+            Node::Action(a) => {
+                let refuses = a.toks.iter().any(
+                    |t| matches!(t, Tok::Ident(f) if matches!(f.as_str(), "fail" | "required" | "include" | "template")),
+                );
+                if refuses {
+                    out.extend(around.clone());
+                    out.add(&a.toks);
+                }
+            }
+            Node::Block(b) => {
+                let mut conds = around.clone();
+                for br in &b.branches {
+                    conds.add(&br.head.toks);
+                    failing_reads(&br.body, &conds, out);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(r: &Reads) -> Vec<String> {
+        r.values.iter().map(|p| p.join(".")).collect()
+    }
+
+    fn at(text: &str, line: usize, col: usize) -> Reads {
+        let nodes = parse(text).unwrap();
+        reads_at(&nodes, offset_of(text, line, col).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_fail_under_nested_ifs_reads_both_conditions() {
+        let t = "{{- if .Values.a.enabled }}\n{{- if not .Values.b }}\n  {{- fail \"b\" }}\n{{- end }}\n{{- end }}\n";
+        assert_eq!(paths(&at(t, 3, 6)), ["a.enabled", "b"]);
+    }
+
+    #[test]
+    fn an_else_branch_reads_the_conditions_before_it() {
+        let t = "{{ if .Values.x }}ok{{ else if $.Values.y }}{{ fail \"no\" }}{{ else }}{{ fail \"z\" }}{{ end }}";
+        let nodes = parse(t).unwrap();
+        let off = t.find("fail \"z\"").unwrap();
+        assert_eq!(paths(&reads_at(&nodes, off).unwrap()), ["x", "y"]);
+        let off = t.find("fail \"no\"").unwrap();
+        assert_eq!(paths(&reads_at(&nodes, off).unwrap()), ["x", "y"]);
+    }
+
+    #[test]
+    fn index_with_literal_keys_reads_the_nested_key() {
+        let t = "{{ if index .Values \"my-app\" \"on\" }}{{ required \"r\" (index .Values.a \"b\") }}{{ end }}";
+        let nodes = parse(t).unwrap();
+        let off = t.find("required").unwrap();
+        assert_eq!(paths(&reads_at(&nodes, off).unwrap()), ["my-app.on", "a.b"]);
+    }
+
+    #[test]
+    fn delimiters_inside_strings_and_comments_do_not_end_actions() {
+        let t = "{{/* {{ if .Values.no }} */}}{{- if eq .Values.s \"}}\" -}}\n{{ fail `a }} b` }}{{ end }}";
+        let nodes = parse(t).unwrap();
+        let off = t.find("fail").unwrap();
+        assert_eq!(paths(&reads_at(&nodes, off).unwrap()), ["s"]);
+    }
+
+    #[test]
+    fn a_define_reads_the_conditions_of_its_fail_calls_and_includes() {
+        let t = "{{- define \"c.check\" -}}\n{{- if eq .Values.mode \"bad\" -}}\n{{- fail \"mode\" -}}\n{{- end -}}\n{{ include \"c.other\" . }}{{ .Values.unrelated }}\n{{- end -}}";
+        let nodes = parse(t).unwrap();
+        let r = define_reads(&nodes, "c.check").unwrap();
+        assert_eq!(paths(&r), ["mode"]);
+        assert_eq!(r.includes, ["c.other"]);
+        assert!(define_reads(&nodes, "nope").is_none());
+    }
+
+    #[test]
+    fn unbalanced_or_unclosed_templates_are_errors_not_guesses() {
+        assert!(parse("{{ if .Values.a }}x").is_err());
+        assert!(parse("{{ end }}").is_err());
+        assert!(parse("{{ .Values.a").is_err());
+        assert!(parse("{{ \"}} }}").is_err());
+    }
+}
