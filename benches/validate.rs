@@ -97,6 +97,7 @@ fn bench(c: &mut Criterion) {
         allow_remote_refs: false,
         defaults_run: false,
         strict: false,
+        render: None,
     };
     let report = validate::validate(&opts).unwrap();
     assert_eq!(report.runs.iter().filter(|r| !r.valid).count(), FILES / 10);

@@ -12,6 +12,7 @@ pub mod deps;
 pub mod explain;
 pub mod guards;
 pub mod reads;
+pub mod render;
 pub mod report;
 pub mod schema;
 pub mod strvals;
@@ -181,6 +182,9 @@ pub enum ValidateError {
         /// Why.
         reason: String,
     },
+    /// Helm could not give the render stage's verdict.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
     /// The `--set` flags together create too many list slots.
     #[error("the --set flags create more than {limit} list entries in total (see README, Limits)")]
     TooManySetSlots {
@@ -209,6 +213,8 @@ pub struct Options {
     pub defaults_run: bool,
     /// Warn about keys the schema allows but no template reads.
     pub strict: bool,
+    /// The Helm that renders each run after its schema stage passed; `None`: no render stage.
+    pub render: Option<render::Engine>,
 }
 
 /// The values files a chart keeps for its environments and CI: `values-*.yaml` at its root and
@@ -350,6 +356,8 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         base_error: base_error.as_ref(),
         sets: &sets,
         reads: reads.as_ref(),
+        opts,
+        templates: std::sync::OnceLock::new(),
     };
     let mut files: Vec<Option<&PathBuf>> = Vec::new();
     if opts.values_files.is_empty() || opts.defaults_run {
@@ -357,13 +365,13 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     }
     files.extend(opts.values_files.iter().map(Some));
     let runs = ctx.run_all(&files)?;
-    if p.has_no_schema() {
+    if p.has_no_schema() && opts.render.is_none() {
         notes.push(format!(
             "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
             p.chart.name
         ));
     }
-    Ok(Report { runs, notes })
+    Ok(Report { rendered: opts.render.is_some(), runs, notes })
 }
 
 /// The `-f` files, parsed once: the shared base of every run, with their sources and the
@@ -465,6 +473,7 @@ fn non_utf8(chart: &str, file: &str, line: u32, col: u32) -> ErrorOut {
         explanation: None,
         branches: Vec::new(),
         source_line: None,
+        render: None,
     }
 }
 
@@ -481,6 +490,7 @@ fn yaml_error(chart: &str, file: &str, text: &str, e: &values::ValuesError) -> E
         explanation: None,
         branches: Vec::new(),
         source_line: crate::diag::LineIndex::new(text).snippet(text, e.line, e.col),
+        render: None,
     }
 }
 
@@ -492,6 +502,9 @@ struct RunCtx<'a> {
     sets: &'a [(SetKind, String)],
     /// What the chart's files read of `.Values`, under `--strict`.
     reads: Option<&'a reads::Reads>,
+    opts: &'a Options,
+    /// The chart's templates, read on the first render failure that has a position.
+    templates: std::sync::OnceLock<render::Templates>,
 }
 
 impl RunCtx<'_> {
@@ -529,6 +542,11 @@ impl RunCtx<'_> {
             errors.append(&mut report.errors);
             report.errors = errors;
             report.valid = false;
+        }
+        if report.valid
+            && let Some(engine) = &self.opts.render
+        {
+            self.render_run(engine, file, &mut report)?;
         }
         Ok(report)
     }
@@ -590,7 +608,15 @@ impl RunCtx<'_> {
         }
         values.extend(self.base_sources.iter().map(|s| s.name.clone()));
         let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
-        RunReport { name, values, valid: true, errors: Vec::new(), warnings: Vec::new(), notes: Vec::new() }
+        RunReport {
+            name,
+            values,
+            valid: true,
+            rendered: false,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     /// The user's values of one run (the `-f` base, the run's file, the `--set` family) and
@@ -647,6 +673,7 @@ impl RunCtx<'_> {
                     explanation: None,
                     branches: Vec::new(),
                     source_line: Some((flag_text(*kind, text), 1)),
+                    render: None,
                 });
                 return Ok(None);
             }
