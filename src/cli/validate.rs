@@ -88,8 +88,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             values_files.len()
         );
     }
-    let render = if a.no_render {
-        eprintln!("note: --no-render: template rules (fail, required, rendered objects) were not checked");
+    let no_render = a.no_render;
+    let render = if no_render {
         None
     } else {
         match validate::render::find_helm(a.helm.as_deref(), &std::env::var_os("PATH").unwrap_or_default())? {
@@ -102,10 +102,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 output: chartwright::limits::MAX_RENDER_BYTES,
             }),
             None if a.require_render => return Err(validate::render::RenderError::Required.into()),
-            None => {
-                eprintln!("warning: template rules were not checked: no helm found; pass --helm PATH");
-                None
-            }
+            None => None,
         }
     };
     let opts = Options {
@@ -120,6 +117,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         allow_remote_refs: a.allow_remote_refs,
     };
     let report = validate::validate(&opts)?;
+    // Said once the chart has loaded, so that a broken invocation prints only its error.
+    if no_render {
+        eprintln!("note: --no-render: template rules (fail, required, rendered objects) were not checked");
+    } else if !report.rendered {
+        eprintln!("warning: template rules were not checked: no helm found; pass --helm PATH");
+    }
     for n in report.all_notes() {
         eprintln!("note: {n}");
     }
