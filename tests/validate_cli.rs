@@ -17,7 +17,14 @@ fn fixtures() -> PathBuf {
 /// the render stage on (Helm 4.1.4), so the goldens hold the whole verdict.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     let helm = common::helms().1.to_str().unwrap();
-    chartwright().arg("validate").args(args).args(["--helm", helm]).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+    chartwright()
+        .arg("validate")
+        .args(args)
+        .args(["--helm", helm])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 /// Runs with the render stage off (`--no-render`): for tests of the schema stage and of

@@ -41,7 +41,16 @@ fn render_verdicts_equal_helm_template_on_helm_3_and_4() {
     for (label, bin) in each_helm() {
         let bin_s = bin.to_str().unwrap();
         for (file, keyword, pointer) in CASES {
-            let h = helm(bin, &["template", "r", &fixtures().join("rules").to_string_lossy(), "-f", &fixtures().join(file).to_string_lossy()]);
+            let h = helm(
+                bin,
+                &[
+                    "template",
+                    "r",
+                    &fixtures().join("rules").to_string_lossy(),
+                    "-f",
+                    &fixtures().join(file).to_string_lossy(),
+                ],
+            );
             let out = validate(&["rules", file, "--release-name", "r", "--helm", bin_s, "--format", "json"]);
             let doc = json(&out);
             let run = &doc["runs"][0];
@@ -54,7 +63,12 @@ fn render_verdicts_equal_helm_template_on_helm_3_and_4() {
             if *keyword == Some("duplicate") {
                 assert!(helm_ok && !ours_ok, "{label} {file}: {errors:?}");
             } else {
-                assert_eq!(ours_ok, helm_ok, "{label} {file}: helm said {}; we said {errors:?}", String::from_utf8_lossy(&h.stderr));
+                assert_eq!(
+                    ours_ok,
+                    helm_ok,
+                    "{label} {file}: helm said {}; we said {errors:?}",
+                    String::from_utf8_lossy(&h.stderr)
+                );
             }
             assert_eq!(out.status.code(), Some(if ours_ok { 0 } else { 1 }), "{label} {file}");
             match keyword {
@@ -211,4 +225,3 @@ fn render_output_follows_the_published_schema() {
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
-
