@@ -26,7 +26,10 @@ fn json(out: &Output) -> serde_json::Value {
 
 /// Each values file of the fixture, what the render stage must say (keyword) and the values
 /// key it must point at, at `file:line:col` (`None`: no user key, e.g. a duplicate).
-const CASES: &[(&str, Option<&str>, Option<(&str, &str)>)] = &[
+/// (values file, keyword, (key, `file:line:col`)).
+type Case = (&'static str, Option<&'static str>, Option<(&'static str, &'static str)>);
+
+const CASES: &[Case] = &[
     ("inputs/values-pass.yaml", None, None),
     ("inputs/values-knative.yaml", Some("template"), Some(("knative.enabled", "inputs/values-knative.yaml:3:12"))),
     ("inputs/values-no-name.yaml", Some("template"), Some(("name", "inputs/values-no-name.yaml:1:7"))),
