@@ -88,6 +88,12 @@ pub struct Reads {
 
 impl Reads {
     fn add(&mut self, toks: &[Tok]) {
+        self.add_in(toks, None);
+    }
+
+    /// Adds the paths `toks` read, where `.` is `.Values` at `dot` (inside `with .Values.a`,
+    /// `.b` reads `a.b`).
+    fn add_in(&mut self, toks: &[Tok], dot: Option<&[String]>) {
         let mut i = 0;
         while i < toks.len() {
             match &toks[i] {
@@ -114,6 +120,10 @@ impl Reads {
                 }
                 Tok::Field(f) => {
                     if let Some(path) = values_path(f) {
+                        self.push_path(path);
+                    } else if let (Some(d), Some(rest)) = (dot, f.strip_prefix('.')) {
+                        let mut path = d.to_vec();
+                        path.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
                         self.push_path(path);
                     }
                 }
@@ -317,14 +327,27 @@ fn lex_action(text: &str, from: usize) -> Option<(Vec<Tok>, usize)> {
 /// when no action covers `offset`.
 pub fn reads_at(nodes: &[Node], offset: usize) -> Option<Reads> {
     let mut reads = Reads::default();
-    find(nodes, offset, &mut reads).then_some(reads)
+    find(nodes, offset, None, &mut reads).then_some(reads)
 }
 
-fn find(nodes: &[Node], offset: usize, reads: &mut Reads) -> bool {
+/// The `.Values` path a `with` head sets `.` to: `{{ with .Values.a.b }}` gives `[a, b]`.
+fn with_dot(head: &Action, dot: Option<&[String]>) -> Option<Vec<String>> {
+    match head.toks.as_slice() {
+        [Tok::Ident(w), Tok::Field(f)] if w == "with" => values_path(f).or_else(|| {
+            let rest = f.strip_prefix('.')?;
+            let mut p = dot?.to_vec();
+            p.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
+            Some(p)
+        }),
+        _ => None,
+    }
+}
+
+fn find(nodes: &[Node], offset: usize, dot: Option<&[String]>, reads: &mut Reads) -> bool {
     for n in nodes {
         match n {
             Node::Action(a) if (a.start..a.end).contains(&offset) => {
-                reads.add(&a.toks);
+                reads.add_in(&a.toks, dot);
                 return true;
             }
             Node::Action(_) => {}
@@ -334,16 +357,23 @@ fn find(nodes: &[Node], offset: usize, reads: &mut Reads) -> bool {
                     continue;
                 }
                 let mut around = Reads::default();
-                for br in &b.branches {
+                for (i, br) in b.branches.iter().enumerate() {
                     if b.keyword != "define" && b.keyword != "block" {
-                        around.add(&br.head.toks);
+                        around.add_in(&br.head.toks, dot);
                     }
                     if (br.head.start..br.head.end).contains(&offset) {
                         reads.extend(around);
                         return true;
                     }
+                    // Inside `with`'s first branch `.` moves; inside `range` it is an element.
+                    let inner_dot = match b.keyword.as_str() {
+                        "with" if i == 0 => with_dot(&br.head, dot),
+                        "range" if i == 0 => None,
+                        "define" | "block" => None,
+                        _ => dot.map(<[String]>::to_vec),
+                    };
                     let mut inner = Reads::default();
-                    if find(&br.body, offset, &mut inner) {
+                    if find(&br.body, offset, inner_dot.as_deref(), &mut inner) {
                         reads.extend(around);
                         reads.extend(inner);
                         return true;
@@ -452,6 +482,15 @@ mod tests {
         assert_eq!(paths(&r), ["mode"]);
         assert_eq!(r.includes, ["c.other"]);
         assert!(define_reads(&nodes, "nope").is_none());
+    }
+
+    #[test]
+    fn inside_with_a_field_reads_under_the_with_value() {
+        let t =
+            "{{- with .Values.hub }}\n{{- if and .token (not .enabled) }}\n{{ fail \"x\" }}\n{{- end }}\n{{- end }}";
+        let nodes = parse(t).unwrap();
+        let off = t.find("fail").unwrap();
+        assert_eq!(paths(&reads_at(&nodes, off).unwrap()), ["hub", "hub.token", "hub.enabled"]);
     }
 
     #[test]

@@ -190,7 +190,7 @@ pub fn helm_error(stderr: &str) -> Finding {
     };
     let raw = raw.split("\n\nUse --debug").next().unwrap_or(raw);
     let message = raw.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-    let message = crate::diag::clip_line(&message, 1).0.to_string();
+    let message = crate::diag::clip_message(message);
     let first = raw.lines().next().unwrap_or("").trim();
     let (keyword, template) = if let Some(rest) = first.strip_prefix("execution error at (") {
         ("template", rest.split_once("): ").and_then(|(p, _)| parse_pos(p)))
