@@ -100,6 +100,7 @@ fn bench(c: &mut Criterion) {
         defaults_run: false,
         strict: false,
         render: None,
+        lint: None,
     };
     let report = validate::validate(&opts).unwrap();
     assert_eq!(report.runs.iter().filter(|r| !r.valid).count(), FILES / 10);
@@ -185,6 +186,7 @@ fn bench_render(c: &mut Criterion) {
             time: chartwright::limits::HELM_RENDER_TIMEOUT,
             output: chartwright::limits::MAX_RENDER_BYTES,
         }),
+        lint: None,
     };
     let report = validate::validate(&opts).unwrap();
     assert_eq!(report.runs.iter().filter(|r| !r.valid).count(), RENDER_FILES / 5);

@@ -228,3 +228,83 @@ fn render_output_follows_the_published_schema() {
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn lint_runs_on_each_rendered_run_with_the_policy_of_its_file() {
+    let (_, h4) = common::helms();
+    let args = [
+        "web",
+        "inputs/values-prod.yaml",
+        "inputs/values-dev.yaml",
+        "--lint",
+        "--config",
+        "inputs/policy.yaml",
+        "--helm",
+        h4.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let out = validate(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let ids = |run: &serde_json::Value, what: &str| -> Vec<String> {
+        run[what]
+            .as_array()
+            .map_or_else(Vec::new, |a| a.iter().map(|e| e["keyword"].as_str().unwrap().to_string()).collect())
+    };
+    let (prod, dev) = (&doc["runs"][0], &doc["runs"][1]);
+    // The production policy makes a latest tag and a missing CPU request errors there...
+    assert_eq!(ids(prod, "errors"), ["cpu-request-missing", "image-latest-tag"], "{prod}");
+    assert_eq!(prod["valid"], false);
+    assert_eq!(prod["errors"][0]["file"], "inputs/values-prod.yaml");
+    assert_eq!(prod["errors"][1]["template"], "web/templates/deployment.yaml");
+    assert_eq!(ids(prod, "warnings"), ["memory-limit-missing", "memory-request-missing"], "{prod}");
+    // ...while the development file has them switched off and renders clean.
+    assert_eq!(dev["valid"], true, "{dev}");
+    assert!(ids(dev, "errors").is_empty() && ids(dev, "warnings").is_empty(), "{dev}");
+    let text = validate(&args[..args.len() - 2]);
+    let s = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        s.contains("inputs/values-prod.yaml:1:1: error[image-latest-tag]: web: web/templates/deployment.yaml: container \"web\": image nginx:latest uses the tag latest"),
+        "{s}"
+    );
+}
+
+#[test]
+fn lint_without_helm_is_an_error_not_a_silent_pass() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = chartwright()
+        .args(["validate", "web", "--lint"])
+        .current_dir(fixtures())
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_policy_naming_an_unknown_rule_is_a_bad_invocation_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.yaml");
+    std::fs::write(&cfg, "validate:\n  lint:\n    - files: \"*\"\n      severity: {no-such-rule: error}\n").unwrap();
+    let (_, h4) = common::helms();
+    let out = validate(&["web", "--lint", "--config", cfg.to_str().unwrap(), "--helm", h4.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("c.yaml:4:18: unknown rule `no-such-rule`"), "{err}");
+}
+
+#[test]
+fn the_policy_example_follows_the_config_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/chartwright-config.schema.json")).unwrap())
+            .unwrap();
+    let text = std::fs::read_to_string(fixtures().join("inputs/policy.yaml")).unwrap();
+    let doc = chartwright::yaml::parse_stream(&text).unwrap().remove(0).root.unwrap().to_json();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut bad = doc.clone();
+    bad["validate"]["lint"][0]["severity"]["image-latest-tag"] = "fatal".into();
+    assert!(!validator.is_valid(&bad));
+}

@@ -65,6 +65,13 @@ pub struct Args {
     /// Kubernetes version for the chart's Capabilities (helm template --kube-version).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Also run the lint rules on each run's rendered objects, with the per-file policy of the
+    /// config's `validate.lint` section (needs Helm: a missing one is an error).
+    #[arg(long, conflicts_with = "no_render")]
+    pub lint: bool,
+    /// Configuration file for --lint [default: ./.chartwright.yaml when it exists].
+    #[arg(long, value_name = "FILE", requires = "lint")]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs `validate`.
@@ -101,12 +108,22 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 time: chartwright::limits::HELM_RENDER_TIMEOUT,
                 output: chartwright::limits::MAX_RENDER_BYTES,
             }),
-            None if a.require_render => return Err(validate::render::RenderError::Required.into()),
+            None if a.require_render || a.lint => return Err(validate::render::RenderError::Required.into()),
             None => None,
         }
     };
+    let lint = if a.lint {
+        let default = PathBuf::from(".chartwright.yaml");
+        match a.config.or_else(|| default.is_file().then_some(default)) {
+            Some(path) => Some(validate::policy::Policy::from_file(&path)?),
+            None => Some(validate::policy::Policy::default()),
+        }
+    } else {
+        None
+    };
     let opts = Options {
         render,
+        lint,
         chart: a.chart,
         defaults_run: discovered,
         strict: a.strict,

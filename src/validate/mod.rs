@@ -11,6 +11,7 @@ pub mod coalesce;
 pub mod deps;
 pub mod explain;
 pub mod guards;
+pub mod policy;
 pub mod reads;
 pub mod render;
 pub mod report;
@@ -215,6 +216,8 @@ pub struct Options {
     pub strict: bool,
     /// The Helm that renders each run after its schema stage passed; `None`: no render stage.
     pub render: Option<render::Engine>,
+    /// `--lint`: the lint rules over each rendered run, with this policy.
+    pub lint: Option<policy::Policy>,
 }
 
 /// The values files a chart keeps for its environments and CI: `values-*.yaml` at its root and

@@ -24,7 +24,9 @@ pub enum RenderError {
         path: String,
     },
     /// `--require-render` and no Helm found.
-    #[error("template rules cannot be checked: no helm found on PATH; pass --helm PATH (--require-render)")]
+    #[error(
+        "template rules cannot be checked: no helm found on PATH; pass --helm PATH (--require-render and --lint need it)"
+    )]
     Required,
     /// Helm could not be started.
     #[error("cannot run {program}: {reason}")]
@@ -130,7 +132,8 @@ pub struct Finding {
     pub template: Option<TplPos>,
 }
 
-/// Renders one run: `values` are the `-f` files then the run's own file, in order.
+/// Renders one run: `values` are the `-f` files then the run's own file, in order. Returns
+/// the findings and, when Helm rendered, its output.
 ///
 /// # Errors
 /// Helm could not be run, or ran past its bounds.
@@ -140,7 +143,7 @@ pub fn render(
     values: &[&Path],
     sets: &[(SetKind, String)],
     run: &str,
-) -> Result<Vec<Finding>, RenderError> {
+) -> Result<(Vec<Finding>, Option<String>), RenderError> {
     let program = engine.program.display().to_string();
     let mut cmd = Command::new(&engine.program);
     cmd.args(command_args(engine, chart, values, sets));
@@ -154,9 +157,10 @@ pub fn render(
         }
     })?;
     if !out.status.success() {
-        return Ok(vec![helm_error(&String::from_utf8_lossy(&out.stderr))]);
+        return Ok((vec![helm_error(&String::from_utf8_lossy(&out.stderr))], None));
     }
-    Ok(duplicates(&String::from_utf8_lossy(&out.stdout), &engine.namespace))
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    Ok((duplicates(&stdout, &engine.namespace), Some(stdout)))
 }
 
 /// `helm template`'s arguments. Nothing from the input can become an option: every value
@@ -440,8 +444,11 @@ impl super::RunCtx<'_> {
             ));
             return Ok(());
         }
-        let findings = render(engine, &self.opts.chart, &values, self.sets, &report.name)?;
+        let (findings, stdout) = render(engine, &self.opts.chart, &values, self.sets, &report.name)?;
         report.rendered = true;
+        if let (Some(policy), Some(out)) = (&self.opts.lint, stdout) {
+            lint_rendered(policy, file, out, report);
+        }
         if findings.is_empty() {
             return Ok(());
         }
@@ -519,6 +526,56 @@ impl super::RunCtx<'_> {
         };
         let vals = super::coalesce::coalesce_values_owned(&chart, user, p.compat).ok()?;
         Some((super::tree::ValueNode::new(super::tree::ValueKind::Map(vals)), run_text))
+    }
+}
+
+/// `--lint`: the lint rules over the run's rendered objects, with the policy for its file.
+/// Errors make the run invalid; warnings are the run's warnings; info goes to its notes. Each
+/// finding is located at the run's values file and names the template that rendered the object.
+fn lint_rendered(policy: &super::policy::Policy, file: Option<&PathBuf>, out: String, report: &mut super::RunReport) {
+    let cfg = policy.for_run(file.map(PathBuf::as_path));
+    let sources: Vec<(u32, String)> = out
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            l.strip_prefix("# Source: ").map(|s| (u32::try_from(i + 1).unwrap_or(u32::MAX), s.trim().to_string()))
+        })
+        .collect();
+    let name = format!("{} (rendered)", report.name);
+    let mut loaded = crate::manifest::Loaded::default();
+    if crate::manifest::load_text(&name, out, &mut loaded).is_err() {
+        // Helm's own parse accepted it; a document our parser refuses is not linted.
+        report.notes.push(format!("{}: the rendered output could not be read for --lint", report.name));
+        return;
+    }
+    for d in crate::lint::lint_objects(&loaded, &cfg) {
+        let template = d
+            .location
+            .as_ref()
+            .and_then(|l| sources.iter().take_while(|(line, _)| *line <= l.line).last().map(|(_, s)| s.clone()));
+        let message = match &template {
+            Some(t) => format!("{t}: {}", d.message),
+            None => d.message.clone(),
+        };
+        if d.severity == crate::diag::Severity::Info {
+            report.notes.push(format!("{}: info[{}]: {message}", report.name, d.rule));
+            continue;
+        }
+        let mut e = super::ErrorOut::new(String::new(), String::new(), message, &d.rule);
+        e.chart = template.as_deref().and_then(|t| t.split('/').next()).unwrap_or_default().to_string();
+        if let Some(f) = file {
+            e.file = Some(super::display(f));
+            e.line = Some(1);
+            e.column = Some(1);
+        }
+        e.help = d.help.clone();
+        e.render = Some(super::report::RenderDetail { template, values_read: Vec::new() });
+        if d.severity == crate::diag::Severity::Error {
+            report.errors.push(e);
+            report.valid = false;
+        } else {
+            report.warnings.push(e);
+        }
     }
 }
 

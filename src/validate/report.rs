@@ -215,10 +215,8 @@ impl Report {
 
 /// `chart: at '/pointer': message`, Helm 4's line with the chart in front.
 fn describe(e: &ErrorOut) -> String {
-    if matches!(
-        e.keyword.as_str(),
-        "yaml" | "set" | "dependency" | "template" | "rendered-yaml" | "duplicate" | "render"
-    ) {
+    // Render and --lint findings carry Helm's (or the rule's) sentence, not a schema pointer.
+    if e.render.is_some() || matches!(e.keyword.as_str(), "yaml" | "set" | "dependency") {
         return format!("{}: {}", e.chart, e.message);
     }
     format!("{}: at '{}': {}", e.chart, e.pointer, e.explanation.as_ref().unwrap_or(&e.message))
