@@ -308,3 +308,44 @@ fn the_policy_example_follows_the_config_schema() {
     bad["validate"]["lint"][0]["severity"]["image-latest-tag"] = "fatal".into();
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn release_name_namespace_kube_version_and_set_flags_reach_helm() {
+    for (label, bin) in each_helm() {
+        let bin = bin.to_str().unwrap();
+        let run = |extra: &[&str]| {
+            let out = validate(&[&["caps", "--helm", bin, "--format", "json"][..], extra].concat());
+            let doc = json(&out);
+            let e = &doc["runs"][0]["errors"];
+            (out.status.code(), e[0]["message"].as_str().map(str::to_string), e[0].clone())
+        };
+        let (code, msg, _) = run(&["--kube-version", "1.29.0", "-n", "apps"]);
+        assert_eq!(code, Some(1), "{label}");
+        assert!(msg.unwrap().ends_with("this chart needs Kubernetes 1.30 or later"), "{label}");
+        let (code, msg, e) = run(&["--kube-version", "1.31.0"]);
+        assert_eq!(code, Some(1), "{label}: the default namespace is `default`");
+        assert!(msg.unwrap().ends_with("install into a namespace of its own"), "{label}");
+        // The key the condition reads comes from the chart's defaults here.
+        assert_eq!(e["values_read"][0]["key"], "allowDefaultNamespace", "{label}");
+        assert_eq!(e["values_read"][0]["file"], "caps/values.yaml", "{label}");
+        let (code, _, _) = run(&["--kube-version", "1.31.0", "--set", "allowDefaultNamespace=true"]);
+        assert_eq!(code, Some(0), "{label}: --set reaches helm");
+        let (code, _, _) = run(&["--kube-version", "1.31.0", "--namespace", "apps", "--release-name", "web"]);
+        assert_eq!(code, Some(0), "{label}");
+        // A release name that looks like an option stays the release name (helm then refuses it
+        // as a name, not as a flag).
+        let (code, msg, _) = run(&["--kube-version", "1.31.0", "-n", "apps", "--release-name=-x"]);
+        assert_eq!(code, Some(1), "{label}");
+        assert!(!msg.unwrap().contains("unknown shorthand flag"), "{label}");
+    }
+}
+
+#[test]
+fn a_set_flag_that_trips_a_rule_is_named_as_the_flag() {
+    let (_, h4) = common::helms();
+    let out = validate(&["rules", "--set", "knative.enabled=true", "--helm", h4.to_str().unwrap(), "--format", "json"]);
+    let doc = json(&out);
+    let e = &doc["runs"][0]["errors"][0];
+    assert_eq!(e["file"], "--set knative.enabled=true", "{e}");
+    assert_eq!(e["values_read"][0]["key"], "knative.enabled");
+}
