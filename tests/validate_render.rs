@@ -349,3 +349,35 @@ fn a_set_flag_that_trips_a_rule_is_named_as_the_flag() {
     assert_eq!(e["file"], "--set knative.enabled=true", "{e}");
     assert_eq!(e["values_read"][0]["key"], "knative.enabled");
 }
+
+#[test]
+fn a_required_in_an_included_define_names_the_switch_and_the_key_set_nowhere() {
+    for (label, bin) in each_helm() {
+        let h = helm(
+            bin,
+            &[
+                "template",
+                "r",
+                &fixtures().join("helpers").to_string_lossy(),
+                "-f",
+                &fixtures().join("inputs/values-service.yaml").to_string_lossy(),
+            ],
+        );
+        assert!(!h.status.success(), "{label}");
+        let out =
+            validate(&["helpers", "inputs/values-service.yaml", "--helm", bin.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{label}");
+        let e = &json(&out)["runs"][0]["errors"][0];
+        // Helm reports the include's position; the pointer comes from the define's condition.
+        assert_eq!(e["template"], "helpers/templates/service.yaml:6:11", "{label}");
+        assert_eq!(
+            e["values_read"],
+            serde_json::json!([
+                {"key": "service.enabled", "file": "inputs/values-service.yaml", "line": 2, "column": 12},
+                {"key": "service.port"}
+            ]),
+            "{label}"
+        );
+        assert_eq!(e["file"], "inputs/values-service.yaml", "{label}");
+    }
+}

@@ -468,7 +468,11 @@ impl super::RunCtx<'_> {
             let mut chosen: Option<(super::tree::Origin, String)> = None;
             for path in &paths {
                 let pointer = crate::pointer::pointer_of(path);
-                let origin = positioned.as_ref().and_then(|(vals, _)| vals.locate(&pointer));
+                // `locate` falls back to the nearest ancestor; a key set nowhere is "not set".
+                let origin = positioned
+                    .as_ref()
+                    .filter(|(vals, _)| path.iter().try_fold(vals, |cur, k| cur.get(k)).is_some())
+                    .and_then(|(vals, _)| vals.locate(&pointer));
                 let mut read = super::report::ValueRead { key: path.join("."), file: None, line: None, column: None };
                 if let (Some(o), Some((_, text))) = (origin, &positioned) {
                     let sources =
