@@ -381,3 +381,33 @@ fn a_required_in_an_included_define_names_the_switch_and_the_key_set_nowhere() {
         assert_eq!(e["file"], "inputs/values-service.yaml", "{label}");
     }
 }
+
+#[test]
+fn packaged_charts_and_packaged_subcharts_get_the_pointer_too() {
+    let (_, h4) = common::helms();
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("rules");
+    common::copy_dir(&fixtures().join("rules"), &chart);
+    // The subchart as `helm dependency build` leaves it: an archive under charts/.
+    let out = helm(
+        h4,
+        &["package", &chart.join("charts/sub").to_string_lossy(), "-d", &chart.join("charts").to_string_lossy()],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(chart.join("charts/sub")).unwrap();
+    let out = helm(h4, &["package", &chart.to_string_lossy(), "-d", &dir.path().to_string_lossy()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::copy(fixtures().join("inputs/values-sub.yaml"), dir.path().join("values-sub.yaml")).unwrap();
+    for target in ["rules", "rules-0.1.0.tgz"] {
+        let out = chartwright()
+            .args(["validate", target, "values-sub.yaml", "--helm", h4.to_str().unwrap(), "--format", "json"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{target}: {}", String::from_utf8_lossy(&out.stderr));
+        let e = &json(&out)["runs"][0]["errors"][0];
+        assert_eq!(e["template"], "rules/charts/sub/templates/check.yaml:1:24", "{target}");
+        assert_eq!(e["values_read"][0]["key"], "sub.bad", "{target}: {e}");
+        assert_eq!(e["values_read"][0]["file"], "values-sub.yaml", "{target}: {e}");
+    }
+}
