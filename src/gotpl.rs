@@ -88,12 +88,12 @@ pub struct Reads {
 
 impl Reads {
     fn add(&mut self, toks: &[Tok]) {
-        self.add_in(toks, None);
+        self.add_in(toks, None, &[]);
     }
 
     /// Adds the paths `toks` read, where `.` is `.Values` at `dot` (inside `with .Values.a`,
     /// `.b` reads `a.b`).
-    fn add_in(&mut self, toks: &[Tok], dot: Option<&[String]>) {
+    fn add_in(&mut self, toks: &[Tok], dot: Option<&[String]>, vars: &[Var]) {
         let mut i = 0;
         while i < toks.len() {
             match &toks[i] {
@@ -121,6 +121,8 @@ impl Reads {
                 Tok::Field(f) => {
                     if let Some(path) = values_path(f) {
                         self.push_path(path);
+                    } else if let Some(path) = var_path(f, vars) {
+                        self.push_path(path);
                     } else if let (Some(d), Some(rest)) = (dot, f.strip_prefix('.')) {
                         let mut path = d.to_vec();
                         path.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
@@ -147,6 +149,61 @@ impl Reads {
         for n in other.includes {
             if !self.includes.contains(&n) {
                 self.includes.push(n);
+            }
+        }
+    }
+}
+
+/// A variable set from a `.Values` path (`{{ $cfg := .Values.config }}`): its name with the
+/// `$`, the path, and where it was declared.
+type Var = (String, Vec<String>, usize);
+
+/// The `.Values` path a field chain on a variable reads: `$cfg.tls` gives `config.tls` when the
+/// latest declaration of `$cfg` in `vars` is `.Values.config`.
+fn var_path(field: &str, vars: &[Var]) -> Option<Vec<String>> {
+    if !field.starts_with('$') || field.starts_with("$.") || field == "$" {
+        return None;
+    }
+    let (name, rest) = field.split_once('.').unwrap_or((field, ""));
+    let (_, base, _) = vars.iter().rev().find(|(n, _, _)| n == name)?;
+    let mut path = base.clone();
+    path.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
+    Some(path)
+}
+
+/// Every `$x := <one .Values path>` (or `=`) of `nodes` declared before `before`, in order.
+fn declarations(nodes: &[Node], before: usize, out: &mut Vec<Var>) {
+    let mut take = |a: &Action, out: &mut Vec<Var>| {
+        if a.start >= before {
+            return;
+        }
+        let t = &a.toks;
+        let assign = |i: usize| match (t.get(i), t.get(i + 1)) {
+            (Some(Tok::Other(':')), Some(Tok::Other('='))) => Some(i + 2),
+            (Some(Tok::Other('=')), _) => Some(i + 1),
+            _ => None,
+        };
+        if let Some(Tok::Field(name)) = t.first()
+            && name.starts_with('$')
+            && !name.contains('.')
+            && name != "$"
+            && let Some(from) = assign(1)
+        {
+            let mut r = Reads::default();
+            r.add_in(&t[from..], None, out);
+            if r.values.len() == 1 {
+                out.push((name.clone(), r.values.remove(0), a.start));
+            }
+        }
+    };
+    for n in nodes {
+        match n {
+            Node::Action(a) => take(a, out),
+            Node::Block(b) => {
+                for br in &b.branches {
+                    take(&br.head, out);
+                    declarations(&br.body, before, out);
+                }
             }
         }
     }
@@ -327,7 +384,9 @@ fn lex_action(text: &str, from: usize) -> Option<(Vec<Tok>, usize)> {
 /// when no action covers `offset`.
 pub fn reads_at(nodes: &[Node], offset: usize) -> Option<Reads> {
     let mut reads = Reads::default();
-    find(nodes, offset, None, &mut reads).then_some(reads)
+    let mut vars = Vec::new();
+    declarations(nodes, offset, &mut vars);
+    find(nodes, offset, None, &vars, &mut reads).then_some(reads)
 }
 
 /// The `.Values` path a `with` head sets `.` to: `{{ with .Values.a.b }}` gives `[a, b]`.
@@ -343,11 +402,11 @@ fn with_dot(head: &Action, dot: Option<&[String]>) -> Option<Vec<String>> {
     }
 }
 
-fn find(nodes: &[Node], offset: usize, dot: Option<&[String]>, reads: &mut Reads) -> bool {
+fn find(nodes: &[Node], offset: usize, dot: Option<&[String]>, vars: &[Var], reads: &mut Reads) -> bool {
     for n in nodes {
         match n {
             Node::Action(a) if (a.start..a.end).contains(&offset) => {
-                reads.add_in(&a.toks, dot);
+                reads.add_in(&a.toks, dot, vars);
                 return true;
             }
             Node::Action(_) => {}
@@ -359,7 +418,7 @@ fn find(nodes: &[Node], offset: usize, dot: Option<&[String]>, reads: &mut Reads
                 let mut around = Reads::default();
                 for (i, br) in b.branches.iter().enumerate() {
                     if b.keyword != "define" && b.keyword != "block" {
-                        around.add_in(&br.head.toks, dot);
+                        around.add_in(&br.head.toks, dot, vars);
                     }
                     if (br.head.start..br.head.end).contains(&offset) {
                         reads.extend(around);
@@ -373,7 +432,7 @@ fn find(nodes: &[Node], offset: usize, dot: Option<&[String]>, reads: &mut Reads
                         _ => dot.map(<[String]>::to_vec),
                     };
                     let mut inner = Reads::default();
-                    if find(&br.body, offset, inner_dot.as_deref(), &mut inner) {
+                    if find(&br.body, offset, inner_dot.as_deref(), vars, &mut inner) {
                         reads.extend(around);
                         reads.extend(inner);
                         return true;
@@ -397,7 +456,9 @@ pub fn define_reads(nodes: &[Node], name: &str) -> Option<Reads> {
             && matches!(b.branches[0].head.toks.get(1), Some(Tok::Str(s)) if s == name)
         {
             let mut reads = Reads::default();
-            failing_reads(&b.branches[0].body, &Reads::default(), &mut reads);
+            let mut vars = Vec::new();
+            declarations(&b.branches[0].body, usize::MAX, &mut vars);
+            failing_reads(&b.branches[0].body, &Reads::default(), &vars, &mut reads);
             return Some(reads);
         }
     }
@@ -406,7 +467,7 @@ pub fn define_reads(nodes: &[Node], name: &str) -> Option<Reads> {
 
 /// The reads of every action that can refuse (`fail`, `required`, `include`, `template`)
 /// with the conditions `around` it.
-fn failing_reads(nodes: &[Node], around: &Reads, out: &mut Reads) {
+fn failing_reads(nodes: &[Node], around: &Reads, vars: &[Var], out: &mut Reads) {
     for n in nodes {
         match n {
             Node::Action(a) => {
@@ -415,14 +476,14 @@ fn failing_reads(nodes: &[Node], around: &Reads, out: &mut Reads) {
                 );
                 if refuses {
                     out.extend(around.clone());
-                    out.add(&a.toks);
+                    out.add_in(&a.toks, None, vars);
                 }
             }
             Node::Block(b) => {
                 let mut conds = around.clone();
                 for br in &b.branches {
-                    conds.add(&br.head.toks);
-                    failing_reads(&br.body, &conds, out);
+                    conds.add_in(&br.head.toks, None, vars);
+                    failing_reads(&br.body, &conds, vars, out);
                 }
             }
         }
@@ -491,6 +552,17 @@ mod tests {
         let nodes = parse(t).unwrap();
         let off = t.find("fail").unwrap();
         assert_eq!(paths(&reads_at(&nodes, off).unwrap()), ["hub", "hub.token", "hub.enabled"]);
+    }
+
+    #[test]
+    fn a_variable_set_from_values_reads_under_its_path() {
+        let t = "{{- $hub := .Values.hub }}\n{{- if and $hub.token (not $hub.enabled) }}{{ fail \"x\" }}{{ end }}";
+        let nodes = parse(t).unwrap();
+        let off = t.find("fail").unwrap();
+        assert_eq!(paths(&reads_at(&nodes, off).unwrap()), ["hub.token", "hub.enabled"]);
+        let d =
+            "{{ define \"x\" }}{{ $c := index .Values \"my-app\" }}{{ if $c.on }}{{ fail \"no\" }}{{ end }}{{ end }}";
+        assert_eq!(paths(&define_reads(&parse(d).unwrap(), "x").unwrap()), ["my-app.on"]);
     }
 
     #[test]
