@@ -87,10 +87,6 @@ pub struct Reads {
 }
 
 impl Reads {
-    fn add(&mut self, toks: &[Tok]) {
-        self.add_in(toks, None, &[]);
-    }
-
     /// Adds the paths `toks` read, where `.` is `.Values` at `dot` (inside `with .Values.a`,
     /// `.b` reads `a.b`).
     fn add_in(&mut self, toks: &[Tok], dot: Option<&[String]>, vars: &[Var]) {
@@ -173,7 +169,7 @@ fn var_path(field: &str, vars: &[Var]) -> Option<Vec<String>> {
 
 /// Every `$x := <one .Values path>` (or `=`) of `nodes` declared before `before`, in order.
 fn declarations(nodes: &[Node], before: usize, out: &mut Vec<Var>) {
-    let mut take = |a: &Action, out: &mut Vec<Var>| {
+    let take = |a: &Action, out: &mut Vec<Var>| {
         if a.start >= before {
             return;
         }
