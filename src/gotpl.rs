@@ -90,7 +90,10 @@ impl Reads {
     /// Adds the paths `toks` read, where `.` is `.Values` at `dot` (inside `with .Values.a`,
     /// `.b` reads `a.b`).
     fn add_in(&mut self, toks: &[Tok], dot: Option<&[String]>, vars: &[Var]) {
-        let mut i = 0;
+        // `$x := ...` declares `$x`: it does not read the old `$x`.
+        let declares = matches!(toks.first(), Some(Tok::Field(f)) if f.starts_with('$'))
+            && matches!(toks.get(1), Some(Tok::Other(':' | '=')));
+        let mut i = usize::from(declares);
         while i < toks.len() {
             match &toks[i] {
                 Tok::Ident(f) if f == "index" => {
@@ -167,7 +170,8 @@ fn var_path(field: &str, vars: &[Var]) -> Option<Vec<String>> {
     Some(path)
 }
 
-/// Every `$x := <one .Values path>` (or `=`) of `nodes` declared before `before`, in order.
+/// Every `$x := <one .Values path>` (or `=`) of `nodes` declared before `before`, in order,
+/// defines left out.
 fn declarations(nodes: &[Node], before: usize, out: &mut Vec<Var>) {
     let take = |a: &Action, out: &mut Vec<Var>| {
         if a.start >= before {
@@ -195,6 +199,8 @@ fn declarations(nodes: &[Node], before: usize, out: &mut Vec<Var>) {
     for n in nodes {
         match n {
             Node::Action(a) => take(a, out),
+            // A define is a template of its own: its variables are not the file's.
+            Node::Block(b) if matches!(b.keyword.as_str(), "define" | "block") => {}
             Node::Block(b) => {
                 for br in &b.branches {
                     take(&br.head, out);
@@ -381,7 +387,17 @@ fn lex_action(text: &str, from: usize) -> Option<(Vec<Tok>, usize)> {
 pub fn reads_at(nodes: &[Node], offset: usize) -> Option<Reads> {
     let mut reads = Reads::default();
     let mut vars = Vec::new();
-    declarations(nodes, offset, &mut vars);
+    // Variables are scoped to the template: the define holding `offset`, else the file's top.
+    let define = nodes.iter().find_map(|n| match n {
+        Node::Block(b)
+            if matches!(b.keyword.as_str(), "define" | "block")
+                && (b.branches[0].head.start..b.end).contains(&offset) =>
+        {
+            Some(&b.branches[0].body)
+        }
+        _ => None,
+    });
+    declarations(define.map_or(nodes, Vec::as_slice), offset, &mut vars);
     find(nodes, offset, None, &vars, &mut reads).then_some(reads)
 }
 
@@ -486,6 +502,43 @@ fn failing_reads(nodes: &[Node], around: &Reads, vars: &[Var], out: &mut Reads) 
     }
 }
 
+/// Every `fail` and `required` of a file (defines included), each with the `.Values` paths it
+/// and the conditions around it read: the rules a values file can trip, for tests that write
+/// values from a chart's own conditions.
+pub fn refusals(nodes: &[Node]) -> Vec<Reads> {
+    let mut out = Vec::new();
+    let mut top = Vec::new();
+    declarations(nodes, usize::MAX, &mut top);
+    collect_refusals(nodes, &Reads::default(), &top, &mut out);
+    out
+}
+
+fn collect_refusals(nodes: &[Node], around: &Reads, vars: &[Var], out: &mut Vec<Reads>) {
+    for n in nodes {
+        match n {
+            Node::Action(a) => {
+                if a.toks.iter().any(|t| matches!(t, Tok::Ident(f) if f == "fail" || f == "required")) {
+                    let mut r = around.clone();
+                    r.add_in(&a.toks, None, vars);
+                    out.push(r);
+                }
+            }
+            Node::Block(b) if matches!(b.keyword.as_str(), "define" | "block") => {
+                let mut own = Vec::new();
+                declarations(&b.branches[0].body, usize::MAX, &mut own);
+                collect_refusals(&b.branches[0].body, &Reads::default(), &own, out);
+            }
+            Node::Block(b) => {
+                let mut conds = around.clone();
+                for br in &b.branches {
+                    conds.add_in(&br.head.toks, None, vars);
+                    collect_refusals(&br.body, &conds, vars, out);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +612,21 @@ mod tests {
         let d =
             "{{ define \"x\" }}{{ $c := index .Values \"my-app\" }}{{ if $c.on }}{{ fail \"no\" }}{{ end }}{{ end }}";
         assert_eq!(paths(&define_reads(&parse(d).unwrap(), "x").unwrap()), ["my-app.on"]);
+    }
+
+    #[test]
+    fn a_variable_of_another_define_is_not_this_ones() {
+        let t = "{{ define \"a\" }}{{ $name := .Values.nameOverride }}{{ end }}{{ define \"b\" }}{{ $name := required \"x\" $image.name }}{{ end }}";
+        let nodes = parse(t).unwrap();
+        let off = t.find("required").unwrap();
+        assert!(paths(&reads_at(&nodes, off).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn refusals_list_each_fail_and_required_with_its_conditions() {
+        let t = "{{ if .Values.a }}{{ fail \"x\" }}{{ end }}{{ define \"d\" }}{{ required \"r\" .Values.b }}{{ end }}{{ .Values.c }}";
+        let r: Vec<Vec<String>> = refusals(&parse(t).unwrap()).iter().map(paths).collect();
+        assert_eq!(r, [vec!["a".to_string()], vec!["b".to_string()]]);
     }
 
     #[test]
