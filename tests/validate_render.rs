@@ -411,3 +411,22 @@ fn packaged_charts_and_packaged_subcharts_get_the_pointer_too() {
         assert_eq!(e["values_read"][0]["file"], "values-sub.yaml", "{target}: {e}");
     }
 }
+
+#[test]
+fn values_from_stdin_are_not_rendered_and_say_so() {
+    use std::io::Write as _;
+    let (_, h4) = common::helms();
+    let mut child = chartwright()
+        .args(["validate", "rules", "-", "--helm", h4.to_str().unwrap(), "--format", "json"])
+        .current_dir(fixtures())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"knative:\n  enabled: true\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let doc = json(&out);
+    assert_eq!(doc["runs"][0]["rendered"], false);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("values read from stdin are not rendered"));
+}
