@@ -302,6 +302,9 @@ fn split_documents(stdout: &str) -> Vec<RenderedDoc> {
 /// first; a subchart under `<parent>/charts/<name>/`), archives under `charts/` unpacked.
 pub struct Templates {
     files: BTreeMap<String, String>,
+    /// Each file that parses, parsed once: a run of many failing values files looks its
+    /// defines up again and again.
+    parsed: BTreeMap<String, Vec<gotpl::Node>>,
 }
 
 impl Templates {
@@ -314,7 +317,8 @@ impl Templates {
         if let Ok(all) = crate::chart::files::load(path, &path.display().to_string(), &budget, &select) {
             add_chart(&all, name, 0, &budget, &mut files);
         }
-        Templates { files }
+        let parsed = files.iter().filter_map(|(f, t)| gotpl::parse(t).ok().map(|n| (f.clone(), n))).collect();
+        Templates { files, parsed }
     }
 
     /// The text of a template by Helm's name for it.
@@ -326,12 +330,13 @@ impl Templates {
     /// the conditions around it, and by the templates it includes (two levels deep). Each path
     /// is from the root chart's values (a subchart's under its name).
     pub fn reads(&self, pos: &TplPos) -> Vec<Vec<String>> {
-        let (Some(text), Some(line), Some(col)) = (self.get(&pos.file), pos.line, pos.col) else {
+        let (Some(text), Some(nodes), Some(line), Some(col)) =
+            (self.get(&pos.file), self.parsed.get(&pos.file), pos.line, pos.col)
+        else {
             return Vec::new();
         };
-        let Ok(nodes) = gotpl::parse(text) else { return Vec::new() };
         let Some(off) = gotpl::offset_of(text, line as usize, col as usize) else { return Vec::new() };
-        let Some(mut reads) = gotpl::reads_at(&nodes, off) else { return Vec::new() };
+        let Some(mut reads) = gotpl::reads_at(nodes, off) else { return Vec::new() };
         let prefix = scope_of(&pos.file);
         let chart_dir = chart_dir_of(&pos.file);
         let mut done: Vec<String> = Vec::new();
@@ -350,10 +355,11 @@ impl Templates {
     /// The reads of `define "name"` among the templates of the chart at `chart_dir` (Helm's
     /// path prefix), then of the whole tree (defines are global).
     fn define(&self, chart_dir: &str, name: &str) -> Option<gotpl::Reads> {
-        let own =
-            self.files.iter().filter(|(f, _)| f.starts_with(chart_dir) && !f[chart_dir.len()..].contains("/charts/"));
-        let rest = self.files.iter();
-        own.chain(rest).find_map(|(_, text)| gotpl::parse(text).ok().and_then(|n| gotpl::define_reads(&n, name)))
+        let own = self
+            .parsed
+            .iter()
+            .filter(|(f, _)| f.strip_prefix(chart_dir).is_some_and(|rest| !rest.starts_with("charts/")));
+        own.chain(self.parsed.iter()).find_map(|(_, nodes)| gotpl::define_reads(nodes, name))
     }
 }
 
