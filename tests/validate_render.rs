@@ -430,3 +430,22 @@ fn values_from_stdin_are_not_rendered_and_say_so() {
     assert_eq!(doc["runs"][0]["rendered"], false);
     assert!(String::from_utf8_lossy(&out.stderr).contains("values read from stdin are not rendered"));
 }
+
+#[test]
+fn a_failure_helm_places_inside_a_define_points_at_the_most_specific_key() {
+    for (label, bin) in each_helm() {
+        let out =
+            validate(&["helpers", "inputs/values-ingress.yaml", "--helm", bin.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{label}");
+        let e = &json(&out)["runs"][0]["errors"][0];
+        // `template` (unlike `include`) makes Helm report the position inside the define.
+        assert_eq!(e["template"], "helpers/templates/_helpers.tpl:9:4", "{label}: {e}");
+        let keys: Vec<&str> = e["values_read"].as_array().unwrap().iter().map(|r| r["key"].as_str().unwrap()).collect();
+        assert_eq!(keys, ["ingress", "ingress.enabled", "ingress.host"], "{label}");
+        assert_eq!(
+            (e["file"].as_str(), e["line"].as_u64(), e["pointer"].as_str()),
+            (Some("inputs/values-ingress.yaml"), Some(2), Some("/ingress/enabled")),
+            "{label}"
+        );
+    }
+}

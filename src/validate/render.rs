@@ -486,9 +486,14 @@ impl super::RunCtx<'_> {
                     read.file = Some(sources.source_of(o.src, o.line, o.col).0);
                     read.line = Some(o.line);
                     read.column = Some(o.col);
+                    // The user's own setting over a default; among those, a key over its parent
+                    // (`with .Values.ingress` then `if .enabled`: the line to change is enabled's).
                     let better = match &chosen {
                         None => true,
-                        Some((c, _)) => c.src < user_src && o.src >= user_src,
+                        Some((c, p)) => {
+                            (c.src < user_src && o.src >= user_src)
+                                || ((c.src >= user_src) == (o.src >= user_src) && pointer.starts_with(&format!("{p}/")))
+                        }
                     };
                     if better {
                         chosen = Some((o, pointer.clone()));
