@@ -1,5 +1,7 @@
 //! One `chartwright validate` invocation over 1,000 values files against a generated schema of
-//! more than 100 KB (compile once, validate every file, in parallel).
+//! more than 100 KB (compile once, validate every file, in parallel); and the render stage:
+//! 20 values files over a chart with a subchart, rendered by Helm 4.1.4 (`CHARTWRIGHT_HELM4`)
+//! in parallel, against `helm template` run on them one after another.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -97,6 +99,8 @@ fn bench(c: &mut Criterion) {
         allow_remote_refs: false,
         defaults_run: false,
         strict: false,
+        render: None,
+        lint: None,
     };
     let report = validate::validate(&opts).unwrap();
     assert_eq!(report.runs.iter().filter(|r| !r.valid).count(), FILES / 10);
@@ -108,5 +112,109 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+const RENDER_FILES: usize = 20;
+
+/// A chart with template rules (a `fail` under an `if`, `required`, a rule in a `define`) and
+/// a subchart with its own `fail`; `RENDER_FILES` values files, every fifth one tripping a rule.
+fn write_render_chart(dir: &Path) -> Vec<PathBuf> {
+    let chart = dir.join("rendered");
+    let sub = chart.join("charts/worker");
+    for d in [chart.join("templates"), sub.join("templates")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: rendered\nversion: 1.0.0\n").unwrap();
+    std::fs::write(chart.join("values.yaml"), "name: app\nreplicas: 1\nmode: normal\nworker:\n  enabled: false\n")
+        .unwrap();
+    std::fs::write(
+        chart.join("templates/_helpers.tpl"),
+        "{{- define \"rendered.validate\" -}}\n{{- if eq .Values.mode \"legacy\" }}{{ fail \"mode legacy\" }}{{ end -}}\n{{- end -}}\n",
+    )
+    .unwrap();
+    let mut deploy = String::from(
+        "{{ include \"rendered.validate\" . }}\n{{- if gt (int .Values.replicas) 10 }}{{ fail \"at most 10 replicas\" }}{{ end }}\n",
+    );
+    for i in 0..10 {
+        let _ = write!(
+            deploy,
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{{{ required \"name\" .Values.name }}}}-{i}\nspec:\n  replicas: {{{{ .Values.replicas }}}}\n  selector:\n    matchLabels: {{{{ dict \"app\" .Values.name | toYaml | nindent 6 }}}}\n  template:\n    metadata:\n      labels:\n        app: {{{{ .Values.name }}}}\n    spec:\n      containers:\n        - name: c\n          image: nginx:1.27\n"
+        );
+    }
+    std::fs::write(chart.join("templates/deploy.yaml"), deploy).unwrap();
+    std::fs::write(sub.join("Chart.yaml"), "apiVersion: v2\nname: worker\nversion: 1.0.0\n").unwrap();
+    std::fs::write(sub.join("values.yaml"), "enabled: false\nqueue: \"\"\n").unwrap();
+    std::fs::write(
+        sub.join("templates/worker.yaml"),
+        "{{- if and .Values.enabled (not .Values.queue) }}{{ fail \"worker needs a queue\" }}{{ end }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: worker-{{ .Release.Name }}\ndata:\n  queue: {{ .Values.queue | quote }}\n",
+    )
+    .unwrap();
+    (0..RENDER_FILES)
+        .map(|n| {
+            let v = if n % 5 == 0 {
+                "worker:\n  enabled: true\n".to_string()
+            } else {
+                format!("name: app{n}\nreplicas: {}\nworker:\n  enabled: true\n  queue: q{n}\n", n % 9 + 1)
+            };
+            let p = dir.join(format!("render-{n:02}.yaml"));
+            std::fs::write(&p, v).unwrap();
+            p
+        })
+        .collect()
+}
+
+fn bench_render(c: &mut Criterion) {
+    let helm = PathBuf::from(
+        std::env::var_os("CHARTWRIGHT_HELM4")
+            .expect("set CHARTWRIGHT_HELM4 to Helm 4.1.4 (eval \"$(bash scripts/fetch-helm.sh --print-env)\")"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_render_chart(dir.path());
+    let chart = dir.path().join("rendered");
+    let opts = Options {
+        chart: chart.clone(),
+        values_files: files.clone(),
+        base_files: Vec::new(),
+        sets: Vec::new(),
+        compat: Compat::Helm4,
+        allow_remote_refs: false,
+        defaults_run: false,
+        strict: false,
+        render: Some(validate::render::Engine {
+            program: helm.clone(),
+            release: "release-name".into(),
+            namespace: "default".into(),
+            kube_version: None,
+            time: chartwright::limits::HELM_RENDER_TIMEOUT,
+            output: chartwright::limits::MAX_RENDER_BYTES,
+        }),
+        lint: None,
+    };
+    let report = validate::validate(&opts).unwrap();
+    assert_eq!(report.runs.iter().filter(|r| !r.valid).count(), RENDER_FILES / 5);
+    let sequential = || {
+        let mut refused = 0;
+        for f in &files {
+            let out = std::process::Command::new(&helm)
+                .args(["template", "release-name"])
+                .arg(&chart)
+                .arg("-f")
+                .arg(f)
+                .output()
+                .unwrap();
+            refused += usize::from(!out.status.success());
+        }
+        refused
+    };
+    assert_eq!(sequential(), RENDER_FILES / 5, "helm template refuses the same files");
+    let mut g = c.benchmark_group("validate render stage");
+    g.sample_size(10);
+    g.bench_function(format!("{RENDER_FILES} files, chart with a subchart, validate (parallel helm template)"), |b| {
+        b.iter(|| validate::validate(&opts).unwrap());
+    });
+    g.bench_function(format!("{RENDER_FILES} files, chart with a subchart, helm template one after another"), |b| {
+        b.iter(sequential);
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_render);
 criterion_main!(benches);

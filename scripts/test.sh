@@ -12,6 +12,8 @@ cargo test --all-targets
 # The corpus test of validate --strict needs real charts: run it where the shared corpus is.
 if [ -d ../shared/corpus/charts ]; then
   CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test validate_corpus -- --ignored
+  # validate's render stage against helm template on the same charts (issue 24).
+  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test validate_render_corpus -- --ignored
 fi
 # Every knob of a chart generated from each corpus directory renders its effect (issue 17).
 if [ -d ../shared/corpus/manifests ]; then

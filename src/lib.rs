@@ -8,6 +8,7 @@ pub mod chart;
 pub mod denylist;
 pub mod diag;
 pub mod generate;
+pub mod gotpl;
 pub mod image;
 pub mod kube;
 pub mod kustomize;

@@ -63,6 +63,10 @@ pub const MAX_WALK_DEPTH: usize = 64;
 
 /// Wall time of one `kustomize build` / `kubectl kustomize` run of `generate --env`; real
 /// overlays render in well under a second, remote bases in seconds.
+/// Wall time of one `helm template` in `validate`'s render stage before it is killed.
+pub const HELM_RENDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+/// Bytes one `helm template` of `validate`'s render stage may write.
+pub const MAX_RENDER_BYTES: u64 = 256 * 1024 * 1024;
 pub const KUSTOMIZE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Wall time of one `helm template` run of `generate --verify`; a generated chart renders in

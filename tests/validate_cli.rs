@@ -13,9 +13,24 @@ fn fixtures() -> PathBuf {
     root().join("tests/fixtures/validate")
 }
 
-/// Runs in the fixture directory so that file names in the output are short and stable.
+/// Runs in the fixture directory so that file names in the output are short and stable, with
+/// the render stage on (Helm 4.1.4), so the goldens hold the whole verdict.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    chartwright().arg("validate").args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+    let helm = common::helms().1.to_str().unwrap();
+    chartwright()
+        .arg("validate")
+        .args(args)
+        .args(["--helm", helm])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// Runs with the render stage off (`--no-render`): for tests of the schema stage and of
+/// `--strict`'s template scan over templates that are written to be scanned, not rendered.
+fn run_schema_only(dir: &Path, args: &[&str]) -> Output {
+    chartwright().arg("validate").args(args).arg("--no-render").current_dir(dir).env("NO_COLOR", "1").output().unwrap()
 }
 
 fn text(b: &[u8]) -> String {
@@ -217,7 +232,7 @@ fn a_50_mb_values_file_is_read_without_trouble() {
 
 #[test]
 fn a_chart_without_a_schema_is_a_note_and_exit_0() {
-    let out = run_in(&fixtures(), &["plain", "--set", "anything=1"]);
+    let out = run_schema_only(&fixtures(), &["plain", "--set", "anything=1"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stderr).contains("has no values.schema.json"), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("nothing to check"));
@@ -402,7 +417,7 @@ fn strict_warns_about_keys_no_template_reads_and_nothing_else() {
         "global:\n  anything: 1\n",                       // belongs to every chart
     );
     std::fs::write(dir.path().join("v.yaml"), values).unwrap();
-    let out = run_in(dir.path(), &["reader", "v.yaml", "--strict", "--format", "json"]);
+    let out = run_schema_only(dir.path(), &["reader", "v.yaml", "--strict", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "warnings under --strict fail the step: {}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let schema: serde_json::Value =
@@ -432,7 +447,7 @@ fn strict_warns_about_keys_no_template_reads_and_nothing_else() {
         ]
     );
     // Without --strict the same values are clean.
-    let out = run_in(dir.path(), &["reader", "v.yaml"]);
+    let out = run_schema_only(dir.path(), &["reader", "v.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
@@ -444,7 +459,7 @@ fn strict_stays_silent_when_a_template_uses_values_as_a_whole() {
         "{{- define \"reader.helper\" -}}{{ $v := deepCopy .Values }}{{ $v.service }}{{- end }}\n",
     );
     std::fs::write(dir.path().join("v.yaml"), "replicaCont: 3\n").unwrap();
-    let out = run_in(dir.path(), &["reader", "v.yaml", "--strict"]);
+    let out = run_schema_only(dir.path(), &["reader", "v.yaml", "--strict"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(
         text(&out.stderr)

@@ -44,6 +44,34 @@ pub struct Args {
     /// make the exit code 1.
     #[arg(long)]
     pub strict: bool,
+    /// The Helm that renders each run (`helm template`) to check the rules the chart's templates
+    /// enforce; default: `helm` on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub helm: Option<PathBuf>,
+    /// Skip the render stage: only the schema, guards and dependencies are checked (a note
+    /// says so).
+    #[arg(long, conflicts_with_all = ["helm", "require_render"])]
+    pub no_render: bool,
+    /// Fail (exit 2) when no Helm is found instead of warning that template rules were not
+    /// checked.
+    #[arg(long)]
+    pub require_render: bool,
+    /// Release name the render stage passes to helm template.
+    #[arg(long, value_name = "NAME", default_value = "release-name")]
+    pub release_name: String,
+    /// Namespace the render stage passes to helm template.
+    #[arg(short = 'n', long, value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Kubernetes version for the chart's Capabilities (helm template --kube-version).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Also run the lint rules on each run's rendered objects, with the per-file policy of the
+    /// config's `validate.lint` section (needs Helm: a missing one is an error).
+    #[arg(long, conflicts_with = "no_render")]
+    pub lint: bool,
+    /// Configuration file for --lint [default: ./.chartwright.yaml when it exists].
+    #[arg(long, value_name = "FILE", requires = "lint")]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs `validate`.
@@ -67,7 +95,35 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             values_files.len()
         );
     }
+    let no_render = a.no_render;
+    let render = if no_render {
+        None
+    } else {
+        match validate::render::find_helm(a.helm.as_deref(), &std::env::var_os("PATH").unwrap_or_default())? {
+            Some(program) => Some(validate::render::Engine {
+                program,
+                release: a.release_name,
+                namespace: a.namespace,
+                kube_version: a.kube_version,
+                time: chartwright::limits::HELM_RENDER_TIMEOUT,
+                output: chartwright::limits::MAX_RENDER_BYTES,
+            }),
+            None if a.require_render || a.lint => return Err(validate::render::RenderError::Required.into()),
+            None => None,
+        }
+    };
+    let lint = if a.lint {
+        let default = PathBuf::from(".chartwright.yaml");
+        match a.config.or_else(|| default.is_file().then_some(default)) {
+            Some(path) => Some(validate::policy::Policy::from_file(&path)?),
+            None => Some(validate::policy::Policy::default()),
+        }
+    } else {
+        None
+    };
     let opts = Options {
+        render,
+        lint,
         chart: a.chart,
         defaults_run: discovered,
         strict: a.strict,
@@ -78,6 +134,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         allow_remote_refs: a.allow_remote_refs,
     };
     let report = validate::validate(&opts)?;
+    // Said once the chart has loaded, so that a broken invocation prints only its error.
+    if no_render {
+        eprintln!("note: --no-render: template rules (fail, required, rendered objects) were not checked");
+    } else if !report.rendered {
+        eprintln!("warning: template rules were not checked: no helm found; pass --helm PATH");
+    }
     for n in report.all_notes() {
         eprintln!("note: {n}");
     }

@@ -11,7 +11,9 @@ pub mod coalesce;
 pub mod deps;
 pub mod explain;
 pub mod guards;
+pub mod policy;
 pub mod reads;
+pub mod render;
 pub mod report;
 pub mod schema;
 pub mod strvals;
@@ -181,6 +183,9 @@ pub enum ValidateError {
         /// Why.
         reason: String,
     },
+    /// Helm could not give the render stage's verdict.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
     /// The `--set` flags together create too many list slots.
     #[error("the --set flags create more than {limit} list entries in total (see README, Limits)")]
     TooManySetSlots {
@@ -209,6 +214,10 @@ pub struct Options {
     pub defaults_run: bool,
     /// Warn about keys the schema allows but no template reads.
     pub strict: bool,
+    /// The Helm that renders each run after its schema stage passed; `None`: no render stage.
+    pub render: Option<render::Engine>,
+    /// `--lint`: the lint rules over each rendered run, with this policy.
+    pub lint: Option<policy::Policy>,
 }
 
 /// The values files a chart keeps for its environments and CI: `values-*.yaml` at its root and
@@ -353,6 +362,8 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
         base_error: base_error.as_ref(),
         sets: &sets,
         reads: reads.as_ref(),
+        opts,
+        templates: std::sync::OnceLock::new(),
     };
     let mut files: Vec<Option<&PathBuf>> = Vec::new();
     if opts.values_files.is_empty() || opts.defaults_run {
@@ -360,13 +371,13 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     }
     files.extend(opts.values_files.iter().map(Some));
     let runs = ctx.run_all(&files)?;
-    if p.has_no_schema() {
+    if p.has_no_schema() && opts.render.is_none() {
         notes.push(format!(
             "chart {} has no values.schema.json (nor do its subcharts): nothing to check, as Helm does",
             p.chart.name
         ));
     }
-    Ok(Report { runs, notes })
+    Ok(Report { rendered: opts.render.is_some(), runs, notes })
 }
 
 /// The `-f` files, parsed once: the shared base of every run, with their sources and the
@@ -468,6 +479,7 @@ fn non_utf8(chart: &str, file: &str, line: u32, col: u32) -> ErrorOut {
         explanation: None,
         branches: Vec::new(),
         source_line: None,
+        render: None,
     }
 }
 
@@ -484,6 +496,7 @@ fn yaml_error(chart: &str, file: &str, text: &str, e: &values::ValuesError) -> E
         explanation: None,
         branches: Vec::new(),
         source_line: crate::diag::LineIndex::new(text).snippet(text, e.line, e.col),
+        render: None,
     }
 }
 
@@ -495,6 +508,9 @@ struct RunCtx<'a> {
     sets: &'a [(SetKind, String)],
     /// What the chart's files read of `.Values`, under `--strict`.
     reads: Option<&'a reads::Reads>,
+    opts: &'a Options,
+    /// The chart's templates, read on the first render failure that has a position.
+    templates: std::sync::OnceLock<render::Templates>,
 }
 
 impl RunCtx<'_> {
@@ -532,6 +548,11 @@ impl RunCtx<'_> {
             errors.append(&mut report.errors);
             report.errors = errors;
             report.valid = false;
+        }
+        if report.valid
+            && let Some(engine) = &self.opts.render
+        {
+            self.render_run(engine, file, &mut report)?;
         }
         Ok(report)
     }
@@ -593,7 +614,15 @@ impl RunCtx<'_> {
         }
         values.extend(self.base_sources.iter().map(|s| s.name.clone()));
         let name = file.map_or_else(|| "defaults".to_string(), |f| display(f));
-        RunReport { name, values, valid: true, errors: Vec::new(), warnings: Vec::new(), notes: Vec::new() }
+        RunReport {
+            name,
+            values,
+            valid: true,
+            rendered: false,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     /// The user's values of one run (the `-f` base, the run's file, the `--set` family) and
@@ -650,6 +679,7 @@ impl RunCtx<'_> {
                     explanation: None,
                     branches: Vec::new(),
                     source_line: Some((flag_text(*kind, text), 1)),
+                    render: None,
                 });
                 return Ok(None);
             }

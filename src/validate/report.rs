@@ -8,6 +8,9 @@ use crate::diag::{self, Diagnostic, Format, Group, RuleInfo, Severity, Sources};
 /// Every run of one invocation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Whether the render stage ran (false: no Helm, or `--no-render`; template rules were
+    /// not checked).
+    pub rendered: bool,
     /// One entry per run, in command-line order.
     pub runs: Vec<RunReport>,
     /// Things worth saying that are not failures (printed on stderr).
@@ -25,6 +28,9 @@ pub struct RunReport {
     pub values: Vec<String>,
     /// True when Helm would accept the values.
     pub valid: bool,
+    /// True when Helm rendered the chart with this run's values (false: the render stage is
+    /// off, or an earlier stage already refused the values).
+    pub rendered: bool,
     /// What Helm would refuse.
     pub errors: Vec<ErrorOut>,
     /// `--strict`: what Helm accepts but likely is a mistake (keys nothing reads).
@@ -68,6 +74,37 @@ pub struct ErrorOut {
     /// format's excerpt.
     #[serde(skip)]
     pub source_line: Option<(String, u32)>,
+    /// For a render finding: the template position and the values its condition reads.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub render: Option<RenderDetail>,
+}
+
+/// Where a render finding is in the templates and which values it depends on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RenderDetail {
+    /// `chart/templates/x.yaml:line:col` as Helm reports it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The `.Values` keys the failing action and its enclosing conditions read, with where
+    /// the run set each (none: not set anywhere).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values_read: Vec<ValueRead>,
+}
+
+/// One key a failing template reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueRead {
+    /// Dotted path from the root chart's values.
+    pub key: String,
+    /// The file (or `--set` flag) that set it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
 }
 
 impl ErrorOut {
@@ -90,6 +127,7 @@ impl ErrorOut {
             explanation: None,
             branches: Vec::new(),
             source_line: None,
+            render: None,
         }
     }
 }
@@ -177,7 +215,8 @@ impl Report {
 
 /// `chart: at '/pointer': message`, Helm 4's line with the chart in front.
 fn describe(e: &ErrorOut) -> String {
-    if matches!(e.keyword.as_str(), "yaml" | "set" | "dependency") {
+    // Render and --lint findings carry Helm's (or the rule's) sentence, not a schema pointer.
+    if e.render.is_some() || matches!(e.keyword.as_str(), "yaml" | "set" | "dependency") {
         return format!("{}: {}", e.chart, e.message);
     }
     format!("{}: at '{}': {}", e.chart, e.pointer, e.explanation.as_ref().unwrap_or(&e.message))
@@ -209,6 +248,28 @@ fn rules() -> Vec<RuleInfo> {
             id: "unread".into(),
             summary: "--strict: a key no template of the chart reads (Helm ignores it)".into(),
             severity: Severity::Warning,
+        },
+        RuleInfo {
+            id: "template".into(),
+            summary:
+                "A template of the chart refuses these values when Helm renders it (fail, required, an execution error)"
+                    .into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "rendered-yaml".into(),
+            summary: "The chart renders YAML that does not parse with these values".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "duplicate".into(),
+            summary: "The chart renders one object twice with these values (an install fails)".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "render".into(),
+            summary: "Helm refuses to render the chart with these values".into(),
+            severity: Severity::Error,
         },
         RuleInfo { id: "required".into(), summary: "Required key is missing".into(), severity: Severity::Error },
         RuleInfo {
