@@ -232,12 +232,13 @@ const APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\
 
 #[test]
 fn a_guard_tripped_in_one_environment_names_the_environment_key_and_value() {
-    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: app}\nspec: {maxUnavailable: 0, selector: {matchLabels: {app: app}}}\n";
+    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: app}\nspec: {minAvailable: 1, maxUnavailable: 1, selector: {matchLabels: {app: app}}}\n";
     let prod = format!("{APP}{pdb}");
     let chart = generate::generate_envs(&inputs(&[("dev", APP), ("prod", &prod)]), &options("app")).unwrap();
     assert_eq!(chart.unrenderable.len(), 1, "{:?}", chart.unrenderable);
     let msg = &chart.unrenderable[0];
-    assert!(msg.starts_with("values-prod.yaml: podDisruptionBudget.maxUnavailable is 0"), "{msg}");
+    assert!(msg.starts_with("values-prod.yaml: podDisruptionBudget.minAvailable is 1"), "{msg}");
+    assert!(msg.contains("not both"), "{msg}");
 }
 
 #[test]

@@ -325,15 +325,15 @@ fn a_pdb_over_pods_the_chart_does_not_scale_gets_no_replica_rule_and_the_default
 #[test]
 fn an_input_that_trips_the_guard_exits_1_naming_key_value_why_and_a_fix() {
     let tmp = tempfile::tempdir().unwrap();
-    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  selector: {matchLabels: {app: api}}\n";
+    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n";
     let o = run_generate(tmp.path(), &format!("{API}{pdb}"), "api");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains(
             "error: values.yaml: podDisruptionBudget.minAvailable is 2 from the input, and the chart's guard refuses it \
-             (podDisruptionBudget.minAvailable: must be lower than replicaCount, or every eviction is blocked); \
-             set podDisruptionBudget.minAvailable to 1; the chart will not render until that changes"
+             (podDisruptionBudget: set minAvailable or maxUnavailable, not both; Kubernetes refuses a PodDisruptionBudget with both); \
+             set podDisruptionBudget.minAvailable to \"\" (or null); the chart will not render until that changes"
         ),
         "{err}"
     );
@@ -341,6 +341,144 @@ fn an_input_that_trips_the_guard_exits_1_naming_key_value_why_and_a_fix() {
     for (label, h) in each_helm() {
         let chart = tmp.path().join("chart");
         assert!(!helm(h, &["template", "api", chart.to_str().unwrap()]).status.success(), "{label}");
-        render(h, label, &chart, &["--set", "podDisruptionBudget.minAvailable=1"]);
+        render(h, label, &chart, &["--set", "podDisruptionBudget.minAvailable=null"]);
     }
+}
+
+/// A worker scaled by KEDA in production (no `replicas`, a `ScaledObject`) and by hand in
+/// staging (`replicas: 1`), with the same PDB `minAvailable: 1` in both.
+const KEDA_PROD: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker}
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec: {containers: [{name: worker, image: \"registry.example/worker:2.0\"}]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: worker}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: worker}}
+---
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: {name: worker}
+spec:
+  scaleTargetRef: {name: worker}
+  minReplicaCount: 2
+  maxReplicaCount: 10
+  triggers:
+  - {type: cpu, metricType: Utilization, metadata: {value: \"70\"}}
+";
+
+const KEDA_STAGING: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec: {containers: [{name: worker, image: \"registry.example/worker:1.0\"}]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: worker}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: worker}}
+";
+
+/// Writes each `(env, manifests)` to `dir/<env>/app.yaml` and runs `generate --env` on them.
+fn generate_env_dirs(dir: &Path, envs: &[(&str, &str)], name: &str) -> std::process::Output {
+    let mut cmd = chartwright();
+    cmd.current_dir(dir).args(["generate", "--name", name, "-o", "chart"]);
+    for (env, text) in envs {
+        std::fs::create_dir_all(dir.join(env)).unwrap();
+        std::fs::write(dir.join(env).join("app.yaml"), text).unwrap();
+        cmd.arg("--env").arg(format!("{env}={env}"));
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_drain_opinion_never_refuses_the_inputs_own_values_in_any_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = generate_env_dirs(tmp.path(), &[("prod", KEDA_PROD), ("staging", KEDA_STAGING)], "worker");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("guard refuses") && !err.contains("fails the schema"), "{err}");
+    assert!(!err.lines().any(|l| l.starts_with("error:")), "{err}");
+    let chart = tmp.path().join("chart");
+    for (label, h) in each_helm() {
+        for values in ["values-prod.yaml", "values-staging.yaml"] {
+            let file = chart.join(values);
+            let objs = render(h, label, &chart, &["-f", file.to_str().unwrap()]);
+            assert!(objs.iter().any(|o| o.kind == "PodDisruptionBudget"), "{label} {values}");
+        }
+        let objs = render(h, label, &chart, &[]);
+        let deployment = objs.iter().find(|o| o.kind == "Deployment").unwrap();
+        assert!(deployment.node.path(&["spec", "replicas"]).is_none(), "{label}: KEDA sets the count in prod");
+        let lint = helm(h, &["lint", "--strict", chart.to_str().unwrap()]);
+        assert!(lint.status.success(), "{label}: {}", String::from_utf8_lossy(&lint.stdout));
+    }
+}
+
+#[test]
+fn a_workload_another_scaler_owns_is_offered_no_second_autoscaler() {
+    let workload = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: \"nginx:1.27\"}]}\n---\n";
+    let keda = "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {name: web}\n  triggers: [{type: cron, metadata: {timezone: UTC, start: 0 8 * * *, end: 0 18 * * *, desiredReplicas: \"5\"}}]\n";
+    let vpa = |mode: &str| {
+        format!(
+            "apiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata: {{name: web}}\nspec:\n  targetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}\n  updatePolicy: {{updateMode: {mode}}}\n"
+        )
+    };
+    let custom = "apiVersion: example.com/v1\nkind: Scaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n";
+    for (label, scaler, offered) in [
+        ("KEDA ScaledObject", keda.to_string(), false),
+        ("VPA in Auto mode", vpa("Auto"), false),
+        ("custom resource with scaleTargetRef", custom.to_string(), false),
+        ("VPA that only recommends", vpa("\"Off\""), true),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let chart = generate(tmp.path(), &format!("{workload}{scaler}"), "web");
+        assert_eq!(chart.join("templates/hpa.yaml").exists(), offered, "{label}");
+        let values = std::fs::read_to_string(chart.join("values.yaml")).unwrap();
+        assert_eq!(values.contains("\nautoscaling:"), offered, "{label}");
+    }
+}
+
+#[test]
+fn replicas_written_with_no_value_renders_kubernetes_default_and_passes_the_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: \"registry.example/api:1.4.0\"}]}\n";
+    let o = run_generate(tmp.path(), input, "api");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && !err.contains("fails the schema"), "{err}");
+    let chart = tmp.path().join("chart");
+    for (label, h) in each_helm() {
+        let objs = render(h, label, &chart, &[]);
+        let deployment = objs.iter().find(|o| o.kind == "Deployment").unwrap();
+        assert!(deployment.node.path(&["spec", "replicas"]).is_none(), "{label}");
+        let objs = render(h, label, &chart, &["--set", "replicaCount=4"]);
+        let deployment = objs.iter().find(|o| o.kind == "Deployment").unwrap();
+        assert_eq!(deployment.node.path(&["spec", "replicas"]).and_then(|n| n.as_i64()), Some(4), "{label}");
+        let lint = helm(h, &["lint", "--strict", chart.to_str().unwrap()]);
+        assert!(lint.status.success(), "{label}: {}", String::from_utf8_lossy(&lint.stdout));
+    }
+}
+
+#[test]
+fn a_keda_scaled_workload_counts_its_min_replica_count_in_lint_not_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("prod.yaml"), KEDA_PROD).unwrap();
+    let o = chartwright().current_dir(tmp.path()).args(["lint", "prod.yaml"]).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("pdb-blocks-drain") && !out.contains("single-replica-with-pdb"), "{out}");
+    // Staging's own count of 1 is still a finding.
+    std::fs::write(tmp.path().join("staging.yaml"), KEDA_STAGING).unwrap();
+    let o = chartwright().current_dir(tmp.path()).args(["lint", "staging.yaml"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("pdb-blocks-drain"));
 }

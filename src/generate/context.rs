@@ -371,7 +371,13 @@ fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold
     Scaffold {
         workload: Some(*w),
         ingress_service: ingress_service.filter(|_| lacks("Ingress")),
-        autoscaling: lacks("HorizontalPodAutoscaler"),
+        // A KEDA ScaledObject or an evicting VPA already owns the pod count (or sizes): a second
+        // autoscaler would fight it.
+        autoscaling: lacks("HorizontalPodAutoscaler")
+            && !objects
+                .iter()
+                .filter_map(|x| kube::scaler(&x.kind, &x.node))
+                .any(|s| s.target_kind == o.kind && Some(s.target_name) == o.name.as_deref()),
         pdb: lacks("PodDisruptionBudget"),
         network_policy: lacks("NetworkPolicy"),
     }

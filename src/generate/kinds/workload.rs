@@ -52,9 +52,17 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
                 .find(|(j, h)| autoscales(&h.kind) && g.ctx.plans[*j].owner == Some(i))?;
             Some(hpa.1.node.path(&["spec", "minReplicas"]).cloned().unwrap_or_else(|| Node::new(Value::Int(1))))
         };
-        let replicas = node.path(&["spec", "replicas"]).cloned().or_else(from_hpa);
+        // `replicas:` with no value is Kubernetes' default, like no key at all.
+        let written = node.path(&["spec", "replicas"]).filter(|r| r.value != Value::Null);
+        let replicas = written.cloned().or_else(from_hpa);
         let example = replicas.as_ref().and_then(Node::as_i64).unwrap_or(1) + 1;
         g.knobs.add(&join(&prefix, &["replicaCount"]), Node::new(Value::Int(example)));
+        if written.is_none() {
+            // A `replicas:` without a value goes: the field below renders it when it is set.
+            if let Some(entries) = t.get_mut("spec").and_then(Tree::entries_mut) {
+                entries.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "replicas"));
+            }
+        }
         if replicas.is_none() {
             // Left to Kubernetes' default of 1: rendered only when it differs, so the default
             // render is still the input.
