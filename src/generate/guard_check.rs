@@ -338,4 +338,15 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert!(v[0].message.contains("nil pointer"), "{}", v[0].message);
     }
+
+    #[test]
+    fn a_chart_from_before_keeps_its_pdb_rule_and_a_new_one_refuses_only_both_fields() {
+        let old: Guard = serde_json::from_value(json!({"rule": "pdb", "slot": ["pdb"]})).unwrap();
+        let drain = json!({"pdb": {"enabled": true, "minAvailable": "", "maxUnavailable": 0}});
+        assert_eq!(check(std::slice::from_ref(&old), &drain).len(), 1, "0.1 charts fail on it, so validate does");
+        let new = Guard::PdbFields { slot: s(&["pdb"]) };
+        assert!(check(std::slice::from_ref(&new), &drain).is_empty(), "drain safety is lint's");
+        let both = json!({"pdb": {"enabled": true, "minAvailable": 1, "maxUnavailable": 1}});
+        assert_eq!(check(&[new], &both).len(), 1);
+    }
 }
