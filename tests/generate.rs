@@ -404,3 +404,43 @@ fn switched_off_ingress_hpa_pdb_and_network_policy_render_consistent_objects_whe
         );
     }
 }
+
+#[test]
+fn generated_test_pods_are_clean_by_chartwrights_own_lint() {
+    let mut checked = 0;
+    for case in plain_cases() {
+        let chart = case.join("expected");
+        let Ok(tests) = std::fs::read_dir(chart.join("templates/tests")) else { continue };
+        let mut files: Vec<String> =
+            tests.map(|e| format!("templates/tests/{}", e.unwrap().file_name().to_string_lossy())).collect();
+        files.sort();
+        let name = case_name(&case);
+        for (label, bin) in each_helm() {
+            let tmp = tempfile::tempdir().unwrap();
+            // The whole chart: no finding is about a test pod (some rules read the other objects).
+            let out = helm(bin, &["template", &name, chart.to_str().unwrap()]);
+            assert!(out.status.success(), "{label} {name}: {}", String::from_utf8_lossy(&out.stderr));
+            std::fs::write(tmp.path().join("all.yaml"), &out.stdout).unwrap();
+            let lint = chartwright().current_dir(tmp.path()).args(["lint", "all.yaml"]).output().unwrap();
+            let text = String::from_utf8_lossy(&lint.stdout);
+            let about_tests: Vec<&str> = text.lines().filter(|l| l.contains("-test-connection")).collect();
+            assert!(about_tests.is_empty(), "{label} {name}:\n{}", about_tests.join("\n"));
+            // The test pods alone pass the strictest gate a user would set.
+            let mut args = vec!["template", &name, chart.to_str().unwrap()];
+            for f in &files {
+                args.extend(["--show-only", f.as_str()]);
+            }
+            let out = helm(bin, &args);
+            assert!(out.status.success(), "{label} {name}: {}", String::from_utf8_lossy(&out.stderr));
+            std::fs::write(tmp.path().join("tests.yaml"), &out.stdout).unwrap();
+            let lint = chartwright()
+                .current_dir(tmp.path())
+                .args(["lint", "tests.yaml", "--fail-on", "warning"])
+                .output()
+                .unwrap();
+            assert_eq!(lint.status.code(), Some(0), "{label} {name}: {}", String::from_utf8_lossy(&lint.stdout));
+            checked += files.len();
+        }
+    }
+    assert!(checked >= 16, "{checked} test pods checked");
+}
