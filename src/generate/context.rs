@@ -56,6 +56,9 @@ pub struct Context<'a> {
     pub scaffold: Scaffold,
     /// Environment-specific names (multi-environment charts only).
     pub env_naming: Option<EnvNaming>,
+    /// The Go expression of the `app.kubernetes.io/version` label: the chart's appVersion, or
+    /// the main image's tag value when environments run different tags.
+    pub version_label: String,
 }
 
 /// The optional objects `helm create` offers and the input did not have, for the one workload
@@ -95,6 +98,7 @@ impl Context<'_> {
             autoscaled: self.autoscaled.clone(),
             scaffold: self.scaffold.clone(),
             env_naming: naming,
+            version_label: self.version_label.clone(),
         };
         ctx.names = name_map(&ctx);
         ctx.any_names = any_name_map(&ctx.names);
@@ -315,6 +319,9 @@ fn autoscaled(objects: &[Object], owners: &[Option<usize>], plans: &[Plan]) -> H
     autoscaled
 }
 
+/// The app version label's default expression.
+pub const APP_VERSION: &str = ".Chart.AppVersion";
+
 /// Runs pass one.
 pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     let main_namespace = main_namespace(objects);
@@ -343,6 +350,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         crd_scopes,
         autoscaled,
         env_naming: None,
+        version_label: APP_VERSION.to_string(),
     };
     ctx.names = name_map(&ctx);
     ctx.any_names = any_name_map(&ctx.names);

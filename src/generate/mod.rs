@@ -345,7 +345,7 @@ fn finish(
     let mut helpers = files::render(
         tera,
         "_helpers.tpl.tera",
-        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers(ctx, &opts.name), "validate_lines": validate_lines, "shared": shared}),
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers(ctx, &opts.name), "validate_lines": validate_lines, "shared": shared, "version_label": ctx.version_label}),
     )?;
     if ctx.env_naming.is_some() {
         helpers = ensure_newline(helpers);
@@ -676,7 +676,7 @@ fn semver_like(v: &str) -> Option<()> {
 }
 
 /// The tag of the first container of the first workload.
-fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
+pub(super) fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
     let w = *ctx.workloads.first()?;
     let o = &ctx.objects[w];
     let pod = crate::kube::pod_template(&o.node, &o.kind)?;

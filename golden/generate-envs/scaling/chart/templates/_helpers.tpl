@@ -54,8 +54,8 @@ Common labels.
 {{- define "scaling.labels" -}}
 helm.sh/chart: {{ include "scaling.chart" . }}
 {{ include "scaling.selectorLabels" . }}
-{{- if .Chart.AppVersion }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- if (.Values.image.tag | default .Chart.AppVersion) }}
+app.kubernetes.io/version: {{ (.Values.image.tag | default .Chart.AppVersion) | quote }}
 {{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
