@@ -482,3 +482,38 @@ fn a_keda_scaled_workload_counts_its_min_replica_count_in_lint_not_one() {
     let o = chartwright().current_dir(tmp.path()).args(["lint", "staging.yaml"]).output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("pdb-blocks-drain"));
 }
+
+#[test]
+fn lint_findings_shared_by_environments_are_printed_once_naming_them_and_quiet_prints_errors_only() {
+    let envs = [("dev", KEDA_STAGING), ("staging", KEDA_STAGING), ("prod", KEDA_PROD)];
+    let tmp = tempfile::tempdir().unwrap();
+    let o = generate_env_dirs(tmp.path(), &envs, "worker");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let lines =
+        |rule: &str| err.lines().filter(|l| l.contains(&format!("[{rule}]"))).map(str::to_string).collect::<Vec<_>>();
+    let cpu = lines("cpu-request-missing");
+    assert_eq!(cpu.len(), 1, "{err}");
+    assert!(cpu[0].ends_with("has no CPU request (every environment)"), "{err}");
+    let drain = lines("pdb-blocks-drain");
+    assert_eq!(drain.len(), 1, "{err}");
+    assert!(drain[0].starts_with("dev/app.yaml:") && drain[0].ends_with("(environments dev, staging)"), "{err}");
+    assert!(err.contains("wrote chart worker"), "{err}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = chartwright();
+    cmd.current_dir(tmp.path()).args(["generate", "--quiet", "--name", "worker", "-o", "chart"]);
+    for (env, text) in envs {
+        std::fs::create_dir_all(tmp.path().join(env)).unwrap();
+        std::fs::write(tmp.path().join(env).join("app.yaml"), text).unwrap();
+        cmd.arg("--env").arg(format!("{env}={env}"));
+    }
+    let q = cmd.output().unwrap();
+    let quiet = String::from_utf8_lossy(&q.stderr);
+    assert_eq!(q.status.code(), o.status.code(), "the same verdict:\n{quiet}");
+    assert!(tmp.path().join("chart/Chart.yaml").is_file());
+    assert_eq!(
+        quiet.lines().collect::<Vec<_>>(),
+        [drain[0].as_str(), "lint: 1 finding(s) in the input, 1 error(s); `chartwright lint` explains each one"],
+        "errors only"
+    );
+}

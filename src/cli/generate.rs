@@ -73,6 +73,9 @@ pub struct Args {
     /// Print the built-in catalog of maintained charts and exit.
     #[arg(long)]
     print_catalog: bool,
+    /// Print errors only: no lint warnings about the input, no notes, no progress.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// The catalog from the built-in one and the `--catalog` files, and the built-in deny-list.
@@ -116,7 +119,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         kustomize::load_envs(&specs, &rendering)?.into_iter().map(|(name, loaded)| EnvInput { name, loaded }).collect()
     };
     for env in &envs {
-        let warnings = Group { name: "generate".into(), diagnostics: env.loaded.warnings.clone() };
+        let diagnostics = env.loaded.warnings.iter().filter(|d| !a.quiet || d.severity == Severity::Error).cloned();
+        let warnings = Group { name: "generate".into(), diagnostics: diagnostics.collect() };
         eprint!("{}", diag::render_text(&[warnings], &env.loaded.sources, false));
     }
     let opts = Options {
@@ -137,13 +141,13 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let advice = generate::deps::advise(&all_objects, &catalog, &deny, &opts.dependencies);
     // Environments share most objects: each note once.
     let mut said = std::collections::HashSet::new();
-    for n in chart.notes.iter().chain(&advice).filter(|n| said.insert(n.as_str())) {
+    for n in chart.notes.iter().chain(&advice).filter(|n| !a.quiet && said.insert(n.as_str())) {
         eprintln!("note: {n}");
     }
-    let mut has_errors = false;
-    for env in &envs {
-        has_errors |= lint_findings(&env.loaded).iter().any(|d| d.severity == Severity::Error);
-    }
+    let findings: Vec<(&str, Vec<Diagnostic>)> =
+        envs.iter().map(|e| (e.name.as_str(), lint_findings(&e.loaded))).collect();
+    let mut has_errors = findings.iter().flat_map(|(_, f)| f).any(|d| d.severity == Severity::Error);
+    eprint!("{}", render_findings(&findings, a.quiet));
     for p in &chart.problems {
         eprintln!("warning: {p}");
     }
@@ -154,36 +158,75 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let inputs: Vec<PathBuf> = if specs.is_empty() { a.inputs } else { kustomize::input_paths(&specs) };
     // `WriteError::Io` quotes its OS error in its own message: print it without the chain.
     generate::write_chart(&chart, &out, a.force, &inputs).map_err(|e| anyhow::Error::msg(e.to_string()))?;
-    eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
+    if !a.quiet {
+        eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
+    }
     let mut verified = 0;
     if a.verify {
         let placeholders = opts.secrets == SecretsMode::Placeholder;
         for env in &envs {
             let values = (!specs.is_empty()).then_some(env.name.as_str());
-            verified = verified.max(verify(&env.loaded, &out, &name, &a.helm, placeholders, values)?);
+            verified = verified.max(verify(&env.loaded, &out, &name, &a.helm, placeholders, values, a.quiet)?);
         }
     }
     has_errors |= !chart.problems.is_empty() || !chart.unrenderable.is_empty();
     Ok(if has_errors { 1 } else { verified })
 }
 
-/// The `lint` rules over the input, printed compactly; the chart keeps what the input had, so
-/// these are worth a look before the chart ships.
+/// The `lint` rules over the input worth a look before the chart ships (the chart keeps what
+/// the input had).
 fn lint_findings(loaded: &manifest::Loaded) -> Vec<Diagnostic> {
-    let findings: Vec<Diagnostic> = lint::lint_objects(loaded, &lint::LintConfig::default())
+    lint::lint_objects(loaded, &lint::LintConfig::default())
         .into_iter()
         // The generated chart already renders no replicas while autoscaling is enabled.
         .filter(|d| d.rule != "hpa-with-fixed-replicas" && d.severity >= Severity::Warning)
-        .collect();
-    if !findings.is_empty() {
-        let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
-        eprint!("{}", diag::render_concise(&findings));
-        eprintln!(
-            "lint: {} finding(s) in the input, {errors} error(s); `chartwright lint` explains each one",
-            findings.len()
-        );
+        .collect()
+}
+
+/// The findings of every environment, compactly: a finding several environments share (same
+/// rule, object and words) is printed once, at its first place, with the environments it
+/// occurs in. With `quiet`, errors only.
+fn render_findings(envs: &[(&str, Vec<Diagnostic>)], quiet: bool) -> String {
+    let multi = envs.len() > 1;
+    let mut merged: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
+    let mut at: std::collections::HashMap<(String, String, String), usize> = std::collections::HashMap::new();
+    for (env, findings) in envs {
+        for d in findings.iter().filter(|d| !quiet || d.severity == Severity::Error) {
+            let object = d.fields.get("object").map(ToString::to_string).unwrap_or_default();
+            match at.entry((d.rule.clone(), object, d.message.clone())) {
+                std::collections::hash_map::Entry::Occupied(i) => merged[*i.get()].1.push(env),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(merged.len());
+                    merged.push((d.clone(), vec![env]));
+                }
+            }
+        }
     }
-    findings
+    if merged.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for (d, in_envs) in &merged {
+        let mut d = d.clone();
+        if multi {
+            let which = if in_envs.len() == envs.len() {
+                "every environment".to_string()
+            } else {
+                format!("environment{} {}", if in_envs.len() == 1 { "" } else { "s" }, in_envs.join(", "))
+            };
+            d.message = format!("{} ({which})", d.message);
+        }
+        out.push_str(&diag::render_concise(std::slice::from_ref(&d)));
+    }
+    let errors = merged.iter().filter(|(d, _)| d.severity == Severity::Error).count();
+    let _ = std::fmt::Write::write_fmt(
+        &mut out,
+        format_args!(
+            "lint: {} finding(s) in the input, {errors} error(s); `chartwright lint` explains each one\n",
+            merged.len()
+        ),
+    );
+    out
 }
 
 /// Release names unlike any chart name, for the side-by-side check.
@@ -220,6 +263,7 @@ fn verify(
     helm: &Path,
     placeholders: bool,
     env: Option<&str>,
+    quiet: bool,
 ) -> anyhow::Result<u8> {
     let values = env.map(|e| chart.join(format!("values-{e}.yaml")));
     let label = env.map(|e| format!("environment {e} (values-{e}.yaml): ")).unwrap_or_default();
@@ -259,6 +303,9 @@ fn verify(
         &ns,
     ));
     if problems.is_empty() {
+        if quiet {
+            return Ok(0);
+        }
         eprintln!(
             "verified: {label}helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
             loaded.objects.len(),
