@@ -517,3 +517,88 @@ fn lint_findings_shared_by_environments_are_printed_once_naming_them_and_quiet_p
         "errors only"
     );
 }
+
+/// A kustomize tree: a base and two overlays, each with a patch of every kind kustomize takes.
+fn kustomize_tree(dir: &Path) {
+    let write = |p: &str, text: &str| {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("base/kustomization.yaml", "resources: [deployment.yaml, service.yaml]\n");
+    write(
+        "base/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: \"nginx:1.27\"}]}\n",
+    );
+    write(
+        "base/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n",
+    );
+    for env in ["prod", "staging"] {
+        write(
+            &format!("overlays/{env}/kustomization.yaml"),
+            &format!(
+                "resources: [../../base]\nnamePrefix: {env}-\npatches:\n- path: replicas.yaml\npatchesStrategicMerge:\n- memory.yaml\npatchesJson6902:\n- target: {{group: apps, version: v1, kind: Deployment, name: web}}\n  path: image.yaml\n"
+            ),
+        );
+        write(
+            &format!("overlays/{env}/replicas.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n",
+        );
+        write(
+            &format!("overlays/{env}/memory.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        resources: {limits: {memory: 256Mi}}\n",
+        );
+        write(
+            &format!("overlays/{env}/image.yaml"),
+            "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.28\n",
+        );
+    }
+}
+
+#[test]
+fn lint_of_a_kustomize_tree_skips_patch_files_with_one_note_per_kustomization() {
+    let tmp = tempfile::tempdir().unwrap();
+    kustomize_tree(tmp.path());
+    let o = chartwright().current_dir(tmp.path()).args(["lint", "."]).output().unwrap();
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(!out.contains("duplicate-object") && !out.contains("overlays/"), "{out}");
+    assert!(out.contains("in 2 objects"), "the base's Deployment and Service only: {out}");
+    let notes: Vec<&str> = err.lines().filter(|l| l.contains("kustomize patch file")).collect();
+    assert_eq!(notes.len(), 2, "{err}");
+    assert!(
+        notes[0].contains("skipped 3 kustomize patch files of ./overlays/prod/kustomization.yaml")
+            && notes[0].contains("`kubectl kustomize ./overlays/prod`")
+            && notes[0].contains("--env NAME=./overlays/prod"),
+        "{err}"
+    );
+}
+
+#[test]
+fn generate_of_a_kustomize_overlay_reads_no_patch_as_an_object_and_says_how_to_render_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    kustomize_tree(tmp.path());
+    let o =
+        chartwright().current_dir(tmp.path()).args(["generate", "overlays/prod", "--name", "web"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("defined twice"), "{err}");
+    assert!(err.contains("--env NAME=overlays/prod"), "{err}");
+    // And the way the note gives works.
+    let o = chartwright()
+        .current_dir(tmp.path())
+        .args([
+            "generate",
+            "--name",
+            "web",
+            "-o",
+            "chart",
+            "--env",
+            "prod=overlays/prod",
+            "--env",
+            "staging=overlays/staging",
+        ])
+        .env("PATH", common::kubectl().parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(tmp.path().join("chart/values-staging.yaml").is_file(), "{}", String::from_utf8_lossy(&o.stderr));
+}
