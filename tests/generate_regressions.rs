@@ -602,3 +602,68 @@ fn generate_of_a_kustomize_overlay_reads_no_patch_as_an_object_and_says_how_to_r
         .unwrap();
     assert!(tmp.path().join("chart/values-staging.yaml").is_file(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// kustomize's `multibases` shape: one bare Pod, environments that differ only by namePrefix.
+fn multibases() -> Vec<(&'static str, String)> {
+    [("dev", "dev-"), ("staging", "staging-"), ("production", "prod-")]
+        .into_iter()
+        .map(|(env, prefix)| {
+            (env, format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {prefix}myapp-pod\n  labels: {{app: myapp}}\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.7.9\n"))
+        })
+        .collect()
+}
+
+#[test]
+fn environments_that_differ_only_by_name_prefix_hold_only_the_prefix_even_for_a_bare_pod() {
+    let tmp = tempfile::tempdir().unwrap();
+    let envs = multibases();
+    let refs: Vec<(&str, &str)> = envs.iter().map(|(e, t)| (*e, t.as_str())).collect();
+    let o = generate_env_dirs(tmp.path(), &refs, "myapp");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let chart = tmp.path().join("chart");
+    for (env, _) in &envs[1..] {
+        let text = std::fs::read_to_string(chart.join(format!("values-{env}.yaml"))).unwrap();
+        let doc = chartwright::yaml::parse_stream(&text).unwrap().remove(0).root.unwrap().to_json();
+        let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["namePrefix"], "{env}: {text}");
+    }
+    let pod = std::fs::read_to_string(chart.join("templates/pod.yaml")).unwrap();
+    assert!(!pod.contains("Enabled"), "one copy of each block:\n{pod}");
+    for (label, h) in each_helm() {
+        for (env, input) in &envs {
+            let file = chart.join(format!("values-{env}.yaml"));
+            // Released under the chart's name, the Pod keeps the input's name.
+            let o = helm(h, &["template", "myapp", chart.to_str().unwrap(), "-f", file.to_str().unwrap()]);
+            assert!(o.status.success(), "{label} {env}: {}", String::from_utf8_lossy(&o.stderr));
+            let want = input.lines().find_map(|l| l.strip_prefix("  name: ")).unwrap();
+            assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("\n  name: {want}\n")), "{label} {env}");
+        }
+    }
+    // The environments' lint findings are the same ones under other names: each said once.
+    let cpu: Vec<&str> = err.lines().filter(|l| l.contains("[cpu-request-missing]")).collect();
+    assert_eq!(cpu.len(), 1, "{err}");
+    assert!(cpu[0].ends_with("(every environment)"), "{err}");
+}
+
+#[test]
+fn an_ingress_routing_to_prefixed_services_keys_them_alike_in_every_environment() {
+    let env = |p: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {p}-web}}\nspec:\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: web, image: \"nginx:1.27\"}}]}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: {p}-web}}\nspec: {{selector: {{app: web}}, ports: [{{port: 80}}]}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: {p}-admin}}\nspec: {{selector: {{app: web}}, ports: [{{port: 81}}]}}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: {p}-web}}\nspec:\n  rules:\n  - host: web.example.com\n    http:\n      paths:\n      - {{path: /, pathType: Prefix, backend: {{service: {{name: {p}-web, port: {{number: 80}}}}}}}}\n      - {{path: /admin, pathType: Prefix, backend: {{service: {{name: {p}-admin, port: {{number: 81}}}}}}}}\n"
+        )
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (dev, prod) = (env("dev"), env("prod"));
+    let o = generate_env_dirs(tmp.path(), &[("dev", &dev), ("prod", &prod)], "web");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let chart = tmp.path().join("chart");
+    let text = std::fs::read_to_string(chart.join("values-prod.yaml")).unwrap();
+    let doc = chartwright::yaml::parse_stream(&text).unwrap().remove(0).root.unwrap().to_json();
+    assert_eq!(doc.as_object().unwrap().keys().collect::<Vec<_>>(), ["namePrefix"], "{text}");
+    for (label, h) in each_helm() {
+        let file = chart.join("values-prod.yaml");
+        let o = helm(h, &["template", "web", chart.to_str().unwrap(), "-f", file.to_str().unwrap()]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("name: prod-admin\n") && out.contains("name: prod-web\n"), "{label}: {out}");
+    }
+}

@@ -144,9 +144,18 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     for n in chart.notes.iter().chain(&advice).filter(|n| !a.quiet && said.insert(n.as_str())) {
         eprintln!("note: {n}");
     }
-    let findings: Vec<(&str, Vec<Diagnostic>)> =
-        envs.iter().map(|e| (e.name.as_str(), lint_findings(&e.loaded))).collect();
-    let mut has_errors = findings.iter().flat_map(|(_, f)| f).any(|d| d.severity == Severity::Error);
+    let env_objects: Vec<Vec<manifest::Object>> = envs.iter().map(|e| e.loaded.objects.clone()).collect();
+    let affixes = generate::envs::detect_affixes(&env_objects);
+    let findings: Vec<Env<'_>> = envs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Env {
+            name: e.name.as_str(),
+            affix: (affixes.prefix[i].as_str(), affixes.suffix[i].as_str()),
+            findings: lint_findings(&e.loaded),
+        })
+        .collect();
+    let mut has_errors = findings.iter().flat_map(|e| &e.findings).any(|d| d.severity == Severity::Error);
     eprint!("{}", render_findings(&findings, a.quiet));
     for p in &chart.problems {
         eprintln!("warning: {p}");
@@ -183,21 +192,50 @@ fn lint_findings(loaded: &manifest::Loaded) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// One environment's lint findings, and the prefix and suffix its object names carry.
+struct Env<'a> {
+    name: &'a str,
+    affix: (&'a str, &'a str),
+    findings: Vec<Diagnostic>,
+}
+
+/// `Kind/name` references in `text` with the environment's name prefix and suffix taken off,
+/// so that a finding reads the same in every environment.
+fn canonical_refs(text: &str, (prefix, suffix): (&str, &str)) -> String {
+    if prefix.is_empty() && suffix.is_empty() {
+        return text.to_string();
+    }
+    let word = |w: &str| {
+        let Some((kind, rest)) = w.split_once('/') else { return w.to_string() };
+        if !kind.starts_with(|c: char| c.is_ascii_uppercase()) || !kind.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return w.to_string();
+        }
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.')).unwrap_or(rest.len());
+        let (name, tail) = rest.split_at(end);
+        let name = name.strip_prefix(prefix).unwrap_or(name);
+        let name = name.strip_suffix(suffix).unwrap_or(name);
+        format!("{kind}/{name}{tail}")
+    };
+    text.split(' ').map(word).collect::<Vec<_>>().join(" ")
+}
+
 /// The findings of every environment, compactly: a finding several environments share (same
-/// rule, object and words) is printed once, at its first place, with the environments it
-/// occurs in. With `quiet`, errors only.
-fn render_findings(envs: &[(&str, Vec<Diagnostic>)], quiet: bool) -> String {
+/// rule, object and words, names taken without the environments' prefixes and suffixes) is
+/// printed once, at its first place, with the environments it occurs in. With `quiet`,
+/// errors only.
+fn render_findings(envs: &[Env<'_>], quiet: bool) -> String {
     let multi = envs.len() > 1;
     let mut merged: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
     let mut at: std::collections::HashMap<(String, String, String), usize> = std::collections::HashMap::new();
-    for (env, findings) in envs {
-        for d in findings.iter().filter(|d| !quiet || d.severity == Severity::Error) {
-            let object = d.fields.get("object").map(ToString::to_string).unwrap_or_default();
-            match at.entry((d.rule.clone(), object, d.message.clone())) {
-                std::collections::hash_map::Entry::Occupied(i) => merged[*i.get()].1.push(env),
+    for env in envs {
+        for d in env.findings.iter().filter(|d| !quiet || d.severity == Severity::Error) {
+            let object = d.fields.get("object").and_then(|o| o.as_str()).unwrap_or_default();
+            let key = (d.rule.clone(), canonical_refs(object, env.affix), canonical_refs(&d.message, env.affix));
+            match at.entry(key) {
+                std::collections::hash_map::Entry::Occupied(i) => merged[*i.get()].1.push(env.name),
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(merged.len());
-                    merged.push((d.clone(), vec![env]));
+                    merged.push((d.clone(), vec![env.name]));
                 }
             }
         }

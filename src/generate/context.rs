@@ -490,6 +490,16 @@ fn any_name_map(names: &HashMap<(String, String), NameExpr>) -> HashMap<String, 
     out
 }
 
+/// The name of `kind`/`name` as the chart knows it: in a multi-environment chart without the
+/// environment's prefix, suffix and hash, so that values keys made from it are the same in
+/// every environment.
+pub fn canonical_name(ctx: &Context<'_>, kind: &str, name: &str) -> String {
+    ctx.env_naming
+        .as_ref()
+        .and_then(|n| n.names.get(&(kind.to_string(), name.to_string())))
+        .map_or_else(|| name.to_string(), |(canonical, _)| canonical.clone())
+}
+
 /// [`base_name`], or in a multi-environment chart the environment-aware name.
 pub fn object_name(ctx: &Context<'_>, o: &Object, name: &str) -> NameExpr {
     if let Some((canonical, hash)) = ctx

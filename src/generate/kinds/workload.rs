@@ -195,7 +195,9 @@ fn wk_name(wk: WorkloadKind) -> &'static str {
 /// Handles a bare Pod.
 pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
     let o = &g.ctx.objects[i];
-    let prefix = vec![key_for(o.name.as_deref().unwrap_or("pod"), &g.ctx.chart)];
+    // Keyed by the name without an environment's prefix or suffix: one key in every environment.
+    let name = crate::generate::context::canonical_name(g.ctx, "Pod", o.name.as_deref().unwrap_or("pod"));
+    let prefix = vec![key_for(&name, &g.ctx.chart)];
     g.values.describe(&prefix, format!("The Pod `{}`.", o.name.as_deref().unwrap_or("")));
     let node = o.node.clone();
     let checksums = checksums(g, i);
