@@ -667,3 +667,24 @@ fn an_ingress_routing_to_prefixed_services_keys_them_alike_in_every_environment(
         assert!(out.contains("name: prod-admin\n") && out.contains("name: prod-web\n"), "{label}: {out}");
     }
 }
+
+#[test]
+fn keys_written_with_no_value_pass_the_schema_and_render_as_absent() {
+    let input = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  labels:\nspec:\n  strategy:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata:\n      labels: {app: api}\n      annotations:\n    spec:\n      nodeSelector:\n      tolerations:\n      terminationGracePeriodSeconds:\n      securityContext:\n      containers:\n      - name: api\n        image: registry.example/api:1.4.0\n        imagePullPolicy:\n        resources:\n        ports: [{containerPort: 8080, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  type:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: http}]\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 1\n  maxUnavailable:\n  selector: {matchLabels: {app: api}}\n";
+    for (label, h) in each_helm() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("in.yaml"), input).unwrap();
+        let o = chartwright()
+            .current_dir(tmp.path())
+            .args(["generate", "in.yaml", "--name", "api", "-o", "chart", "--verify", "--helm"])
+            .arg(h)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("fails the schema") && !err.contains("[pdb-both-min-and-max]"), "{label}: {err}");
+        assert!(
+            o.status.success() && err.contains("verified: helm template reproduces all 3 input objects"),
+            "{label}: {err}"
+        );
+    }
+}

@@ -583,7 +583,8 @@ fn guard_template(chart: &str) -> String {
 }
 
 /// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so
-/// each gets a stable name from its `generateName` (numbered when several share one).
+/// each gets a stable name from its `generateName` (numbered when several share one). Keys
+/// of built-in kinds written with no value go too (see [`drop_nulls`]).
 fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) -> Vec<crate::manifest::Object> {
     let mut taken: Vec<(String, String)> =
         objects.iter().filter_map(|o| Some((o.kind.clone(), o.name.clone()?))).collect();
@@ -591,6 +592,9 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
         .iter()
         .map(|o| {
             let mut o = o.clone();
+            if kinds::registry::of(&o.kind).is_some() {
+                drop_nulls(&mut o.node);
+            }
             if o.name.is_some() {
                 return o;
             }
@@ -615,6 +619,22 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
             o
         })
         .collect()
+}
+
+/// Removes the map keys written with no value (`resources:`, `type:`): Kubernetes reads them as
+/// absent, and as values they would be nulls the schema's types refuse. Custom resources keep
+/// theirs (a CRD may declare a field nullable).
+pub(crate) fn drop_nulls(node: &mut Node) {
+    match &mut node.value {
+        Value::Map(entries) => {
+            entries.retain(|(_, v)| v.value != Value::Null);
+            for (_, v) in entries {
+                drop_nulls(v);
+            }
+        }
+        Value::Seq(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// The generated schema compiled once, for checking several values files with it.
