@@ -192,8 +192,10 @@ pub struct Scaler<'a> {
 pub fn scaler<'a>(kind: &str, node: &'a Node) -> Option<Scaler<'a>> {
     let spec = node.get("spec")?;
     if kind == "VerticalPodAutoscaler" {
-        let mode = spec.str_at(&["updatePolicy", "updateMode"]).unwrap_or("Auto");
-        if matches!(mode, "Off" | "Initial") {
+        let mode = spec.path(&["updatePolicy", "updateMode"]);
+        // An unquoted `Off` reads as the boolean false in YAML 1.1.
+        let off = mode.is_some_and(|m| m.value == crate::yaml::Value::Bool(false));
+        if off || matches!(mode.and_then(Node::as_str), Some("Off" | "Initial")) {
             return None;
         }
         let target = spec.get("targetRef")?;

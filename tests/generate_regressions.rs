@@ -441,6 +441,7 @@ fn a_workload_another_scaler_owns_is_offered_no_second_autoscaler() {
         ("VPA in Auto mode", vpa("Auto"), false),
         ("custom resource with scaleTargetRef", custom.to_string(), false),
         ("VPA that only recommends", vpa("\"Off\""), true),
+        ("VPA that only recommends, Off unquoted", vpa("Off"), true),
     ] {
         let tmp = tempfile::tempdir().unwrap();
         let chart = generate(tmp.path(), &format!("{workload}{scaler}"), "web");
