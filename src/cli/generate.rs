@@ -144,7 +144,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     for n in chart.notes.iter().chain(&advice).filter(|n| !a.quiet && said.insert(n.as_str())) {
         eprintln!("note: {n}");
     }
-    let env_objects: Vec<Vec<manifest::Object>> = envs.iter().map(|e| e.loaded.objects.clone()).collect();
+    // The names' per-environment prefixes and suffixes (none for one environment).
+    let env_objects: Vec<Vec<manifest::Object>> =
+        if envs.len() > 1 { envs.iter().map(|e| e.loaded.objects.clone()).collect() } else { vec![Vec::new()] };
     let affixes = generate::envs::detect_affixes(&env_objects);
     let findings: Vec<Env<'_>> = envs
         .iter()
