@@ -444,3 +444,33 @@ fn generated_test_pods_are_clean_by_chartwrights_own_lint() {
     }
     assert!(checked >= 16, "{checked} test pods checked");
 }
+
+/// The README's "Try it" steps, run as written, give what the README says they give.
+#[test]
+fn the_readme_try_it_steps_give_what_the_readme_promises() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("examples")).unwrap();
+    common::copy_dir(&root().join("examples/orders-api"), &tmp.path().join("examples/orders-api"));
+    let run = |args: &[&str]| chartwright().current_dir(tmp.path()).args(args).output().unwrap();
+    let o = run(&["generate", "examples/orders-api", "--name", "orders-api", "--output", "out/orders-api"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(run(&["validate", "out/orders-api"]).status.code(), Some(0));
+    assert_eq!(run(&["validate", "out/orders-api", "--set", "replicaCount=three"]).status.code(), Some(1));
+    assert_eq!(run(&["audit", "out/orders-api"]).status.code(), Some(0));
+    for (label, h) in each_helm() {
+        let chart = tmp.path().join("out/orders-api");
+        assert!(helm(h, &["lint", chart.to_str().unwrap()]).status.success(), "{label}");
+        let rendered = helm(h, &["template", "orders-api", chart.to_str().unwrap()]);
+        std::fs::write(tmp.path().join("rendered.yaml"), &rendered.stdout).unwrap();
+        let lint = run(&["lint", "rendered.yaml"]);
+        let text = String::from_utf8_lossy(&lint.stdout);
+        assert_eq!(lint.status.code(), Some(0), "{label}: {text}");
+        assert!(text.contains("0 errors, 2 warnings, 2 info"), "{label}: the README's count:\n{text}");
+    }
+    // A values file beside the chart's values.yaml, named as the README names it.
+    std::fs::write(tmp.path().join("out/orders-api/values-prod.yaml"), "image:\n  tagg: \"2.0\"\n").unwrap();
+    let o = run(&["validate", "out/orders-api", "values-prod.yaml"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("values-prod.yaml:2:3") && text.contains("did you mean 'tag'?"), "{text}");
+}
