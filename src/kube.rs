@@ -170,3 +170,52 @@ mod tests {
         assert_eq!(WorkloadKind::CronJob.pod_template_path(), ["spec", "jobTemplate", "spec", "template"]);
     }
 }
+
+/// An object that resizes a workload behind the chart's back: an HPA, a KEDA `ScaledObject`,
+/// any custom resource with `spec.scaleTargetRef`, or a VPA that evicts pods (update mode
+/// `Auto`, `Recreate` or `InPlaceOrRecreate`; Auto is the VPA default). The chart must neither
+/// assume the workload's pod count nor offer a second autoscaler for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scaler<'a> {
+    /// The target's kind (`Deployment` when the reference leaves it out, as KEDA does).
+    pub target_kind: &'a str,
+    /// The target's name.
+    pub target_name: &'a str,
+    /// The fewest pods it keeps, when it says so and the count is at least 1 (a KEDA object
+    /// without `minReplicaCount` scales to zero; a VPA changes no count at all).
+    pub min_pods: Option<i64>,
+    /// False for a VPA: it resizes pods but leaves `spec.replicas` alone.
+    pub sets_replicas: bool,
+}
+
+/// The scaler `node` (of `kind`) is, if it is one.
+pub fn scaler<'a>(kind: &str, node: &'a Node) -> Option<Scaler<'a>> {
+    let spec = node.get("spec")?;
+    if kind == "VerticalPodAutoscaler" {
+        let mode = spec.path(&["updatePolicy", "updateMode"]);
+        // An unquoted `Off` reads as the boolean false in YAML 1.1.
+        let off = mode.is_some_and(|m| m.value == crate::yaml::Value::Bool(false));
+        if off || matches!(mode.and_then(Node::as_str), Some("Off" | "Initial")) {
+            return None;
+        }
+        let target = spec.get("targetRef")?;
+        return Some(Scaler {
+            target_kind: target.str_at(&["kind"])?,
+            target_name: target.str_at(&["name"])?,
+            min_pods: None,
+            sets_replicas: false,
+        });
+    }
+    let target = spec.get("scaleTargetRef")?;
+    let min_pods = match kind {
+        "HorizontalPodAutoscaler" => Some(spec.get("minReplicas").and_then(Node::as_i64).unwrap_or(1)),
+        "ScaledObject" => spec.get("minReplicaCount").and_then(Node::as_i64),
+        _ => None,
+    };
+    Some(Scaler {
+        target_kind: target.str_at(&["kind"]).unwrap_or("Deployment"),
+        target_name: target.str_at(&["name"])?,
+        min_pods: min_pods.filter(|n| *n >= 1),
+        sets_replicas: true,
+    })
+}

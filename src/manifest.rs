@@ -173,6 +173,7 @@ pub fn load_inputs_with(inputs: &[PathBuf], options: LoadOptions) -> Result<Load
             let mut visited = textfile::Visited::default();
             visited.first_visit(input);
             walk(input, &mut files, &mut visited, 0, &mut loaded.warnings)?;
+            skip_kustomize_patches(&mut files, &mut loaded.warnings);
             for f in files {
                 let r = load_file(&f, &mut loaded);
                 keep_going(r, &mut loaded)?;
@@ -227,6 +228,59 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// Takes out of `files` the patch files of the kustomizations among them (`patches`,
+/// `patchesStrategicMerge`, `patchesJson6902`): fragments of the objects of its resources, not
+/// objects, so they would read as half-written duplicates. One note per kustomization says how
+/// to get the objects it makes.
+fn skip_kustomize_patches(files: &mut Vec<PathBuf>, warnings: &mut Vec<Diagnostic>) {
+    let kustomizations: Vec<PathBuf> =
+        files.iter().filter(|f| is_kustomization_file(&f.to_string_lossy())).cloned().collect();
+    for k in kustomizations {
+        let dir = k.parent().unwrap_or_else(|| Path::new("."));
+        let patches: Vec<PathBuf> =
+            patch_paths(&k).iter().filter_map(|p| std::fs::canonicalize(dir.join(p)).ok()).collect();
+        if patches.is_empty() {
+            continue;
+        }
+        let before = files.len();
+        files.retain(|f| std::fs::canonicalize(f).map_or(true, |c| !patches.contains(&c)));
+        let skipped = before - files.len();
+        if skipped == 0 {
+            continue;
+        }
+        let d = dir.display();
+        warnings.push(Diagnostic::new(
+            "skipped-file",
+            Severity::Warning,
+            format!(
+                "skipped {skipped} kustomize patch file{} of {}: patches are not objects; for the objects this kustomization makes, run `kubectl kustomize {d}`, or give generate the directory as --env NAME={d}",
+                if skipped == 1 { "" } else { "s" },
+                k.display()
+            ),
+        ));
+    }
+}
+
+/// The patch files a kustomization file names (inline patches name none); nothing when it does
+/// not parse, which its own load reports.
+fn patch_paths(kustomization: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(kustomization) else { return Vec::new() };
+    let Ok(docs) = yaml::parse_stream(&text) else { return Vec::new() };
+    let Some(root) = docs.into_iter().find_map(|d| d.root) else { return Vec::new() };
+    let mut out = Vec::new();
+    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+        for item in root.get(key).and_then(Node::as_seq).into_iter().flatten() {
+            let path = match &item.value {
+                // A one-line string is a file; an inline patch spans lines.
+                Value::Str(s) if !s.contains('\n') => Some(s.as_str()),
+                _ => item.str_at(&["path"]),
+            };
+            out.extend(path.map(str::to_string));
+        }
+    }
+    out
 }
 
 fn has_manifest_extension(path: &Path) -> bool {

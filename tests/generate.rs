@@ -404,3 +404,73 @@ fn switched_off_ingress_hpa_pdb_and_network_policy_render_consistent_objects_whe
         );
     }
 }
+
+#[test]
+fn generated_test_pods_are_clean_by_chartwrights_own_lint() {
+    let mut checked = 0;
+    for case in plain_cases() {
+        let chart = case.join("expected");
+        let Ok(tests) = std::fs::read_dir(chart.join("templates/tests")) else { continue };
+        let mut files: Vec<String> =
+            tests.map(|e| format!("templates/tests/{}", e.unwrap().file_name().to_string_lossy())).collect();
+        files.sort();
+        let name = case_name(&case);
+        for (label, bin) in each_helm() {
+            let tmp = tempfile::tempdir().unwrap();
+            // The whole chart: no finding is about a test pod (some rules read the other objects).
+            let out = helm(bin, &["template", &name, chart.to_str().unwrap()]);
+            assert!(out.status.success(), "{label} {name}: {}", String::from_utf8_lossy(&out.stderr));
+            std::fs::write(tmp.path().join("all.yaml"), &out.stdout).unwrap();
+            let lint = chartwright().current_dir(tmp.path()).args(["lint", "all.yaml"]).output().unwrap();
+            let text = String::from_utf8_lossy(&lint.stdout);
+            let about_tests: Vec<&str> = text.lines().filter(|l| l.contains("-test-connection")).collect();
+            assert!(about_tests.is_empty(), "{label} {name}:\n{}", about_tests.join("\n"));
+            // The test pods alone pass the strictest gate a user would set.
+            let mut args = vec!["template", &name, chart.to_str().unwrap()];
+            for f in &files {
+                args.extend(["--show-only", f.as_str()]);
+            }
+            let out = helm(bin, &args);
+            assert!(out.status.success(), "{label} {name}: {}", String::from_utf8_lossy(&out.stderr));
+            std::fs::write(tmp.path().join("tests.yaml"), &out.stdout).unwrap();
+            let lint = chartwright()
+                .current_dir(tmp.path())
+                .args(["lint", "tests.yaml", "--fail-on", "warning"])
+                .output()
+                .unwrap();
+            assert_eq!(lint.status.code(), Some(0), "{label} {name}: {}", String::from_utf8_lossy(&lint.stdout));
+            checked += files.len();
+        }
+    }
+    assert!(checked >= 16, "{checked} test pods checked");
+}
+
+/// The README's "Try it" steps, run as written, give what the README says they give.
+#[test]
+fn the_readme_try_it_steps_give_what_the_readme_promises() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("examples")).unwrap();
+    common::copy_dir(&root().join("examples/orders-api"), &tmp.path().join("examples/orders-api"));
+    let run = |args: &[&str]| chartwright().current_dir(tmp.path()).args(args).output().unwrap();
+    let o = run(&["generate", "examples/orders-api", "--name", "orders-api", "--output", "out/orders-api"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(run(&["validate", "out/orders-api"]).status.code(), Some(0));
+    assert_eq!(run(&["validate", "out/orders-api", "--set", "replicaCount=three"]).status.code(), Some(1));
+    assert_eq!(run(&["audit", "out/orders-api"]).status.code(), Some(0));
+    for (label, h) in each_helm() {
+        let chart = tmp.path().join("out/orders-api");
+        assert!(helm(h, &["lint", chart.to_str().unwrap()]).status.success(), "{label}");
+        let rendered = helm(h, &["template", "orders-api", chart.to_str().unwrap()]);
+        std::fs::write(tmp.path().join("rendered.yaml"), &rendered.stdout).unwrap();
+        let lint = run(&["lint", "rendered.yaml"]);
+        let text = String::from_utf8_lossy(&lint.stdout);
+        assert_eq!(lint.status.code(), Some(0), "{label}: {text}");
+        assert!(text.contains("0 errors, 2 warnings, 2 info"), "{label}: the README's count:\n{text}");
+    }
+    // A values file beside the chart's values.yaml, named as the README names it.
+    std::fs::write(tmp.path().join("out/orders-api/values-prod.yaml"), "image:\n  tagg: \"2.0\"\n").unwrap();
+    let o = run(&["validate", "out/orders-api", "values-prod.yaml"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("values-prod.yaml:2:3") && text.contains("did you mean 'tag'?"), "{text}");
+}

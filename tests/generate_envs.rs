@@ -232,12 +232,13 @@ const APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\
 
 #[test]
 fn a_guard_tripped_in_one_environment_names_the_environment_key_and_value() {
-    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: app}\nspec: {maxUnavailable: 0, selector: {matchLabels: {app: app}}}\n";
+    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: app}\nspec: {minAvailable: 1, maxUnavailable: 1, selector: {matchLabels: {app: app}}}\n";
     let prod = format!("{APP}{pdb}");
     let chart = generate::generate_envs(&inputs(&[("dev", APP), ("prod", &prod)]), &options("app")).unwrap();
     assert_eq!(chart.unrenderable.len(), 1, "{:?}", chart.unrenderable);
     let msg = &chart.unrenderable[0];
-    assert!(msg.starts_with("values-prod.yaml: podDisruptionBudget.maxUnavailable is 0"), "{msg}");
+    assert!(msg.starts_with("values-prod.yaml: podDisruptionBudget.minAvailable is 1"), "{msg}");
+    assert!(msg.contains("not both"), "{msg}");
 }
 
 #[test]
@@ -644,4 +645,29 @@ fn a_secret_whose_data_fields_differ_per_environment_is_exact_in_each() {
     let loaded: Vec<(String, Loaded)> = files.iter().map(|(e, f)| (e.clone(), load(f, "in.yaml"))).collect();
     let problems = check_all("app", &out, &loaded, false);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn each_environment_labels_its_objects_with_its_own_image_tag_as_version() {
+    let tagged = |tag: &str| {
+        format!("{APP}---\napiVersion: v1\nkind: Service\nmetadata: {{name: app}}\nspec: {{selector: {{app: app}}, ports: [{{port: 80}}]}}\n").replace("nginx:1.27", &format!("nginx:{tag}"))
+    };
+    let (dev, prod) = (tagged("1.27"), tagged("1.28"));
+    let chart = generate::generate_envs(&inputs(&[("dev", &dev), ("prod", &prod)]), &options("app")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("app");
+    generate::write_chart(&chart, &out, true, &[]).unwrap();
+    for (label, bin) in each_helm() {
+        for (env, tag) in [("dev", "1.27"), ("prod", "1.28")] {
+            let rendered = render(bin, "app", &out, "default", env).unwrap();
+            for o in &rendered.objects {
+                let version = o.node.str_at(&["metadata", "labels", "app.kubernetes.io/version"]);
+                assert_eq!(version, Some(tag), "{label} {env}: {}", o.display_name());
+            }
+        }
+    }
+    // One tag everywhere: the label is the chart's appVersion, as in a single-environment chart.
+    let chart = generate::generate_envs(&inputs(&[("dev", &dev), ("prod", &dev)]), &options("app")).unwrap();
+    let helpers = &chart.files["templates/_helpers.tpl"];
+    assert!(helpers.contains("app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}"), "{helpers}");
 }

@@ -468,3 +468,21 @@ fn strict_stays_silent_when_a_template_uses_values_as_a_whole() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_values_file_named_beside_the_charts_values_yaml_is_found_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("out/legacy");
+    copy_dir(&fixtures().join("legacy"), &chart);
+    std::fs::write(chart.join("values-prod.yaml"), "workers: 0\n").unwrap();
+    let out = run_in(dir.path(), &["out/legacy", "values-prod.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "values-prod.yaml breaks exclusiveMinimum: {}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("out/legacy/values-prod.yaml:1:"), "{}", text(&out.stdout));
+    // A file of that name in the working directory comes first, as a path always did.
+    std::fs::write(dir.path().join("values-prod.yaml"), "workers: 2\n").unwrap();
+    assert_eq!(run_in(dir.path(), &["out/legacy", "values-prod.yaml"]).status.code(), Some(0));
+    // Neither: the error still names the file as given.
+    let out = run_in(dir.path(), &["out/legacy", "values-none.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("values-none.yaml"), "{}", text(&out.stderr));
+}

@@ -77,6 +77,9 @@ pub struct Args {
     /// Print the built-in catalog of maintained charts and exit.
     #[arg(long)]
     print_catalog: bool,
+    /// Print errors only: no lint warnings about the input, no notes, no progress.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// The catalog from the built-in one and the `--catalog` files, and the built-in deny-list.
@@ -122,7 +125,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         kustomize::load_envs(&specs, &rendering)?.into_iter().map(|(name, loaded)| EnvInput { name, loaded }).collect()
     };
     for env in &envs {
-        let warnings = Group { name: "generate".into(), diagnostics: env.loaded.warnings.clone() };
+        let diagnostics = env.loaded.warnings.iter().filter(|d| !a.quiet || d.severity == Severity::Error).cloned();
+        let warnings = Group { name: "generate".into(), diagnostics: diagnostics.collect() };
         eprint!("{}", diag::render_text(&[warnings], &env.loaded.sources, false));
     }
     let opts = Options {
@@ -143,13 +147,24 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let advice = generate::deps::advise(&all_objects, &catalog, &deny, &opts.dependencies);
     // Environments share most objects: each note once.
     let mut said = std::collections::HashSet::new();
-    for n in chart.notes.iter().chain(&advice).filter(|n| said.insert(n.as_str())) {
+    for n in chart.notes.iter().chain(&advice).filter(|n| !a.quiet && said.insert(n.as_str())) {
         eprintln!("note: {n}");
     }
-    let mut has_errors = false;
-    for env in &envs {
-        has_errors |= lint_findings(&env.loaded).iter().any(|d| d.severity == Severity::Error);
-    }
+    // The names' per-environment prefixes and suffixes (none for one environment).
+    let env_objects: Vec<Vec<manifest::Object>> =
+        if envs.len() > 1 { envs.iter().map(|e| e.loaded.objects.clone()).collect() } else { vec![Vec::new()] };
+    let affixes = generate::envs::detect_affixes(&env_objects);
+    let findings: Vec<Env<'_>> = envs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Env {
+            name: e.name.as_str(),
+            affix: (affixes.prefix[i].as_str(), affixes.suffix[i].as_str()),
+            findings: lint_findings(&e.loaded),
+        })
+        .collect();
+    let mut has_errors = findings.iter().flat_map(|e| &e.findings).any(|d| d.severity == Severity::Error);
+    eprint!("{}", render_findings(&findings, a.quiet));
     for p in &chart.problems {
         eprintln!("warning: {p}");
     }
@@ -160,36 +175,104 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let inputs: Vec<PathBuf> = if specs.is_empty() { a.inputs } else { kustomize::input_paths(&specs) };
     // `WriteError::Io` quotes its OS error in its own message: print it without the chain.
     generate::write_chart(&chart, &out, a.force, &inputs).map_err(|e| anyhow::Error::msg(e.to_string()))?;
-    eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
+    if !a.quiet {
+        eprintln!("wrote chart {} ({} files) to {}", name, chart.files.len(), out.display());
+    }
     let mut verified = 0;
     if a.verify {
         let placeholders = opts.secrets == SecretsMode::Placeholder;
         for env in &envs {
             let values = (!specs.is_empty()).then_some(env.name.as_str());
-            verified = verified.max(verify(&env.loaded, &out, &name, &a.helm, placeholders, values)?);
+            verified = verified.max(verify(&env.loaded, &out, &name, &a.helm, placeholders, values, a.quiet)?);
         }
     }
     has_errors |= !chart.problems.is_empty() || !chart.unrenderable.is_empty();
     Ok(if has_errors { 1 } else { verified })
 }
 
-/// The `lint` rules over the input, printed compactly; the chart keeps what the input had, so
-/// these are worth a look before the chart ships.
+/// The `lint` rules over the input worth a look before the chart ships (the chart keeps what
+/// the input had).
 fn lint_findings(loaded: &manifest::Loaded) -> Vec<Diagnostic> {
-    let findings: Vec<Diagnostic> = lint::lint_objects(loaded, &lint::LintConfig::default())
+    lint::lint_objects(loaded, &lint::LintConfig::default())
         .into_iter()
         // The generated chart already renders no replicas while autoscaling is enabled.
         .filter(|d| d.rule != "hpa-with-fixed-replicas" && d.severity >= Severity::Warning)
-        .collect();
-    if !findings.is_empty() {
-        let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
-        eprint!("{}", diag::render_concise(&findings));
-        eprintln!(
-            "lint: {} finding(s) in the input, {errors} error(s); `chartwright lint` explains each one",
-            findings.len()
-        );
+        .collect()
+}
+
+/// One environment's lint findings, and the prefix and suffix its object names carry.
+struct Env<'a> {
+    name: &'a str,
+    affix: (&'a str, &'a str),
+    findings: Vec<Diagnostic>,
+}
+
+/// `Kind/name` references in `text` with the environment's name prefix and suffix taken off,
+/// so that a finding reads the same in every environment.
+fn canonical_refs(text: &str, (prefix, suffix): (&str, &str)) -> String {
+    if prefix.is_empty() && suffix.is_empty() {
+        return text.to_string();
     }
-    findings
+    let word = |w: &str| {
+        let Some((kind, rest)) = w.split_once('/') else { return w.to_string() };
+        if !kind.starts_with(|c: char| c.is_ascii_uppercase()) || !kind.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return w.to_string();
+        }
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.')).unwrap_or(rest.len());
+        let (name, tail) = rest.split_at(end);
+        let name = name.strip_prefix(prefix).unwrap_or(name);
+        let name = name.strip_suffix(suffix).unwrap_or(name);
+        format!("{kind}/{name}{tail}")
+    };
+    text.split(' ').map(word).collect::<Vec<_>>().join(" ")
+}
+
+/// The findings of every environment, compactly: a finding several environments share (same
+/// rule, object and words, names taken without the environments' prefixes and suffixes) is
+/// printed once, at its first place, with the environments it occurs in. With `quiet`,
+/// errors only.
+fn render_findings(envs: &[Env<'_>], quiet: bool) -> String {
+    let multi = envs.len() > 1;
+    let mut merged: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
+    let mut at: std::collections::HashMap<(String, String, String), usize> = std::collections::HashMap::new();
+    for env in envs {
+        for d in env.findings.iter().filter(|d| !quiet || d.severity == Severity::Error) {
+            let object = d.fields.get("object").and_then(|o| o.as_str()).unwrap_or_default();
+            let key = (d.rule.clone(), canonical_refs(object, env.affix), canonical_refs(&d.message, env.affix));
+            match at.entry(key) {
+                std::collections::hash_map::Entry::Occupied(i) => merged[*i.get()].1.push(env.name),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(merged.len());
+                    merged.push((d.clone(), vec![env.name]));
+                }
+            }
+        }
+    }
+    if merged.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for (d, in_envs) in &merged {
+        let mut d = d.clone();
+        if multi {
+            let which = if in_envs.len() == envs.len() {
+                "every environment".to_string()
+            } else {
+                format!("environment{} {}", if in_envs.len() == 1 { "" } else { "s" }, in_envs.join(", "))
+            };
+            d.message = format!("{} ({which})", d.message);
+        }
+        out.push_str(&diag::render_concise(std::slice::from_ref(&d)));
+    }
+    let errors = merged.iter().filter(|(d, _)| d.severity == Severity::Error).count();
+    let _ = std::fmt::Write::write_fmt(
+        &mut out,
+        format_args!(
+            "lint: {} finding(s) in the input, {errors} error(s); `chartwright lint` explains each one\n",
+            merged.len()
+        ),
+    );
+    out
 }
 
 /// Release names unlike any chart name, for the side-by-side check.
@@ -243,6 +326,7 @@ fn verify(
     helm: &Path,
     placeholders: bool,
     env: Option<&str>,
+    quiet: bool,
 ) -> anyhow::Result<u8> {
     let values = env.map(|e| chart.join(format!("values-{e}.yaml")));
     let label = env.map(|e| format!("environment {e} (values-{e}.yaml): ")).unwrap_or_default();
@@ -282,6 +366,9 @@ fn verify(
         &ns,
     ));
     if problems.is_empty() {
+        if quiet {
+            return Ok(0);
+        }
         eprintln!(
             "verified: {label}helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
             loaded.objects.len(),

@@ -74,6 +74,19 @@ pub struct Args {
     pub config: Option<PathBuf>,
 }
 
+/// A values file named relative to the chart directory (`validate out/app values-prod.yaml`
+/// with the file beside the chart's values.yaml) when no such file exists relative to the
+/// working directory.
+fn in_chart_dir(chart: &std::path::Path, file: PathBuf) -> PathBuf {
+    if file.is_relative() && file.as_os_str() != "-" && !file.exists() && chart.is_dir() {
+        let beside = chart.join(&file);
+        if beside.is_file() {
+            return beside;
+        }
+    }
+    file
+}
+
 /// Runs `validate`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let mut sets = Vec::new();
@@ -87,7 +100,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         sets.extend(list.iter().map(|s| (kind, s.clone())));
     }
     let discovered = a.values_files.is_empty() && a.base.is_empty();
-    let values_files = if discovered { validate::chart_values_files(&a.chart) } else { a.values_files };
+    let in_chart = |files: Vec<PathBuf>| files.into_iter().map(|f| in_chart_dir(&a.chart, f)).collect::<Vec<_>>();
+    let values_files = if discovered { validate::chart_values_files(&a.chart) } else { in_chart(a.values_files) };
+    let base = in_chart(a.base);
     if discovered && !values_files.is_empty() {
         eprintln!(
             "note: no values files given: checking {}'s values.yaml and the {} values file(s) it keeps (values-*.yaml, ci/*values*.yaml), one run each",
@@ -128,7 +143,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         defaults_run: discovered,
         strict: a.strict,
         values_files,
-        base_files: a.base,
+        base_files: base,
         sets,
         compat: if a.helm_compat == "3" { Compat::Helm3 } else { Compat::Helm4 },
         allow_remote_refs: a.allow_remote_refs,

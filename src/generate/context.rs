@@ -56,6 +56,9 @@ pub struct Context<'a> {
     pub scaffold: Scaffold,
     /// Environment-specific names (multi-environment charts only).
     pub env_naming: Option<EnvNaming>,
+    /// The Go expression of the `app.kubernetes.io/version` label: the chart's appVersion, or
+    /// the main image's tag value when environments run different tags.
+    pub version_label: String,
 }
 
 /// The optional objects `helm create` offers and the input did not have, for the one workload
@@ -95,6 +98,7 @@ impl Context<'_> {
             autoscaled: self.autoscaled.clone(),
             scaffold: self.scaffold.clone(),
             env_naming: naming,
+            version_label: self.version_label.clone(),
         };
         ctx.names = name_map(&ctx);
         ctx.any_names = any_name_map(&ctx.names);
@@ -315,6 +319,9 @@ fn autoscaled(objects: &[Object], owners: &[Option<usize>], plans: &[Plan]) -> H
     autoscaled
 }
 
+/// The app version label's default expression.
+pub const APP_VERSION: &str = ".Chart.AppVersion";
+
 /// Runs pass one.
 pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
     let main_namespace = main_namespace(objects);
@@ -343,6 +350,7 @@ pub fn analyze<'a>(chart: &str, objects: &'a [Object]) -> Context<'a> {
         crd_scopes,
         autoscaled,
         env_naming: None,
+        version_label: APP_VERSION.to_string(),
     };
     ctx.names = name_map(&ctx);
     ctx.any_names = any_name_map(&ctx.names);
@@ -371,7 +379,13 @@ fn scaffold(objects: &[Object], workloads: &[usize], plans: &[Plan]) -> Scaffold
     Scaffold {
         workload: Some(*w),
         ingress_service: ingress_service.filter(|_| lacks("Ingress")),
-        autoscaling: lacks("HorizontalPodAutoscaler"),
+        // A KEDA ScaledObject or an evicting VPA already owns the pod count (or sizes): a second
+        // autoscaler would fight it.
+        autoscaling: lacks("HorizontalPodAutoscaler")
+            && !objects
+                .iter()
+                .filter_map(|x| kube::scaler(&x.kind, &x.node))
+                .any(|s| s.target_kind == o.kind && Some(s.target_name) == o.name.as_deref()),
         pdb: lacks("PodDisruptionBudget"),
         network_policy: lacks("NetworkPolicy"),
     }
@@ -476,6 +490,16 @@ fn any_name_map(names: &HashMap<(String, String), NameExpr>) -> HashMap<String, 
         out.entry(name.clone()).or_insert_with(|| expr.clone());
     }
     out
+}
+
+/// The name of `kind`/`name` as the chart knows it: in a multi-environment chart without the
+/// environment's prefix, suffix and hash, so that values keys made from it are the same in
+/// every environment.
+pub fn canonical_name(ctx: &Context<'_>, kind: &str, name: &str) -> String {
+    ctx.env_naming
+        .as_ref()
+        .and_then(|n| n.names.get(&(kind.to_string(), name.to_string())))
+        .map_or_else(|| name.to_string(), |(canonical, _)| canonical.clone())
 }
 
 /// [`base_name`], or in a multi-environment chart the environment-aware name.

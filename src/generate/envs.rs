@@ -266,12 +266,15 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let ctx_u = context::analyze(&opts.name, &union);
     let (env_objects, namings): (Vec<Vec<Object>>, Vec<EnvNaming>) =
         (0..n).map(|e| env_objects_of(e, &at, &objects, &union, &affixes, &mains, &hash_keys)).unzip();
-    let ctxs: Vec<context::Context<'_>> = env_objects
+    let mut ctxs: Vec<context::Context<'_>> = env_objects
         .iter()
         .zip(namings)
         .enumerate()
         .map(|(e, (objs, naming))| ctx_u.for_env(objs, mains[e].clone(), naming_on.then_some(naming)))
         .collect();
+    if opts.app_version.is_none() {
+        version_from_image_tags(&mut ctxs);
+    }
 
     // Pass two per environment, the environments side by side.
     let runs: Vec<(super::kinds::Gen<'_>, super::Templates)> = std::thread::scope(|scope| {
@@ -390,6 +393,21 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     add_env_docs(&mut chart, envs, &mains, opts);
     chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
     Ok(chart)
+}
+
+/// Environments that run different tags of the main image label their objects with their own
+/// tag (the image tag value, else the appVersion) rather than all with the first one's.
+fn version_from_image_tags(ctxs: &mut [context::Context<'_>]) {
+    let tags: Vec<Option<String>> = ctxs.iter().map(super::main_tag).collect();
+    if tags.iter().all(|t| *t == tags[0]) {
+        return;
+    }
+    for ctx in ctxs {
+        let Some(&w) = ctx.workloads.first() else { return };
+        let mut path = ctx.plans[w].slot.clone();
+        path.extend(["image".to_string(), "tag".to_string()]);
+        ctx.version_label = format!("({} | default {})", super::names::values_ref(&path), context::APP_VERSION);
+    }
 }
 
 /// Which object of each environment is which: one row per object of the union (in the first

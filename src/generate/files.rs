@@ -109,9 +109,10 @@ mod tests {
     #[test]
     fn tera_leaves_go_template_text_alone() {
         let tera = load(None).unwrap();
-        let ctx = serde_json::json!({"name": "demo", "service_accounts": [], "validate_lines": ["{{- if .Values.x }}", "{{- end }}"]});
+        let ctx = serde_json::json!({"name": "demo", "service_accounts": [], "validate_lines": ["{{- if .Values.x }}", "{{- end }}"], "version_label": ".Chart.AppVersion"});
         let text = render(&tera, "_helpers.tpl.tera", &ctx).unwrap();
         assert!(text.contains("{{- define \"demo.fullname\" -}}"), "{text}");
+        assert!(text.contains("app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}"), "{text}");
         assert!(text.contains("{{- printf \"%s-%s\" .Release.Name $name | trunc 63 | trimSuffix \"-\" }}"), "{text}");
         assert!(
             text.contains("{{- define \"demo.validateValues\" -}}\n{{- if .Values.x }}\n{{- end }}\n{{- end }}"),

@@ -36,8 +36,16 @@ pub enum Guard {
         /// Path of the Ingress values.
         slot: Vec<String>,
     },
-    /// A PDB sets exactly one of minAvailable and maxUnavailable and does not block every
-    /// eviction.
+    /// Kubernetes refuses a PDB with both minAvailable and maxUnavailable. (Whether a budget
+    /// lets node drains through is an opinion, the lint rule `pdb-blocks-drain`'s, and never
+    /// refuses the input's own values.)
+    PdbFields {
+        /// Path of the PDB values.
+        slot: Vec<String>,
+    },
+    /// The PDB rule of charts from chartwright 0.1 (exactly one of the two fields, and none
+    /// that blocks every eviction): no chart is generated with it any more, but `validate`
+    /// still reads it so that its verdict on such a chart stays Helm's.
     Pdb {
         /// Path of the PDB values.
         slot: Vec<String>,
@@ -105,7 +113,9 @@ pub enum Check {
     ImageRepository,
     /// An enabled Ingress has no hosts.
     IngressHosts,
-    /// Both or neither of minAvailable and maxUnavailable are set.
+    /// Both minAvailable and maxUnavailable are set.
+    PdbBoth,
+    /// Both or neither of minAvailable and maxUnavailable are set (0.1 charts).
     PdbExactlyOne,
     /// maxUnavailable is 0.
     PdbMaxZero,
@@ -138,6 +148,9 @@ impl Guard {
             (_, Check::IngressHosts) => {
                 format!("{key}.hosts: an enabled ingress needs at least one host; add one or set {key}.enabled=false")
             }
+            (_, Check::PdbBoth) => format!(
+                "{key}: set minAvailable or maxUnavailable, not both; Kubernetes refuses a PodDisruptionBudget with both"
+            ),
             (_, Check::PdbExactlyOne) => format!("{key}: set exactly one of minAvailable or maxUnavailable"),
             (_, Check::PdbMaxZero) => {
                 format!(
@@ -176,6 +189,12 @@ impl Guard {
                 let enabled = values_ref(&join(slot, &["enabled"]));
                 let hosts = values_ref(&join(slot, &["hosts"]));
                 fail(&format!("and {enabled} (not {hosts})"), &self.message(Check::IngressHosts))
+            }
+            Guard::PdbFields { slot } => {
+                let min = values_ref(&join(slot, &["minAvailable"]));
+                let max = values_ref(&join(slot, &["maxUnavailable"]));
+                let enabled = values_ref(&join(slot, &["enabled"]));
+                fail(&format!("and {enabled} {} {}", is_set(&min), is_set(&max)), &self.message(Check::PdbBoth))
             }
             Guard::Pdb { slot, replicas, autoscaling, count_known } => {
                 let root = |p: &[String]| values_ref(p).replacen(".Values", "$.Values", 1);
@@ -246,6 +265,7 @@ impl Guard {
         match self {
             Guard::ImageRepository { image } => image,
             Guard::IngressHosts { slot } | Guard::Pdb { slot, .. } | Guard::HpaBounds { slot, .. } => slot,
+            Guard::PdbFields { slot } => slot,
             Guard::SecretSource { slot, .. } | Guard::ServiceType { slot } => slot,
         }
     }
@@ -262,6 +282,10 @@ impl Guard {
                 "then": {"required": ["hosts"], "properties": {"hosts": {"minItems": 1}}}
             })),
             // Like the `fail` rules, these hold only while the PDB is enabled.
+            Guard::PdbFields { .. } => Some(json!({
+                "if": enabled,
+                "then": {"not": {"allOf": [set_schema("minAvailable"), set_schema("maxUnavailable")]}}
+            })),
             Guard::Pdb { .. } => Some(json!({
                 "if": enabled,
                 "then": {

@@ -145,6 +145,7 @@ fn fix_for(rule: &Guard, check: Check, values: &Json) -> String {
             format!("set {}.repository to the image's repository", image.join("."))
         }
         (_, Check::IngressHosts) => format!("add a host to {}, or set {} to false", key("hosts"), key("enabled")),
+        (_, Check::PdbBoth) => format!("set {} to \"\" (or null)", key("minAvailable")),
         (_, Check::PdbExactlyOne) => {
             format!("set {} to 1 and {} to \"\" (or null)", key("maxUnavailable"), key("minAvailable"))
         }
@@ -198,6 +199,15 @@ fn check_rule(rule: &Guard, values: &Json, out: &mut Vec<Violation>) -> Result<(
             let (enabled, hosts) = (join(slot, "enabled"), join(slot, "hosts"));
             if truthy(field(values, &enabled)?) && !truthy(field(values, &hosts)?) {
                 push(Check::IngressHosts, vec![hosts, enabled]);
+            }
+        }
+        Guard::PdbFields { slot } => {
+            if !truthy(field(values, &join(slot, "enabled"))?) {
+                return Ok(());
+            }
+            let (min_p, max_p) = (join(slot, "minAvailable"), join(slot, "maxUnavailable"));
+            if is_set(field(values, &min_p)?) && is_set(field(values, &max_p)?) {
+                push(Check::PdbBoth, vec![min_p, max_p, join(slot, "enabled")]);
             }
         }
         Guard::Pdb { slot, replicas, autoscaling, count_known } => {
@@ -327,5 +337,16 @@ mod tests {
         let v = check(&[rule], &json!({"web": {}}));
         assert_eq!(v.len(), 1);
         assert!(v[0].message.contains("nil pointer"), "{}", v[0].message);
+    }
+
+    #[test]
+    fn a_chart_from_before_keeps_its_pdb_rule_and_a_new_one_refuses_only_both_fields() {
+        let old: Guard = serde_json::from_value(json!({"rule": "pdb", "slot": ["pdb"]})).unwrap();
+        let drain = json!({"pdb": {"enabled": true, "minAvailable": "", "maxUnavailable": 0}});
+        assert_eq!(check(std::slice::from_ref(&old), &drain).len(), 1, "0.1 charts fail on it, so validate does");
+        let new = Guard::PdbFields { slot: s(&["pdb"]) };
+        assert!(check(std::slice::from_ref(&new), &drain).is_empty(), "drain safety is lint's");
+        let both = json!({"pdb": {"enabled": true, "minAvailable": 1, "maxUnavailable": 1}});
+        assert_eq!(check(&[new], &both).len(), 1);
     }
 }

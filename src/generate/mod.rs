@@ -414,7 +414,7 @@ fn finish(
     let mut helpers = files::render(
         tera,
         "_helpers.tpl.tera",
-        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers(ctx, &opts.name), "validate_lines": validate_lines, "shared": shared}),
+        &serde_json::json!({"name": opts.name, "service_accounts": sa_helpers(ctx, &opts.name), "validate_lines": validate_lines, "shared": shared, "version_label": ctx.version_label}),
     )?;
     if ctx.env_naming.is_some() {
         helpers = ensure_newline(helpers);
@@ -652,7 +652,8 @@ fn guard_template(chart: &str) -> String {
 }
 
 /// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so
-/// each gets a stable name from its `generateName` (numbered when several share one).
+/// each gets a stable name from its `generateName` (numbered when several share one). Keys
+/// of built-in kinds written with no value go too (see [`drop_nulls`]).
 fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) -> Vec<crate::manifest::Object> {
     let mut taken: Vec<(String, String)> =
         objects.iter().filter_map(|o| Some((o.kind.clone(), o.name.clone()?))).collect();
@@ -660,6 +661,9 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
         .iter()
         .map(|o| {
             let mut o = o.clone();
+            if kinds::registry::of(&o.kind).is_some() {
+                drop_nulls(&mut o.node);
+            }
             if o.name.is_some() {
                 return o;
             }
@@ -684,6 +688,22 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
             o
         })
         .collect()
+}
+
+/// Removes the map keys written with no value (`resources:`, `type:`): Kubernetes reads them as
+/// absent, and as values they would be nulls the schema's types refuse. Custom resources keep
+/// theirs (a CRD may declare a field nullable).
+pub(crate) fn drop_nulls(node: &mut Node) {
+    match &mut node.value {
+        Value::Map(entries) => {
+            entries.retain(|(_, v)| v.value != Value::Null);
+            for (_, v) in entries {
+                drop_nulls(v);
+            }
+        }
+        Value::Seq(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// The generated schema compiled once, for checking several values files with it.
@@ -745,7 +765,7 @@ fn semver_like(v: &str) -> Option<()> {
 }
 
 /// The tag of the first container of the first workload.
-fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
+pub(super) fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
     let w = *ctx.workloads.first()?;
     let o = &ctx.objects[w];
     let pod = crate::kube::pod_template(&o.node, &o.kind)?;

@@ -79,8 +79,6 @@ fn release_selector(g: &Gen<'_>, selector: &Node) -> Tree {
 
 /// The one workload the offered objects are for.
 struct Workload {
-    /// Its object index.
-    index: usize,
     /// Its name expression.
     name: String,
     kind: String,
@@ -102,7 +100,6 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         .and_then(|n| g.ctx.name_of(&o.kind, n))
         .map_or_else(|| format!("{{{{ include \"{chart}.fullname\" . }}}}"), |e| e.tpl(&chart));
     let wl = Workload {
-        index: w,
         name: workload_name,
         kind: o.kind.clone(),
         selector: o.node.path(&["spec", "selector", "matchLabels"]).cloned().unwrap_or_else(Node::map),
@@ -266,7 +263,7 @@ fn offer_autoscaling(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
 
 /// A PodDisruptionBudget of the workload's pods, under `podDisruptionBudget`.
 fn offer_pdb(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
-    let (w, workload_name, selector) = (wl.index, &wl.name, &wl.selector);
+    let (workload_name, selector) = (&wl.name, &wl.selector);
     g.values.describe(&path(&["podDisruptionBudget"]), "Pod disruption budget (not in the input; off by default).");
     g.knobs.toggle(&path(&["podDisruptionBudget", "enabled"]), Node::new(Value::Bool(true)));
     let enabled = g.values.set(
@@ -290,14 +287,7 @@ fn offer_pdb(g: &mut Gen<'_>, wl: &Workload) -> (String, Document) {
         ));
     }
     spec.push(pair("selector", Tree::Map(vec![pair("matchLabels", release_selector(g, selector))])));
-    let replicas_path = g.values.has(&path(&["replicaCount"])).then(|| path(&["replicaCount"]));
-    let autoscaling = g.ctx.autoscaled.get(&w).cloned();
-    g.guards.push(Guard::Pdb {
-        slot: path(&["podDisruptionBudget"]),
-        replicas: replicas_path,
-        autoscaling,
-        count_known: true,
-    });
+    g.guards.push(Guard::PdbFields { slot: path(&["podDisruptionBudget"]) });
     let body = object("policy/v1", "PodDisruptionBudget", metadata(g, workload_name, None), Tree::Map(spec));
     ("templates/pdb.yaml".to_string(), Document { body, condition: Some(enabled) })
 }

@@ -108,6 +108,12 @@ struct Allowed<'a> {
 impl Allowed<'_> {
     /// The first difference between an input object and a rendered one, after the allowed changes.
     fn difference(&self, inp: &Object, r: &Object) -> Option<String> {
+        // The chart takes keys written with no value as absent, as Kubernetes does.
+        let mut taken = inp.clone();
+        if registry::of(&inp.kind).is_some() {
+            super::drop_nulls(&mut taken.node);
+        }
+        let inp = &taken;
         let mut want = inp.node.clone();
         let mut got = r.node.clone();
         for n in [&mut want, &mut got] {
@@ -227,6 +233,8 @@ fn first_difference(want: &Node, got: &Node, path: String) -> Option<String> {
                             return Some(d);
                         }
                     }
+                    // A key written with no value is one Kubernetes never sees.
+                    None if v.value == Value::Null => {}
                     None => return Some(format!("{p} is missing")),
                 }
             }

@@ -125,6 +125,8 @@ pub struct Ctx<'a> {
     /// Object indices by kind, and by kind and name, for the same reason.
     by_kind: HashMap<&'a str, Vec<usize>>,
     by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// Objects that set a workload's replica count (see [`kube::scaler`]).
+    scalers: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -163,7 +165,10 @@ impl<'a> Ctx<'a> {
                 by_name.entry((o.kind.as_str(), name.as_str())).or_default().push(i);
             }
         }
-        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations, by_label, by_kind, by_name }
+        let scalers = (0..objects.len())
+            .filter(|&i| kube::scaler(&objects[i].kind, &objects[i].node).is_some_and(|s| s.sets_replicas))
+            .collect();
+        Ctx { objects, cfg, workloads, kustomizations: &loaded.kustomizations, by_label, by_kind, by_name, scalers }
     }
 
     /// The object at `index`.
@@ -175,6 +180,12 @@ impl<'a> Ctx<'a> {
     pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = (usize, &'a Object)> + '_ {
         let objects = self.objects;
         self.by_kind.get(kind).into_iter().flatten().map(move |&i| (i, &objects[i]))
+    }
+
+    /// The objects that set a workload's replica count (HPAs, KEDA `ScaledObject`s...).
+    pub fn scalers(&self) -> impl Iterator<Item = &'a Object> + '_ {
+        let objects = self.objects;
+        self.scalers.iter().map(move |&i| &objects[i])
     }
 
     /// Objects without a namespace are taken to share it with everything: `helm template`

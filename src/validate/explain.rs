@@ -22,6 +22,14 @@ pub enum Explain {
     },
     /// Finished words.
     Text(String),
+    /// Keys that may not be set together (a `not` of "k is set" conditions): the words, and the
+    /// keys, of which the one the user set is the line to show.
+    Together {
+        /// Finished words.
+        text: String,
+        /// The keys the condition names, in its order.
+        keys: Vec<String>,
+    },
     /// A rule that applies because of other values (`if`/`then`): the words, the object the
     /// condition reads, and the keys it reads there (the user may have set one of them, which
     /// is the line to show).
@@ -135,7 +143,12 @@ pub fn explain(e: &ValidationError<'_>, doc: &Json, branches: &[Branch]) -> Opti
             none_matched(branches, e.instance_path().as_str())
         }
         ValidationErrorKind::AnyOf { .. } => none_matched(branches, e.instance_path().as_str()),
-        ValidationErrorKind::Not { schema } => not_words(schema).map(Explain::Text),
+        ValidationErrorKind::Not { schema } => {
+            let text = not_words(schema)?;
+            let mut keys = Vec::new();
+            condition_keys(schema, &mut keys);
+            Some(if keys.is_empty() { Explain::Text(text) } else { Explain::Together { text, keys } })
+        }
         kind => {
             // A failure inside `then`: say which condition made the rule apply.
             let at = loc.rfind("/then/")?;
@@ -274,6 +287,19 @@ fn describe(s: &Json) -> Option<String> {
     let (k, p) = props.iter().next()?;
     let c = p.as_object().filter(|p| p.len() == 1)?.get("const")?;
     Some(format!("{k} is {c}"))
+}
+
+/// The keys a condition of [`describe`] says are set.
+fn condition_keys(s: &Json, out: &mut Vec<String>) {
+    if let Some((k, _)) = key_branch(s) {
+        out.push(k);
+        return;
+    }
+    for combinator in ["allOf", "anyOf"] {
+        for sub in s.get(combinator).and_then(Json::as_array).into_iter().flatten() {
+            condition_keys(sub, out);
+        }
+    }
 }
 
 fn not_words(s: &Json) -> Option<String> {

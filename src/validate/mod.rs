@@ -764,6 +764,17 @@ impl RunCtx<'_> {
                 }
                 text.clone()
             }
+            explain::Explain::Together { text, keys } => {
+                // Point at the first of the keys the user set: the line to drop or keep.
+                let by_user = keys.iter().find_map(|k| {
+                    let ptr = tree::child_pointer(pointer, k);
+                    json.pointer(&ptr).and(vals.locate(&ptr)).filter(|o| o.src >= user_src)
+                });
+                if by_user.is_some() {
+                    *origin = by_user;
+                }
+                text.clone()
+            }
             explain::Explain::ExactlyOne { keys, set, empty } => {
                 let at = |k: &String| {
                     let ptr = tree::child_pointer(pointer, k);

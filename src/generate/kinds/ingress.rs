@@ -139,7 +139,10 @@ fn hosts(g: &mut Gen<'_>, slot: &[String], t: &mut Tree, spec: &Node, backends: 
             continue;
         }
         let (mut key, pipeline) = match g.ctx.name_of("Service", &name) {
-            Some(e) => (key_for(&name, &chart), e.pipeline_in(&chart, "$")),
+            Some(e) => (
+                key_for(&crate::generate::context::canonical_name(g.ctx, "Service", &name), &chart),
+                e.pipeline_in(&chart, "$"),
+            ),
             None => (name.clone(), crate::generate::names::go_string(&name)),
         };
         let base = key.clone();

@@ -66,12 +66,12 @@ pub const STANDARD_LABEL_KEYS: [&str; 5] = [
 ];
 
 /// The standard labels and the helper expression for each.
-fn standard_labels(chart: &str) -> [(&'static str, String); 5] {
+fn standard_labels(chart: &str, version: &str) -> [(&'static str, String); 5] {
     [
         ("helm.sh/chart", format!("{{{{ include \"{chart}.chart\" . }}}}")),
         ("app.kubernetes.io/name", format!("{{{{ include \"{chart}.name\" . }}}}")),
         ("app.kubernetes.io/instance", "{{ .Release.Name }}".to_string()),
-        ("app.kubernetes.io/version", "{{ .Chart.AppVersion | quote }}".to_string()),
+        ("app.kubernetes.io/version", format!("{{{{ {version} | quote }}}}")),
         ("app.kubernetes.io/managed-by", "{{ .Release.Service }}".to_string()),
     ]
 }
@@ -81,7 +81,7 @@ fn standard_labels(chart: &str) -> [(&'static str, String); 5] {
 /// use them keep matching).
 pub fn standard_label_entries(g: &Gen<'_>, own: Option<&Node>) -> Vec<Entry> {
     let chart = &g.ctx.chart;
-    let all = standard_labels(chart);
+    let all = standard_labels(chart, &g.ctx.version_label);
     let clashes = |k: &str| own.is_some_and(|o| o.get(k).is_some());
     if !all.iter().any(|(k, _)| clashes(k)) {
         return vec![include_lines(&format!("include \"{chart}.labels\" ."))];
@@ -93,7 +93,7 @@ pub fn standard_label_entries(g: &Gen<'_>, own: Option<&Node>) -> Vec<Entry> {
         }
         let e = Entry::Pair(k.to_string(), Tree::Expr(expr));
         if k == "app.kubernetes.io/version" {
-            entries.push(Entry::If(".Chart.AppVersion".into(), vec![e]));
+            entries.push(Entry::If(g.ctx.version_label.clone(), vec![e]));
         } else {
             entries.push(e);
         }

@@ -1,4 +1,4 @@
-//! PodDisruptionBudgets: enabled toggle and exactly one of minAvailable / maxUnavailable.
+//! PodDisruptionBudgets: enabled toggle and at most one of minAvailable / maxUnavailable.
 
 use crate::yaml::{Node, Value};
 
@@ -56,13 +56,6 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
             st.push(Entry::If(cond, vec![entry]));
         }
     }
-    let owner = g.ctx.plans[i].owner;
-    let replicas = g.ctx.plans[i].owner_prefix.as_ref().map(|p| join(p, &["replicaCount"])).filter(|p| g.values.has(p));
-    let autoscaling = owner.and_then(|w| g.ctx.autoscaled.get(&w)).cloned();
-    // Only a workload of the chart that has a replica count (written, or Kubernetes' default
-    // of 1) tells how many pods the PDB guards.
-    let count_known =
-        owner.is_some_and(|w| crate::kube::WorkloadKind::of(&g.ctx.objects[w].kind).is_some_and(|k| k.has_replicas()));
-    g.guards.push(crate::generate::guard::Guard::Pdb { slot, replicas, autoscaling, count_known });
+    g.guards.push(crate::generate::guard::Guard::PdbFields { slot });
     Some(enabled)
 }

@@ -52,9 +52,17 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
                 .find(|(j, h)| autoscales(&h.kind) && g.ctx.plans[*j].owner == Some(i))?;
             Some(hpa.1.node.path(&["spec", "minReplicas"]).cloned().unwrap_or_else(|| Node::new(Value::Int(1))))
         };
-        let replicas = node.path(&["spec", "replicas"]).cloned().or_else(from_hpa);
+        // `replicas:` with no value is Kubernetes' default, like no key at all.
+        let written = node.path(&["spec", "replicas"]).filter(|r| r.value != Value::Null);
+        let replicas = written.cloned().or_else(from_hpa);
         let example = replicas.as_ref().and_then(Node::as_i64).unwrap_or(1) + 1;
         g.knobs.add(&join(&prefix, &["replicaCount"]), Node::new(Value::Int(example)));
+        if written.is_none() {
+            // A `replicas:` without a value goes: the field below renders it when it is set.
+            if let Some(entries) = t.get_mut("spec").and_then(Tree::entries_mut) {
+                entries.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "replicas"));
+            }
+        }
         if replicas.is_none() {
             // Left to Kubernetes' default of 1: rendered only when it differs, so the default
             // render is still the input.
@@ -187,7 +195,9 @@ fn wk_name(wk: WorkloadKind) -> &'static str {
 /// Handles a bare Pod.
 pub fn apply_pod(g: &mut Gen<'_>, i: usize, t: &mut Tree) {
     let o = &g.ctx.objects[i];
-    let prefix = vec![key_for(o.name.as_deref().unwrap_or("pod"), &g.ctx.chart)];
+    // Keyed by the name without an environment's prefix or suffix: one key in every environment.
+    let name = crate::generate::context::canonical_name(g.ctx, "Pod", o.name.as_deref().unwrap_or("pod"));
+    let prefix = vec![key_for(&name, &g.ctx.chart)];
     g.values.describe(&prefix, format!("The Pod `{}`.", o.name.as_deref().unwrap_or("")));
     let node = o.node.clone();
     let checksums = checksums(g, i);

@@ -119,16 +119,18 @@ pub fn is_zero(n: &Node) -> bool {
     }
 }
 
-/// The replica count a workload runs with: HPA `minReplicas` when an HPA targets it, else
-/// `spec.replicas` (default 1). `None` for kinds whose pod count is not fixed (DaemonSet, Job).
+/// The replica count a workload runs with: the fewest pods its scaler keeps when one resizes it
+/// (HPA `minReplicas`, KEDA `minReplicaCount`), else `spec.replicas` (default 1). `None` for
+/// kinds whose pod count is not fixed (DaemonSet, Job) and for a workload whose scaler may go
+/// to zero or does not say (another resource with `scaleTargetRef`).
 pub fn expected_replicas(cx: &Ctx<'_>, w: &Workload<'_>) -> Option<i64> {
     let kind = w.kind?;
     if !kind.has_replicas() {
         return None;
     }
     let obj = cx.object(w.index);
-    if let Some((_, hpa)) = hpa_for(cx, w.index) {
-        return Some(hpa.node.path(&["spec", "minReplicas"]).and_then(Node::as_i64).unwrap_or(1));
+    if let Some((_, scaler)) = scaler_for(cx, w.index) {
+        return scaler.min_pods;
     }
     match obj.node.path(&["spec", "replicas"]) {
         None => Some(1),
@@ -138,10 +140,26 @@ pub fn expected_replicas(cx: &Ctx<'_>, w: &Workload<'_>) -> Option<i64> {
 
 /// How [`expected_replicas`] counted, for messages: `3 replicas` or `at least 3 replicas (HorizontalPodAutoscaler/x minReplicas)`.
 pub fn replicas_phrase(cx: &Ctx<'_>, w: &Workload<'_>, n: i64) -> String {
-    match hpa_for(cx, w.index) {
-        Some((_, hpa)) => format!("at least {n} replicas ({} minReplicas)", hpa.display_name()),
+    match scaler_for(cx, w.index) {
+        Some((s, _)) if s.kind == "HorizontalPodAutoscaler" => {
+            format!("at least {n} replicas ({} minReplicas)", s.display_name())
+        }
+        Some((s, _)) => format!("at least {n} replicas ({} minReplicaCount)", s.display_name()),
         None => format!("{n} replicas"),
     }
+}
+
+/// The object that sets the replica count of the object at `index` (an HPA, a KEDA
+/// `ScaledObject`, another resource with `scaleTargetRef`), if any.
+pub fn scaler_for<'a>(cx: &Ctx<'a>, index: usize) -> Option<(&'a crate::manifest::Object, crate::kube::Scaler<'a>)> {
+    let obj = cx.object(index);
+    cx.scalers().find_map(|s| {
+        let scaler = crate::kube::scaler(&s.kind, &s.node)?;
+        (Ctx::same_namespace(obj, s)
+            && scaler.target_kind == obj.kind
+            && Some(scaler.target_name) == obj.name.as_deref())
+        .then_some((s, scaler))
+    })
 }
 
 /// The HPA (index, object) that scales the object at `index`, if any.

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     category: Category::Disruption,
     severity: Severity::Error,
     summary: "A PodDisruptionBudget allows no eviction at all, so no node can be drained.",
-    what: "A PodDisruptionBudget has `maxUnavailable: 0` (or `0%`), `minAvailable: 100%`, or a `minAvailable` that is at least the replicas of the workloads it selects (HPA `minReplicas` when an HPA scales them).",
+    what: "A PodDisruptionBudget has `maxUnavailable: 0` (or `0%`), `minAvailable: 100%`, or a `minAvailable` that is at least the replicas of the workloads it selects (HPA `minReplicas` or KEDA `minReplicaCount` when a scaler sets their count; not compared when a scaler may scale to zero).",
     why: "`kubectl drain`, cluster-autoscaler scale-down and managed node upgrades evict pods through the eviction API; a budget that allows zero disruptions makes every eviction fail, so node pools never upgrade and drains hang until someone deletes the PDB by hand.",
     fix: "Allow at least one disruption: use maxUnavailable: 1, or a minAvailable below the replica count.",
     example: super::example!("pdb-blocks-drain"),

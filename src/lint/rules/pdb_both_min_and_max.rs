@@ -22,7 +22,9 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
     for (i, pdb) in cx.of_kind("PodDisruptionBudget") {
         let spec = Field::root(&pdb.node).get("spec");
         let Some(spec) = spec else { continue };
-        if let (Some(_), Some(max)) = (spec.get("minAvailable"), spec.get("maxUnavailable")) {
+        // A key written with no value is not set: Kubernetes reads it as absent.
+        let set = |k: &str| spec.get(k).filter(|f| f.node.value != crate::yaml::Value::Null);
+        if let (Some(_), Some(max)) = (set("minAvailable"), set("maxUnavailable")) {
             out.report(cx, i, &max, "both minAvailable and maxUnavailable are set".to_string(), RULE.fix);
         }
     }

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     category: Category::Disruption,
     severity: Severity::Warning,
     summary: "Several replicas, and nothing keeps them off the same node.",
-    what: "A Deployment, StatefulSet, ReplicaSet or ReplicationController runs more than one replica (HPA `minReplicas` when an HPA scales it) and its pod template has neither `podAntiAffinity` nor `topologySpreadConstraints`.",
+    what: "A Deployment, StatefulSet, ReplicaSet or ReplicationController runs more than one replica (HPA `minReplicas` or KEDA `minReplicaCount` when a scaler sets its count) and its pod template has neither `podAntiAffinity` nor `topologySpreadConstraints`.",
     why: "The scheduler's built-in spreading is only a preference (`ScheduleAnyway`, a skew of up to 3 pods per node), so after a drain, a scale-up on a nearly full cluster or on a small node pool every replica can land on one node: one node failure, or one node upgrade, then takes the whole service down at once despite the replica count.",
     fix: "Add a topologySpreadConstraints entry on kubernetes.io/hostname (or a preferred podAntiAffinity on the pod's labels).",
     example: super::example!("replicas-not-spread"),

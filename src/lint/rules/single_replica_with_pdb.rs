@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     category: Category::Disruption,
     severity: Severity::Warning,
     summary: "A single-replica workload is covered by a PodDisruptionBudget that allows no eviction.",
-    what: "A Deployment or StatefulSet runs one replica (explicitly, by default, or as its HPA's minReplicas) and a PodDisruptionBudget selecting it has `minAvailable` of 1 or more (or any non-zero percentage) or `maxUnavailable: 0`.",
+    what: "A Deployment or StatefulSet runs one replica (explicitly, by default, or as its HPA's minReplicas or KEDA ScaledObject's minReplicaCount) and a PodDisruptionBudget selecting it has `minAvailable` of 1 or more (or any non-zero percentage) or `maxUnavailable: 0`.",
     why: "One pod cannot stay available while it is evicted, so the budget can never be satisfied: every node drain blocks on this pod. The PDB gives no availability either, since the pod still goes down with its node.",
     fix: "Run at least 2 replicas, or give the single replica a PDB with maxUnavailable: 1.",
     example: super::example!("single-replica-with-pdb"),

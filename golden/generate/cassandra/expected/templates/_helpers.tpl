@@ -106,23 +106,8 @@ runs them on every render, so a render fails with a message that names the key a
 {{- if not .Values.image.repository }}
 {{- fail "image.repository: set the container image repository" }}
 {{- end }}
-{{- with .Values.podDisruptionBudget }}
-{{- if .enabled }}
-{{- $minSet := (and (not (kindIs "invalid" .minAvailable)) (ne (toString .minAvailable) "")) }}
-{{- $maxSet := (and (not (kindIs "invalid" .maxUnavailable)) (ne (toString .maxUnavailable) "")) }}
-{{- if eq $minSet $maxSet }}
-{{- fail "podDisruptionBudget: set exactly one of minAvailable or maxUnavailable" }}
-{{- end }}
-{{- if and $maxSet (has (toString .maxUnavailable) (list "0" "0%")) }}
-{{- fail "podDisruptionBudget.maxUnavailable: 0 blocks every voluntary eviction, so node drains hang; allow at least 1" }}
-{{- end }}
-{{- if and $minSet (eq (toString .minAvailable) "100%") }}
-{{- fail "podDisruptionBudget.minAvailable: 100% blocks every voluntary eviction, so node drains hang; lower it" }}
-{{- end }}
-{{- if and $minSet (not $.Values.autoscaling.enabled) (not (kindIs "string" .minAvailable)) (ge (int .minAvailable) (int $.Values.replicaCount)) }}
-{{- fail "podDisruptionBudget.minAvailable: must be lower than replicaCount, or every eviction is blocked" }}
-{{- end }}
-{{- end }}
+{{- if and .Values.podDisruptionBudget.enabled (and (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (ne (toString .Values.podDisruptionBudget.minAvailable) "")) (and (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) (ne (toString .Values.podDisruptionBudget.maxUnavailable) "")) }}
+{{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both; Kubernetes refuses a PodDisruptionBudget with both" }}
 {{- end }}
 {{- if .Values.autoscaling.enabled }}
 {{- if lt (int .Values.autoscaling.minReplicas) 1 }}
