@@ -147,15 +147,16 @@ pub fn render(
     let program = engine.program.display().to_string();
     let mut cmd = Command::new(&engine.program);
     cmd.args(command_args(engine, chart, values, sets));
-    let out = run_bounded(cmd, crate::process::Limits { time: engine.time, output: engine.output }).map_err(|e| match e {
-        RunError::Spawn(err) => RenderError::Spawn { program: program.clone(), reason: super::io_reason(&err) },
-        RunError::Timeout => {
-            RenderError::Timeout { program: program.clone(), run: run.to_string(), limit: engine.time }
-        }
-        RunError::TooLarge => {
-            RenderError::TooLarge { program: program.clone(), run: run.to_string(), limit: engine.output }
-        }
-    })?;
+    let out =
+        run_bounded(cmd, crate::process::Limits { time: engine.time, output: engine.output }).map_err(|e| match e {
+            RunError::Spawn(err) => RenderError::Spawn { program: program.clone(), reason: super::io_reason(&err) },
+            RunError::Timeout => {
+                RenderError::Timeout { program: program.clone(), run: run.to_string(), limit: engine.time }
+            }
+            RunError::TooLarge => {
+                RenderError::TooLarge { program: program.clone(), run: run.to_string(), limit: engine.output }
+            }
+        })?;
     if !out.status.success() {
         return Ok((vec![helm_error(&String::from_utf8_lossy(&out.stderr))], None));
     }
