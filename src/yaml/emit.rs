@@ -39,6 +39,16 @@ pub fn needs_quotes(s: &str) -> bool {
 
 /// A double-quoted YAML string with every special character escaped.
 pub fn quote_double(s: &str) -> String {
+    quote_escaped(s, "\\0")
+}
+
+/// A Go string literal (what the template parser reads inside an action) holding exactly `s`:
+/// the YAML escapes Go also reads, NUL written `\u0000` (Go has no `\0`).
+pub fn quote_go(s: &str) -> String {
+    quote_escaped(s, "\\u0000")
+}
+
+fn quote_escaped(s: &str, nul: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -48,7 +58,7 @@ pub fn quote_double(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
+            '\0' => out.push_str(nul),
             c if c.is_control() || matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}') => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
