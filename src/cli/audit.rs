@@ -64,6 +64,9 @@ pub struct Args {
 
 /// Runs `audit`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.online && !chartwright::net::AVAILABLE {
+        anyhow::bail!(chartwright::net::NOT_BUILT);
+    }
     if a.print_default_deny_list {
         super::print_out(audit::denylist::DEFAULT_DENY_LIST)?;
         return Ok(0);
