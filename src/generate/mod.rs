@@ -1,8 +1,8 @@
 //! `chartwright generate`: loose manifests in, a parameterized Helm chart out.
 //!
-//! Pass one ([`context`]) learns the whole input (namespace, workloads, owners, names); pass two
-//! runs one handler per kind ([`kinds`]) over a template tree ([`tpl`]) of each object while
-//! building the values model ([`values`]); [`write`] puts the chart on disk atomically.
+//! Pass one (`context`) learns the whole input (namespace, workloads, owners, names); pass two
+//! runs one handler per kind (`kinds`) over a template tree ([`tpl`]) of each object while
+//! building the values model ([`values`]); `write` puts the chart on disk atomically.
 
 pub mod catalog;
 mod context;
