@@ -72,10 +72,10 @@ fn config_schema_rule_ids_are_generated_from_the_registry() {
 #[test]
 fn deny_list_schema_accepts_the_default_list_and_rejects_a_typo() {
     let v = schema("deny-list.schema.json");
-    let default = chartwright::audit::denylist::DEFAULT_DENY_LIST;
+    let default = chartwright::denylist::DEFAULT_DENY_LIST;
     assert_eq!(errors(&v, &yaml_json(default)), Vec::<String>::new());
     let bad = "deny:\n  - id: x\n    match: { prefix: \"https://a.example/\" }\n    severty: error\n    reason: r\n";
-    assert!(chartwright::audit::DenyList::parse("bad.yaml", bad).is_err(), "the parser accepts the typo");
+    assert!(chartwright::denylist::DenyList::parse("bad.yaml", bad).is_err(), "the parser accepts the typo");
     assert!(!v.is_valid(&yaml_json(bad)), "the schema accepts `severty`");
 }
 

@@ -770,7 +770,7 @@ pub(super) fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
     let o = &ctx.objects[w];
     let pod = crate::kube::pod_template(&o.node, &o.kind)?;
     let image = pod.path(&["spec", "containers"])?.as_seq()?.first()?.get("image")?.as_str()?;
-    crate::kube::split_image(image.split('@').next().unwrap_or(image)).1
+    crate::image::split_image(image.split('@').next().unwrap_or(image)).1
 }
 
 /// The README's values table: one row per leaf key (maps Kubernetes passes through count as
