@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use chartwright::audit::{self, DenyList, Options};
+use chartwright::audit::{self, Options};
+use chartwright::denylist::DenyList;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// 500 chart directories with dependencies of every offline form, a lock and a values file.

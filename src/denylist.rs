@@ -11,8 +11,7 @@ use std::fmt;
 use crate::diag::Severity;
 // Re-exported for `generate::catalog`, which reads image references and scalars through this
 // module's path.
-pub use crate::image::ImageRef;
-pub(crate) use crate::yaml::scalar_string;
+use crate::image::ImageRef;
 use crate::yaml::{self, Node, Pos, Value};
 
 /// The built-in deny-list, as shipped.

@@ -1,8 +1,6 @@
 //! What chartwright knows about Kubernetes kinds, shared by `generate` and `lint`.
 
-pub use crate::image::split_image;
-use crate::yaml::Node;
-pub use crate::yaml::scalar_string;
+use crate::yaml::{Node, scalar_string};
 
 /// Built-in kinds that live outside namespaces.
 const CLUSTER_SCOPED: &[&str] = &[

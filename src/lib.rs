@@ -22,3 +22,6 @@ pub mod repo_url;
 pub mod textfile;
 pub mod validate;
 pub mod yaml;
+
+#[cfg(test)]
+mod layering;

@@ -1,6 +1,12 @@
 //! Reading HTTP bodies from servers nobody here controls: a size cap counted while reading.
+//! The HTTP client (`reqwest`, about half of the dependency tree) comes with the default-on
+//! `online` Cargo feature: `audit --online` and `validate --allow-remote-refs` need it.
 
-use std::io::Read as _;
+/// Whether this build has an HTTP client (the `online` Cargo feature).
+pub const AVAILABLE: bool = cfg!(feature = "online");
+
+/// What a command that needs the network says, exiting 2, in a build without the feature.
+pub const NOT_BUILT: &str = "this chartwright was built without online checks (cargo feature `online`)";
 
 /// Why a body was not read whole.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,10 +29,12 @@ pub enum BodyError {
 /// # Errors
 ///
 /// [`BodyError`] when the body is over the cap, too slow or cut short.
+#[cfg(feature = "online")]
 pub fn read_capped(resp: reqwest::blocking::Response, cap: u64) -> Result<Vec<u8>, BodyError> {
     if resp.content_length().is_some_and(|l| l > cap) {
         return Err(BodyError::TooLarge(cap));
     }
+    use std::io::Read as _;
     let mut buf = Vec::new();
     resp.take(cap.saturating_add(1)).read_to_end(&mut buf).map_err(|e| {
         let timed_out = e.kind() == std::io::ErrorKind::TimedOut

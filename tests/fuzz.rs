@@ -211,9 +211,9 @@ proptest! {
 
     #[test]
     fn deny_list_files_parse_or_fail(text in yaml_text()) {
-        let _ = chartwright::audit::denylist::DenyList::parse("deny.yaml", &text);
+        let _ = chartwright::denylist::DenyList::parse("deny.yaml", &text);
         let rules = format!("version: 1\ndeny:\n- {}\n", text.replace('\n', " "));
-        let _ = chartwright::audit::denylist::DenyList::parse("deny.yaml", &rules);
+        let _ = chartwright::denylist::DenyList::parse("deny.yaml", &rules);
     }
 
     #[test]
@@ -226,7 +226,7 @@ proptest! {
         let text = format!(
             "version: 1\ndeny:\n  - id: r\n    match: {{ {key}: {pattern:?} }}\n    severity: error\n    reason: r\n    {extra}\n"
         );
-        if let Ok(list) = chartwright::audit::denylist::DenyList::parse("deny.yaml", &text) {
+        if let Ok(list) = chartwright::denylist::DenyList::parse("deny.yaml", &text) {
             let _ = list.check_repository(&url, "c");
             let _ = list.check_image(&url);
             let _ = list.check_repo_name(&url, "c");

@@ -16,14 +16,12 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, Group, RuleInfo, Severity, Sources};
 use crate::yaml::{self, Pos};
 
-/// Constraints moved to [`crate::chart`]; audit's path to them stays.
-pub use crate::chart::constraint;
-/// The deny-list lives at the top level (lint uses it too); audit's path to it stays.
-pub use crate::denylist;
+use crate::chart::constraint;
+use crate::denylist;
 use chart::{Dependency, DependencyFile, FileKind};
 pub use checks::{CHECKS, Check};
 use constraint::Constraint;
-pub use denylist::{DenyList, Hit, Replacement};
+use denylist::{DenyList, Hit};
 use denylist::{Subject, normalize_url};
 use repos::{RepoConfig, repo_reference};
 use source::{Tree, Unit};

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::helmignore::HelmIgnore;
+use super::helmignore::{HelmIgnore, HelmIgnoreError};
 use super::{ArchiveError, Budget, Files};
 use crate::limits;
 use crate::textfile::{self, ReadError};
@@ -43,6 +43,9 @@ pub enum LoadError {
         /// Why.
         error: ArchiveError,
     },
+    /// The chart's `.helmignore` has a line Helm refuses.
+    #[error(transparent)]
+    Ignore(#[from] HelmIgnoreError),
     /// An archive that holds no chart files.
     #[error("{archive}: not a chart archive: no chart files found")]
     EmptyArchive {
@@ -63,9 +66,11 @@ pub fn load(path: &Path, display: &str, budget: &Budget, select: &Select<'_>) ->
         return unpack(&bytes, display, 0, budget, select.file);
     }
     // Like Helm's directory loader, the chart root's .helmignore applies to the whole tree.
-    let ignore = textfile::read_if_exists(&path.join(".helmignore"), display, limits::MAX_CHART_FILE_BYTES)?
-        .map(|b| HelmIgnore::parse(&String::from_utf8_lossy(&b)))
-        .unwrap_or_default();
+    let ignore_file = path.join(".helmignore");
+    let ignore = match textfile::read_if_exists(&ignore_file, display, limits::MAX_CHART_FILE_BYTES)? {
+        Some(b) => HelmIgnore::parse(&String::from_utf8_lossy(&b), &ignore_file.display().to_string())?,
+        None => HelmIgnore::default(),
+    };
     let mut files = Files::new();
     let mut visited = textfile::Visited::default();
     visited.first_visit(path);

@@ -4,7 +4,8 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chartwright::audit::{self, DenyList, Options, online::OnlineOptions, repos::RepoConfig};
+use chartwright::audit::{self, Options, online::OnlineOptions, repos::RepoConfig};
+use chartwright::denylist::{self, DenyList};
 use chartwright::diag::{self, FailOn, Format};
 
 /// Arguments of `audit`.
@@ -64,8 +65,11 @@ pub struct Args {
 
 /// Runs `audit`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.online && !chartwright::net::AVAILABLE {
+        anyhow::bail!(chartwright::net::NOT_BUILT);
+    }
     if a.print_default_deny_list {
-        super::print_out(audit::denylist::DEFAULT_DENY_LIST)?;
+        super::print_out(denylist::DEFAULT_DENY_LIST)?;
         return Ok(0);
     }
     let mut deny = DenyList::empty();

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use chartwright::audit::DenyList;
+use chartwright::denylist::DenyList;
 use chartwright::diag::{self, Diagnostic, Group, Severity};
 use chartwright::generate::catalog::Catalog;
 use chartwright::generate::{self, EnvInput, Options, SecretsMode};

@@ -89,6 +89,9 @@ fn in_chart_dir(chart: &std::path::Path, file: PathBuf) -> PathBuf {
 
 /// Runs `validate`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.allow_remote_refs && !chartwright::net::AVAILABLE {
+        anyhow::bail!("--allow-remote-refs: {}", chartwright::net::NOT_BUILT);
+    }
     let mut sets = Vec::new();
     for (kind, list) in [
         (SetKind::Json, &a.set_json),

@@ -6,8 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::audit::constraint::Constraint;
-use crate::audit::denylist::{ImageRef, glob_match, scalar_string};
+use crate::chart::constraint::Constraint;
+use crate::denylist::glob_match;
+use crate::image::ImageRef;
+use crate::yaml::scalar_string;
 use crate::yaml::{self, Node, Pos, Value};
 
 /// The built-in catalog, as shipped.

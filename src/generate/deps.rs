@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::audit::DenyList;
-use crate::audit::constraint::Constraint;
+use crate::chart::constraint::Constraint;
+use crate::denylist::DenyList;
 use crate::manifest::Object;
 use crate::yaml::{Node, Value, emit_scalar_inline, quote_double};
 

@@ -9,7 +9,7 @@
 //!    follows, and other release names still prefix them.
 //! 2. Union: every object of any environment; one absent from some gets a toggle.
 //! 3. Pass one runs once over the union (same slots and files for all); pass two runs per
-//!    environment over that environment's objects; [`super::envmerge`] merges the trees.
+//!    environment over that environment's objects; `envmerge` merges the trees.
 //! 4. Values: the union of the environments' values, the base environment winning; each
 //!    environment's file is the difference, with `null` where Helm must drop a default.
 
@@ -41,7 +41,7 @@ pub fn env_namespace(env: &EnvInput) -> Option<String> {
 /// (api/hasher `encode`), so a hash never spells a word.
 const HASH_ALPHABET: &str = "245678 9bcdfghkmt";
 
-/// `name` without a kustomize hash suffix (`-` and ten characters of [`HASH_ALPHABET`]) on a
+/// `name` without a kustomize hash suffix (`-` and ten characters of `HASH_ALPHABET`) on a
 /// ConfigMap or Secret, and the hash.
 pub fn split_hash<'n>(kind: &str, name: &'n str) -> (&'n str, Option<&'n str>) {
     if !matches!(kind, "ConfigMap" | "Secret") || name.len() <= 11 || !name.is_ascii() {
@@ -244,7 +244,7 @@ fn check_envs(envs: &[EnvInput]) -> Result<(), GenerateError> {
 }
 
 /// Builds one chart for several environments: values.yaml is the first environment's, and
-/// values-<env>.yaml holds only what differs from it.
+/// `values-<env>.yaml` holds only what differs from it.
 pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, GenerateError> {
     check_options(opts)?;
     check_envs(envs)?;

@@ -1,4 +1,4 @@
-//! The cross-field rules of a generated chart (see [`super::rules`]) evaluated the way its
+//! The cross-field rules of a generated chart (see [`super::guard`]) evaluated the way its
 //! `<chart>.validateValues` template evaluates them (Go template truth, sprig's `int` and
 //! `toString`): `generate` checks its own defaults with it, and `validate` the user's values
 //! against the rules a chart ships under `x-chartwright-guards`.

@@ -1,8 +1,8 @@
 //! `chartwright generate`: loose manifests in, a parameterized Helm chart out.
 //!
-//! Pass one ([`context`]) learns the whole input (namespace, workloads, owners, names); pass two
-//! runs one handler per kind ([`kinds`]) over a template tree ([`tpl`]) of each object while
-//! building the values model ([`values`]); [`write`] puts the chart on disk atomically.
+//! Pass one (`context`) learns the whole input (namespace, workloads, owners, names); pass two
+//! runs one handler per kind (`kinds`) over a template tree ([`tpl`]) of each object while
+//! building the values model ([`values`]); `write` puts the chart on disk atomically.
 
 pub mod catalog;
 mod context;
@@ -770,7 +770,7 @@ pub(super) fn main_tag(ctx: &context::Context<'_>) -> Option<String> {
     let o = &ctx.objects[w];
     let pod = crate::kube::pod_template(&o.node, &o.kind)?;
     let image = pod.path(&["spec", "containers"])?.as_seq()?.first()?.get("image")?.as_str()?;
-    crate::kube::split_image(image.split('@').next().unwrap_or(image)).1
+    crate::image::split_image(image.split('@').next().unwrap_or(image)).1
 }
 
 /// The README's values table: one row per leaf key (maps Kubernetes passes through count as

@@ -214,7 +214,7 @@ impl<'a> Ctx<'a> {
         let structured = selector.get("matchLabels").is_some() || selector.get("matchExpressions").is_some();
         let labels = if structured { selector.get("matchLabels")? } else { selector };
         let (k, v) = labels.as_map()?.first()?;
-        let key = (k.as_str()?.to_string(), kube::scalar_string(v)?);
+        let key = (k.as_str()?.to_string(), crate::yaml::scalar_string(v)?);
         Some(self.by_label.get(&key).map_or(&[], Vec::as_slice))
     }
 

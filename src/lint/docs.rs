@@ -1,4 +1,5 @@
-//! `docs/rules.md`, generated from the rule metadata so that the docs cannot drift from the code.
+//! `docs/rules.md`, generated from the rule metadata so that the docs cannot drift from the code;
+//! likewise the rule-id list of `schemas/chartwright-config.schema.json`.
 
 use std::fmt::Write as _;
 
@@ -34,6 +35,20 @@ fn rule_body(r: &Rule) -> String {
     let _ = writeln!(s, "**How to fix.** {}\n", r.fix);
     let _ = writeln!(s, "**Example** (flagged; `# <-` marks the reported line):\n\n```yaml\n{}```\n", r.example);
     s
+}
+
+/// `schema` (the text of `schemas/chartwright-config.schema.json`) with the `enum` of its
+/// `$defs.ruleId` rewritten from [`RULES`] (then `*`); the rest of the schema is written by hand
+/// and kept as it is. `None` when the schema has no such list.
+pub fn config_schema(schema: &str) -> Option<String> {
+    let def = schema.find("\"ruleId\": {")?;
+    let open = def + schema[def..].find("\"enum\": [")? + "\"enum\": [".len();
+    let close = open + schema[open..].find(']')?;
+    // The closing `]` keeps its line; the ids go one a line, indented one step further.
+    let line = schema[..close].rfind('\n')?;
+    let indent = &schema[line + 1..close];
+    let ids: Vec<String> = RULES.iter().map(|r| r.id).chain(["*"]).map(|id| format!("{indent}  \"{id}\"")).collect();
+    Some(format!("{}\n{}{}", &schema[..open], ids.join(",\n"), &schema[line..]))
 }
 
 /// The rule reference as Markdown.

@@ -84,6 +84,7 @@ fn load_error(e: files::LoadError) -> ValidateError {
             ValidateError::Unreadable { path, what, reason: super::io_reason(&err) }
         }
         files::LoadError::Read(e) => ValidateError::Read(e),
+        files::LoadError::Ignore(e) => ValidateError::HelmIgnore(e),
         files::LoadError::Archive { archive, error } => ValidateError::Archive { archive, error },
         files::LoadError::EmptyArchive { archive } => ValidateError::EmptyArchive { archive },
     }

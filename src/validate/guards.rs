@@ -1,5 +1,5 @@
 //! The cross-field rules a generated chart ships under `x-chartwright-guards` in its
-//! `values.schema.json`; they are evaluated by [`crate::generate::guards`], the same code that
+//! `values.schema.json`; they are evaluated by [`crate::generate::guard_check`], the same code that
 //! checks a chart's own defaults when it is generated, so that `validate` fails where
 //! `helm template` fails.
 

@@ -48,6 +48,9 @@ pub enum ValidateError {
     /// A file of the chart, or an input file, is unreadable, not a regular file or too large.
     #[error("{0}")]
     Read(crate::textfile::ReadError),
+    /// The chart's `.helmignore` has a line Helm refuses (`**`, a malformed pattern).
+    #[error("{0}")]
+    HelmIgnore(crate::chart::helmignore::HelmIgnoreError),
     /// A `-f` or values file cannot be opened (the OS reason without its number).
     #[error("{path}: cannot read: {reason}")]
     InputUnreadable {

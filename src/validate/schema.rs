@@ -125,24 +125,7 @@ impl Fetcher {
             )
             .into());
         }
-        let client = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        // A request timeout (unlike the client's) bounds the body too.
-        let resp = client
-            .get(uri.as_str())
-            .timeout(left.min(REMOTE_REF_TIMEOUT))
-            .send()
-            .map_err(|e| format!("fetching $ref {uri}: {}", reqwest_reason(e)))?;
-        if resp.status() != reqwest::StatusCode::OK {
-            return Err(format!("fetching $ref {uri}: HTTP status {}", resp.status().as_u16()).into());
-        }
-        let buf = crate::net::read_capped(resp, MAX_REMOTE_REF_BYTES).map_err(|e| match e {
-            crate::net::BodyError::TooLarge(_) => format!("$ref {uri} is {e}"),
-            _ => format!("fetching $ref {uri}: {e}"),
-        })?;
-        Ok(serde_json::from_slice(&buf).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
+        get_json(uri, left.min(REMOTE_REF_TIMEOUT))
     }
 
     /// A `file:` ref: one of the chart's JSON files, never anything else on the machine.
@@ -163,6 +146,37 @@ impl Fetcher {
     }
 }
 
+/// One remote `$ref` document, read within `timeout` and [`MAX_REMOTE_REF_BYTES`].
+#[cfg(feature = "online")]
+fn get_json(uri: &Uri<String>, timeout: Duration) -> Result<serde_json::Value, RetrieveError> {
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .user_agent(concat!("chartwright/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    // A request timeout (unlike the client's) bounds the body too.
+    let resp = client
+        .get(uri.as_str())
+        .timeout(timeout)
+        .send()
+        .map_err(|e| format!("fetching $ref {uri}: {}", reqwest_reason(e)))?;
+    if resp.status() != reqwest::StatusCode::OK {
+        return Err(format!("fetching $ref {uri}: HTTP status {}", resp.status().as_u16()).into());
+    }
+    let buf = crate::net::read_capped(resp, MAX_REMOTE_REF_BYTES).map_err(|e| match e {
+        crate::net::BodyError::TooLarge(_) => format!("$ref {uri} is {e}"),
+        _ => format!("fetching $ref {uri}: {e}"),
+    })?;
+    Ok(serde_json::from_slice(&buf).map_err(|e| format!("$ref {uri} is not JSON: {e}"))?)
+}
+
+/// Without the `online` feature there is no HTTP client; the CLI refuses `--allow-remote-refs`
+/// before this is reached.
+#[cfg(not(feature = "online"))]
+fn get_json(uri: &Uri<String>, _: Duration) -> Result<serde_json::Value, RetrieveError> {
+    Err(format!("remote $ref {uri} was not fetched: {}", crate::net::NOT_BUILT).into())
+}
+
+#[cfg(feature = "online")]
 fn reqwest_reason(e: reqwest::Error) -> String {
     if e.is_timeout() { "timed out".into() } else { e.without_url().to_string() }
 }

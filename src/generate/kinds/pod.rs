@@ -1,6 +1,6 @@
 //! Pod templates and containers, shared by every workload kind.
 
-use crate::kube::split_image;
+use crate::image::split_image;
 use crate::yaml::{Node, Value};
 
 use super::Gen;

@@ -122,7 +122,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
         let Some(entries) = data.node.as_map() else { continue };
         for (k, v) in entries {
             let Some(key) = k.as_str() else { continue };
-            let value = crate::kube::scalar_string(v).unwrap_or_default();
+            let value = crate::yaml::scalar_string(v).unwrap_or_default();
             let at = Field { node: v, pos: k.pos, ptr: data.child_ptr(key) };
             let reason = if value.contains("PRIVATE KEY-----") {
                 "holds a PEM private key"

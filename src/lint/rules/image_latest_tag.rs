@@ -23,7 +23,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
         for c in w.containers() {
             let Some(image) = c.field.get("image") else { continue };
             let Some(reference) = image.str().map(str::trim).filter(|s| !s.is_empty()) else { continue };
-            let (_, tag) = crate::kube::split_image(reference);
+            let (_, tag) = crate::image::split_image(reference);
             if reference.contains('@') {
                 continue;
             }

@@ -31,7 +31,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                 _ => true,
             };
             if !found {
-                let shown = crate::kube::scalar_string(port.node).unwrap_or_default();
+                let shown = crate::yaml::scalar_string(port.node).unwrap_or_default();
                 out.report(cx, i, port, format!("Service {name} has no port {shown}"), RULE.fix);
             }
         }

@@ -73,7 +73,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                     ),
                     Value::Str(_) | Value::Null => {}
                     _ => {
-                        let shown = crate::kube::scalar_string(v).unwrap_or_else(|| "a collection".into());
+                        let shown = crate::yaml::scalar_string(v).unwrap_or_else(|| "a collection".into());
                         out.report(
                             cx,
                             i,

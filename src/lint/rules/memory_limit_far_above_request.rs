@@ -31,9 +31,9 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                     format!(
                         "{}: memory limit {} is {:.1}× the request {} (more than {ratio}×)",
                         label(&c),
-                        crate::kube::scalar_string(lim.node).unwrap_or_default(),
+                        crate::yaml::scalar_string(lim.node).unwrap_or_default(),
                         l / r,
-                        crate::kube::scalar_string(req.node).unwrap_or_default()
+                        crate::yaml::scalar_string(req.node).unwrap_or_default()
                     ),
                     RULE.fix,
                 );

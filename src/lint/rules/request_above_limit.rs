@@ -31,8 +31,8 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
                         format!(
                             "{}: {res} request {} is above its limit {}",
                             label(&c),
-                            crate::kube::scalar_string(req.node).unwrap_or_default(),
-                            crate::kube::scalar_string(lim.node).unwrap_or_default()
+                            crate::yaml::scalar_string(req.node).unwrap_or_default(),
+                            crate::yaml::scalar_string(lim.node).unwrap_or_default()
                         ),
                         RULE.fix,
                     );

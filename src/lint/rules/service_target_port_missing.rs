@@ -47,7 +47,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
             let scalar = matches!(&value.value, Value::Int(_) | Value::Str(_));
             let found = !scalar || declared.iter().any(|p| port_matches(p, value));
             if !found {
-                let shown = crate::kube::scalar_string(value).unwrap_or_default();
+                let shown = crate::yaml::scalar_string(value).unwrap_or_default();
                 let at = target.unwrap_or(port);
                 out.report(
                     cx,
