@@ -10,11 +10,6 @@ const COMMANDS: &[&str] = &["audit", "validate", "generate", "lint"];
 
 /// (from, to, why) for every import between commands that is meant to be there.
 const ALLOWED: &[(&str, &str, &str)] = &[
-    (
-        "validate",
-        "generate",
-        "validate evaluates the values guards generate writes (until they move to their own module)",
-    ),
     ("validate", "lint", "validate --lint runs the lint rules on rendered objects"),
     ("cli/generate", "lint", "generate prints the lint findings of its input"),
 ];

@@ -9,6 +9,7 @@ pub mod denylist;
 pub mod diag;
 pub mod generate;
 pub mod gotpl;
+pub mod guard;
 pub mod image;
 pub mod kube;
 pub mod kustomize;

@@ -208,7 +208,7 @@ fn connection_tests(g: &mut super::kinds::Gen<'_>) -> Vec<(String, String)> {
                 Hint::Plain,
             );
             g.values.set(&path(&["tests", "image", "tag"]), Node::str("1.36"), "Image tag.", Hint::Plain);
-            g.guards.push(super::guard::Guard::ImageRepository { image: path(&["tests", "image"]) });
+            g.guards.push(crate::guard::Guard::ImageRepository { image: path(&["tests", "image"]) });
             r
         });
         let stem = if slot.is_empty() {

@@ -10,8 +10,6 @@ pub mod deps;
 mod envmerge;
 pub mod envs;
 mod files;
-pub mod guard;
-pub mod guard_check;
 mod kinds;
 pub mod knobs;
 pub mod monitoring;
@@ -410,7 +408,7 @@ fn finish(
     )?;
     out.insert("Chart.yaml".into(), ensure_newline(chart_yaml));
 
-    let validate_lines: Vec<String> = g.guards.iter().flat_map(guard::Guard::fail_lines).collect();
+    let validate_lines: Vec<String> = g.guards.iter().flat_map(crate::guard::Guard::fail_lines).collect();
     let mut helpers = files::render(
         tera,
         "_helpers.tpl.tera",
@@ -728,8 +726,8 @@ fn self_check_with(validator: &jsonschema::Validator, instance: &serde_json::Val
 }
 
 /// The guard's rules over the defaults, as `helm template` would run them.
-fn guard_check(rules: &[guard::Guard], json: &serde_json::Value, file: &str) -> Vec<String> {
-    guard_check::check(rules, json)
+fn guard_check(rules: &[crate::guard::Guard], json: &serde_json::Value, file: &str) -> Vec<String> {
+    crate::guard::check(rules, json)
         .into_iter()
         .map(|v| {
             let blamed = v.blame.first().cloned().unwrap_or_else(|| v.pointer.clone());

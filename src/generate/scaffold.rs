@@ -5,12 +5,12 @@
 
 use crate::yaml::{Node, Value};
 
-use super::guard::Guard;
 use super::kinds::Gen;
 use super::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
 use super::names::values_ref;
 use super::tpl::{Document, Entry, Tree, include_lines, with_block, with_inline, with_scalar};
 use super::values::Hint;
+use crate::guard::Guard;
 
 fn path(keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| (*k).to_string()).collect()

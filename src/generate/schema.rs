@@ -7,8 +7,8 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::yaml::{Node, Value};
 
-use super::guard::Guard;
 use super::values::{Hint, Values, fallback_description};
+use crate::guard::Guard;
 
 /// A Kubernetes quantity: `250m`, `1.5`, `512Mi`, `1e3`, `2G`.
 pub const QUANTITY_PATTERN: &str = r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$";
@@ -53,7 +53,7 @@ pub fn build(values: &Values, rules: &[Guard]) -> Json {
     // The rules in machine-readable form, for `chartwright validate` (the guard template is
     // written from the same list).
     if !rules.is_empty() {
-        obj.insert(super::guard::GUARDS_KEYWORD.into(), serde_json::to_value(rules).unwrap_or(Json::Null));
+        obj.insert(crate::guard::GUARDS_KEYWORD.into(), serde_json::to_value(rules).unwrap_or(Json::Null));
     }
     // Stable key order at the top: $schema first reads best.
     let mut ordered = Map::new();
@@ -67,7 +67,7 @@ pub fn build(values: &Values, rules: &[Guard]) -> Json {
         "additionalProperties",
         "allOf",
         "definitions",
-        super::guard::GUARDS_KEYWORD,
+        crate::guard::GUARDS_KEYWORD,
     ] {
         if let Some(v) = obj.remove(k) {
             ordered.insert(k.into(), v);

@@ -1,22 +1,20 @@
 //! The cross-field rules a generated chart ships under `x-chartwright-guards` in its
-//! `values.schema.json`; they are evaluated by [`crate::generate::guard_check`], the same code that
+//! `values.schema.json`; they are evaluated by [`crate::guard::check`], the same code that
 //! checks a chart's own defaults when it is generated, so that `validate` fails where
 //! `helm template` fails.
 
 use serde_json::Value as Json;
 
 use super::ValidateError;
-use crate::generate::guard::{GUARDS_KEYWORD, Guard};
-pub use crate::generate::guard_check::{Violation, check};
+use crate::guard::Guard;
+pub use crate::guard::{Violation, check};
 
 /// The rules of a schema document (none when it has no guard keyword).
 ///
 /// # Errors
 /// The keyword is present but is not a list of rules this chartwright knows.
 pub fn parse(doc: &Json, schema_path: &str) -> Result<Vec<Guard>, ValidateError> {
-    let Some(v) = doc.get(GUARDS_KEYWORD) else { return Ok(Vec::new()) };
-    serde_json::from_value(v.clone())
-        .map_err(|e| ValidateError::Guards { path: schema_path.to_string(), reason: e.to_string() })
+    crate::guard::parse(doc).map_err(|e| ValidateError::Guards { path: schema_path.to_string(), reason: e.to_string() })
 }
 
 #[cfg(test)]

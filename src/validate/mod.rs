@@ -168,7 +168,7 @@ pub enum ValidateError {
     /// The guards keyword of a schema is not understood.
     #[error(
         "{path}: {} is not a list of rules this chartwright knows (written by a newer one?): {reason}",
-        crate::generate::guard::GUARDS_KEYWORD
+        crate::guard::GUARDS_KEYWORD
     )]
     Guards {
         /// The schema file.
@@ -251,7 +251,7 @@ pub struct Prepared {
     has_deps: bool,
     schemas: Vec<Option<Arc<Compiled>>>,
     /// The `x-chartwright-guards` rules of each chart's schema, by chart id.
-    guards: Vec<Vec<crate::generate::guard::Guard>>,
+    guards: Vec<Vec<crate::guard::Guard>>,
     sources: Vec<SourceFile>,
     compat: Compat,
     /// Declared dependencies absent from `charts/`: every run fails on them, as Helm does.

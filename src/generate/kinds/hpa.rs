@@ -76,6 +76,6 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
         }
     }
     let has_min = g.values.has(&join(&slot, &["minReplicas"]));
-    g.guards.push(crate::generate::guard::Guard::HpaBounds { slot, has_min });
+    g.guards.push(crate::guard::Guard::HpaBounds { slot, has_min });
     Some(enabled)
 }

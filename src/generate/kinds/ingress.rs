@@ -69,7 +69,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     if v1 {
         if let Some(backends) = service_backends(&spec) {
             hosts(g, &slot, t, &spec, &backends);
-            g.guards.push(crate::generate::guard::Guard::IngressHosts { slot: slot.clone() });
+            g.guards.push(crate::guard::Guard::IngressHosts { slot: slot.clone() });
         } else {
             rename_backends(g, t);
         }

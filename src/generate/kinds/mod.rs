@@ -57,7 +57,7 @@ pub struct Gen<'a> {
     /// Facts for NOTES.txt and the README.
     pub notes: Notes,
     /// The values guards (cross-field checks) for the schema and `validateValues`.
-    pub guards: Vec<super::guard::Guard>,
+    pub guards: Vec<crate::guard::Guard>,
     /// Names of the input's objects, for references inside strings.
     pub refs: super::refs::RefIndex,
     /// Words that might name a Service, left as written (`file:line: word`).

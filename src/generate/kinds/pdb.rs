@@ -56,6 +56,6 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
             st.push(Entry::If(cond, vec![entry]));
         }
     }
-    g.guards.push(crate::generate::guard::Guard::PdbFields { slot });
+    g.guards.push(crate::guard::Guard::PdbFields { slot });
     Some(enabled)
 }

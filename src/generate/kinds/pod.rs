@@ -309,7 +309,7 @@ fn image(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Node, main: bool) 
         text.push_str(&format!("{{{{ with {dr} }}}}@{{{{ . }}}}{{{{ end }}}}"));
     }
     c.replace("image", Tree::Expr(format!("\"{text}\"")));
-    g.guards.push(crate::generate::guard::Guard::ImageRepository { image: join(vp, &["image"]) });
+    g.guards.push(crate::guard::Guard::ImageRepository { image: join(vp, &["image"]) });
     let policy_desc = "When to pull the image: Always, IfNotPresent or Never.";
     let hint = Hint::Enum(vec!["Always", "IfNotPresent", "Never"]);
     match node.get("imagePullPolicy") {

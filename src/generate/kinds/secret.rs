@@ -81,7 +81,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
         }
     }
     if g.secrets == SecretsMode::Placeholder && !keys.is_empty() {
-        g.guards.push(crate::generate::guard::Guard::SecretSource { slot: slot.clone(), keys: keys.clone() });
+        g.guards.push(crate::guard::Guard::SecretSource { slot: slot.clone(), keys: keys.clone() });
     }
     g.notes.secrets.push(crate::generate::SecretInfo { name, slot, keys });
     Some(format!("not {existing}"))

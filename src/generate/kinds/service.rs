@@ -55,7 +55,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
     if !headless && !external_name {
         g.knobs.add(&join(&slot, &["type"]), Node::str("LoadBalancer"));
         balancer_fields(g, &slot, st, &spec);
-        g.guards.push(crate::generate::guard::Guard::ServiceType { slot: slot.clone() });
+        g.guards.push(crate::guard::Guard::ServiceType { slot: slot.clone() });
     }
     if !external_name {
         optional(

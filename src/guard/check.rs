@@ -1,11 +1,11 @@
-//! The cross-field rules of a generated chart (see [`super::guard`]) evaluated the way its
+//! The cross-field rules of a generated chart (see [`super`]) evaluated the way its
 //! `<chart>.validateValues` template evaluates them (Go template truth, sprig's `int` and
 //! `toString`): `generate` checks its own defaults with it, and `validate` the user's values
 //! against the rules a chart ships under `x-chartwright-guards`.
 
 use serde_json::Value as Json;
 
-use super::guard::{Check, Guard};
+use super::{Check, Guard};
 use crate::pointer::pointer_of as pointer;
 
 /// One rule that `helm template` would stop at.
