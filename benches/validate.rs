@@ -1,7 +1,8 @@
 //! One `chartwright validate` invocation over 1,000 values files against a generated schema of
 //! more than 100 KB (compile once, validate every file, in parallel); and the render stage:
 //! 20 values files over a chart with a subchart, rendered by Helm 4.1.4 (`CHARTWRIGHT_HELM4`)
-//! in parallel, against `helm template` run on them one after another.
+//! in parallel, against `helm template` run on them one after another; and the Kubernetes
+//! schema check of rendered objects (`kube-schema`) alone, with its validators cold and warm.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -216,5 +217,31 @@ fn bench_render(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_render);
+/// `helm template`-shaped output of `n` Deployments, Services and ConfigMaps, all valid.
+fn rendered_objects(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let _ = write!(
+            out,
+            "---\n# Source: app/templates/d{i}.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\n  labels: {{app: web-{i}}}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: web-{i}}}\n  template:\n    metadata:\n      labels: {{app: web-{i}}}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports: [{{containerPort: 8080, name: http}}]\n          resources: {{requests: {{cpu: 100m, memory: 64Mi}}, limits: {{memory: 128Mi}}}}\n          env: [{{name: MODE, value: prod}}]\n---\n# Source: app/templates/s{i}.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-{i}\nspec:\n  selector: {{app: web-{i}}}\n  ports: [{{port: 80, targetPort: http}}]\n---\n# Source: app/templates/c{i}.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-{i}\ndata:\n  a: b\n"
+        );
+    }
+    out
+}
+
+fn bench_kube(c: &mut Criterion) {
+    let out = rendered_objects(100);
+    let none = Path::new("/nonexistent");
+    let warm = validate::kube::Checker::new(35, none).unwrap();
+    assert!(warm.check(&out).failures.is_empty());
+    let mut g = c.benchmark_group("validate kube-schema");
+    g.sample_size(10);
+    g.bench_function("300 rendered objects, validators warm", |b| b.iter(|| warm.check(&out)));
+    g.bench_function("300 rendered objects, schemas loaded and compiled first", |b| {
+        b.iter(|| validate::kube::Checker::new(35, none).unwrap().check(&out));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_render, bench_kube);
 criterion_main!(benches);

@@ -167,7 +167,10 @@ fn render_verdicts_equal_helm_template_on_real_charts() {
                 let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
                 let run = &doc["runs"][0];
                 let errors = run["errors"].as_array().unwrap();
-                let only_duplicates = !errors.is_empty() && errors.iter().all(|e| e["keyword"] == "duplicate");
+                // helm template prints duplicates and objects the target Kubernetes refuses; an
+                // install fails on both, so validate reports them where helm template succeeds.
+                let only_duplicates = !errors.is_empty()
+                    && errors.iter().all(|e| e["keyword"] == "duplicate" || e["keyword"] == "kube-schema");
                 let ours = run["valid"] == true || only_duplicates;
                 assert_eq!(
                     ours,

@@ -11,6 +11,7 @@ pub mod coalesce;
 pub mod deps;
 pub mod explain;
 pub mod guards;
+pub mod kube;
 pub mod policy;
 pub mod reads;
 pub mod render;
@@ -189,6 +190,9 @@ pub enum ValidateError {
     /// Helm could not give the render stage's verdict.
     #[error(transparent)]
     Render(#[from] render::RenderError),
+    /// The Kubernetes schemas for `--kube-version` cannot be used.
+    #[error(transparent)]
+    Kube(#[from] kube::KubeError),
     /// The `--set` flags together create too many list slots.
     #[error("the --set flags create more than {limit} list entries in total (see README, Limits)")]
     TooManySetSlots {
@@ -358,7 +362,16 @@ pub fn validate_prepared(p: &Prepared, opts: &Options) -> Result<Report, Validat
     let sets = checked_sets(opts)?;
     let mut notes = Vec::new();
     let reads = if opts.strict { strict_reads(opts, &mut notes) } else { None };
+    let kube = match &opts.render {
+        Some(engine) => {
+            let minor = kube::resolve(engine.kube_version.as_deref(), &engine.program, &mut notes)?;
+            notes.push(format!("rendered objects are checked against the Kubernetes 1.{minor} API schemas"));
+            Some(kube::Checker::new(minor, &opts.chart)?)
+        }
+        None => None,
+    };
     let ctx = RunCtx {
+        kube: kube.as_ref(),
         p,
         base: &base,
         base_sources: &base_sources,
@@ -514,6 +527,8 @@ struct RunCtx<'a> {
     opts: &'a Options,
     /// The chart's templates, read on the first render failure that has a position.
     templates: std::sync::OnceLock<render::Templates>,
+    /// The Kubernetes schemas rendered objects are checked against (with the render stage).
+    kube: Option<&'a kube::Checker>,
 }
 
 impl RunCtx<'_> {

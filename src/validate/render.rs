@@ -272,13 +272,15 @@ pub fn duplicates(stdout: &str, namespace: &str) -> Vec<Finding> {
     out
 }
 
-struct RenderedDoc {
-    source: Option<String>,
-    text: String,
+pub(super) struct RenderedDoc {
+    /// The `# Source:` template, as Helm names it.
+    pub(super) source: Option<String>,
+    /// The document's text, its `# Source:` comment included.
+    pub(super) text: String,
 }
 
 /// `helm template`'s output cut at its `---` lines, each piece with its `# Source:` template.
-fn split_documents(stdout: &str) -> Vec<RenderedDoc> {
+pub(super) fn split_documents(stdout: &str) -> Vec<RenderedDoc> {
     let mut docs = Vec::new();
     let mut cur = RenderedDoc { source: None, text: String::new() };
     for line in stdout.split_inclusive('\n') {
@@ -428,6 +430,14 @@ fn scope_of(file: &str) -> Vec<String> {
     out
 }
 
+/// A template's file for editors and annotations: `chart/templates/x.yaml` under the chart
+/// directory when it is there, else Helm's name for it (a packaged chart).
+fn template_on_disk(chart: &Path, helm_name: &str) -> String {
+    let rest = helm_name.split_once('/').map_or(helm_name, |(_, r)| r);
+    let path = chart.join(rest);
+    if chart.is_dir() && path.is_file() { path.display().to_string() } else { helm_name.to_string() }
+}
+
 /// `c/charts/sub/templates/x.yaml` → `c/charts/sub/`.
 fn chart_dir_of(file: &str) -> String {
     file.rfind("/templates/").map(|i| file[..=i].to_string()).unwrap_or_default()
@@ -453,6 +463,9 @@ impl super::RunCtx<'_> {
         }
         let (findings, stdout) = render(engine, &self.opts.chart, &values, self.sets, &report.name)?;
         report.rendered = true;
+        if let (Some(kube), Some(out)) = (self.kube, &stdout) {
+            self.kube_check(kube, out, report);
+        }
         if let (Some(policy), Some(out)) = (&self.opts.lint, stdout) {
             lint_rendered(policy, file, out, report);
         }
@@ -527,6 +540,56 @@ impl super::RunCtx<'_> {
         }
         report.valid = false;
         Ok(())
+    }
+
+    /// The rendered objects against the Kubernetes schemas: each failure located at the
+    /// template line that most likely wrote the field (else the template's first line).
+    fn kube_check(&self, kube: &super::kube::Checker, out: &str, report: &mut super::RunReport) {
+        let outcome = kube.check(out);
+        if !outcome.skipped.is_empty() {
+            let n: usize = outcome.skipped.values().sum();
+            let kinds: Vec<&str> = outcome.skipped.keys().map(String::as_str).collect();
+            report.notes.push(format!(
+                "{}: {n} object(s) of custom kinds without a CRD in the chart were not checked against a schema ({})",
+                report.name,
+                kinds.join(", ")
+            ));
+        }
+        for f in outcome.failures {
+            let chart = f
+                .template
+                .as_deref()
+                .map(scope_of)
+                .and_then(|s| s.last().cloned())
+                .unwrap_or_else(|| self.p.chart.name.clone());
+            let place = f.template.as_deref().unwrap_or("the rendered output");
+            let message = format!("{} at '{}': {}", f.object, f.pointer, f.message);
+            let mut e = super::ErrorOut::new(chart, f.pointer.clone(), message, "kube-schema");
+            let mut template = f.template.clone();
+            if let Some(t) = &f.template {
+                let loaded = self.templates.get_or_init(|| Templates::load(&self.opts.chart, &self.p.chart.name));
+                if let Some(text) = loaded.get(t) {
+                    let line = super::kube::template_line(text, &f.rendered_text).unwrap_or(1);
+                    let col = text
+                        .lines()
+                        .nth(line as usize - 1)
+                        .map_or(1, |l| u32::try_from(l.len() - l.trim_start().len() + 1).unwrap_or(1));
+                    e.file = Some(template_on_disk(&self.opts.chart, t));
+                    e.line = Some(line);
+                    e.column = Some(col);
+                    e.source_line = crate::diag::LineIndex::new(text).snippet(text, line, col);
+                    template = Some(format!("{t}:{line}"));
+                }
+            }
+            e.help = Some(format!(
+                "line {} of the rendered output of {place}: {}",
+                f.rendered_line,
+                crate::diag::clip_message(f.rendered_text.clone())
+            ));
+            e.render = Some(super::report::RenderDetail { template, values_read: Vec::new() });
+            report.errors.push(e);
+            report.valid = false;
+        }
     }
 
     /// The run's coalesced values with positions, and its file's text; `None` when they

@@ -46,7 +46,8 @@ pub struct RunReport {
 pub struct ErrorOut {
     /// The chart or subchart (alias) whose schema failed.
     pub chart: String,
-    /// JSON pointer into that chart's values, as Helm 4 prints it.
+    /// JSON pointer into that chart's values, as Helm 4 prints it (`kube-schema`: into the
+    /// rendered object).
     pub pointer: String,
     /// What is wrong (Helm 4's wording for schema failures).
     pub message: String,
@@ -264,6 +265,13 @@ fn rules() -> Vec<RuleInfo> {
         RuleInfo {
             id: "duplicate".into(),
             summary: "The chart renders one object twice with these values (an install fails)".into(),
+            severity: Severity::Error,
+        },
+        RuleInfo {
+            id: "kube-schema".into(),
+            summary:
+                "A rendered object is not valid for the target Kubernetes version (its API schema, or the chart's CRD)"
+                    .into(),
             severity: Severity::Error,
         },
         RuleInfo {
