@@ -44,15 +44,18 @@ pub struct RefIndex {
     services: BTreeMap<String, (NameExpr, Option<String>)>,
     /// Any renamed object's name → its expression (flag values, `namespace/name`).
     objects: BTreeMap<String, (NameExpr, Option<String>)>,
-    /// StatefulSet name → (its expression, the Service its pods are named under).
-    statefulsets: BTreeMap<String, (NameExpr, String)>,
+    /// StatefulSet name → (its expression, the Service its pods are named under, its
+    /// namespace).
+    statefulsets: BTreeMap<String, (NameExpr, String, Option<String>)>,
 }
 
 impl RefIndex {
     /// Indexes the objects of `ctx` whose names the chart rewrites.
     pub fn new(ctx: &Context<'_>) -> RefIndex {
-        let mut idx =
-            RefIndex { chart: ctx.chart.clone(), main_namespace: ctx.main_namespace.clone(), ..RefIndex::default() };
+        // An input that names no namespace is applied to the current one, `default` unless set:
+        // a reference written into it (`db-0.db.default.svc`) names that namespace.
+        let main_namespace = ctx.main_namespace.clone().or_else(|| Some("default".to_string()));
+        let mut idx = RefIndex { chart: ctx.chart.clone(), main_namespace, ..RefIndex::default() };
         for o in ctx.objects {
             let Some(name) = &o.name else { continue };
             // Only names that read back bare are rewritten inside strings: a quoted one cannot
@@ -61,13 +64,13 @@ impl RefIndex {
             else {
                 continue;
             };
-            let ns = o.namespace.clone().or_else(|| ctx.main_namespace.clone());
+            let ns = o.namespace.clone().or_else(|| idx.main_namespace.clone());
             if o.kind == "Service" {
                 idx.services.insert(name.clone(), (expr.clone(), ns.clone()));
             }
             if o.kind == "StatefulSet" {
                 if let Some(svc) = o.node.str_at(&["spec", "serviceName"]) {
-                    idx.statefulsets.insert(name.clone(), (expr.clone(), svc.to_string()));
+                    idx.statefulsets.insert(name.clone(), (expr.clone(), svc.to_string(), ns.clone()));
                 }
             }
             idx.objects.entry(name.clone()).or_insert((expr.clone(), ns));
@@ -157,10 +160,13 @@ impl RefIndex {
         // StatefulSet pods: `db-0.db` and the longer forms.
         if labels.len() >= 2 {
             if let Some((sts, ordinal)) = labels[0].rsplit_once('-') {
-                if let Some((sts_expr, svc)) = self.statefulsets.get(sts) {
+                if let Some((sts_expr, svc, sts_ns)) = self.statefulsets.get(sts) {
+                    // The pods' namespace: the governing Service's, or the StatefulSet's own
+                    // when the Service is not in the input.
+                    let ns = self.services.get(svc.as_str()).map_or(sts_ns, |(_, ns)| ns);
                     let rest_ok = match &labels[2..] {
                         [] => true,
-                        [n, ..] => self.services.get(svc).is_some_and(|(_, ns)| Some(*n) == ns.as_deref()),
+                        [n, ..] => Some(*n) == ns.as_deref(),
                     };
                     if labels[1] == svc && !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit()) && rest_ok
                     {
@@ -181,6 +187,11 @@ impl RefIndex {
             return None;
         }
         let (expr, ns) = self.objects.get(token)?;
+        // An environment variable whose whole value is a renamed object's name
+        // (`METALLB_DEPLOYMENT: controller`) names that object, as a Service's name does.
+        if whole {
+            return Some((0, vec![Part::Expr(expr.tpl(&self.chart))]));
+        }
         // `--flag=name` and `--flag=a,name`.
         let flag_value = before
             .rsplit(char::is_whitespace)
@@ -300,8 +311,9 @@ webhooks: []
         scan(s, site).template.unwrap_or_else(|| panic!("no reference found in {s:?}"))
     }
 
-    const REDIS: &str = "{{ include \"app.componentName\" (list . \"redis\") }}";
-    const DB: &str = "{{ include \"app.componentName\" (list . \"db\") }}";
+    const REDIS: &str = "{{ include \"app.componentName\" (list . \"redis\" 63) }}";
+    const DB: &str = "{{ include \"app.componentName\" (list . \"db\" 63) }}";
+    const DB_STS: &str = "{{ include \"app.componentName\" (list . \"db\" 52) }}";
 
     #[test]
     fn service_names_with_ports_urls_and_namespace_suffixes_follow() {
@@ -318,7 +330,7 @@ webhooks: []
 
     #[test]
     fn statefulset_pod_names_flags_and_namespaced_names_follow() {
-        assert_eq!(rendered("db-0.db:5432", Site::Text), format!("\"{DB}-0.{DB}:5432\""));
+        assert_eq!(rendered("db-0.db:5432", Site::Text), format!("\"{DB_STS}-0.{DB}:5432\""));
         let hook = "{{ include \"app.componentName\" (list . \"admission\") }}";
         assert_eq!(rendered("--webhook-name=admission", Site::Arg), format!("\"--webhook-name={hook}\""));
         assert_eq!(rendered("--hosts=redis,db", Site::Arg), format!("\"--hosts={REDIS},{DB}\""));
@@ -327,6 +339,49 @@ webhooks: []
             format!("\"--publish-service=$(POD_NAMESPACE)/{REDIS}\"")
         );
         assert_eq!(rendered("shop/redis", Site::Text), format!("\"{{{{ include \"app.namespace\" . }}}}/{REDIS}\""));
+    }
+
+    #[test]
+    fn namespace_qualified_pod_dns_and_whole_env_values_follow() {
+        let ns = "{{ include \"app.namespace\" . }}";
+        assert_eq!(
+            rendered("db-0.db.shop.svc.cluster.local", Site::EnvValue),
+            format!("\"{DB_STS}-0.{DB}.{ns}.svc.cluster.local\"")
+        );
+        // A whole env value equal to any renamed object's name is that object's name.
+        let hook = "{{ include \"app.componentName\" (list . \"admission\") }}";
+        assert_eq!(rendered("admission", Site::EnvValue), format!("\"{hook}\""));
+        assert_eq!(scan("admission", Site::Text), Found::default());
+        assert_eq!(scan("admission-x", Site::EnvValue), Found::default());
+    }
+
+    #[test]
+    fn an_input_without_namespaces_lives_in_default() {
+        const NO_NS: &str = "\
+apiVersion: v1
+kind: Service
+metadata: {name: cassandra}
+spec: {clusterIP: None, ports: [{port: 9042}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cassandra}
+spec:
+  serviceName: cassandra
+  selector: {matchLabels: {app: cassandra}}
+  template: {metadata: {labels: {app: cassandra}}, spec: {containers: [{name: c, image: cassandra}]}}
+";
+        let mut l = Loaded::default();
+        load_text("in.yaml", NO_NS.to_string(), &mut l).unwrap();
+        let ctx = crate::generate::context::analyze("app", &l.objects);
+        let found = RefIndex::new(&ctx).scan("cassandra-0.cassandra.default.svc.cluster.local", Site::EnvValue);
+        let sts = "{{ include \"app.componentName\" (list . \"cassandra\" 52) }}";
+        let svc = "{{ include \"app.componentName\" (list . \"cassandra\" 63) }}";
+        let ns = "{{ include \"app.namespace\" . }}";
+        assert_eq!(found.template, Some(format!("\"{sts}-0.{svc}.{ns}.svc.cluster.local\"")));
+        // Another namespace is another cluster's name.
+        let other = RefIndex::new(&ctx).scan("cassandra-0.cassandra.other.svc.cluster.local", Site::EnvValue);
+        assert_eq!(other.template, None);
     }
 
     #[test]
