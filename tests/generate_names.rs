@@ -149,9 +149,10 @@ fn long_release_names_cut_names_apart_and_within_their_kinds_limits() {
                 let long = format!("{PREFIX}-{end}");
                 let short = format!("{}-{end}", &PREFIX[..45]);
                 let find = |kind: &str, name: String| {
-                    objects.iter().find(|o| o.kind == kind && o.name.as_deref() == Some(&name)).unwrap_or_else(|| {
-                        panic!("{label} {release}: no {kind}/{name}")
-                    })
+                    objects
+                        .iter()
+                        .find(|o| o.kind == kind && o.name.as_deref() == Some(&name))
+                        .unwrap_or_else(|| panic!("{label} {release}: no {kind}/{name}"))
                 };
                 let deploy = find("Deployment", expected("Deployment", &long));
                 let volumes = deploy.node.path(&["spec", "template", "spec", "volumes"]).unwrap().as_seq().unwrap();

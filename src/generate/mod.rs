@@ -492,10 +492,9 @@ fn describe_longest_release(ctx: &context::Context<'_>, chart: &str, values: &mu
     let path = ["fullnameOverride".to_string()];
     let Some(meta) = values.meta(&path) else { return };
     let desc = format!(
-        "{} Release names up to {longest} characters keep every object's name whole (a release name \
-         that holds the chart name, or an override, changes this); under a longer one, a name over \
-         its kind's limit (63 characters for Services and Jobs, 52 for StatefulSets and CronJobs, \
-         253 for other kinds) is cut and ends in a hash of the whole name, so no two collide.",
+        "{} Release names up to {longest} characters keep every object name whole; longer ones \
+         cut names over their kind's limit (63 characters for Services and Jobs, 52 for \
+         StatefulSets and CronJobs, 253 otherwise) and end them in a hash of the whole name.",
         meta.desc
     );
     values.describe_again(&path, desc);

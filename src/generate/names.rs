@@ -32,7 +32,9 @@ impl NameExpr {
     /// The pipeline with the chart's context reached through `root` (`$` inside `range`).
     pub fn pipeline_in(&self, chart: &str, root: &str) -> String {
         match self {
-            NameExpr::Fullname(None, limit) if *limit >= FULLNAME_LIMIT => format!("include \"{chart}.fullname\" {root}"),
+            NameExpr::Fullname(None, limit) if *limit >= FULLNAME_LIMIT => {
+                format!("include \"{chart}.fullname\" {root}")
+            }
             NameExpr::Fullname(None, limit) => {
                 format!("include \"{chart}.truncName\" (list (include \"{chart}.fullname\" {root}) {limit})")
             }
@@ -157,7 +159,12 @@ pub fn cut(name: &str, limit: usize) -> String {
     if name.len() <= limit {
         return name.to_string();
     }
-    let keep = &name[..name.floor_char_boundary(limit - 9)];
+    // Helm's `trunc` counts bytes; a name cut inside a character keeps the whole character out.
+    let mut end = limit - 9;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let keep = &name[..end];
     let keep = keep.strip_suffix('-').unwrap_or(keep);
     let hash = format!("{:x}", sha2::Sha256::digest(name.as_bytes()));
     format!("{keep}-{}", &hash[..8])
@@ -224,7 +231,7 @@ pub fn env_name_helper(chart: &str) -> String {
 An object's name in this environment: namePrefix, the name, nameSuffix and its nameHashes entry
 (kustomize's configMapGenerator hash), then named under the release like any other name and cut
 to the kind's limit (253 unless given).
-Usage: include "{chart}.envName" (list . "config" "config" 63)
+Usage: include "{chart}.envName" (list . "config" "config"), or (list . "db" "" 63) for a Service
 */}}}}
 {{{{- define "{chart}.envName" -}}}}
 {{{{- $root := index . 0 }}}}

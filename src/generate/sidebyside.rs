@@ -57,7 +57,12 @@ pub fn expected_name(chart: &str, release: &str, o: &Object, name: &str) -> Stri
 /// each release holds every input object under its expected name, no two of its objects share a
 /// kind and name, every name is within its kind's limit, and no two releases collide or select
 /// each other's pods.
-pub fn check<const N: usize>(chart: &str, input: &[Object], releases: [Release<'_>; N], namespace: &str) -> Vec<String> {
+pub fn check<const N: usize>(
+    chart: &str,
+    input: &[Object],
+    releases: [Release<'_>; N],
+    namespace: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     let input: Vec<&Object> =
         input.iter().filter(|o| super::context::place(&o.kind) != super::kinds::registry::Place::LeftOut).collect();
@@ -385,7 +390,10 @@ mod tests {
         assert!(svc.len() <= 63 && svc.starts_with(&format!("{release}-")), "{svc}");
         assert_ne!(svc, expected_name("shop", &release, &o, "redis-primary-queue"));
         let cm = object("ConfigMap", "redis-primary-cache");
-        assert_eq!(expected_name("shop", &release, &cm, "redis-primary-cache"), format!("{release}-shop-redis-primary-cache"));
+        assert_eq!(
+            expected_name("shop", &release, &cm, "redis-primary-cache"),
+            format!("{release}-shop-redis-primary-cache")
+        );
     }
 
     #[test]
