@@ -26,8 +26,12 @@ pub struct Found {
 /// Where a string comes from, which decides what counts as a reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Site {
-    /// An environment variable's value: a value that is exactly a Service name is a host.
+    /// An environment variable's value: a value that is exactly a Service name is a host, and
+    /// one that is exactly another renamed object's name names that object.
     EnvValue,
+    /// A host name (a certificate's `dnsNames`, `commonName`): a value that is exactly a
+    /// Service name is that Service.
+    Host,
     /// A container argument or command word: a word equal to a Service name is reported as a
     /// possible reference.
     Arg,
@@ -90,8 +94,8 @@ impl RefIndex {
             let token = &s[start..end];
             let before = &s[..start];
             let after = &s[end..];
-            let whole = site == Site::EnvValue && start == 0 && end == s.len();
-            match self.token(token, before, after, whole) {
+            let whole = matches!(site, Site::EnvValue | Site::Host) && start == 0 && end == s.len();
+            match self.token(token, before, after, whole, site == Site::EnvValue) {
                 Some((consumed, mut rendered)) => {
                     // A namespace before `/` is replaced too, unless it was itself a reference.
                     let (cut, rendered) = if start - consumed >= last {
@@ -136,7 +140,14 @@ impl RefIndex {
     /// The rendered parts of one token, when it is a reference, with how many bytes of the text
     /// before it they replace (a namespace in `namespace/name`; its replacement is all parts
     /// but the last).
-    fn token(&self, token: &str, before: &str, after: &str, whole: bool) -> Option<(usize, Vec<Part>)> {
+    fn token(
+        &self,
+        token: &str,
+        before: &str,
+        after: &str,
+        whole: bool,
+        env_value: bool,
+    ) -> Option<(usize, Vec<Part>)> {
         let host = token.trim_end_matches('.');
         let labels: Vec<&str> = host.split('.').collect();
         let port_follows = port_follows(after);
@@ -189,7 +200,7 @@ impl RefIndex {
         let (expr, ns) = self.objects.get(token)?;
         // An environment variable whose whole value is a renamed object's name
         // (`METALLB_DEPLOYMENT: controller`) names that object, as a Service's name does.
-        if whole {
+        if whole && env_value {
             return Some((0, vec![Part::Expr(expr.tpl(&self.chart))]));
         }
         // `--flag=name` and `--flag=a,name`.
@@ -352,6 +363,9 @@ webhooks: []
         let hook = "{{ include \"app.componentName\" (list . \"admission\") }}";
         assert_eq!(rendered("admission", Site::EnvValue), format!("\"{hook}\""));
         assert_eq!(scan("admission", Site::Text), Found::default());
+        // A host name equal to a Service's name is that Service; another object's name is not a host.
+        assert_eq!(rendered("redis", Site::Host), format!("\"{REDIS}\""));
+        assert_eq!(scan("admission", Site::Host), Found::default());
         assert_eq!(scan("admission-x", Site::EnvValue), Found::default());
     }
 

@@ -156,6 +156,7 @@ fn stale_references(chart: &str, input: &[&Object], r: &Release<'_>, out: &mut V
     for o in r.objects {
         let mut found = Vec::new();
         walk_strings(&o.node, "", &mut |path, key, s| {
+            let key = if is_env_value(path) { ENV_VALUE } else { key };
             for (name, new) in &renamed {
                 if !kept.contains(name) && names_as_reference(key, s, name, &namespaces) {
                     found.push(format!("{path}: {s:?} still names {name} (now {new})"));
@@ -168,6 +169,18 @@ fn stale_references(chart: &str, input: &[&Object], r: &Release<'_>, out: &mut V
     }
 }
 
+/// The key an environment variable's `value` is checked under: a whole value equal to a renamed
+/// object's name is a reference to it (`METALLB_DEPLOYMENT: controller`).
+const ENV_VALUE: &str = "env[].value";
+
+/// Whether `path` is the `value` of an `env` list entry (a container's environment).
+fn is_env_value(path: &str) -> bool {
+    let mut parts = path.rsplit('/');
+    parts.next() == Some("value")
+        && parts.next().is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+        && parts.next() == Some("env")
+}
+
 /// Keys whose whole value is an object's name.
 const REFERENCE_KEYS: &[&str] = &["claimName", "secretName", "serviceName", "serviceAccountName", "configMapName"];
 
@@ -175,7 +188,7 @@ const REFERENCE_KEYS: &[&str] = &["claimName", "secretName", "serviceName", "ser
 /// reference field or of an environment variable, or a DNS token in a position only a reference takes (`name:port`,
 /// `scheme://name`, `name.<namespace>`, `name.svc`, `--flag=name`, `ns/name`).
 fn names_as_reference(key: &str, s: &str, name: &str, namespaces: &BTreeSet<String>) -> bool {
-    if s == name && (REFERENCE_KEYS.contains(&key) || key == "value") {
+    if s == name && (REFERENCE_KEYS.contains(&key) || key == ENV_VALUE) {
         return true;
     }
     if key == "image" {
@@ -403,8 +416,11 @@ mod tests {
             assert!(names_as_reference("value", s, "redis", &ns), "{s}");
         }
         assert!(names_as_reference("claimName", "redis", "redis", &ns));
-        assert!(names_as_reference("value", "redis", "redis", &ns));
-        for s in ["redis-cli -h redis", "blue-shop-redis:6379", "redis-cart:1", "x.redis:1", "redis:7.2"] {
+        assert!(names_as_reference(ENV_VALUE, "redis", "redis", &ns));
+        assert!(!names_as_reference("value", "redis", "redis", &ns), "a parameter value is not an env value");
+        assert!(is_env_value("/spec/template/spec/containers/0/env/3/value"));
+        assert!(!is_env_value("/spec/arguments/parameters/0/value"));
+        for s in ["redis", "redis-cli -h redis", "blue-shop-redis:6379", "redis-cart:1", "x.redis:1", "redis:7.2"] {
             assert!(!names_as_reference("value", s, "redis", &ns), "{s}");
         }
     }
