@@ -152,7 +152,11 @@ fn stale_references(chart: &str, input: &[&Object], r: &Release<'_>, out: &mut V
     if renamed.is_empty() {
         return;
     }
-    let namespaces: BTreeSet<String> = input.iter().filter_map(|o| o.namespace.clone()).collect();
+    let mut namespaces: BTreeSet<String> = input.iter().filter_map(|o| o.namespace.clone()).collect();
+    // An input that names no namespace is applied to `default` (see `refs`).
+    if namespaces.is_empty() {
+        namespaces.insert("default".to_string());
+    }
     for o in r.objects {
         let mut found = Vec::new();
         walk_strings(&o.node, "", &mut |path, key, s| {
@@ -407,6 +411,21 @@ mod tests {
             expected_name("shop", &release, &cm, "redis-primary-cache"),
             format!("{release}-shop-redis-primary-cache")
         );
+    }
+
+    #[test]
+    fn names_cut_into_one_and_names_over_their_kinds_limit_are_reported() {
+        let long = "x".repeat(64);
+        let rendered = [object("Service", "a"), object("Service", "a"), object("Service", &long)];
+        let mut out = Vec::new();
+        within(&Release { name: "r", objects: &rendered }, "default", &mut out);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0].contains("their names collide"), "{out:?}");
+        assert!(out[1].contains("a 64-character name; a Service name may have at most 63"), "{out:?}");
+        let fine = [object("Service", "a"), object("ConfigMap", "a"), object("ConfigMap", &long)];
+        let mut out = Vec::new();
+        within(&Release { name: "r", objects: &fine }, "default", &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]
