@@ -198,7 +198,10 @@ fn the_side_by_side_check_catches_selectors_and_references_that_do_not_follow() 
         let text = std::fs::read_to_string(&p).unwrap();
         let broken = text
             .replace("{{- if ne (include \"shop.fullname\" .) .Chart.Name }}", "{{- if false }}")
-            .replace("http://{{ include \"shop.fullname\" . }}-backend:8080", "http://shop-backend:8080");
+            .replace(
+                "http://{{ include \"shop.truncName\" (list (printf \"%s-backend\" (include \"shop.fullname\" .)) 63) }}:8080",
+                "http://shop-backend:8080",
+            );
         std::fs::write(&p, broken).unwrap();
     }
     let (_, h4) = common::helms();

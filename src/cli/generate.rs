@@ -278,6 +278,14 @@ fn render_findings(envs: &[Env<'_>], quiet: bool) -> String {
 /// Release names unlike any chart name, for the side-by-side check.
 const OTHER_RELEASES: [&str; 4] = ["blue", "green", "amber", "violet"];
 
+/// Release names of Helm's maximum length (53), so every name the chart cuts is cut in one of
+/// the renders; the first that neither holds the chart name nor is held by it is used.
+const LONG_RELEASES: [&str; 3] = [
+    "verify-with-a-release-name-of-helms-maximum-length-53",
+    "q0000000000000000000000000000000000000000000000000009",
+    "w1111111111111111111111111111111111111111111111111118",
+];
+
 fn helm_template(
     helm: &Path,
     chart: &Path,
@@ -335,7 +343,8 @@ fn verify(
     // Two names unlike the chart's (a release whose name holds the chart's adopts its objects).
     let mut others = OTHER_RELEASES.into_iter().filter(|r| !r.contains(name) && !name.contains(r));
     let (a, b) = (others.next().unwrap_or("blue"), others.next().unwrap_or("green"));
-    let releases = [name, a, b];
+    let long = LONG_RELEASES.into_iter().find(|r| !r.contains(name) && !name.contains(r)).unwrap_or(LONG_RELEASES[2]);
+    let releases = [name, a, b, long];
     let renders = std::thread::scope(|s| {
         let handles: Vec<_> =
             releases.iter().map(|r| s.spawn(|| helm_template(helm, chart, r, &ns, values.as_deref()))).collect();
@@ -362,6 +371,7 @@ fn verify(
         [
             generate::sidebyside::Release { name: a, objects: &rendered[1].objects },
             generate::sidebyside::Release { name: b, objects: &rendered[2].objects },
+            generate::sidebyside::Release { name: long, objects: &rendered[3].objects },
         ],
         &ns,
     ));
@@ -370,10 +380,12 @@ fn verify(
             return Ok(0);
         }
         eprintln!(
-            "verified: {label}helm template reproduces all {} input objects, and releases {} and {} side by side keep apart",
+            "verified: {label}helm template reproduces all {} input objects, and releases {}, {} and a {}-character {} side by side keep apart",
             loaded.objects.len(),
             a,
-            b
+            b,
+            long.len(),
+            long
         );
         return Ok(0);
     }

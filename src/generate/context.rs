@@ -510,7 +510,7 @@ pub fn object_name(ctx: &Context<'_>, o: &Object, name: &str) -> NameExpr {
         .filter(|_| !keeps_literal_name(o, name))
         .and_then(|n| n.names.get(&(o.kind.clone(), name.to_string())))
     {
-        return NameExpr::EnvName(canonical.clone(), hash.clone());
+        return NameExpr::EnvName(canonical.clone(), hash.clone(), super::names::name_limit(&o.kind));
     }
     base_name(&ctx.chart, o, name)
 }
@@ -518,14 +518,15 @@ pub fn object_name(ctx: &Context<'_>, o: &Object, name: &str) -> NameExpr {
 /// How an object's own name is written, before kind-specific wrapping (service account
 /// helpers, `existingSecret`).
 pub fn base_name(chart: &str, o: &Object, name: &str) -> NameExpr {
+    let limit = super::names::name_limit(&o.kind);
     if keeps_literal_name(o, name) {
         NameExpr::Literal(name.to_string())
     } else if name == chart {
-        NameExpr::Fullname(None)
+        NameExpr::Fullname(None, limit)
     } else if let Some(rest) = name.strip_prefix(&format!("{chart}-")) {
-        NameExpr::Fullname(Some(rest.to_string()))
+        NameExpr::Fullname(Some(rest.to_string()), limit)
     } else {
-        NameExpr::Component(name.to_string())
+        NameExpr::Component(name.to_string(), limit)
     }
 }
 

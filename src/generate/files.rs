@@ -113,7 +113,10 @@ mod tests {
         let text = render(&tera, "_helpers.tpl.tera", &ctx).unwrap();
         assert!(text.contains("{{- define \"demo.fullname\" -}}"), "{text}");
         assert!(text.contains("app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}"), "{text}");
-        assert!(text.contains("{{- printf \"%s-%s\" .Release.Name $name | trunc 63 | trimSuffix \"-\" }}"), "{text}");
+        assert!(
+            text.contains("{{- include \"demo.truncName\" (list (printf \"%s-%s\" .Release.Name $name) 63) }}"),
+            "{text}"
+        );
         assert!(
             text.contains("{{- define \"demo.validateValues\" -}}\n{{- if .Values.x }}\n{{- end }}\n{{- end }}"),
             "{text}"

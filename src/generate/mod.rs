@@ -392,6 +392,7 @@ fn finish(
     let ctx = g.ctx;
     let Templates { mut out, ingresses, services, shared, .. } = templates;
     describe_plural_keys(&mut g.values);
+    describe_longest_release(ctx, &opts.name, &mut g.values);
 
     let app_version = opts.app_version.clone().or_else(|| main_tag(ctx));
     let chart_yaml = files::render(
@@ -477,6 +478,24 @@ fn finish(
     out.extend(g.knobs.ci_files());
     notes.extend(g.maybe_refs);
     Ok(Chart { files: out, notes, problems, unrenderable })
+}
+
+/// Adds to `fullnameOverride`'s comment the longest release name that keeps every object's name
+/// whole, when a release name Helm accepts (53 characters) would cut one.
+fn describe_longest_release(ctx: &context::Context<'_>, chart: &str, values: &mut values::Values) {
+    let Some(longest) = ctx.names.values().filter_map(|e| e.longest_whole_release(chart)).min() else { return };
+    if longest >= 53 {
+        return;
+    }
+    let path = ["fullnameOverride".to_string()];
+    let Some(meta) = values.meta(&path) else { return };
+    let desc = format!(
+        "{} Release names up to {longest} characters keep every object name whole; longer ones \
+         cut names over their kind's limit (63 characters for Services and Jobs, 52 for \
+         StatefulSets and CronJobs, 253 otherwise) and end them in a hash of the whole name.",
+        meta.desc
+    );
+    values.describe_again(&path, desc);
 }
 
 /// The values every chart starts with.

@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameExpr {
     /// The release fullname, optionally followed by `-suffix` (names that start with the
-    /// chart name).
-    Fullname(Option<String>),
+    /// chart name), cut to the kind's name limit.
+    Fullname(Option<String>, usize),
     /// Another name: kept as is when the release is named after the chart (so objects that
-    /// already run are adopted) and prefixed with the fullname otherwise.
-    Component(String),
+    /// already run are adopted) and prefixed with the fullname otherwise, cut to the limit.
+    Component(String, usize),
     /// A named template that yields the name (service accounts), and the input's name.
     Helper(String, String),
     /// `existingSecret` when set, else the generated name.
@@ -17,8 +17,9 @@ pub enum NameExpr {
     Literal(String),
     /// A multi-environment chart's name: the canonical name with the environment's
     /// `namePrefix`, `nameSuffix` and hash (the `nameHashes` key) around it, then named like
-    /// [`NameExpr::Fullname`] or [`NameExpr::Component`] by what it turns out to be.
-    EnvName(String, Option<String>),
+    /// [`NameExpr::Fullname`] or [`NameExpr::Component`] by what it turns out to be, cut to
+    /// the limit.
+    EnvName(String, Option<String>, usize),
 }
 
 impl NameExpr {
@@ -31,24 +32,38 @@ impl NameExpr {
     /// The pipeline with the chart's context reached through `root` (`$` inside `range`).
     pub fn pipeline_in(&self, chart: &str, root: &str) -> String {
         match self {
-            NameExpr::Fullname(None) => format!("include \"{chart}.fullname\" {root}"),
-            NameExpr::Fullname(Some(s)) if plain(s) => {
-                format!("printf \"%s-{s}\" (include \"{chart}.fullname\" {root})")
+            NameExpr::Fullname(None, limit) if *limit >= FULLNAME_LIMIT => {
+                format!("include \"{chart}.fullname\" {root}")
             }
-            NameExpr::Fullname(Some(s)) => {
-                format!("printf \"%s-%s\" (include \"{chart}.fullname\" {root}) {}", go_string(s))
+            NameExpr::Fullname(None, limit) => {
+                format!("include \"{chart}.truncName\" (list (include \"{chart}.fullname\" {root}) {limit})")
             }
-            NameExpr::Component(n) => format!("include \"{chart}.componentName\" (list {root} {})", go_string(n)),
+            NameExpr::Fullname(Some(s), limit) => {
+                let joined = if plain(s) {
+                    format!("printf \"%s-{s}\" (include \"{chart}.fullname\" {root})")
+                } else {
+                    format!("printf \"%s-%s\" (include \"{chart}.fullname\" {root}) {}", go_string(s))
+                };
+                if fullname_suffix_fits(s, *limit) {
+                    joined
+                } else {
+                    format!("include \"{chart}.truncName\" (list ({joined}) {limit})")
+                }
+            }
+            NameExpr::Component(n, limit) => {
+                format!("include \"{chart}.componentName\" (list {root} {}{})", go_string(n), limit_arg(*limit))
+            }
             NameExpr::Helper(h, _) => format!("include {} {root}", go_string(h)),
             NameExpr::ExistingOr(v, inner) => {
                 let v = if root == "$" { v.replacen(".Values", "$.Values", 1) } else { v.clone() };
                 format!("{v} | default ({})", inner.pipeline_in(chart, root))
             }
             NameExpr::Literal(s) => go_string(s),
-            NameExpr::EnvName(n, hash) => format!(
-                "include \"{chart}.envName\" (list {root} {} {})",
+            NameExpr::EnvName(n, hash, limit) => format!(
+                "include \"{chart}.envName\" (list {root} {} {}{})",
                 go_string(n),
-                go_string(hash.as_deref().unwrap_or_default())
+                go_string(hash.as_deref().unwrap_or_default()),
+                limit_arg(*limit)
             ),
         }
     }
@@ -57,7 +72,9 @@ impl NameExpr {
     /// same plain string (quotes, `: `, newlines, `{{`, `true`, `123`) is written quoted.
     pub fn tpl(&self, chart: &str) -> String {
         match self {
-            NameExpr::Fullname(Some(s)) if plain(s) => format!("{{{{ include \"{chart}.fullname\" . }}}}-{s}"),
+            NameExpr::Fullname(Some(s), limit) if plain(s) && fullname_suffix_fits(s, *limit) => {
+                format!("{{{{ include \"{chart}.fullname\" . }}}}-{s}")
+            }
             NameExpr::Literal(s) if plain(s) => s.clone(),
             NameExpr::Literal(s) => crate::yaml::escape_template(&crate::yaml::quote_double(s)),
             _ if self.literal().is_some_and(|l| !plain(l)) => format!("{{{{ {} | quote }}}}", self.pipeline(chart)),
@@ -78,9 +95,34 @@ impl NameExpr {
     /// The input's text in the name, when it has some.
     fn literal(&self) -> Option<&str> {
         match self {
-            NameExpr::Fullname(s) => s.as_deref(),
-            NameExpr::Component(n) | NameExpr::Literal(n) | NameExpr::EnvName(n, _) | NameExpr::Helper(_, n) => Some(n),
+            NameExpr::Fullname(s, _) => s.as_deref(),
+            NameExpr::Component(n, _) | NameExpr::Literal(n) | NameExpr::EnvName(n, _, _) | NameExpr::Helper(_, n) => {
+                Some(n)
+            }
             NameExpr::ExistingOr(_, inner) => inner.literal(),
+        }
+    }
+
+    /// The longest release name under which this name is written whole, for a release name that
+    /// does not hold the chart name (the fullname is then `<release>-<chart>`) and no
+    /// `nameOverride`/`fullnameOverride`; `None` when no release name changes it. A name with an
+    /// environment's `namePrefix`/`nameSuffix` is counted without them.
+    pub fn longest_whole_release(&self, chart: &str) -> Option<usize> {
+        // Characters after the release name, and the limit they must fit.
+        let tail = chart.len() + 1;
+        let fits = |rest: usize, limit: usize| {
+            Some((FULLNAME_LIMIT.saturating_sub(tail)).min(limit.saturating_sub(tail + rest)))
+        };
+        match self {
+            NameExpr::Fullname(None, limit) => fits(0, *limit),
+            NameExpr::Fullname(Some(s), limit) | NameExpr::Component(s, limit) => fits(1 + s.len(), *limit),
+            NameExpr::EnvName(n, hash, limit) => {
+                let rest = n.strip_prefix(&format!("{chart}-")).map_or(n.len() + 1, |r| r.len() + 1);
+                // kustomize's name hashes are 10 characters and a dash.
+                fits(rest + hash.as_ref().map_or(0, |_| 11), *limit)
+            }
+            NameExpr::ExistingOr(_, inner) => inner.longest_whole_release(chart),
+            NameExpr::Helper(..) | NameExpr::Literal(_) => None,
         }
     }
 
@@ -88,6 +130,55 @@ impl NameExpr {
     pub fn is_plain(&self) -> bool {
         self.literal().is_none_or(plain)
     }
+}
+
+/// The longest name of most kinds: a DNS subdomain.
+pub const DNS_SUBDOMAIN: usize = 253;
+
+/// The longest fullname (`<chart>.fullname` cuts it here): a DNS label.
+pub const FULLNAME_LIMIT: usize = 63;
+
+/// The longest name an object of `kind` may have once Kubernetes derives names and labels from
+/// it. A Service's name is a DNS label; a Job's becomes its pods' `job-name` label; a
+/// StatefulSet's becomes each pod's hostname and, with a 10-character hash, its
+/// `controller-revision-hash` label; a CronJob's gets an 11-character suffix for each Job
+/// (the API refuses more than 52). Other kinds take DNS subdomains.
+pub fn name_limit(kind: &str) -> usize {
+    match kind {
+        "Service" | "Job" | "Namespace" => 63,
+        "StatefulSet" | "CronJob" => 52,
+        _ => DNS_SUBDOMAIN,
+    }
+}
+
+/// A name cut to `limit` the way the chart's `truncName` helper does: kept when it fits, else
+/// its first `limit - 9` characters (without a trailing `-`), `-` and the first 8 hex digits
+/// of the whole name's sha256, so two names cut never come out the same.
+pub fn cut(name: &str, limit: usize) -> String {
+    use sha2::Digest as _;
+    if name.len() <= limit {
+        return name.to_string();
+    }
+    // Helm's `trunc` counts bytes; a name cut inside a character keeps the whole character out.
+    let mut end = limit - 9;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let keep = &name[..end];
+    let keep = keep.strip_suffix('-').unwrap_or(keep);
+    let hash = format!("{:x}", sha2::Sha256::digest(name.as_bytes()));
+    format!("{keep}-{}", &hash[..8])
+}
+
+/// Whether `<fullname>-<suffix>` fits `limit` whatever the release name (the fullname is at
+/// most 63 characters), so it is written without a cut.
+fn fullname_suffix_fits(suffix: &str, limit: usize) -> bool {
+    FULLNAME_LIMIT + 1 + suffix.len() <= limit
+}
+
+/// The limit argument of `componentName` and `envName`, which cut to 253 when given none.
+fn limit_arg(limit: usize) -> String {
+    if limit >= DNS_SUBDOMAIN { String::new() } else { format!(" {limit}") }
 }
 
 /// A name that can be written bare: into a YAML value, a `printf` format, a Go string or text
@@ -114,17 +205,23 @@ pub fn release_namespace(chart: &str) -> String {
 /// The `envName` helper of a multi-environment chart: the environment's name of an object
 /// (prefix, canonical name, suffix, `-hash`), named under the release by the same rules as
 /// single-environment names: the fullname when it is the chart name, the fullname and the rest
-/// when it starts with `<chart>-`, `componentName` otherwise.
+/// when it starts with `<chart>-`, `componentName` otherwise; cut to the kind's limit (253
+/// unless given).
 pub fn env_name_helper(chart: &str) -> String {
     format!(
         r#"
 {{{{/*
 An object's name in this environment: namePrefix, the name, nameSuffix and its nameHashes entry
-(kustomize's configMapGenerator hash), then named under the release like any other name.
-Usage: include "{chart}.envName" (list . "config" "config")
+(kustomize's configMapGenerator hash), then named under the release like any other name and cut
+to the kind's limit (253 unless given).
+Usage: include "{chart}.envName" (list . "config" "config"), or (list . "db" "" 63) for a Service
 */}}}}
 {{{{- define "{chart}.envName" -}}}}
 {{{{- $root := index . 0 }}}}
+{{{{- $max := 253 }}}}
+{{{{- if gt (len .) 3 }}}}
+{{{{- $max = index . 3 }}}}
+{{{{- end }}}}
 {{{{- $name := printf "%s%s%s" ($root.Values.namePrefix | default "") (index . 1) ($root.Values.nameSuffix | default "") }}}}
 {{{{- with index . 2 }}}}
 {{{{- with index ($root.Values.nameHashes | default dict) . }}}}
@@ -132,11 +229,11 @@ Usage: include "{chart}.envName" (list . "config" "config")
 {{{{- end }}}}
 {{{{- end }}}}
 {{{{- if eq $name $root.Chart.Name }}}}
-{{{{- include "{chart}.fullname" $root }}}}
+{{{{- include "{chart}.truncName" (list (include "{chart}.fullname" $root) $max) }}}}
 {{{{- else if hasPrefix (printf "%s-" $root.Chart.Name) $name }}}}
-{{{{- printf "%s-%s" (include "{chart}.fullname" $root) (trimPrefix (printf "%s-" $root.Chart.Name) $name) }}}}
+{{{{- include "{chart}.truncName" (list (printf "%s-%s" (include "{chart}.fullname" $root) (trimPrefix (printf "%s-" $root.Chart.Name) $name)) $max) }}}}
 {{{{- else }}}}
-{{{{- include "{chart}.componentName" (list $root $name) }}}}
+{{{{- include "{chart}.componentName" (list $root $name $max) }}}}
 {{{{- end }}}}
 {{{{- end }}}}
 "#
@@ -257,11 +354,51 @@ mod tests {
 
     #[test]
     fn name_expressions_render_as_template_text() {
-        assert_eq!(NameExpr::Fullname(None).tpl("app"), "{{ include \"app.fullname\" . }}");
-        assert_eq!(NameExpr::Fullname(Some("config".into())).tpl("app"), "{{ include \"app.fullname\" . }}-config");
+        assert_eq!(NameExpr::Fullname(None, 253).tpl("app"), "{{ include \"app.fullname\" . }}");
         assert_eq!(
-            NameExpr::Component("redis".into()).tpl("app"),
+            NameExpr::Fullname(Some("config".into()), 253).tpl("app"),
+            "{{ include \"app.fullname\" . }}-config"
+        );
+        assert_eq!(
+            NameExpr::Component("redis".into(), 253).tpl("app"),
             "{{ include \"app.componentName\" (list . \"redis\") }}"
         );
+        // Kinds limited to a DNS label (or less) pass their limit, and cut a suffixed fullname.
+        assert_eq!(
+            NameExpr::Component("redis".into(), 63).tpl("app"),
+            "{{ include \"app.componentName\" (list . \"redis\" 63) }}"
+        );
+        assert_eq!(
+            NameExpr::Fullname(Some("headless".into()), 63).tpl("app"),
+            "{{ include \"app.truncName\" (list (printf \"%s-headless\" (include \"app.fullname\" .)) 63) }}"
+        );
+        assert_eq!(
+            NameExpr::Fullname(None, 52).tpl("app"),
+            "{{ include \"app.truncName\" (list (include \"app.fullname\" .) 52) }}"
+        );
+    }
+
+    #[test]
+    fn the_longest_release_name_that_keeps_a_name_whole() {
+        // `<release>-app-headless` ≤ 63.
+        assert_eq!(NameExpr::Fullname(Some("headless".into()), 63).longest_whole_release("app"), Some(50));
+        // `<release>-app` ≤ 63 bounds every name.
+        assert_eq!(NameExpr::Component("config".into(), 253).longest_whole_release("app"), Some(59));
+        assert_eq!(NameExpr::Fullname(None, 52).longest_whole_release("app"), Some(48));
+        assert_eq!(NameExpr::Literal("x".into()).longest_whole_release("app"), None);
+    }
+
+    #[test]
+    fn cut_names_keep_what_tells_them_apart() {
+        assert_eq!(cut("short", 63), "short");
+        let a = format!("{}-alpha", "x".repeat(60));
+        let b = format!("{}-beta", "x".repeat(60));
+        let (ca, cb) = (cut(&a, 63), cut(&b, 63));
+        assert_eq!(ca.len(), 63);
+        assert_ne!(ca, cb);
+        assert!(ca.starts_with(&"x".repeat(54)));
+        // A cut that ends at a dash drops it before the hash.
+        let c = format!("{}-{}", "y".repeat(53), "z".repeat(20));
+        assert!(cut(&c, 63).starts_with(&format!("{}-", "y".repeat(53))) && !cut(&c, 63).contains("--"));
     }
 }

@@ -26,8 +26,12 @@ pub struct Found {
 /// Where a string comes from, which decides what counts as a reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Site {
-    /// An environment variable's value: a value that is exactly a Service name is a host.
+    /// An environment variable's value: a value that is exactly a Service name is a host, and
+    /// one that is exactly another renamed object's name names that object.
     EnvValue,
+    /// A host name (a certificate's `dnsNames`, `commonName`): a value that is exactly a
+    /// Service name is that Service.
+    Host,
     /// A container argument or command word: a word equal to a Service name is reported as a
     /// possible reference.
     Arg,
@@ -44,15 +48,18 @@ pub struct RefIndex {
     services: BTreeMap<String, (NameExpr, Option<String>)>,
     /// Any renamed object's name → its expression (flag values, `namespace/name`).
     objects: BTreeMap<String, (NameExpr, Option<String>)>,
-    /// StatefulSet name → (its expression, the Service its pods are named under).
-    statefulsets: BTreeMap<String, (NameExpr, String)>,
+    /// StatefulSet name → (its expression, the Service its pods are named under, its
+    /// namespace).
+    statefulsets: BTreeMap<String, (NameExpr, String, Option<String>)>,
 }
 
 impl RefIndex {
     /// Indexes the objects of `ctx` whose names the chart rewrites.
     pub fn new(ctx: &Context<'_>) -> RefIndex {
-        let mut idx =
-            RefIndex { chart: ctx.chart.clone(), main_namespace: ctx.main_namespace.clone(), ..RefIndex::default() };
+        // An input that names no namespace is applied to the current one, `default` unless set:
+        // a reference written into it (`db-0.db.default.svc`) names that namespace.
+        let main_namespace = ctx.main_namespace.clone().or_else(|| Some("default".to_string()));
+        let mut idx = RefIndex { chart: ctx.chart.clone(), main_namespace, ..RefIndex::default() };
         for o in ctx.objects {
             let Some(name) = &o.name else { continue };
             // Only names that read back bare are rewritten inside strings: a quoted one cannot
@@ -61,13 +68,13 @@ impl RefIndex {
             else {
                 continue;
             };
-            let ns = o.namespace.clone().or_else(|| ctx.main_namespace.clone());
+            let ns = o.namespace.clone().or_else(|| idx.main_namespace.clone());
             if o.kind == "Service" {
                 idx.services.insert(name.clone(), (expr.clone(), ns.clone()));
             }
             if o.kind == "StatefulSet" {
                 if let Some(svc) = o.node.str_at(&["spec", "serviceName"]) {
-                    idx.statefulsets.insert(name.clone(), (expr.clone(), svc.to_string()));
+                    idx.statefulsets.insert(name.clone(), (expr.clone(), svc.to_string(), ns.clone()));
                 }
             }
             idx.objects.entry(name.clone()).or_insert((expr.clone(), ns));
@@ -87,8 +94,8 @@ impl RefIndex {
             let token = &s[start..end];
             let before = &s[..start];
             let after = &s[end..];
-            let whole = site == Site::EnvValue && start == 0 && end == s.len();
-            match self.token(token, before, after, whole) {
+            let whole = matches!(site, Site::EnvValue | Site::Host) && start == 0 && end == s.len();
+            match self.token(token, before, after, whole, site == Site::EnvValue) {
                 Some((consumed, mut rendered)) => {
                     // A namespace before `/` is replaced too, unless it was itself a reference.
                     let (cut, rendered) = if start - consumed >= last {
@@ -133,7 +140,14 @@ impl RefIndex {
     /// The rendered parts of one token, when it is a reference, with how many bytes of the text
     /// before it they replace (a namespace in `namespace/name`; its replacement is all parts
     /// but the last).
-    fn token(&self, token: &str, before: &str, after: &str, whole: bool) -> Option<(usize, Vec<Part>)> {
+    fn token(
+        &self,
+        token: &str,
+        before: &str,
+        after: &str,
+        whole: bool,
+        env_value: bool,
+    ) -> Option<(usize, Vec<Part>)> {
         let host = token.trim_end_matches('.');
         let labels: Vec<&str> = host.split('.').collect();
         let port_follows = port_follows(after);
@@ -157,10 +171,13 @@ impl RefIndex {
         // StatefulSet pods: `db-0.db` and the longer forms.
         if labels.len() >= 2 {
             if let Some((sts, ordinal)) = labels[0].rsplit_once('-') {
-                if let Some((sts_expr, svc)) = self.statefulsets.get(sts) {
+                if let Some((sts_expr, svc, sts_ns)) = self.statefulsets.get(sts) {
+                    // The pods' namespace: the governing Service's, or the StatefulSet's own
+                    // when the Service is not in the input.
+                    let ns = self.services.get(svc.as_str()).map_or(sts_ns, |(_, ns)| ns);
                     let rest_ok = match &labels[2..] {
                         [] => true,
-                        [n, ..] => self.services.get(svc).is_some_and(|(_, ns)| Some(*n) == ns.as_deref()),
+                        [n, ..] => Some(*n) == ns.as_deref(),
                     };
                     if labels[1] == svc && !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit()) && rest_ok
                     {
@@ -181,6 +198,11 @@ impl RefIndex {
             return None;
         }
         let (expr, ns) = self.objects.get(token)?;
+        // An environment variable whose whole value is a renamed object's name
+        // (`METALLB_DEPLOYMENT: controller`) names that object, as a Service's name does.
+        if whole && env_value {
+            return Some((0, vec![Part::Expr(expr.tpl(&self.chart))]));
+        }
         // `--flag=name` and `--flag=a,name`.
         let flag_value = before
             .rsplit(char::is_whitespace)
@@ -300,8 +322,9 @@ webhooks: []
         scan(s, site).template.unwrap_or_else(|| panic!("no reference found in {s:?}"))
     }
 
-    const REDIS: &str = "{{ include \"app.componentName\" (list . \"redis\") }}";
-    const DB: &str = "{{ include \"app.componentName\" (list . \"db\") }}";
+    const REDIS: &str = "{{ include \"app.componentName\" (list . \"redis\" 63) }}";
+    const DB: &str = "{{ include \"app.componentName\" (list . \"db\" 63) }}";
+    const DB_STS: &str = "{{ include \"app.componentName\" (list . \"db\" 52) }}";
 
     #[test]
     fn service_names_with_ports_urls_and_namespace_suffixes_follow() {
@@ -318,7 +341,7 @@ webhooks: []
 
     #[test]
     fn statefulset_pod_names_flags_and_namespaced_names_follow() {
-        assert_eq!(rendered("db-0.db:5432", Site::Text), format!("\"{DB}-0.{DB}:5432\""));
+        assert_eq!(rendered("db-0.db:5432", Site::Text), format!("\"{DB_STS}-0.{DB}:5432\""));
         let hook = "{{ include \"app.componentName\" (list . \"admission\") }}";
         assert_eq!(rendered("--webhook-name=admission", Site::Arg), format!("\"--webhook-name={hook}\""));
         assert_eq!(rendered("--hosts=redis,db", Site::Arg), format!("\"--hosts={REDIS},{DB}\""));
@@ -327,6 +350,52 @@ webhooks: []
             format!("\"--publish-service=$(POD_NAMESPACE)/{REDIS}\"")
         );
         assert_eq!(rendered("shop/redis", Site::Text), format!("\"{{{{ include \"app.namespace\" . }}}}/{REDIS}\""));
+    }
+
+    #[test]
+    fn namespace_qualified_pod_dns_and_whole_env_values_follow() {
+        let ns = "{{ include \"app.namespace\" . }}";
+        assert_eq!(
+            rendered("db-0.db.shop.svc.cluster.local", Site::EnvValue),
+            format!("\"{DB_STS}-0.{DB}.{ns}.svc.cluster.local\"")
+        );
+        // A whole env value equal to any renamed object's name is that object's name.
+        let hook = "{{ include \"app.componentName\" (list . \"admission\") }}";
+        assert_eq!(rendered("admission", Site::EnvValue), format!("\"{hook}\""));
+        assert_eq!(scan("admission", Site::Text), Found::default());
+        // A host name equal to a Service's name is that Service; another object's name is not a host.
+        assert_eq!(rendered("redis", Site::Host), format!("\"{REDIS}\""));
+        assert_eq!(scan("admission", Site::Host), Found::default());
+        assert_eq!(scan("admission-x", Site::EnvValue), Found::default());
+    }
+
+    #[test]
+    fn an_input_without_namespaces_lives_in_default() {
+        const NO_NS: &str = "\
+apiVersion: v1
+kind: Service
+metadata: {name: cassandra}
+spec: {clusterIP: None, ports: [{port: 9042}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cassandra}
+spec:
+  serviceName: cassandra
+  selector: {matchLabels: {app: cassandra}}
+  template: {metadata: {labels: {app: cassandra}}, spec: {containers: [{name: c, image: cassandra}]}}
+";
+        let mut l = Loaded::default();
+        load_text("in.yaml", NO_NS.to_string(), &mut l).unwrap();
+        let ctx = crate::generate::context::analyze("app", &l.objects);
+        let found = RefIndex::new(&ctx).scan("cassandra-0.cassandra.default.svc.cluster.local", Site::EnvValue);
+        let sts = "{{ include \"app.componentName\" (list . \"cassandra\" 52) }}";
+        let svc = "{{ include \"app.componentName\" (list . \"cassandra\" 63) }}";
+        let ns = "{{ include \"app.namespace\" . }}";
+        assert_eq!(found.template, Some(format!("\"{sts}-0.{svc}.{ns}.svc.cluster.local\"")));
+        // Another namespace is another cluster's name.
+        let other = RefIndex::new(&ctx).scan("cassandra-0.cassandra.other.svc.cluster.local", Site::EnvValue);
+        assert_eq!(other.template, None);
     }
 
     #[test]

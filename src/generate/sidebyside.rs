@@ -13,6 +13,8 @@ use crate::kube::WorkloadKind;
 use crate::manifest::Object;
 use crate::yaml::{Node, Value};
 
+use super::names::{FULLNAME_LIMIT, cut, name_limit};
+
 /// A rendered release: its name and objects.
 pub struct Release<'a> {
     /// Release name.
@@ -26,49 +28,80 @@ fn shared(kind: &str) -> bool {
     super::context::place(kind) == super::kinds::registry::Place::Crds || super::context::is_shared_cluster_object(kind)
 }
 
-/// Helm's `trunc 63 | trimSuffix "-"`.
-fn trunc(s: String) -> String {
-    let cut: String = s.chars().take(63).collect();
-    cut.strip_suffix('-').map(str::to_string).unwrap_or(cut)
-}
-
 /// The chart's fullname under `release` with default values.
 pub fn fullname(chart: &str, release: &str) -> String {
-    if release.contains(chart) { trunc(release.to_string()) } else { trunc(format!("{release}-{chart}")) }
+    let full = if release.contains(chart) { release.to_string() } else { format!("{release}-{chart}") };
+    cut(&full, FULLNAME_LIMIT)
 }
 
-/// The name an input object renders under `release`.
+/// The name an input object renders under `release`: named by the documented rules, then cut
+/// to its kind's limit with a hash of the whole name when it is longer.
 pub fn expected_name(chart: &str, release: &str, o: &Object, name: &str) -> String {
     if super::context::keeps_literal_name(o, name) {
         return name.to_string();
     }
     let full = fullname(chart, release);
+    let limit = name_limit(&o.kind);
     if name == chart {
-        full
+        cut(&full, limit)
     } else if let Some(rest) = name.strip_prefix(&format!("{chart}-")) {
-        format!("{full}-{rest}")
+        cut(&format!("{full}-{rest}"), limit)
     } else if full == chart {
         name.to_string()
     } else {
-        trunc(format!("{full}-{name}"))
+        cut(&format!("{full}-{name}"), limit)
     }
 }
 
-/// Every broken promise between the input and two releases rendered side by side in
-/// `namespace`.
-pub fn check(chart: &str, input: &[Object], releases: [Release<'_>; 2], namespace: &str) -> Vec<String> {
+/// Every broken promise between the input and releases rendered side by side in `namespace`:
+/// each release holds every input object under its expected name, no two of its objects share a
+/// kind and name, every name is within its kind's limit, and no two releases collide or select
+/// each other's pods.
+pub fn check<const N: usize>(
+    chart: &str,
+    input: &[Object],
+    releases: [Release<'_>; N],
+    namespace: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     let input: Vec<&Object> =
         input.iter().filter(|o| super::context::place(&o.kind) != super::kinds::registry::Place::LeftOut).collect();
     for r in &releases {
         presence(chart, &input, r, &mut out);
         stale_references(chart, &input, r, &mut out);
+        within(r, namespace, &mut out);
     }
-    collisions(&releases, &mut out);
-    for (a, b) in [(&releases[0], &releases[1]), (&releases[1], &releases[0])] {
-        cross_selection(a, b, namespace, &mut out);
+    for (i, a) in releases.iter().enumerate() {
+        for b in &releases[i + 1..] {
+            collisions(a, b, &mut out);
+            cross_selection(a, b, namespace, &mut out);
+            cross_selection(b, a, namespace, &mut out);
+        }
     }
     out
+}
+
+/// Two objects of one release with one kind, namespace and name (a name cut so that what told
+/// them apart is gone), and names longer than their kind allows.
+fn within(r: &Release<'_>, namespace: &str, out: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for o in r.objects {
+        let Some(name) = o.name.as_deref() else { continue };
+        let ns = o.namespace.clone().unwrap_or_else(|| namespace.to_string());
+        if !seen.insert((o.group().to_string(), o.kind.clone(), ns, name.to_string())) {
+            out.push(format!("release {}: two objects render as {}: their names collide", r.name, o.display_name()));
+        }
+        let limit = name_limit(&o.kind);
+        if name.len() > limit {
+            out.push(format!(
+                "release {}: {} has a {}-character name; a {} name may have at most {limit}",
+                r.name,
+                o.display_name(),
+                name.len(),
+                o.kind
+            ));
+        }
+    }
 }
 
 fn presence(chart: &str, input: &[&Object], r: &Release<'_>, out: &mut Vec<String>) {
@@ -88,15 +121,15 @@ fn presence(chart: &str, input: &[&Object], r: &Release<'_>, out: &mut Vec<Strin
     }
 }
 
-fn collisions(releases: &[Release<'_>; 2], out: &mut Vec<String>) {
+fn collisions(a: &Release<'_>, b: &Release<'_>, out: &mut Vec<String>) {
     let key = |o: &Object| (o.group().to_string(), o.kind.clone(), o.namespace.clone(), o.name.clone());
-    let first: BTreeSet<_> = releases[0].objects.iter().filter(|o| !shared(&o.kind)).map(key).collect();
-    for o in releases[1].objects.iter().filter(|o| !shared(&o.kind)) {
+    let first: BTreeSet<_> = a.objects.iter().filter(|o| !shared(&o.kind)).map(key).collect();
+    for o in b.objects.iter().filter(|o| !shared(&o.kind)) {
         if first.contains(&key(o)) {
             out.push(format!(
                 "releases {} and {} both render {}: their objects collide",
-                releases[0].name,
-                releases[1].name,
+                a.name,
+                b.name,
                 o.display_name()
             ));
         }
@@ -119,10 +152,15 @@ fn stale_references(chart: &str, input: &[&Object], r: &Release<'_>, out: &mut V
     if renamed.is_empty() {
         return;
     }
-    let namespaces: BTreeSet<String> = input.iter().filter_map(|o| o.namespace.clone()).collect();
+    let mut namespaces: BTreeSet<String> = input.iter().filter_map(|o| o.namespace.clone()).collect();
+    // An input that names no namespace is applied to `default` (see `refs`).
+    if namespaces.is_empty() {
+        namespaces.insert("default".to_string());
+    }
     for o in r.objects {
         let mut found = Vec::new();
         walk_strings(&o.node, "", &mut |path, key, s| {
+            let key = if is_env_value(path) { ENV_VALUE } else { key };
             for (name, new) in &renamed {
                 if !kept.contains(name) && names_as_reference(key, s, name, &namespaces) {
                     found.push(format!("{path}: {s:?} still names {name} (now {new})"));
@@ -135,14 +173,26 @@ fn stale_references(chart: &str, input: &[&Object], r: &Release<'_>, out: &mut V
     }
 }
 
+/// The key an environment variable's `value` is checked under: a whole value equal to a renamed
+/// object's name is a reference to it (`METALLB_DEPLOYMENT: controller`).
+const ENV_VALUE: &str = "env[].value";
+
+/// Whether `path` is the `value` of an `env` list entry (a container's environment).
+fn is_env_value(path: &str) -> bool {
+    let mut parts = path.rsplit('/');
+    parts.next() == Some("value")
+        && parts.next().is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+        && parts.next() == Some("env")
+}
+
 /// Keys whose whole value is an object's name.
 const REFERENCE_KEYS: &[&str] = &["claimName", "secretName", "serviceName", "serviceAccountName", "configMapName"];
 
 /// Whether `s`, the value of `key`, uses `name` as a reference: the whole value of a
-/// reference field, or a DNS token in a position only a reference takes (`name:port`,
+/// reference field or of an environment variable, or a DNS token in a position only a reference takes (`name:port`,
 /// `scheme://name`, `name.<namespace>`, `name.svc`, `--flag=name`, `ns/name`).
 fn names_as_reference(key: &str, s: &str, name: &str, namespaces: &BTreeSet<String>) -> bool {
-    if s == name && REFERENCE_KEYS.contains(&key) {
+    if s == name && (REFERENCE_KEYS.contains(&key) || key == ENV_VALUE) {
         return true;
     }
     if key == "image" {
@@ -351,6 +401,31 @@ mod tests {
         assert_eq!(expected_name("shop", "blue", &o, "redis"), "blue-shop-redis");
         assert_eq!(expected_name("shop", "blue", &o, "shop-api"), "blue-shop-api");
         assert_eq!(expected_name("shop", "blue", &object("IngressClass", "nginx"), "nginx"), "nginx");
+        // Under a long release name a Service is cut to 63 with a hash, a ConfigMap is not.
+        let release = "r".repeat(53);
+        let svc = expected_name("shop", &release, &o, "redis-primary-cache");
+        assert!(svc.len() <= 63 && svc.starts_with(&format!("{release}-")), "{svc}");
+        assert_ne!(svc, expected_name("shop", &release, &o, "redis-primary-queue"));
+        let cm = object("ConfigMap", "redis-primary-cache");
+        assert_eq!(
+            expected_name("shop", &release, &cm, "redis-primary-cache"),
+            format!("{release}-shop-redis-primary-cache")
+        );
+    }
+
+    #[test]
+    fn names_cut_into_one_and_names_over_their_kinds_limit_are_reported() {
+        let long = "x".repeat(64);
+        let rendered = [object("Service", "a"), object("Service", "a"), object("Service", &long)];
+        let mut out = Vec::new();
+        within(&Release { name: "r", objects: &rendered }, "default", &mut out);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0].contains("their names collide"), "{out:?}");
+        assert!(out[1].contains("a 64-character name; a Service name may have at most 63"), "{out:?}");
+        let fine = [object("Service", "a"), object("ConfigMap", "a"), object("ConfigMap", &long)];
+        let mut out = Vec::new();
+        within(&Release { name: "r", objects: &fine }, "default", &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]
@@ -360,6 +435,10 @@ mod tests {
             assert!(names_as_reference("value", s, "redis", &ns), "{s}");
         }
         assert!(names_as_reference("claimName", "redis", "redis", &ns));
+        assert!(names_as_reference(ENV_VALUE, "redis", "redis", &ns));
+        assert!(!names_as_reference("value", "redis", "redis", &ns), "a parameter value is not an env value");
+        assert!(is_env_value("/spec/template/spec/containers/0/env/3/value"));
+        assert!(!is_env_value("/spec/arguments/parameters/0/value"));
         for s in ["redis", "redis-cli -h redis", "blue-shop-redis:6379", "redis-cart:1", "x.redis:1", "redis:7.2"] {
             assert!(!names_as_reference("value", s, "redis", &ns), "{s}");
         }

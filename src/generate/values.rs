@@ -142,6 +142,13 @@ impl Values {
         self.meta.entry(key).or_insert(Meta { desc: desc.into(), hint: Hint::Plain, optional: false });
     }
 
+    /// Replaces the description of a key already described or set.
+    pub fn describe_again(&mut self, path: &[String], desc: impl Into<String>) {
+        if let Some(m) = self.meta.get_mut(&path_key(path)) {
+            m.desc = desc.into();
+        }
+    }
+
     /// Metadata for a path.
     pub fn meta(&self, path: &[String]) -> Option<&Meta> {
         self.meta.get(&path_key(path))

@@ -128,10 +128,10 @@ fn custom_refs(g: &mut Gen<'_>, t: &mut Tree) {
                 if key == "dnsNames" || key == "commonName" {
                     match v {
                         Tree::Seq(items) => items.iter_mut().for_each(|i| {
-                            follow_refs_in(g, i, super::refs::Site::EnvValue);
+                            follow_refs_in(g, i, super::refs::Site::Host);
                         }),
                         other => {
-                            follow_refs_in(g, other, super::refs::Site::EnvValue);
+                            follow_refs_in(g, other, super::refs::Site::Host);
                         }
                     }
                     continue;

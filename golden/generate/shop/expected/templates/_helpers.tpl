@@ -7,19 +7,35 @@ Expand the name of the chart.
 {{- end }}
 
 {{/*
+A name cut to a length limit without losing what tells it apart: a name that fits is kept; a
+longer one keeps its first (limit - 9) characters and ends in "-" and the first 8 hex digits
+of the whole name's sha256, so two names cut never come out the same.
+Usage: include "shop.truncName" (list "a-long-name" 63)
+*/}}
+{{- define "shop.truncName" -}}
+{{- $name := index . 0 }}
+{{- $max := int (index . 1) }}
+{{- if le (len $name) $max }}
+{{- $name }}
+{{- else }}
+{{- printf "%s-%s" (trunc (int (sub $max 9)) $name | trimSuffix "-") (sha256sum $name | trunc 8) }}
+{{- end }}
+{{- end }}
+
+{{/*
 Create a default fully qualified app name.
-Kubernetes names are limited to 63 characters; a release name that already contains the
-chart name is used as is.
+Kubernetes names are limited to 63 characters (cut with truncName); a release name that
+already contains the chart name is used as is.
 */}}
 {{- define "shop.fullname" -}}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- include "shop.truncName" (list .Values.fullnameOverride 63) }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- include "shop.truncName" (list .Release.Name 63) }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- include "shop.truncName" (list (printf "%s-%s" .Release.Name $name) 63) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -27,17 +43,22 @@ chart name is used as is.
 {{/*
 Name of an object whose input name did not start with the chart name: kept as written when
 the release is named after the chart (so objects that already run are adopted), prefixed
-with the fullname otherwise (so two releases never collide).
-Usage: include "shop.componentName" (list . "redis")
+with the fullname otherwise (so two releases never collide), cut with truncName to the
+kind's limit: 253 unless given (63 for Services and Jobs, 52 for StatefulSets and CronJobs).
+Usage: include "shop.componentName" (list . "redis" 63)
 */}}
 {{- define "shop.componentName" -}}
 {{- $root := index . 0 }}
 {{- $name := index . 1 }}
+{{- $max := 253 }}
+{{- if gt (len .) 2 }}
+{{- $max = index . 2 }}
+{{- end }}
 {{- $fullname := include "shop.fullname" $root }}
 {{- if eq $fullname $root.Chart.Name }}
 {{- $name }}
 {{- else }}
-{{- printf "%s-%s" $fullname $name | trunc 63 | trimSuffix "-" }}
+{{- include "shop.truncName" (list (printf "%s-%s" $fullname $name) $max) }}
 {{- end }}
 {{- end }}
 
