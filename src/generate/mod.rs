@@ -339,7 +339,7 @@ pub(crate) fn describe_plural_keys(values: &mut values::Values) {
         }
     }
     let mut found = Vec::new();
-    walk(values, &values.root, &mut Vec::new(), &mut found);
+    walk(values, &values.root(), &mut Vec::new(), &mut found);
     for (path, desc) in found {
         values.describe(&path, desc);
     }
@@ -422,7 +422,7 @@ fn finish(
     deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
     let mut schema_json = schema::build(&g.values, &g.guards);
-    let defaults = g.values.root.to_json();
+    let defaults = g.values.root().to_json();
     // Other environments' values files (multi-environment charts): the schema admits their own
     // scalars, and they are checked like the defaults, with one compiled schema.
     for (_, instance) in env_values {
@@ -751,6 +751,6 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
         }
     }
     let mut rows = Vec::new();
-    walk(v, &v.root, &mut Vec::new(), &mut rows);
+    walk(v, &v.root(), &mut Vec::new(), &mut rows);
     rows
 }
