@@ -13,7 +13,7 @@
 //! 4. Values: the union of the environments' values, the base environment winning; each
 //!    environment's file is the difference, with `null` where Helm must drop a default.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::manifest::{Loaded, Object};
 use crate::yaml::{MapBuilder, Node, Value, key_index};
@@ -494,7 +494,7 @@ fn union_objects(
 /// environment: its canonical name (numbered if two share one).
 fn hash_keys_of(at: &[Row], objects: &[Vec<Object>], affixes: &Affixes, union: &[Object]) -> BTreeMap<usize, String> {
     let mut hash_keys = BTreeMap::new();
-    let mut used: Vec<String> = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
     for (u, row) in at.iter().enumerate() {
         let hashed = row
             .iter()
@@ -508,7 +508,7 @@ fn hash_keys_of(at: &[Row], objects: &[Vec<Object>], affixes: &Affixes, union: &
                 key = format!("{base}-{i}");
                 i += 1;
             }
-            used.push(key.clone());
+            used.insert(key.clone());
             hash_keys.insert(u, key);
         }
     }
@@ -695,7 +695,7 @@ fn presence(
     let own_ref = super::names::values_ref(&own);
     if cond.as_deref() == Some(own_ref.as_str()) && values.lookup(&own).is_some_and(|v| v.as_bool() == Some(true)) {
         let desc = values.meta(&own).map_or_else(|| format!("Create {what}."), |meta| meta.desc.clone());
-        m.lifted.push(Lifted { path: own, per_env, desc });
+        m.lift(Lifted { path: own, per_env, desc });
         return own_ref;
     }
     let p = m.alloc(super::values::join(home, &["enabled"]));

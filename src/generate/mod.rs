@@ -619,7 +619,8 @@ fn guard_template(chart: &str) -> String {
 /// Helm tracks objects by name and cannot upgrade objects that only have `generateName`, so
 /// each gets a stable name from its `generateName` (numbered when several share one).
 fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) -> Vec<crate::manifest::Object> {
-    let mut taken: Vec<(String, String)> =
+    // A set: a scan per object made thousands of unnamed objects quadratic.
+    let mut taken: std::collections::HashSet<(String, String)> =
         objects.iter().filter_map(|o| Some((o.kind.clone(), o.name.clone()?))).collect();
     objects
         .iter()
@@ -633,11 +634,11 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
             let base = if base.is_empty() { o.kind.to_lowercase() } else { base };
             let mut name = base.clone();
             let mut n = 2;
-            while taken.iter().any(|(k, t)| *k == o.kind && *t == name) {
+            while taken.contains(&(o.kind.clone(), name.clone())) {
                 name = format!("{base}-{n}");
                 n += 1;
             }
-            taken.push((o.kind.clone(), name.clone()));
+            taken.insert((o.kind.clone(), name.clone()));
             if let Some(meta) = o.node.get_mut("metadata") {
                 meta.set("name", Node::str(name.clone()));
             }
