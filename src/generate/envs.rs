@@ -248,6 +248,7 @@ fn check_envs(envs: &[EnvInput]) -> Result<(), GenerateError> {
 pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, GenerateError> {
     check_options(opts)?;
     check_envs(envs)?;
+    super::bounds::check_objects(envs.iter().map(|e| e.loaded.objects.len()).sum())?;
     for e in envs {
         super::check_images(&e.loaded.objects)?;
     }
@@ -377,8 +378,9 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let env_values: Vec<(String, serde_json::Value)> =
         envs.iter().zip(&full).skip(1).map(|(env, f)| (format!("values-{}.yaml", env.name), f.to_json())).collect();
     let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count, &env_values)?;
+    let mut said: HashSet<String> = chart.notes.iter().cloned().collect();
     for note in others {
-        if !chart.notes.contains(&note) {
+        if said.insert(note.clone()) {
             chart.notes.push(note);
         }
     }
@@ -386,6 +388,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     values_files(&mut chart, envs, &union_values, &full);
     add_env_docs(&mut chart, envs, &mains, opts);
     chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
+    super::bounds::check_chart(&chart)?;
     Ok(chart)
 }
 

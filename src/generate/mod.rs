@@ -4,6 +4,7 @@
 //! runs one handler per kind ([`kinds`]) over a template tree ([`tpl`]) of each object while
 //! building the values model ([`values`]); [`write`] puts the chart on disk atomically.
 
+mod bounds;
 pub mod catalog;
 mod context;
 pub mod deps;
@@ -136,6 +137,30 @@ pub enum GenerateError {
         /// The image, clipped.
         image: String,
     },
+    /// More input objects than one chart may be made from ([`crate::limits::MAX_GENERATE_OBJECTS`]).
+    #[error(
+        "the input holds {count} Kubernetes objects (all environments together), over the {limit} one chart is made from: split the input into several charts"
+    )]
+    TooManyObjects {
+        /// Objects in the input.
+        count: usize,
+        /// The cap.
+        limit: usize,
+    },
+    /// A file of the chart would be larger than Helm loads ([`crate::limits::MAX_CHART_FILE_BYTES`]).
+    #[error("{file} would be {size}, over Helm's 5 MiB per file: split the input into several charts")]
+    FileTooLarge {
+        /// The chart file.
+        file: String,
+        /// Its size, in MiB.
+        size: String,
+    },
+    /// The chart would be larger than Helm loads ([`crate::limits::MAX_CHART_BYTES`]).
+    #[error("the chart would be {size}, over Helm's 100 MiB per chart: split the input into several charts")]
+    ChartTooLarge {
+        /// Its size, in MiB.
+        size: String,
+    },
     /// The generator's own templates failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -259,6 +284,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     if loaded.objects.is_empty() {
         return Err(GenerateError::NoObjects);
     }
+    bounds::check_objects(loaded.objects.len())?;
     check_images(&loaded.objects)?;
     let tera = files::load(opts.templates.as_deref())?;
     let mut notes = Vec::new();
@@ -266,7 +292,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let ctx = context::analyze(&opts.name, &objects);
     let mut g = new_gen(&ctx, opts, base_values());
     let templates = template_objects(&mut g, opts, &mut notes);
-    finish(&tera, g, templates, opts, notes, loaded.objects.len(), &[])
+    let chart = finish(&tera, g, templates, opts, notes, loaded.objects.len(), &[])?;
+    bounds::check_chart(&chart)?;
+    Ok(chart)
 }
 
 /// Refuses a container image that is not an image reference (see [`GenerateError::BadImage`]).
