@@ -56,7 +56,8 @@ pub struct Merger<'a> {
     pub taken: &'a dyn Fn(&[String]) -> bool,
     /// True when new keys may go under this path (a map of the chart's own keys).
     pub chart_map: &'a dyn Fn(&[String]) -> bool,
-    /// Values the merge added.
+    /// Values the merge added; add through [`Merger::lift`], which indexes their paths (one
+    /// pushed directly is still seen, by a scan).
     pub lifted: Vec<Lifted>,
     /// Label values lifted once and shared: label key → indices in `lifted`.
     shared: BTreeMap<String, Vec<usize>>,

@@ -367,7 +367,7 @@ pub(crate) fn describe_plural_keys(values: &mut values::Values) {
         }
     }
     let mut found = Vec::new();
-    walk(values, &values.root(), &mut Vec::new(), &mut found);
+    walk(values, values.root(), &mut Vec::new(), &mut found);
     for (path, desc) in found {
         values.describe(&path, desc);
     }
@@ -780,6 +780,6 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
         }
     }
     let mut rows = Vec::new();
-    walk(v, &v.root(), &mut Vec::new(), &mut rows);
+    walk(v, v.root(), &mut Vec::new(), &mut rows);
     rows
 }

@@ -412,6 +412,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_key_index_gives_the_tree_a_scan_gives() {
+        let p = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();
+        let steps = ["a.b", "a.c", "x", "a.b.d", "x.y", "a.c", "a.b.e", "a", "a.f", "z.q"];
+        let mut v = Values::default();
+        let mut plain = Node::map();
+        for (i, step) in steps.iter().enumerate() {
+            let value = Node::new(Value::Int(i64::try_from(i).unwrap()));
+            v.set(&p(step), value.clone(), "", Hint::Plain);
+            set_path(&mut plain, &p(step), value);
+            assert_eq!(crate::yaml::emit_document(v.root()), crate::yaml::emit_document(&plain), "after {step}");
+        }
+        for step in steps {
+            assert_eq!(
+                v.lookup(&p(step)).map(crate::yaml::emit_document),
+                plain.path(&step.split('.').collect::<Vec<_>>()).map(crate::yaml::emit_document)
+            );
+        }
+        v.root_mut().set("late", Node::str("x"));
+        assert!(v.lookup(&["late"]).is_some(), "a change through root_mut is seen");
+        v.reindex();
+        assert_eq!(v.lookup(&["late"]).and_then(Node::as_str), Some("x"));
+        assert!(v.lookup(&["a", "nothing"]).is_none());
+    }
+
+    #[test]
     fn values_keep_insertion_order_and_comments() {
         let mut v = Values::default();
         let p = |s: &[&str]| s.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
