@@ -167,7 +167,7 @@ fn workload_keys(chart: &str, objects: &[Object], workloads: &[usize]) -> HashMa
         "crds",
     ];
     let mut prefixes: HashMap<usize, Vec<String>> = HashMap::new();
-    let mut used: Vec<String> = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
     for &w in workloads {
         if single {
             prefixes.insert(w, Vec::new());
@@ -184,7 +184,7 @@ fn workload_keys(chart: &str, objects: &[Object], workloads: &[usize]) -> HashMa
             key = format!("{base}{n}");
             n += 1;
         }
-        used.push(key.clone());
+        used.insert(key.clone());
         prefixes.insert(w, vec![key]);
     }
     prefixes
@@ -271,7 +271,8 @@ fn plans(
         let (singular, plural) = slot_names(kind_slot);
         let keyed =
             members.len() > 1 || registry::by_slot(kind_slot).and_then(|d| d.slot).is_some_and(|s| s.always_keyed);
-        let mut used_keys: Vec<String> = Vec::new();
+        // A set: a scan per object made thousands of objects of one kind quadratic.
+        let mut used_keys: HashSet<String> = HashSet::new();
         for &i in members {
             let mut slot = prefix.clone();
             if keyed {
@@ -284,7 +285,7 @@ fn plans(
                     key = format!("{base}{n}");
                     n += 1;
                 }
-                used_keys.push(key.clone());
+                used_keys.insert(key.clone());
                 slot.push(key);
             } else {
                 slot.push(singular.to_string());

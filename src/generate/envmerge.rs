@@ -9,7 +9,7 @@
 //! merged template with an environment's values gives that environment's own template text, so
 //! exactness carries over from the single-environment pipeline.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::yaml::{Node, Value};
 
@@ -56,10 +56,16 @@ pub struct Merger<'a> {
     pub taken: &'a dyn Fn(&[String]) -> bool,
     /// True when new keys may go under this path (a map of the chart's own keys).
     pub chart_map: &'a dyn Fn(&[String]) -> bool,
-    /// Values the merge added.
+    /// Values the merge added; add through [`Merger::lift`], which indexes their paths (one
+    /// pushed directly is still seen, by a scan).
     pub lifted: Vec<Lifted>,
     /// Label values lifted once and shared: label key → indices in `lifted`.
     shared: BTreeMap<String, Vec<usize>>,
+    /// The paths of `lifted[..indexed]`, and every prefix of them, so [`Merger::used`] does
+    /// not scan every lifted value for every object (quadratic with thousands of objects).
+    lifted_paths: HashSet<Vec<String>>,
+    lifted_prefixes: HashSet<Vec<String>>,
+    indexed: usize,
     /// Where the current object's values go, and what it is called (for descriptions).
     slot: Vec<String>,
     what: String,
@@ -92,6 +98,9 @@ impl<'a> Merger<'a> {
             taken,
             chart_map,
             lifted: Vec::new(),
+            lifted_paths: HashSet::new(),
+            lifted_prefixes: HashSet::new(),
+            indexed: 0,
             shared: BTreeMap::new(),
             slot: Vec::new(),
             what: String::new(),
@@ -106,7 +115,23 @@ impl<'a> Merger<'a> {
 
     /// True when the merge already added `path` or a key under it, or above it.
     fn used(&self, path: &[String]) -> bool {
-        (self.taken)(path) || self.lifted.iter().any(|l| l.path.starts_with(path) || path.starts_with(&l.path))
+        let related = |l: &[String]| l.starts_with(path) || path.starts_with(l);
+        (self.taken)(path)
+            || self.lifted_prefixes.contains(path)
+            || (0..=path.len()).any(|n| self.lifted_paths.contains(&path[..n]))
+            || self.lifted[self.indexed..].iter().any(|l| related(&l.path))
+    }
+
+    /// Records a lifted value (see [`Merger::lifted`]), indexing its path for [`Merger::used`].
+    pub fn lift(&mut self, l: Lifted) {
+        self.lifted.push(l);
+        for l in &self.lifted[self.indexed..] {
+            for n in 0..=l.path.len() {
+                self.lifted_prefixes.insert(l.path[..n].to_vec());
+            }
+            self.lifted_paths.insert(l.path.clone());
+        }
+        self.indexed = self.lifted.len();
     }
 
     /// A free values path near `wanted` (a number appended to the last key when taken).
@@ -124,7 +149,7 @@ impl<'a> Merger<'a> {
     /// Records a value the merge adds.
     pub fn add(&mut self, path: Vec<String>, per_env: Vec<Option<Node>>, desc: String) -> String {
         let r = values_ref(&path);
-        self.lifted.push(Lifted { path, per_env, desc });
+        self.lift(Lifted { path, per_env, desc });
         r
     }
 

@@ -13,10 +13,10 @@
 //! 4. Values: the union of the environments' values, the base environment winning; each
 //!    environment's file is the difference, with `null` where Helm must drop a default.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::manifest::{Loaded, Object};
-use crate::yaml::{Node, Value};
+use crate::yaml::{MapBuilder, Node, Value, key_index};
 
 use super::context::{self, EnvNaming};
 use super::envmerge::{self, Lifted, Merger};
@@ -248,6 +248,7 @@ fn check_envs(envs: &[EnvInput]) -> Result<(), GenerateError> {
 pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, GenerateError> {
     check_options(opts)?;
     check_envs(envs)?;
+    super::bounds::check_objects(envs.iter().map(|e| e.loaded.objects.len()).sum())?;
     for e in envs {
         super::check_images(&e.loaded.objects)?;
     }
@@ -302,22 +303,19 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     // The union of the values: the base environment's, then what the others add.
     let mut union_values = gens[0].values.clone();
     for g in &gens[1..] {
-        add_missing(&mut union_values.root, &g.values.root, &mut Vec::new(), &g.values);
+        add_missing(union_values.root_mut(), g.values.root(), &mut Vec::new(), &g.values);
         for (k, m) in &g.values.meta {
             union_values.meta.entry(k.clone()).or_insert_with(|| m.clone());
         }
     }
+    union_values.reindex();
 
     // Merge the templates.
     let uv = &union_values;
-    let taken = move |p: &[String]| {
-        let keys: Vec<&str> = p.iter().map(String::as_str).collect();
-        uv.root.path(&keys).is_some()
-    };
+    let taken = move |p: &[String]| uv.lookup(p).is_some();
     let uv2 = &union_values;
     let chart_map = move |p: &[String]| {
-        let keys: Vec<&str> = p.iter().map(String::as_str).collect();
-        let is_map = if p.is_empty() { true } else { uv2.root.path(&keys).is_some_and(|n| n.as_map().is_some()) };
+        let is_map = if p.is_empty() { true } else { uv2.lookup(p).is_some_and(|n| n.as_map().is_some()) };
         is_map
             && !(1..=p.len()).any(|k| {
                 uv2.meta(&p[..k]).is_some_and(|m| matches!(m.hint, Hint::StringMap | Hint::OpenMap | Hint::Resources))
@@ -326,7 +324,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let gens_ref = &gens;
     let value_of = move |e: usize, r: &str| -> Option<Node> {
         let keys: Vec<&str> = r.strip_prefix(".Values.")?.split('.').collect();
-        gens_ref[e].values.root.path(&keys).cloned()
+        gens_ref[e].values.lookup(&keys).cloned()
     };
     let mut merger = Merger::new(n, &taken, &chart_map, &value_of);
     merger.chart = opts.name.clone();
@@ -348,8 +346,8 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let full: Vec<Node> = env_values
         .iter()
         .map(|v| {
-            let mut f = overlay(&union_values.root, &v.root, &mut Vec::new(), v);
-            keep_switched_off(&union_values.root, &mut f, &mut Vec::new(), &union_values);
+            let mut f = overlay(union_values.root(), v.root(), &mut Vec::new(), v);
+            keep_switched_off(union_values.root(), &mut f, &mut Vec::new(), &union_values);
             f
         })
         .collect();
@@ -383,8 +381,9 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     let env_values: Vec<(String, serde_json::Value)> =
         envs.iter().zip(&full).skip(1).map(|(env, f)| (format!("values-{}.yaml", env.name), f.to_json())).collect();
     let mut chart = finish(&tera, base, t0, opts, std::mem::take(&mut env_notes[0]), object_count, &env_values)?;
+    let mut said: HashSet<String> = chart.notes.iter().cloned().collect();
     for note in others {
-        if !chart.notes.contains(&note) {
+        if said.insert(note.clone()) {
             chart.notes.push(note);
         }
     }
@@ -392,6 +391,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     values_files(&mut chart, envs, &union_values, &full);
     add_env_docs(&mut chart, envs, &mains, opts);
     chart.notes.extend(naming_notes(envs, &affixes, hash_keys.len()));
+    super::bounds::check_chart(&chart)?;
     Ok(chart)
 }
 
@@ -415,10 +415,16 @@ fn version_from_image_tags(ctxs: &mut [context::Context<'_>]) {
 /// environment that has it.
 fn union_rows(objects: &[Vec<Object>], affixes: &Affixes, mains: &[Option<String>]) -> Vec<Row> {
     let n = objects.len();
-    let mut keys: Vec<Key> = Vec::new();
-    let mut at: Vec<Row> = Vec::new();
+    // Rows in creation order, threaded into union order by `next` (a list, so inserting after
+    // the last row an environment touched is O(1)), and found by key through `index`: a
+    // position scan per object made thousands of objects quadratic (issue 21 item 9).
+    let mut rows: Vec<Row> = Vec::new();
+    let mut next: Vec<Option<usize>> = Vec::new();
+    let mut head: Option<usize> = None;
+    let mut index: HashMap<Key, usize> = HashMap::new();
     for (e, objs) in objects.iter().enumerate() {
-        let mut pos = 0;
+        // The row the next new object goes after (`None`: first of the union).
+        let mut prev: Option<usize> = None;
         let mut seen: HashMap<Key, usize> = HashMap::new();
         for (j, o) in objs.iter().enumerate() {
             let mut k = key_of(affixes, e, o, &mains[e]);
@@ -428,22 +434,40 @@ fn union_rows(objects: &[Vec<Object>], affixes: &Affixes, mains: &[Option<String
             if *dup > 1 {
                 k.2 = format!("{}\u{0}{dup}", k.2);
             }
-            match keys.iter().position(|x| *x == k) {
-                Some(p) => {
-                    at[p][e] = Some(j);
-                    pos = p + 1;
+            match index.get(&k) {
+                Some(&p) => {
+                    rows[p][e] = Some(j);
+                    prev = Some(p);
                 }
                 None => {
-                    keys.insert(pos, k);
+                    let id = rows.len();
                     let mut row = vec![None; n];
                     row[e] = Some(j);
-                    at.insert(pos, row);
-                    pos += 1;
+                    rows.push(row);
+                    match prev {
+                        Some(p) => {
+                            next.push(next[p]);
+                            next[p] = Some(id);
+                        }
+                        None => {
+                            next.push(head);
+                            head = Some(id);
+                        }
+                    }
+                    index.insert(k, id);
+                    prev = Some(id);
                 }
             }
         }
     }
-    at
+    let mut order = Vec::with_capacity(rows.len());
+    let mut at = head;
+    while let Some(id) = at {
+        order.push(id);
+        at = next[id];
+    }
+    let mut rows: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|id| rows[id].take()).collect()
 }
 
 /// An object of the union in each environment (`None` where it lacks it).
@@ -491,7 +515,7 @@ fn union_objects(
 /// environment: its canonical name (numbered if two share one).
 fn hash_keys_of(at: &[Row], objects: &[Vec<Object>], affixes: &Affixes, union: &[Object]) -> BTreeMap<usize, String> {
     let mut hash_keys = BTreeMap::new();
-    let mut used: Vec<String> = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
     for (u, row) in at.iter().enumerate() {
         let hashed = row
             .iter()
@@ -505,7 +529,7 @@ fn hash_keys_of(at: &[Row], objects: &[Vec<Object>], affixes: &Affixes, union: &
                 key = format!("{base}-{i}");
                 i += 1;
             }
-            used.push(key.clone());
+            used.insert(key.clone());
             hash_keys.insert(u, key);
         }
     }
@@ -555,7 +579,7 @@ fn env_objects_of(
 fn values_files(chart: &mut Chart, envs: &[EnvInput], union_values: &Values, full: &[Node]) {
     for (e, env) in envs.iter().enumerate() {
         let file = format!("values-{}.yaml", env.name);
-        let diff = if e == 0 { None } else { diff(&union_values.root, &full[e]) };
+        let diff = if e == 0 { None } else { diff(union_values.root(), &full[e]) };
         let mut text = if e == 0 {
             format!(
                 "# The {} environment: the chart's defaults (values.yaml) are its values, so this file sets nothing.\n",
@@ -565,7 +589,7 @@ fn values_files(chart: &mut Chart, envs: &[EnvInput], union_values: &Values, ful
             format!("# The {} environment: only what differs from values.yaml.\n", env.name)
         };
         if let Some(d) = diff {
-            let mut v = Values { root: d, meta: union_values.meta.clone() };
+            let mut v = Values::from_root(d, union_values.meta.clone());
             describe_data_keys(&mut v);
             text.push('\n');
             text.push_str(&v.to_yaml());
@@ -690,10 +714,9 @@ fn presence(
     let per_env: Vec<Option<Node>> = (0..m.envs).map(|e| Some(Node::new(Value::Bool(present.contains(&e))))).collect();
     let own = super::values::join(slot, &["enabled"]);
     let own_ref = super::names::values_ref(&own);
-    let keys: Vec<&str> = own.iter().map(String::as_str).collect();
-    if cond.as_deref() == Some(own_ref.as_str()) && values.root.path(&keys).is_some_and(|v| v.as_bool() == Some(true)) {
+    if cond.as_deref() == Some(own_ref.as_str()) && values.lookup(&own).is_some_and(|v| v.as_bool() == Some(true)) {
         let desc = values.meta(&own).map_or_else(|| format!("Create {what}."), |meta| meta.desc.clone());
-        m.lifted.push(Lifted { path: own, per_env, desc });
+        m.lift(Lifted { path: own, per_env, desc });
         return own_ref;
     }
     let p = m.alloc(super::values::join(home, &["enabled"]));
@@ -722,7 +745,7 @@ fn describe_data_keys(v: &mut Values) {
         }
     }
     let mut found = Vec::new();
-    walk(&v.root, &mut Vec::new(), &mut found);
+    walk(v.root(), &mut Vec::new(), &mut found);
     for (path, desc) in found {
         v.describe(&path, desc);
     }
@@ -847,12 +870,24 @@ fn is_leaf(values: &Values, path: &[String]) -> bool {
 /// Adds to `u` the keys of `v` it lacks, inside the chart's own maps.
 fn add_missing(u: &mut Node, v: &Node, path: &mut Vec<String>, meta: &Values) {
     let Some(vm) = v.as_map() else { return };
+    let Some(um) = u.as_map_mut() else { return };
+    // An index of `u`'s keys: a values map holds thousands when there are thousands of objects.
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(um.len());
+    for (i, (k, _)) in um.iter().enumerate() {
+        if let Some(k) = k.as_str() {
+            index.entry(k.to_string()).or_insert(i);
+        }
+    }
     for (k, vv) in vm {
         let key = k.as_str().unwrap_or_default().to_string();
         path.push(key.clone());
-        match u.get_mut(&key) {
-            None => u.set(&key, vv.clone()),
-            Some(uv) => {
+        match index.get(&key) {
+            None => {
+                index.insert(key.clone(), um.len());
+                um.push((Node::str(&key), vv.clone()));
+            }
+            Some(&i) => {
+                let uv = &mut um[i].1;
                 if uv.as_map().is_some() && vv.as_map().is_some() && !is_leaf(meta, path) {
                     add_missing(uv, vv, path, meta);
                 }
@@ -865,12 +900,14 @@ fn add_missing(u: &mut Node, v: &Node, path: &mut Vec<String>, meta: &Values) {
 /// The chart's defaults with one environment's values over them (keys it lacks keep the
 /// default: only templates the environment does not render read them).
 fn overlay(u: &Node, v: &Node, path: &mut Vec<String>, meta: &Values) -> Node {
-    let mut out = u.clone();
     let Some(vm) = v.as_map() else { return v.clone() };
+    let Some(um) = u.as_map() else { return u.clone() };
+    let ui = key_index(um);
+    let mut out = MapBuilder::from_node(u);
     for (k, vv) in vm {
         let key = k.as_str().unwrap_or_default().to_string();
         path.push(key.clone());
-        let merged = match u.get(&key) {
+        let merged = match ui.get(&Some(key.as_str())).map(|&i| &um[i].1) {
             Some(uv) if uv.as_map().is_some() && vv.as_map().is_some() && !is_leaf(meta, path) => {
                 overlay(uv, vv, path, meta)
             }
@@ -879,7 +916,7 @@ fn overlay(u: &Node, v: &Node, path: &mut Vec<String>, meta: &Values) -> Node {
         out.set(&key, merged);
         path.pop();
     }
-    out
+    out.into_node()
 }
 
 /// `text` with each back-quoted name that `renames` renames replaced by its new name.
@@ -904,12 +941,18 @@ fn keep_switched_off(u: &Node, f: &mut Node, path: &mut Vec<String>, meta: &Valu
         return;
     }
     let Some(um) = u.as_map() else { return };
-    for (k, uv) in um {
+    let at: Vec<Option<usize>> = {
+        let Some(fm) = f.as_map() else { return };
+        let fi = key_index(fm);
+        um.iter().map(|(k, _)| fi.get(&Some(k.as_str().unwrap_or_default())).copied()).collect()
+    };
+    let Some(fm) = f.as_map_mut() else { return };
+    for ((k, uv), at) in um.iter().zip(at) {
         let key = k.as_str().unwrap_or_default().to_string();
         path.push(key.clone());
         if uv.as_map().is_some() && !is_leaf(meta, path) {
-            if let Some(fv) = f.get_mut(&key) {
-                keep_switched_off(uv, fv, path, meta);
+            if let Some(i) = at {
+                keep_switched_off(uv, &mut fm[i].1, path, meta);
             }
         }
         path.pop();
@@ -968,10 +1011,11 @@ pub fn diff(u: &Node, f: &Node) -> Option<Node> {
     }
     match (u.as_map(), f.as_map()) {
         (Some(um), Some(fm)) => {
-            let mut out = Node::map();
+            let (ui, fi) = (key_index(um), key_index(fm));
+            let mut out = MapBuilder::default();
             for (k, fv) in fm {
                 let key = k.as_str().unwrap_or_default();
-                match u.get(key) {
+                match ui.get(&Some(key)).map(|&i| &um[i].1) {
                     Some(uv) => {
                         if let Some(d) = diff(uv, fv) {
                             out.set(key, d);
@@ -982,11 +1026,11 @@ pub fn diff(u: &Node, f: &Node) -> Option<Node> {
             }
             for (k, _) in um {
                 let key = k.as_str().unwrap_or_default();
-                if f.get(key).is_none() {
+                if !fi.contains_key(&Some(key)) {
                     out.set(key, Node::new(Value::Null));
                 }
             }
-            out.as_map().is_some_and(|m| !m.is_empty()).then_some(out)
+            (!out.is_empty()).then(|| out.into_node())
         }
         _ => Some(f.clone()),
     }

@@ -4,6 +4,7 @@
 //! runs one handler per kind (`kinds`) over a template tree ([`tpl`]) of each object while
 //! building the values model ([`values`]); `write` puts the chart on disk atomically.
 
+mod bounds;
 pub mod catalog;
 mod context;
 pub mod deps;
@@ -145,6 +146,30 @@ pub enum GenerateError {
         /// `U+2028`, `U+2029` or `U+0085`.
         what: &'static str,
     },
+    /// More input objects than one chart may be made from ([`crate::limits::MAX_GENERATE_OBJECTS`]).
+    #[error(
+        "the input holds {count} Kubernetes objects (all environments together), over the {limit} one chart is made from: split the input into several charts"
+    )]
+    TooManyObjects {
+        /// Objects in the input.
+        count: usize,
+        /// The cap.
+        limit: usize,
+    },
+    /// A file of the chart would be larger than Helm loads ([`crate::limits::MAX_CHART_FILE_BYTES`]).
+    #[error("{file} would be {size}, over Helm's 5 MiB per file: split the input into several charts")]
+    FileTooLarge {
+        /// The chart file.
+        file: String,
+        /// Its size, in MiB.
+        size: String,
+    },
+    /// The chart would be larger than Helm loads ([`crate::limits::MAX_CHART_BYTES`]).
+    #[error("the chart would be {size}, over Helm's 100 MiB per chart: split the input into several charts")]
+    ChartTooLarge {
+        /// Its size, in MiB.
+        size: String,
+    },
     /// The generator's own templates failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -268,6 +293,7 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     if loaded.objects.is_empty() {
         return Err(GenerateError::NoObjects);
     }
+    bounds::check_objects(loaded.objects.len())?;
     check_images(&loaded.objects)?;
     let tera = files::load(opts.templates.as_deref())?;
     let mut notes = Vec::new();
@@ -275,7 +301,9 @@ pub fn generate(loaded: &Loaded, opts: &Options) -> Result<Chart, GenerateError>
     let ctx = context::analyze(&opts.name, &objects);
     let mut g = new_gen(&ctx, opts, base_values());
     let templates = template_objects(&mut g, opts, &mut notes);
-    finish(&tera, g, templates, opts, notes, loaded.objects.len(), &[])
+    let chart = finish(&tera, g, templates, opts, notes, loaded.objects.len(), &[])?;
+    bounds::check_chart(&chart)?;
+    Ok(chart)
 }
 
 /// Refuses a container image that is not an image reference (see [`GenerateError::BadImage`]).
@@ -372,7 +400,7 @@ pub(crate) fn describe_plural_keys(values: &mut values::Values) {
         }
     }
     let mut found = Vec::new();
-    walk(values, &values.root, &mut Vec::new(), &mut found);
+    walk(values, values.root(), &mut Vec::new(), &mut found);
     for (path, desc) in found {
         values.describe(&path, desc);
     }
@@ -456,7 +484,7 @@ fn finish(
     deps::add_values(&mut g.values, &opts.dependencies);
     out.insert("values.yaml".into(), g.values.to_yaml());
     let mut schema_json = schema::build(&g.values, &g.guards);
-    let defaults = g.values.root.to_json();
+    let defaults = g.values.root().to_json();
     // Other environments' values files (multi-environment charts): the schema admits their own
     // scalars, and they are checked like the defaults, with one compiled schema.
     for (_, instance) in env_values {
@@ -672,7 +700,8 @@ fn guard_template(chart: &str) -> String {
 /// each gets a stable name from its `generateName` (numbered when several share one). Keys
 /// of built-in kinds written with no value go too (see [`drop_nulls`]).
 fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) -> Vec<crate::manifest::Object> {
-    let mut taken: Vec<(String, String)> =
+    // A set: a scan per object made thousands of unnamed objects quadratic.
+    let mut taken: std::collections::HashSet<(String, String)> =
         objects.iter().filter_map(|o| Some((o.kind.clone(), o.name.clone()?))).collect();
     objects
         .iter()
@@ -689,11 +718,11 @@ fn name_generated(objects: &[crate::manifest::Object], notes: &mut Vec<String>) 
             let base = if base.is_empty() { o.kind.to_lowercase() } else { base };
             let mut name = base.clone();
             let mut n = 2;
-            while taken.iter().any(|(k, t)| *k == o.kind && *t == name) {
+            while taken.contains(&(o.kind.clone(), name.clone())) {
                 name = format!("{base}-{n}");
                 n += 1;
             }
-            taken.push((o.kind.clone(), name.clone()));
+            taken.insert((o.kind.clone(), name.clone()));
             if let Some(meta) = o.node.get_mut("metadata") {
                 meta.set("name", Node::str(name.clone()));
             }
@@ -823,6 +852,6 @@ fn values_rows(v: &values::Values) -> Vec<Row> {
         }
     }
     let mut rows = Vec::new();
-    walk(v, &v.root, &mut Vec::new(), &mut rows);
+    walk(v, v.root(), &mut Vec::new(), &mut rows);
     rows
 }

@@ -22,7 +22,7 @@ pub const DNS_PATTERN: &str = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z
 
 /// The schema of a chart's values.
 pub fn build(values: &Values, rules: &[Guard]) -> Json {
-    let mut root = object_schema(values, &values.root, &mut Vec::new(), rules);
+    let mut root = object_schema(values, values.root(), &mut Vec::new(), rules);
     let obj = root.as_object_mut().expect("root is an object");
     obj.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
     obj.insert("title".into(), json!("Values"));

@@ -3,7 +3,7 @@
 //! `values.yaml`, and later the schema and the README table, are all written from this model
 //! so that they cannot drift apart.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::yaml::emit::emit_scalar_after;
 use crate::yaml::{Node, Value, emit_key};
@@ -84,16 +84,28 @@ pub struct Meta {
 /// The values tree.
 #[derive(Debug, Clone)]
 pub struct Values {
-    /// The root mapping.
-    pub root: Node,
+    /// The root mapping (private so that every change keeps [`Values::index`] true).
+    root: Node,
     /// Metadata by path (keys joined with `\u{1f}`).
     pub meta: BTreeMap<String, Meta>,
+    /// Where each key of the maps [`Values::set`] went through sits: thousands of objects put
+    /// thousands of keys in one map, and a scan per key made generate quadratic.
+    index: KeyIndex,
 }
 
 impl Default for Values {
     fn default() -> Self {
-        Values { root: Node::map(), meta: BTreeMap::new() }
+        Values::from_root(Node::map(), BTreeMap::new())
     }
+}
+
+/// The positions of one map's keys (first occurrence, as [`Node::get`] finds them), built on
+/// first use, and the same for the maps below it.
+#[derive(Debug, Clone, Default)]
+struct KeyIndex {
+    built: bool,
+    pos: HashMap<String, usize>,
+    below: HashMap<String, KeyIndex>,
 }
 
 fn path_key(path: &[String]) -> String {
@@ -106,9 +118,62 @@ pub fn join(prefix: &[String], keys: &[&str]) -> Vec<String> {
 }
 
 impl Values {
+    /// Values with this tree and metadata.
+    pub fn from_root(root: Node, meta: BTreeMap<String, Meta>) -> Values {
+        Values { root, meta, index: KeyIndex::default() }
+    }
+
+    /// The root mapping.
+    pub fn root(&self) -> &Node {
+        &self.root
+    }
+
+    /// The root mapping, to change in place (the key index is rebuilt on next use).
+    pub fn root_mut(&mut self) -> &mut Node {
+        self.index = KeyIndex::default();
+        &mut self.root
+    }
+
+    /// The node at a path of keys, found through the key index where it is built (see
+    /// [`Values::reindex`]) and by a scan below that.
+    pub fn lookup<S: AsRef<str>>(&self, path: &[S]) -> Option<&Node> {
+        let mut node = &self.root;
+        let mut index = Some(&self.index);
+        for key in path {
+            let key = key.as_ref();
+            match index.filter(|ix| ix.built) {
+                Some(ix) => {
+                    node = &node.as_map()?.get(*ix.pos.get(key)?)?.1;
+                    index = ix.below.get(key);
+                }
+                None => node = node.get(key)?,
+            }
+        }
+        Some(node)
+    }
+
+    /// Indexes every map of the tree, for many [`Values::lookup`]s after a [`Values::root_mut`].
+    pub fn reindex(&mut self) {
+        fn build(node: &Node, index: &mut KeyIndex) {
+            let Some(m) = node.as_map() else { return };
+            *index = KeyIndex { built: true, ..KeyIndex::default() };
+            for (i, (k, v)) in m.iter().enumerate() {
+                let Some(k) = k.as_str() else { continue };
+                if index.pos.contains_key(k) {
+                    continue;
+                }
+                index.pos.insert(k.to_string(), i);
+                if v.as_map().is_some() {
+                    build(v, index.below.entry(k.to_string()).or_default());
+                }
+            }
+        }
+        build(&self.root, &mut self.index);
+    }
+
     /// Sets a value (creating parent maps) and returns its `.Values` reference.
     pub fn set(&mut self, path: &[String], value: Node, desc: impl Into<String>, hint: Hint) -> String {
-        set_path(&mut self.root, path, value);
+        set_indexed(&mut self.root, &mut self.index, path, value);
         self.meta.insert(path_key(path), Meta { desc: desc.into(), hint, optional: false });
         values_ref(path)
     }
@@ -127,6 +192,15 @@ impl Values {
         };
         // A stable sort keeps the input order within the middle group.
         m.sort_by_key(|(k, _)| rank(k));
+        // The maps below moved whole; only the root's positions changed.
+        if self.index.built {
+            self.index.pos.clear();
+            for (i, (k, _)) in m.iter().enumerate() {
+                if let Some(k) = k.as_str() {
+                    self.index.pos.entry(k.to_string()).or_insert(i);
+                }
+            }
+        }
     }
 
     /// Marks a key the templates read only when present (see [`Meta::optional`]).
@@ -165,8 +239,7 @@ impl Values {
 
     /// True when a path holds a value.
     pub fn has(&self, path: &[String]) -> bool {
-        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
-        self.root.path(&keys).is_some()
+        self.lookup(path).is_some()
     }
 
     /// `values.yaml`, with a `# --` comment above each described key.
@@ -275,6 +348,49 @@ pub fn set_path(root: &mut Node, path: &[String], value: Node) {
     cur.set(last, value);
 }
 
+/// [`set_path`] through `index`, which it keeps true: the same tree in time linear in the
+/// keys set rather than quadratic.
+fn set_indexed(node: &mut Node, index: &mut KeyIndex, path: &[String], value: Node) {
+    let Some((first, rest)) = path.split_first() else { return };
+    let Some(m) = node.as_map_mut() else { return };
+    if !index.built {
+        index.pos.clear();
+        index.below.clear();
+        for (i, (k, _)) in m.iter().enumerate() {
+            if let Some(k) = k.as_str() {
+                index.pos.entry(k.to_string()).or_insert(i);
+            }
+        }
+        index.built = true;
+    }
+    let at = match index.pos.get(first) {
+        Some(&i) => {
+            if rest.is_empty() || m[i].1.as_map().is_none() {
+                // A replaced value's keys are no longer where the index says.
+                index.below.remove(first);
+            }
+            if rest.is_empty() {
+                m[i].1 = value;
+                return;
+            }
+            if m[i].1.as_map().is_none() {
+                m[i].1 = Node::map();
+            }
+            i
+        }
+        None => {
+            index.pos.insert(first.clone(), m.len());
+            if rest.is_empty() {
+                m.push((Node::str(first.as_str()), value));
+                return;
+            }
+            m.push((Node::str(first.as_str()), Node::map()));
+            m.len() - 1
+        }
+    };
+    set_indexed(&mut m[at].1, index.below.entry(first.clone()).or_default(), rest, value);
+}
+
 /// Descriptions for keys the handlers group things under (the kinds' plural slot keys are
 /// described from their descriptors when the handlers start, see `generate::new_gen`).
 pub fn fallback_description(path: &[String]) -> String {
@@ -301,6 +417,31 @@ fn push_comment_text(out: &mut String, line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_index_gives_the_tree_a_scan_gives() {
+        let p = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();
+        let steps = ["a.b", "a.c", "x", "a.b.d", "x.y", "a.c", "a.b.e", "a", "a.f", "z.q"];
+        let mut v = Values::default();
+        let mut plain = Node::map();
+        for (i, step) in steps.iter().enumerate() {
+            let value = Node::new(Value::Int(i64::try_from(i).unwrap()));
+            v.set(&p(step), value.clone(), "", Hint::Plain);
+            set_path(&mut plain, &p(step), value);
+            assert_eq!(crate::yaml::emit_document(v.root()), crate::yaml::emit_document(&plain), "after {step}");
+        }
+        for step in steps {
+            assert_eq!(
+                v.lookup(&p(step)).map(crate::yaml::emit_document),
+                plain.path(&step.split('.').collect::<Vec<_>>()).map(crate::yaml::emit_document)
+            );
+        }
+        v.root_mut().set("late", Node::str("x"));
+        assert!(v.lookup(&["late"]).is_some(), "a change through root_mut is seen");
+        v.reindex();
+        assert_eq!(v.lookup(&["late"]).and_then(Node::as_str), Some("x"));
+        assert!(v.lookup(&["a", "nothing"]).is_none());
+    }
 
     #[test]
     fn values_keep_insertion_order_and_comments() {

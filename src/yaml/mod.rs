@@ -5,6 +5,8 @@
 //! what chartwright sees is what `kubectl` and `helm` see, and every node carries its source
 //! position for `file:line:col` diagnostics.
 
+use std::collections::HashMap;
+
 pub mod emit;
 mod parse;
 mod scalar;
@@ -50,6 +52,63 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
+/// Entries up to which a map is searched by a scan rather than through an index.
+const SMALL_MAP: usize = 8;
+
+/// Each key's first entry in a mapping, as [`Node::get`] finds it: for lookups of many keys in
+/// one large map (thousands of objects under one values key) in linear time.
+pub fn key_index(m: &[(Node, Node)]) -> HashMap<Option<&str>, usize> {
+    let mut index = HashMap::with_capacity(m.len());
+    for (i, (k, _)) in m.iter().enumerate() {
+        index.entry(k.as_str()).or_insert(i);
+    }
+    index
+}
+
+/// A mapping being built or edited key by key, with [`Node::set`]'s semantics (a key already
+/// there keeps its place) but an index, so setting n keys takes linear time.
+#[derive(Debug, Clone, Default)]
+pub struct MapBuilder {
+    pos: Pos,
+    entries: Vec<(Node, Node)>,
+    index: HashMap<String, usize>,
+}
+
+impl MapBuilder {
+    /// Starts from a mapping's entries (empty for anything else).
+    pub fn from_node(n: &Node) -> MapBuilder {
+        let entries = n.as_map().cloned().unwrap_or_default();
+        let mut index = HashMap::with_capacity(entries.len());
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Some(k) = k.as_str() {
+                index.entry(k.to_string()).or_insert(i);
+            }
+        }
+        MapBuilder { pos: n.pos, entries, index }
+    }
+
+    /// Sets `key`, replacing an existing value in place or appending.
+    pub fn set(&mut self, key: &str, value: Node) {
+        match self.index.get(key) {
+            Some(&i) => self.entries[i].1 = value,
+            None => {
+                self.index.insert(key.to_string(), self.entries.len());
+                self.entries.push((Node::str(key), value));
+            }
+        }
+    }
+
+    /// True when nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The mapping node.
+    pub fn into_node(self) -> Node {
+        Node { value: Value::Map(self.entries), pos: self.pos }
+    }
+}
+
 impl PartialEq for Node {
     fn eq(&self, other: &Self) -> bool {
         self.value == other.value
@@ -69,9 +128,18 @@ impl PartialEq for Value {
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Seq(a), Value::Seq(b)) => a == b,
             (Value::Map(a), Value::Map(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .all(|(k, v)| b.iter().find(|(k2, _)| k2.as_str() == k.as_str()).is_some_and(|(_, v2)| v2 == v))
+                if a.len() != b.len() {
+                    return false;
+                }
+                // Small maps are scanned; large ones through an index of `b`, so maps of
+                // thousands of keys do not compare in quadratic time (first key wins either way).
+                if b.len() <= SMALL_MAP {
+                    return a.iter().all(|(k, v)| {
+                        b.iter().find(|(k2, _)| k2.as_str() == k.as_str()).is_some_and(|(_, v2)| v2 == v)
+                    });
+                }
+                let index = key_index(b);
+                a.iter().all(|(k, v)| index.get(&k.as_str()).is_some_and(|&i| b[i].1 == *v))
             }
             _ => false,
         }
