@@ -16,22 +16,22 @@ cargo check --no-default-features --lib --bins
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 # The corpus test of validate --strict needs real charts: run it where the shared corpus is.
 if [ -d ../shared/corpus/charts ]; then
-  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test validate_corpus -- --ignored
+  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test it -- --ignored validate_corpus::
   # validate's render stage against helm template on the same charts (issue 24).
-  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test validate_render_corpus -- --ignored
+  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/charts && pwd)" cargo test --test it -- --ignored validate_render_corpus::
 fi
 # Every knob of a chart generated from each corpus directory renders its effect (issue 17).
 if [ -d ../shared/corpus/manifests ]; then
-  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/manifests && pwd)" cargo test --test generate_knobs -- --ignored
+  CHARTWRIGHT_CORPUS="$(cd ../shared/corpus/manifests && pwd)" cargo test --test it -- --ignored generate_knobs::
 fi
 # Every manifest directory of the corpus as dev and prod kustomize overlays, and random
 # environments, each rendered exactly by one generate --env chart on both Helms (issue 10).
 if [ -d ../shared/corpus/manifests ]; then
   # A fixed seed keeps CI's verdict deterministic; without it each local run explores new cases.
   PROPTEST_RNG_SEED=20261129 CHARTWRIGHT_MANIFEST_CORPUS="$(cd ../shared/corpus/manifests && pwd)" \
-    cargo test --test generate_envs -- --ignored every_corpus_directory any_environments
+    cargo test --test it -- --ignored generate_envs::every_corpus_directory generate_envs::property::any_environments
 fi
 # generate --env's exactness over the multi-environment corpus (rendered/ and kustomize source/).
 if [ -d ../shared/corpus/environments ]; then
-  CHARTWRIGHT_ENV_CORPUS="$(cd ../shared/corpus/environments && pwd)" cargo test --test generate_envs_corpus -- --ignored
+  CHARTWRIGHT_ENV_CORPUS="$(cd ../shared/corpus/environments && pwd)" cargo test --test it -- --ignored generate_envs_corpus::
 fi

@@ -193,7 +193,7 @@ mod tests {
     use serde_json::json;
 
     /// The JSON Schema form and the Rust evaluation give one verdict on every case of every rule
-    /// JSON Schema can say; `tests/generate_schema.rs` holds the `fail` form to Helm's verdict.
+    /// JSON Schema can say; `tests/it/generate_schema.rs` holds the `fail` form to Helm's verdict.
     #[test]
     fn the_schema_form_and_the_rust_check_agree_on_every_rule_they_share() {
         let x = || vec!["x".to_string()];

@@ -65,7 +65,7 @@ pub fn rules_markdown() -> String {
 fn intro(s: &mut String) {
     s.push_str("# chartwright lint rules\n\n");
     s.push_str("<!-- Generated from src/lint/rules/*.rs and src/lint/apis.yaml; do not edit. -->\n");
-    s.push_str("<!-- Regenerate with: CHARTWRIGHT_BLESS=1 cargo test --test lint -->\n\n");
+    s.push_str("<!-- Regenerate with: CHARTWRIGHT_BLESS=1 cargo test --test it -- lint:: -->\n\n");
     s.push_str(
         "`chartwright lint <INPUT>...` reads manifest files, directories or `-` (stdin, e.g. \
          `helm template my-release ./chart -f values-prod.yaml | chartwright lint -`) and reports each finding with \

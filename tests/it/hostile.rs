@@ -7,7 +7,7 @@
 //! over `fork` and `exec` into the child's figure.) Bounds are generous: debug build, shared
 //! machine.
 
-mod common;
+use crate::common;
 
 use std::io::{Read as _, Write as _};
 use std::path::Path;

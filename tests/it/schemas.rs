@@ -1,7 +1,7 @@
 //! The editor schemas in `schemas/` agree with the parsers: what chartwright accepts validates,
 //! typos that chartwright refuses are refused by the schema too.
 
-mod common;
+use crate::common;
 
 use chartwright::lint::{LintConfig, RULES};
 

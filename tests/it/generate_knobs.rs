@@ -5,7 +5,7 @@
 //! (`CHARTWRIGHT_CORPUS=/work/shared/corpus/manifests cargo test --test generate_knobs -- --ignored`,
 //! run by scripts/test.sh).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

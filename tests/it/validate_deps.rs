@@ -2,7 +2,7 @@
 //! verdict of real `helm template` 3.17.2 and 4.1.4 on every layout, and names the dependency,
 //! its Chart.yaml line and the fix.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

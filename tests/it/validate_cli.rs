@@ -1,7 +1,7 @@
 //! `chartwright validate` end to end: every output format against golden files, exit codes,
 //! and bad input (each with one clear message, never a panic or a hang).
 
-mod common;
+use crate::common;
 
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};

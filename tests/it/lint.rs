@@ -1,7 +1,7 @@
 //! `chartwright lint`: per-rule fixtures, golden output in every format, schemas, suppression,
 //! exit codes and `helm template | chartwright lint -` with real Helm.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;

@@ -5,7 +5,7 @@
 //! chart must land inside its output, render on Helm 3.17.2 and 4.1.4 under its own name and
 //! side by side (`--verify`), reproduce the input exactly, and carry no action the input brought.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

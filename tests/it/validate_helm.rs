@@ -2,7 +2,7 @@
 //! 3.17.2 under `--helm-compat 3`) on charts with schemas of every draft, subcharts with
 //! conditions, tags, an alias, `global` and `import-values`, and mutated values.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

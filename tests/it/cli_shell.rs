@@ -1,6 +1,6 @@
 //! Shell completions, man pages, `--explain`, `--color` and terminal-only progress.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

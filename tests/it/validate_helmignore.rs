@@ -1,6 +1,6 @@
 //! `.helmignore` decides what Helm loads from a chart directory; `validate` follows it.
 
-mod common;
+use crate::common;
 
 use common::{chartwright, each_helm, helm, helms};
 

@@ -1,7 +1,7 @@
 //! Object names under long release names, and references that follow a release rename, each
 //! checked by rendering with Helm 3.17.2 and 4.1.4.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

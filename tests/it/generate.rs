@@ -1,7 +1,7 @@
 //! `chartwright generate`: golden charts, conformance with real Helm 3.17.2 and 4.1.4, and
 //! the promises about output (determinism, atomic writes, no overwrite without `--force`).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ fn cases() -> Vec<PathBuf> {
 
 /// The cases without extra arguments: a case with an `args` file repeats another case's input
 /// with dependencies, which need `helm dependency build` before Helm can render them
-/// (tests/generate_deps.rs renders such a chart against a loopback repository).
+/// (tests/it/generate_deps.rs renders such a chart against a loopback repository).
 fn plain_cases() -> Vec<PathBuf> {
     cases().into_iter().filter(|c| !c.join("args").exists()).collect()
 }

@@ -12,7 +12,7 @@
 //! and every values-<env>.yaml. Every failure of every case is collected before the test fails,
 //! so one run shows them all.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -3,7 +3,7 @@
 //! in a `define`, a subchart's `fail`, output that does not parse), and each failure names the
 //! values key its condition reads and where the run set it.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Output;

@@ -3,7 +3,7 @@
 //! chart built by real `helm package`) with Helm 3.17.2 and 4.1.4, plus the refusals and the
 //! advice notes.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpListener;

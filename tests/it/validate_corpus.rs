@@ -3,7 +3,7 @@
 //! Every values file a chart keeps is a run, and `--strict` reports nothing on values the
 //! chart's authors test with (any warning there would be a false one).
 
-mod common;
+use crate::common;
 
 use common::chartwright;
 

@@ -7,7 +7,7 @@
 //! the only difference allowed is an object rendered twice, which `helm template` prints and
 //! an install refuses.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

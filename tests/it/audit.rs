@@ -1,7 +1,7 @@
 //! `chartwright audit` offline: golden output in every format, exit codes, deny/allow lists,
 //! input forms, bad input, and the lock digest checked against real Helm.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! provisioned kubectl, and the chart's values-<env>.yaml files checked by `--verify` and found
 //! by `validate`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

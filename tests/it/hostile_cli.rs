@@ -1,9 +1,9 @@
 //! Hostile input, round two (issue 21): what an input or a flag says must not pass options to
 //! the programs chartwright runs, read files outside a chart, delete what chartwright did not
 //! create, or reach the network unasked. Each test runs the real binary, bounded like
-//! `tests/hostile.rs`.
+//! `tests/it/hostile.rs`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! `helm lint --strict` passes, `chartwright validate` says valid, and two other releases stay
 //! apart.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

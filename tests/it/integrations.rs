@@ -1,7 +1,7 @@
 //! The places chartwright plugs into: the Helm plugin (real Helm 3.17.2 and 4.1.4), the
 //! pre-commit hooks (real pre-commit from PyPI), and the GitHub Action's metadata.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! The guard every generated chart carries: `values.schema.json` and `<chart>.validateValues`
 //! reject bad values under real Helm 3.17.2 and 4.1.4, accept good ones, and never disagree.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -410,7 +410,7 @@ fn generated_schemas_and_fail_rules_reject_bad_values_and_accept_good_ones_on_he
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("expected/Chart.yaml").is_file())
         // A case with an `args` file repeats another case's input with dependencies, which
-        // need `helm dependency build` (tests/generate_deps.rs renders those).
+        // need `helm dependency build` (tests/it/generate_deps.rs renders those).
         .filter(|p| !p.join("args").exists())
         .collect();
     charts.sort();

@@ -1,6 +1,6 @@
 //! Regressions in what `generate` writes, each checked by rendering with Helm 3.17.2 and 4.1.4.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

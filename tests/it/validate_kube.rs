@@ -2,7 +2,7 @@
 //! target version (shipped in `schemas/kubernetes/`) and custom resources against the chart's
 //! own CRDs, on Helm 3.17.2 and 4.1.4, reporting each failure at the template that wrote it.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Output;

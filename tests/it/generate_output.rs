@@ -2,7 +2,7 @@
 //! never deletes an input, a repository or a directory that is not a chart, and no failure or
 //! kill leaves a temporary directory behind.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

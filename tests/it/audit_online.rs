@@ -2,7 +2,7 @@
 //! test serving index.yaml files, and a real OCI registry (Debian's docker-registry, distribution
 //! 2.8) with a chart pushed by real `helm push`.
 
-mod common;
+use crate::common;
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
