@@ -8,6 +8,7 @@ mod audit_online;
 mod cli_shell;
 mod fuzz;
 mod generate;
+mod generate_bounds;
 mod generate_deps;
 mod generate_envs;
 mod generate_envs_cli;

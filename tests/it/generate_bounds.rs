@@ -2,7 +2,7 @@
 //! refuse to load (a file over 5 MiB, the whole over 100 MiB) is ever written. Each refusal is
 //! exit 2 with one sentence, before anything is written.
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 use std::path::Path;
