@@ -689,3 +689,30 @@ fn keys_written_with_no_value_pass_the_schema_and_render_as_absent() {
         );
     }
 }
+
+/// Issue 21 item 15: an environment whose Deployment writes `replicas:` with no value made
+/// `generate --env` say "missing property 'replicaCount'"; every environment now renders.
+#[test]
+fn an_environment_with_replicas_written_with_no_value_renders_in_every_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (env, replicas) in [("dev", "1"), ("prod", "")] {
+        std::fs::create_dir(tmp.path().join(env)).unwrap();
+        let input = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: web, image: \"nginx:1.27\"}}]}}\n"
+        );
+        std::fs::write(tmp.path().join(env).join("d.yaml"), input).unwrap();
+    }
+    for (label, h) in each_helm() {
+        let o = chartwright()
+            .current_dir(tmp.path())
+            .args(["generate", "--env", "dev=dev", "--env", "prod=prod", "--name", "app", "-o", "chart", "--force"])
+            .args(["--verify", "--helm"])
+            .arg(h)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{label}: {err}");
+        assert_eq!(err.matches("verified: environment").count(), 2, "{label}: {err}");
+        assert!(!err.contains("missing property"), "{label}: {err}");
+    }
+}
