@@ -6,7 +6,7 @@ use anyhow::Context as _;
 
 use chartwright::denylist::DenyList;
 use chartwright::diag::{self, Diagnostic, Group, Severity};
-use chartwright::generate::catalog::Catalog;
+use chartwright::generate::deps::catalog::Catalog;
 use chartwright::generate::{self, EnvInput, Options, SecretsMode};
 use chartwright::kustomize::{self, Rendering};
 use chartwright::lint;
@@ -95,7 +95,7 @@ fn catalog(a: &Args) -> anyhow::Result<Catalog> {
 /// Runs `generate`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     if a.print_catalog {
-        super::print_out(generate::catalog::DEFAULT_CATALOG)?;
+        super::print_out(generate::deps::catalog::DEFAULT_CATALOG)?;
         return Ok(0);
     }
     if !a.envs.is_empty() && !a.inputs.is_empty() {
@@ -153,7 +153,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     // The names' per-environment prefixes and suffixes (none for one environment).
     let env_objects: Vec<Vec<manifest::Object>> =
         if envs.len() > 1 { envs.iter().map(|e| e.loaded.objects.clone()).collect() } else { vec![Vec::new()] };
-    let affixes = generate::envs::detect_affixes(&env_objects);
+    let affixes = generate::environments::envs::detect_affixes(&env_objects);
     let findings: Vec<Env<'_>> = envs
         .iter()
         .enumerate()
@@ -365,13 +365,13 @@ fn verify(
             .iter()
             .map(ToString::to_string)
             .collect();
-    problems.extend(generate::sidebyside::check(
+    problems.extend(generate::verify::sidebyside::check(
         name,
         &loaded.objects,
         [
-            generate::sidebyside::Release { name: a, objects: &rendered[1].objects },
-            generate::sidebyside::Release { name: b, objects: &rendered[2].objects },
-            generate::sidebyside::Release { name: long, objects: &rendered[3].objects },
+            generate::verify::sidebyside::Release { name: a, objects: &rendered[1].objects },
+            generate::verify::sidebyside::Release { name: b, objects: &rendered[2].objects },
+            generate::verify::sidebyside::Release { name: long, objects: &rendered[3].objects },
         ],
         &ns,
     ));
