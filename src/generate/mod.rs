@@ -16,15 +16,10 @@ pub mod environments;
 pub mod template;
 pub mod verify;
 
-use analyze::context;
-pub use analyze::{names, refs};
-pub use assemble::schema;
-use assemble::{bounds, files};
-pub use deps::catalog;
-pub use environments::envs;
-use template::{kinds, scaffold};
-pub use template::{knobs, monitoring, tpl, values};
-pub use verify::sidebyside;
+use analyze::{context, names, refs};
+use assemble::{bounds, files, schema};
+use environments::envs;
+use template::{extras, kinds, knobs, scaffold, tpl, values};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -581,7 +576,7 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
         if context::place(&o.kind) == kinds::registry::Place::Crds {
             let (file, text) = match opts.crds {
                 CrdsMode::CrdsDir => (file, emit_document(&o.node)),
-                CrdsMode::Templates => knobs::crd_template(g, i, &file),
+                CrdsMode::Templates => extras::crd_template(g, i, &file),
             };
             t_out.out.insert(file, text);
             continue;
@@ -621,9 +616,9 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
         t_out.out.insert(file.clone(), tpl::render(&doc));
         t_out.docs.insert(file, doc);
     }
-    let guard_file = knobs::free_name(&t_out.out, &["validate", "validate-values", "chartwright-validate-values"]);
+    let guard_file = extras::free_name(&t_out.out, &["validate", "validate-values", "chartwright-validate-values"]);
     t_out.out.insert(guard_file, guard_template(&opts.name));
-    knobs::templates(g, &mut t_out.out);
+    extras::templates(g, &mut t_out.out);
     t_out
 }
 

@@ -7,7 +7,7 @@ use crate::kube::{self, WorkloadKind};
 use crate::manifest::Object;
 use crate::yaml::Node;
 
-use crate::generate::analyze::names::{NameExpr, key_for};
+use super::names::{NameExpr, key_for};
 use crate::generate::template::kinds::registry::{self, Naming, Owner, Place, Scope};
 
 /// Where an object's values live and how it is named.
@@ -464,7 +464,7 @@ fn name_map(ctx: &Context<'_>) -> HashMap<(String, String), NameExpr> {
             Naming::ExistingSecret => {
                 let mut p = plan.slot.clone();
                 p.push("existingSecret".into());
-                NameExpr::ExistingOr(crate::generate::analyze::names::values_ref(&p), Box::new(base))
+                NameExpr::ExistingOr(super::names::values_ref(&p), Box::new(base))
             }
             _ => base,
         };
@@ -511,11 +511,7 @@ pub fn object_name(ctx: &Context<'_>, o: &Object, name: &str) -> NameExpr {
         .filter(|_| !keeps_literal_name(o, name))
         .and_then(|n| n.names.get(&(o.kind.clone(), name.to_string())))
     {
-        return NameExpr::EnvName(
-            canonical.clone(),
-            hash.clone(),
-            crate::generate::analyze::names::name_limit(&o.kind),
-        );
+        return NameExpr::EnvName(canonical.clone(), hash.clone(), super::names::name_limit(&o.kind));
     }
     base_name(&ctx.chart, o, name)
 }
@@ -523,7 +519,7 @@ pub fn object_name(ctx: &Context<'_>, o: &Object, name: &str) -> NameExpr {
 /// How an object's own name is written, before kind-specific wrapping (service account
 /// helpers, `existingSecret`).
 pub fn base_name(chart: &str, o: &Object, name: &str) -> NameExpr {
-    let limit = crate::generate::analyze::names::name_limit(&o.kind);
+    let limit = super::names::name_limit(&o.kind);
     if keeps_literal_name(o, name) {
         NameExpr::Literal(name.to_string())
     } else if name == chart {

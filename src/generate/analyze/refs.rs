@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::generate::analyze::context::Context;
-use crate::generate::analyze::names::NameExpr;
+use super::context::Context;
+use super::names::NameExpr;
 
 /// What the scan found in one string.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -218,8 +218,7 @@ impl RefIndex {
         if pods_own || Some(ns_word) == ns.as_deref() {
             let name = Part::Expr(expr.tpl(&self.chart));
             if !pods_own && ns.is_some() && *ns == self.main_namespace {
-                let release_ns =
-                    Part::Expr(format!("{}/", crate::generate::analyze::names::release_namespace(&self.chart)));
+                let release_ns = Part::Expr(format!("{}/", super::names::release_namespace(&self.chart)));
                 return Some((ns_word.len() + 1, vec![release_ns, name]));
             }
             return Some((0, vec![name]));
@@ -234,7 +233,7 @@ impl RefIndex {
         if let Some((ns, rest)) = labels.split_first() {
             parts.push(Part::Lit(".".into()));
             if Some(*ns) == self.main_namespace.as_deref() {
-                parts.push(Part::Expr(crate::generate::analyze::names::release_namespace(&self.chart)));
+                parts.push(Part::Expr(super::names::release_namespace(&self.chart)));
             } else {
                 parts.push(Part::Lit((*ns).to_string()));
             }
@@ -315,7 +314,7 @@ webhooks: []
     fn scan(s: &str, site: Site) -> Found {
         let mut l = Loaded::default();
         load_text("in.yaml", INPUT.to_string(), &mut l).unwrap();
-        let ctx = crate::generate::analyze::context::analyze("app", &l.objects);
+        let ctx = super::super::context::analyze("app", &l.objects);
         RefIndex::new(&ctx).scan(s, site)
     }
 
@@ -388,7 +387,7 @@ spec:
 ";
         let mut l = Loaded::default();
         load_text("in.yaml", NO_NS.to_string(), &mut l).unwrap();
-        let ctx = crate::generate::analyze::context::analyze("app", &l.objects);
+        let ctx = super::super::context::analyze("app", &l.objects);
         let found = RefIndex::new(&ctx).scan("cassandra-0.cassandra.default.svc.cluster.local", Site::EnvValue);
         let sts = "{{ include \"app.componentName\" (list . \"cassandra\" 52) }}";
         let svc = "{{ include \"app.componentName\" (list . \"cassandra\" 63) }}";

@@ -2,6 +2,7 @@
 //! values model; the scaffold adds the optional objects, the knobs and monitoring the
 //! chart-wide values.
 
+pub(in crate::generate) mod extras;
 pub(in crate::generate) mod kinds;
 pub mod knobs;
 pub mod monitoring;

@@ -6,12 +6,11 @@
 use crate::manifest::Object;
 use crate::yaml::{Node, Value};
 
+use super::kinds::Gen;
+use super::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
+use super::tpl::{Document, Entry, Tree, include_lines, with_inline};
+use super::values::{Hint, join};
 use crate::generate::analyze::names::release_namespace;
-use crate::generate::template::kinds::Gen;
-use crate::generate::template::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
-use crate::generate::template::knobs::string_map;
-use crate::generate::template::tpl::{Document, Entry, Tree, include_lines, with_inline};
-use crate::generate::template::values::{Hint, join};
 
 /// The API a ServiceMonitor needs, as `.Capabilities.APIVersions.Has` and `--api-versions`
 /// name it.
@@ -153,7 +152,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         "Labels of the ServiceMonitors (the ones your Prometheus selects, e.g. release: prometheus).",
         Hint::ExtraLabels(Vec::new()),
     );
-    g.knobs.add(&p(&["serviceMonitor", "labels"]), string_map("release", "prometheus"));
+    g.knobs.add(&p(&["serviceMonitor", "labels"]), Node::string_map("release", "prometheus"));
     let mut docs = Vec::new();
     let many = found.len() > 1;
     for (i, ep) in found {
@@ -176,7 +175,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         let selector = match svc.node.path(&["metadata", "labels"]) {
             Some(l) if l.as_map().is_some_and(|m| !m.is_empty()) => {
                 let mut t = Tree::from_node(l);
-                crate::generate::template::kinds::scope_to_release(g, Some(&mut t), true);
+                super::kinds::scope_to_release(g, Some(&mut t), true);
                 t
             }
             _ => Tree::Map(vec![include_lines(&format!("include \"{chart}.selectorLabels\" ."))]),
@@ -189,8 +188,8 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
         if let Some(s) = &ep.scheme {
             endpoint.push(Entry::Pair("scheme".into(), Tree::Lit(Value::Str(s.clone()))));
         }
-        endpoint.push(crate::generate::template::tpl::with_scalar(&interval, "interval", true));
-        endpoint.push(crate::generate::template::tpl::with_scalar(&timeout, "scrapeTimeout", true));
+        endpoint.push(super::tpl::with_scalar(&interval, "interval", true));
+        endpoint.push(super::tpl::with_scalar(&timeout, "scrapeTimeout", true));
         let body = Tree::Map(vec![
             Entry::Pair("apiVersion".into(), Tree::Lit(Value::Str("monitoring.coreos.com/v1".into()))),
             Entry::Pair("kind".into(), Tree::Lit(Value::Str("ServiceMonitor".into()))),
@@ -204,7 +203,7 @@ pub fn documents(g: &mut Gen<'_>) -> Vec<(String, Document)> {
             ),
         ]);
         let file = if many {
-            format!("templates/servicemonitor-{}.yaml", crate::generate::template::knobs::slot_stem(&ctx.plans[i].slot))
+            format!("templates/servicemonitor-{}.yaml", super::knobs::slot_stem(&ctx.plans[i].slot))
         } else {
             "templates/servicemonitor.yaml".to_string()
         };

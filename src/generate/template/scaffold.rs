@@ -5,11 +5,11 @@
 
 use crate::yaml::{Node, Value};
 
+use super::kinds::Gen;
+use super::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
+use super::tpl::{Document, Entry, Tree, include_lines, with_block, with_inline, with_scalar};
+use super::values::Hint;
 use crate::generate::analyze::names::values_ref;
-use crate::generate::template::kinds::Gen;
-use crate::generate::template::kinds::metadata::{COMMON_ANNOTATIONS, COMMON_LABELS, add_user_maps};
-use crate::generate::template::tpl::{Document, Entry, Tree, include_lines, with_block, with_inline, with_scalar};
-use crate::generate::template::values::Hint;
 use crate::guard::Guard;
 
 fn path(keys: &[&str]) -> Vec<String> {
@@ -73,7 +73,7 @@ fn ingress_backend_port(svc: &crate::manifest::Object) -> String {
 /// The workload's selector labels, scoped to the release like the input's own selectors.
 fn release_selector(g: &Gen<'_>, selector: &Node) -> Tree {
     let mut labels = Tree::from_node(selector);
-    crate::generate::template::kinds::scope_to_release(g, Some(&mut labels), true);
+    super::kinds::scope_to_release(g, Some(&mut labels), true);
     labels
 }
 
@@ -138,10 +138,7 @@ fn offer_ingress(g: &mut Gen<'_>, wl: &Workload, si: usize) -> (String, Document
         "IngressClass name; empty uses the cluster default.",
         Hint::DnsName,
     );
-    g.knobs.add(
-        &path(&["ingress", "annotations"]),
-        crate::generate::template::knobs::string_map(crate::generate::template::knobs::OWN_KEY, "ingress"),
-    );
+    g.knobs.add(&path(&["ingress", "annotations"]), Node::string_map(super::knobs::OWN_KEY, "ingress"));
     let ann = g.values.set(
         &path(&["ingress", "annotations"]),
         Node::map(),

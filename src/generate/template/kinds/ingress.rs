@@ -6,7 +6,7 @@ use crate::yaml::{Node, Value};
 use super::Gen;
 use super::registry::{Descriptor, Slot};
 use crate::generate::analyze::names::key_for;
-use crate::generate::template::knobs::{OWN_KEY, string_map};
+use crate::generate::template::knobs::OWN_KEY;
 use crate::generate::template::tpl::{Entry, Tree, with_block, with_scalar};
 use crate::generate::template::values::{Hint, join};
 
@@ -60,7 +60,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
         "Annotations on the Ingress (controller settings, cert-manager issuer...).",
         Hint::StringMap,
     );
-    g.knobs.add(&join(&slot, &["annotations"]), string_map(OWN_KEY, "ingress"));
+    g.knobs.add(&join(&slot, &["annotations"]), Node::string_map(OWN_KEY, "ingress"));
     if let Some(Tree::Map(m)) = t.get_mut("metadata") {
         m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
     }

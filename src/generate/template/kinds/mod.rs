@@ -17,9 +17,9 @@ mod serviceaccount;
 mod webhook;
 mod workload;
 
+use super::tpl::{Entry, Tree};
+use super::values::Values;
 use crate::generate::analyze::context::Context;
-use crate::generate::template::tpl::{Entry, Tree};
-use crate::generate::template::values::Values;
 use crate::generate::{Notes, SecretsMode};
 use registry::Descriptor;
 
@@ -69,7 +69,7 @@ pub struct Gen<'a> {
     pub extra_metadata: Vec<(String, String)>,
     /// Every knob the chart offers, with a value that shows its effect (the `ci/` values file
     /// that sets them all is written from these).
-    pub knobs: crate::generate::template::knobs::Knobs,
+    pub knobs: super::knobs::Knobs,
 }
 
 /// Runs the handler for object `i`; returns the condition the whole document renders under.
@@ -194,7 +194,7 @@ pub fn scope_to_release(g: &Gen<'_>, labels: Option<&mut Tree>, add: bool) {
     if let Some(slot) = labels.get_mut(INSTANCE_LABEL) {
         if let Tree::Lit(crate::yaml::Value::Str(v)) = slot {
             let adopt = adopting(chart);
-            let v = crate::generate::template::tpl::in_double_quotes(v);
+            let v = super::tpl::in_double_quotes(v);
             *slot =
                 Tree::Expr(format!("\"{{{{ if {adopt} }}}}{v}{{{{ else }}}}{{{{ .Release.Name }}}}{{{{ end }}}}\""));
         }

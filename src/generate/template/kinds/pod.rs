@@ -7,7 +7,7 @@ use super::Gen;
 use crate::generate::analyze::names::key_for;
 use crate::generate::analyze::refs::Site;
 use crate::generate::template::knobs::{
-    EXAMPLE_ARG, EXAMPLE_ENV, EXAMPLE_GRACE, EXAMPLE_PRIORITY_CLASS, EXAMPLE_REGISTRY, list, map,
+    EXAMPLE_ARG, EXAMPLE_ENV, EXAMPLE_GRACE, EXAMPLE_PRIORITY_CLASS, EXAMPLE_REGISTRY,
 };
 use crate::generate::template::tpl::{Entry, Tree, extra_items, with_block, with_inline, with_scalar};
 use crate::generate::template::values::{Hint, join};
@@ -364,9 +364,12 @@ fn main_container_knobs(g: &mut Gen<'_>, vp: &[String], c: &mut Tree, node: &Nod
             desc: "Lifecycle hooks (postStart, preStop) of the main container.",
             hint: Hint::OpenMap,
             default: Node::map(),
-            example: map(vec![(
+            example: Node::map_of(vec![(
                 "preStop",
-                map(vec![("exec", map(vec![("command", list(vec![Node::str("sleep"), Node::str("5")]))]))]),
+                Node::map_of(vec![(
+                    "exec",
+                    Node::map_of(vec![("command", Node::seq(vec![Node::str("sleep"), Node::str("5")]))]),
+                )]),
             )]),
             block: true,
         },
@@ -475,38 +478,42 @@ fn extra_list(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, key: &str, value
 fn extra_example(values_key: &str) -> (Hint, Node) {
     let name = || Node::str("chartwright-knob");
     let container = |n: &str| {
-        map(vec![
+        Node::map_of(vec![
             ("name", Node::str(n)),
             ("image", Node::str(format!("{EXAMPLE_REGISTRY}/busybox:1.36"))),
-            ("command", list(vec![Node::str("sleep"), Node::str("3600")])),
+            ("command", Node::seq(vec![Node::str("sleep"), Node::str("3600")])),
         ])
     };
     match values_key {
-        "extraEnv" => {
-            (Hint::EnvVars, list(vec![map(vec![("name", Node::str(EXAMPLE_ENV)), ("value", Node::str("on"))])]))
-        }
-        "extraArgs" => (Hint::Strings, list(vec![Node::str(EXAMPLE_ARG)])),
+        "extraEnv" => (
+            Hint::EnvVars,
+            Node::seq(vec![Node::map_of(vec![("name", Node::str(EXAMPLE_ENV)), ("value", Node::str("on"))])]),
+        ),
+        "extraArgs" => (Hint::Strings, Node::seq(vec![Node::str(EXAMPLE_ARG)])),
         "extraEnvFrom" => (
             Hint::ObjectList,
-            list(vec![map(vec![(
+            Node::seq(vec![Node::map_of(vec![(
                 "configMapRef",
-                map(vec![("name", name()), ("optional", Node::new(Value::Bool(true)))]),
+                Node::map_of(vec![("name", name()), ("optional", Node::new(Value::Bool(true)))]),
             )])]),
         ),
-        "extraVolumes" => (Hint::ObjectList, list(vec![map(vec![("name", name()), ("emptyDir", Node::map())])])),
-        "extraVolumeMounts" => {
-            (Hint::ObjectList, list(vec![map(vec![("name", name()), ("mountPath", Node::str("/chartwright-knob"))])]))
+        "extraVolumes" => {
+            (Hint::ObjectList, Node::seq(vec![Node::map_of(vec![("name", name()), ("emptyDir", Node::map())])]))
         }
-        "extraContainers" => (Hint::Containers, list(vec![container("chartwright-knob")])),
-        "extraInitContainers" => (Hint::Containers, list(vec![container("chartwright-knob-init")])),
-        _ => (Hint::OpenList, list(Vec::new())),
+        "extraVolumeMounts" => (
+            Hint::ObjectList,
+            Node::seq(vec![Node::map_of(vec![("name", name()), ("mountPath", Node::str("/chartwright-knob"))])]),
+        ),
+        "extraContainers" => (Hint::Containers, Node::seq(vec![container("chartwright-knob")])),
+        "extraInitContainers" => (Hint::Containers, Node::seq(vec![container("chartwright-knob-init")])),
+        _ => (Hint::OpenList, Node::seq(Vec::new())),
     }
 }
 
 /// The probe a `ci/` values file puts in place of every probe, and as every absent probe.
 pub fn example_probe() -> Node {
-    map(vec![
-        ("exec", map(vec![("command", list(vec![Node::str("true")]))])),
+    Node::map_of(vec![
+        ("exec", Node::map_of(vec![("command", Node::seq(vec![Node::str("true")]))])),
         ("periodSeconds", Node::new(Value::Int(17))),
     ])
 }

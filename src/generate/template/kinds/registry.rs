@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn every_kind_has_one_descriptor_and_its_scope_agrees_with_kube() {
         let mut seen: Vec<&str> = Vec::new();
-        for d in crate::generate::template::kinds::KINDS {
+        for d in super::super::KINDS {
             for k in d.kinds {
                 assert!(!seen.contains(k), "{k} has two descriptors");
                 seen.push(k);
@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn each_slot_is_found_by_its_singular_key() {
-        for d in crate::generate::template::kinds::KINDS {
+        for d in super::super::KINDS {
             let Some(s) = d.slot else { continue };
             assert!(std::ptr::eq(by_slot(s.singular).unwrap(), *d), "{}", s.singular);
             assert_eq!(plural_description(s.plural), Some(s.plural_description));
@@ -198,7 +198,7 @@ mod tests {
                 inputs.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
             }
         }
-        for d in crate::generate::template::kinds::KINDS.iter().filter(|d| d.apply.is_some()) {
+        for d in super::super::KINDS.iter().filter(|d| d.apply.is_some()) {
             for k in d.kinds {
                 assert!(
                     inputs.contains(&format!("kind: {k}\n")) || inputs.contains(&format!("\"kind\": \"{k}\"")),

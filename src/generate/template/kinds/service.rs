@@ -4,7 +4,7 @@ use crate::yaml::{Node, Value};
 
 use super::Gen;
 use super::registry::{Descriptor, Owner, Slot};
-use crate::generate::template::knobs::{list, string_map};
+
 use crate::generate::template::tpl::{Entry, Tree, with_block, with_scalar};
 use crate::generate::template::values::{Hint, join};
 
@@ -127,7 +127,7 @@ fn user_maps(g: &mut Gen<'_>, i: usize, slot: &[String]) {
             desc,
             if key == "labels" { Hint::ExtraLabels(own.clone()) } else { Hint::StringMap },
         );
-        g.knobs.add(&path, string_map(SERVICE_KEY, "service"));
+        g.knobs.add(&path, Node::string_map(SERVICE_KEY, "service"));
         g.extra_metadata.push((key.to_string(), r));
     }
 }
@@ -148,7 +148,7 @@ fn balancer_fields(g: &mut Gen<'_>, slot: &[String], st: &mut Tree, spec: &Node)
         Hint::Plain,
     );
     let path = join(slot, &["loadBalancerSourceRanges"]);
-    g.knobs.add(&path, list(vec![Node::str("10.0.0.0/8")]));
+    g.knobs.add(&path, Node::seq(vec![Node::str("10.0.0.0/8")]));
     let desc = "CIDR ranges a LoadBalancer admits; empty admits all.";
     match spec.get("loadBalancerSourceRanges") {
         Some(v) => {
@@ -156,7 +156,7 @@ fn balancer_fields(g: &mut Gen<'_>, slot: &[String], st: &mut Tree, spec: &Node)
             st.replace("loadBalancerSourceRanges", Tree::ToYaml(r));
         }
         None => {
-            let r = g.values.set(&path, list(Vec::new()), desc, Hint::Strings);
+            let r = g.values.set(&path, Node::seq(Vec::new()), desc, Hint::Strings);
             st.push(with_block(&r, "loadBalancerSourceRanges"));
         }
     }

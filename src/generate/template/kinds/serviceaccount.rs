@@ -5,7 +5,7 @@ use crate::yaml::Node;
 
 use super::Gen;
 use super::registry::{Descriptor, Naming, Owner, Slot};
-use crate::generate::template::knobs::{OWN_KEY, string_map};
+use crate::generate::template::knobs::OWN_KEY;
 use crate::generate::template::tpl::{Entry, Tree};
 use crate::generate::template::values::{Hint, join};
 
@@ -60,7 +60,7 @@ pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) -> Option<String> {
         "Name of the ServiceAccount; empty derives it from the release name.",
         Hint::DnsName,
     );
-    g.knobs.add(&join(&slot, &["annotations"]), string_map(OWN_KEY, "serviceaccount"));
+    g.knobs.add(&join(&slot, &["annotations"]), Node::string_map(OWN_KEY, "serviceaccount"));
     if let Some(Tree::Map(m)) = t.get_mut("metadata") {
         m.retain(|e| !matches!(e, Entry::Pair(k, _) if k == "annotations"));
     }

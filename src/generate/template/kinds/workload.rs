@@ -173,7 +173,7 @@ fn update_strategy(g: &mut Gen<'_>, prefix: &[String], t: &mut Tree, node: &Node
             desc: &format!("How pods are replaced on an update (the {}'s `{key}`).", wk_name(wk)),
             hint: Hint::OpenMap,
             default: Node::map(),
-            example: crate::generate::template::knobs::map(vec![("type", Node::str(example))]),
+            example: Node::map_of(vec![("type", Node::str(example))]),
             block: true,
         },
     );
