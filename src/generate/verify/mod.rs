@@ -8,6 +8,7 @@
 //! of CRDs rendered as templates, and `helm test` pods (hooks that
 //! `helm install` does not create).
 
+pub mod helm;
 pub mod sidebyside;
 
 use crate::kube::WorkloadKind;
