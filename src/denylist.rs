@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::diag::Severity;
-// Re-exported for `generate::catalog`, which reads image references and scalars through this
+// Re-exported for `generate::deps::catalog`, which reads image references and scalars through this
 // module's path.
 use crate::image::ImageRef;
 use crate::yaml::{self, Node, Pos, Value};

@@ -155,6 +155,39 @@ pub fn selector_matches(selector: &Node, labels: &[(String, String)]) -> bool {
     true
 }
 
+/// The oldest Kubernetes minor version that serves each API version and kind a chart may use
+/// (`*`: every kind of the group version), for `generate`'s `kubeVersion`. Older APIs and those
+/// of custom resources set no floor. The removed and deprecated ones are `lint::apis`.
+const API_SINCE: &[(&str, &str, u32)] = &[
+    ("apps/v1", "*", 9),
+    ("rbac.authorization.k8s.io/v1", "*", 8),
+    ("scheduling.k8s.io/v1", "*", 14),
+    ("coordination.k8s.io/v1", "*", 14),
+    ("apiextensions.k8s.io/v1", "*", 16),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", 30),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", 30),
+    ("admissionregistration.k8s.io/v1", "*", 16),
+    ("storage.k8s.io/v1", "CSIDriver", 18),
+    ("storage.k8s.io/v1", "CSINode", 17),
+    ("networking.k8s.io/v1", "Ingress", 19),
+    ("networking.k8s.io/v1", "IngressClass", 19),
+    ("certificates.k8s.io/v1", "*", 19),
+    ("node.k8s.io/v1", "*", 20),
+    ("policy/v1", "*", 21),
+    ("batch/v1", "CronJob", 21),
+    ("discovery.k8s.io/v1", "*", 21),
+    ("autoscaling/v2", "*", 23),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "*", 26),
+    ("flowcontrol.apiserver.k8s.io/v1", "*", 29),
+    // Nothing newer than 1.32: `helm template` checks kubeVersion against its own default
+    // (v1.32.0 for Helm 3.17) and would refuse a chart that asks for more.
+];
+
+/// The oldest minor version serving an API version and kind, if it is one of `API_SINCE`.
+pub fn served_since(api_version: &str, kind: &str) -> Option<u32> {
+    API_SINCE.iter().find(|(a, k, _)| *a == api_version && (*k == kind || *k == "*")).map(|(_, _, m)| *m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
 use chartwright::denylist::DenyList;
 use chartwright::diag::{self, Diagnostic, Group, Severity};
-use chartwright::generate::catalog::Catalog;
+use chartwright::generate::deps::catalog::Catalog;
+use chartwright::generate::verify::helm::Outcome;
 use chartwright::generate::{self, EnvInput, Options, SecretsMode};
 use chartwright::kustomize::{self, Rendering};
 use chartwright::lint;
@@ -95,7 +94,7 @@ fn catalog(a: &Args) -> anyhow::Result<Catalog> {
 /// Runs `generate`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     if a.print_catalog {
-        super::print_out(generate::catalog::DEFAULT_CATALOG)?;
+        super::print_out(generate::deps::catalog::DEFAULT_CATALOG)?;
         return Ok(0);
     }
     if !a.envs.is_empty() && !a.inputs.is_empty() {
@@ -153,7 +152,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     // The names' per-environment prefixes and suffixes (none for one environment).
     let env_objects: Vec<Vec<manifest::Object>> =
         if envs.len() > 1 { envs.iter().map(|e| e.loaded.objects.clone()).collect() } else { vec![Vec::new()] };
-    let affixes = generate::envs::detect_affixes(&env_objects);
+    let affixes = generate::environments::envs::detect_affixes(&env_objects);
     let findings: Vec<Env<'_>> = envs
         .iter()
         .enumerate()
@@ -275,58 +274,8 @@ fn render_findings(envs: &[Env<'_>], quiet: bool) -> String {
     out
 }
 
-/// Release names unlike any chart name, for the side-by-side check.
-const OTHER_RELEASES: [&str; 4] = ["blue", "green", "amber", "violet"];
-
-/// Release names of Helm's maximum length (53), so every name the chart cuts is cut in one of
-/// the renders; the first that neither holds the chart name nor is held by it is used.
-const LONG_RELEASES: [&str; 3] = [
-    "verify-with-a-release-name-of-helms-maximum-length-53",
-    "q0000000000000000000000000000000000000000000000000009",
-    "w1111111111111111111111111111111111111111111111111118",
-];
-
-fn helm_template(
-    helm: &Path,
-    chart: &Path,
-    release: &str,
-    ns: &str,
-    values: Option<&Path>,
-) -> anyhow::Result<Result<manifest::Loaded, String>> {
-    use chartwright::process::{self, RunError};
-    let mut cmd = std::process::Command::new(helm);
-    cmd.args(["template", release]).arg(chart).args(["--namespace", ns, "--include-crds"]);
-    if let Some(v) = values {
-        cmd.arg("--values").arg(v);
-    }
-    // Bounded like a kustomize render: a chart (or a helm) that hangs or writes without end
-    // must not hold CI.
-    let limits = process::Limits {
-        time: chartwright::limits::HELM_TEMPLATE_TIMEOUT,
-        output: chartwright::limits::MAX_INPUT_BYTES,
-    };
-    let shown = format!("{} template {release} {}", helm.display(), chart.display());
-    let out = match process::run_bounded(cmd, limits) {
-        Ok(out) => out,
-        Err(RunError::Spawn(e)) => return Err(e).with_context(|| format!("cannot run {}", helm.display())),
-        Err(RunError::Timeout) => {
-            anyhow::bail!("--verify: `{shown}` did not finish within {} s and was stopped", limits.time.as_secs())
-        }
-        Err(RunError::TooLarge) => {
-            anyhow::bail!("--verify: `{shown}` wrote more than {} bytes and was stopped", limits.output)
-        }
-    };
-    if !out.status.success() {
-        return Ok(Err(String::from_utf8_lossy(&out.stderr).into_owned()));
-    }
-    let mut rendered = manifest::Loaded::default();
-    manifest::load_text("<helm template>", String::from_utf8_lossy(&out.stdout).into_owned(), &mut rendered)?;
-    Ok(Ok(rendered))
-}
-
-/// Renders the chart under its own name (the round trip must reproduce the input) and as two
-/// other releases side by side (names and references follow, nothing collides or
-/// cross-selects), the three renders at once; with `env`, on top of its `values-<env>.yaml`.
+/// `--verify` of one environment (`env`: on top of its `values-<env>.yaml`), reported on
+/// stderr: 0 when the chart reproduces the input and releases keep apart, else 1.
 fn verify(
     loaded: &manifest::Loaded,
     chart: &Path,
@@ -338,59 +287,25 @@ fn verify(
 ) -> anyhow::Result<u8> {
     let values = env.map(|e| chart.join(format!("values-{e}.yaml")));
     let label = env.map(|e| format!("environment {e} (values-{e}.yaml): ")).unwrap_or_default();
-    let main_ns = generate::main_namespace(&loaded.objects);
-    let ns = main_ns.clone().unwrap_or_else(|| "default".into());
-    // Two names unlike the chart's (a release whose name holds the chart's adopts its objects).
-    let mut others = OTHER_RELEASES.into_iter().filter(|r| !r.contains(name) && !name.contains(r));
-    let (a, b) = (others.next().unwrap_or("blue"), others.next().unwrap_or("green"));
-    let long = LONG_RELEASES.into_iter().find(|r| !r.contains(name) && !name.contains(r)).unwrap_or(LONG_RELEASES[2]);
-    let releases = [name, a, b, long];
-    let renders = std::thread::scope(|s| {
-        let handles: Vec<_> =
-            releases.iter().map(|r| s.spawn(|| helm_template(helm, chart, r, &ns, values.as_deref()))).collect();
-        handles.into_iter().map(|h| h.join().expect("helm thread")).collect::<anyhow::Result<Vec<_>>>()
-    })?;
-    let mut rendered = Vec::new();
-    for (release, r) in releases.iter().zip(renders) {
-        match r {
-            Ok(l) => rendered.push(l),
-            Err(stderr) => {
-                eprintln!("chartwright: verify: {label}helm template {release} failed:\n{stderr}");
-                return Ok(1);
+    match generate::verify::helm::verify_chart(loaded, chart, name, helm, placeholders, values.as_deref())? {
+        Outcome::Verified { objects, others: [a, b, long] } => {
+            if !quiet {
+                eprintln!(
+                    "verified: {label}helm template reproduces all {objects} input objects, and releases {a}, {b} and a {}-character {long} side by side keep apart",
+                    long.len()
+                );
             }
+            Ok(0)
+        }
+        Outcome::HelmFailed { release, stderr } => {
+            eprintln!("chartwright: verify: {label}helm template {release} failed:\n{stderr}");
+            Ok(1)
+        }
+        Outcome::Problems(problems) => {
+            for p in &problems {
+                eprintln!("verify: {label}{p}");
+            }
+            Ok(1)
         }
     }
-    let mut problems: Vec<String> =
-        generate::verify::compare(&loaded.objects, &rendered[0].objects, main_ns.as_deref(), &ns, placeholders)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-    problems.extend(generate::sidebyside::check(
-        name,
-        &loaded.objects,
-        [
-            generate::sidebyside::Release { name: a, objects: &rendered[1].objects },
-            generate::sidebyside::Release { name: b, objects: &rendered[2].objects },
-            generate::sidebyside::Release { name: long, objects: &rendered[3].objects },
-        ],
-        &ns,
-    ));
-    if problems.is_empty() {
-        if quiet {
-            return Ok(0);
-        }
-        eprintln!(
-            "verified: {label}helm template reproduces all {} input objects, and releases {}, {} and a {}-character {} side by side keep apart",
-            loaded.objects.len(),
-            a,
-            b,
-            long.len(),
-            long
-        );
-        return Ok(0);
-    }
-    for p in &problems {
-        eprintln!("verify: {label}{p}");
-    }
-    Ok(1)
 }

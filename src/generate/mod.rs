@@ -1,28 +1,25 @@
 //! `chartwright generate`: loose manifests in, a parameterized Helm chart out.
 //!
-//! Pass one (`context`) learns the whole input (namespace, workloads, owners, names); pass two
-//! runs one handler per kind (`kinds`) over a template tree ([`tpl`]) of each object while
-//! building the values model ([`values`]); `write` puts the chart on disk atomically.
+//! One folder per stage of the pipeline, in order: [`crate::manifest`] and [`crate::kustomize`]
+//! read the input (they stay at the top: `lint` and `validate` share them); [`analyze`] is pass
+//! one, learning the whole input (namespace, workloads, owners, names, references);
+//! [`template`] is pass two, one handler per kind over a template tree of each object while
+//! building the values model; [`environments`] merges several environments into one chart;
+//! [`assemble`] writes the schema and the chart's files within Helm's limits; [`deps`] adds
+//! maintained charts as dependencies; [`verify`] renders the chart with Helm and compares.
 
-mod bounds;
-pub mod catalog;
-mod context;
+// The pipeline, one folder per stage.
+pub mod analyze;
+pub mod assemble;
 pub mod deps;
-mod envmerge;
-pub mod envs;
-mod files;
-mod kinds;
-pub mod knobs;
-pub mod monitoring;
-pub mod names;
-pub mod refs;
-mod scaffold;
-pub mod schema;
-pub mod sidebyside;
-pub mod tpl;
-pub mod values;
+pub mod environments;
+pub mod template;
 pub mod verify;
-mod write;
+
+use analyze::{context, names, refs};
+use assemble::{bounds, files, schema};
+use environments::envs;
+use template::{extras, kinds, knobs, scaffold, tpl, values};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -32,9 +29,9 @@ use serde::Serialize;
 use crate::manifest::Loaded;
 use crate::yaml::{Node, Value, emit_document, emit_scalar_inline};
 
+pub use assemble::write::{WriteError, write_chart};
 pub use envs::{EnvInput, env_namespace, generate_envs};
 pub use files::TemplateError;
-pub use write::{WriteError, write_chart};
 
 /// What to do with Secret data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -579,7 +576,7 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
         if context::place(&o.kind) == kinds::registry::Place::Crds {
             let (file, text) = match opts.crds {
                 CrdsMode::CrdsDir => (file, emit_document(&o.node)),
-                CrdsMode::Templates => knobs::crd_template(g, i, &file),
+                CrdsMode::Templates => extras::crd_template(g, i, &file),
             };
             t_out.out.insert(file, text);
             continue;
@@ -619,9 +616,9 @@ fn template_objects(g: &mut kinds::Gen<'_>, opts: &Options, notes: &mut Vec<Stri
         t_out.out.insert(file.clone(), tpl::render(&doc));
         t_out.docs.insert(file, doc);
     }
-    let guard_file = knobs::free_name(&t_out.out, &["validate", "validate-values", "chartwright-validate-values"]);
+    let guard_file = extras::free_name(&t_out.out, &["validate", "validate-values", "chartwright-validate-values"]);
     t_out.out.insert(guard_file, guard_template(&opts.name));
-    knobs::templates(g, &mut t_out.out);
+    extras::templates(g, &mut t_out.out);
     t_out
 }
 

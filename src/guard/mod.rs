@@ -14,7 +14,7 @@ pub use check::{Violation, check};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::generate::values::join;
+use crate::generate::template::values::join;
 
 /// The schema keyword under which a chart's rules ship, machine-readable, in
 /// `values.schema.json` (JSON Schema and both Helms ignore unknown `x-` keywords).

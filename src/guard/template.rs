@@ -2,8 +2,8 @@
 //! even under `--skip-schema-validation`.
 
 use super::{Check, Guard};
-use crate::generate::names::values_ref;
-use crate::generate::values::join;
+use crate::generate::analyze::names::values_ref;
+use crate::generate::template::values::join;
 
 impl Guard {
     /// The Go-template lines of the rule's `fail` checks.
@@ -97,7 +97,7 @@ fn is_set(reference: &str) -> String {
 fn fail(cond: &str, message: &str) -> Vec<String> {
     vec![
         format!("{{{{- if {cond} }}}}"),
-        format!("{{{{- fail {} }}}}", crate::generate::names::go_string(message)),
+        format!("{{{{- fail {} }}}}", crate::generate::analyze::names::go_string(message)),
         "{{- end }}".into(),
     ]
 }

@@ -162,6 +162,21 @@ impl Node {
         Node::new(Value::Map(Vec::new()))
     }
 
+    /// A mapping of string keys without position, in the given order.
+    pub fn map_of(pairs: Vec<(&str, Node)>) -> Node {
+        Node::new(Value::Map(pairs.into_iter().map(|(k, v)| (Node::str(k), v)).collect()))
+    }
+
+    /// A mapping of one string to one string, without position.
+    pub fn string_map(k: &str, v: &str) -> Node {
+        Node::new(Value::Map(vec![(Node::str(k), Node::str(v))]))
+    }
+
+    /// A sequence without position.
+    pub fn seq(items: Vec<Node>) -> Node {
+        Node::new(Value::Seq(items))
+    }
+
     /// The string, if this is a string node.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {

@@ -146,7 +146,7 @@ fn every_golden_chart_lints_strict_and_renders_back_to_its_input_on_helm_3_and_4
 }
 
 /// Renders `chart` as releases `blue` and `green` in one namespace and returns every broken
-/// side-by-side promise (see `chartwright::generate::sidebyside`).
+/// side-by-side promise (see `chartwright::generate::verify::sidebyside`).
 fn side_by_side(helm_bin: &Path, case: &Path, chart: &Path) -> Vec<String> {
     let input = load_dir(&case.join("input"));
     let ns = chartwright::generate::main_namespace(&input.objects).unwrap_or_else(|| "default".into());
@@ -158,12 +158,12 @@ fn side_by_side(helm_bin: &Path, case: &Path, chart: &Path) -> Vec<String> {
         l
     };
     let (blue, green) = (render("blue"), render("green"));
-    chartwright::generate::sidebyside::check(
+    chartwright::generate::verify::sidebyside::check(
         &case_name(case),
         &input.objects,
         [
-            chartwright::generate::sidebyside::Release { name: "blue", objects: &blue.objects },
-            chartwright::generate::sidebyside::Release { name: "green", objects: &green.objects },
+            chartwright::generate::verify::sidebyside::Release { name: "blue", objects: &blue.objects },
+            chartwright::generate::verify::sidebyside::Release { name: "green", objects: &green.objects },
         ],
         &ns,
     )

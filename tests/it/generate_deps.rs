@@ -117,7 +117,7 @@ fn a_bitnami_postgresql_statefulset_gets_advice_and_an_unchanged_chart() {
 fn print_catalog_and_catalog_files() {
     let o = chartwright().args(["generate", "--print-catalog"]).output().unwrap();
     assert!(o.status.success());
-    assert_eq!(String::from_utf8(o.stdout).unwrap(), chartwright::generate::catalog::DEFAULT_CATALOG);
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), chartwright::generate::deps::catalog::DEFAULT_CATALOG);
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.yaml");
     std::fs::write(&bad, "charts:\n  - name: pg\n    description: d\n    chart: c\n    repository: ftp://x\n").unwrap();
@@ -155,7 +155,7 @@ fn the_written_chart_yaml_passes_audit_offline() {
     let tmp = tempfile::tempdir().unwrap();
     let chart = tmp.path().join("chart");
     // Every entry the built-in catalog can add, at once.
-    let catalog = chartwright::generate::catalog::Catalog::builtin();
+    let catalog = chartwright::generate::deps::catalog::Catalog::builtin();
     let mut args = Vec::new();
     for e in catalog.entries.iter().filter(|e| e.refuse.is_none()) {
         args.extend(["--dependency", e.name.as_str()]);

@@ -7,7 +7,8 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use chartwright::generate::{self, EnvInput, Options, sidebyside, verify};
+use chartwright::generate::verify::{self, sidebyside};
+use chartwright::generate::{self, EnvInput, Options};
 use chartwright::manifest::{self, Loaded};
 use common::{assert_golden, bless, chartwright, each_helm, files_under, helm, kubectl, root};
 

@@ -9,11 +9,11 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use chartwright::generate::knobs::{
+use chartwright::generate::template::knobs::{
     CI_KNOBS, CI_OBJECTS, EXAMPLE_ARG, EXAMPLE_ENV, EXAMPLE_EXTRA_OBJECT, EXAMPLE_KEY, EXAMPLE_NAMESPACE,
     EXAMPLE_PRIORITY_CLASS, EXAMPLE_REGISTRY, OWN_KEY,
 };
-use chartwright::generate::monitoring::SERVICE_MONITOR_API;
+use chartwright::generate::template::monitoring::SERVICE_MONITOR_API;
 use chartwright::manifest::{self, Loaded, Object};
 use chartwright::yaml::Node;
 use common::{chartwright, each_helm, helm, root};

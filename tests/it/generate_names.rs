@@ -6,8 +6,8 @@ use crate::common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chartwright::generate::names::name_limit;
-use chartwright::generate::sidebyside::{self, Release};
+use chartwright::generate::analyze::names::name_limit;
+use chartwright::generate::verify::sidebyside::{self, Release};
 use chartwright::manifest::{self, Loaded, Object};
 use common::{chartwright, each_helm, helm};
 
@@ -183,7 +183,7 @@ fn a_plain_trunc_would_collide_where_the_chart_does_not() {
     let a = format!("{release}-dash-{PREFIX}-a");
     let b = format!("{release}-dash-{PREFIX}-b");
     assert_eq!(a[..63], b[..63]);
-    assert_ne!(chartwright::generate::names::cut(&a, 63), chartwright::generate::names::cut(&b, 63));
+    assert_ne!(chartwright::generate::analyze::names::cut(&a, 63), chartwright::generate::analyze::names::cut(&b, 63));
 }
 
 const RENAMED_REFS: &str = "apiVersion: v1

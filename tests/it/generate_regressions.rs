@@ -217,12 +217,12 @@ fn switched_on_scaffolds_keep_two_releases_apart() {
         let green = render(h, label, &chart, &on);
         let mut input = Loaded::default();
         manifest::load_text("in.yaml", WEB.to_string(), &mut input).unwrap();
-        let problems = chartwright::generate::sidebyside::check(
+        let problems = chartwright::generate::verify::sidebyside::check(
             "web",
             &input.objects,
             [
-                chartwright::generate::sidebyside::Release { name: "blue", objects: &blue },
-                chartwright::generate::sidebyside::Release { name: "rel", objects: &green },
+                chartwright::generate::verify::sidebyside::Release { name: "blue", objects: &blue },
+                chartwright::generate::verify::sidebyside::Release { name: "rel", objects: &green },
             ],
             "default",
         );

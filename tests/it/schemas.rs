@@ -81,7 +81,7 @@ fn deny_list_schema_accepts_the_default_list_and_rejects_a_typo() {
 
 #[test]
 fn catalog_schema_accepts_the_default_catalog_and_rejects_what_the_parser_rejects() {
-    use chartwright::generate::catalog::{Catalog, DEFAULT_CATALOG};
+    use chartwright::generate::deps::catalog::{Catalog, DEFAULT_CATALOG};
     let v = schema("catalog.schema.json");
     assert_eq!(errors(&v, &yaml_json(DEFAULT_CATALOG)), Vec::<String>::new());
     let entry = "charts:\n  - name: x\n    description: d\n    sources: {chart: \"https://x.example\"}\n";
