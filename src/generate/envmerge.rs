@@ -66,6 +66,9 @@ pub struct Merger<'a> {
     lifted_paths: HashSet<Vec<String>>,
     lifted_prefixes: HashSet<Vec<String>>,
     indexed: usize,
+    /// Values keys that are the switch themselves (an environment variable kept in the `env`
+    /// map renders when its key is present): each path and the environments that leave it out.
+    pub absent: Vec<(Vec<String>, Vec<usize>)>,
     /// Where the current object's values go, and what it is called (for descriptions).
     slot: Vec<String>,
     what: String,
@@ -102,6 +105,7 @@ impl<'a> Merger<'a> {
             lifted_prefixes: HashSet::new(),
             indexed: 0,
             shared: BTreeMap::new(),
+            absent: Vec::new(),
             slot: Vec::new(),
             what: String::new(),
         }
@@ -204,6 +208,29 @@ impl<'a> Merger<'a> {
         }
         p.push("enabled".to_string());
         (!self.used(&p)).then_some((p, thing))
+    }
+
+    /// The handler's own switch of a block only some environments have (`livenessProbe.enabled`
+    /// around the probe it templated): the block keeps it, and it becomes false in the
+    /// environments without the block, rather than a second switch gating the first.
+    fn handler_toggle(&mut self, path: &[String], entry: &Entry, on: &[usize], among: &[usize]) -> bool {
+        let Entry::If(cond, _) = entry else { return false };
+        let at = path.iter().rposition(|s| s == "containers" || s == "initContainers");
+        let Some(at) = at else { return false };
+        let (Some(name), [key]) = (path.get(at + 1), &path[(at + 2).min(path.len())..]) else { return false };
+        let mut p = self.container_values(&path[at], name);
+        p.push(key.clone());
+        p.push("enabled".to_string());
+        let r = values_ref(&p);
+        let switches = cond == &r || cond.starts_with(&format!("and {r} "));
+        let lifted = self.lifted_paths.contains(&p) || self.lifted[self.indexed..].iter().any(|l| l.path == p);
+        if !switches || lifted || !(self.taken)(&p) || !on.iter().all(|&e| self.is_set(e, &r)) {
+            return false;
+        }
+        let per_env =
+            (0..self.envs).map(|e| among.contains(&e).then(|| Node::new(Value::Bool(on.contains(&e))))).collect();
+        self.lift(Lifted { path: p, per_env, desc: String::new() });
+        true
     }
 
     /// Merges one document of several environments (`docs`: those that have it); the values the
@@ -470,6 +497,11 @@ impl<'a> Merger<'a> {
                 }
                 other => vec![other.clone()],
             };
+            let own: Vec<String> = path.iter().cloned().chain([id_name(&id)]).collect();
+            if on.len() < among.len() && entries.len() == 1 && self.handler_toggle(&own, &entries[0], &on, &among) {
+                out.extend(entries);
+                continue;
+            }
             if on.len() < among.len() {
                 let what = match present[0].1 {
                     Entry::Pair(k, _) => format!("`{}`", path.iter().chain([k]).cloned().collect::<Vec<_>>().join(".")),
@@ -584,6 +616,18 @@ impl<'a> Merger<'a> {
                     .map(|(c, t)| Tree::Cond(c, Box::new(t)))
                     .collect(),
             };
+            if on.len() < among.len() && merged.len() == 1 {
+                if let Some((map, key)) = env_entry(&merged[0]) {
+                    let absent: Vec<usize> = among.iter().copied().filter(|e| !on.contains(e)).collect();
+                    let mut p: Vec<String> = map.clone();
+                    p.push(key.clone());
+                    self.absent.push((p, absent));
+                    let cond = format!("hasKey .Values.{} {:?}", map.join("."), key);
+                    out.extend(merged.into_iter().map(|t| Tree::Cond(cond.clone(), Box::new(t))));
+                    path.pop();
+                    continue;
+                }
+            }
             if on.len() < among.len() {
                 let what = format!("the item `{}`", path.join("."));
                 let cond = self.condition(path, &on, &among, &what);
@@ -595,6 +639,28 @@ impl<'a> Merger<'a> {
         }
         Some(out)
     }
+}
+
+/// An environment variable whose value is a key of an `env` map of the values
+/// (`value: {{ .Values.env.REGION | quote }}`): the map and the key.
+fn env_entry(t: &Tree) -> Option<(Vec<String>, String)> {
+    let Tree::Map(entries) = t else { return None };
+    if entries.len() != 2 {
+        return None;
+    }
+    let (mut name, mut value) = (None, None);
+    for e in entries {
+        match e {
+            Entry::Pair(k, Tree::Lit(Value::Str(v))) if k == "name" => name = Some(v.clone()),
+            Entry::Pair(k, Tree::Expr(x)) if k == "value" => value = Some(x.clone()),
+            _ => return None,
+        }
+    }
+    let (name, value) = (name?, value?);
+    let r = value.strip_prefix("{{ .Values.")?.strip_suffix(" | quote }}")?;
+    let mut p: Vec<String> = r.split('.').map(str::to_string).collect();
+    let key = p.pop()?;
+    (key == name && p.last().is_some_and(|l| l == "env")).then_some((p, key))
 }
 
 /// The `with` form of `key: toYaml P` or `key: {{ P }}` when P is set in this environment

@@ -330,16 +330,31 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     merger.chart = opts.name.clone();
     let Merged { files: merged, moved, homes } =
         merge_templates(&mut merger, &ctx_u, &union, &at, &templates, &env_objects, &union_values, &chart_map);
+    let absent = std::mem::take(&mut merger.absent);
     let lifted = merger.lifted;
 
     // Each environment's full values, and the chart's defaults.
     let mut env_values: Vec<Values> = gens.iter().map(|g| g.values.clone()).collect();
     for l in &lifted {
         let resolved = l.resolved();
+        // A handler's own switch keeps its description.
+        let desc = match union_values.meta(&l.path) {
+            Some(m) if l.desc.is_empty() => m.desc.clone(),
+            _ => l.desc.clone(),
+        };
         for (e, v) in env_values.iter_mut().enumerate() {
-            v.set(&l.path, resolved[e].clone(), l.desc.clone(), Hint::Plain);
+            v.set(&l.path, resolved[e].clone(), desc.clone(), Hint::Plain);
         }
-        union_values.set(&l.path, resolved[0].clone(), l.desc.clone(), Hint::Plain);
+        union_values.set(&l.path, resolved[0].clone(), desc, Hint::Plain);
+    }
+    // Keys whose presence is the switch: out of the defaults when the first environment lacks
+    // them, out of each environment's values where it lacks them (null in its file).
+    for (p, off) in &absent {
+        if off.contains(&0) {
+            union_values.unset(p);
+        } else {
+            union_values.mark_optional(p);
+        }
     }
     super::describe_plural_keys(&mut union_values);
     describe_env_keys(&mut union_values, &homes);
@@ -351,6 +366,12 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
             f
         })
         .collect();
+    let mut full = full;
+    for (p, off) in &absent {
+        for &e in off {
+            remove_path(&mut full[e], p);
+        }
+    }
     // Descriptions name objects as the base environment does; the chart's names are canonical.
     for m in union_values.meta.values_mut() {
         if m.desc.contains('`') {
@@ -895,6 +916,18 @@ fn add_missing(u: &mut Node, v: &Node, path: &mut Vec<String>, meta: &Values) {
         }
         path.pop();
     }
+}
+
+/// Removes the key at `path` from a values tree.
+fn remove_path(node: &mut Node, path: &[String]) {
+    let Some((last, parent)) = path.split_last() else { return };
+    let mut n = node;
+    for k in parent {
+        let Some(m) = n.as_map_mut() else { return };
+        let Some(i) = m.iter().position(|(x, _)| x.as_str() == Some(k.as_str())) else { return };
+        n = &mut m[i].1;
+    }
+    n.remove(last);
 }
 
 /// The chart's defaults with one environment's values over them (keys it lacks keep the

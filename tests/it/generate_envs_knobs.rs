@@ -1,0 +1,271 @@
+//! Every knob of a multi-environment chart does something (issue 22 item 5), on real Helm
+//! 3.17.2 and 4.1.4: each scalar leaf of values.yaml set to another value the schema admits
+//! (booleans flipped, numbers and strings changed) changes `helm template`, and each key of a
+//! values-<env>.yaml, left out, changes that environment's render. A switch that only works
+//! together with another one (`livenessProbe.enabled` gated by a machine-named
+//! `webLivenessProbeEnabled`) fails both.
+//!
+//! Leaves not changed, and why (they cannot be seen by construction, or another test covers
+//! them):
+//! - empty maps and lists (`resources: {}`, `extraEnv: []`): no scalar to change; the chart's
+//!   `ci/knobs-values.yaml` sets each one and `generate_knobs::` checks its effect;
+//! - items inside lists (`ingress.hosts[0].host`): example items of a knob, covered the same way;
+//! - a leaf for which no candidate value passes the schema (reported by the test when the
+//!   schema refuses every candidate, so none is skipped silently: the list must stay empty).
+//!
+//! A leaf under a map whose `enabled` is false (`autoscaling.minReplicas`) is changed with that
+//! switch on in both renders: the switch is what makes it visible.
+
+use crate::common;
+use crate::generate_envs::{build, golden_cases, golden_envs, name_of};
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use common::{each_helm, helm};
+use serde_json::{Value, json};
+
+/// The JSON of a values file (null for a file without keys).
+fn values_json(file: &Path) -> Value {
+    let text = std::fs::read_to_string(file).unwrap();
+    chartwright::yaml::parse_stream(&text)
+        .unwrap()
+        .into_iter()
+        .next()
+        .and_then(|d| d.root)
+        .map_or(Value::Null, |n| n.to_json())
+}
+
+/// Every leaf of `v`: scalars, with their path; empty collections and list items apart.
+fn leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>, skipped: &mut Vec<String>) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, x) in m {
+                path.push(k.clone());
+                leaves(x, path, out, skipped);
+                path.pop();
+            }
+        }
+        Value::Object(_) | Value::Array(_) => skipped.push(path.join(".")),
+        _ => out.push(path.clone()),
+    }
+}
+
+fn get<'v>(v: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |n, k| n.get(k))
+}
+
+fn set(v: &mut Value, path: &[String], x: Value) {
+    let mut n = v;
+    for k in &path[..path.len() - 1] {
+        n = n.get_mut(k).unwrap();
+    }
+    n[path.last().unwrap().as_str()] = x;
+}
+
+fn remove(v: &mut Value, path: &[String]) {
+    let mut n = v;
+    for k in &path[..path.len() - 1] {
+        n = n.get_mut(k).unwrap();
+    }
+    n.as_object_mut().unwrap().remove(path.last().unwrap());
+}
+
+/// Turns on every `enabled: false` switch of a map above `path` (not `path` itself).
+fn switches_on(v: &mut Value, path: &[String]) {
+    for n in 0..path.len() - 1 {
+        let mut p = path[..n].to_vec();
+        p.push("enabled".into());
+        if p != path && get(v, &p) == Some(&Value::Bool(false)) {
+            set(v, &p, Value::Bool(true));
+        }
+    }
+}
+
+/// The schema of the value at `path` (following `properties`).
+fn schema_at<'s>(schema: &'s Value, path: &[String]) -> Option<&'s Value> {
+    path.iter().try_fold(schema, |s, k| s.get("properties")?.get(k))
+}
+
+/// Other values for a leaf, most telling first; the caller keeps the first the schema admits.
+fn candidates(old: &Value, schema: Option<&Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = schema
+        .and_then(|s| s.get("enum"))
+        .and_then(Value::as_array)
+        .map(|e| e.iter().filter(|x| *x != old).cloned().collect())
+        .unwrap_or_default();
+    match old {
+        Value::Bool(b) => out.push(json!(!b)),
+        Value::Number(n) => {
+            let n = n.as_i64().unwrap_or(1);
+            out.extend([json!(n + 1), json!(n - 1), json!(n * 2), json!(30080), json!("50%")]);
+        }
+        Value::String(s) => {
+            if !s.is_empty() {
+                out.push(json!(format!("{s}-changed")));
+                out.push(json!(format!("{s}0")));
+            }
+            out.extend(
+                ["changed", "Always", "NodePort", "Local", "PreferDualStack", "2", "50%", "10.0.0.1", "1.0.0"]
+                    .map(|x| json!(x)),
+            );
+        }
+        _ => {}
+    }
+    out.retain(|x| x != old);
+    out
+}
+
+/// `helm template` of `chart` with `values` as the only values file.
+fn render(
+    bin: &Path,
+    chart: &Path,
+    values: &Value,
+    cache: &mut HashMap<String, Result<String, String>>,
+) -> Result<String, String> {
+    let text = values.to_string();
+    if let Some(r) = cache.get(&text) {
+        return r.clone();
+    }
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), &text).unwrap();
+    let out =
+        helm(bin, &["template", "knob", chart.to_str().unwrap(), "-n", "default", "-f", f.path().to_str().unwrap()]);
+    let r = if out.status.success() {
+        Ok(String::from_utf8(out.stdout).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    cache.insert(text, r.clone());
+    r
+}
+
+/// Each problem of one chart on one Helm.
+fn dead_knobs(bin: &Path, label: &str, name: &str, chart: &Path, envs: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut cache = HashMap::new();
+    let defaults = values_json(&chart.join("values.yaml"));
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(chart.join("values.schema.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let (mut keys, mut skipped) = (Vec::new(), Vec::new());
+    leaves(&defaults, &mut Vec::new(), &mut keys, &mut skipped);
+    for path in &keys {
+        let key = path.join(".");
+        let mut base = defaults.clone();
+        switches_on(&mut base, path);
+        let old = get(&base, path).unwrap().clone();
+        let changed = candidates(&old, schema_at(&schema, path)).into_iter().find_map(|x| {
+            let mut v = base.clone();
+            set(&mut v, path, x);
+            validator.is_valid(&v).then_some(v)
+        });
+        let Some(changed) = changed else {
+            problems.push(format!("{label} {name}: values.yaml `{key}`: no other value passes the schema"));
+            continue;
+        };
+        match (render(bin, chart, &base, &mut cache), render(bin, chart, &changed, &mut cache)) {
+            (Ok(a), Ok(b)) if a == b => problems.push(format!(
+                "{label} {name}: values.yaml `{key}` does nothing: {} renders as {old}",
+                get(&changed, path).unwrap()
+            )),
+            (Ok(_), Ok(_)) => {}
+            (Err(e), _) | (_, Err(e)) => problems.push(format!("{label} {name}: `{key}`: helm template failed: {e}")),
+        }
+    }
+    for env in envs {
+        let file = values_json(&chart.join(format!("values-{env}.yaml")));
+        let (mut keys, mut lists) = (Vec::new(), Vec::new());
+        leaves(&file, &mut Vec::new(), &mut keys, &mut lists);
+        keys.extend(lists.into_iter().filter(|k| !k.is_empty()).map(|k| k.split('.').map(str::to_string).collect()));
+        let full = render_env(bin, chart, &file, &mut cache);
+        for path in keys {
+            let mut without = file.clone();
+            remove(&mut without, &path);
+            if render_env(bin, chart, &without, &mut cache) == full {
+                problems.push(format!("{label} {name}: values-{env}.yaml `{}` does nothing", path.join(".")));
+            }
+        }
+    }
+    problems
+}
+
+/// `helm template` with values.yaml and one environment's file (Helm's own coalescing, so a
+/// `null` in the file drops the default).
+fn render_env(
+    bin: &Path,
+    chart: &Path,
+    file: &Value,
+    cache: &mut HashMap<String, Result<String, String>>,
+) -> Result<String, String> {
+    let key = format!("env:{file}");
+    if let Some(r) = cache.get(&key) {
+        return r.clone();
+    }
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), file.to_string()).unwrap();
+    let out =
+        helm(bin, &["template", "knob", chart.to_str().unwrap(), "-n", "default", "-f", f.path().to_str().unwrap()]);
+    let r = if out.status.success() {
+        Ok(String::from_utf8(out.stdout).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    cache.insert(key, r.clone());
+    r
+}
+
+#[test]
+fn every_knob_of_a_multi_environment_chart_changes_the_render() {
+    let cases = golden_cases();
+    assert!(cases.iter().any(|c| c.ends_with("switches")), "{cases:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    let charts: Vec<(String, std::path::PathBuf, Vec<String>)> = cases
+        .iter()
+        .map(|case| {
+            let name = name_of(case);
+            let out = tmp.path().join(&name);
+            let envs = golden_envs(case);
+            build(&name, &envs, &out);
+            (name, out, envs[1..].iter().map(|(e, _)| e.clone()).collect())
+        })
+        .collect();
+    let problems: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = each_helm()
+            .into_iter()
+            .map(|(label, bin)| {
+                let charts = &charts;
+                s.spawn(move || {
+                    charts
+                        .iter()
+                        .flat_map(|(name, chart, envs)| dead_knobs(bin, label, name, chart, envs))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert!(problems.is_empty(), "{} dead knobs:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The shape of the issue: a probe and an environment variable only production has are
+/// switched where they live (`livenessProbe.enabled`, the `env` map's key), never by a
+/// machine-named top-level boolean.
+#[test]
+fn a_probe_and_an_env_var_some_environments_lack_are_switched_beside_their_values() {
+    let case = golden_cases().into_iter().find(|c| c.ends_with("switches")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("switches");
+    build("switches", &golden_envs(&case), &out);
+    let defaults = values_json(&out.join("values.yaml"));
+    let prod = values_json(&out.join("values-prod.yaml"));
+    let top: Vec<&String> = defaults.as_object().unwrap().keys().filter(|k| k.ends_with("Enabled")).collect();
+    assert!(top.is_empty(), "machine-named switches: {top:?}");
+    assert_eq!(defaults["livenessProbe"]["enabled"], json!(false));
+    assert_eq!(prod["livenessProbe"]["enabled"], json!(true));
+    assert!(defaults["env"].get("REGION").is_none(), "{}", defaults["env"]);
+    assert_eq!(prod["env"]["REGION"], json!("eu-west-1"));
+    assert_eq!(prod["env"]["DEBUG"], Value::Null, "prod drops DEBUG: {}", prod["env"]);
+    let template = std::fs::read_to_string(out.join("templates/deployment.yaml")).unwrap();
+    assert!(template.contains(r#"hasKey .Values.env "REGION""#), "{template}");
+}
