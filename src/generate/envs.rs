@@ -363,6 +363,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .map(|v| {
             let mut f = overlay(union_values.root(), v.root(), &mut Vec::new(), v);
             keep_switched_off(union_values.root(), &mut f, &mut Vec::new(), &union_values);
+            keep_ignored_replicas(union_values.root(), &mut f);
             f
         })
         .collect();
@@ -989,6 +990,31 @@ fn keep_switched_off(u: &Node, f: &mut Node, path: &mut Vec<String>, meta: &Valu
             }
         }
         path.pop();
+    }
+}
+
+/// A replica count under autoscaling that is on is read by nothing (the workload renders no
+/// replicas then): it keeps the default, so values-<env>.yaml holds no key that does nothing.
+fn keep_ignored_replicas(u: &Node, f: &mut Node) {
+    let on = f.get("autoscaling").and_then(|a| a.get("enabled")).is_some_and(|v| v.value == Value::Bool(true));
+    if on {
+        if let Some(d) = u.get("replicaCount") {
+            let d = d.clone();
+            if let Some(m) = f.as_map_mut() {
+                if let Some(slot) = m.iter_mut().find(|(k, _)| k.as_str() == Some("replicaCount")) {
+                    slot.1 = d;
+                }
+            }
+        }
+    }
+    let Some(fm) = f.as_map_mut() else { return };
+    for (k, fv) in fm.iter_mut() {
+        let Some(k) = k.as_str() else { continue };
+        if fv.as_map().is_some() {
+            if let Some(uv) = u.get(k) {
+                keep_ignored_replicas(uv, fv);
+            }
+        }
     }
 }
 

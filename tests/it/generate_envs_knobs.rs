@@ -73,12 +73,41 @@ fn remove(v: &mut Value, path: &[String]) {
 
 /// Turns on every `enabled: false` switch of a map above `path` (not `path` itself).
 fn switches_on(v: &mut Value, path: &[String]) {
-    for n in 0..path.len() - 1 {
+    for n in 1..path.len() {
         let mut p = path[..n].to_vec();
         p.push("enabled".into());
         if p != path && get(v, &p) == Some(&Value::Bool(false)) {
             set(v, &p, Value::Bool(true));
         }
+    }
+}
+
+/// Settings a Service reads only under another type (`nodePort`, `externalTrafficPolicy`):
+/// both renders set that type, which is what makes them visible.
+fn dependencies_on(v: &mut Value, path: &[String]) {
+    let (last, parent) = path.split_last().unwrap();
+    if matches!(last.as_str(), "nodePort" | "externalTrafficPolicy") {
+        let mut p = parent.to_vec();
+        p.push("type".into());
+        if get(v, &p).is_some_and(|t| t == "" || t == "ClusterIP") {
+            set(v, &p, json!("NodePort"));
+        }
+    }
+}
+
+/// A PodDisruptionBudget sets exactly one of `minAvailable` and `maxUnavailable`: setting the
+/// empty one empties the other.
+fn exactly_one(v: &mut Value, path: &[String]) {
+    let (last, parent) = path.split_last().unwrap();
+    let other = match last.as_str() {
+        "minAvailable" => "maxUnavailable",
+        "maxUnavailable" => "minAvailable",
+        _ => return,
+    };
+    let mut p = parent.to_vec();
+    p.push(other.into());
+    if get(v, &p).is_some() {
+        set(v, &p, json!(""));
     }
 }
 
@@ -154,10 +183,12 @@ fn dead_knobs(bin: &Path, label: &str, name: &str, chart: &Path, envs: &[String]
         let key = path.join(".");
         let mut base = defaults.clone();
         switches_on(&mut base, path);
+        dependencies_on(&mut base, path);
         let old = get(&base, path).unwrap().clone();
         let changed = candidates(&old, schema_at(&schema, path)).into_iter().find_map(|x| {
             let mut v = base.clone();
             set(&mut v, path, x);
+            exactly_one(&mut v, path);
             validator.is_valid(&v).then_some(v)
         });
         let Some(changed) = changed else {
