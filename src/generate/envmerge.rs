@@ -168,10 +168,25 @@ impl<'a> Merger<'a> {
     fn condition(&mut self, path: &[String], on: &[usize], among: &[usize], what: &str) -> String {
         let (p, desc) = match self.own_toggle(path) {
             Some((p, thing)) => (p, format!("Render {thing} (only some environments have it).")),
-            None => (
-                self.alloc(self.home(&format!("{}Enabled", key_name(path)))),
-                format!("Render {what} of {} (only some environments have it).", self.what),
-            ),
+            // A switch of its own, nested as a maintainer would write it (`argsDryRun.enabled`).
+            // Inside a container with values of its own (`initContainers.migrate`), it goes there.
+            None => {
+                let at = path.iter().rposition(|s| s == "containers" || s == "initContainers");
+                let own = at.and_then(|at| {
+                    let values = self.container_values(&path[at], path.get(at + 1)?);
+                    (values != self.slot && path.len() > at + 2).then(|| (values, key_name(&path[at + 2..])))
+                });
+                let wanted = match own {
+                    Some((mut values, key)) => {
+                        values.push(key);
+                        values
+                    }
+                    None => self.home(&key_name(path)),
+                };
+                let mut p = self.alloc(wanted);
+                p.push("enabled".to_string());
+                (p, format!("Render {what} of {} (only some environments have it).", self.what))
+            }
         };
         let per_env =
             (0..self.envs).map(|e| among.contains(&e).then(|| Node::new(Value::Bool(on.contains(&e))))).collect();
@@ -896,7 +911,7 @@ mod tests {
         ]);
         assert_eq!(
             text,
-            "containers:\n  - name: app\n    image: a\n  {{- if .Values.web.proxyEnabled }}\n  - name: proxy\n    image: p\n  {{- end }}\n"
+            "containers:\n  - name: app\n    image: a\n  {{- if .Values.web.proxy.enabled }}\n  - name: proxy\n    image: p\n  {{- end }}\n"
         );
         assert_eq!(lifted[0].resolved(), [true, false, true].map(|b| Node::new(Value::Bool(b))));
     }
@@ -904,7 +919,7 @@ mod tests {
     #[test]
     fn a_key_some_environments_lack_renders_under_a_condition() {
         let (text, _) = merge(&["probe: {path: /x}\n", "{}\n"]);
-        assert_eq!(text, "{{- if .Values.web.probeEnabled }}\nprobe:\n  path: /x\n{{- end }}\n");
+        assert_eq!(text, "{{- if .Values.web.probe.enabled }}\nprobe:\n  path: /x\n{{- end }}\n");
     }
 
     #[test]
@@ -918,8 +933,8 @@ mod tests {
         let text = render(&m.merge_doc(&["web".to_string()], "Deployment/web", &refs).remove(0));
         assert_eq!(
             text,
-            "{{- if .Values.web.hostVariant1Enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
-             {{- if not .Values.web.hostVariant1Enabled }}\nhost: other\n{{- end }}\n"
+            "{{- if .Values.web.hostVariant1.enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
+             {{- if not .Values.web.hostVariant1.enabled }}\nhost: other\n{{- end }}\n"
         );
     }
 
@@ -937,8 +952,8 @@ mod tests {
         assert_eq!(
             conditions,
             [
-                Some("and .Values.secrets.variant1Enabled (not .Values.x)".to_string()),
-                Some(".Values.secrets.variant2Enabled".to_string())
+                Some("and .Values.secrets.variant1.enabled (not .Values.x)".to_string()),
+                Some(".Values.secrets.variant2.enabled".to_string())
             ]
         );
         assert_eq!(m.lifted[0].resolved(), [true, false].map(|b| Node::new(Value::Bool(b))));

@@ -345,6 +345,12 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         for (e, v) in env_values.iter_mut().enumerate() {
             v.set(&l.path, resolved[e].clone(), desc.clone(), Hint::Plain);
         }
+        // A switch of its own (`argsDebug.enabled`): its map says what it switches too.
+        if let Some((last, parent)) = l.path.split_last() {
+            if last == "enabled" && union_values.meta(parent).is_none() && !l.desc.is_empty() {
+                union_values.describe(parent, "A part only some environments have; `enabled` renders it.");
+            }
+        }
         union_values.set(&l.path, resolved[0].clone(), desc, Hint::Plain);
     }
     // Keys whose presence is the switch: out of the defaults when the first environment lacks
