@@ -358,6 +358,13 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     for (p, off) in &absent {
         if off.contains(&0) {
             union_values.unset(p);
+            // values.yaml still names the key, so a maintainer finds it.
+            if let Some((key, map)) = p.split_last() {
+                if let Some(m) = union_values.meta(map) {
+                    let desc = format!("{} `{key}` renders only where set (some environments set it).", m.desc);
+                    union_values.describe_again(map, desc);
+                }
+            }
         } else {
             union_values.mark_optional(p);
         }
