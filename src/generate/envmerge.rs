@@ -225,6 +225,21 @@ impl<'a> Merger<'a> {
         (!self.used(&p)).then_some((p, thing))
     }
 
+    /// `replicas` written always in environment `e` and only when not 1 in another (the input
+    /// left it out there): where the count is not 1 both forms render the same, so `e` takes
+    /// the other's form and no switch between the two is needed.
+    fn unless_one(&self, e: usize, x: &Entry, lists: &[(usize, &Vec<Entry>)]) -> Option<Entry> {
+        let Entry::If(c, body) = x else { return None };
+        let prefix = format!("and ({c}) (ne (int ");
+        lists.iter().flat_map(|(_, l)| l.iter()).find_map(|other| {
+            let Entry::If(c2, body2) = other else { return None };
+            let r = c2.strip_prefix(&prefix)?.strip_suffix(") 1)")?;
+            let n = (self.value_of)(e, r)?;
+            (text(&Tree::Map(body2.clone())) == text(&Tree::Map(body.clone())) && !matches!(n.value, Value::Int(1)))
+                .then(|| other.clone())
+        })
+    }
+
     /// The handler's own switch of a block only some environments have (`livenessProbe.enabled`
     /// around the probe it templated): the block keeps it, and it becomes false in the
     /// environments without the block, rather than a second switch gating the first.
@@ -459,7 +474,7 @@ impl<'a> Merger<'a> {
                         }
                         match with_form(x, &|r| self.is_set(*e, r)) {
                             Some(w) if ids.iter().any(|other| other.contains(&entry_id(&w))) => w,
-                            _ => x.clone(),
+                            _ => self.unless_one(*e, x, lists).unwrap_or_else(|| x.clone()),
                         }
                     })
                     .collect();

@@ -347,7 +347,7 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         }
         // A switch of its own (`argsDebug.enabled`): its map says what it switches too.
         if let Some((last, parent)) = l.path.split_last() {
-            if last == "enabled" && union_values.meta(parent).is_none() && !l.desc.is_empty() {
+            if last == "enabled" && union_values.meta(parent).is_none() && l.desc.starts_with("Render ") {
                 union_values.describe(parent, "A part only some environments have; `enabled` renders it.");
             }
         }

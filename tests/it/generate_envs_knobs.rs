@@ -20,7 +20,7 @@ use crate::common;
 use crate::generate_envs::{build, golden_cases, golden_envs, name_of};
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::{each_helm, helm};
 use serde_json::{Value, json};
@@ -86,6 +86,14 @@ fn switches_on(v: &mut Value, path: &[String]) {
 /// both renders set that type, which is what makes them visible.
 fn dependencies_on(v: &mut Value, path: &[String]) {
     let (last, parent) = path.split_last().unwrap();
+    // The replica count is documented as ignored while autoscaling is enabled.
+    if last == "replicaCount" {
+        let mut p = parent.to_vec();
+        p.extend(["autoscaling".to_string(), "enabled".to_string()]);
+        if get(v, &p) == Some(&Value::Bool(true)) {
+            set(v, &p, Value::Bool(false));
+        }
+    }
     if matches!(last.as_str(), "nodePort" | "externalTrafficPolicy") {
         let mut p = parent.to_vec();
         p.push("type".into());
@@ -108,6 +116,22 @@ fn exactly_one(v: &mut Value, path: &[String]) {
     p.push(other.into());
     if get(v, &p).is_some() {
         set(v, &p, json!(""));
+    }
+}
+
+/// Turns on every `enabled: false` switch of the values but the one at `path`: data of an
+/// object the first environment does not create (`environment.configMapEnvConfig.enabled`) is
+/// seen with its object on.
+fn all_switches_on(v: &mut Value, path: &[String], at: &mut Vec<String>) {
+    let Value::Object(m) = v else { return };
+    for (k, x) in m.iter_mut() {
+        at.push(k.clone());
+        if k == "enabled" && *x == Value::Bool(false) && at.as_slice() != path {
+            *x = Value::Bool(true);
+        } else {
+            all_switches_on(x, path, at);
+        }
+        at.pop();
     }
 }
 
@@ -169,6 +193,17 @@ fn render(
     r
 }
 
+/// True when the two values render differently.
+fn visible(
+    bin: &Path,
+    chart: &Path,
+    a: &Value,
+    b: &Value,
+    cache: &mut HashMap<String, Result<String, String>>,
+) -> Result<bool, String> {
+    Ok(render(bin, chart, a, cache)? != render(bin, chart, b, cache)?)
+}
+
 /// Each problem of one chart on one Helm.
 fn dead_knobs(bin: &Path, label: &str, name: &str, chart: &Path, envs: &[String]) -> Vec<String> {
     let mut problems = Vec::new();
@@ -195,13 +230,20 @@ fn dead_knobs(bin: &Path, label: &str, name: &str, chart: &Path, envs: &[String]
             problems.push(format!("{label} {name}: values.yaml `{key}`: no other value passes the schema"));
             continue;
         };
-        match (render(bin, chart, &base, &mut cache), render(bin, chart, &changed, &mut cache)) {
-            (Ok(a), Ok(b)) if a == b => problems.push(format!(
+        let mut seen = visible(bin, chart, &base, &changed, &mut cache);
+        if seen == Ok(false) {
+            let (mut base, mut changed) = (base.clone(), changed.clone());
+            all_switches_on(&mut base, path, &mut Vec::new());
+            all_switches_on(&mut changed, path, &mut Vec::new());
+            seen = visible(bin, chart, &base, &changed, &mut cache);
+        }
+        match seen {
+            Ok(false) => problems.push(format!(
                 "{label} {name}: values.yaml `{key}` does nothing: {} renders as {old}",
                 get(&changed, path).unwrap()
             )),
-            (Ok(_), Ok(_)) => {}
-            (Err(e), _) | (_, Err(e)) => problems.push(format!("{label} {name}: `{key}`: helm template failed: {e}")),
+            Ok(true) => {}
+            Err(e) => problems.push(format!("{label} {name}: `{key}`: helm template failed: {e}")),
         }
     }
     for env in envs {
@@ -250,15 +292,42 @@ fn render_env(
 fn every_knob_of_a_multi_environment_chart_changes_the_render() {
     let cases = golden_cases();
     assert!(cases.iter().any(|c| c.ends_with("switches")), "{cases:?}");
+    let cases: Vec<(String, Vec<(String, PathBuf)>)> = cases.iter().map(|c| (name_of(c), golden_envs(c))).collect();
+    assert_no_dead_knobs(&cases);
+}
+
+/// The same over the real multi-environment corpus, one chart per case from its
+/// `rendered/<env>.yaml` files (`CHARTWRIGHT_ENV_CORPUS=/work/shared/corpus/environments`).
+#[test]
+#[ignore = "needs the shared corpus; run with --ignored"]
+fn every_knob_of_a_corpus_multi_environment_chart_changes_the_render() {
+    let root = PathBuf::from(std::env::var("CHARTWRIGHT_ENV_CORPUS").expect("CHARTWRIGHT_ENV_CORPUS"));
+    let mut cases: Vec<(String, Vec<(String, PathBuf)>)> = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let Ok(files) = std::fs::read_dir(dir.join("rendered")) else { continue };
+        let mut envs: Vec<(String, PathBuf)> = files
+            .map(|e| e.unwrap().path())
+            .map(|f| (f.file_stem().unwrap().to_str().unwrap().to_lowercase().replace('_', "-"), f))
+            .collect();
+        envs.sort();
+        let base = dir.file_name().unwrap().to_str().unwrap();
+        cases.push((base.rsplit("__").next().unwrap().to_lowercase(), envs));
+    }
+    assert!(!cases.is_empty());
+    assert_no_dead_knobs(&cases);
+}
+
+fn assert_no_dead_knobs(cases: &[(String, Vec<(String, PathBuf)>)]) {
     let tmp = tempfile::tempdir().unwrap();
-    let charts: Vec<(String, std::path::PathBuf, Vec<String>)> = cases
+    let charts: Vec<(String, PathBuf, Vec<String>)> = cases
         .iter()
-        .map(|case| {
-            let name = name_of(case);
-            let out = tmp.path().join(&name);
-            let envs = golden_envs(case);
-            build(&name, &envs, &out);
-            (name, out, envs[1..].iter().map(|(e, _)| e.clone()).collect())
+        .enumerate()
+        .map(|(i, (name, envs))| {
+            let out = tmp.path().join(format!("{i}")).join(name);
+            build(name, envs, &out);
+            (format!("{name} #{i}"), out, envs[1..].iter().map(|(e, _)| e.clone()).collect())
         })
         .collect();
     let problems: Vec<String> = std::thread::scope(|s| {
