@@ -13,8 +13,16 @@
 //! - a leaf for which no candidate value passes the schema (reported by the test when the
 //!   schema refuses every candidate, so none is skipped silently: the list must stay empty).
 //!
-//! A leaf under a map whose `enabled` is false (`autoscaling.minReplicas`) is changed with that
-//! switch on in both renders: the switch is what makes it visible.
+//! What makes a leaf visible is set in both renders, as its description says: a leaf under a
+//! map whose `enabled` is false (`autoscaling.minReplicas`) is changed with that switch on;
+//! `replicaCount` with autoscaling off; a Service's `nodePort` and `externalTrafficPolicy` with
+//! type NodePort; a PodDisruptionBudget's empty `minAvailable` with `maxUnavailable` emptied
+//! (exactly one is set). A leaf that still changes nothing is tried once more with every
+//! `enabled` switch of the chart on (data of an object the first environment does not create).
+//!
+//! Proof the test sees the shape: on the generator before this fix it reports
+//! `livenessProbe.enabled`, `livenessProbe.path` and `env.REGION` of the `switches` case, and
+//! `replicaCount` of scaling's values-prod.yaml (prod's HPA owns the count).
 
 use crate::common;
 use crate::generate_envs::{build, golden_cases, golden_envs, name_of};
