@@ -34,4 +34,6 @@ fi
 # generate --env's exactness over the multi-environment corpus (rendered/ and kustomize source/).
 if [ -d ../shared/corpus/environments ]; then
   CHARTWRIGHT_ENV_CORPUS="$(cd ../shared/corpus/environments && pwd)" cargo test --test it -- --ignored generate_envs_corpus::
+  # Every knob of those charts changes the render (issue 22 item 5).
+  CHARTWRIGHT_ENV_CORPUS="$(cd ../shared/corpus/environments && pwd)" cargo test --test it -- --ignored generate_envs_knobs::every_knob_of_a_corpus
 fi

@@ -14,7 +14,7 @@ use common::{assert_golden, bless, chartwright, each_helm, files_under, helm, ku
 
 /// A golden case: `tests/fixtures/generate-envs/<case>/<n>-<env>.yaml`, one file per
 /// environment in order, and the expected chart in `golden/generate-envs/<case>`.
-fn golden_cases() -> Vec<PathBuf> {
+pub(crate) fn golden_cases() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/generate-envs"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -24,12 +24,12 @@ fn golden_cases() -> Vec<PathBuf> {
     v
 }
 
-fn name_of(p: &Path) -> String {
+pub(crate) fn name_of(p: &Path) -> String {
     p.file_name().unwrap().to_str().unwrap().to_string()
 }
 
 /// The environments of a golden case: (env name, file), in file-name order.
-fn golden_envs(case: &Path) -> Vec<(String, PathBuf)> {
+pub(crate) fn golden_envs(case: &Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(case)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -62,7 +62,7 @@ fn options(name: &str) -> Options {
 }
 
 /// Builds and writes the chart of `envs` under `out`.
-fn build(name: &str, envs: &[(String, PathBuf)], out: &Path) -> generate::Chart {
+pub(crate) fn build(name: &str, envs: &[(String, PathBuf)], out: &Path) -> generate::Chart {
     let inputs: Vec<EnvInput> = envs
         .iter()
         .map(|(env, file)| EnvInput { name: env.clone(), loaded: load(file, &format!("{env}.yaml")) })

@@ -629,7 +629,7 @@ fn environments_that_differ_only_by_name_prefix_hold_only_the_prefix_even_for_a_
         assert_eq!(keys, ["namePrefix"], "{env}: {text}");
     }
     let pod = std::fs::read_to_string(chart.join("templates/pod.yaml")).unwrap();
-    assert!(!pod.contains("Enabled"), "one copy of each block:\n{pod}");
+    assert!(!pod.contains("Enabled") && !pod.contains("2.enabled"), "one copy of each block:\n{pod}");
     for (label, h) in each_helm() {
         for (env, input) in &envs {
             let file = chart.join(format!("values-{env}.yaml"));

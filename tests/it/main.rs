@@ -13,6 +13,7 @@ mod generate_deps;
 mod generate_envs;
 mod generate_envs_cli;
 mod generate_envs_corpus;
+mod generate_envs_knobs;
 mod generate_knobs;
 mod generate_names;
 mod generate_output;

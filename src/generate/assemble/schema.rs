@@ -115,6 +115,11 @@ fn object_schema(values: &Values, node: &Node, path: &mut Vec<String>, rules: &[
         }
         path.pop();
     }
+    for (key, v) in values.unset_under(path) {
+        path.push(key.clone());
+        props.insert(key, value_schema(values, v, path, rules));
+        path.pop();
+    }
     let mut s = Map::new();
     s.insert("type".into(), json!("object"));
     if let Some(meta) = values.meta(path) {

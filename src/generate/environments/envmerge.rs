@@ -66,6 +66,9 @@ pub struct Merger<'a> {
     lifted_paths: HashSet<Vec<String>>,
     lifted_prefixes: HashSet<Vec<String>>,
     indexed: usize,
+    /// Values keys that are the switch themselves (an environment variable kept in the `env`
+    /// map renders when its key is present): each path and the environments that leave it out.
+    pub absent: Vec<(Vec<String>, Vec<usize>)>,
     /// Where the current object's values go, and what it is called (for descriptions).
     slot: Vec<String>,
     what: String,
@@ -102,6 +105,7 @@ impl<'a> Merger<'a> {
             lifted_prefixes: HashSet::new(),
             indexed: 0,
             shared: BTreeMap::new(),
+            absent: Vec::new(),
             slot: Vec::new(),
             what: String::new(),
         }
@@ -164,10 +168,25 @@ impl<'a> Merger<'a> {
     fn condition(&mut self, path: &[String], on: &[usize], among: &[usize], what: &str) -> String {
         let (p, desc) = match self.own_toggle(path) {
             Some((p, thing)) => (p, format!("Render {thing} (only some environments have it).")),
-            None => (
-                self.alloc(self.home(&format!("{}Enabled", key_name(path)))),
-                format!("Render {what} of {} (only some environments have it).", self.what),
-            ),
+            // A switch of its own, nested as a maintainer would write it (`argsDryRun.enabled`).
+            // Inside a container with values of its own (`initContainers.migrate`), it goes there.
+            None => {
+                let at = path.iter().rposition(|s| s == "containers" || s == "initContainers");
+                let own = at.and_then(|at| {
+                    let values = self.container_values(&path[at], path.get(at + 1)?);
+                    (values != self.slot && path.len() > at + 2).then(|| (values, key_name(&path[at + 2..])))
+                });
+                let wanted = match own {
+                    Some((mut values, key)) => {
+                        values.push(key);
+                        values
+                    }
+                    None => self.home(&key_name(path)),
+                };
+                let mut p = self.alloc(wanted);
+                p.push("enabled".to_string());
+                (p, format!("Render {what} of {} (only some environments have it).", self.what))
+            }
         };
         let per_env =
             (0..self.envs).map(|e| among.contains(&e).then(|| Node::new(Value::Bool(on.contains(&e))))).collect();
@@ -204,6 +223,44 @@ impl<'a> Merger<'a> {
         }
         p.push("enabled".to_string());
         (!self.used(&p)).then_some((p, thing))
+    }
+
+    /// `replicas` written always in environment `e` and only when not 1 in another (the input
+    /// left it out there): where the count is not 1 both forms render the same, so `e` takes
+    /// the other's form and no switch between the two is needed.
+    fn unless_one(&self, e: usize, x: &Entry, lists: &[(usize, &Vec<Entry>)]) -> Option<Entry> {
+        let Entry::If(c, body) = x else { return None };
+        let prefix = format!("and ({c}) (ne (int ");
+        lists.iter().flat_map(|(_, l)| l.iter()).find_map(|other| {
+            let Entry::If(c2, body2) = other else { return None };
+            let r = c2.strip_prefix(&prefix)?.strip_suffix(") 1)")?;
+            let n = (self.value_of)(e, r)?;
+            (text(&Tree::Map(body2.clone())) == text(&Tree::Map(body.clone())) && !matches!(n.value, Value::Int(1)))
+                .then(|| other.clone())
+        })
+    }
+
+    /// The handler's own switch of a block only some environments have (`livenessProbe.enabled`
+    /// around the probe it templated): the block keeps it, and it becomes false in the
+    /// environments without the block, rather than a second switch gating the first.
+    fn handler_toggle(&mut self, path: &[String], entry: &Entry, on: &[usize], among: &[usize]) -> bool {
+        let Entry::If(cond, _) = entry else { return false };
+        let at = path.iter().rposition(|s| s == "containers" || s == "initContainers");
+        let Some(at) = at else { return false };
+        let (Some(name), [key]) = (path.get(at + 1), &path[(at + 2).min(path.len())..]) else { return false };
+        let mut p = self.container_values(&path[at], name);
+        p.push(key.clone());
+        p.push("enabled".to_string());
+        let r = values_ref(&p);
+        let switches = cond == &r || cond.starts_with(&format!("and {r} "));
+        let lifted = self.lifted_paths.contains(&p) || self.lifted[self.indexed..].iter().any(|l| l.path == p);
+        if !switches || lifted || !(self.taken)(&p) || !on.iter().all(|&e| self.is_set(e, &r)) {
+            return false;
+        }
+        let per_env =
+            (0..self.envs).map(|e| among.contains(&e).then(|| Node::new(Value::Bool(on.contains(&e))))).collect();
+        self.lift(Lifted { path: p, per_env, desc: String::new() });
+        true
     }
 
     /// Merges one document of several environments (`docs`: those that have it); the values the
@@ -417,7 +474,7 @@ impl<'a> Merger<'a> {
                         }
                         match with_form(x, &|r| self.is_set(*e, r)) {
                             Some(w) if ids.iter().any(|other| other.contains(&entry_id(&w))) => w,
-                            _ => x.clone(),
+                            _ => self.unless_one(*e, x, lists).unwrap_or_else(|| x.clone()),
                         }
                     })
                     .collect();
@@ -470,6 +527,11 @@ impl<'a> Merger<'a> {
                 }
                 other => vec![other.clone()],
             };
+            let own: Vec<String> = path.iter().cloned().chain([id_name(&id)]).collect();
+            if on.len() < among.len() && entries.len() == 1 && self.handler_toggle(&own, &entries[0], &on, &among) {
+                out.extend(entries);
+                continue;
+            }
             if on.len() < among.len() {
                 let what = match present[0].1 {
                     Entry::Pair(k, _) => format!("`{}`", path.iter().chain([k]).cloned().collect::<Vec<_>>().join(".")),
@@ -584,6 +646,18 @@ impl<'a> Merger<'a> {
                     .map(|(c, t)| Tree::Cond(c, Box::new(t)))
                     .collect(),
             };
+            if on.len() < among.len() && merged.len() == 1 {
+                if let Some((map, key)) = env_entry(&merged[0]) {
+                    let absent: Vec<usize> = among.iter().copied().filter(|e| !on.contains(e)).collect();
+                    let mut p: Vec<String> = map.clone();
+                    p.push(key.clone());
+                    self.absent.push((p, absent));
+                    let cond = format!("hasKey .Values.{} {:?}", map.join("."), key);
+                    out.extend(merged.into_iter().map(|t| Tree::Cond(cond.clone(), Box::new(t))));
+                    path.pop();
+                    continue;
+                }
+            }
             if on.len() < among.len() {
                 let what = format!("the item `{}`", path.join("."));
                 let cond = self.condition(path, &on, &among, &what);
@@ -595,6 +669,28 @@ impl<'a> Merger<'a> {
         }
         Some(out)
     }
+}
+
+/// An environment variable whose value is a key of an `env` map of the values
+/// (`value: {{ .Values.env.REGION | quote }}`): the map and the key.
+fn env_entry(t: &Tree) -> Option<(Vec<String>, String)> {
+    let Tree::Map(entries) = t else { return None };
+    if entries.len() != 2 {
+        return None;
+    }
+    let (mut name, mut value) = (None, None);
+    for e in entries {
+        match e {
+            Entry::Pair(k, Tree::Lit(Value::Str(v))) if k == "name" => name = Some(v.clone()),
+            Entry::Pair(k, Tree::Expr(x)) if k == "value" => value = Some(x.clone()),
+            _ => return None,
+        }
+    }
+    let (name, value) = (name?, value?);
+    let r = value.strip_prefix("{{ .Values.")?.strip_suffix(" | quote }}")?;
+    let mut p: Vec<String> = r.split('.').map(str::to_string).collect();
+    let key = p.pop()?;
+    (key == name && p.last().is_some_and(|l| l == "env")).then_some((p, key))
 }
 
 /// The `with` form of `key: toYaml P` or `key: {{ P }}` when P is set in this environment
@@ -830,7 +926,7 @@ mod tests {
         ]);
         assert_eq!(
             text,
-            "containers:\n  - name: app\n    image: a\n  {{- if .Values.web.proxyEnabled }}\n  - name: proxy\n    image: p\n  {{- end }}\n"
+            "containers:\n  - name: app\n    image: a\n  {{- if .Values.web.proxy.enabled }}\n  - name: proxy\n    image: p\n  {{- end }}\n"
         );
         assert_eq!(lifted[0].resolved(), [true, false, true].map(|b| Node::new(Value::Bool(b))));
     }
@@ -838,7 +934,7 @@ mod tests {
     #[test]
     fn a_key_some_environments_lack_renders_under_a_condition() {
         let (text, _) = merge(&["probe: {path: /x}\n", "{}\n"]);
-        assert_eq!(text, "{{- if .Values.web.probeEnabled }}\nprobe:\n  path: /x\n{{- end }}\n");
+        assert_eq!(text, "{{- if .Values.web.probe.enabled }}\nprobe:\n  path: /x\n{{- end }}\n");
     }
 
     #[test]
@@ -852,8 +948,8 @@ mod tests {
         let text = render(&m.merge_doc(&["web".to_string()], "Deployment/web", &refs).remove(0));
         assert_eq!(
             text,
-            "{{- if .Values.web.hostVariant1Enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
-             {{- if not .Values.web.hostVariant1Enabled }}\nhost: other\n{{- end }}\n"
+            "{{- if .Values.web.hostVariant1.enabled }}\nhost: {{ include \"c.name\" . }}\n{{- end }}\n\
+             {{- if not .Values.web.hostVariant1.enabled }}\nhost: other\n{{- end }}\n"
         );
     }
 
@@ -871,8 +967,8 @@ mod tests {
         assert_eq!(
             conditions,
             [
-                Some("and .Values.secrets.variant1Enabled (not .Values.x)".to_string()),
-                Some(".Values.secrets.variant2Enabled".to_string())
+                Some("and .Values.secrets.variant1.enabled (not .Values.x)".to_string()),
+                Some(".Values.secrets.variant2.enabled".to_string())
             ]
         );
         assert_eq!(m.lifted[0].resolved(), [true, false].map(|b| Node::new(Value::Bool(b))));

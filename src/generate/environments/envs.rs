@@ -330,16 +330,44 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
     merger.chart = opts.name.clone();
     let Merged { files: merged, moved, homes } =
         merge_templates(&mut merger, &ctx_u, &union, &at, &templates, &env_objects, &union_values, &chart_map);
+    let absent = std::mem::take(&mut merger.absent);
     let lifted = merger.lifted;
 
     // Each environment's full values, and the chart's defaults.
     let mut env_values: Vec<Values> = gens.iter().map(|g| g.values.clone()).collect();
     for l in &lifted {
         let resolved = l.resolved();
+        // A handler's own switch keeps its description.
+        let desc = match union_values.meta(&l.path) {
+            Some(m) if l.desc.is_empty() => m.desc.clone(),
+            _ => l.desc.clone(),
+        };
         for (e, v) in env_values.iter_mut().enumerate() {
-            v.set(&l.path, resolved[e].clone(), l.desc.clone(), Hint::Plain);
+            v.set(&l.path, resolved[e].clone(), desc.clone(), Hint::Plain);
         }
-        union_values.set(&l.path, resolved[0].clone(), l.desc.clone(), Hint::Plain);
+        // A switch of its own (`argsDebug.enabled`): its map says what it switches too.
+        if let Some((last, parent)) = l.path.split_last() {
+            if last == "enabled" && union_values.meta(parent).is_none() && l.desc.starts_with("Render ") {
+                union_values.describe(parent, "A part only some environments have; `enabled` renders it.");
+            }
+        }
+        union_values.set(&l.path, resolved[0].clone(), desc, Hint::Plain);
+    }
+    // Keys whose presence is the switch: out of the defaults when the first environment lacks
+    // them, out of each environment's values where it lacks them (null in its file).
+    for (p, off) in &absent {
+        if off.contains(&0) {
+            union_values.unset(p);
+            // values.yaml still names the key, so a maintainer finds it.
+            if let Some((key, map)) = p.split_last() {
+                if let Some(m) = union_values.meta(map) {
+                    let desc = format!("{} `{key}` renders only where set (some environments set it).", m.desc);
+                    union_values.describe_again(map, desc);
+                }
+            }
+        } else {
+            union_values.mark_optional(p);
+        }
     }
     super::describe_plural_keys(&mut union_values);
     describe_env_keys(&mut union_values, &homes);
@@ -348,9 +376,16 @@ pub fn generate_envs(envs: &[EnvInput], opts: &Options) -> Result<Chart, Generat
         .map(|v| {
             let mut f = overlay(union_values.root(), v.root(), &mut Vec::new(), v);
             keep_switched_off(union_values.root(), &mut f, &mut Vec::new(), &union_values);
+            keep_ignored_replicas(union_values.root(), &mut f);
             f
         })
         .collect();
+    let mut full = full;
+    for (p, off) in &absent {
+        for &e in off {
+            remove_path(&mut full[e], p);
+        }
+    }
     // Descriptions name objects as the base environment does; the chart's names are canonical.
     for m in union_values.meta.values_mut() {
         if m.desc.contains('`') {
@@ -897,6 +932,18 @@ fn add_missing(u: &mut Node, v: &Node, path: &mut Vec<String>, meta: &Values) {
     }
 }
 
+/// Removes the key at `path` from a values tree.
+fn remove_path(node: &mut Node, path: &[String]) {
+    let Some((last, parent)) = path.split_last() else { return };
+    let mut n = node;
+    for k in parent {
+        let Some(m) = n.as_map_mut() else { return };
+        let Some(i) = m.iter().position(|(x, _)| x.as_str() == Some(k.as_str())) else { return };
+        n = &mut m[i].1;
+    }
+    n.remove(last);
+}
+
 /// The chart's defaults with one environment's values over them (keys it lacks keep the
 /// default: only templates the environment does not render read them).
 fn overlay(u: &Node, v: &Node, path: &mut Vec<String>, meta: &Values) -> Node {
@@ -956,6 +1003,31 @@ fn keep_switched_off(u: &Node, f: &mut Node, path: &mut Vec<String>, meta: &Valu
             }
         }
         path.pop();
+    }
+}
+
+/// A replica count under autoscaling that is on is read by nothing (the workload renders no
+/// replicas then): it keeps the default, so values-<env>.yaml holds no key that does nothing.
+fn keep_ignored_replicas(u: &Node, f: &mut Node) {
+    let on = f.get("autoscaling").and_then(|a| a.get("enabled")).is_some_and(|v| v.value == Value::Bool(true));
+    if on {
+        if let Some(d) = u.get("replicaCount") {
+            let d = d.clone();
+            if let Some(m) = f.as_map_mut() {
+                if let Some(slot) = m.iter_mut().find(|(k, _)| k.as_str() == Some("replicaCount")) {
+                    slot.1 = d;
+                }
+            }
+        }
+    }
+    let Some(fm) = f.as_map_mut() else { return };
+    for (k, fv) in fm.iter_mut() {
+        let Some(k) = k.as_str() else { continue };
+        if fv.as_map().is_some() {
+            if let Some(uv) = u.get(k) {
+                keep_ignored_replicas(uv, fv);
+            }
+        }
     }
 }
 

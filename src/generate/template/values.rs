@@ -91,6 +91,10 @@ pub struct Values {
     /// Where each key of the maps [`Values::set`] went through sits: thousands of objects put
     /// thousands of keys in one map, and a scan per key made generate quadratic.
     index: KeyIndex,
+    /// Keys the defaults leave out that some environments set (an environment variable only
+    /// they have, rendered when the key is present): path key → a value of theirs, so the
+    /// schema admits the key without requiring it.
+    pub unset_keys: BTreeMap<String, Node>,
 }
 
 impl Default for Values {
@@ -120,7 +124,7 @@ pub fn join(prefix: &[String], keys: &[&str]) -> Vec<String> {
 impl Values {
     /// Values with this tree and metadata.
     pub fn from_root(root: Node, meta: BTreeMap<String, Meta>) -> Values {
-        Values { root, meta, index: KeyIndex::default() }
+        Values { root, meta, index: KeyIndex::default(), unset_keys: BTreeMap::new() }
     }
 
     /// The root mapping.
@@ -235,6 +239,35 @@ impl Values {
                 matches!(m.hint, Hint::OpenMap | Hint::StringMap | Hint::ExtraLabels(_) | Hint::Resources)
             })
         })
+    }
+
+    /// Takes a key out of the defaults while the schema still admits it (see
+    /// [`Values::unset`]).
+    pub fn unset(&mut self, path: &[String]) {
+        let Some((last, parent)) = path.split_last() else { return };
+        let mut node = &mut self.root;
+        for k in parent {
+            let Some(m) = node.as_map_mut() else { return };
+            let Some(i) = m.iter().position(|(x, _)| x.as_str() == Some(k.as_str())) else { return };
+            node = &mut m[i].1;
+        }
+        if let Some(v) = node.remove(last) {
+            self.unset_keys.insert(path_key(path), v);
+            self.index = KeyIndex::default();
+        }
+    }
+
+    /// The keys under `path` that [`Values::unset`] took out, with a value of each.
+    pub fn unset_under(&self, path: &[String]) -> Vec<(String, &Node)> {
+        let prefix = path_key(path);
+        self.unset_keys
+            .iter()
+            .filter_map(|(k, v)| {
+                let rest =
+                    if path.is_empty() { k.as_str() } else { k.strip_prefix(&prefix)?.strip_prefix('\u{1f}')? };
+                (!rest.contains('\u{1f}')).then(|| (rest.to_string(), v))
+            })
+            .collect()
     }
 
     /// True when a path holds a value.
