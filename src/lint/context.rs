@@ -22,11 +22,6 @@ pub struct Field<'a> {
     pub ptr: String,
 }
 
-/// A key as a JSON pointer segment.
-pub(crate) fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 impl<'a> Field<'a> {
     /// The object root.
     pub fn root(node: &'a Node) -> Field<'a> {
@@ -36,7 +31,7 @@ impl<'a> Field<'a> {
     /// The entry under `key`, positioned at the key.
     pub fn get(&self, key: &str) -> Option<Field<'a>> {
         let (k, v) = self.node.get_entry(key)?;
-        Some(Field { node: v, pos: k.pos, ptr: format!("{}/{}", self.ptr, escape_pointer(key)) })
+        Some(Field { node: v, pos: k.pos, ptr: format!("{}/{}", self.ptr, crate::pointer::escape(key)) })
     }
 
     /// The field at a path of keys.
@@ -59,7 +54,7 @@ impl<'a> Field<'a> {
 
     /// The pointer of a child that may not exist (for findings about a missing field).
     pub fn child_ptr(&self, key: &str) -> String {
-        format!("{}/{}", self.ptr, escape_pointer(key))
+        format!("{}/{}", self.ptr, crate::pointer::escape(key))
     }
 
     /// The string value, if any.

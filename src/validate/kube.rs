@@ -384,7 +384,7 @@ impl Checker {
             let mut at_key = None;
             if let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } = e.kind() {
                 for k in unexpected {
-                    found.insert((format!("{pointer}/{}", escape(k)), format!("unknown field {k:?}")));
+                    found.insert((crate::pointer::child_pointer(&pointer, k), format!("unknown field {k:?}")));
                     at_key = Some(());
                 }
             }
@@ -411,16 +411,11 @@ fn is_builtin_group(group: &str) -> bool {
     group.is_empty() || !group.contains('.') || group.ends_with(".k8s.io")
 }
 
-fn escape(k: &str) -> String {
-    k.replace('~', "~0").replace('/', "~1")
-}
-
 /// The node at a JSON pointer (for a map key: its key node, which is where the line is).
 fn node_at<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
     let mut cur = root;
     let mut key_node = None;
-    for raw in pointer.split('/').skip(1) {
-        let seg = raw.replace("~1", "/").replace("~0", "~");
+    for seg in crate::pointer::segments(pointer) {
         if let Some(list) = cur.as_seq() {
             cur = list.get(seg.parse::<usize>().ok()?)?;
             key_node = None;

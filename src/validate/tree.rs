@@ -192,8 +192,7 @@ impl ValueNode {
         if pointer.is_empty() {
             return best;
         }
-        for raw in pointer.split('/').skip(1) {
-            let tok = raw.replace("~1", "/").replace("~0", "~");
+        for tok in crate::pointer::segments(pointer) {
             let next = match &cur.kind {
                 ValueKind::Map(m) => m.get(&tok).map(|e| (e.key_at, &e.val)),
                 ValueKind::Seq(items) => tok.parse::<usize>().ok().and_then(|i| items.get(i)).map(|v| (v.at, v)),
@@ -212,8 +211,7 @@ impl ValueNode {
     /// The key position of the entry `key` under the object at `pointer`.
     pub fn key_origin(&self, pointer: &str, key: &str) -> Option<Origin> {
         let mut cur = self;
-        for raw in pointer.split('/').skip(1) {
-            let tok = raw.replace("~1", "/").replace("~0", "~");
+        for tok in crate::pointer::segments(pointer) {
             cur = match &cur.kind {
                 ValueKind::Map(m) => &m.get(&tok)?.val,
                 ValueKind::Seq(items) => items.get(tok.parse::<usize>().ok()?)?,

@@ -4,7 +4,6 @@ use crate::diag::Severity;
 use crate::yaml::{Node, Pos, Value};
 
 use super::{Category, Ctx, Out, Rule};
-use crate::lint::context::escape_pointer;
 
 /// See [`Rule`].
 pub static RULE: Rule = Rule {
@@ -42,7 +41,7 @@ fn check(cx: &Ctx<'_>, out: &mut Out<'_>) {
 fn pointer_at(node: &Node, pos: Pos, prefix: &str) -> Option<String> {
     match &node.value {
         Value::Map(entries) => entries.iter().find_map(|(k, v)| {
-            let key = escape_pointer(k.as_str().unwrap_or_default());
+            let key = crate::pointer::escape(k.as_str().unwrap_or_default());
             let here = format!("{prefix}/{key}");
             if k.pos == pos { Some(here) } else { pointer_at(v, pos, &here) }
         }),
