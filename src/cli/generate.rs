@@ -152,7 +152,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     // The names' per-environment prefixes and suffixes (none for one environment).
     let env_objects: Vec<Vec<manifest::Object>> =
         if envs.len() > 1 { envs.iter().map(|e| e.loaded.objects.clone()).collect() } else { vec![Vec::new()] };
-    let affixes = generate::environments::envs::detect_affixes(&env_objects);
+    let affixes = generate::environments::affixes::detect_affixes(&env_objects);
     let findings: Vec<Env<'_>> = envs
         .iter()
         .enumerate()

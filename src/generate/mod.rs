@@ -18,7 +18,7 @@ pub mod verify;
 
 use analyze::{context, names, refs};
 use assemble::{bounds, files, schema};
-use environments::envs;
+use environments::{envs, values_diff};
 use template::{extras, kinds, knobs, scaffold, tpl, values};
 
 use std::collections::BTreeMap;
@@ -485,7 +485,7 @@ fn finish(
     // Other environments' values files (multi-environment charts): the schema admits their own
     // scalars, and they are checked like the defaults, with one compiled schema.
     for (_, instance) in env_values {
-        envs::widen(&mut schema_json, &defaults, instance);
+        values_diff::widen(&mut schema_json, &defaults, instance);
     }
     let checked = std::iter::once(("values.yaml", &defaults)).chain(env_values.iter().map(|(f, v)| (f.as_str(), v)));
     let (mut problems, mut unrenderable) = (Vec::new(), Vec::new());

@@ -8,5 +8,7 @@ use super::{
     values,
 };
 
+pub mod affixes;
 pub(in crate::generate) mod envmerge;
 pub mod envs;
+pub(in crate::generate) mod values_diff;
