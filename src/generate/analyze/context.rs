@@ -8,7 +8,7 @@ use crate::manifest::Object;
 use crate::yaml::Node;
 
 use super::names::{NameExpr, key_for};
-use crate::generate::template::kinds::registry::{self, Naming, Owner, Place, Scope};
+use crate::generate::template::kinds::registry::{self, Naming, Owner, Place};
 
 /// Where an object's values live and how it is named.
 #[derive(Debug, Clone, Default)]
@@ -124,12 +124,8 @@ impl Context<'_> {
         if kube::is_cluster_scoped(&o.kind, o.group()) {
             return false;
         }
-        o.namespace.is_some() || is_builtin_namespaced(&o.kind)
+        o.namespace.is_some() || registry::is_known_namespaced(&o.kind)
     }
-}
-
-fn is_builtin_namespaced(kind: &str) -> bool {
-    registry::of(kind).is_some_and(|d| d.scope == Scope::Namespaced)
 }
 
 /// Kinds whose names are global or fixed by convention and must never be rewritten.

@@ -2,7 +2,7 @@
 
 use crate::yaml::Node;
 
-use super::registry::{Descriptor, Scope};
+use super::registry::Descriptor;
 use super::{Gen, release_namespace_at, rename_at};
 use crate::generate::template::tpl::Tree;
 
@@ -18,7 +18,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 
 /// ClusterRoleBindings, handled like RoleBindings.
 pub static CLUSTER: Descriptor =
-    Descriptor { kinds: &["ClusterRoleBinding"], scope: Scope::Cluster, apply: DESCRIPTOR.apply, ..Descriptor::PLAIN };
+    Descriptor { kinds: &["ClusterRoleBinding"], apply: DESCRIPTOR.apply, ..Descriptor::PLAIN };
 
 /// Handles a binding.
 pub fn apply(g: &mut Gen<'_>, i: usize, t: &mut Tree) {

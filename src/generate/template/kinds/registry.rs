@@ -8,15 +8,6 @@ use crate::generate::template::tpl::Tree;
 /// Templates object `i` into `t`; returns the condition the whole document renders under.
 pub type Handler = fn(&mut Gen<'_>, usize, &mut Tree) -> Option<String>;
 
-/// Whether a built-in kind lives in namespaces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Namespaced: objects without a namespace still get the release namespace.
-    Namespaced,
-    /// Cluster-scoped (also listed in `crate::kube`, which lint shares).
-    Cluster,
-}
-
 /// How an object of the kind finds the workload it belongs to (its values then sit under the
 /// workload's key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +64,6 @@ pub enum Naming {
 pub struct Descriptor {
     /// The `kind`s it covers.
     pub kinds: &'static [&'static str],
-    /// Namespaced or cluster-scoped.
-    pub scope: Scope,
     /// The values slot, for kinds with one.
     pub slot: Option<Slot>,
     /// How the object finds its workload.
@@ -97,10 +86,9 @@ pub struct Descriptor {
 }
 
 impl Descriptor {
-    /// A namespaced kind with no slot, owner or handler; fields are then set over it.
+    /// A kind with no slot, owner or handler; fields are then set over it.
     pub const PLAIN: Descriptor = Descriptor {
         kinds: &[],
-        scope: Scope::Namespaced,
         slot: None,
         owner: Owner::None,
         stem: None,
@@ -127,6 +115,12 @@ pub fn plural_description(key: &str) -> Option<&'static str> {
     super::KINDS.iter().find_map(|d| d.slot.filter(|s| s.plural == key)).map(|s| s.plural_description)
 }
 
+/// True for a kind `generate` knows that is namespaced; whether a kind is cluster-scoped is
+/// `crate::kube`'s to say, so the descriptors carry no scope.
+pub fn is_known_namespaced(kind: &str) -> bool {
+    of(kind).is_some() && !crate::kube::is_cluster_scoped(kind, "")
+}
+
 /// Built-in namespaced kinds without a handler: they are carried verbatim.
 pub static NAMESPACED: Descriptor = Descriptor {
     kinds: &["Role", "Endpoints", "EndpointSlice", "LimitRange", "ResourceQuota", "Lease"],
@@ -136,7 +130,6 @@ pub static NAMESPACED: Descriptor = Descriptor {
 /// Cluster-wide classes other objects name.
 pub static CLASSES: Descriptor = Descriptor {
     kinds: &["PriorityClass", "StorageClass", "IngressClass", "RuntimeClass"],
-    scope: Scope::Cluster,
     shared_class: true,
     keeps_name: true,
     ..Descriptor::PLAIN
@@ -145,7 +138,6 @@ pub static CLASSES: Descriptor = Descriptor {
 /// CustomResourceDefinitions: named after their group, installed from `crds/`.
 pub static CRD: Descriptor = Descriptor {
     kinds: &["CustomResourceDefinition"],
-    scope: Scope::Cluster,
     stem: Some("crd"),
     place: Place::Crds,
     keeps_name: true,
@@ -153,13 +145,8 @@ pub static CRD: Descriptor = Descriptor {
 };
 
 /// Namespaces: left out, `helm install --create-namespace` creates the release namespace.
-pub static NAMESPACE: Descriptor = Descriptor {
-    kinds: &["Namespace"],
-    scope: Scope::Cluster,
-    place: Place::LeftOut,
-    keeps_name: true,
-    ..Descriptor::PLAIN
-};
+pub static NAMESPACE: Descriptor =
+    Descriptor { kinds: &["Namespace"], place: Place::LeftOut, keeps_name: true, ..Descriptor::PLAIN };
 
 #[cfg(test)]
 mod tests {
@@ -172,9 +159,31 @@ mod tests {
             for k in d.kinds {
                 assert!(!seen.contains(k), "{k} has two descriptors");
                 seen.push(k);
-                assert_eq!(crate::kube::is_cluster_scoped(k, ""), d.scope == Scope::Cluster, "{k}");
+                assert_eq!(is_known_namespaced(k), !crate::kube::is_cluster_scoped(k, ""), "{k}");
             }
         }
+    }
+
+    #[test]
+    fn registered_cluster_wide_kinds_are_not_namespaced_and_unknown_kinds_are_not_known() {
+        for k in [
+            "Namespace",
+            "CustomResourceDefinition",
+            "ClusterRoleBinding",
+            "MutatingWebhookConfiguration",
+            "ValidatingWebhookConfiguration",
+            "APIService",
+            "PriorityClass",
+            "StorageClass",
+            "IngressClass",
+            "RuntimeClass",
+        ] {
+            assert!(of(k).is_some() && !is_known_namespaced(k), "{k}");
+        }
+        for k in ["Deployment", "Service", "RoleBinding", "Role", "Lease"] {
+            assert!(is_known_namespaced(k), "{k}");
+        }
+        assert!(!is_known_namespaced("Widget"));
     }
 
     #[test]

@@ -1,14 +1,13 @@
 //! Admission webhook configurations and APIServices: the Services they call follow renamed
 //! objects and the release namespace.
 
-use super::registry::{Descriptor, Scope};
+use super::registry::Descriptor;
 use super::{Gen, release_namespace_at, rename_at};
 use crate::generate::template::tpl::Tree;
 
 /// Admission webhook configurations.
 pub static DESCRIPTOR: Descriptor = Descriptor {
     kinds: &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"],
-    scope: Scope::Cluster,
     apply: Some(|g, i, t| {
         apply(g, i, t);
         None
@@ -19,7 +18,6 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
 /// APIServices: named after the group version they serve, so shared by releases side by side.
 pub static API_SERVICE: Descriptor = Descriptor {
     kinds: &["APIService"],
-    scope: Scope::Cluster,
     shared_class: true,
     keeps_name: true,
     apply: DESCRIPTOR.apply,
