@@ -85,17 +85,13 @@ fn text_points_at_the_file_line_and_column_that_set_the_value() {
 
 #[test]
 fn json_output_follows_the_published_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/validate-output.schema.json")).unwrap())
-            .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
     let out = run_in(&fixtures(), &["legacy", "inputs/values-dev.yaml", "inputs/values-prod.yaml", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    let errors = common::validate_output_schema_errors(&doc);
     assert!(errors.is_empty(), "{errors:?}");
     let combinators = run_in(&fixtures(), &["combinators", "inputs/combinators.yaml", "--format", "json"]);
     let c: serde_json::Value = serde_json::from_slice(&combinators.stdout).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&c).map(|e| e.to_string()).collect();
+    let errors = common::validate_output_schema_errors(&c);
     assert!(errors.is_empty() && c["runs"][0]["errors"][0]["branches"].is_null(), "{errors:?}");
     assert!(c["runs"][0]["errors"].as_array().unwrap().iter().any(|e| e["branches"].is_array()));
     assert_eq!(doc["runs"][0]["valid"], true);
@@ -420,10 +416,8 @@ fn strict_warns_about_keys_no_template_reads_and_nothing_else() {
     let out = run_schema_only(dir.path(), &["reader", "v.yaml", "--strict", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "warnings under --strict fail the step: {}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/validate-output.schema.json")).unwrap())
-            .unwrap();
-    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&doc), "warnings follow the published schema");
+    let errors = common::validate_output_schema_errors(&doc);
+    assert!(errors.is_empty(), "warnings follow the published schema: {errors:?}");
     assert_eq!(doc["runs"][0]["valid"], true, "Helm accepts these values");
     let warned: Vec<(String, u64, Option<String>)> = doc["runs"][0]["warnings"]
         .as_array()

@@ -257,3 +257,14 @@ pub fn assert_bounded(r: &Run, code: i32, what: &str) {
     assert!(!r.stderr.contains("internal error"), "{what}: {}", r.stderr);
     eprintln!("{what}: exit {code}, {:?} wall, {:?} CPU, {} bytes out", r.elapsed, r.cpu, r.stdout_len);
 }
+
+/// Errors of `doc` against `schemas/validate-output.schema.json`, the published shape of
+/// `validate --format json` (empty when it conforms).
+pub fn validate_output_schema_errors(doc: &serde_json::Value) -> Vec<String> {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("schemas/validate-output.schema.json")).unwrap();
+        jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+    });
+    validator.iter_errors(doc).map(|e| e.to_string()).collect()
+}
